@@ -1,0 +1,19 @@
+"""Fixtures shared by every test suite in the repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent
+SHARED_DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public data set in ``../shared/data`` (never copied into the repo)."""
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"The shared data folder is missing: {SHARED_DATA}. Set COPRODUCE_SHARED_DATA.")
+    return SHARED_DATA
