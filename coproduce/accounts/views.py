@@ -1,0 +1,75 @@
+"""Your account: roles, profile and personal API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coproduce.accounts import actions, rules
+from coproduce.accounts.forms import ApiTokenForm, ProfileForm
+from coproduce.accounts.models import ApiToken
+from coproduce.common.permissions import rule_required
+
+
+def _own_token(request: HttpRequest, pk: int) -> ApiToken:
+    return get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk)
+
+
+@rule_required(rules.can_manage_own_account)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Your account at a glance."""
+    user: Any = request.user
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "memberships": user.memberships.select_related("organisation"),
+            "needs_mfa": rules.must_set_up_mfa(user),
+        },
+    )
+
+
+@rule_required(rules.can_manage_own_account)
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """Change your name."""
+    user: Any = request.user
+    form = ProfileForm(request.POST or None, initial={"name": user.name})
+    if request.method == "POST" and form.is_valid():
+        actions.user_update_profile(user=user, name=form.cleaned_data["name"])
+        messages.success(request, _("Your details have been saved."))
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@rule_required(rules.can_use_api_tokens)
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Your API tokens; a new token is shown once, straight after it is created."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = actions.api_token_create(
+            user=request.user, name=form.cleaned_data["name"]
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user_id=request.user.pk)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new_token},
+    )
+
+
+@rule_required(rules.can_use_api_tokens)
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop one of your tokens working."""
+    actions.api_token_revoke(token=_own_token(request, pk))
+    messages.success(request, _("Token revoked. It no longer works."))
+    return redirect("accounts:api_tokens")

@@ -1,0 +1,347 @@
+"""Service, lifecycle and activity endpoints: thin adapters over services.actions and queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+
+from coproduce.api.auth import OptionalTokenAuth, TokenAuth
+from coproduce.api.schemas import (
+    ActivityIn,
+    ActivityOut,
+    ActivityPatch,
+    AdvanceIn,
+    Error,
+    IdPath,
+    InvolvementIn,
+    Page,
+    PageQuery,
+    ServiceDetailOut,
+    ServiceIn,
+    ServiceOut,
+    ServicePatch,
+    SlugPath,
+    TransitionIn,
+    ValidationErrors,
+)
+from coproduce.organisations.models import Organisation
+from coproduce.services import actions, queries, rules
+from coproduce.services.models import (
+    PROMISES,
+    Activity,
+    ActivityState,
+    PolicyArea,
+    Service,
+    Stage,
+)
+
+router = Router(tags=["services"])
+READ = OptionalTokenAuth()
+WRITE = TokenAuth()
+READ_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: ValidationErrors}
+WRITE_ERRORS: dict[int, Any] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    422: ValidationErrors,
+}
+
+
+def _activity_out(activity: Activity) -> dict[str, Any]:
+    stage = activity.service_stage
+    return {
+        "id": activity.pk,
+        "service": stage.service.slug,
+        "cycle": stage.cycle,
+        "stage": stage.stage,
+        "kind": activity.kind,
+        "title": activity.title,
+        "summary": activity.summary,
+        "how_to_take_part": activity.how_to_take_part,
+        "opens_on": activity.opens_on,
+        "closes_on": activity.closes_on,
+        "state": activity.state,
+        "outcome": activity.outcome,
+    }
+
+
+def _service_out(service: Service) -> dict[str, Any]:
+    return {
+        "slug": service.slug,
+        "name": service.name,
+        "organisation": service.organisation.slug,
+        "summary": service.summary,
+        "policy_area": service.policy_area,
+        "area_served": service.area_served,
+        "status": service.status,
+        "current_stage": service.current_stage,
+        "current_cycle": service.current_cycle,
+    }
+
+
+def _service_detail(request: HttpRequest, service: Service) -> dict[str, Any]:
+    include_drafts = rules.can_run_activities(request.user, service)
+    cycles = queries.lifecycle(service, include_drafts=include_drafts)
+    index = queries.democratisation_index(cycles[0])
+    rows = service.stages.order_by("cycle", "position")
+    delivered = {(c.number, s.stage): s.delivered_level for c in cycles for s in c.stages}
+    return {
+        **_service_out(service),
+        "description": service.description,
+        "partners": list(service.partners.values_list("slug", flat=True)),
+        "stages": [
+            {
+                "cycle": row.cycle,
+                "stage": row.stage,
+                "planned_level": row.planned_level or None,
+                "promise": str(PROMISES[row.planned_level]) if row.planned_level else "",
+                "delivered_level": delivered[(row.cycle, row.stage)] or None,
+                "started_at": row.started_at,
+                "ended_at": row.ended_at,
+                "summary": row.summary,
+            }
+            for row in rows
+        ],
+        "activities": [
+            _activity_out(a) for c in reversed(cycles) for s in c.stages for a in s.activities
+        ],
+        "democratisation_index": {
+            "cycle": index.cycle,
+            "score": index.score,
+            "planned_score": index.planned_score,
+            "rows": [
+                {
+                    "stage": r.stage,
+                    "planned_level": r.planned_level or None,
+                    "planned_rank": r.planned_rank,
+                    "delivered_level": r.delivered_level or None,
+                    "delivered_rank": r.delivered_rank,
+                }
+                for r in index.rows
+            ],
+        },
+    }
+
+
+def _visible_service(request: HttpRequest, slug: str) -> Service:
+    service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
+    if not rules.can_view_service(request.user, service):
+        raise Http404  # other organisations' drafts are simply not there, to outsiders
+    return service
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+class ServiceFilters(Schema):
+    q: str = ""
+    area: str = ""
+    policy_area: PolicyArea | None = None
+    stage: Stage | None = None
+
+
+@router.get(
+    "/services", response={200: Page[ServiceOut], **READ_ERRORS}, auth=READ, summary="Find services"
+)
+def service_list(
+    request: HttpRequest, filters: Query[ServiceFilters], page: Query[PageQuery]
+) -> dict[str, Any]:
+    services: QuerySet[Service] = (
+        Service.objects.visible_to(request.user)
+        .select_related("organisation")
+        .search(
+            filters.q[:200].replace("\x00", ""),
+            filters.area[:200].replace("\x00", ""),
+            filters.policy_area or "",
+        )
+        .order_by("name")
+    )
+    if filters.stage:
+        services = services.filter(current_stage=filters.stage)
+    return {
+        "items": [_service_out(s) for s in services[page.offset : page.offset + page.limit]],
+        "count": services.count(),
+    }
+
+
+@router.post(
+    "/services",
+    response={201: ServiceDetailOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Create a service (as a draft unless publish is true)",
+)
+def service_create(request: HttpRequest, payload: ServiceIn) -> tuple[int, dict[str, Any]]:
+    organisation = get_object_or_404(Organisation, slug=payload.organisation)
+    _require(rules.can_create_service_in(request.user, organisation))
+    partners = list(Organisation.objects.filter(slug__in=payload.partners))
+    missing = set(payload.partners) - {p.slug for p in partners}
+    if missing:
+        raise ValidationError(
+            {"partners": f"No organisation with slug {', '.join(sorted(missing))}."}
+        )
+    service = actions.service_create(
+        organisation=organisation,
+        name=payload.name,
+        summary=payload.summary,
+        description=payload.description,
+        policy_area=payload.policy_area,
+        area_served=payload.area_served,
+        partners=partners,
+        publish=payload.publish,
+    )
+    return 201, _service_detail(request, service)
+
+
+@router.get(
+    "/services/{slug}",
+    response={200: ServiceDetailOut, **READ_ERRORS},
+    auth=READ,
+    summary="One service with its lifecycle, activities and democratisation index",
+)
+def service_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
+    return _service_detail(request, _visible_service(request, slug))
+
+
+@router.patch(
+    "/services/{slug}",
+    response={200: ServiceDetailOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Change a service's details or publish it",
+)
+def service_update(request: HttpRequest, slug: SlugPath, payload: ServicePatch) -> dict[str, Any]:
+    service = _visible_service(request, slug)
+    _require(rules.can_manage_service(request.user, service))
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    status = changes.pop("status", None)
+    if changes:
+        actions.service_update(service=service, **changes)
+    if status:
+        actions.service_set_status(service=service, status=status)
+    return _service_detail(request, service)
+
+
+@router.put(
+    "/services/{slug}/involvement",
+    response={200: ServiceDetailOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Set the planned involvement level of every stage in the current cycle",
+    description="Stages left out or null are set to 'not decided yet'.",
+)
+def involvement_set(request: HttpRequest, slug: SlugPath, payload: InvolvementIn) -> dict[str, Any]:
+    service = _visible_service(request, slug)
+    _require(rules.can_manage_service(request.user, service))
+    actions.involvement_set(
+        service=service, levels={stage: getattr(payload, stage) or "" for stage in Stage.values}
+    )
+    return _service_detail(request, service)
+
+
+@router.post(
+    "/services/{slug}/advance",
+    response={200: ServiceDetailOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="End the current stage and start the next (a new cycle after assessment)",
+)
+def service_advance(request: HttpRequest, slug: SlugPath, payload: AdvanceIn) -> dict[str, Any]:
+    service = _visible_service(request, slug)
+    _require(rules.can_manage_service(request.user, service))
+    actions.service_advance_stage(service=service, summary=payload.summary)
+    return _service_detail(request, service)
+
+
+@router.get(
+    "/services/{slug}/activities",
+    response={200: Page[ActivityOut], **READ_ERRORS},
+    auth=READ,
+    summary="Activities of a service, oldest cycle first",
+)
+def activity_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) -> dict[str, Any]:
+    service = _visible_service(request, slug)
+    activities = Activity.objects.filter(service_stage__service=service).select_related(
+        "service_stage__service"
+    )
+    if not rules.can_run_activities(request.user, service):
+        activities = activities.exclude(state=ActivityState.DRAFT)
+    activities = activities.order_by("service_stage__cycle", "service_stage__position", "id")
+    return {
+        "items": [_activity_out(a) for a in activities[page.offset : page.offset + page.limit]],
+        "count": activities.count(),
+    }
+
+
+@router.post(
+    "/services/{slug}/activities",
+    response={201: ActivityOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Add a draft activity to a stage of the current cycle",
+)
+def activity_create(
+    request: HttpRequest, slug: SlugPath, payload: ActivityIn
+) -> tuple[int, dict[str, Any]]:
+    service = _visible_service(request, slug)
+    _require(rules.can_run_activities(request.user, service))
+    activity = actions.activity_create(service=service, created_by=request.user, **payload.dict())
+    return 201, _activity_out(activity)
+
+
+def _visible_activity(request: HttpRequest, pk: int) -> Activity:
+    activity = get_object_or_404(
+        Activity.objects.select_related("service_stage__service__organisation"), pk=pk
+    )
+    if not rules.can_view_activity(request.user, activity):
+        raise Http404
+    return activity
+
+
+@router.get(
+    "/activities/{activity_id}",
+    response={200: ActivityOut, **READ_ERRORS},
+    auth=READ,
+    summary="One activity",
+)
+def activity_detail(request: HttpRequest, activity_id: IdPath) -> dict[str, Any]:
+    return _activity_out(_visible_activity(request, activity_id))
+
+
+@router.patch(
+    "/activities/{activity_id}",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Change an activity's details",
+)
+def activity_update(
+    request: HttpRequest, activity_id: IdPath, payload: ActivityPatch
+) -> dict[str, Any]:
+    activity = _visible_activity(request, activity_id)
+    _require(rules.can_manage_activity(request.user, activity))
+    changes = payload.dict(exclude_unset=True)
+    for required in ("kind", "title", "summary", "how_to_take_part"):
+        if changes.get(required, "") is None:
+            changes.pop(required)
+    activity = actions.activity_update(activity=activity, **changes)
+    return _activity_out(activity)
+
+
+@router.post(
+    "/activities/{activity_id}/transitions",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Open, close, re-open or report an activity",
+)
+def activity_transition(
+    request: HttpRequest, activity_id: IdPath, payload: TransitionIn
+) -> dict[str, Any]:
+    activity = _visible_activity(request, activity_id)
+    _require(rules.can_manage_activity(request.user, activity))
+    activity = actions.activity_transition(
+        activity=activity, to_state=payload.to_state, outcome=payload.outcome
+    )
+    return _activity_out(activity)

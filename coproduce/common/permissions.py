@@ -1,0 +1,73 @@
+"""Declare and enforce one permission rule per view.
+
+Every view in the project is wrapped by :func:`rule_required`, which records the rule on the view
+(``view.permission_rule``) so a test can check that no view is left without one, and enforces it:
+anonymous visitors are sent to sign in, signed-in people without permission get a 403 page, and
+staff pages send staff who have not set up two-factor authentication to do so first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+Obj = TypeVar("Obj")
+Rule = Callable[[Any, Any], bool]
+Loader = Callable[..., Any]
+
+
+def anyone(user: Any, obj: Any = None) -> bool:
+    """Public pages: everyone, signed in or not."""
+    return True
+
+
+def signed_in(user: Any, obj: Any = None) -> bool:
+    """Pages about the visitor's own account."""
+    return bool(user.is_authenticated)
+
+
+def rule_required(
+    rule: Rule, *, load: Loader | None = None, staff: bool = False
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Guard a view with ``rule(user, obj)``; ``load(request, **url_kwargs)`` fetches ``obj``.
+
+    When ``load`` is given the view is called as ``view(request, obj)``; otherwise with the URL
+    keyword arguments. ``staff=True`` marks a staff page: staff roles must have two-factor
+    authentication set up before they use it.
+    """
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            obj = load(request, **kwargs) if load is not None else None
+            user = request.user
+            if not rule(user, obj):
+                if not user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            if staff:
+                from coproduce.accounts.rules import must_set_up_mfa
+
+                if must_set_up_mfa(user):
+                    messages.info(
+                        request,
+                        _("Set up two-factor authentication before you use staff pages."),
+                    )
+                    return redirect("mfa_activate_totp")
+            if load is not None:
+                return view(request, obj)
+            return view(request, *args, **kwargs)
+
+        wrapper.permission_rule = rule  # type: ignore[attr-defined]
+        wrapper.staff_page = staff  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

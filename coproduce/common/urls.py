@@ -1,0 +1,11 @@
+from django.urls import path
+
+from coproduce.common import views
+
+app_name = "common"
+
+urlpatterns = [
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("health/", views.health, name="health"),
+]

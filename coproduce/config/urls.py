@@ -1,0 +1,29 @@
+"""The site's URL map: one include per app, namespaced by the app's folder name."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from coproduce.api.api import api
+
+urlpatterns = [
+    path("", include("coproduce.services.urls")),
+    path("organisations/", include("coproduce.organisations.urls")),
+    path("account/", include("coproduce.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("language/", set_language, name="set_language"),
+    path("django-admin/", admin.site.urls),
+    path("", include("coproduce.common.urls")),
+]
+
+handler400 = "coproduce.common.views.bad_request"
+handler403 = "coproduce.common.views.permission_denied"
+handler404 = "coproduce.common.views.page_not_found"
+handler500 = "coproduce.common.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,29 @@
+"""Who may do what with organisations and their memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coproduce.organisations.models import Membership, Organisation, Role
+
+
+def role_in(user: Any, organisation_id: int) -> str | None:
+    """The person's role in an organisation, or None (anonymous visitors have none)."""
+    if not user.is_authenticated:
+        return None
+    return user.staff_roles.get(organisation_id)
+
+
+def can_view_organisation(user: Any, organisation: Organisation) -> bool:
+    """Organisation pages are public."""
+    return True
+
+
+def can_manage_members(user: Any, organisation: Organisation) -> bool:
+    """Only the organisation's administrators (and platform superusers) manage its people."""
+    return bool(user.is_superuser or role_in(user, organisation.pk) == Role.ADMIN)
+
+
+def can_remove_member(user: Any, membership: Membership) -> bool:
+    """Removing someone is managing the organisation's people."""
+    return can_manage_members(user, membership.organisation)

@@ -1,0 +1,93 @@
+"""Organisation pages (public) and membership management (organisation administrators)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coproduce.common.forms import add_action_errors
+from coproduce.common.pagination import paginate
+from coproduce.common.permissions import anyone, rule_required
+from coproduce.organisations import actions, rules
+from coproduce.organisations.forms import MemberForm
+from coproduce.organisations.models import Membership, Organisation
+
+
+def _organisation(request: HttpRequest, slug: str) -> Organisation:
+    return get_object_or_404(Organisation, slug=slug)
+
+
+def _membership(request: HttpRequest, slug: str, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("organisation", "user"), pk=pk, organisation__slug=slug
+    )
+
+
+@rule_required(anyone)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """Every organisation on the platform."""
+    return render(
+        request,
+        "organisations/organisation_list.html",
+        {"page": paginate(request, Organisation.objects.all())},
+    )
+
+
+@rule_required(rules.can_view_organisation, load=_organisation)
+def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """An organisation and the published services it runs or supports."""
+    from coproduce.services.models import Service
+
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "services": Service.objects.published().filter(organisation=organisation),
+            "partner_services": Service.objects.published().filter(partners=organisation),
+            "can_manage_members": rules.can_manage_members(request.user, organisation),
+        },
+    )
+
+
+@rule_required(rules.can_manage_members, load=_organisation, staff=True)
+@require_http_methods(["GET", "POST"])
+def member_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """The people in an organisation; add someone or change their role."""
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.membership_set(
+                organisation=organisation,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                job_title=form.cleaned_data["job_title"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Member saved."))
+            return redirect("organisations:members", slug=organisation.slug)
+    members = organisation.memberships.select_related("user").order_by("user__email")
+    return render(
+        request,
+        "organisations/member_list.html",
+        {"organisation": organisation, "page": paginate(request, members), "form": form},
+    )
+
+
+@rule_required(rules.can_remove_member, load=_membership, staff=True)
+@require_POST
+def member_remove(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Remove a person from the organisation."""
+    try:
+        actions.membership_remove(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Member removed."))
+    return redirect("organisations:members", slug=membership.organisation.slug)

@@ -1,0 +1,264 @@
+"""Every write to services, their lifecycle and their activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.common.text import unique_slug
+from coproduce.organisations.models import Organisation
+from coproduce.services.models import (
+    ACTIVITY_TRANSITIONS,
+    STAGE_ORDER,
+    Activity,
+    ActivityState,
+    Service,
+    ServiceStage,
+    ServiceStatus,
+    Stage,
+)
+
+SERVICE_FIELDS = {"name", "summary", "description", "policy_area", "area_served"}
+ACTIVITY_FIELDS = {"kind", "title", "summary", "how_to_take_part", "opens_on", "closes_on"}
+
+
+def _cycle_start(*, service: Service, cycle: int, planned: Mapping[str, str] | None = None) -> None:
+    """Create the five stage rows of a cycle and start its first stage now."""
+    now = timezone.now()
+    ServiceStage.objects.bulk_create(
+        ServiceStage(
+            service=service,
+            cycle=cycle,
+            stage=stage,
+            position=position,
+            planned_level=(planned or {}).get(stage, ""),
+            started_at=now if position == 0 else None,
+        )
+        for position, stage in enumerate(STAGE_ORDER)
+    )
+
+
+@transaction.atomic
+def service_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    summary: str,
+    policy_area: str,
+    area_served: str,
+    description: str = "",
+    partners: Iterable[Organisation] = (),
+    publish: bool = False,
+) -> Service:
+    """Create a service at the start of its first commissioning cycle."""
+    service = Service(
+        organisation=organisation,
+        name=name.strip(),
+        slug=unique_slug(Service, name),
+        summary=summary.strip(),
+        description=description.strip(),
+        policy_area=policy_area,
+        area_served=area_served.strip(),
+        status=ServiceStatus.PUBLISHED if publish else ServiceStatus.DRAFT,
+    )
+    service.full_clean(exclude=["slug"])
+    service.save()
+    service.partners.set([p for p in partners if p.pk != organisation.pk])
+    _cycle_start(service=service, cycle=1)
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *, service: Service, partners: Iterable[Organisation] | None = None, **fields: Any
+) -> Service:
+    """Change a service's public details (not its stage: see service_advance_stage)."""
+    unknown = set(fields) - SERVICE_FIELDS
+    if unknown:
+        raise TypeError(f"Cannot update {', '.join(sorted(unknown))} here.")
+    for name, value in fields.items():
+        setattr(service, name, value.strip() if isinstance(value, str) else value)
+    service.full_clean()
+    service.save()
+    if partners is not None:
+        service.partners.set([p for p in partners if p.pk != service.organisation_id])
+    return service
+
+
+@transaction.atomic
+def service_set_status(*, service: Service, status: str) -> Service:
+    """Publish a draft service, or take a published one back to draft."""
+    if status not in ServiceStatus.values:
+        raise ValidationError({"status": _("Choose draft or published.")})
+    service.status = status
+    service.save(update_fields=["status", "updated_at"])
+    return service
+
+
+@transaction.atomic
+def involvement_set(*, service: Service, levels: Mapping[str, str]) -> list[ServiceStage]:
+    """Set the planned involvement level for stages of the current cycle ('' clears one)."""
+    stages = {
+        s.stage: s
+        for s in ServiceStage.objects.select_for_update().filter(
+            service=service, cycle=service.current_cycle
+        )
+    }
+    errors = {
+        stage: _("Choose a stage of the lifecycle.") for stage in levels if stage not in stages
+    }
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    for stage, level in levels.items():
+        row = stages[stage]
+        row.planned_level = level
+        row.full_clean(exclude=["service"])
+        changed.append(row)
+    ServiceStage.objects.bulk_update(changed, ["planned_level"])
+    return changed
+
+
+@transaction.atomic
+def service_advance_stage(*, service: Service, summary: str = "") -> ServiceStage:
+    """End the current stage with a public summary and start the next one.
+
+    After assessment and improvement, a new cycle begins with commissioning; its planned
+    involvement levels start as a copy of the cycle just finished.
+    """
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    now = timezone.now()
+    current = ServiceStage.objects.get(
+        service=locked, cycle=locked.current_cycle, stage=locked.current_stage
+    )
+    current.ended_at = now
+    current.summary = summary.strip()
+    current.save(update_fields=["ended_at", "summary"])
+    position = STAGE_ORDER.index(locked.current_stage)
+    if position + 1 < len(STAGE_ORDER):
+        locked.current_stage = STAGE_ORDER[position + 1]
+        following = ServiceStage.objects.get(
+            service=locked, cycle=locked.current_cycle, stage=locked.current_stage
+        )
+        following.started_at = now
+        following.save(update_fields=["started_at"])
+    else:
+        planned = dict(
+            ServiceStage.objects.filter(service=locked, cycle=locked.current_cycle).values_list(
+                "stage", "planned_level"
+            )
+        )
+        locked.current_cycle += 1
+        locked.current_stage = Stage.COMMISSIONING
+        _cycle_start(service=locked, cycle=locked.current_cycle, planned=planned)
+        following = ServiceStage.objects.get(
+            service=locked, cycle=locked.current_cycle, stage=Stage.COMMISSIONING
+        )
+    locked.save(update_fields=["current_stage", "current_cycle", "updated_at"])
+    service.current_stage, service.current_cycle = locked.current_stage, locked.current_cycle
+    return following
+
+
+def _check_dates(opens_on: dt.date | None, closes_on: dt.date | None) -> None:
+    if opens_on and closes_on and closes_on < opens_on:
+        raise ValidationError(
+            {"closes_on": _("The closing date must be on or after the opening date.")}
+        )
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    service: Service,
+    stage: str,
+    kind: str,
+    title: str,
+    summary: str,
+    how_to_take_part: str = "",
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    created_by: Any = None,
+) -> Activity:
+    """Add a draft activity to a stage of the service's current cycle."""
+    try:
+        service_stage = ServiceStage.objects.get(
+            service=service, cycle=service.current_cycle, stage=stage
+        )
+    except ServiceStage.DoesNotExist:
+        raise ValidationError({"stage": _("Choose a stage of the lifecycle.")}) from None
+    _check_dates(opens_on, closes_on)
+    activity = Activity(
+        service_stage=service_stage,
+        kind=kind,
+        title=title.strip(),
+        summary=summary.strip(),
+        how_to_take_part=how_to_take_part.strip(),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=created_by,
+    )
+    activity.full_clean(exclude=["created_by"])
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, **fields: Any) -> Activity:
+    """Change an activity's details; its method cannot change once it has opened."""
+    unknown = set(fields) - ACTIVITY_FIELDS
+    if unknown:
+        raise TypeError(f"Cannot update {', '.join(sorted(unknown))} here.")
+    if (
+        "kind" in fields
+        and fields["kind"] != activity.kind
+        and activity.state != ActivityState.DRAFT
+    ):
+        raise ValidationError({"kind": _("The method cannot change once the activity has opened.")})
+    for name, value in fields.items():
+        setattr(activity, name, value.strip() if isinstance(value, str) else value)
+    _check_dates(activity.opens_on, activity.closes_on)
+    activity.full_clean(exclude=["created_by"])
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_transition(*, activity: Activity, to_state: str, outcome: str = "") -> Activity:
+    """Move an activity along draft → open → closed → reported (closed may re-open)."""
+    activity = (
+        Activity.objects.select_for_update().select_related("service_stage").get(pk=activity.pk)
+    )
+    if to_state not in ACTIVITY_TRANSITIONS.get(activity.state, []):
+        raise ValidationError(
+            {
+                "to_state": _("An activity that is %(current)s cannot become %(target)s.")
+                % {
+                    "current": ActivityState(activity.state).label.lower(),
+                    "target": str(dict(ActivityState.choices).get(to_state, to_state)).lower(),
+                }
+            }
+        )
+    if to_state == ActivityState.OPEN and activity.service_stage.started_at is None:
+        raise ValidationError(
+            {
+                "to_state": _(
+                    "This activity belongs to the %(stage)s stage, which has not started yet."
+                )
+                % {"stage": activity.service_stage.get_stage_display().lower()}
+            }
+        )
+    if to_state == ActivityState.REPORTED:
+        if not outcome.strip():
+            raise ValidationError(
+                {"outcome": _("Say what came of the activity before you report it.")}
+            )
+        activity.outcome = outcome.strip()
+    activity.state = to_state
+    activity.save(update_fields=["state", "outcome", "updated_at"])
+    return activity

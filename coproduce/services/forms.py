@@ -1,0 +1,179 @@
+"""Forms for services and activities: shape and field-level validation only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.organisations.models import Organisation
+from coproduce.services.models import (
+    ACTIVITY_TRANSITIONS,
+    PROMISES,
+    ActivityKind,
+    ActivityState,
+    InvolvementLevel,
+    PolicyArea,
+    Stage,
+)
+
+
+class ServiceSearchForm(forms.Form):
+    """The home page search. Every field is optional; bad values become clear messages."""
+
+    q = forms.CharField(label=_("Service name or keyword"), required=False, max_length=100)
+    area = forms.CharField(
+        label=_("Area"),
+        required=False,
+        max_length=100,
+        help_text=_("For example, a town, borough or postcode area."),
+    )
+    policy_area = forms.ChoiceField(
+        label=_("Policy area"),
+        required=False,
+        choices=[("", _("Any policy area")), *PolicyArea.choices],
+    )
+
+
+class ServiceForm(forms.Form):
+    """Create or edit a service."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation that runs the service"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of your organisations.")},
+    )
+    name = forms.CharField(label=_("Service name"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=300,
+        help_text=_("One or two sentences that tell residents what the service does."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    policy_area = forms.ChoiceField(
+        label=_("Policy area"), choices=PolicyArea.choices, widget=forms.RadioSelect
+    )
+    area_served = forms.CharField(
+        label=_("Area served"), max_length=200, help_text=_("For example, Northfield borough.")
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Other organisations that help run this service."),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Any, editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if editing:
+            del self.fields["organisation"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        organisation = data.get("organisation")
+        partners = data.get("partners") or []
+        if organisation and organisation in partners:
+            self.add_error(
+                "partners", _("The organisation that runs the service cannot also be its partner.")
+            )
+        return data
+
+
+class InvolvementForm(forms.Form):
+    """The planned IAP2 level for each of the five stages of the current cycle."""
+
+    def __init__(self, *args: Any, initial_levels: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not decided yet"))] + [
+            (level, f"{label} – {PROMISES[level]}") for level, label in InvolvementLevel.choices
+        ]
+        for stage, label in Stage.choices:
+            self.fields[stage] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=initial_levels.get(stage, ""),
+            )
+
+
+class AdvanceStageForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What happened in this stage"),
+        help_text=_("A short public summary. Residents will read it on the service page."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this ends the current stage for everyone"),
+        error_messages={"required": _("Confirm that you want to end the current stage.")},
+    )
+
+
+class ActivityForm(forms.Form):
+    """Create or edit an activity."""
+
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Method"), choices=ActivityKind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    how_to_take_part = forms.CharField(
+        label=_("How to take part"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Where, when and how residents can join in."),
+    )
+    opens_on = forms.DateField(
+        label=_("Opens on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 2027-03-01."),
+    )
+    closes_on = forms.DateField(
+        label=_("Closes on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 2027-04-15."),
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["stage"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("The closing date must be on or after the opening date."))
+        return data
+
+
+class ActivityTransitionForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("Change the state to"), widget=forms.RadioSelect)
+    outcome = forms.CharField(
+        label=_("What came of it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Needed to report an activity: what people said, and what was done with it."),
+    )
+
+    def __init__(self, *args: Any, current_state: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(ActivityState.choices)
+        self.fields["to_state"].choices = [
+            (s, labels[s]) for s in ACTIVITY_TRANSITIONS[current_state]
+        ]

@@ -1,0 +1,160 @@
+"""Reads about services: the lifecycle timeline and the democratisation index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Prefetch
+
+from coproduce.services.models import (
+    KIND_LEVEL,
+    LEVEL_RANK,
+    PROMISES,
+    STAGE_DESCRIPTIONS,
+    Activity,
+    ActivityState,
+    InvolvementLevel,
+    Service,
+    ServiceStage,
+    Stage,
+)
+
+
+def delivered_level(activities: list[Activity]) -> str:
+    """The highest involvement level among activities that ran ('' when none ran).
+
+    An activity has run once it has been opened; drafts do not count. Each method delivers at
+    most the level in KIND_LEVEL. See docs/decisions/0006-delivered-involvement-level.md.
+    """
+    ran = [KIND_LEVEL[a.kind] for a in activities if a.state != ActivityState.DRAFT]
+    return max(ran, key=LEVEL_RANK.__getitem__, default="")
+
+
+@dataclass(frozen=True)
+class StageView:
+    """One stage of one cycle, ready for the timeline."""
+
+    stage: str
+    label: str
+    description: str
+    planned_level: str
+    planned_label: str
+    promise: str
+    delivered_level: str
+    delivered_label: str
+    status: str  # "past", "current" or "future"
+    summary: str
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CycleView:
+    number: int
+    is_current: bool
+    stages: list[StageView]
+
+
+def _level_label(level: str) -> str:
+    return str(InvolvementLevel(level).label) if level else ""
+
+
+def lifecycle(service: Service, *, include_drafts: bool = False) -> list[CycleView]:
+    """Every cycle of the service, newest first, with stages in order and their activities."""
+    activities = Activity.objects.order_by("opens_on", "id")
+    if not include_drafts:
+        activities = activities.exclude(state=ActivityState.DRAFT)
+    rows = (
+        ServiceStage.objects.filter(service=service)
+        .order_by("-cycle", "position")
+        .prefetch_related(Prefetch("activities", queryset=activities))
+    )
+    cycles = []
+    for number, stages in groupby(rows, key=lambda row: row.cycle):
+        views = []
+        for row in stages:
+            acts = list(row.activities.all())
+            if row.cycle == service.current_cycle and row.stage == service.current_stage:
+                status = "current"
+            elif row.ended_at is not None:
+                status = "past"
+            else:
+                status = "future"
+            delivered = delivered_level(acts)
+            views.append(
+                StageView(
+                    stage=row.stage,
+                    label=str(Stage(row.stage).label),
+                    description=str(STAGE_DESCRIPTIONS[row.stage]),
+                    planned_level=row.planned_level,
+                    planned_label=_level_label(row.planned_level),
+                    promise=str(PROMISES[row.planned_level]) if row.planned_level else "",
+                    delivered_level=delivered,
+                    delivered_label=_level_label(delivered),
+                    status=status,
+                    summary=row.summary,
+                    activities=acts,
+                )
+            )
+        cycles.append(
+            CycleView(number=number, is_current=number == service.current_cycle, stages=views)
+        )
+    return cycles
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    stage: str
+    label: str
+    planned_level: str
+    planned_label: str
+    planned_rank: int
+    delivered_level: str
+    delivered_label: str
+    delivered_rank: int
+
+    @property
+    def promise_kept(self) -> bool | None:
+        """None while no level is planned; otherwise whether delivery reached the plan."""
+        if not self.planned_level:
+            return None
+        return self.delivered_rank >= self.planned_rank
+
+
+@dataclass(frozen=True)
+class DemocratisationIndex:
+    """Planned and delivered public involvement for each stage of one cycle."""
+
+    cycle: int
+    rows: list[IndexRow]
+
+    @property
+    def score(self) -> int:
+        """Delivered involvement across the five stages, as a percentage of 'empower' everywhere."""
+        top = len(self.rows) * max(LEVEL_RANK.values())
+        return round(100 * sum(row.delivered_rank for row in self.rows) / top)
+
+    @property
+    def planned_score(self) -> int:
+        top = len(self.rows) * max(LEVEL_RANK.values())
+        return round(100 * sum(row.planned_rank for row in self.rows) / top)
+
+
+def democratisation_index(cycle: CycleView) -> DemocratisationIndex:
+    """The index for one cycle, computed from the lifecycle already loaded for the page."""
+    return DemocratisationIndex(
+        cycle=cycle.number,
+        rows=[
+            IndexRow(
+                stage=s.stage,
+                label=s.label,
+                planned_level=s.planned_level,
+                planned_label=s.planned_label,
+                planned_rank=LEVEL_RANK.get(s.planned_level, 0),
+                delivered_level=s.delivered_level,
+                delivered_label=s.delivered_label,
+                delivered_rank=LEVEL_RANK.get(s.delivered_level, 0),
+            )
+            for s in cycle.stages
+        ],
+    )

@@ -1,0 +1,406 @@
+"""Public service pages and the staff pages that run a service's lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coproduce.common.forms import add_action_errors
+from coproduce.common.pagination import paginate
+from coproduce.common.permissions import anyone, rule_required
+from coproduce.organisations.models import Organisation
+from coproduce.services import actions, queries, rules
+from coproduce.services.forms import (
+    ActivityForm,
+    ActivityTransitionForm,
+    AdvanceStageForm,
+    InvolvementForm,
+    ServiceForm,
+    ServiceSearchForm,
+)
+from coproduce.services.models import (
+    STAFF_ROLES,
+    Activity,
+    ActivityKind,
+    ActivityState,
+    Service,
+    ServiceStage,
+    Stage,
+)
+
+
+def _service(request: HttpRequest, slug: str) -> Service:
+    return get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
+
+
+def _activity(request: HttpRequest, slug: str, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related("service_stage__service__organisation"),
+        pk=pk,
+        service_stage__service__slug=slug,
+    )
+
+
+def _staff_activity(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related("service_stage__service__organisation"), pk=pk
+    )
+
+
+# --- Public pages -------------------------------------------------------------------------
+
+
+@rule_required(anyone)
+def home(request: HttpRequest) -> HttpResponse:
+    """Find a service by name, area or policy area."""
+    form = ServiceSearchForm(request.GET or None)
+    services = Service.objects.published().select_related("organisation")
+    searched = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        searched = any(data.values())
+        services = services.search(data["q"], data["area"], data["policy_area"])
+    elif form.is_bound:
+        services = services.none()
+    open_now = (
+        Activity.objects.public()
+        .open_now()
+        .select_related("service_stage__service")
+        .order_by("closes_on", "id")[:6]
+    )
+    return render(
+        request,
+        "services/home.html",
+        {
+            "form": form,
+            "page": paginate(request, services),
+            "searched": searched,
+            "open_now": open_now,
+        },
+    )
+
+
+@rule_required(rules.can_view_service, load=_service)
+def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
+    """The service's lifecycle as a timeline, what is open now, and its democratisation index."""
+    cycles = queries.lifecycle(service)
+    current = cycles[0]
+    open_now = [a for s in current.stages for a in s.activities if a.state == ActivityState.OPEN]
+    return render(
+        request,
+        "services/service_detail.html",
+        {
+            "service": service,
+            "current_cycle": current,
+            "past_cycles": cycles[1:],
+            "open_now": open_now,
+            "index": queries.democratisation_index(current),
+            "partners": service.partners.all(),
+            "can_manage": rules.can_run_activities(request.user, service),
+        },
+    )
+
+
+@rule_required(rules.can_view_service, load=_service)
+def activity_list(request: HttpRequest, service: Service) -> HttpResponse:
+    """Every public activity of a service, newest cycle first, filterable by stage and state."""
+    activities = (
+        Activity.objects.filter(service_stage__service=service)
+        .exclude(state=ActivityState.DRAFT)
+        .select_related("service_stage")
+        .order_by("-service_stage__cycle", "service_stage__position", "opens_on", "id")
+    )
+    stage = request.GET.get("stage", "")
+    if stage in Stage.values:
+        activities = activities.filter(service_stage__stage=stage)
+    else:
+        stage = ""
+    return render(
+        request,
+        "services/activity_list.html",
+        {
+            "service": service,
+            "page": paginate(request, activities),
+            "stage": stage,
+            "stages": Stage.choices,
+        },
+    )
+
+
+@rule_required(rules.can_view_activity, load=_activity)
+def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """One activity: what it is, when, how to take part, and what came of it."""
+    return render(
+        request,
+        "services/activity_detail.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "can_manage": rules.can_manage_activity(request.user, activity),
+        },
+    )
+
+
+# --- Staff pages --------------------------------------------------------------------------
+
+
+@rule_required(rules.can_use_staff_pages, staff=True)
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    """The services this person works on, drafts included."""
+    user: Any = request.user
+    services = (
+        Service.objects.all()
+        if user.is_superuser
+        else Service.objects.filter(organisation__memberships__user=user).distinct()
+    ).select_related("organisation")
+    return render(
+        request,
+        "services/staff_dashboard.html",
+        {"page": paginate(request, services), "can_create": rules.can_create_service(user)},
+    )
+
+
+def _staff_organisations(user: Any) -> Any:
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.with_role(user, list(STAFF_ROLES))
+
+
+@rule_required(rules.can_create_service, staff=True)
+@require_http_methods(["GET", "POST"])
+def service_create(request: HttpRequest) -> HttpResponse:
+    """Start a new service (as a draft) at the commissioning stage of its first cycle."""
+    form = ServiceForm(request.POST or None, organisations=_staff_organisations(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = actions.service_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, _("Service created as a draft. Only your organisation can see it.")
+            )
+            return redirect("services:staff_service", slug=service.slug)
+    return render(request, "services/service_form.html", {"form": form, "creating": True})
+
+
+@rule_required(rules.can_run_activities, load=_service, staff=True)
+def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
+    """Manage one service: its stage, involvement plan and every activity, drafts included."""
+    cycles = queries.lifecycle(service, include_drafts=True)
+    return render(
+        request,
+        "services/staff_service.html",
+        {
+            "service": service,
+            "cycle": cycles[0],
+            "index": queries.democratisation_index(cycles[0]),
+            "can_manage": rules.can_manage_service(request.user, service),
+        },
+    )
+
+
+@rule_required(rules.can_manage_service, load=_service, staff=True)
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
+    """Change a service's public details."""
+    initial = {
+        "name": service.name,
+        "summary": service.summary,
+        "description": service.description,
+        "policy_area": service.policy_area,
+        "area_served": service.area_served,
+        "partners": list(service.partners.all()),
+    }
+    form = ServiceForm(
+        request.POST or None,
+        initial=initial,
+        organisations=Organisation.objects.none(),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partners = data.pop("partners")
+        if service.organisation in partners:
+            form.add_error(
+                "partners", _("The organisation that runs the service cannot also be its partner.")
+            )
+        else:
+            try:
+                actions.service_update(service=service, partners=partners, **data)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, _("Service details saved."))
+                return redirect("services:staff_service", slug=service.slug)
+    return render(request, "services/service_form.html", {"form": form, "service": service})
+
+
+@rule_required(rules.can_manage_service, load=_service, staff=True)
+@require_POST
+def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
+    """Publish a draft service or take it back to draft."""
+    status = request.POST.get("status", "")
+    try:
+        actions.service_set_status(service=service, status=status)
+    except ValidationError:
+        messages.error(request, _("Choose draft or published."))
+    else:
+        if service.is_published:
+            messages.success(request, _("The service is now public."))
+        else:
+            messages.success(
+                request, _("The service is now a draft. Only your organisation can see it.")
+            )
+    return redirect("services:staff_service", slug=service.slug)
+
+
+@rule_required(rules.can_manage_service, load=_service, staff=True)
+@require_http_methods(["GET", "POST"])
+def involvement_edit(request: HttpRequest, service: Service) -> HttpResponse:
+    """Plan how much power the public will have in each stage of the current cycle."""
+    current = dict(
+        ServiceStage.objects.filter(service=service, cycle=service.current_cycle).values_list(
+            "stage", "planned_level"
+        )
+    )
+    form = InvolvementForm(request.POST or None, initial_levels=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.involvement_set(service=service, levels=form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Involvement plan saved. Residents can see the promises on the service page."),
+            )
+            return redirect("services:staff_service", slug=service.slug)
+    return render(request, "services/involvement_form.html", {"form": form, "service": service})
+
+
+@rule_required(rules.can_manage_service, load=_service, staff=True)
+@require_http_methods(["GET", "POST"])
+def service_advance(request: HttpRequest, service: Service) -> HttpResponse:
+    """End the current stage with a public summary and move to the next one."""
+    form = AdvanceStageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        stage = actions.service_advance_stage(service=service, summary=form.cleaned_data["summary"])
+        messages.success(
+            request,
+            _("The service has moved to the %(stage)s stage.")
+            % {"stage": stage.get_stage_display().lower()},
+        )
+        return redirect("services:staff_service", slug=service.slug)
+    labels = dict(Stage.choices)
+    order = list(Stage.values)
+    position = order.index(service.current_stage)
+    next_stage = labels[order[(position + 1) % len(order)]]
+    return render(
+        request,
+        "services/advance_form.html",
+        {
+            "form": form,
+            "service": service,
+            "next_stage": next_stage,
+            "new_cycle": position + 1 == len(order),
+        },
+    )
+
+
+@rule_required(rules.can_run_activities, load=_service, staff=True)
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest, service: Service) -> HttpResponse:
+    """Add a draft activity to a stage of the current cycle."""
+    form = ActivityForm(request.POST or None, initial={"stage": service.current_stage})
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = actions.activity_create(
+                service=service, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, _("Activity added as a draft. Open it when residents can take part.")
+            )
+            return redirect("services:staff_activity", pk=activity.pk)
+    return render(
+        request,
+        "services/activity_form.html",
+        {"form": form, "service": service, "kinds": ActivityKind},
+    )
+
+
+@rule_required(rules.can_manage_activity, load=_staff_activity, staff=True)
+def staff_activity(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Manage one activity: details and the state it is in."""
+    form = ActivityTransitionForm(current_state=activity.state)
+    return render(
+        request,
+        "services/staff_activity.html",
+        {"activity": activity, "service": activity.service, "form": form},
+    )
+
+
+@rule_required(rules.can_manage_activity, load=_staff_activity, staff=True)
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Change an activity's details."""
+    initial = {
+        "kind": activity.kind,
+        "title": activity.title,
+        "summary": activity.summary,
+        "how_to_take_part": activity.how_to_take_part,
+        "opens_on": activity.opens_on,
+        "closes_on": activity.closes_on,
+    }
+    form = ActivityForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.activity_update(activity=activity, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect("services:staff_activity", pk=activity.pk)
+    return render(
+        request,
+        "services/activity_form.html",
+        {"form": form, "service": activity.service, "activity": activity},
+    )
+
+
+@rule_required(rules.can_manage_activity, load=_staff_activity, staff=True)
+@require_POST
+def activity_transition(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Open, close, re-open or report an activity."""
+    form = ActivityTransitionForm(request.POST, current_state=activity.state)
+    if form.is_valid():
+        try:
+            activity = actions.activity_transition(
+                activity=activity,
+                to_state=form.cleaned_data["to_state"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The activity is now %(state)s.")
+                % {"state": activity.get_state_display().lower()},
+            )
+            return redirect("services:staff_activity", pk=activity.pk)
+    return render(
+        request,
+        "services/staff_activity.html",
+        {"activity": activity, "service": activity.service, "form": form},
+        status=400,
+    )
