@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -35,13 +35,14 @@ def signed_in(user: Any, obj: Any = None) -> bool:
 
 
 def rule_required(
-    rule: Rule, *, load: Loader | None = None, staff: bool = False
+    rule: Rule, *, load: Loader | None = None, staff: bool = False, hide: bool = False
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Guard a view with ``rule(user, obj)``; ``load(request, **url_kwargs)`` fetches ``obj``.
 
     When ``load`` is given the view is called as ``view(request, obj)``; otherwise with the URL
     keyword arguments. ``staff=True`` marks a staff page: staff roles must have two-factor
-    authentication set up before they use it.
+    authentication set up before they use it. ``hide=True`` answers 404 instead of asking to sign
+    in or refusing, for things whose existence is private (another organisation's drafts).
     """
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -50,6 +51,8 @@ def rule_required(
             obj = load(request, **kwargs) if load is not None else None
             user = request.user
             if not rule(user, obj):
+                if hide:
+                    raise Http404
                 if not user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
@@ -68,6 +71,7 @@ def rule_required(
 
         wrapper.permission_rule = rule  # type: ignore[attr-defined]
         wrapper.staff_page = staff  # type: ignore[attr-defined]
+        wrapper.hides_object = hide  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

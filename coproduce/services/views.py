@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,10 +47,21 @@ def _activity(request: HttpRequest, slug: str, pk: int) -> Activity:
     )
 
 
+def _visible_service(request: HttpRequest, slug: str) -> Service:
+    """For staff pages: another organisation's draft is not found, rather than forbidden."""
+    service = _service(request, slug)
+    if not rules.can_view_service(request.user, service):
+        raise Http404
+    return service
+
+
 def _staff_activity(request: HttpRequest, pk: int) -> Activity:
-    return get_object_or_404(
+    activity = get_object_or_404(
         Activity.objects.select_related("service_stage__service__organisation"), pk=pk
     )
+    if not rules.can_view_activity(request.user, activity):
+        raise Http404
+    return activity
 
 
 # --- Public pages -------------------------------------------------------------------------
@@ -86,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_service, load=_service)
+@rule_required(rules.can_view_service, load=_service, hide=True)
 def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
     """The service's lifecycle as a timeline, what is open now, and its democratisation index."""
     cycles = queries.lifecycle(service)
@@ -107,7 +118,7 @@ def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_service, load=_service)
+@rule_required(rules.can_view_service, load=_service, hide=True)
 def activity_list(request: HttpRequest, service: Service) -> HttpResponse:
     """Every public activity of a service, newest cycle first, filterable by stage and state."""
     activities = (
@@ -133,7 +144,7 @@ def activity_list(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_activity, load=_activity)
+@rule_required(rules.can_view_activity, load=_activity, hide=True)
 def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
     """One activity: what it is, when, how to take part, and what came of it."""
     return render(
@@ -190,7 +201,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     return render(request, "services/service_form.html", {"form": form, "creating": True})
 
 
-@rule_required(rules.can_run_activities, load=_service, staff=True)
+@rule_required(rules.can_run_activities, load=_visible_service, staff=True)
 def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
     """Manage one service: its stage, involvement plan and every activity, drafts included."""
     cycles = queries.lifecycle(service, include_drafts=True)
@@ -206,7 +217,7 @@ def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_manage_service, load=_service, staff=True)
+@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
     """Change a service's public details."""
@@ -242,7 +253,7 @@ def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
     return render(request, "services/service_form.html", {"form": form, "service": service})
 
 
-@rule_required(rules.can_manage_service, load=_service, staff=True)
+@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
 @require_POST
 def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
     """Publish a draft service or take it back to draft."""
@@ -261,7 +272,7 @@ def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
     return redirect("services:staff_service", slug=service.slug)
 
 
-@rule_required(rules.can_manage_service, load=_service, staff=True)
+@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def involvement_edit(request: HttpRequest, service: Service) -> HttpResponse:
     """Plan how much power the public will have in each stage of the current cycle."""
@@ -285,7 +296,7 @@ def involvement_edit(request: HttpRequest, service: Service) -> HttpResponse:
     return render(request, "services/involvement_form.html", {"form": form, "service": service})
 
 
-@rule_required(rules.can_manage_service, load=_service, staff=True)
+@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def service_advance(request: HttpRequest, service: Service) -> HttpResponse:
     """End the current stage with a public summary and move to the next one."""
@@ -314,7 +325,7 @@ def service_advance(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_run_activities, load=_service, staff=True)
+@rule_required(rules.can_run_activities, load=_visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def activity_create(request: HttpRequest, service: Service) -> HttpResponse:
     """Add a draft activity to a stage of the current cycle."""

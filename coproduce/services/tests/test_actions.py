@@ -1,0 +1,142 @@
+"""The lifecycle and activity actions: transitions, cycles, validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from coproduce.services import actions
+from coproduce.services.models import (
+    STAGE_ORDER,
+    ActivityState,
+    InvolvementLevel,
+    ServiceStage,
+    ServiceStatus,
+    Stage,
+)
+from coproduce.services.tests.factories import ActivityFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_service_is_a_draft_at_commissioning_with_five_stages() -> None:
+    service = ServiceFactory(status=ServiceStatus.DRAFT)
+    stages = list(service.stages.order_by("position"))
+    assert service.current_stage == Stage.COMMISSIONING
+    assert service.current_cycle == 1
+    assert [s.stage for s in stages] == STAGE_ORDER
+    assert stages[0].started_at is not None
+    assert all(s.started_at is None for s in stages[1:])
+    assert not service.is_published
+
+
+def test_slugs_stay_unique() -> None:
+    first = ServiceFactory(name="Meals on wheels")
+    second = ServiceFactory(name="Meals on wheels")
+    assert first.slug == "meals-on-wheels"
+    assert second.slug == "meals-on-wheels-2"
+
+
+def test_advancing_walks_the_stages_then_starts_a_new_cycle() -> None:
+    service = ServiceFactory()
+    actions.involvement_set(service=service, levels={Stage.DESIGN: InvolvementLevel.EMPOWER})
+    seen = []
+    for n in range(len(STAGE_ORDER)):
+        actions.service_advance_stage(service=service, summary=f"Stage {n} done.")
+        service.refresh_from_db()
+        seen.append((service.current_cycle, service.current_stage))
+    assert seen == [
+        (1, Stage.DESIGN),
+        (1, Stage.DELIVERY),
+        (1, Stage.IMPLEMENTATION),
+        (1, Stage.ASSESSMENT),
+        (2, Stage.COMMISSIONING),
+    ]
+    first_cycle = ServiceStage.objects.filter(service=service, cycle=1)
+    assert all(s.started_at and s.ended_at for s in first_cycle)
+    assert first_cycle.get(stage=Stage.ASSESSMENT).summary == "Stage 4 done."
+    # The new cycle starts from the plan of the last one, and keeps the old history.
+    second = ServiceStage.objects.get(service=service, cycle=2, stage=Stage.DESIGN)
+    assert second.planned_level == InvolvementLevel.EMPOWER
+    assert ServiceStage.objects.filter(service=service).count() == 10
+
+
+def test_involvement_rejects_unknown_levels_and_stages() -> None:
+    service = ServiceFactory()
+    with pytest.raises(ValidationError) as error:
+        actions.involvement_set(service=service, levels={Stage.DESIGN: "rule"})
+    assert "planned_level" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        actions.involvement_set(service=service, levels={"nonsense": InvolvementLevel.INFORM})
+    assert "nonsense" in error.value.message_dict
+
+
+def test_activity_moves_through_its_states_and_needs_an_outcome_to_report() -> None:
+    activity = ActivityFactory(state=ActivityState.CLOSED)
+    with pytest.raises(ValidationError) as error:
+        actions.activity_transition(activity=activity, to_state=ActivityState.REPORTED, outcome=" ")
+    assert "outcome" in error.value.message_dict
+    reported = actions.activity_transition(
+        activity=activity, to_state=ActivityState.REPORTED, outcome="We added evening sessions."
+    )
+    assert reported.state == ActivityState.REPORTED
+    with pytest.raises(ValidationError) as error:
+        actions.activity_transition(activity=reported, to_state=ActivityState.OPEN)
+    assert "to_state" in error.value.message_dict
+
+
+def test_closed_activities_can_reopen_but_drafts_cannot_close() -> None:
+    closed = ActivityFactory(state=ActivityState.CLOSED)
+    assert actions.activity_transition(activity=closed, to_state=ActivityState.OPEN).state == "open"
+    draft = ActivityFactory()
+    with pytest.raises(ValidationError):
+        actions.activity_transition(activity=draft, to_state=ActivityState.CLOSED)
+
+
+def test_an_activity_cannot_open_before_its_stage_starts() -> None:
+    service = ServiceFactory()
+    later = ActivityFactory(service=service, stage=Stage.ASSESSMENT)
+    with pytest.raises(ValidationError) as error:
+        actions.activity_transition(activity=later, to_state=ActivityState.OPEN)
+    assert "has not started yet" in error.value.message_dict["to_state"][0]
+
+
+def test_activity_dates_must_be_in_order() -> None:
+    service = ServiceFactory()
+    with pytest.raises(ValidationError) as error:
+        actions.activity_create(
+            service=service,
+            stage=Stage.COMMISSIONING,
+            kind="meeting",
+            title="Meeting",
+            summary="A meeting.",
+            opens_on=dt.date(2027, 3, 2),
+            closes_on=dt.date(2027, 3, 1),
+        )
+    assert "closes_on" in error.value.message_dict
+
+
+def test_activities_only_join_the_current_cycle() -> None:
+    service = ServiceFactory()
+    activity = actions.activity_create(
+        service=service,
+        stage=Stage.DELIVERY,
+        kind="meeting",
+        title="Later",
+        summary="Planned ahead.",
+    )
+    assert activity.service_stage.cycle == 1
+    with pytest.raises(ValidationError) as error:
+        actions.activity_create(
+            service=service, stage="bogus", kind="meeting", title="x", summary="y"
+        )
+    assert "stage" in error.value.message_dict
+
+
+def test_method_is_fixed_once_open() -> None:
+    activity = ActivityFactory(state=ActivityState.OPEN)
+    with pytest.raises(ValidationError):
+        actions.activity_update(activity=activity, kind="participatory_budget")
+    assert actions.activity_update(activity=activity, title=" New title ").title == "New title"

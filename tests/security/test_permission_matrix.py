@@ -1,0 +1,256 @@
+"""Every view × every role, against the rule the view declares.
+
+OK: the page is served (or the action done: 2xx, or a redirect that is not to sign in).
+LOGIN: sent to sign in. DENIED: 403. HIDDEN: 404 (private things do not show they exist).
+A new view must be added here, or test_every_view_is_in_the_matrix fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from coproduce.accounts.actions import api_token_create
+from coproduce.common.testing import ROLES, World, build_world
+
+OK, LOGIN, DENIED, HIDDEN = "ok", "login", "denied", "hidden"
+PROJECT_NAMESPACES = {"common", "accounts", "organisations", "services"}
+
+
+def row(
+    anonymous: str,
+    resident: str,
+    facilitator: str,
+    professional: str,
+    other_professional: str,
+    org_admin: str,
+    superuser: str,
+) -> dict[str, str]:
+    return dict(
+        zip(
+            ROLES,
+            [
+                anonymous,
+                resident,
+                facilitator,
+                professional,
+                other_professional,
+                org_admin,
+                superuser,
+            ],
+            strict=True,
+        )
+    )
+
+
+PUBLIC = row(OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK)
+OWNER_MEMBERS = row(HIDDEN, HIDDEN, OK, OK, HIDDEN, OK, OK)
+STAFF_ANYWHERE = row(LOGIN, DENIED, OK, OK, OK, OK, OK)
+CREATE_SERVICE = row(LOGIN, DENIED, DENIED, OK, OK, OK, OK)
+RUN_ACTIVITIES = row(LOGIN, DENIED, OK, OK, DENIED, OK, OK)
+MANAGE_SERVICE = row(LOGIN, DENIED, DENIED, OK, DENIED, OK, OK)
+MANAGE_DRAFT = row(HIDDEN, HIDDEN, DENIED, OK, HIDDEN, OK, OK)
+DRAFT_ACTIVITY_STAFF = row(HIDDEN, HIDDEN, OK, OK, HIDDEN, OK, OK)
+ORG_ADMINS = row(LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK)
+
+
+@dataclass
+class Case:
+    name: str
+    kwargs: Callable[[World], dict[str, Any]]
+    expected: dict[str, str]
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    label: str = ""
+
+
+def published(w: World) -> dict[str, Any]:
+    return {"slug": w.service.slug}
+
+
+def draft(w: World) -> dict[str, Any]:
+    return {"slug": w.draft_service.slug}
+
+
+def open_activity(w: World) -> dict[str, Any]:
+    return {"pk": w.open_activity.pk}
+
+
+def draft_activity(w: World) -> dict[str, Any]:
+    return {"pk": w.draft_activity.pk}
+
+
+def nothing(w: World) -> dict[str, Any]:
+    return {}
+
+
+CASES = [
+    Case("common:accessibility", nothing, PUBLIC),
+    Case("common:privacy", nothing, PUBLIC),
+    Case("common:health", nothing, PUBLIC),
+    Case("services:home", nothing, PUBLIC),
+    Case("services:detail", published, PUBLIC, label="published"),
+    Case("services:detail", draft, OWNER_MEMBERS, label="draft"),
+    Case("services:activity_list", published, PUBLIC),
+    Case("services:activity_list", draft, OWNER_MEMBERS, label="draft service"),
+    Case(
+        "services:activity_detail",
+        lambda w: {"slug": w.service.slug, "pk": w.open_activity.pk},
+        PUBLIC,
+    ),
+    Case(
+        "services:activity_detail",
+        lambda w: {"slug": w.service.slug, "pk": w.draft_activity.pk},
+        OWNER_MEMBERS,
+        label="draft activity",
+    ),
+    Case("services:staff_dashboard", nothing, STAFF_ANYWHERE),
+    Case("services:service_create", nothing, CREATE_SERVICE),
+    Case("services:staff_service", published, RUN_ACTIVITIES),
+    Case(
+        "services:staff_service", draft, row(HIDDEN, HIDDEN, OK, OK, HIDDEN, OK, OK), label="draft"
+    ),
+    Case("services:service_edit", published, MANAGE_SERVICE),
+    Case("services:service_edit", draft, MANAGE_DRAFT, label="draft"),
+    Case(
+        "services:service_publish",
+        draft,
+        MANAGE_DRAFT,
+        method="post",
+        data=lambda w: {"status": "published"},
+    ),
+    Case("services:involvement_edit", published, MANAGE_SERVICE),
+    Case("services:service_advance", published, MANAGE_SERVICE),
+    Case("services:activity_create", published, RUN_ACTIVITIES),
+    Case("services:staff_activity", open_activity, RUN_ACTIVITIES),
+    Case("services:staff_activity", draft_activity, DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case("services:activity_edit", open_activity, RUN_ACTIVITIES),
+    Case(
+        "services:activity_transition",
+        open_activity,
+        RUN_ACTIVITIES,
+        method="post",
+        data=lambda w: {"to_state": "closed"},
+    ),
+    Case("organisations:list", nothing, PUBLIC),
+    Case("organisations:detail", lambda w: {"slug": w.owner.slug}, PUBLIC),
+    Case("organisations:members", lambda w: {"slug": w.owner.slug}, ORG_ADMINS),
+    Case(
+        "organisations:member_remove",
+        lambda w: {"slug": w.owner.slug, "pk": w.people["facilitator"].memberships.get().pk},
+        ORG_ADMINS,
+        method="post",
+    ),
+    Case("accounts:dashboard", nothing, SIGNED_IN),
+    Case("accounts:profile", nothing, SIGNED_IN),
+    Case("accounts:api_tokens", nothing, SIGNED_IN),
+    # The token belongs to the resident: everyone else is told it does not exist.
+    Case(
+        "accounts:api_token_revoke",
+        lambda w: {"pk": w.people["resident_token"].pk},
+        row(LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+        method="post",
+    ),
+]
+
+
+def outcome(response: Any) -> str:
+    if response.status_code == 404:
+        return HIDDEN
+    if response.status_code == 403:
+        return DENIED
+    if response.status_code in (301, 302) and response["Location"].startswith(
+        reverse("account_login")
+    ):
+        return LOGIN
+    if response.status_code in (301, 302) and "/mfa/" in response["Location"]:
+        return "mfa-setup"
+    if 200 <= response.status_code < 400:
+        return OK
+    return f"status {response.status_code}"
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    w = build_world()
+    token, _raw = api_token_create(user=w.people["resident"], name="matrix")
+    w.people["resident_token"] = token
+    return w
+
+
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: f"{c.name}{'[' + c.label + ']' if c.label else ''}"
+)
+def test_view_matrix(case: Case, world: World) -> None:
+    url = reverse(case.name, kwargs=case.kwargs(world))
+    mismatches = []
+    for role in ROLES:
+        client = Client()
+        if world.people[role] is not None:
+            client.force_login(world.people[role])
+        with transaction.atomic():
+            response = getattr(client, case.method)(url, case.data(world))
+            transaction.set_rollback(True)
+        got = outcome(response)
+        if got != case.expected[role]:
+            mismatches.append(f"{role}: expected {case.expected[role]}, got {got}")
+    assert not mismatches, f"{case.method.upper()} {url}\n" + "\n".join(mismatches)
+
+
+def _named_project_views() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif (
+                isinstance(pattern, URLPattern) and pattern.name and namespace in PROJECT_NAMESPACES
+            ):
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_view_is_in_the_matrix() -> None:
+    missing = _named_project_views() - {case.name for case in CASES}
+    assert not missing, f"Add these views to the permission matrix: {sorted(missing)}"
+
+
+def test_every_view_declares_a_rule() -> None:
+    undeclared = [
+        name for name in _named_project_views() if not hasattr(_view(name), "permission_rule")
+    ]
+    assert not undeclared, f"Views without a permission rule: {sorted(undeclared)}"
+
+
+def _view(name: str) -> Any:
+    """The view function behind a named URL, found by trying the argument shapes we use."""
+    for kwargs in ({}, {"slug": "x"}, {"pk": 1}, {"slug": "x", "pk": 1}):
+        try:
+            return resolve(reverse(name, kwargs=kwargs)).func
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"Cannot reverse {name}")
+
+
+@pytest.mark.django_db
+def test_staff_without_two_factor_are_sent_to_set_it_up() -> None:
+    from coproduce.accounts.tests.factories import UserFactory
+    from coproduce.organisations.tests.factories import MembershipFactory
+
+    user = UserFactory(email="nomfa@example.org", mfa=False)
+    MembershipFactory(user=user, role="professional")
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("services:staff_dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
