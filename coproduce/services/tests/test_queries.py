@@ -68,7 +68,8 @@ def test_cycles_come_newest_first_with_history_kept() -> None:
         actions.service_advance_stage(service=service, summary="Done.")
     cycles = queries.lifecycle(service)
     assert [c.number for c in cycles] == [2, 1]
-    assert cycles[0].is_current and not cycles[1].is_current
+    assert cycles[0].is_current
+    assert not cycles[1].is_current
     assert cycles[1].stages[0].activities[0].title == "Cycle one survey"
     assert all(s.status == "past" for s in cycles[1].stages)
     assert cycles[0].stages[0].status == "current"

@@ -43,11 +43,14 @@ def test_home_finds_services_by_words_area_and_policy_area(client: Client) -> No
     )
     ServiceFactory(name="Hidden plans", status="draft")
     page = client.get(reverse("services:home"), {"q": "youth"}).content.decode()
-    assert "Youth mental health support" in page and "Community transport" not in page
+    assert "Youth mental health support" in page
+    assert "Community transport" not in page
     page = client.get(reverse("services:home"), {"area": "northfield"}).content.decode()
-    assert "Community transport" in page and "Youth mental" not in page
+    assert "Community transport" in page
+    assert "Youth mental" not in page
     page = client.get(reverse("services:home"), {"policy_area": "transport"}).content.decode()
-    assert "Community transport" in page and "Youth mental" not in page
+    assert "Community transport" in page
+    assert "Youth mental" not in page
     assert "Hidden plans" not in client.get(reverse("services:home")).content.decode()
 
 
