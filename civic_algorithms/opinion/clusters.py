@@ -1,0 +1,172 @@
+"""Polis clustering: k-means base clusters of participants, then weighted k-means of the base clusters
+into 2..5 opinion groups, the number chosen by silhouette.
+
+The k-means is Polis' own: the first k distinct points (in participant arrival order) start the
+centres, Lloyd steps drop empty clusters, and iteration stops when no centre moves by more than a
+threshold or after a fixed number of steps. No randomness is involved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from civic_algorithms.opinion.model import FloatArray, IntArray
+
+_CHUNK = 16_384
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Cluster label per point (0..k-1, in order of the initial centres) and the cluster centres."""
+
+    labels: IntArray
+    centers: FloatArray
+
+
+def first_distinct(points: FloatArray, k: int) -> IntArray:
+    """Indices of the first k distinct rows of ``points``, in order."""
+    if len(points) == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, first = np.unique(points, axis=0, return_index=True)
+    chosen: IntArray = np.sort(first)[:k].astype(np.int64)
+    return chosen
+
+
+def nearest(points: FloatArray, centers: FloatArray) -> IntArray:
+    """Index of the closest centre for every point (lowest index on a tie)."""
+    labels = np.empty(len(points), dtype=np.int64)
+    center_sq = (centers**2).sum(axis=1)
+    for start in range(0, len(points), _CHUNK):
+        block = points[start : start + _CHUNK]
+        # |x - c|^2 = |x|^2 - 2 x.c + |c|^2; |x|^2 is constant per row so it can be dropped.
+        dist = center_sq[None, :] - 2.0 * (block @ centers.T)
+        labels[start : start + _CHUNK] = np.argmin(dist, axis=1)
+    return labels
+
+
+def kmeans(
+    points: FloatArray,
+    k: int,
+    *,
+    weights: FloatArray | None = None,
+    max_iterations: int = 100,
+    threshold: float = 0.01,
+) -> Clustering:
+    """Polis k-means: first-k-distinct start, Lloyd steps, empty clusters dropped."""
+    n = len(points)
+    if n == 0:
+        return Clustering(labels=np.zeros(0, dtype=np.int64), centers=np.zeros((0, 2)))
+    w = np.ones(n) if weights is None else weights
+    centers = points[first_distinct(points, k)].copy()
+    labels = np.zeros(n, dtype=np.int64)
+    for _ in range(max_iterations + 1):
+        labels = nearest(points, centers)
+        mass = np.bincount(labels, weights=w, minlength=len(centers))
+        sums = np.stack(
+            [np.bincount(labels, weights=w * points[:, d], minlength=len(centers)) for d in (0, 1)],
+            axis=1,
+        )
+        keep = mass > 0
+        new_centers = sums[keep] / mass[keep, None]
+        if keep.all():
+            moved = float(np.max(np.linalg.norm(new_centers - centers, axis=1)))
+            centers = new_centers
+            if moved < threshold:
+                break
+        else:
+            remap = np.cumsum(keep) - 1
+            labels = remap[labels]
+            centers = new_centers
+    return Clustering(labels=labels, centers=centers)
+
+
+def silhouette(points: FloatArray, labels: IntArray) -> float:
+    """Mean silhouette over points (Polis: base-cluster centres, unweighted; singletons score 0)."""
+    n = len(points)
+    present = np.unique(labels)
+    if n < 2 or len(present) < 2:
+        return 0.0
+    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    onehot = (labels[:, None] == present[None, :]).astype(np.float64)
+    sizes = onehot.sum(axis=0)
+    sum_to = dist @ onehot
+    own = np.searchsorted(present, labels)
+    own_size = sizes[own]
+    a = np.divide(sum_to[np.arange(n), own], own_size - 1, out=np.zeros(n), where=own_size > 1)
+    mean_to = sum_to / sizes[None, :]
+    mean_to[np.arange(n), own] = np.inf
+    b = mean_to.min(axis=1)
+    denominator = np.maximum(a, b)
+    scores = np.divide(b - a, denominator, out=np.zeros(n), where=denominator > 0)
+    scores[own_size <= 1] = 0.0
+    return float(scores.mean())
+
+
+def max_groups_for(n_base: int, max_groups: int) -> int:
+    """Polis caps the number of groups at 2 + (number of base clusters) / 12."""
+    return min(max_groups, 2 + n_base // 12)
+
+
+@dataclass(frozen=True)
+class GroupClusterings:
+    """Weighted k-means of the base clusters for every candidate k, with silhouettes."""
+
+    by_k: dict[int, Clustering]
+    silhouettes: dict[int, float]
+
+    def best_k(self) -> int:
+        """The k with the highest silhouette (rounded, so that noise cannot decide; smaller k on
+        a tie). 1 when there are fewer than two base clusters."""
+        if not self.silhouettes:
+            return 1
+        return max(sorted(self.silhouettes), key=lambda k: round(self.silhouettes[k], 10))
+
+
+def group_clusterings(
+    base_centers: FloatArray,
+    base_sizes: FloatArray,
+    *,
+    max_groups: int,
+    max_iterations: int,
+    threshold: float,
+) -> GroupClusterings:
+    """Cluster base clusters (weighted by size) for k = 2 .. min(max, 2 + n_base / 12)."""
+    n_base = len(base_centers)
+    if n_base < 2:
+        single = Clustering(labels=np.zeros(n_base, dtype=np.int64), centers=base_centers.copy())
+        return GroupClusterings(by_k={1: single}, silhouettes={})
+    by_k: dict[int, Clustering] = {}
+    scores: dict[int, float] = {}
+    for k in range(2, max_groups_for(n_base, max_groups) + 1):
+        clustering = kmeans(
+            base_centers, k, weights=base_sizes, max_iterations=max_iterations, threshold=threshold
+        )
+        by_k[k] = clustering
+        scores[k] = silhouette(base_centers, clustering.labels)
+    return GroupClusterings(by_k=by_k, silhouettes=scores)
+
+
+@dataclass(frozen=True)
+class KSmoother:
+    """Polis' damping of the number of groups between updates: a new best k is adopted only after
+    it has been the best ``buffer`` times in a row."""
+
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+    def update(self, this_k: int, buffer: int) -> KSmoother:
+        """The smoother after one more analysis whose best k was ``this_k``."""
+        count = self.last_k_count + 1 if self.last_k == this_k else 1
+        smoothed = this_k if count >= buffer or self.smoothed_k is None else self.smoothed_k
+        return KSmoother(last_k=this_k, last_k_count=count, smoothed_k=smoothed)
+
+
+def points_order(first_seen: FloatArray, n: int) -> IntArray:
+    """Arrival order: by first-vote time (unknown times last), then by id position."""
+    unknown = np.isnan(first_seen)
+    times = np.where(unknown, 0.0, first_seen)
+    order: IntArray = np.lexsort((np.arange(n), times, unknown)).astype(np.int64)
+    return order
