@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "coproduce.accounts",
     "coproduce.organisations",
     "coproduce.services",
+    "coproduce.insight",
+    "coproduce.codesign",
+    "coproduce.notifications",
     "coproduce.api",
     "coproduce.demo",
 ]

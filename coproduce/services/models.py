@@ -306,6 +306,16 @@ class Activity(TimeStampedModel):
     state = models.CharField(
         _("state"), max_length=10, choices=ActivityState.choices, default=ActivityState.DRAFT
     )
+    premoderation = models.BooleanField(
+        _("check contributions before they appear"),
+        default=False,
+        help_text=_("A facilitator approves every contribution before it is public."),
+    )
+    anonymous_answers = models.BooleanField(
+        _("allow answers without an account"),
+        default=False,
+        help_text=_("Surveys only. People confirm their answer by email."),
+    )
     outcome = models.TextField(
         _("what came of it"),
         blank=True,

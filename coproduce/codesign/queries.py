@@ -1,0 +1,114 @@
+"""Reads across contributions: answer coverage, 'you said, we did', a person's contributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from coproduce.codesign.models import Contribution, Decision, Response, Visibility
+from coproduce.services.models import Activity, Service
+
+OVERDUE_AFTER = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """How well one activity's contributions have been answered."""
+
+    activity: Activity
+    total: int
+    answered: int
+    median_days: float | None
+    overdue: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.answered / self.total) if self.total else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rows: list[CoverageRow]
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(r.answered for r in self.rows)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.answered / self.total) if self.total else None
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+
+def answer_coverage(service: Service) -> Coverage:
+    """Per activity: answerable published contributions, how many answered, median days to answer.
+
+    One query for the contributions (no per-activity queries), grouped in Python.
+    """
+    now = timezone.now()
+    rows = (
+        Contribution.objects.for_service(service)
+        .answerable()
+        .filter(visibility=Visibility.PUBLISHED)
+        .values_list("activity_id", "created_at", "first_response_at")
+    )
+    by_activity: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
+    for activity_id, created_at, first_response_at in rows:
+        by_activity.setdefault(activity_id, []).append((created_at, first_response_at))
+    activities = (
+        Activity.objects.filter(pk__in=by_activity)
+        .select_related("service_stage")
+        .order_by("service_stage__cycle", "service_stage__position", "id")
+    )
+    result = []
+    for activity in activities:
+        items = by_activity[activity.pk]
+        waits = [
+            (answered - created).total_seconds() / 86400 for created, answered in items if answered
+        ]
+        result.append(
+            CoverageRow(
+                activity=activity,
+                total=len(items),
+                answered=len(waits),
+                median_days=round(statistics.median(waits), 1) if waits else None,
+                overdue=sum(
+                    1
+                    for created, answered in items
+                    if answered is None and now - created > OVERDUE_AFTER
+                ),
+            )
+        )
+    return Coverage(rows=result)
+
+
+def overdue_contributions(service: Service) -> list[Contribution]:
+    """Published contributions still unanswered after 30 days: flagged to staff."""
+    return list(
+        Contribution.objects.for_service(service)
+        .answerable()
+        .published()
+        .unanswered()
+        .filter(created_at__lt=timezone.now() - OVERDUE_AFTER)
+        .with_details()
+        .order_by("created_at")
+    )
+
+
+def contributions_with_answers(queryset: object) -> object:
+    """Attach responses and linked decisions to a contribution queryset, in two extra queries."""
+    return queryset.prefetch_related(  # type: ignore[attr-defined]
+        Prefetch("responses", queryset=Response.objects.select_related("author")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on")),
+    )

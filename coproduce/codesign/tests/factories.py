@@ -1,0 +1,52 @@
+"""Factories for ideas, comments and the rest of the co-design loop (used by the demo too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from coproduce.accounts.tests.factories import UserFactory
+from coproduce.codesign import actions
+from coproduce.codesign.models import Comment, Idea
+from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.tests.factories import ActivityFactory
+
+
+class IdeaChallengeFactory(ActivityFactory):
+    """An open idea challenge."""
+
+    kind = ActivityKind.IDEA_CHALLENGE
+    state = ActivityState.OPEN
+
+
+class IdeaFactory(DjangoModelFactory[Idea]):
+    """An idea posted through idea_create, by a resident."""
+
+    class Meta:
+        model = Idea
+
+    activity = factory.SubFactory(IdeaChallengeFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Idea {n}")
+    description = "Open the drop-in centre on Saturday mornings so working parents can come."
+    author_display = "first_name"
+
+    @classmethod
+    def _create(cls, model_class: type[Idea], *args: Any, **kwargs: Any) -> Idea:
+        return actions.idea_create(**kwargs)
+
+
+class CommentFactory(DjangoModelFactory[Comment]):
+    class Meta:
+        model = Comment
+
+    idea = factory.SubFactory(IdeaFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "I would come on Saturdays too, if there were a crèche."
+    is_question = False
+
+    @classmethod
+    def _create(cls, model_class: type[Comment], *args: Any, **kwargs: Any) -> Comment:
+        return actions.comment_create(**kwargs)

@@ -1,0 +1,181 @@
+"""Insight: needs and aspirations surveys, community assets and lived-experience stories.
+
+Each answer, asset and story is a ``codesign.Contribution`` (so it can be moderated, answered and
+linked to decisions) plus a row of its own kind here.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.codesign.models import Contribution
+from coproduce.organisations.models import Organisation
+from coproduce.services.models import Activity
+
+
+class Survey(models.Model):
+    """The questions of one needs and assets survey activity."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="survey")
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    def __str__(self) -> str:
+        return f"Survey: {self.activity}"
+
+
+class QuestionKind(models.TextChoices):
+    FREE_TEXT = "free_text", _("Free text")
+    SINGLE_CHOICE = "single_choice", _("Choose one")
+    MULTIPLE_CHOICE = "multiple_choice", _("Choose any")
+    SCALE = "scale", _("Scale from 1 to 5")
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("hint"), max_length=300, blank=True)
+    kind = models.CharField(_("type of answer"), max_length=20, choices=QuestionKind.choices)
+    options = models.JSONField(
+        _("options"),
+        default=list,
+        blank=True,
+        help_text=_("For choice questions: the options, in order."),
+    )
+    scale_low_label = models.CharField(_("label for 1"), max_length=60, blank=True)
+    scale_high_label = models.CharField(_("label for 5"), max_length=60, blank=True)
+    required = models.BooleanField(_("an answer is required"), default=False)
+
+    class Meta:
+        ordering = ["survey", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveySubmission(models.Model):
+    """One person's answers to a survey. Anonymous answers count once confirmed by email."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, primary_key=True, related_name="submission"
+    )
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="submissions")
+    confirmation_email = models.EmailField(
+        blank=True, help_text=_("Erased once the answer is confirmed.")
+    )
+    confirmation_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return str(_("Answers to “%(title)s”") % {"title": self.survey.activity.title})
+
+    def get_absolute_url(self) -> str:
+        return reverse("insight:survey_results", kwargs={"pk": self.survey.activity_id})
+
+
+class Answer(models.Model):
+    submission = models.ForeignKey(
+        SurveySubmission, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(blank=True, max_length=5000)
+    choices = models.JSONField(default=list, blank=True)
+    scale_value = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"], name="one_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_value__isnull=True) | Q(scale_value__gte=1, scale_value__lte=5),
+                name="answer_scale_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question}"
+
+
+class AssetKind(models.TextChoices):
+    PEOPLE = "people", _("People and skills")
+    GROUP = "group", _("Groups and networks")
+    PLACE = "place", _("Places and spaces")
+    EQUIPMENT = "equipment", _("Equipment")
+    MONEY_TIME = "money_time", _("Money and time")
+
+
+class Asset(models.Model):
+    """Something a community brings: skills, groups, places, equipment, money or time."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, primary_key=True, related_name="asset"
+    )
+    kind = models.CharField(_("type of asset"), max_length=12, choices=AssetKind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), max_length=3000)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    place_description = models.CharField(_("where"), max_length=200, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assets",
+        verbose_name=_("offered by organisation"),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AssetKind.values), name="asset_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_title(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("insight:asset_detail", kwargs={"pk": self.pk})
+
+
+class Story(models.Model):
+    """A lived-experience story, published only with consent and after moderation."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, primary_key=True, related_name="story"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("your story"), max_length=10_000)
+    consent = models.BooleanField(_("I agree that this story can be published on this website"))
+
+    class Meta:
+        verbose_name_plural = "stories"
+        constraints = [
+            models.CheckConstraint(condition=Q(consent=True), name="story_needs_consent")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("insight:story_detail", kwargs={"pk": self.pk})
