@@ -79,7 +79,7 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
             "comment__idea",
             "story",
             "asset",
-            "submission",
+            "submission__survey__activity",
         )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from coproduce.codesign.models import Contribution, Decision, Response, Visibility
@@ -45,6 +45,10 @@ class Coverage:
     @property
     def percent(self) -> int | None:
         return round(100 * self.answered / self.total) if self.total else None
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.answered
 
     @property
     def overdue(self) -> int:
@@ -106,9 +110,22 @@ def overdue_contributions(service: Service) -> list[Contribution]:
     )
 
 
-def contributions_with_answers(queryset: object) -> object:
-    """Attach responses and linked decisions to a contribution queryset, in two extra queries."""
-    return queryset.prefetch_related(  # type: ignore[attr-defined]
-        Prefetch("responses", queryset=Response.objects.select_related("author")),
+def decisions_of(service: Service) -> QuerySet[Decision]:
+    """A service's decisions, newest first, with how many contributions informed each."""
+    return service.decisions.annotate(informed_by=Count("contributions")).order_by(
+        "-decided_on", "-id"
+    )
+
+
+def loop_contributions(service: Service, *, answered: bool) -> QuerySet[Contribution]:
+    """Published contributions that need an answer: answered ones (latest answer first) or those
+    still waiting (longest waiting first), with their answers and decisions attached."""
+    base = Contribution.objects.for_service(service).answerable().published().with_details()
+    if answered:
+        base = base.filter(first_response_at__isnull=False).order_by("-last_response_at", "-id")
+    else:
+        base = base.filter(first_response_at__isnull=True).order_by("created_at", "id")
+    return base.prefetch_related(
+        Prefetch("responses", queryset=Response.objects.order_by("created_at")),
         Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on")),
     )

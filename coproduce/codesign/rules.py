@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coproduce.codesign.models import Contribution, ContributionKind, Idea, Visibility
+from coproduce.codesign.models import Contribution, ContributionKind, Decision, Idea, Visibility
 from coproduce.organisations.models import Role
 from coproduce.organisations.rules import role_in
 from coproduce.services.models import STAFF_ROLES, Activity, ActivityKind, ActivityState, Service
@@ -111,3 +111,12 @@ def can_report(user: Any, contribution: Contribution) -> bool:
 def can_view_service_loop(user: Any, service: Service) -> bool:
     """The 'You said, we did' page and answer coverage follow the service page."""
     return can_view_service(user, service)
+
+
+def can_view_decision(user: Any, decision: Decision) -> bool:
+    """Decisions are public with their service."""
+    return can_view_service(user, decision.service)
+
+
+def can_link_decision(user: Any, decision: Decision) -> bool:
+    return can_record_decision(user, decision.service)

@@ -9,8 +9,10 @@ from coproduce.api.api import api
 
 urlpatterns = [
     path("", include("coproduce.services.urls")),
+    path("", include("coproduce.codesign.urls")),
     path("organisations/", include("coproduce.organisations.urls")),
     path("account/", include("coproduce.accounts.urls")),
+    path("account/", include("coproduce.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("language/", set_language, name="set_language"),

@@ -6,45 +6,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('codesign', '0001_initial'),
-        ('services', '0002_activity_method_settings'),
+        ("codesign", "0001_initial"),
+        ("services", "0002_activity_method_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='services.activity')),
-                ('contribution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='codesign.contribution')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='services.service')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="services.activity",
+                    ),
+                ),
+                (
+                    "contribution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="codesign.contribution",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="services.service",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('activity__isnull', True), ('contribution__isnull', True), ('service__isnull', False)), models.Q(('activity__isnull', False), ('contribution__isnull', True), ('service__isnull', True)), models.Q(('activity__isnull', True), ('contribution__isnull', False), ('service__isnull', True)), _connector='OR'), name='follow_exactly_one_target'), models.UniqueConstraint(fields=('user', 'service'), name='follow_service_once'), models.UniqueConstraint(fields=('user', 'activity'), name='follow_activity_once'), models.UniqueConstraint(fields=('user', 'contribution'), name='follow_contribution_once')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("activity__isnull", True),
+                                ("contribution__isnull", True),
+                                ("service__isnull", False),
+                            ),
+                            models.Q(
+                                ("activity__isnull", False),
+                                ("contribution__isnull", True),
+                                ("service__isnull", True),
+                            ),
+                            models.Q(
+                                ("activity__isnull", True),
+                                ("contribution__isnull", False),
+                                ("service__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="follow_exactly_one_target",
+                    ),
+                    models.UniqueConstraint(fields=("user", "service"), name="follow_service_once"),
+                    models.UniqueConstraint(
+                        fields=("user", "activity"), name="follow_activity_once"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("user", "contribution"), name="follow_contribution_once"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('response', 'An answer was posted'), ('status', 'The status changed'), ('decision', 'A decision was recorded')], max_length=10)),
-                ('message', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('contribution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='codesign.contribution')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("response", "An answer was posted"),
+                            ("status", "The status changed"),
+                            ("decision", "A decision was recorded"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("message", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contribution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="codesign.contribution",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='notification_inbox')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "-created_at"], name="notification_inbox")
+                ],
             },
         ),
     ]

@@ -1,0 +1,30 @@
+"""Answer coverage for service pages, and the staff flag for contributions waiting too long."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from coproduce.codesign import queries, rules
+from coproduce.services.models import Service
+
+register = template.Library()
+
+
+@register.inclusion_tag("codesign/_coverage.html", takes_context=True)
+def answer_coverage(context: dict[str, Any], service: Service) -> dict[str, Any]:
+    """Per activity: share of contributions answered and median days to answer."""
+    return {"service": service, "coverage": queries.answer_coverage(service), "request": context["request"]}
+
+
+@register.inclusion_tag("codesign/_overdue.html", takes_context=True)
+def overdue_flag(context: dict[str, Any], service: Service) -> dict[str, Any]:
+    """For staff who answer: contributions unanswered for more than 30 days."""
+    user = context["request"].user
+    allowed = rules.can_record_decision(user, service)
+    return {
+        "service": service,
+        "overdue": queries.overdue_contributions(service)[:20] if allowed else [],
+        "allowed": allowed,
+    }

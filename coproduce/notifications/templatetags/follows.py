@@ -1,0 +1,23 @@
+"""The follow button, for service, activity and idea pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from coproduce.notifications.queries import is_following
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_follow_button.html", takes_context=True)
+def follow_button(context: dict[str, Any], target: Any) -> dict[str, Any]:
+    request = context["request"]
+    return {
+        "request": request,
+        "target": target,
+        "target_type": target._meta.model_name,
+        "following": is_following(request.user, target),
+        "csrf_token": context.get("csrf_token"),
+    }
