@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.codesign.actions import decision_create
+from coproduce.codesign.models import Decision
 from coproduce.organisations.models import Organisation, Role
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
@@ -33,6 +36,7 @@ class World:
     draft_service: Service
     open_activity: Activity
     draft_activity: Activity
+    decision: Decision
 
 
 def build_world() -> World:
@@ -64,4 +68,15 @@ def build_world() -> World:
         kind=ActivityKind.IDEA_CHALLENGE,
     )
     draft_activity = ActivityFactory(service=service, title="Draft activity")
-    return World(owner, other, people, service, draft_service, open_activity, draft_activity)
+    decision = decision_create(
+        service=service,
+        stage=service.current_stage,
+        title="A decision",
+        description="Because.",
+        decided_by="The board",
+        decided_on=dt.date.today(),
+        recorded_by=people["org_admin"],
+    )
+    return World(
+        owner, other, people, service, draft_service, open_activity, draft_activity, decision
+    )

@@ -20,7 +20,7 @@ from coproduce.accounts.actions import api_token_create
 from coproduce.common.testing import ROLES, World, build_world
 
 OK, LOGIN, DENIED, HIDDEN = "ok", "login", "denied", "hidden"
-PROJECT_NAMESPACES = {"common", "accounts", "organisations", "services"}
+PROJECT_NAMESPACES = {"common", "accounts", "organisations", "services", "notifications"}
 
 
 def row(
@@ -151,6 +151,32 @@ CASES = [
     Case("accounts:dashboard", nothing, SIGNED_IN),
     Case("accounts:profile", nothing, SIGNED_IN),
     Case("accounts:api_tokens", nothing, SIGNED_IN),
+    Case("notifications:my_contributions", nothing, SIGNED_IN),
+    Case("notifications:follows", nothing, SIGNED_IN),
+    Case(
+        "notifications:follow",
+        nothing,
+        row(HIDDEN, OK, OK, OK, OK, OK, OK),
+        method="post",
+        data=lambda w: {"target": "service", "id": w.service.pk, "follow": "1"},
+    ),
+    Case(
+        "notifications:follow",
+        nothing,
+        OWNER_MEMBERS,
+        method="post",
+        label="draft service",
+        data=lambda w: {"target": "service", "id": w.draft_service.pk, "follow": "1"},
+    ),
+    Case("codesign:you_said_we_did", published, PUBLIC),
+    Case("codesign:you_said_we_did", draft, OWNER_MEMBERS, label="draft"),
+    Case("codesign:decision_detail", lambda w: {"pk": w.decision.pk}, PUBLIC),
+    Case("codesign:decision_create", published, MANAGE_SERVICE),
+    Case("codesign:decision_create", draft, MANAGE_DRAFT, label="draft"),
+    Case("codesign:decision_link", lambda w: {"pk": w.decision.pk}, MANAGE_SERVICE),
+    Case("codesign:export_csv", open_activity, PUBLIC),
+    Case("codesign:export_csv", draft_activity, OWNER_MEMBERS, label="draft"),
+    Case("codesign:export_json", open_activity, PUBLIC),
     # The token belongs to the resident: everyone else is told it does not exist.
     Case(
         "accounts:api_token_revoke",
