@@ -83,6 +83,9 @@ def principal_components(
     # cannot inject floating-point noise into the coordinates.
     scale = max(float(eigenvalues[0]), 1.0)
     components[eigenvalues <= 1e-12 * scale] = 0.0
+    # Likewise statements without variance (e.g. moderated out) get exactly zero weight.
+    spread = np.bincount(centered.indices, weights=centered.data**2, minlength=m)
+    components[:, spread == 0.0] = 0.0
     for row in components:
         _fix_sign(row)
     return components, eigenvalues
