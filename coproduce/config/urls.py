@@ -10,6 +10,7 @@ from coproduce.api.api import api
 urlpatterns = [
     path("", include("coproduce.services.urls")),
     path("", include("coproduce.codesign.urls")),
+    path("insight/", include("coproduce.insight.urls")),
     path("organisations/", include("coproduce.organisations.urls")),
     path("account/", include("coproduce.accounts.urls")),
     path("account/", include("coproduce.notifications.urls")),

@@ -6,12 +6,13 @@ linked to decisions) plus a row of its own kind here.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.codesign.models import Contribution
+from coproduce.codesign.models import Contribution, Visibility
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import Activity
 
@@ -60,6 +61,29 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def field_name(self) -> str:
+        """The name of this question's field in the answer form (and in validation errors)."""
+        return f"q{self.pk}"
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
+class SubmissionQuerySet(models.QuerySet["SurveySubmission"]):
+    def counted(self) -> SubmissionQuerySet:
+        """Submissions that count in the results: confirmed, and not hidden by a moderator."""
+        return self.filter(confirmed_at__isnull=False).exclude(
+            contribution__visibility=Visibility.HIDDEN
+        )
+
+    def published(self) -> SubmissionQuerySet:
+        """Submissions whose free-text answers may be shown: confirmed and moderated."""
+        return self.filter(
+            confirmed_at__isnull=False, contribution__visibility=Visibility.PUBLISHED
+        )
+
 
 class SurveySubmission(models.Model):
     """One person's answers to a survey. Anonymous answers count once confirmed by email."""
@@ -68,21 +92,42 @@ class SurveySubmission(models.Model):
         Contribution, on_delete=models.CASCADE, primary_key=True, related_name="submission"
     )
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="submissions")
+    # The signed-in person who answered (the contribution's author, repeated here so that the
+    # database itself enforces one submission per person per survey).
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     confirmation_email = models.EmailField(
         blank=True, help_text=_("Erased once the answer is confirmed.")
     )
     confirmation_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "respondent"],
+                condition=Q(respondent__isnull=False),
+                name="one_submission_per_person",
+            ),
+        ]
+
     def __str__(self) -> str:
         return self.display_title
 
     @property
     def display_title(self) -> str:
-        return str(_("Answers to “%(title)s”") % {"title": self.survey.activity.title})
+        # Through the contribution: lists load it with its activity already (with_details).
+        return str(_("Answers to “%(title)s”") % {"title": self.contribution.activity.title})
 
     def get_absolute_url(self) -> str:
-        return reverse("insight:survey_results", kwargs={"pk": self.survey.activity_id})
+        return reverse("insight:submission_detail", kwargs={"pk": self.pk})
 
 
 class Answer(models.Model):
@@ -117,6 +162,30 @@ class AssetKind(models.TextChoices):
     MONEY_TIME = "money_time", _("Money and time")
 
 
+class AssetQuerySet(models.QuerySet["Asset"]):
+    def published(self) -> AssetQuerySet:
+        return self.filter(contribution__visibility=Visibility.PUBLISHED)
+
+    def for_service(self, service_id: int) -> AssetQuerySet:
+        return self.filter(contribution__activity__service_stage__service_id=service_id)
+
+    def search(self, text: str = "", kind: str = "", area: str = "") -> AssetQuerySet:
+        """Filter by words in the name, description or place, by kind and by area."""
+        result = self
+        for word in text.split()[:10]:
+            result = result.filter(
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(place_description__icontains=word)
+                | Q(postcode__icontains=word)
+            )
+        if kind:
+            result = result.filter(kind=kind)
+        if area:
+            result = result.filter(area=area)
+        return result
+
+
 class Asset(models.Model):
     """Something a community brings: skills, groups, places, equipment, money or time."""
 
@@ -138,6 +207,8 @@ class Asset(models.Model):
         verbose_name=_("offered by organisation"),
     )
 
+    objects = AssetQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=AssetKind.values), name="asset_kind_valid"),
@@ -154,6 +225,11 @@ class Asset(models.Model):
         return reverse("insight:asset_detail", kwargs={"pk": self.pk})
 
 
+class StoryQuerySet(models.QuerySet["Story"]):
+    def published(self) -> StoryQuerySet:
+        return self.filter(contribution__visibility=Visibility.PUBLISHED)
+
+
 class Story(models.Model):
     """A lived-experience story, published only with consent and after moderation."""
 
@@ -163,6 +239,8 @@ class Story(models.Model):
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("your story"), max_length=10_000)
     consent = models.BooleanField(_("I agree that this story can be published on this website"))
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "stories"

@@ -5,102 +5,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('codesign', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('services', '0002_activity_method_settings'),
+        ("codesign", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("services", "0002_activity_method_settings"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('contribution', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='story', serialize=False, to='codesign.contribution')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('body', models.TextField(max_length=10000, verbose_name='your story')),
-                ('consent', models.BooleanField(verbose_name='I agree that this story can be published on this website')),
+                (
+                    "contribution",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="story",
+                        serialize=False,
+                        to="codesign.contribution",
+                    ),
+                ),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("body", models.TextField(max_length=10000, verbose_name="your story")),
+                (
+                    "consent",
+                    models.BooleanField(
+                        verbose_name="I agree that this story can be published on this website"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'stories',
-                'constraints': [models.CheckConstraint(condition=models.Q(('consent', True)), name='story_needs_consent')],
+                "verbose_name_plural": "stories",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("consent", True)), name="story_needs_consent"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('activity', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='survey', to='services.activity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True, verbose_name="introduction")),
+                (
+                    "activity",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey",
+                        to="services.activity",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('text', models.CharField(max_length=300, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, max_length=300, verbose_name='hint')),
-                ('kind', models.CharField(choices=[('free_text', 'Free text'), ('single_choice', 'Choose one'), ('multiple_choice', 'Choose any'), ('scale', 'Scale from 1 to 5')], max_length=20, verbose_name='type of answer')),
-                ('options', models.JSONField(blank=True, default=list, help_text='For choice questions: the options, in order.', verbose_name='options')),
-                ('scale_low_label', models.CharField(blank=True, max_length=60, verbose_name='label for 1')),
-                ('scale_high_label', models.CharField(blank=True, max_length=60, verbose_name='label for 5')),
-                ('required', models.BooleanField(default=False, verbose_name='an answer is required')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='insight.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("text", models.CharField(max_length=300, verbose_name="question")),
+                ("help_text", models.CharField(blank=True, max_length=300, verbose_name="hint")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("free_text", "Free text"),
+                            ("single_choice", "Choose one"),
+                            ("multiple_choice", "Choose any"),
+                            ("scale", "Scale from 1 to 5"),
+                        ],
+                        max_length=20,
+                        verbose_name="type of answer",
+                    ),
+                ),
+                (
+                    "options",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="For choice questions: the options, in order.",
+                        verbose_name="options",
+                    ),
+                ),
+                (
+                    "scale_low_label",
+                    models.CharField(blank=True, max_length=60, verbose_name="label for 1"),
+                ),
+                (
+                    "scale_high_label",
+                    models.CharField(blank=True, max_length=60, verbose_name="label for 5"),
+                ),
+                (
+                    "required",
+                    models.BooleanField(default=False, verbose_name="an answer is required"),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="insight.survey",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['survey', 'position', 'id'],
+                "ordering": ["survey", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SurveySubmission',
+            name="SurveySubmission",
             fields=[
-                ('contribution', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='submission', serialize=False, to='codesign.contribution')),
-                ('confirmation_email', models.EmailField(blank=True, help_text='Erased once the answer is confirmed.', max_length=254)),
-                ('confirmation_token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='insight.survey')),
+                (
+                    "contribution",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="submission",
+                        serialize=False,
+                        to="codesign.contribution",
+                    ),
+                ),
+                (
+                    "confirmation_email",
+                    models.EmailField(
+                        blank=True, help_text="Erased once the answer is confirmed.", max_length=254
+                    ),
+                ),
+                (
+                    "confirmation_token_hash",
+                    models.CharField(blank=True, db_index=True, max_length=64),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to="insight.survey",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, max_length=5000)),
-                ('choices', models.JSONField(blank=True, default=list)),
-                ('scale_value', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='insight.question')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='insight.surveysubmission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, max_length=5000)),
+                ("choices", models.JSONField(blank=True, default=list)),
+                ("scale_value", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="insight.question",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="insight.surveysubmission",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('contribution', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='asset', serialize=False, to='codesign.contribution')),
-                ('kind', models.CharField(choices=[('people', 'People and skills'), ('group', 'Groups and networks'), ('place', 'Places and spaces'), ('equipment', 'Equipment'), ('money_time', 'Money and time')], max_length=12, verbose_name='type of asset')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('description', models.TextField(max_length=3000, verbose_name='description')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='postcode')),
-                ('place_description', models.CharField(blank=True, max_length=200, verbose_name='where')),
-                ('area', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='area')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assets', to='organisations.organisation', verbose_name='offered by organisation')),
+                (
+                    "contribution",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="asset",
+                        serialize=False,
+                        to="codesign.contribution",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("people", "People and skills"),
+                            ("group", "Groups and networks"),
+                            ("place", "Places and spaces"),
+                            ("equipment", "Equipment"),
+                            ("money_time", "Money and time"),
+                        ],
+                        max_length=12,
+                        verbose_name="type of asset",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("description", models.TextField(max_length=3000, verbose_name="description")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="postcode")),
+                (
+                    "place_description",
+                    models.CharField(blank=True, max_length=200, verbose_name="where"),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=100, verbose_name="area"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assets",
+                        to="organisations.organisation",
+                        verbose_name="offered by organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['people', 'group', 'place', 'equipment', 'money_time'])), name='asset_kind_valid')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["people", "group", "place", "equipment", "money_time"])
+                        ),
+                        name="asset_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['free_text', 'single_choice', 'multiple_choice', 'scale'])), name='question_kind_valid'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["free_text", "single_choice", "multiple_choice", "scale"])
+                ),
+                name="question_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('submission', 'question'), name='one_answer_per_question'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "question"), name="one_answer_per_question"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('scale_value__isnull', True), models.Q(('scale_value__gte', 1), ('scale_value__lte', 5)), _connector='OR'), name='answer_scale_1_to_5'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("scale_value__isnull", True),
+                    models.Q(("scale_value__gte", 1), ("scale_value__lte", 5)),
+                    _connector="OR",
+                ),
+                name="answer_scale_1_to_5",
+            ),
         ),
     ]

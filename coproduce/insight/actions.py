@@ -1,0 +1,526 @@
+"""Every write in insight: composing surveys, answering them, recording assets, telling stories.
+
+Each action checks the rule it needs (raising PermissionDenied), so web views and any API behave
+the same. Emails go out through a background task, only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.codesign.actions import contribution_start
+from coproduce.codesign.models import AuthorDisplay, Contribution, ContributionKind, Visibility
+from coproduce.codesign.rules import is_open_for
+from coproduce.insight import rules
+from coproduce.insight.models import (
+    Answer,
+    Asset,
+    AssetKind,
+    Question,
+    QuestionKind,
+    Story,
+    Survey,
+    SurveySubmission,
+)
+from coproduce.organisations.models import Organisation
+from coproduce.organisations.rules import role_in
+from coproduce.services.models import Activity, ActivityKind
+
+CONFIRM_WITHIN = dt.timedelta(days=7)  # an anonymous answer not confirmed by then is deleted
+RESEND_AFTER = dt.timedelta(days=1)  # one confirmation email per address per survey per day
+MAX_OPTIONS = 20
+MAX_OPTION_LENGTH = 100
+
+# The Royal Mail format (BS 7666), as published for the Government Data Standards Catalogue.
+POSTCODE = re.compile(
+    r"^(GIR0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRV-Y])"
+    r"[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+class AlreadyAnswered(ValidationError):
+    """A signed-in person tried to answer the same survey twice."""
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def token_hash(raw: str) -> str:
+    """The stored form of a confirmation token: only its SHA-256 is kept."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def normalise_postcode(value: str) -> str:
+    """'sw1a1aa ' → 'SW1A 1AA'; '' stays ''. Raises ValidationError for anything else."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not compact:
+        return ""
+    if not POSTCODE.match(compact):
+        raise ValidationError(
+            {"postcode": _("Enter a real UK postcode, like NF1 2AB, or leave it empty.")}
+        )
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+# --- Composing a survey ---------------------------------------------------------------------
+
+
+def _survey_for(activity: Activity) -> Survey:
+    if activity.kind != ActivityKind.NEEDS_SURVEY:
+        raise ValidationError(_("Only a needs and assets survey has questions."))
+    survey, _created = Survey.objects.get_or_create(activity=activity)
+    return survey
+
+
+@transaction.atomic
+def survey_settings_update(
+    *, activity: Activity, user: Any, introduction: str, anonymous_answers: bool
+) -> Survey:
+    """Set the survey's introduction, and whether people may answer without an account."""
+    _require(rules.can_compose_survey(user, activity))
+    survey = _survey_for(activity)
+    survey.introduction = introduction.strip()
+    survey.full_clean(exclude=["activity"])
+    survey.save(update_fields=["introduction"])
+    # The flag lives on the activity (services app) because the answer rules read it there.
+    Activity.objects.filter(pk=activity.pk).update(anonymous_answers=anonymous_answers)
+    activity.anonymous_answers = anonymous_answers
+    return survey
+
+
+def _clean_options(kind: str, options: Iterable[str]) -> list[str]:
+    if kind not in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        return []
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for option in options:
+        text = " ".join(str(option).split())
+        if not text:
+            continue
+        if len(text) > MAX_OPTION_LENGTH:
+            raise ValidationError(
+                {"options": _("Each option must be %(n)s characters or fewer.") % {"n": 100}}
+            )
+        if text.casefold() in seen:
+            raise ValidationError(
+                {
+                    "options": _("“%(option)s” is there twice. Give each option once.")
+                    % {"option": text}
+                }
+            )
+        seen.add(text.casefold())
+        cleaned.append(text)
+    if len(cleaned) < 2:
+        raise ValidationError({"options": _("Give at least 2 options, one on each line.")})
+    if len(cleaned) > MAX_OPTIONS:
+        raise ValidationError({"options": _("Give no more than 20 options.")})
+    return cleaned
+
+
+def _fill_question(question: Question, fields: Mapping[str, Any]) -> None:
+    for name in ("text", "help_text", "scale_low_label", "scale_high_label"):
+        if name in fields:
+            setattr(question, name, " ".join(str(fields[name]).split()))
+    for name in ("kind", "required"):
+        if name in fields:
+            setattr(question, name, fields[name])
+    if question.kind not in QuestionKind.values:
+        raise ValidationError({"kind": _("Choose the type of answer.")})
+    if "options" in fields or "kind" in fields:
+        question.options = _clean_options(question.kind, fields.get("options", question.options))
+    if question.kind != QuestionKind.SCALE:
+        question.scale_low_label = question.scale_high_label = ""
+    if not question.text:
+        raise ValidationError({"text": _("Enter the question.")})
+    question.full_clean(exclude=["survey"])
+
+
+QUESTION_FIELDS = {
+    "text",
+    "help_text",
+    "kind",
+    "options",
+    "required",
+    "scale_low_label",
+    "scale_high_label",
+}
+
+
+@transaction.atomic
+def question_create(*, activity: Activity, user: Any, **fields: Any) -> Question:
+    """Add a question at the end of the survey."""
+    _require(rules.can_compose_survey(user, activity))
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown question fields: {', '.join(sorted(unknown))}")
+    survey = Survey.objects.select_for_update().get(pk=_survey_for(activity).pk)
+    last = survey.questions.aggregate(last=Max("position"))["last"]
+    question = Question(survey=survey, position=0 if last is None else last + 1)
+    _fill_question(question, {"kind": fields.get("kind", ""), **fields})
+    question.save()
+    return question
+
+
+def _has_answers(survey: Survey) -> bool:
+    return survey.submissions.exists()
+
+
+@transaction.atomic
+def question_update(*, question: Question, user: Any, **fields: Any) -> Question:
+    """Change a question. Once anyone has answered, its type and options are fixed."""
+    activity = question.survey.activity
+    _require(rules.can_compose_survey(user, activity))
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown question fields: {', '.join(sorted(unknown))}")
+    if _has_answers(question.survey):
+        if fields.get("kind", question.kind) != question.kind:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "People have answered this survey, so the type of answer cannot change."
+                    )
+                }
+            )
+        if "options" in fields and _clean_options(question.kind, fields["options"]) != list(
+            question.options
+        ):
+            raise ValidationError(
+                {"options": _("People have answered this survey, so the options cannot change.")}
+            )
+    _fill_question(question, fields)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question, user: Any) -> None:
+    """Remove a question nobody has answered yet."""
+    _require(rules.can_compose_survey(user, question.survey.activity))
+    if _has_answers(question.survey):
+        raise ValidationError(
+            _("People have answered this survey, so its questions cannot be removed.")
+        )
+    survey = question.survey
+    question.delete()
+    _renumber(survey)
+
+
+def _renumber(survey: Survey) -> list[Question]:
+    questions = list(survey.questions.order_by("position", "id"))
+    for position, question in enumerate(questions):
+        question.position = position
+    Question.objects.bulk_update(questions, ["position"])
+    return questions
+
+
+@transaction.atomic
+def question_move(*, question: Question, user: Any, direction: str) -> None:
+    """Move a question one place up or down the survey."""
+    _require(rules.can_compose_survey(user, question.survey.activity))
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Choose up or down."))
+    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
+    questions = _renumber(survey)
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(questions):
+        return
+    a, b = questions[index], questions[other]
+    a.position, b.position = b.position, a.position
+    Question.objects.bulk_update([a, b], ["position"])
+
+
+# --- Answering a survey ---------------------------------------------------------------------
+
+
+def _answer_for(question: Question, value: Any) -> tuple[Answer | None, str]:
+    """Check one answer: returns the Answer to store (None when skipped) or an error message."""
+    empty = value is None or value == "" or value == []
+    if question.kind == QuestionKind.FREE_TEXT:
+        if not isinstance(value, str | type(None)):
+            return None, _("Enter your answer as text.")
+        text = (value or "").strip()
+        if len(text) > 5000:
+            return None, _("Your answer must be 5,000 characters or fewer.")
+        if not text:
+            return None, _("Enter your answer to this question.") if question.required else ""
+        return Answer(question=question, text=text), ""
+    if question.kind == QuestionKind.SCALE:
+        if empty:
+            return None, _("Select a number from 1 to 5.") if question.required else ""
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= 5 or isinstance(value, bool | float):
+            return None, _("Select a number from 1 to 5.")
+        return Answer(question=question, scale_value=number), ""
+    options = list(question.options)
+    if question.kind == QuestionKind.SINGLE_CHOICE:
+        if empty:
+            return None, _("Select one option.") if question.required else ""
+        if not isinstance(value, str) or value not in options:
+            return None, _("Select one of the options shown.")
+        return Answer(question=question, choices=[value]), ""
+    values = value if isinstance(value, list | tuple) else ([] if empty else [value])
+    if not values:
+        return None, _("Select at least one option.") if question.required else ""
+    if any(not isinstance(v, str) or v not in options for v in values):
+        return None, _("Select only the options shown.")
+    return Answer(question=question, choices=[o for o in options if o in values]), ""
+
+
+def _check_answers(questions: list[Question], answers: Mapping[int, Any]) -> list[Answer]:
+    known = {q.pk for q in questions}
+    if set(answers) - known:
+        raise ValidationError(_("Answer only the questions of this survey."))
+    errors: dict[str, str] = {}
+    rows: list[Answer] = []
+    for question in questions:
+        row, error = _answer_for(question, answers.get(question.pk))
+        if error:
+            errors[question.field_name] = error
+        elif row is not None:
+            rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    if not rows:
+        raise ValidationError(_("Answer at least one question."))
+    return rows
+
+
+def _check_email(survey: Survey, email: str) -> str:
+    email = email.strip()
+    if not email:
+        raise ValidationError(
+            {"email": _("Enter your email address, so you can confirm your answers.")}
+        )
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            {"email": _("Enter an email address in the correct format, like name@example.com.")}
+        ) from None
+    waiting = SurveySubmission.objects.filter(
+        survey=survey, confirmed_at__isnull=True, confirmation_email__iexact=email
+    )
+    if waiting.filter(contribution__created_at__gte=timezone.now() - RESEND_AFTER).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "We have already sent a link to this email address. Use it to confirm "
+                    "your answers, or try again tomorrow."
+                )
+            }
+        )
+    # An older unconfirmed answer from the same address is replaced by this one.
+    Contribution.objects.filter(submission__in=waiting).delete()
+    return email
+
+
+@transaction.atomic
+def survey_submit(
+    *,
+    activity: Activity,
+    author: Any,
+    answers: Mapping[int, Any],
+    email: str = "",
+    author_display: str = AuthorDisplay.ANONYMOUS,
+) -> SurveySubmission:
+    """Record one person's answers (question id → text, option, options or 1–5).
+
+    Signed in: it counts at once, one submission per person per survey. Anonymous (where the
+    activity allows it): it counts once confirmed through the emailed link. Answers with free text
+    wait for a moderator before that text is shown.
+    """
+    _require(rules.can_take_survey(author, activity))
+    survey = _survey_for(activity)
+    signed_in = author is not None and author.is_authenticated
+    if signed_in and SurveySubmission.objects.filter(survey=survey, respondent=author).exists():
+        raise AlreadyAnswered(_("You have already answered this survey."))
+    rows = _check_answers(list(survey.questions.all()), answers)
+    if not signed_in:
+        email = _check_email(survey, email)
+        author_display = AuthorDisplay.ANONYMOUS
+    free_text = "\n".join(row.text for row in rows if row.text)
+    contribution = contribution_start(
+        activity=activity,
+        kind=ContributionKind.NEED,
+        author=author if signed_in else None,
+        author_display=author_display,
+        text=free_text,
+        always_moderate=bool(free_text),
+    )
+    if not signed_in:
+        # Kept out of sight (and out of the moderation queue) until the email is confirmed;
+        # held_reason already says what happens after that.
+        contribution.visibility = Visibility.HIDDEN
+        contribution.save(update_fields=["visibility"])
+    submission = SurveySubmission(
+        contribution=contribution,
+        survey=survey,
+        respondent=author if signed_in else None,
+        confirmation_email=email if not signed_in else "",
+        confirmed_at=timezone.now() if signed_in else None,
+    )
+    try:
+        with transaction.atomic():
+            submission.save(force_insert=True)
+    except IntegrityError:
+        raise AlreadyAnswered(_("You have already answered this survey.")) from None
+    for row in rows:
+        row.submission = submission
+    Answer.objects.bulk_create(rows)
+    if not signed_in:
+        from coproduce.insight.tasks import send_submission_confirmation
+
+        pk = submission.pk
+        transaction.on_commit(lambda: send_submission_confirmation.enqueue(pk))
+    return submission
+
+
+@transaction.atomic
+def submission_confirm(*, raw_token: str) -> SurveySubmission:
+    """Count an anonymous answer: check the emailed token, then forget the email address."""
+    invalid = ValidationError(
+        _("This link does not work. It may have been used already, or it may be incomplete.")
+    )
+    if not raw_token or len(raw_token) > 200:
+        raise invalid
+    submission = (
+        SurveySubmission.objects.select_for_update()
+        .select_related("contribution__activity__service_stage__service")
+        .filter(confirmation_token_hash=token_hash(raw_token), confirmed_at__isnull=True)
+        .first()
+    )
+    if submission is None:
+        raise invalid
+    contribution = submission.contribution
+    if contribution.created_at < timezone.now() - CONFIRM_WITHIN:
+        raise ValidationError(
+            _("This link has expired. Links work for 7 days. You can answer the survey again.")
+        )
+    if not is_open_for(contribution.activity, ContributionKind.NEED):
+        raise ValidationError(
+            _("The survey closed before you confirmed your answers, so they were not counted.")
+        )
+    submission.confirmed_at = timezone.now()
+    submission.confirmation_email = ""
+    submission.confirmation_token_hash = ""
+    submission.save(update_fields=["confirmed_at", "confirmation_email", "confirmation_token_hash"])
+    contribution.visibility = (
+        Visibility.PENDING if contribution.held_reason else Visibility.PUBLISHED
+    )
+    contribution.save(update_fields=["visibility"])
+    return submission
+
+
+@transaction.atomic
+def submissions_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
+    """Delete anonymous answers never confirmed within 7 days, with their email addresses."""
+    cutoff = (now or timezone.now()) - CONFIRM_WITHIN
+    stale = Contribution.objects.filter(
+        kind=ContributionKind.NEED,
+        submission__confirmed_at__isnull=True,
+        created_at__lt=cutoff,
+    )
+    count = stale.count()
+    stale.delete()
+    return count
+
+
+# --- Community assets and stories -----------------------------------------------------------
+
+
+@transaction.atomic
+def asset_create(
+    *,
+    activity: Activity,
+    author: Any,
+    kind: str,
+    name: str,
+    description: str,
+    postcode: str = "",
+    place_description: str = "",
+    area: str = "",
+    organisation: Organisation | None = None,
+    author_display: str = AuthorDisplay.FIRST_NAME,
+) -> Asset:
+    """Record something the community brings, in an open needs and assets survey."""
+    _require(rules.can_record_asset(author, activity))
+    if kind not in AssetKind.values:
+        raise ValidationError({"kind": _("Choose the type of asset.")})
+    if organisation is not None and not (
+        author.is_superuser or role_in(author, organisation.pk) is not None
+    ):
+        raise ValidationError({"organisation": _("Choose an organisation you work for.")})
+    postcode = normalise_postcode(postcode)
+    contribution = contribution_start(
+        activity=activity,
+        kind=ContributionKind.ASSET,
+        author=author,
+        author_display=author_display,
+        text=f"{name}\n{description}\n{place_description}",
+    )
+    asset = Asset(
+        contribution=contribution,
+        kind=kind,
+        name=" ".join(name.split()),
+        description=description.strip(),
+        postcode=postcode,
+        place_description=" ".join(place_description.split()),
+        area=" ".join(area.split()),
+        organisation=organisation,
+    )
+    asset.full_clean(exclude=["contribution"])
+    asset.save()
+    return asset
+
+
+@transaction.atomic
+def story_create(
+    *,
+    activity: Activity,
+    author: Any,
+    title: str,
+    body: str,
+    author_display: str,
+    consent: bool,
+) -> Story:
+    """Tell a story in an open story collection. Every story waits for a moderator."""
+    _require(rules.can_tell_story(author, activity))
+    if consent is not True:
+        raise ValidationError(
+            {"consent": _("Select the box to agree that your story can be published.")}
+        )
+    contribution = contribution_start(
+        activity=activity,
+        kind=ContributionKind.STORY,
+        author=author,
+        author_display=author_display,
+        text=f"{title}\n{body}",
+        always_moderate=True,
+    )
+    story = Story(
+        contribution=contribution,
+        title=" ".join(title.split()),
+        body=body.strip(),
+        consent=True,
+    )
+    story.full_clean(exclude=["contribution"])
+    story.save()
+    return story

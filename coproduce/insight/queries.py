@@ -1,0 +1,190 @@
+"""Reads for insight pages: survey results, answer lists, assets and stories with their answers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from coproduce.codesign.models import Contribution, Decision, Response
+from coproduce.insight.models import (
+    Answer,
+    Asset,
+    AssetQuerySet,
+    Question,
+    QuestionKind,
+    Story,
+    Survey,
+    SurveySubmission,
+)
+from coproduce.services.models import PUBLIC_ACTIVITY_STATES, Activity, Service
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """How many people chose one option (or one point of a scale)."""
+
+    label: str
+    count: int
+    percent: int  # of the people who answered the question
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    answered: int
+    options: list[OptionCount] = field(default_factory=list)
+    average: float | None = None  # scale questions only
+    published_texts: int = 0  # free-text answers that have passed moderation
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.question.kind == QuestionKind.FREE_TEXT
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    respondents: int
+    questions: list[QuestionResult]
+
+
+def _percent(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def survey_questions(activity: Activity) -> list[Question]:
+    """The survey's questions in order ([] while it has none)."""
+    return list(Question.objects.filter(survey__activity=activity).order_by("position", "id"))
+
+
+def survey_of(activity: Activity) -> Survey | None:
+    return Survey.objects.filter(activity=activity).first()
+
+
+def survey_results(activity: Activity) -> SurveyResults:
+    """Counts per option and per scale point, from confirmed answers not hidden by a moderator.
+
+    Choice answers count as soon as they are confirmed: they hold no free text to check. Four
+    queries, whatever the number of questions or answers; counting happens in Python because the
+    options of a multiple-choice answer are a JSON list.
+    """
+    questions = survey_questions(activity)
+    counted = SurveySubmission.objects.counted().filter(survey__activity=activity)
+    respondents = counted.count()
+    answered: Counter[int] = Counter()
+    chosen: dict[int, Counter[str]] = {q.pk: Counter() for q in questions}
+    rows = Answer.objects.filter(submission__in=counted).values_list(
+        "question_id", "choices", "scale_value"
+    )
+    for question_id, choices, scale_value in rows.iterator(chunk_size=2000):
+        answered[question_id] += 1
+        if scale_value is not None:
+            chosen[question_id][str(scale_value)] += 1
+        for choice in choices or []:
+            chosen[question_id][str(choice)] += 1
+    texts = dict(
+        Answer.objects.filter(
+            submission__in=SurveySubmission.objects.published().filter(survey__activity=activity),
+            question__kind=QuestionKind.FREE_TEXT,
+        )
+        .values("question_id")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "n")
+    )
+    results = []
+    for question in questions:
+        total = answered[question.pk]
+        counts = chosen[question.pk]
+        if question.kind == QuestionKind.SCALE:
+            labels = [str(n) for n in range(1, 6)]
+            points = sum(int(label) * counts[label] for label in labels)
+            average = round(points / total, 1) if total else None
+        else:
+            labels, average = list(question.options), None
+        results.append(
+            QuestionResult(
+                question=question,
+                answered=total,
+                options=[
+                    OptionCount(label, counts[label], _percent(counts[label], total))
+                    for label in labels
+                ],
+                average=average,
+                published_texts=texts.get(question.pk, 0),
+            )
+        )
+    return SurveyResults(respondents=respondents, questions=results)
+
+
+def with_answers(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    """Attach official responses and linked decisions, in two extra queries for a whole page."""
+    return queryset.prefetch_related(
+        Prefetch("responses", queryset=Response.objects.select_related("author")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
+    )
+
+
+def contribution_answers(contribution: Contribution) -> dict[str, Any]:
+    """The official responses and linked decisions of one contribution, for its page."""
+    return {
+        "responses": list(contribution.responses.select_related("author")),
+        "decisions": list(contribution.decisions.order_by("-decided_on", "-id")),
+    }
+
+
+def published_submissions(activity: Activity) -> QuerySet[SurveySubmission]:
+    """Moderated, confirmed submissions with their free-text answers, newest first."""
+    texts = Answer.objects.filter(question__kind=QuestionKind.FREE_TEXT).select_related("question")
+    return (
+        SurveySubmission.objects.published()
+        .filter(survey__activity=activity)
+        .select_related("contribution__author")
+        .prefetch_related(Prefetch("answers", queryset=texts.order_by("question__position")))
+        .order_by("-contribution__created_at", "-pk")
+    )
+
+
+def submission_answers(submission: SurveySubmission, *, everything: bool) -> list[Answer]:
+    """A submission's answers in question order; only the free text unless ``everything``."""
+    answers = submission.answers.select_related("question").order_by(
+        "question__position", "question_id"
+    )
+    if not everything:
+        answers = answers.filter(question__kind=QuestionKind.FREE_TEXT)
+    return list(answers)
+
+
+def service_assets(service: Service) -> AssetQuerySet:
+    """Published assets recorded in the service's public activities, newest first."""
+    return (
+        Asset.objects.published()
+        .for_service(service.pk)
+        .filter(contribution__activity__state__in=PUBLIC_ACTIVITY_STATES)
+        .select_related("contribution__author", "organisation")
+        .order_by("-contribution__created_at", "-pk")
+    )
+
+
+def asset_areas(service: Service) -> list[str]:
+    """The areas named by the service's published assets, for the filter."""
+    return sorted(
+        set(
+            service_assets(service)
+            .exclude(area="")
+            .order_by()
+            .values_list("area", flat=True)
+            .distinct()
+        ),
+        key=str.casefold,
+    )
+
+
+def published_stories(activity: Activity) -> QuerySet[Story]:
+    return (
+        Story.objects.published()
+        .filter(contribution__activity=activity)
+        .select_related("contribution__author")
+        .order_by("-contribution__created_at", "-pk")
+    )

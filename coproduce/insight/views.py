@@ -1,0 +1,538 @@
+"""Survey, asset and story pages for residents, and the pages staff use to compose surveys.
+
+Pages where people take part declare who may see them; while an activity is not open (or the
+visitor must sign in first) they explain why instead of showing the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coproduce.codesign.models import ContributionKind, Visibility
+from coproduce.codesign.rules import is_open_for
+from coproduce.common.forms import add_action_errors
+from coproduce.common.pagination import paginate
+from coproduce.common.permissions import anyone, rule_required
+from coproduce.insight import actions, queries, rules
+from coproduce.insight.forms import (
+    AssetFilterForm,
+    AssetForm,
+    QuestionForm,
+    StoryForm,
+    SurveyAnswerForm,
+    SurveySettingsForm,
+    organisations_of,
+)
+from coproduce.insight.models import Asset, Question, Story, SurveySubmission
+from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
+from coproduce.services.rules import can_view_activity
+
+CONTRIBUTION_RELATED = "contribution__activity__service_stage__service__organisation"
+
+
+# --- Loaders ----------------------------------------------------------------------------------
+
+
+def _activity(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related("service_stage__service__organisation"), pk=pk
+    )
+
+
+def _staff_activity(request: HttpRequest, pk: int) -> Activity:
+    """For staff pages: another organisation's draft is not found, rather than forbidden."""
+    activity = _activity(request, pk)
+    if not can_view_activity(request.user, activity):
+        raise Http404
+    return activity
+
+
+def _question(request: HttpRequest, pk: int) -> Question:
+    question = get_object_or_404(
+        Question.objects.select_related("survey__activity__service_stage__service__organisation"),
+        pk=pk,
+    )
+    if not can_view_activity(request.user, question.survey.activity):
+        raise Http404
+    return question
+
+
+def _service(request: HttpRequest, slug: str) -> Service:
+    return get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
+
+
+def _submission(request: HttpRequest, pk: int) -> SurveySubmission:
+    return get_object_or_404(
+        SurveySubmission.objects.select_related(CONTRIBUTION_RELATED, "contribution__author"),
+        pk=pk,
+    )
+
+
+def _asset(request: HttpRequest, pk: int) -> Asset:
+    return get_object_or_404(
+        Asset.objects.select_related(CONTRIBUTION_RELATED, "contribution__author", "organisation"),
+        pk=pk,
+    )
+
+
+def _story(request: HttpRequest, pk: int) -> Story:
+    return get_object_or_404(
+        Story.objects.select_related(CONTRIBUTION_RELATED, "contribution__author"), pk=pk
+    )
+
+
+def _not_open(request: HttpRequest, activity: Activity, allowed: bool) -> HttpResponse | None:
+    """None when the visitor may take part; otherwise sign in first, or a page that says why not."""
+    if allowed:
+        return None
+    is_open = activity.state == ActivityState.OPEN and activity.service.is_published
+    if is_open and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(
+        request,
+        "insight/not_open.html",
+        {"activity": activity, "service": activity.service},
+        status=403,
+    )
+
+
+def _contribution_context(request: HttpRequest, contribution: Any) -> dict[str, Any]:
+    """What every contribution page shows: official responses, decisions, who may answer."""
+    return {
+        **queries.contribution_answers(contribution),
+        "contribution": contribution,
+        "activity": contribution.activity,
+        "service": contribution.activity.service,
+        "can_answer": rules.can_answer(request.user, contribution),
+        "can_report": rules.can_report(request.user, contribution),
+        "can_moderate": rules.can_moderate(request.user, contribution),
+        "is_pending": contribution.visibility == Visibility.PENDING,
+        "is_hidden": contribution.visibility == Visibility.HIDDEN,
+    }
+
+
+# --- Surveys: residents -----------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_survey, load=_activity, hide=True)
+@require_http_methods(["GET", "POST"])
+def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Answer a needs survey: signed in, or anonymously with an emailed confirmation link."""
+    refusal = _not_open(request, activity, rules.can_take_survey(request.user, activity))
+    if refusal is not None:
+        return refusal
+    user: Any = request.user
+    if user.is_authenticated:
+        mine = SurveySubmission.objects.filter(survey__activity=activity, respondent=user).first()
+        if mine is not None:
+            messages.info(request, _("You have already answered this survey. Thank you."))
+            return redirect(mine)
+    questions = queries.survey_questions(activity)
+    form = SurveyAnswerForm(
+        request.POST or None, questions=questions, anonymous=not user.is_authenticated
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = actions.survey_submit(
+                activity=activity,
+                author=user,
+                answers=form.answers(),
+                email=form.cleaned_data.get("email", ""),
+                author_display=form.cleaned_data.get("author_display", "anonymous"),
+            )
+        except actions.AlreadyAnswered:
+            messages.info(request, _("You have already answered this survey. Thank you."))
+            return redirect("insight:survey_results", pk=activity.pk)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            if not user.is_authenticated:
+                messages.success(
+                    request,
+                    _(
+                        "Check your email. We have sent a link to %(email)s. Your answers count "
+                        "once you select it. The link works for 7 days."
+                    )
+                    % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("insight:survey_results", pk=activity.pk)
+            if submission.contribution.visibility == Visibility.PENDING:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. Your answers have been counted. A moderator will read your "
+                        "written answers before they appear on the results page."
+                    ),
+                )
+            else:
+                messages.success(request, _("Thank you. Your answers have been counted."))
+            return redirect(submission)
+    return render(
+        request,
+        "insight/survey_answer.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "survey": queries.survey_of(activity),
+            "questions": questions,
+            "form": form,
+        },
+    )
+
+
+@rule_required(anyone)
+@require_http_methods(["GET", "POST"])
+def survey_confirm(request: HttpRequest) -> HttpResponse:
+    """The emailed link: a button confirms (so that link scanners cannot confirm by visiting)."""
+    token = (request.POST if request.method == "POST" else request.GET).get("token", "")
+    if request.method == "POST":
+        try:
+            submission = actions.submission_confirm(raw_token=token)
+        except ValidationError as error:
+            return render(
+                request, "insight/survey_confirm.html", {"problem": error.messages[0]}, status=400
+            )
+        messages.success(
+            request,
+            _("Thank you. Your answers are confirmed and count in the results.")
+            if submission.contribution.visibility == Visibility.PUBLISHED
+            else _(
+                "Thank you. Your answers are confirmed and count in the results. A moderator "
+                "will read your written answers before they appear."
+            ),
+        )
+        return redirect("insight:survey_results", pk=submission.contribution.activity_id)
+    waiting = (
+        SurveySubmission.objects.filter(
+            confirmation_token_hash=actions.token_hash(token), confirmed_at__isnull=True
+        )
+        .select_related("contribution__activity")
+        .first()
+        if token and len(token) <= 200
+        else None
+    )
+    if waiting is None:
+        return render(
+            request,
+            "insight/survey_confirm.html",
+            {
+                "problem": _(
+                    "This link does not work. It may have been used already, or it may be "
+                    "incomplete."
+                )
+            },
+            status=404,
+        )
+    return render(
+        request,
+        "insight/survey_confirm.html",
+        {"token": token, "activity": waiting.contribution.activity},
+    )
+
+
+@rule_required(rules.can_view_survey, load=_activity, hide=True)
+def survey_results(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Counts per option with a chart and a table for each question."""
+    return render(
+        request,
+        "insight/survey_results.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "results": queries.survey_results(activity),
+            "is_open": is_open_for(activity, ContributionKind.NEED),
+            "can_manage": rules.can_manage_survey(request.user, activity),
+        },
+    )
+
+
+@rule_required(rules.can_view_survey, load=_activity, hide=True)
+def survey_answers(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """What people wrote: moderated answers, newest first, with whether each was answered."""
+    return render(
+        request,
+        "insight/survey_answers.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "page": paginate(request, queries.published_submissions(activity)),
+        },
+    )
+
+
+@rule_required(rules.can_view_submission, load=_submission, hide=True)
+def submission_detail(request: HttpRequest, submission: SurveySubmission) -> HttpResponse:
+    """One person's answers, with the official responses and decisions they informed."""
+    contribution = submission.contribution
+    everything = rules.can_see_every_answer(request.user, contribution)
+    return render(
+        request,
+        "insight/submission_detail.html",
+        {
+            **_contribution_context(request, contribution),
+            "submission": submission,
+            "answers": queries.submission_answers(submission, everything=everything),
+            "everything": everything,
+        },
+    )
+
+
+# --- Surveys: staff ---------------------------------------------------------------------------
+
+
+@rule_required(rules.can_manage_survey, load=_staff_activity, staff=True)
+def survey_manage(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """The survey's questions in order, with the controls to change them until it closes."""
+    return render(
+        request,
+        "insight/survey_manage.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "survey": queries.survey_of(activity),
+            "questions": queries.survey_questions(activity),
+            "can_compose": rules.can_compose_survey(request.user, activity),
+            "answered": SurveySubmission.objects.filter(survey__activity=activity).exists(),
+        },
+    )
+
+
+@rule_required(rules.can_compose_survey, load=_staff_activity, staff=True)
+@require_http_methods(["GET", "POST"])
+def survey_settings(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """The introduction, and whether people may answer without an account."""
+    survey = queries.survey_of(activity)
+    initial = {
+        "introduction": survey.introduction if survey else "",
+        "anonymous_answers": activity.anonymous_answers,
+    }
+    form = SurveySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.survey_settings_update(
+                activity=activity, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Survey settings saved."))
+            return redirect("insight:survey_manage", pk=activity.pk)
+    return render(
+        request,
+        "insight/survey_settings.html",
+        {"activity": activity, "service": activity.service, "form": form},
+    )
+
+
+@rule_required(rules.can_compose_survey, load=_staff_activity, staff=True)
+@require_http_methods(["GET", "POST"])
+def question_create(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Add a question at the end of the survey."""
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.question_create(activity=activity, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Question added."))
+            return redirect("insight:survey_manage", pk=activity.pk)
+    return render(
+        request,
+        "insight/question_form.html",
+        {"activity": activity, "service": activity.service, "form": form},
+    )
+
+
+@rule_required(rules.can_compose_question, load=_question, staff=True)
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, question: Question) -> HttpResponse:
+    """Change a question. Once people have answered, its type and options stay as they are."""
+    activity = question.survey.activity
+    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.question_update(question=question, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect("insight:survey_manage", pk=activity.pk)
+    return render(
+        request,
+        "insight/question_form.html",
+        {"activity": activity, "service": activity.service, "form": form, "question": question},
+    )
+
+
+@rule_required(rules.can_compose_question, load=_question, staff=True)
+@require_http_methods(["GET", "POST"])
+def question_delete(request: HttpRequest, question: Question) -> HttpResponse:
+    """Ask, then remove a question nobody has answered."""
+    activity = question.survey.activity
+    if request.method == "POST":
+        try:
+            actions.question_delete(question=question, user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Question removed."))
+        return redirect("insight:survey_manage", pk=activity.pk)
+    return render(
+        request,
+        "insight/question_delete.html",
+        {"activity": activity, "service": activity.service, "question": question},
+    )
+
+
+@rule_required(rules.can_compose_question, load=_question, staff=True)
+@require_POST
+def question_move(request: HttpRequest, question: Question) -> HttpResponse:
+    """Move a question one place up or down."""
+    try:
+        actions.question_move(
+            question=question, user=request.user, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("insight:survey_manage", pk=question.survey.activity_id)
+
+
+# --- Community assets -------------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_assets, load=_service, hide=True)
+def asset_list(request: HttpRequest, service: Service) -> HttpResponse:
+    """The community assets recorded for a service, filtered by kind, area and words."""
+    form = AssetFilterForm(request.GET or None, areas=queries.asset_areas(service))
+    assets = queries.service_assets(service)
+    filtered = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filtered = any(data.values())
+        assets = assets.search(data["q"], data["kind"], data["area"])
+    elif form.is_bound:
+        assets = assets.none()
+    return render(
+        request,
+        "insight/asset_list.html",
+        {
+            "service": service,
+            "form": form,
+            "filtered": filtered,
+            "page": paginate(request, assets),
+            "open_surveys": Activity.objects.filter(
+                service_stage__service=service,
+                kind=ActivityKind.NEEDS_SURVEY,
+                state=ActivityState.OPEN,
+            ).order_by("id")
+            if service.is_published
+            else [],
+        },
+    )
+
+
+@rule_required(rules.can_view_survey, load=_activity, hide=True)
+@require_http_methods(["GET", "POST"])
+def asset_create(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Record something the community brings, while a needs and assets survey is open."""
+    refusal = _not_open(request, activity, rules.can_record_asset(request.user, activity))
+    if refusal is not None:
+        return refusal
+    form = AssetForm(request.POST or None, organisations=organisations_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            asset = actions.asset_create(activity=activity, author=request.user, **data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            if asset.contribution.visibility == Visibility.PENDING:
+                messages.success(
+                    request,
+                    _("Thank you. A moderator will check the asset before it appears in the list."),
+                )
+            else:
+                messages.success(request, _("Thank you. The asset is now in the list."))
+            return redirect(asset)
+    return render(
+        request,
+        "insight/asset_form.html",
+        {"activity": activity, "service": activity.service, "form": form},
+    )
+
+
+@rule_required(rules.can_view_asset, load=_asset, hide=True)
+def asset_detail(request: HttpRequest, asset: Asset) -> HttpResponse:
+    """One asset, with the official responses and the decisions it informed."""
+    return render(
+        request,
+        "insight/asset_detail.html",
+        {**_contribution_context(request, asset.contribution), "asset": asset},
+    )
+
+
+# --- Stories ----------------------------------------------------------------------------------
+
+
+@rule_required(rules.can_view_stories, load=_activity, hide=True)
+def story_list(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Published stories of a story collection, newest first."""
+    return render(
+        request,
+        "insight/story_list.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "page": paginate(request, queries.published_stories(activity)),
+        },
+    )
+
+
+@rule_required(rules.can_view_stories, load=_activity, hide=True)
+@require_http_methods(["GET", "POST"])
+def story_create(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Tell a story, choose how your name is shown, and agree to publication."""
+    refusal = _not_open(request, activity, rules.can_tell_story(request.user, activity))
+    if refusal is not None:
+        return refusal
+    form = StoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            story = actions.story_create(
+                activity=activity, author=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you for your story. A facilitator will read it before it appears. "
+                    "Only you can see it until then."
+                ),
+            )
+            return redirect(story)
+    return render(
+        request,
+        "insight/story_form.html",
+        {"activity": activity, "service": activity.service, "form": form},
+    )
+
+
+@rule_required(rules.can_view_story, load=_story, hide=True)
+def story_detail(request: HttpRequest, story: Story) -> HttpResponse:
+    """One story, as its author chose to be shown, with the official responses."""
+    return render(
+        request,
+        "insight/story_detail.html",
+        {**_contribution_context(request, story.contribution), "story": story},
+    )
