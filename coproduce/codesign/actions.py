@@ -37,7 +37,8 @@ from coproduce.codesign.models import (
 )
 from coproduce.notifications.actions import notify
 from coproduce.notifications.models import Event
-from coproduce.services.models import Activity, Service, Stage
+from coproduce.services import rules as service_rules
+from coproduce.services.models import Activity, ActivityKind, Service, Stage
 
 
 def _require(allowed: bool) -> None:
@@ -145,6 +146,7 @@ def comment_create(
 def support_add(*, idea: Idea, user: Any) -> bool:
     """Back an idea. Returns False when the person already supports it (nothing changes)."""
     _require(rules.can_support(user, idea))
+    spam.support_rate_check(user=user)
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, user=user)
@@ -158,6 +160,7 @@ def support_add(*, idea: Idea, user: Any) -> bool:
 def support_withdraw(*, idea: Idea, user: Any) -> bool:
     """Withdraw a support. Returns False when there was none."""
     _require(rules.can_support(user, idea))
+    spam.support_rate_check(user=user)
     deleted, _details = Support.objects.filter(idea=idea, user=user).delete()
     if deleted:
         Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
@@ -340,3 +343,35 @@ def _close_reports(contribution: Contribution, moderator: Any, status: str) -> N
     Report.objects.filter(contribution=contribution, status=ReportStatus.OPEN).update(
         status=status, reviewed_by=moderator, reviewed_at=timezone.now()
     )
+
+
+def _check_category_name(activity: Activity, name: str, *, exclude: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter a name for the category.")})
+    taken = IdeaCategory.objects.filter(activity=activity, name__iexact=name).exclude(pk=exclude)
+    if taken.exists():
+        raise ValidationError({"name": _("This challenge already has a category with that name.")})
+    return name
+
+
+@transaction.atomic
+def idea_category_create(*, activity: Activity, name: str, created_by: Any) -> IdeaCategory:
+    """Offer a new category in an idea challenge: for the people who run its activities."""
+    _require(service_rules.can_manage_activity(created_by, activity))
+    if activity.kind != ActivityKind.IDEA_CHALLENGE:
+        raise ValidationError(_("Only idea challenges have categories."))
+    category = IdeaCategory(activity=activity, name=_check_category_name(activity, name))
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def idea_category_rename(*, category: IdeaCategory, name: str, renamed_by: Any) -> IdeaCategory:
+    """Rename a category; ideas in it keep it."""
+    _require(service_rules.can_manage_activity(renamed_by, category.activity))
+    category.name = _check_category_name(category.activity, name, exclude=category.pk)
+    category.full_clean()
+    category.save(update_fields=["name"])
+    return category

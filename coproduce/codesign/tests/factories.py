@@ -9,16 +9,37 @@ from factory.django import DjangoModelFactory
 
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions
-from coproduce.codesign.models import Comment, Idea
-from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.codesign.models import Comment, Idea, IdeaCategory
+from coproduce.services.models import Activity, ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory
 
 
 class IdeaChallengeFactory(ActivityFactory):
-    """An open idea challenge."""
+    """An open idea challenge; ``premoderation=True`` holds every contribution for a moderator."""
 
     kind = ActivityKind.IDEA_CHALLENGE
     state = ActivityState.OPEN
+    premoderation = False
+
+    @classmethod
+    def _create(cls, model_class: type[Activity], *args: Any, **kwargs: Any) -> Activity:
+        premoderation = kwargs.pop("premoderation")
+        activity = super()._create(model_class, *args, **kwargs)
+        if premoderation:  # a method setting with no action of its own yet
+            Activity.objects.filter(pk=activity.pk).update(premoderation=True)
+            activity.premoderation = True
+        return activity
+
+
+class IdeaCategoryFactory(DjangoModelFactory[IdeaCategory]):
+    """A category staff offer in an idea challenge (no side effects, so no action needed)."""
+
+    class Meta:
+        model = IdeaCategory
+        django_get_or_create = ("activity", "name")
+
+    activity = factory.SubFactory(IdeaChallengeFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
 
 
 class IdeaFactory(DjangoModelFactory[Idea]):

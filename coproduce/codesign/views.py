@@ -1,0 +1,678 @@
+"""Idea challenge pages, official answers, idea statuses, categories and the moderation queue.
+
+Every page works without JavaScript; supporting an idea is enhanced with htmx (the button and
+count are swapped in place).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from coproduce.codesign import actions, rules
+from coproduce.codesign.forms import (
+    CategoryForm,
+    CommentForm,
+    IdeaForm,
+    IdeaListForm,
+    IdeaSort,
+    IdeaStatusForm,
+    ModerationForm,
+    ReportForm,
+    ResponseForm,
+    SupportForm,
+)
+from coproduce.codesign.models import (
+    Comment,
+    Contribution,
+    Decision,
+    Idea,
+    IdeaCategory,
+    Report,
+    ReportStatus,
+    Response,
+    Support,
+    Visibility,
+)
+from coproduce.common.forms import add_action_errors
+from coproduce.common.pagination import paginate
+from coproduce.common.permissions import rule_required
+from coproduce.services import rules as service_rules
+from coproduce.services.models import Activity, ActivityKind, Service
+
+ACTIVITY_PATH = "service_stage__service__organisation"
+
+# --- Loaders: fetch the object a page is about; 404 when the visitor may not know it exists.
+
+
+def _challenge(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related(ACTIVITY_PATH), pk=pk, kind=ActivityKind.IDEA_CHALLENGE
+    )
+
+
+def _visible_challenge(request: HttpRequest, pk: int) -> Activity:
+    activity = _challenge(request, pk)
+    if not service_rules.can_view_activity(request.user, activity):
+        raise Http404
+    return activity
+
+
+def _idea(request: HttpRequest, pk: int) -> Idea:
+    return get_object_or_404(
+        Idea.objects.select_related(
+            "contribution__author", f"contribution__activity__{ACTIVITY_PATH}", "category"
+        ),
+        pk=pk,
+    )
+
+
+def _visible_idea(request: HttpRequest, pk: int) -> Idea:
+    idea = _idea(request, pk)
+    if not rules.can_view_contribution(request.user, idea.contribution):
+        raise Http404
+    return idea
+
+
+def _visible_contribution(request: HttpRequest, pk: int) -> Contribution:
+    contribution = get_object_or_404(
+        Contribution.objects.with_details().select_related(f"activity__{ACTIVITY_PATH}"), pk=pk
+    )
+    if not rules.can_view_contribution(request.user, contribution):
+        raise Http404
+    return contribution
+
+
+def _visible_service(request: HttpRequest, slug: str) -> Service:
+    service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
+    if not service_rules.can_view_service(request.user, service):
+        raise Http404
+    return service
+
+
+def _visible_category(request: HttpRequest, pk: int) -> IdeaCategory:
+    category = get_object_or_404(
+        IdeaCategory.objects.select_related(f"activity__{ACTIVITY_PATH}"), pk=pk
+    )
+    if not service_rules.can_view_activity(request.user, category.activity):
+        raise Http404
+    return category
+
+
+# --- Rules in the shape rule_required calls them: rule(user, loaded object).
+
+
+def _can_view_idea(user: Any, idea: Idea) -> bool:
+    return rules.can_view_contribution(user, idea.contribution)
+
+
+def _can_moderate_contribution(user: Any, contribution: Contribution) -> bool:
+    return rules.can_moderate(user, contribution.activity)
+
+
+def _can_manage_categories(user: Any, category: IdeaCategory) -> bool:
+    return service_rules.can_manage_activity(user, category.activity)
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _answers_prefetch(prefix: str = "") -> list[Prefetch[Any]]:
+    """Official answers and linked decisions of contributions, two queries for a whole list."""
+    return [
+        Prefetch(
+            f"{prefix}responses",
+            queryset=Response.objects.select_related("author").order_by("created_at", "id"),
+        ),
+        Prefetch(f"{prefix}decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
+    ]
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go after a POST: the page it came from when that is on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def contribution_url(contribution: Contribution) -> str:
+    """The contribution's page, or its activity's page while that kind has no page yet."""
+    try:
+        return contribution.get_absolute_url()
+    except NoReverseMatch:
+        return contribution.activity.get_absolute_url()
+
+
+def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -> QuerySet[Idea]:
+    """The published ideas of a challenge in the chosen order, ready for a list page.
+
+    "Recently answered" lists only ideas that have an official answer, latest answer first
+    (docs/decisions/0701-codesign-recently-answered.md). Every order ends with the primary key,
+    so pages never repeat or skip an idea. The indexes behind each order are described in
+    docs/decisions/0702-codesign-idea-list-indexes.md.
+    """
+    ideas = Idea.objects.filter(
+        contribution__activity=activity, contribution__visibility=Visibility.PUBLISHED
+    )
+    if category is not None:
+        ideas = ideas.filter(category=category)
+    if sort == IdeaSort.SUPPORTED:
+        ideas = ideas.order_by("-support_count", "-contribution__created_at", "-pk")
+    elif sort == IdeaSort.ANSWERED:
+        ideas = ideas.filter(contribution__last_response_at__isnull=False).order_by(
+            F("contribution__last_response_at").desc(), "-pk"
+        )
+    else:
+        ideas = ideas.order_by("-contribution__created_at", "-pk")
+    return ideas.select_related("contribution__author", "category").prefetch_related(
+        *_answers_prefetch("contribution__")
+    )
+
+
+def _supported_by(user: Any, ideas: list[Idea]) -> set[int]:
+    if not user.is_authenticated or not ideas:
+        return set()
+    return set(
+        Support.objects.filter(user=user, idea__in=[i.pk for i in ideas]).values_list(
+            "idea_id", flat=True
+        )
+    )
+
+
+@dataclass
+class CommentNode:
+    """One comment in a thread. ``shown`` is False for a removed comment that still has replies."""
+
+    comment: Comment
+    shown: bool
+    depth: int
+    can_report: bool
+    replies: list[CommentNode] = field(default_factory=list)
+
+
+def comment_thread(idea: Idea, user: Any) -> list[CommentNode]:
+    """The comments of an idea as threads, oldest first, in three queries.
+
+    Everyone sees published comments; authors also see their own held or hidden ones. A comment
+    nobody may see is left out, or kept as a placeholder when it has replies people can see.
+    """
+    comments = list(
+        Comment.objects.filter(idea=idea)
+        .select_related("contribution__author")
+        .prefetch_related(*_answers_prefetch("contribution__"))
+        .order_by("contribution__created_at", "pk")
+    )
+    children: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        children.setdefault(comment.parent_id, []).append(comment)
+    user_id = user.pk if user.is_authenticated else None
+
+    def build(parent: int | None, depth: int) -> list[CommentNode]:
+        nodes = []
+        for comment in children.get(parent, []):
+            contribution = comment.contribution
+            shown = contribution.visibility == Visibility.PUBLISHED or (
+                user_id is not None and contribution.author_id == user_id
+            )
+            replies = build(comment.pk, depth + 1)
+            if shown or replies:
+                can_report = shown and rules.can_report(user, contribution)
+                nodes.append(CommentNode(comment, shown, depth, can_report, replies))
+        return nodes
+
+    return build(None, 0)
+
+
+# --- Residents' pages ---------------------------------------------------------------------
+
+
+@rule_required(service_rules.can_view_activity, load=_challenge, hide=True)
+def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """The ideas of a challenge: sorted, filtered by category, a page at a time."""
+    user: Any = request.user
+    categories = IdeaCategory.objects.filter(activity=activity)
+    form = IdeaListForm(request.GET or None, categories=categories)
+    sort, category = form.choice()
+    page = paginate(request, listed_ideas(activity, sort, category))
+    ideas = list(page.object_list)
+    supported = _supported_by(user, ideas)
+    for idea in ideas:
+        idea.contribution.activity = activity  # already loaded: no query per idea for the rules
+        idea.supported = idea.pk in supported  # type: ignore[attr-defined]
+        idea.can_support = rules.can_support(user, idea)  # type: ignore[attr-defined]
+    own_unpublished = (
+        Idea.objects.filter(contribution__activity=activity, contribution__author=user)
+        .exclude(contribution__visibility=Visibility.PUBLISHED)
+        .select_related("contribution")
+        .order_by("-contribution__created_at")[:20]
+        if user.is_authenticated
+        else []
+    )
+    return render(
+        request,
+        "codesign/idea_list.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "form": form,
+            "sort": sort,
+            "category": category,
+            "categories": categories,
+            "page": page,
+            "ideas": ideas,
+            "own_unpublished": own_unpublished,
+            "can_post": rules.can_post_idea(user, activity),
+            "is_open": rules.is_open_for(activity, "idea"),
+            "can_manage": service_rules.can_manage_activity(user, activity),
+            "can_moderate": rules.can_moderate(user, activity),
+        },
+    )
+
+
+@rule_required(rules.can_post_idea, load=_visible_challenge)
+@require_http_methods(["GET", "POST"])
+def idea_create(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Post an idea to an open challenge."""
+    categories = IdeaCategory.objects.filter(activity=activity)
+    form = IdeaForm(request.POST or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = actions.idea_create(activity=activity, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            if idea.contribution.visibility == Visibility.PUBLISHED:
+                messages.success(request, _("Your idea has been posted."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. A moderator will check your idea before other people can "
+                        "see it. You can see it now, and we will tell you what happens to it."
+                    ),
+                )
+            return redirect(idea.get_absolute_url())
+    return render(
+        request,
+        "codesign/idea_form.html",
+        {"form": form, "activity": activity, "service": activity.service},
+    )
+
+
+@rule_required(_can_view_idea, load=_idea, hide=True)
+def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
+    """One idea: its status and history, official answers, decisions, supports and comments."""
+    user: Any = request.user
+    contribution = idea.contribution
+    activity = contribution.activity
+    can_comment = rules.can_comment(user, idea)
+    return render(
+        request,
+        "codesign/idea_detail.html",
+        {
+            "idea": idea,
+            "contribution": contribution,
+            "activity": activity,
+            "service": activity.service,
+            "responses": contribution.responses.select_related("author").order_by("created_at"),
+            "decisions": contribution.decisions.order_by("-decided_on", "-id"),
+            "history": idea.status_changes.all(),
+            "thread": comment_thread(idea, user),
+            "supported": bool(_supported_by(user, [idea])),
+            "can_support": rules.can_support(user, idea),
+            "can_comment": can_comment,
+            "comment_form": CommentForm(comments=Comment.objects.none()) if can_comment else None,
+            "is_open": rules.is_open_for(activity, "comment"),
+            "can_report": rules.can_report(user, contribution),
+            "can_answer": rules.can_answer(user, contribution),
+            "can_set_status": rules.can_set_idea_status(user, idea),
+            "can_moderate": rules.can_moderate(user, activity),
+            "is_author": user.is_authenticated and contribution.author_id == user.pk,
+        },
+    )
+
+
+@rule_required(rules.can_comment, load=_visible_idea)
+@require_http_methods(["GET", "POST"])
+def comment_create(request: HttpRequest, idea: Idea) -> HttpResponse:
+    """Comment on an idea or reply to a comment (GET shows the form, for replies without JS)."""
+    user: Any = request.user
+    # People reply only to comments they can see: published ones and their own.
+    comments = (
+        Comment.objects.filter(idea=idea)
+        .filter(Q(contribution__visibility=Visibility.PUBLISHED) | Q(contribution__author=user))
+        .select_related("contribution__author")
+    )
+    parent: Comment | None = None
+    if request.method == "POST":
+        form = CommentForm(request.POST, comments=comments)
+        if form.is_valid():
+            try:
+                comment = actions.comment_create(idea=idea, author=user, **form.cleaned_data)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                if comment.contribution.visibility == Visibility.PUBLISHED:
+                    messages.success(request, _("Your comment has been posted."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you. A moderator will check your comment before other "
+                            "people see it."
+                        ),
+                    )
+                return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+        parent = form.cleaned_data.get("parent")
+    else:
+        wanted = request.GET.get("parent", "")
+        if wanted.isdigit() and len(wanted) < 19:
+            parent = comments.filter(pk=int(wanted)).first()
+        form = CommentForm(initial={"parent": parent.pk} if parent else None, comments=comments)
+    return render(
+        request,
+        "codesign/comment_form.html",
+        {
+            "form": form,
+            "idea": idea,
+            "parent": parent,
+            "activity": idea.contribution.activity,
+            "service": idea.contribution.service,
+        },
+    )
+
+
+@rule_required(rules.can_support, load=_visible_idea)
+@require_http_methods(["GET", "POST"])
+def support(request: HttpRequest, idea: Idea) -> HttpResponse:
+    """Support an idea or withdraw a support (POST support=add|withdraw); GET goes to the idea."""
+    if request.method == "GET":
+        return redirect(idea.get_absolute_url())
+    form = SupportForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Choose to support the idea or to withdraw your support.")
+    else:
+        adding = form.cleaned_data["support"] == "add"
+        try:
+            if adding:
+                actions.support_add(idea=idea, user=request.user)
+            else:
+                actions.support_withdraw(idea=idea, user=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+    idea.refresh_from_db(fields=["support_count"])
+    supported = bool(_supported_by(request.user, [idea]))
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "codesign/_support.html",
+            {
+                "idea": idea,
+                "supported": supported,
+                "can_support": True,
+                "error": error,
+                "next": request.POST.get("next", ""),
+            },
+        )
+    if error:
+        messages.error(request, error)
+    elif supported:
+        messages.success(request, _("You support “%(title)s”.") % {"title": idea.title})
+    else:
+        messages.success(request, _("You no longer support “%(title)s”.") % {"title": idea.title})
+    return redirect(_next_url(request, idea.get_absolute_url()))
+
+
+@rule_required(rules.can_report, load=_visible_contribution)
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, contribution: Contribution) -> HttpResponse:
+    """Ask a moderator to look at a contribution; a reason is required."""
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.report_create(
+                contribution=contribution, reporter=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. A moderator will look at it and decide whether to hide it."),
+            )
+            return redirect(contribution_url(contribution))
+    return render(
+        request,
+        "codesign/report_form.html",
+        {
+            "form": form,
+            "contribution": contribution,
+            "contribution_url": contribution_url(contribution),
+            "service": contribution.service,
+            "activity": contribution.activity,
+        },
+    )
+
+
+# --- Staff pages --------------------------------------------------------------------------
+
+
+@rule_required(rules.can_answer, load=_visible_contribution, staff=True)
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, contribution: Contribution) -> HttpResponse:
+    """Post an official answer to any contribution: an idea, a question, a story, an asset…"""
+    form = ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.response_create(
+                contribution=contribution, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your answer is published. The author and followers will get an email."),
+            )
+            return redirect(contribution_url(contribution))
+    return render(
+        request,
+        "codesign/respond_form.html",
+        {
+            "form": form,
+            "contribution": contribution,
+            "contribution_url": contribution_url(contribution),
+            "service": contribution.service,
+            "responses": contribution.responses.select_related("author").order_by("created_at"),
+        },
+    )
+
+
+@rule_required(rules.can_set_idea_status, load=_visible_idea, staff=True)
+@require_http_methods(["GET", "POST"])
+def idea_status(request: HttpRequest, idea: Idea) -> HttpResponse:
+    """Move an idea along its statuses; adapted and not taken forward need a reason."""
+    form = IdeaStatusForm(request.POST or None, current=idea.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = actions.idea_set_status(
+                idea=idea,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                changed_by=request.user,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The idea is now “%(status)s”. The author and followers will get an email.")
+                % {"status": idea.get_status_display()},
+            )
+            return redirect(idea.get_absolute_url())
+    return render(
+        request,
+        "codesign/status_form.html",
+        {
+            "form": form,
+            "idea": idea,
+            "service": idea.contribution.service,
+            "history": idea.status_changes.all(),
+        },
+    )
+
+
+@rule_required(service_rules.can_manage_activity, load=_visible_challenge, staff=True)
+@require_http_methods(["GET", "POST"])
+def category_list(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """The categories of an idea challenge, and a form to add one."""
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = actions.idea_category_create(
+                activity=activity, name=form.cleaned_data["name"], created_by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
+            return redirect("codesign:category_list", pk=activity.pk)
+    categories = IdeaCategory.objects.filter(activity=activity).annotate(idea_count=Count("ideas"))
+    return render(
+        request,
+        "codesign/category_list.html",
+        {
+            "form": form,
+            "activity": activity,
+            "service": activity.service,
+            "categories": categories,
+        },
+    )
+
+
+@rule_required(_can_manage_categories, load=_visible_category, staff=True)
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, category: IdeaCategory) -> HttpResponse:
+    """Rename a category."""
+    form = CategoryForm(request.POST or None, initial={"name": category.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.idea_category_rename(
+                category=category, name=form.cleaned_data["name"], renamed_by=request.user
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Category renamed."))
+            return redirect("codesign:category_list", pk=category.activity_id)
+    return render(
+        request,
+        "codesign/category_form.html",
+        {
+            "form": form,
+            "category": category,
+            "activity": category.activity,
+            "service": category.activity.service,
+        },
+    )
+
+
+MODERATION_VIEWS = ("pending", "reports", "hidden")
+
+
+def moderation_lists(service: Service) -> dict[str, QuerySet[Contribution]]:
+    """What waits for a moderator in one service, for every kind of contribution."""
+    base = (
+        Contribution.objects.for_service(service)
+        .with_details()
+        .select_related("activity")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=Report.objects.filter(status=ReportStatus.OPEN).order_by("created_at"),
+                to_attr="open_reports",
+            ),
+            "submission__answers__question",
+        )
+    )
+    return {
+        "pending": base.filter(visibility=Visibility.PENDING).order_by("created_at", "id"),
+        "reports": base.annotate(
+            first_report=Min("reports__created_at", filter=Q(reports__status=ReportStatus.OPEN))
+        )
+        .filter(first_report__isnull=False)
+        .order_by("first_report", "id"),
+        "hidden": base.filter(visibility=Visibility.HIDDEN).order_by("-moderated_at", "-id"),
+    }
+
+
+@rule_required(rules.can_moderate_service, load=_visible_service, staff=True)
+def moderation(request: HttpRequest, service: Service) -> HttpResponse:
+    """The moderation queue: held contributions with why they were held, and open reports."""
+    show = request.GET.get("show", "")
+    if show not in MODERATION_VIEWS:
+        show = "pending"
+    lists = moderation_lists(service)
+    counts = Contribution.objects.for_service(service).aggregate(
+        pending=Count("pk", filter=Q(visibility=Visibility.PENDING)),
+        hidden=Count("pk", filter=Q(visibility=Visibility.HIDDEN)),
+    )
+    open_reports = Report.objects.filter(
+        contribution__activity__service_stage__service=service, status=ReportStatus.OPEN
+    )
+    counts["reports"] = open_reports.count()
+    counts["reported"] = open_reports.values("contribution").distinct().count()
+    page = Paginator(lists[show], 20).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    for contribution in items:
+        contribution.url = contribution_url(contribution)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "codesign/moderation.html",
+        {
+            "service": service,
+            "show": show,
+            "counts": counts,
+            "page": page,
+            "items": items,
+        },
+    )
+
+
+@rule_required(_can_moderate_contribution, load=_visible_contribution, staff=True)
+@require_http_methods(["GET", "POST"])
+def moderate(request: HttpRequest, contribution: Contribution) -> HttpResponse:
+    """Approve (publish, dismiss reports) or hide (uphold reports) one contribution."""
+    queue = reverse("codesign:moderation", kwargs={"slug": contribution.service.slug})
+    if request.method == "GET":
+        return redirect(queue)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or to hide it."))
+        return redirect(_next_url(request, queue))
+    if form.cleaned_data["decision"] == "approve":
+        actions.moderation_approve(contribution=contribution, moderator=request.user)
+        messages.success(request, _("“%(title)s” is published.") % {"title": contribution.title})
+    else:
+        actions.moderation_hide(contribution=contribution, moderator=request.user)
+        messages.success(
+            request,
+            _("“%(title)s” is hidden. Its author can still see it, marked as hidden.")
+            % {"title": contribution.title},
+        )
+    return redirect(_next_url(request, queue))
