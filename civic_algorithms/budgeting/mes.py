@@ -1,0 +1,635 @@
+"""The Method of Equal Shares (MES): an exact engine and a fast engine that proves its choices.
+
+Every voter starts with an equal share of the budget. A project can be bought when its supporters
+together still hold its cost; each supporter pays in proportion to their satisfaction, capped by
+what they have left. MES repeatedly buys the project whose price per unit of satisfaction
+(``rho``) is lowest. See https://equalshares.net/ for the method itself.
+
+Both engines keep voters in *classes*: ballots that have so far paid the same amounts hold the
+same budget, so a project's supporters are a handful of (class, satisfaction) groups rather than
+thousands of voters. The exact engine does all arithmetic in fractions. The fast engine uses
+floats, and whenever two candidates are within a relative 1e-9 of each other, or a project is
+within 1e-9 of (un)affordability, it rebuilds the exact state and decides with fractions. So the
+fast engine always selects what the exact engine selects; tests check this on real data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from civic_algorithms.budgeting.model import Tie
+from civic_algorithms.budgeting.profile import IntArray, SatProfile
+
+EPS = 1e-9  # relative margin below which the fast engine asks the exact engine
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """The projects MES may buy, with their supporters as (group, satisfaction) arrays."""
+
+    profile: SatProfile
+    projects: tuple[int, ...]
+    free: tuple[int, ...]
+    supporters: dict[int, IntArray]
+    weights: dict[int, FloatArray]
+    values: dict[int, IntArray]
+    values_f: dict[int, FloatArray]
+    weighted_f: dict[int, FloatArray]
+    common: dict[int, float]
+    overlapping: dict[int, frozenset[int]]
+    codes: dict[int, IntArray]
+    distinct: dict[int, IntArray]
+    total: dict[int, int]
+
+    @classmethod
+    def build(cls, profile: SatProfile) -> Candidates:
+        """Projects with positive cost and some supporter; free projects are bought outright."""
+        weights = profile.ballots.weights
+        costs = profile.ballots.costs
+        projects: list[int] = []
+        free: list[int] = []
+        sup: dict[int, IntArray] = {}
+        wts: dict[int, FloatArray] = {}
+        vals: dict[int, IntArray] = {}
+        vals_f: dict[int, FloatArray] = {}
+        weighted: dict[int, FloatArray] = {}
+        common: dict[int, float] = {}
+        codes: dict[int, IntArray] = {}
+        distinct: dict[int, IntArray] = {}
+        total: dict[int, int] = {}
+        for project in range(profile.n_projects):
+            groups = profile.supporters[project]
+            values = profile.values[project]
+            if len(groups) == 0:
+                continue
+            if costs[project] == 0:
+                free.append(project)
+                continue
+            projects.append(project)
+            sup[project] = groups
+            wts[project] = weights[groups].astype(np.float64)
+            vals[project] = values
+            total[project] = _dot(weights[groups], values)
+            vals_f[project] = values.astype(np.float64)
+            weighted[project] = wts[project] * vals_f[project]
+            uniques, inverse = np.unique(values, return_inverse=True)
+            common[project] = float(uniques[0]) if len(uniques) == 1 else 0.0
+            codes[project] = inverse.astype(np.int64)
+            distinct[project] = uniques.astype(np.int64)
+        return cls(
+            profile=profile,
+            projects=tuple(projects),
+            free=tuple(free),
+            supporters=sup,
+            weights=wts,
+            values=vals,
+            values_f=vals_f,
+            weighted_f=weighted,
+            common=common,
+            overlapping=_overlaps(sup),
+            codes=codes,
+            distinct=distinct,
+            total=total,
+        )
+
+
+def _overlaps(supporters: dict[int, IntArray]) -> dict[int, frozenset[int]]:
+    """For each project, the projects sharing at least one supporter with it (itself included)."""
+    projects = sorted(supporters)
+    if not projects:
+        return {}
+    groups = np.concatenate([supporters[p] for p in projects])
+    owners = np.concatenate([np.full(len(supporters[p]), p) for p in projects])
+    order = np.argsort(groups, kind="stable")
+    groups, owners = groups[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    sizes = np.diff(np.r_[starts, len(groups)])
+    # pair every entry with every entry of the same ballot group
+    block_start = np.repeat(starts, sizes)
+    block_size = np.repeat(sizes, sizes)
+    first = np.repeat(owners, block_size)
+    offsets = np.arange(len(first)) - np.repeat(np.cumsum(block_size) - block_size, block_size)
+    second = owners[np.repeat(block_start, block_size) + offsets]
+    width = max(projects) + 1
+    pairs = np.unique(first * width + second)
+    neighbours: dict[int, set[int]] = {p: set() for p in projects}
+    for code in pairs.tolist():
+        neighbours[code // width].add(code % width)
+    return {p: frozenset(found) for p, found in neighbours.items()}
+
+
+def _dot(weights: IntArray, values: IntArray) -> int:
+    """Exact sum of weight * value."""
+    if int(values.max(initial=0)) * int(weights.sum()) < 2**62:
+        return int(np.dot(weights, values))
+    return sum(int(w) * int(v) for w, v in zip(weights.tolist(), values.tolist(), strict=True))
+
+
+@dataclass
+class _Groups:
+    """A project's supporters grouped by (budget class, satisfaction), in price order."""
+
+    classes: list[int]
+    sats: list[int]
+    counts: list[int]
+    new_class: Callable[[list[int]], IntArray]
+
+
+class ExactClasses:
+    """Budget classes in exact fractions: every ballot group is in one class, a class has one budget.
+
+    Ballots that have paid the same amounts so far hold the same budget, so a project's
+    supporters form a few (class, satisfaction) groups and exact arithmetic stays affordable.
+    """
+
+    def __init__(self, candidates: Candidates, share: Fraction) -> None:
+        self.candidates = candidates
+        self.of_group = np.ones(len(candidates.profile.ballots.weights), dtype=np.int64)
+        self.budget: list[Fraction] = [Fraction(0), share]
+        self.approx: list[float] = [0.0, float(share)]
+        self.lookup: dict[Fraction, int] = {Fraction(0): 0, share: 1}
+
+    def class_for(self, budget: Fraction) -> int:
+        """The class holding exactly this budget (created when new)."""
+        known = self.lookup.get(budget)
+        if known is not None:
+            return known
+        self.lookup[budget] = len(self.budget)
+        self.budget.append(budget)
+        self.approx.append(float(budget))
+        return len(self.budget) - 1
+
+    def groups(self, project: int) -> _Groups:
+        """Supporters with money left, grouped and sorted by budget per unit of satisfaction."""
+        c = self.candidates
+        cls = self.of_group[c.supporters[project]]
+        width = len(c.distinct[project])
+        keys, inverse = np.unique(cls * width + c.codes[project], return_inverse=True)
+        counts = np.rint(np.bincount(inverse, weights=c.weights[project])).astype(np.int64)
+        alive = np.flatnonzero(keys >= width)  # class 0 holds the ballots with nothing left
+        classes = (keys[alive] // width).tolist()
+        sats = c.distinct[project][keys[alive] % width].tolist()
+        # Floats order the groups exactly except where two ratios round to the same float.
+        order = sorted(
+            range(len(classes)),
+            key=lambda i: (self.approx[classes[i]] / sats[i], i),
+        )
+        order = self._exact_order(order, classes, sats)
+
+        def new_class(targets: list[int]) -> IntArray:
+            table = np.zeros(len(keys), dtype=np.int64)
+            table[alive[order]] = targets
+            return table[inverse]
+
+        return _Groups(
+            classes=[classes[i] for i in order],
+            sats=[sats[i] for i in order],
+            counts=[int(counts[alive[i]]) for i in order],
+            new_class=new_class,
+        )
+
+    def _exact_order(self, order: list[int], classes: list[int], sats: list[int]) -> list[int]:
+        ratios = [self.approx[classes[i]] / sats[i] for i in order]
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and ratios[end] == ratios[start]:
+                end += 1
+            if end - start > 1:
+                order[start:end] = sorted(
+                    order[start:end], key=lambda i: self.budget[classes[i]] / sats[i]
+                )
+            start = end
+        return order
+
+    def price(self, project: int) -> Fraction | None:
+        """The exact rho of a project, or None when its supporters cannot afford it."""
+        groups = self.groups(project)
+        cost = self.candidates.profile.ballots.costs[project]
+        remaining = sum(count * sat for count, sat in zip(groups.counts, groups.sats, strict=True))
+        paid = Fraction(0)
+        for k, sat, count in zip(groups.classes, groups.sats, groups.counts, strict=True):
+            budget = self.budget[k]
+            rho = (cost - paid) / remaining
+            if rho * sat <= budget:
+                return rho
+            paid += count * budget
+            remaining -= count * sat
+        return None
+
+    def pay(self, project: int, rho: Fraction) -> None:
+        """Charge a bought project's supporters: each pays min(budget, rho * satisfaction)."""
+        groups = self.groups(project)
+        targets = [
+            self.class_for(self.budget[k] - min(self.budget[k], rho * sat))
+            for k, sat in zip(groups.classes, groups.sats, strict=True)
+        ]
+        self.of_group[self.candidates.supporters[project]] = groups.new_class(targets)
+
+
+@dataclass
+class _Price:
+    """A float price and whether the fast engine can vouch for it."""
+
+    certain: bool
+    rho: float | None = None
+
+
+@dataclass(frozen=True)
+class _View:
+    """Some of a project's supporters, as float arrays."""
+
+    groups: IntArray
+    weights: FloatArray
+    sats: FloatArray
+    w_sat: FloatArray
+    total: float
+    common: float
+
+    def only(self, keep: npt.NDArray[np.bool_]) -> _View:
+        w_sat = self.w_sat[keep]
+        return _View(
+            self.groups[keep],
+            self.weights[keep],
+            self.sats[keep],
+            w_sat,
+            float(w_sat.sum()),
+            self.common,
+        )
+
+
+class FloatState:
+    """Ballot-group budgets as floats."""
+
+    def __init__(self, candidates: Candidates, share: Fraction) -> None:
+        self.candidates = candidates
+        self.value = np.full(len(candidates.profile.ballots.weights), float(share))
+        self.views: dict[int, _View] = {}
+
+    def constant_price(self, project: int) -> Fraction | None:
+        """The exact price when every supporter can clearly pay their part of cost / total.
+
+        Then nobody pays all they have, so the price is exactly cost / total satisfaction, and
+        it stays so while budgets do not fall (a larger share along the same purchases).
+        """
+        c = self.candidates
+        price = Fraction(c.profile.ballots.costs[project], c.total[project])
+        budget = self.value[c.supporters[project]]
+        if bool(np.any(budget < float(price) * (1 + EPS) * c.values_f[project])):
+            return None
+        return price
+
+    def view(self, project: int) -> _View:
+        """The project's supporters that still hold money (refreshed as many run dry)."""
+        view = self.views.get(project)
+        if view is None:
+            c = self.candidates
+            view = _View(
+                c.supporters[project],
+                c.weights[project],
+                c.values_f[project],
+                c.weighted_f[project],
+                float(c.total[project]),
+                c.common[project],
+            )
+            self.views[project] = view
+        return view
+
+    def price(self, project: int, start: float) -> _Price:
+        """Price of a project, found by growing the set of supporters who pay all they have.
+
+        ``start`` must not exceed the true price (a price from an earlier round will do). At a
+        trial price the supporters who cannot pay their part pay everything; the rest share
+        what is left of the cost. That gives a new trial price, never above the true one, and
+        the set of paying-everything supporters only grows, so the loop ends at the true price.
+        """
+        view = self.view(project)
+        budget = self.value[view.groups]
+        holding = budget > 0
+        kept = int(np.count_nonzero(holding))
+        if kept < 0.75 * len(budget):
+            view = view.only(holding)
+            self.views[project] = view
+            budget = budget[holding]
+        cost = float(self.candidates.profile.ballots.costs[project])
+        money = float(np.dot(view.weights, budget))
+        if money < cost * (1 - EPS):
+            return _Price(certain=True)
+        if money <= cost * (1 + EPS):
+            return _Price(certain=False)
+        w_budget = view.weights * budget
+        rho = max(start, cost / view.total)
+        common = view.common
+        poor = budget < rho * common if common else budget < rho * view.sats
+        count = int(np.count_nonzero(poor))
+        for _ in range(len(budget) + 1):
+            share_left = view.total - float(np.dot(view.w_sat, poor))
+            if share_left <= 0:
+                break
+            rho = max(rho, (cost - float(np.dot(w_budget, poor))) / share_left)
+            poor = budget < rho * common if common else budget < rho * view.sats
+            grown = int(np.count_nonzero(poor))
+            if grown == count:
+                return _Price(certain=True, rho=rho)
+            count = grown
+        return _Price(certain=False)
+
+    def pay(self, project: int, rho: float) -> None:
+        """Charge a bought project's supporters: each pays min(budget, rho * satisfaction)."""
+        c = self.candidates
+        groups = c.supporters[project]
+        self.value[groups] = np.maximum(self.value[groups] - rho * c.values_f[project], 0.0)
+
+
+@dataclass
+class MesRun:
+    """The projects bought, in order, and the ties met on the way."""
+
+    bought: list[int] = field(default_factory=list)
+    ties: list[tuple[list[int], int]] = field(default_factory=list)
+    exact_rounds: int = 0
+    prices: list[float] = field(default_factory=list)
+
+
+def run_exact(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> MesRun:
+    """MES with exact arithmetic throughout; ``share`` is each voter's starting budget."""
+    state = ExactClasses(candidates, share)
+    costs = candidates.profile.ballots.costs
+    bound = {p: Fraction(costs[p], candidates.total[p]) for p in candidates.projects}
+    alive = set(candidates.projects)
+    run = MesRun()
+    while alive:
+        best: Fraction | None = None
+        tied: list[int] = []
+        for project in sorted(alive, key=lambda p: (bound[p], ranks[p])):
+            if best is not None and bound[project] > best:
+                break
+            rho = state.price(project)
+            if rho is None:
+                alive.discard(project)
+                continue
+            bound[project] = rho
+            if best is None or rho < best:
+                best, tied = rho, [project]
+            elif rho == best:
+                tied.append(project)
+        if best is None:
+            break
+        chosen = min(tied, key=lambda p: ranks[p])
+        if len(tied) > 1:
+            run.ties.append((sorted(tied, key=lambda p: ranks[p]), chosen))
+        state.pay(chosen, best)
+        alive.discard(chosen)
+        run.bought.append(chosen)
+    return run
+
+
+def run_fast(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> MesRun:
+    """MES in floats; every close decision is taken again in exact fractions."""
+    state = FloatState(candidates, share)
+    costs = candidates.profile.ballots.costs
+    bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
+    fresh: set[int] = set()  # projects whose bound is their current price
+    alive = set(candidates.projects)
+    run = MesRun()
+    shadow: ExactClasses | None = None
+    while alive:
+        best: float | None = None
+        unsure: list[int] = []
+        for project in sorted(alive, key=lambda p: (bound[p], ranks[p])):
+            if best is not None and bound[project] > best * (1 + EPS):
+                break
+            if project not in fresh:
+                price = state.price(project, bound[project])
+                if not price.certain:
+                    unsure.append(project)
+                    continue
+                if price.rho is None:
+                    alive.discard(project)
+                    continue
+                bound[project] = price.rho
+                fresh.add(project)
+            if best is None or bound[project] < best:
+                best = bound[project]
+        near = sorted(
+            (p for p in fresh & alive if best is not None and bound[p] <= best * (1 + EPS)),
+            key=lambda p: ranks[p],
+        )
+        exact_price: Fraction | None = None
+        if unsure or len(near) > 1:
+            exact: dict[int, Fraction] = {}
+            for project in [] if unsure else near:
+                constant = state.constant_price(project)
+                if constant is None:
+                    exact = {}
+                    break
+                exact[project] = constant
+            if not exact:
+                if shadow is None:
+                    shadow = _replay(candidates, share, run.bought)
+                run.exact_rounds += 1
+            for project in [*unsure, *near] if not exact else ():
+                assert shadow is not None
+                rho_exact = shadow.price(project)
+                if rho_exact is None:
+                    alive.discard(project)
+                else:
+                    exact[project] = rho_exact
+            if not exact:  # every project looked at was unaffordable; look again
+                continue
+            exact_price = min(exact.values())
+            tied = [p for p, rho in exact.items() if rho == exact_price]
+            chosen = min(tied, key=lambda p: ranks[p])
+            if len(tied) > 1:
+                run.ties.append((sorted(tied, key=lambda p: ranks[p]), chosen))
+            rate = float(exact_price)
+        elif near:
+            chosen = near[0]
+            rate = bound[chosen]
+        else:
+            break
+        run.prices.append(rate)
+        state.pay(chosen, rate)
+        fresh -= candidates.overlapping[chosen]
+        if shadow is not None:
+            if exact_price is None:
+                exact_price = shadow.price(chosen)
+                assert exact_price is not None
+            shadow.pay(chosen, exact_price)
+        alive.discard(chosen)
+        run.bought.append(chosen)
+    return run
+
+
+def extend_run(
+    candidates: Candidates,
+    base: MesRun,
+    base_share: Fraction,
+    share: Fraction,
+    ranks: Sequence[int],
+) -> MesRun | None:
+    """The run at ``share`` (> ``base_share``) when MES provably buys as ``base`` did at every
+    share in between; None when that cannot be shown.
+
+    Along a fixed purchase history more starting money never lowers any budget, so prices can
+    only fall and affordability only grow as the share rises. Hence if at ``share`` every rival
+    of each purchase is unaffordable or dearer than the purchase was at ``base_share``, every
+    share in between makes the same choices. Prices that are cost / total satisfaction (no
+    supporter has paid yet, all can pay) do not move at all, so ties between them carry over.
+    """
+    state = FloatState(candidates, share)
+    costs = candidates.profile.ballots.costs
+    bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
+    fresh: set[int] = set()
+    alive = set(candidates.projects)
+    run = MesRun(ties=list(base.ties))
+    low = FloatState(candidates, base_share)  # the base run again, for its constant prices
+
+    def evaluate(project: int) -> bool:
+        if project not in fresh:
+            price = state.price(project, bound[project])
+            if not price.certain:
+                return False
+            if price.rho is None:
+                alive.discard(project)
+                return True
+            bound[project] = price.rho
+            fresh.add(project)
+        return True
+
+    for chosen, before in zip(base.bought, base.prices, strict=True):
+        if not evaluate(chosen) or chosen not in alive:
+            return None
+        limit = before * (1 + EPS)
+        chosen_constant = low.constant_price(chosen)
+        for rival in sorted(alive, key=lambda p: bound[p]):
+            if bound[rival] > limit:
+                break
+            if rival == chosen:
+                continue
+            if not evaluate(rival):
+                return None
+            if rival not in alive or bound[rival] > limit:
+                continue
+            rival_constant = low.constant_price(rival)
+            if chosen_constant is None or rival_constant is None:
+                return None
+            if (rival_constant, ranks[rival]) <= (chosen_constant, ranks[chosen]):
+                return None
+        state.pay(chosen, bound[chosen])
+        low.pay(chosen, before)
+        fresh -= candidates.overlapping[chosen]
+        alive.discard(chosen)
+        run.bought.append(chosen)
+        run.prices.append(bound[chosen])
+    for project in list(alive):
+        price = state.price(project, bound[project])
+        if not price.certain or price.rho is not None:
+            return None
+    return run
+
+
+def _replay(candidates: Candidates, share: Fraction, bought: Sequence[int]) -> ExactClasses:
+    """The exact state after buying ``bought`` in order (each purchase was already certain)."""
+    shadow = ExactClasses(candidates, share)
+    for project in bought:
+        rho = shadow.price(project)
+        assert rho is not None, "a certified purchase must be affordable exactly"
+        shadow.pay(project, rho)
+    return shadow
+
+
+def run_mes(
+    candidates: Candidates, share: Fraction, ranks: Sequence[int], *, exact: bool = False
+) -> MesRun:
+    """One MES run at a given starting share per voter."""
+    if share <= 0:
+        return MesRun()
+    return (run_exact if exact else run_fast)(candidates, share, ranks)
+
+
+def ties_as_records(run: MesRun, ids: Sequence[str], step: str) -> tuple[Tie, ...]:
+    """Ties of a run with project ids."""
+    return tuple(
+        Tie(
+            step=f"{step} purchase {run.bought.index(chosen) + 1}",
+            candidates=tuple(ids[p] for p in tied),
+            chosen=ids[chosen],
+        )
+        for tied, chosen in run.ties
+    )
+
+
+@dataclass
+class Add1:
+    """Where the Add1 search stopped: the run kept, its share, and the work it took."""
+
+    run: MesRun
+    share: Fraction
+    runs: int = 1
+    extensions: int = 0
+
+
+def search_add1(
+    candidates: Candidates,
+    ranks: Sequence[int],
+    first: Fraction,
+    grid: Fraction,
+    *,
+    stop_when_exhaustive: bool,
+    exact: bool = False,
+) -> Add1:
+    """Raise the voters' share one currency unit at a time, as Add1 completions do.
+
+    Shares tried: ``first``, then ``grid``, ``grid`` + 1 unit, ... The search keeps the last
+    outcome that fits in the budget before the first that does not; it also stops at an
+    outcome that buys every candidate, or (``stop_when_exhaustive``) at one where no
+    candidate fits in the money left. Runs of shares with the same purchases are skipped with
+    :func:`extend_run`, doubling the stride while that keeps working.
+    """
+    ballots = candidates.profile.ballots
+    unit = ballots.unit
+    free_cost = sum(ballots.costs[p] for p in candidates.free)
+
+    def spent(run: MesRun) -> int:
+        return free_cost + sum(ballots.costs[p] for p in run.bought)
+
+    def stops(run: MesRun) -> bool:
+        if len(run.bought) == len(candidates.projects):
+            return True
+        if not stop_when_exhaustive:
+            return False
+        left = ballots.budget - spent(run)
+        bought = set(run.bought)
+        return all(ballots.costs[p] > left for p in candidates.projects if p not in bought)
+
+    found = Add1(run_mes(candidates, first, ranks, exact=exact), first)
+    following = grid
+    stride = 1
+    while not stops(found.run):
+        if stride > 1:
+            target = following + (stride - 1) * unit
+            extended = extend_run(candidates, found.run, found.share, target, ranks)
+            found.extensions += 1
+            if extended is not None:
+                found.run, found.share = extended, target
+                following = target + unit
+                stride *= 2
+            else:
+                stride = 1
+            continue
+        trial = run_mes(candidates, following, ranks, exact=exact)
+        found.runs += 1
+        if spent(trial) > ballots.budget:
+            break
+        same = trial.bought == found.run.bought
+        found.run, found.share = trial, following
+        following += unit
+        stride = 2 if same and not exact else 1
+    return found
