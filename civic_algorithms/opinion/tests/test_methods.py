@@ -162,3 +162,11 @@ def test_meta_statements_are_zeroed_and_get_the_meta_priority() -> None:
     assert result.priorities[column] == pytest.approx(stats.META_PRIORITY**2)
     assert 3 not in [sid for sid, _ in result.consensus_ranking()]
     assert all(r.statement_id != 3 for items in result.representative.values() for r in items)
+
+
+@pytest.mark.parametrize("bound", [10**6, 2**62])
+def test_stable_order_equals_a_stable_argsort(bound: int) -> None:
+    from civic_algorithms.opinion.store import _stable_order
+
+    keys = np.random.default_rng(5).integers(0, 50, size=2000).astype(np.int64)
+    assert np.array_equal(_stable_order(keys, bound), np.argsort(keys, kind="stable"))
