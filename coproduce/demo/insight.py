@@ -20,7 +20,7 @@ from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions as codesign_actions
 from coproduce.codesign.models import Contribution, Response
 from coproduce.insight import actions
-from coproduce.insight.models import AssetKind, Question, QuestionKind, SurveySubmission
+from coproduce.insight.models import Asset, AssetKind, Question, QuestionKind, SurveySubmission
 from coproduce.insight.tests.factories import (
     AssetFactory,
     StoryFactory,
@@ -632,14 +632,15 @@ def _survey(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> lis
         actions.question_create(activity=activity, user=composer, **spec)
         for spec in chapter.questions
     ]
-    made = []
-    for index, spec in enumerate(chapter.answers):
+    made: list[tuple[Contribution, str]] = []
+    for index, given in enumerate(chapter.answers):
         answers = {
             q.pk: value
-            for q, value in zip(questions, spec.values, strict=True)
+            for q, value in zip(questions, given.values, strict=True)
             if value not in (None, "", [])
         }
-        if spec.person is None:
+        submission: SurveySubmission
+        if given.person is None:
             submission = SubmissionFactory(
                 activity=activity,
                 author=AnonymousUser(),
@@ -654,14 +655,14 @@ def _survey(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> lis
         else:
             submission = SubmissionFactory(
                 activity=activity,
-                author=_person(people, spec.person),
+                author=_person(people, given.person),
                 answers=answers,
-                author_display=spec.display,
+                author_display=given.display,
             )
-        made.append((submission.contribution, spec.then))
+        made.append((submission.contribution, given.then))
     for spec in chapter.assets:
         author = _person(people, spec.person)
-        asset = AssetFactory(
+        asset: Asset = AssetFactory(
             activity=activity,
             author=author,
             kind=spec.kind,
@@ -679,7 +680,7 @@ def _survey(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> lis
 
 
 def _stories(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> list[Contribution]:
-    made = [
+    made: list[tuple[Contribution, str]] = [
         (
             StoryFactory(
                 activity=activity,

@@ -145,7 +145,7 @@ def test_an_anonymous_answer_is_confirmed_through_the_emailed_link(
         )
     assert "Check your email" in response.content.decode()
     assert "0 people have answered" in response.content.decode()
-    link = re.search(r"http://\S+", mail.outbox[0].body)
+    link = re.search(r"http://\S+", str(mail.outbox[0].body))
     assert link
     path = link.group(0).removeprefix("http://127.0.0.1:8000")
     page = client.get(path)  # visiting the link (or a mail scanner) does not confirm
