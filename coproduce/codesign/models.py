@@ -126,6 +126,16 @@ class Contribution(models.Model):
                 fields=["activity", "visibility", "-created_at"], name="contribution_feed"
             ),
             models.Index(fields=["author", "-created_at"], name="contribution_by_author"),
+            # The idea list's newest and recently-answered orders, and its count: see
+            # docs/decisions/0702-codesign-idea-list-indexes.md.
+            models.Index(
+                fields=["activity", "kind", "visibility", "-created_at"],
+                name="contribution_kind_feed",
+            ),
+            models.Index(
+                fields=["activity", "kind", "visibility", "-last_response_at"],
+                name="contribution_kind_answered",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -269,7 +279,11 @@ class Idea(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["-support_count"], name="idea_by_supports")]
+        indexes = [
+            models.Index(fields=["-support_count"], name="idea_by_supports"),
+            # Joins from a challenge's contributions read support_count from this index alone.
+            models.Index(fields=["contribution", "support_count"], name="idea_supports_by_pk"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=IdeaStatus.values), name="idea_status_valid"

@@ -36,6 +36,7 @@ from coproduce.codesign.forms import (
 from coproduce.codesign.models import (
     Comment,
     Contribution,
+    ContributionKind,
     Decision,
     Idea,
     IdeaCategory,
@@ -157,30 +158,74 @@ def contribution_url(contribution: Contribution) -> str:
         return contribution.activity.get_absolute_url()
 
 
-def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -> QuerySet[Idea]:
-    """The published ideas of a challenge in the chosen order, ready for a list page.
+class KeysFirst:
+    """A page source for Paginator: order and count a narrow query of keys, then load one page.
+
+    Sorting 10,000 ideas with every column a list shows is slow on SQLite; sorting their keys is
+    not (docs/decisions/0702-codesign-idea-list-indexes.md).
+    """
+
+    ordered = True  # Paginator warns about unordered lists; the keys query is always ordered
+
+    def __init__(
+        self, keys: QuerySet[Any], rows: QuerySet[Any], counted: QuerySet[Any] | None = None
+    ) -> None:
+        self.keys = keys
+        self.rows = rows
+        self.counted = keys if counted is None else counted
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        ids = list(self.keys.values_list("pk", flat=True)[index])
+        loaded = self.rows.in_bulk(ids)
+        return [loaded[pk] for pk in ids if pk in loaded]
+
+
+def idea_keys(activity: Activity, sort: str, category: IdeaCategory | None) -> QuerySet[Idea]:
+    """The published ideas of a challenge in the chosen order (no columns beyond what sorts).
 
     "Recently answered" lists only ideas that have an official answer, latest answer first
     (docs/decisions/0701-codesign-recently-answered.md). Every order ends with the primary key,
-    so pages never repeat or skip an idea. The indexes behind each order are described in
-    docs/decisions/0702-codesign-idea-list-indexes.md.
+    so pages never repeat or skip an idea.
     """
     ideas = Idea.objects.filter(
-        contribution__activity=activity, contribution__visibility=Visibility.PUBLISHED
+        contribution__activity=activity,
+        contribution__kind=ContributionKind.IDEA,
+        contribution__visibility=Visibility.PUBLISHED,
     )
     if category is not None:
         ideas = ideas.filter(category=category)
     if sort == IdeaSort.SUPPORTED:
-        ideas = ideas.order_by("-support_count", "-contribution__created_at", "-pk")
-    elif sort == IdeaSort.ANSWERED:
-        ideas = ideas.filter(contribution__last_response_at__isnull=False).order_by(
+        return ideas.order_by("-support_count", "-contribution__created_at", "-pk")
+    if sort == IdeaSort.ANSWERED:
+        return ideas.filter(contribution__last_response_at__isnull=False).order_by(
             F("contribution__last_response_at").desc(), "-pk"
         )
-    else:
-        ideas = ideas.order_by("-contribution__created_at", "-pk")
-    return ideas.select_related("contribution__author", "category").prefetch_related(
+    return ideas.order_by("-contribution__created_at", "-pk")
+
+
+def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -> KeysFirst:
+    """The ideas of a challenge for a list page: ordered keys, then each page with its answers.
+
+    Without a category the count reads the contributions' index alone: every idea contribution
+    has its Idea row, made in the same transaction (actions.idea_create).
+    """
+    rows = Idea.objects.select_related("contribution__author", "category").prefetch_related(
         *_answers_prefetch("contribution__")
     )
+    counted = None
+    if category is None:
+        counted = Contribution.objects.filter(
+            activity=activity, kind=ContributionKind.IDEA, visibility=Visibility.PUBLISHED
+        )
+        if sort == IdeaSort.ANSWERED:
+            counted = counted.filter(last_response_at__isnull=False)
+    return KeysFirst(idea_keys(activity, sort, category), rows, counted)
 
 
 def _supported_by(user: Any, ideas: list[Idea]) -> set[int]:
