@@ -1,12 +1,27 @@
-"""Shapes of API requests and responses; the OpenAPI document is generated from them."""
+"""Shapes of API requests and responses; the OpenAPI document is generated from them.
+
+Request bodies are plain pydantic models that forbid unknown fields, so that a typo is an error
+rather than silently ignored. Every rule a request must meet is written into the schema itself
+(lengths, patterns, enums), so that a request the schema calls valid is never refused for its
+shape; see docs/decisions/0401-api-honest-input-schema.md.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Generic, TypeVar
+import re
+from typing import Annotated, Any, Generic, TypeVar
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from coproduce.organisations.models import Sector
 from coproduce.services.models import (
@@ -18,29 +33,105 @@ from coproduce.services.models import (
     Stage,
 )
 
+# C0 control characters other than tab, new line and carriage return. PostgreSQL refuses NUL in
+# text, and none of them belongs in text written for people.
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+NO_CONTROL_PATTERN = rf"^[^{_CONTROL}]*$"
+NOT_BLANK_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_DATE_RE = re.compile(DATE_PATTERN)
 
-def _no_control_characters(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValueError("must not contain control characters")
+
+def _plain_text(value: str) -> str:
+    """Text that can be stored and shown: no control characters, valid Unicode."""
+    if _CONTROL_RE.search(value):
+        raise ValueError(
+            "Remove control characters (such as NUL); letters, tabs and new lines are fine."
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("Send valid Unicode text (this contains a lone surrogate).") from None
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_control_characters)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", min_length=1, max_length=80)]
-SlugPath = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", min_length=1, max_length=80)]
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("Enter some text: this cannot be only spaces.")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept only a JSON string in the form YYYY-MM-DD (pydantic alone would also take numbers)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ValueError("Enter a date as YYYY-MM-DD, for example 2026-03-31.")
+    return value
+
+
+# Required text has at least one character that is not a space; optional text may be empty. The
+# validators enforce exactly the patterns published in the schema (a test checks they agree).
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_plain_text),
+    AfterValidator(_not_blank),
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NOT_BLANK_PATTERN}
+    ),
+]
+Summary = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=300),
+    AfterValidator(_plain_text),
+    AfterValidator(_not_blank),
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": 300, "pattern": NOT_BLANK_PATTERN}
+    ),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(max_length=10_000),
+    AfterValidator(_plain_text),
+    WithJsonSchema({"type": "string", "maxLength": 10_000, "pattern": NO_CONTROL_PATTERN}),
+]
+SearchText = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    AfterValidator(_plain_text),
+    WithJsonSchema({"type": "string", "maxLength": 200, "pattern": NO_CONTROL_PATTERN}),
+]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
+SlugPath = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 IdPath = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
 
 T = TypeVar("T")
 
 
 class Error(Schema):
-    detail: str
+    detail: str = Field(description="What went wrong, in plain English.")
 
 
 class ValidationIssue(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
+    loc: list[str | int] = Field(
+        description="Where the problem is: ['body', field], ['query', name] or ['path', name]."
+    )
+    msg: str = Field(description="What is wrong and how to put it right.")
+    type: str = Field(
+        description=(
+            "'rule' when a well-formed request breaks a rule of the lifecycle given the current "
+            "state (for example, an open activity cannot become a draft); otherwise the kind of "
+            "validation error (missing, string_too_long, enum, …)."
+        )
+    )
 
 
 class ValidationErrors(Schema):
@@ -53,8 +144,15 @@ class Page(Schema, Generic[T]):
 
 
 class PageQuery(Schema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(20, ge=1, le=100, description="How many items to return (1–100).")
+    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
+
+
+class ServiceFilters(Schema):
+    q: SearchText = Field("", description="Words in the name or summary of the service.")
+    area: SearchText = Field("", description="Part of the name of the area served.")
+    policy_area: PolicyArea | None = None
+    stage: Stage | None = Field(None, description="Only services now in this stage.")
 
 
 class OrganisationOut(Schema):
@@ -82,8 +180,12 @@ class StageOut(Schema):
     cycle: int
     stage: Stage
     planned_level: InvolvementLevel | None
-    promise: str
-    delivered_level: InvolvementLevel | None
+    promise: str = Field(
+        description="What the planned level promises the public, in plain English."
+    )
+    delivered_level: InvolvementLevel | None = Field(
+        description="The highest level among the stage's activities that have opened."
+    )
     started_at: dt.datetime | None
     ended_at: dt.datetime | None
     summary: str
@@ -91,7 +193,7 @@ class StageOut(Schema):
 
 class ActivityOut(Schema):
     id: int
-    service: str
+    service: str = Field(description="Slug of the service.")
     cycle: int
     stage: Stage
     kind: ActivityKind
@@ -101,6 +203,9 @@ class ActivityOut(Schema):
     opens_on: dt.date | None
     closes_on: dt.date | None
     state: ActivityState
+    next_states: list[ActivityState] = Field(
+        description="The states this activity can move to next (see the transitions endpoint)."
+    )
     outcome: str
 
 
@@ -123,45 +228,44 @@ class IndexOut(Schema):
 
 class ServiceDetailOut(ServiceOut):
     description: str
-    partners: list[str]
-    stages: list[StageOut]
-    activities: list[ActivityOut]
-    democratisation_index: IndexOut
+    partners: list[str] = Field(description="Slugs of partner organisations.")
+    stages: list[StageOut] = Field(description="Every stage of every cycle, oldest first.")
+    activities: list[ActivityOut] = Field(description="Oldest cycle first.")
+    democratisation_index: IndexOut = Field(description="For the current cycle.")
 
 
-class ServiceIn(Schema):
-    organisation: Slug
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-    summary: Annotated[Text, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-    description: Annotated[Text, StringConstraints(max_length=10_000)] = ""
+class Input(BaseModel):
+    """Base of request bodies: a JSON object holding only the listed fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServiceIn(Input):
+    organisation: Slug = Field(description="Slug of the organisation that runs the service.")
+    name: Name
+    summary: Summary
+    description: LongText = ""
     policy_area: PolicyArea
-    area_served: Annotated[
-        Text, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)
-    ]
-    partners: list[Slug] = Field(default_factory=list, max_length=50)
-    publish: bool = False
+    area_served: Name
+    partners: list[Slug] = Field(
+        default_factory=list, max_length=50, description="Slugs of partner organisations."
+    )
+    publish: StrictBool = Field(False, description="Publish now, or keep as a draft.")
 
 
-class ServicePatch(Schema):
-    name: (
-        Annotated[Text, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-        | None
-    ) = None
-    summary: (
-        Annotated[Text, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-        | None
-    ) = None
-    description: Annotated[Text, StringConstraints(max_length=10_000)] | None = None
+class ServicePatch(Input):
+    """Fields left out, or null, stay as they are."""
+
+    name: Name | None = None
+    summary: Summary | None = None
+    description: LongText | None = None
     policy_area: PolicyArea | None = None
-    area_served: (
-        Annotated[Text, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-        | None
-    ) = None
-    status: ServiceStatus | None = None
+    area_served: Name | None = None
+    status: ServiceStatus | None = Field(None, description="Publish, or take back to draft.")
 
 
-class InvolvementIn(Schema):
-    """Planned levels for the current cycle; stages left out keep their level, null clears one."""
+class InvolvementIn(Input):
+    """Planned levels for every stage of the current cycle; a stage left out or null is not decided."""
 
     commissioning: InvolvementLevel | None = None
     design: InvolvementLevel | None = None
@@ -170,35 +274,35 @@ class InvolvementIn(Schema):
     assessment: InvolvementLevel | None = None
 
 
-class AdvanceIn(Schema):
-    summary: Annotated[Text, StringConstraints(max_length=5000)] = ""
+class AdvanceIn(Input):
+    summary: LongText = Field("", description="What happened in the stage that is ending.")
 
 
-class ActivityIn(Schema):
-    stage: Stage
+class ActivityIn(Input):
+    stage: Stage = Field(description="A stage of the service's current cycle.")
     kind: ActivityKind
-    title: Annotated[Text, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-    summary: Annotated[Text, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-    how_to_take_part: Annotated[Text, StringConstraints(max_length=10_000)] = ""
-    opens_on: dt.date | None = None
-    closes_on: dt.date | None = None
+    title: Name
+    summary: Summary
+    how_to_take_part: LongText = ""
+    opens_on: Date | None = None
+    closes_on: Date | None = Field(None, description="On or after opens_on.")
 
 
-class ActivityPatch(Schema):
-    kind: ActivityKind | None = None
-    title: (
-        Annotated[Text, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-        | None
-    ) = None
-    summary: (
-        Annotated[Text, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-        | None
-    ) = None
-    how_to_take_part: Annotated[Text, StringConstraints(max_length=10_000)] | None = None
-    opens_on: dt.date | None = None
-    closes_on: dt.date | None = None
+class ActivityPatch(Input):
+    """Fields left out stay as they are; null clears a date and leaves any other field as it is."""
+
+    kind: ActivityKind | None = Field(None, description="Only while the activity is a draft.")
+    title: Name | None = None
+    summary: Summary | None = None
+    how_to_take_part: LongText | None = None
+    opens_on: Date | None = None
+    closes_on: Date | None = Field(None, description="On or after opens_on.")
 
 
-class TransitionIn(Schema):
-    to_state: ActivityState
-    outcome: Annotated[Text, StringConstraints(max_length=10_000)] = ""
+class TransitionIn(Input):
+    to_state: ActivityState = Field(
+        description="draft → open → closed → reported; a closed activity can open again."
+    )
+    outcome: LongText = Field(
+        "", description="Required to report: what came of the activity, for the public record."
+    )

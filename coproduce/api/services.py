@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Status
 
-from coproduce.api.auth import OptionalTokenAuth, TokenAuth
+from coproduce.api.auth import OPTIONAL, TokenAuth
 from coproduce.api.schemas import (
     ActivityIn,
     ActivityOut,
@@ -22,6 +22,7 @@ from coproduce.api.schemas import (
     Page,
     PageQuery,
     ServiceDetailOut,
+    ServiceFilters,
     ServiceIn,
     ServiceOut,
     ServicePatch,
@@ -32,17 +33,17 @@ from coproduce.api.schemas import (
 from coproduce.organisations.models import Organisation
 from coproduce.services import actions, queries, rules
 from coproduce.services.models import (
-    PROMISES,
     Activity,
     ActivityState,
-    PolicyArea,
     Service,
     Stage,
 )
 
 router = Router(tags=["services"])
-READ = OptionalTokenAuth()
+READ = TokenAuth(optional=True)
 WRITE = TokenAuth()
+# Every status an operation can answer with is declared, and no other (the fuzz tests hold us to it).
+LIST_ERRORS: dict[int, Any] = {401: Error, 422: ValidationErrors}
 READ_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: ValidationErrors}
 WRITE_ERRORS: dict[int, Any] = {
     400: Error,
@@ -67,6 +68,7 @@ def _activity_out(activity: Activity) -> dict[str, Any]:
         "opens_on": activity.opens_on,
         "closes_on": activity.closes_on,
         "state": activity.state,
+        "next_states": activity.next_states,
         "outcome": activity.outcome,
     }
 
@@ -100,7 +102,7 @@ def _service_detail(request: HttpRequest, service: Service) -> dict[str, Any]:
                 "cycle": row.cycle,
                 "stage": row.stage,
                 "planned_level": row.planned_level or None,
-                "promise": str(PROMISES[row.planned_level]) if row.planned_level else "",
+                "promise": row.promise,
                 "delivered_level": delivered[(row.cycle, row.stage)] or None,
                 "started_at": row.started_at,
                 "ended_at": row.ended_at,
@@ -141,15 +143,12 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-class ServiceFilters(Schema):
-    q: str = ""
-    area: str = ""
-    policy_area: PolicyArea | None = None
-    stage: Stage | None = None
-
-
 @router.get(
-    "/services", response={200: Page[ServiceOut], **READ_ERRORS}, auth=READ, summary="Find services"
+    "/services",
+    response={200: Page[ServiceOut], **LIST_ERRORS},
+    auth=READ,
+    openapi_extra=OPTIONAL,
+    summary="Find services",
 )
 def service_list(
     request: HttpRequest, filters: Query[ServiceFilters], page: Query[PageQuery]
@@ -157,12 +156,8 @@ def service_list(
     services: QuerySet[Service] = (
         Service.objects.visible_to(request.user)
         .select_related("organisation")
-        .search(
-            filters.q[:200].replace("\x00", ""),
-            filters.area[:200].replace("\x00", ""),
-            filters.policy_area or "",
-        )
-        .order_by("name")
+        .search(filters.q, filters.area, filters.policy_area or "")
+        .order_by("name", "pk")
     )
     if filters.stage:
         services = services.filter(current_stage=filters.stage)
@@ -178,7 +173,7 @@ def service_list(
     auth=WRITE,
     summary="Create a service (as a draft unless publish is true)",
 )
-def service_create(request: HttpRequest, payload: ServiceIn) -> tuple[int, dict[str, Any]]:
+def service_create(request: HttpRequest, payload: ServiceIn) -> Status[dict[str, Any]]:
     organisation = get_object_or_404(Organisation, slug=payload.organisation)
     _require(rules.can_create_service_in(request.user, organisation))
     partners = list(Organisation.objects.filter(slug__in=payload.partners))
@@ -197,13 +192,14 @@ def service_create(request: HttpRequest, payload: ServiceIn) -> tuple[int, dict[
         partners=partners,
         publish=payload.publish,
     )
-    return 201, _service_detail(request, service)
+    return Status(201, _service_detail(request, service))
 
 
 @router.get(
     "/services/{slug}",
     response={200: ServiceDetailOut, **READ_ERRORS},
     auth=READ,
+    openapi_extra=OPTIONAL,
     summary="One service with its lifecycle, activities and democratisation index",
 )
 def service_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
@@ -219,7 +215,7 @@ def service_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
 def service_update(request: HttpRequest, slug: SlugPath, payload: ServicePatch) -> dict[str, Any]:
     service = _visible_service(request, slug)
     _require(rules.can_manage_service(request.user, service))
-    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     status = changes.pop("status", None)
     if changes:
         actions.service_update(service=service, **changes)
@@ -261,6 +257,7 @@ def service_advance(request: HttpRequest, slug: SlugPath, payload: AdvanceIn) ->
     "/services/{slug}/activities",
     response={200: Page[ActivityOut], **READ_ERRORS},
     auth=READ,
+    openapi_extra=OPTIONAL,
     summary="Activities of a service, oldest cycle first",
 )
 def activity_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) -> dict[str, Any]:
@@ -285,11 +282,13 @@ def activity_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) 
 )
 def activity_create(
     request: HttpRequest, slug: SlugPath, payload: ActivityIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     service = _visible_service(request, slug)
     _require(rules.can_run_activities(request.user, service))
-    activity = actions.activity_create(service=service, created_by=request.user, **payload.dict())
-    return 201, _activity_out(activity)
+    activity = actions.activity_create(
+        service=service, created_by=request.user, **payload.model_dump()
+    )
+    return Status(201, _activity_out(activity))
 
 
 def _visible_activity(request: HttpRequest, pk: int) -> Activity:
@@ -305,6 +304,7 @@ def _visible_activity(request: HttpRequest, pk: int) -> Activity:
     "/activities/{activity_id}",
     response={200: ActivityOut, **READ_ERRORS},
     auth=READ,
+    openapi_extra=OPTIONAL,
     summary="One activity",
 )
 def activity_detail(request: HttpRequest, activity_id: IdPath) -> dict[str, Any]:
@@ -322,7 +322,7 @@ def activity_update(
 ) -> dict[str, Any]:
     activity = _visible_activity(request, activity_id)
     _require(rules.can_manage_activity(request.user, activity))
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.model_dump(exclude_unset=True)
     for required in ("kind", "title", "summary", "how_to_take_part"):
         if changes.get(required, "") is None:
             changes.pop(required)
@@ -345,3 +345,14 @@ def activity_transition(
         activity=activity, to_state=payload.to_state, outcome=payload.outcome
     )
     return _activity_out(activity)
+
+
+fallback = Router(tags=["services"])
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False, auth=None
+)
+def unknown_address(request: HttpRequest, rest: str) -> None:
+    """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
+    raise Http404

@@ -1,0 +1,234 @@
+"""Token authentication and permissions: who gets 401, 403, 404 or success, on every write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from coproduce.accounts.actions import api_token_create, api_token_revoke
+from coproduce.accounts.models import ApiToken
+from coproduce.api.api import api
+from coproduce.api.tests.client import Api
+from coproduce.common.testing import ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+WRITE = "/services/published-service"
+
+
+def _refused_with_401(response: Any) -> None:
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "Authorization: Bearer" in response.json()["detail"]
+
+
+def test_a_write_without_a_token_is_401(world: World, anonymous: Api) -> None:
+    _refused_with_401(anonymous.patch(WRITE, {"name": "Renamed"}))
+
+
+def test_an_unknown_token_is_401(world: World) -> None:
+    _refused_with_401(Api("cp_not-a-real-token").patch(WRITE, {"name": "Renamed"}))
+
+
+@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer", "Token abc", ""])
+def test_a_malformed_authorization_header_is_401(world: World, header: str) -> None:
+    _refused_with_401(Api(authorization=header).patch(WRITE, {"name": "Renamed"}))
+
+
+def test_a_revoked_token_is_401(world: World) -> None:
+    token, raw = api_token_create(user=world.people["professional"], name="revoked")
+    assert Api(raw).patch(WRITE, {"name": "Renamed"}).status_code == 200
+    api_token_revoke(token=token)
+    _refused_with_401(Api(raw).patch(WRITE, {"name": "Renamed again"}))
+
+
+def test_an_expired_token_is_401(world: World) -> None:
+    token, raw = api_token_create(user=world.people["professional"], name="expired")
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    _refused_with_401(Api(raw).patch(WRITE, {"name": "Renamed"}))
+
+
+def test_the_token_of_a_deactivated_person_is_401(world: World) -> None:
+    person = world.people["professional"]
+    _, raw = api_token_create(user=person, name="leaver")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    _refused_with_401(Api(raw).patch(WRITE, {"name": "Renamed"}))
+
+
+def test_reads_are_public_but_a_bad_token_is_still_401(world: World, anonymous: Api) -> None:
+    """A dead token must not quietly fall back to anonymous access."""
+    assert anonymous.get("/services").status_code == 200
+    _refused_with_401(Api("cp_not-a-real-token").get("/services"))
+
+
+def test_a_token_records_when_it_was_last_used(world: World) -> None:
+    token, raw = api_token_create(user=world.people["professional"], name="used")
+    assert token.last_used_at is None
+    Api(raw).get("/services")
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_valid_token_of_a_non_member_is_403(world: World, as_role: Callable[[str], Api]) -> None:
+    response = as_role("other_professional").patch(WRITE, {"name": "Renamed"})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your token is valid, but you may not do this."}
+
+
+def test_a_member_can_write(world: World, as_role: Callable[[str], Api]) -> None:
+    response = as_role("professional").patch(WRITE, {"name": "Renamed"})
+    assert response.status_code == 200
+    assert response.json()["name"] == "Renamed"
+
+
+# --- The permission matrix: every write endpoint × every role. ----------------------------------
+OK, UNAUTHENTICATED, DENIED, HIDDEN = 200, 401, 403, 404
+
+
+def row(**statuses: int) -> dict[str, int]:
+    assert set(statuses) == set(ROLES)
+    return statuses
+
+
+MANAGE_SERVICE = row(
+    anonymous=UNAUTHENTICATED,
+    resident=DENIED,
+    facilitator=DENIED,
+    professional=OK,
+    other_professional=DENIED,
+    org_admin=OK,
+    superuser=OK,
+)
+MANAGE_DRAFT = {**MANAGE_SERVICE, "resident": HIDDEN, "other_professional": HIDDEN}
+RUN_ACTIVITIES = {**MANAGE_SERVICE, "facilitator": OK}
+RUN_DRAFT_ACTIVITY = {**RUN_ACTIVITIES, "resident": HIDDEN, "other_professional": HIDDEN}
+CREATE_SERVICE = MANAGE_SERVICE  # in the owning organisation
+
+
+@dataclass
+class Write:
+    """One write request, built from the world, and who may make it."""
+
+    name: str
+    send: Callable[[Api, World], Any]
+    expected: dict[str, int]
+    success: int = OK
+
+
+WRITES = [
+    Write(
+        "create a service",
+        lambda api, w: api.post(
+            "/services",
+            {
+                "organisation": w.owner.slug,
+                "name": "Night buses",
+                "summary": "Buses after midnight.",
+                "policy_area": "transport",
+                "area_served": "Northfield",
+            },
+        ),
+        CREATE_SERVICE,
+        success=201,
+    ),
+    Write(
+        "edit a published service",
+        lambda api, w: api.patch(f"/services/{w.service.slug}", {"summary": "New summary."}),
+        MANAGE_SERVICE,
+    ),
+    Write(
+        "edit a draft service",
+        lambda api, w: api.patch(f"/services/{w.draft_service.slug}", {"summary": "New."}),
+        MANAGE_DRAFT,
+    ),
+    Write(
+        "publish a draft service",
+        lambda api, w: api.patch(f"/services/{w.draft_service.slug}", {"status": "published"}),
+        MANAGE_DRAFT,
+    ),
+    Write(
+        "set involvement",
+        lambda api, w: api.put(f"/services/{w.service.slug}/involvement", {"design": "involve"}),
+        MANAGE_SERVICE,
+    ),
+    Write(
+        "advance the stage",
+        lambda api, w: api.post(f"/services/{w.service.slug}/advance", {"summary": "Done."}),
+        MANAGE_SERVICE,
+    ),
+    Write(
+        "add an activity",
+        lambda api, w: api.post(
+            f"/services/{w.service.slug}/activities",
+            {"stage": "commissioning", "kind": "meeting", "title": "Drop-in", "summary": "Come."},
+        ),
+        RUN_ACTIVITIES,
+        success=201,
+    ),
+    Write(
+        "edit an open activity",
+        lambda api, w: api.patch(f"/activities/{w.open_activity.pk}", {"title": "Renamed"}),
+        RUN_ACTIVITIES,
+    ),
+    Write(
+        "edit a draft activity",
+        lambda api, w: api.patch(f"/activities/{w.draft_activity.pk}", {"title": "Renamed"}),
+        RUN_DRAFT_ACTIVITY,
+    ),
+    Write(
+        "open a draft activity",
+        lambda api, w: api.post(
+            f"/activities/{w.draft_activity.pk}/transitions", {"to_state": "open"}
+        ),
+        RUN_DRAFT_ACTIVITY,
+    ),
+    Write(
+        "close an open activity",
+        lambda api, w: api.post(
+            f"/activities/{w.open_activity.pk}/transitions", {"to_state": "closed"}
+        ),
+        RUN_ACTIVITIES,
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("write", WRITES, ids=lambda w: w.name)
+def test_permission_matrix(
+    world: World, as_role: Callable[[str], Api], write: Write, role: str
+) -> None:
+    response = write.send(as_role(role), world)
+    expected = write.expected[role]
+    assert response.status_code == (write.success if expected == OK else expected), response.content
+    if expected != OK:
+        assert set(response.json()) == {"detail"}
+
+
+def test_the_matrix_covers_every_write_operation(world: World) -> None:
+    """A new write endpoint must be added to WRITES (and so to the matrix)."""
+    writes = {
+        f"{method.upper()} {path}"
+        for path, item in api.get_openapi_schema()["paths"].items()
+        for method in item
+        if method != "get"
+    }
+    covered = set()
+    for write in WRITES:
+        response = write.send(Api(), world)
+        request = response.wsgi_request
+        match = request.resolver_match
+        assert match is not None
+        covered.add(f"{request.method} {_template(match.route)}")
+    assert covered == writes
+
+
+def _template(route: str) -> str:
+    """Django's route for a ninja path ('api/services/<slug>') as OpenAPI writes it."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)

@@ -1,0 +1,124 @@
+"""The OpenAPI document is honest: what it declares is what the server does."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from coproduce.api.api import api
+from coproduce.api.schemas import (
+    NO_CONTROL_PATTERN,
+    NOT_BLANK_PATTERN,
+    Date,
+    LongText,
+    Name,
+)
+from coproduce.api.tests.client import Api
+
+SCHEMA = api.get_openapi_schema()
+OPERATIONS = [
+    (method.upper(), path, operation)
+    for path, item in SCHEMA["paths"].items()
+    for method, operation in item.items()
+]
+
+
+def test_the_document_is_served(db: None) -> None:
+    response = Api().get("/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["paths"].keys() == SCHEMA["paths"].keys()
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=lambda v: str(v)[:40])
+def test_every_operation_declares_its_error_answers(
+    method: str, path: str, operation: dict[str, Any]
+) -> None:
+    declared = {str(status) for status in operation["responses"]}
+    if method == "GET":
+        # A read has no body (no 400) and no permission to check (no 403).
+        lookup = "{" in path
+        assert declared == ({"200", "401", "404", "422"} if lookup else {"200", "401", "422"})
+    else:
+        success = "201" if path.endswith(("/services", "/activities")) else "200"
+        assert declared == {success, "400", "401", "403", "404", "422"}
+    for status, answer in operation["responses"].items():
+        assert answer["content"]["application/json"]["schema"], (method, path, status)
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=lambda v: str(v)[:40])
+def test_reads_take_an_optional_token_and_writes_require_one(
+    method: str, path: str, operation: dict[str, Any]
+) -> None:
+    expected: list[dict[str, list[str]]] = [{"TokenAuth": []}]
+    if method == "GET":
+        expected.append({})
+    assert operation["security"] == expected
+
+
+def test_request_bodies_refuse_unknown_fields() -> None:
+    bodies = [
+        name
+        for name, schema in SCHEMA["components"]["schemas"].items()
+        if name.endswith(("In", "Patch"))
+    ]
+    assert len(bodies) == 7
+    for name in bodies:
+        assert SCHEMA["components"]["schemas"][name]["additionalProperties"] is False, name
+
+
+class _Probe(BaseModel):
+    name: Name | None = None
+    text: LongText | None = None
+    date: Date | None = None
+
+
+def _accepts(**value: Any) -> bool:
+    try:
+        _Probe(**value)
+    except ValidationError:
+        return False
+    return True
+
+
+# Characters worth trying: controls, every kind of space, surrogate pairs' territory, plain text.
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("\x00\x07\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x85\xa0\u2028\u3000\ufeff a"),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=12,
+)
+
+
+@given(TEXT)
+@example("   ")
+@example("\t\n")
+@example("a\x00")
+def test_text_validation_agrees_with_the_published_patterns(value: str) -> None:
+    """The validators and the patterns in the schema accept exactly the same strings."""
+    assert _accepts(text=value) == bool(re.search(NO_CONTROL_PATTERN, value))
+    assert _accepts(name=value) == (len(value) >= 1 and bool(re.search(NOT_BLANK_PATTERN, value)))
+
+
+@given(st.dates().map(lambda d: d.isoformat()) | st.text(max_size=12))
+@example("2026-02-30")
+@example("20260301")
+@example("2026-03-01T00:00:00")
+def test_dates_are_accepted_only_as_real_yyyy_mm_dd(value: str) -> None:
+    valid = bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
+    if valid:
+        try:
+            __import__("datetime").date.fromisoformat(value)
+        except ValueError:
+            valid = False
+    assert _accepts(date=value) == valid
+
+
+@pytest.mark.parametrize("value", [1767225600, 1767225600.0, True, ["2026-03-01"]])
+def test_dates_are_never_taken_from_numbers_or_other_types(value: Any) -> None:
+    assert not _accepts(date=value)
