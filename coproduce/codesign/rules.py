@@ -100,11 +100,13 @@ def can_view_contribution(user: Any, contribution: Contribution) -> bool:
 
 
 def can_report(user: Any, contribution: Contribution) -> bool:
-    """Anyone signed in may ask moderators to look at someone else's published contribution."""
+    """Anyone signed in may ask moderators to look at someone else's published contribution
+    that they can see (not one in another organisation's draft activity)."""
     return (
         bool(user.is_authenticated)
         and contribution.visibility == Visibility.PUBLISHED
         and contribution.author_id != user.pk
+        and can_view_contribution(user, contribution)
     )
 
 

@@ -263,6 +263,7 @@ def comment_thread(idea: Idea, user: Any) -> list[CommentNode]:
     )
     children: dict[int | None, list[Comment]] = {}
     for comment in comments:
+        comment.contribution.activity = idea.contribution.activity  # loaded: no query per comment
         children.setdefault(comment.parent_id, []).append(comment)
     user_id = user.pk if user.is_authenticated else None
 

@@ -298,6 +298,27 @@ def test_threaded_comments_replies_and_questions_work_without_javascript() -> No
     assert "Dave" in page
 
 
+def test_an_idea_page_has_a_fixed_number_of_queries(django_assert_max_num_queries: Any) -> None:
+    """No query per comment, reply, answer or decision."""
+    idea = IdeaFactory()
+    staff = staff_of(idea.contribution.activity)
+    reader = client_for(UserFactory())
+
+    def discuss(n: int) -> None:
+        for _ in range(n):
+            question = CommentFactory(idea=idea, is_question=True)
+            CommentFactory(idea=idea, parent=question)
+            actions.response_create(contribution=question.contribution, author=staff, body="Yes.")
+
+    discuss(1)
+    with CaptureQueriesContext(connection) as captured:
+        reader.get(idea.get_absolute_url())
+    discuss(8)
+    with django_assert_max_num_queries(len(captured)):
+        response = reader.get(idea.get_absolute_url())
+    assert response.content.decode().count("Answer from") == 9
+
+
 def test_a_removed_comment_with_replies_stays_as_a_placeholder() -> None:
     parent = CommentFactory(body="Something rude")
     CommentFactory(idea=parent.idea, parent=parent, body="Please be kind")
