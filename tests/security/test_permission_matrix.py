@@ -20,7 +20,15 @@ from coproduce.accounts.actions import api_token_create
 from coproduce.common.testing import ROLES, World, build_world
 
 OK, LOGIN, DENIED, HIDDEN = "ok", "login", "denied", "hidden"
-PROJECT_NAMESPACES = {"common", "accounts", "organisations", "services", "notifications", "insight"}
+PROJECT_NAMESPACES = {
+    "common",
+    "accounts",
+    "organisations",
+    "services",
+    "notifications",
+    "insight",
+    "codesign",
+}
 
 
 def row(
@@ -269,6 +277,131 @@ CASES += [
     Case("insight:story_create", insight("stories"), SIGNED_IN),
     Case("insight:story_detail", insight("story"), PUBLIC),
     Case("insight:story_detail", insight("pending_story"), OWNER_MEMBERS, label="pending"),
+]
+
+
+# --- Co-design: the idea challenge, answers, statuses, categories, moderation (codesign_world). ---
+CLOSED_TO_ALL = row(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED)
+
+
+def codesign(attribute: str) -> Callable[[World], dict[str, Any]]:
+    def kwargs(w: World) -> dict[str, Any]:
+        from coproduce.codesign.tests.factories import codesign_world
+
+        return {"pk": getattr(codesign_world(w), attribute).pk}
+
+    return kwargs
+
+
+def posted(**data: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: data
+
+
+IDEA = posted(title="An idea", description="Why and how.", author_display="first_name")
+COMMENT = posted(body="A comment", author_display="first_name")
+
+CASES += [
+    Case("codesign:idea_list", open_activity, PUBLIC),
+    Case("codesign:idea_list", draft_activity, OWNER_MEMBERS, label="draft"),
+    Case("codesign:idea_create", open_activity, SIGNED_IN),
+    Case("codesign:idea_create", open_activity, SIGNED_IN, method="post", data=IDEA, label="post"),
+    Case("codesign:idea_create", codesign("closed"), CLOSED_TO_ALL, label="closed"),
+    Case("codesign:idea_create", draft_activity, DRAFT_TAKE_PART, label="draft"),
+    Case("codesign:idea_detail", codesign("idea"), PUBLIC),
+    Case("codesign:idea_detail", codesign("held_idea"), OWNER_MEMBERS, label="held"),
+    Case("codesign:comment_create", codesign("idea"), SIGNED_IN),
+    Case(
+        "codesign:comment_create",
+        codesign("idea"),
+        SIGNED_IN,
+        method="post",
+        data=COMMENT,
+        label="post",
+    ),
+    Case(
+        "codesign:comment_create",
+        codesign("closed_idea"),
+        CLOSED_TO_ALL,
+        method="post",
+        data=COMMENT,
+        label="closed",
+    ),
+    Case(
+        "codesign:comment_create",
+        codesign("held_idea"),
+        DRAFT_TAKE_PART,
+        method="post",
+        data=COMMENT,
+        label="held",
+    ),
+    Case(
+        "codesign:support", codesign("idea"), SIGNED_IN, method="post", data=posted(support="add")
+    ),
+    Case(
+        "codesign:support",
+        codesign("closed_idea"),
+        CLOSED_TO_ALL,
+        method="post",
+        data=posted(support="add"),
+        label="closed",
+    ),
+    Case("codesign:report", codesign("idea"), SIGNED_IN),
+    Case(
+        "codesign:report",
+        codesign("idea"),
+        SIGNED_IN,
+        method="post",
+        data=posted(reason="Rude"),
+        label="post",
+    ),
+    Case("codesign:report", codesign("closed_idea"), SIGNED_IN, label="closed"),
+    Case("codesign:respond", codesign("idea"), MANAGE_SERVICE),
+    Case(
+        "codesign:respond",
+        codesign("closed_idea"),
+        MANAGE_SERVICE,
+        method="post",
+        data=posted(body="Thank you."),
+        label="closed",
+    ),
+    Case("codesign:respond", codesign("held_idea"), MANAGE_DRAFT, label="held"),
+    Case("codesign:idea_status", codesign("idea"), MANAGE_SERVICE),
+    Case(
+        "codesign:idea_status",
+        codesign("idea"),
+        MANAGE_SERVICE,
+        method="post",
+        data=posted(to_status="adopted"),
+        label="post",
+    ),
+    Case("codesign:category_list", open_activity, RUN_ACTIVITIES),
+    Case(
+        "codesign:category_list",
+        open_activity,
+        RUN_ACTIVITIES,
+        method="post",
+        data=posted(name="New category"),
+        label="post",
+    ),
+    Case("codesign:category_list", draft_activity, DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case("codesign:category_edit", codesign("category"), RUN_ACTIVITIES),
+    Case("codesign:moderation", published, RUN_ACTIVITIES),
+    Case("codesign:moderation", draft, DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case(
+        "codesign:moderate",
+        codesign("held_idea"),
+        row(HIDDEN, HIDDEN, OK, OK, HIDDEN, OK, OK),
+        method="post",
+        data=posted(decision="approve"),
+        label="held",
+    ),
+    Case(
+        "codesign:moderate",
+        codesign("idea"),
+        RUN_ACTIVITIES,
+        method="post",
+        data=posted(decision="hide"),
+    ),
 ]
 
 

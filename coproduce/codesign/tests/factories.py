@@ -71,3 +71,34 @@ class CommentFactory(DjangoModelFactory[Comment]):
     @classmethod
     def _create(cls, model_class: type[Comment], *args: Any, **kwargs: Any) -> Comment:
         return actions.comment_create(**kwargs)
+
+
+def codesign_world(world: Any) -> Any:
+    """Ideas for the permission matrix, built once per world (``world.codesign``).
+
+    A published and a held idea and a category in the world's open challenge, and an idea in a
+    challenge of the same service that has since closed. A resident outside the matrix's roles
+    wrote them all, so nobody in the matrix is their author.
+    """
+    from types import SimpleNamespace
+
+    from coproduce.services import actions as service_actions
+
+    if getattr(world, "codesign", None) is None:
+        author = UserFactory(email="idea-author@example.org")
+        closed = IdeaChallengeFactory(service=world.service, title="Closed challenge")
+        closed_idea = IdeaFactory(activity=closed, author=author, title="Posted before closing")
+        service_actions.activity_transition(activity=closed, to_state=ActivityState.CLOSED)
+        world.codesign = SimpleNamespace(
+            idea=IdeaFactory(activity=world.open_activity, author=author, title="Matrix idea"),
+            held_idea=IdeaFactory(
+                activity=world.open_activity,
+                author=author,
+                title="Held idea",
+                description="http://a.example http://b.example http://c.example",
+            ),
+            category=IdeaCategoryFactory(activity=world.open_activity, name="Matrix category"),
+            closed=closed,
+            closed_idea=closed_idea,
+        )
+    return world.codesign
