@@ -674,3 +674,18 @@ def test_each_order_of_the_idea_list_reads_its_index(sort: str, index: str) -> N
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert index in plan, plan
+
+
+def test_the_admin_shows_contributions_and_ideas_with_counters_read_only() -> None:
+    idea = IdeaFactory(title="Admin idea")
+    CommentFactory(idea=idea)
+    admin_client = client_for(UserFactory(is_superuser=True, is_staff=True, mfa=True))
+    for name in ("contribution", "idea", "comment", "ideacategory", "report", "decision"):
+        assert admin_client.get(reverse(f"admin:codesign_{name}_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:codesign_idea_change", args=[idea.pk]))
+    assert page.status_code == 200
+    assert 'name="support_count"' not in page.content.decode()
+    assert (
+        admin_client.get(reverse("admin:codesign_contribution_change", args=[idea.pk])).status_code
+        == 200
+    )
