@@ -184,16 +184,35 @@ def synthetic_votes(
 
 
 def _worker_synthetic(participants: int, statements: int, votes: int) -> dict[str, Any]:
-    from civic_algorithms.opinion import Conversation, VoteTable, analyse
+    import numpy as np
+
+    from civic_algorithms.opinion import OpinionEngine, VoteTable
 
     people, chosen, values, times = synthetic_votes(participants, statements, votes)
     generated = _peak_mb()
     started = time.perf_counter()
-    table = VoteTable.from_arrays(people, chosen, values, times)
-    result = analyse(Conversation(votes=table), seed=0)
+    engine = OpinionEngine()
+    engine.add_votes(VoteTable.from_arrays(people, chosen, values, times))
+    result = engine.analyse(seed=0)
     finished = time.perf_counter()
+    # An incremental update: 10,000 more votes (new and changed ones) from the same population.
+    rng = np.random.default_rng(1)
+    size = 10_000
+    batch = VoteTable.from_arrays(
+        rng.integers(0, participants + 100, size=size),
+        rng.integers(0, statements, size=size),
+        rng.integers(-1, 2, size=size),
+        np.full(size, float(times.max()) + 1.0),
+    )
+    update_started = time.perf_counter()
+    engine.add_votes(batch)
+    merged = time.perf_counter()
+    engine.analyse(seed=0)
+    update_finished = time.perf_counter()
     return {
         "analysis_s": finished - started,
+        "update_merge_s": merged - update_started,
+        "update_analyse_s": update_finished - merged,
         "peak_mb": _peak_mb(),
         "peak_mb_after_generating": generated,
         "votes": result.n_votes,
@@ -356,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
             "analysis_s_runs": [r["analysis_s"] for r in runs],
             "peak_mb_max": max(r["peak_mb"] for r in runs),
             "peak_mb_after_generating": runs[0]["peak_mb_after_generating"],
+            "update_merge_s_median": _median(runs, "update_merge_s"),
+            "update_analyse_s_median": _median(runs, "update_analyse_s"),
         }
         report["synthetic"] = synthetic
         print(
@@ -364,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
             f" {len(runs)}: {', '.join(f'{s:.1f}' for s in synthetic['analysis_s_runs'])}), peak memory"
             f" {synthetic['peak_mb_max']:.0f} MB ({synthetic['peak_mb_after_generating']:.0f} MB after"
             f" generating the votes), {synthetic['clustered']:,} clustered, k = {synthetic['k']}"
+        )
+        print(
+            f"incremental update with 10,000 more votes: merge {synthetic['update_merge_s_median']:.2f} s,"
+            f" re-analysis {synthetic['update_analyse_s_median']:.1f} s (medians)"
         )
     report["load_average_end"] = os.getloadavg()[0]
     print(f"# load average at the end {report['load_average_end']:.1f}")

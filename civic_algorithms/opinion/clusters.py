@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from civic_algorithms.opinion.model import FloatArray, IntArray
+
+_CHUNK = 8192
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,28 @@ def first_distinct(points: FloatArray, k: int) -> IntArray:
 
 
 def nearest_two(points: FloatArray, centers: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Closest centre of every point, its distance, and the distance to the second closest."""
+    """Closest centre of every point (lowest index on a tie), its distance, and a lower bound on
+    the distance to any other centre."""
     n = len(points)
+    labels = np.empty(n, dtype=np.int64)
+    second = np.full(n, np.inf)
     if len(centers) == 1:
-        distance = np.sqrt(((points - centers[0]) ** 2).sum(axis=1))
-        return np.zeros(n, dtype=np.int64), distance, np.full(n, np.inf)
-    distances, indices = cKDTree(centers).query(points, k=2)
-    return indices[:, 0].astype(np.int64), distances[:, 0], distances[:, 1]
+        labels[:] = 0
+        return labels, np.sqrt(((points - centers[0]) ** 2).sum(axis=1)), second
+    center_sq = (centers**2).sum(axis=1)
+    for start in range(0, n, _CHUNK):
+        block = points[start : start + _CHUNK]
+        rows = np.arange(len(block))
+        # |x - c|^2 - |x|^2 = |c|^2 - 2 x.c: enough to rank the centres for each point.
+        partial = center_sq[None, :] - 2.0 * (block @ centers.T)
+        best = np.argmin(partial, axis=1)
+        labels[start : start + _CHUNK] = best
+        partial[rows, best] = np.inf
+        runner_up = partial.min(axis=1) + (block**2).sum(axis=1)
+        # The expansion loses a little precision: shade the bound so that it stays a lower bound.
+        second[start : start + _CHUNK] = np.sqrt(np.maximum(runner_up, 0.0)) * (1 - 1e-9) - 1e-9
+    first = np.sqrt(((points - centers[labels]) ** 2).sum(axis=1))
+    return labels, first, second
 
 
 def kmeans(
@@ -55,7 +71,8 @@ def kmeans(
 
     The assignment step skips points that provably keep their centre (Hamerly's bounds: the
     distance to the own centre only grows, and to any other only shrinks, by how far the centres
-    moved), which gives Lloyd's result with a fraction of the distance computations.
+    moved), which gives Lloyd's result with a fraction of the distance computations. A point
+    exactly as close to another centre as to its own keeps its own.
     """
     n = len(points)
     if n == 0:

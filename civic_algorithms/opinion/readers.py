@@ -15,6 +15,7 @@ fixtures already use the export sign convention (1 = agree).
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 from collections.abc import Iterator, Mapping
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from civic_algorithms.opinion.model import (
     Conversation,
@@ -141,6 +143,66 @@ def _int(value: str, what: str, path: Path, line: int) -> int:
 def read_votes_csv(path: Path | str) -> VoteTable:
     """Read a Polis ``votes.csv``; timestamps (when present) decide which vote is the latest."""
     file = Path(path)
+    fast = _votes_csv_fast(file)
+    return fast if fast is not None else _votes_csv_checked(file)
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]]] | None:
+    """Header and rows of a well-formed CSV file, or None (the careful reader then explains)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return None
+    if not rows:
+        return None
+    return [h.strip() for h in rows[0]], [row for row in rows[1:] if row]
+
+
+_CELL_CODES = {"1": 1, "0": 0, "-1": -1, "": 2}
+
+
+def _ints(texts: list[str]) -> npt.NDArray[np.int64] | None:
+    try:
+        return np.fromiter(map(int, texts), dtype=np.int64, count=len(texts))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _votes_csv_fast(file: Path) -> VoteTable | None:
+    """numpy's C parser for a clean ``votes.csv``; None at the first oddity."""
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            header = [h.strip() for h in next(csv.reader(handle))]
+    except (StopIteration, csv.Error, UnicodeDecodeError):
+        return None
+    names = ["voter-id", "comment-id", "vote"] + (["timestamp"] if "timestamp" in header else [])
+    if not all(name in header for name in names):
+        return None
+    try:
+        data = np.loadtxt(
+            file,
+            delimiter=",",
+            skiprows=1,
+            usecols=[header.index(name) for name in names],
+            dtype=np.int64,
+            quotechar='"',
+            encoding="utf-8-sig",
+            ndmin=2,
+        )
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if data.shape[0] and not np.isin(data[:, 2], (-1, 0, 1)).all():
+        return None
+    return VoteTable.from_arrays(
+        data[:, 0],
+        data[:, 1],
+        data[:, 2].astype(np.int8),
+        data[:, 3].astype(np.float64) if len(names) == 4 else None,
+    )
+
+
+def _votes_csv_checked(file: Path) -> VoteTable:
     reader, header, handle = _open_csv(file)
     with handle:
         c_stmt = _column(header, "comment-id", file)
@@ -197,6 +259,42 @@ def read_participants_votes_csv(path: Path | str) -> tuple[VoteTable, tuple[Id, 
     Returns the votes and the participants who have a row but no vote.
     """
     file = Path(path)
+    fast = _participants_votes_fast(file)
+    return fast if fast is not None else _participants_votes_checked(file)
+
+
+def _participants_votes_fast(file: Path) -> tuple[VoteTable, tuple[Id, ...]] | None:
+    """Whole-matrix parsing of a clean ``participants-votes.csv``; None at the first oddity."""
+    read = _read_rows(file)
+    if read is None or "participant" not in read[0]:
+        return None
+    header, rows = read
+    if not rows or any(len(row) != len(header) for row in rows):
+        return None
+    c_pid = header.index("participant")
+    columns = [
+        i for i, name in enumerate(header) if name not in _MATRIX_INFO_COLUMNS and i != c_pid
+    ]
+    statement_ids = _ints([header[i] for i in columns])
+    pids = _ints([row[c_pid] for row in rows])
+    if statement_ids is None or pids is None or len(set(pids.tolist())) != len(pids):
+        return None
+    # One dictionary lookup per cell, in C: votes to -1/0/1, empty to 2, anything else to 3.
+    codes = np.fromiter(
+        map(_CELL_CODES.get, itertools.chain.from_iterable(rows), itertools.repeat(3)),
+        dtype=np.int8,
+        count=len(rows) * len(header),
+    ).reshape(len(rows), len(header))[:, columns]
+    if (codes == 3).any():
+        return None
+    voted = codes != 2
+    row_index, col_index = np.nonzero(voted)
+    table = VoteTable.from_arrays(pids[row_index], statement_ids[col_index], codes[voted])
+    silent = tuple(pids[~voted.any(axis=1)].tolist())
+    return table, silent
+
+
+def _participants_votes_checked(file: Path) -> tuple[VoteTable, tuple[Id, ...]]:
     reader, header, handle = _open_csv(file)
     with handle:
         c_pid = _column(header, "participant", file)

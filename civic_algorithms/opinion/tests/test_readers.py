@@ -207,3 +207,37 @@ def test_vote_table_checks_plain_arrays(kwargs: dict[str, object], message: str)
 def test_vote_table_refuses_mixed_id_types() -> None:
     with pytest.raises(OpinionInputError, match="all be integers or all be strings"):
         VoteTable.from_arrays(np.array([1, "a"], dtype=object), [3, 4], [1, 0])
+
+
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [
+        ("vtaiwan.uberx", "votes.csv"),
+        ("london.youth.policing", "votes.csv"),
+        ("american-assembly.bowling-green", "participants-votes.csv"),
+        ("brexit-consensus", "participants-votes.csv"),
+    ],
+)
+def test_fast_and_careful_csv_readers_agree(shared_data: Path, name: str, file: str) -> None:
+    """Clean files take a column-at-a-time path; it must read exactly what the row-by-row one reads."""
+    from civic_algorithms.opinion import readers
+
+    path = shared_data / "polis" / name / file
+    if file == "votes.csv":
+        fast, careful = readers._votes_csv_fast(path), readers._votes_csv_checked(path)
+        silent_fast: tuple[object, ...] = ()
+        silent_careful: tuple[object, ...] = ()
+    else:
+        fast_pair = readers._participants_votes_fast(path)
+        assert fast_pair is not None
+        fast, silent_fast = fast_pair
+        careful, silent_careful = readers._participants_votes_checked(path)
+    assert fast is not None
+    assert silent_fast == silent_careful
+    assert np.array_equal(fast.participant_ids, careful.participant_ids)
+    assert np.array_equal(fast.statement_ids, careful.statement_ids)
+    assert np.array_equal(fast.votes, careful.votes)
+    if careful.timestamps is None:
+        assert fast.timestamps is None
+    else:
+        assert np.array_equal(fast.timestamps, careful.timestamps)  # type: ignore[arg-type]
