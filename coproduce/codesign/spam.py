@@ -45,13 +45,18 @@ def hold_reason(*, author: Any, text: str) -> str:
     return ""
 
 
+def support_rate_key(user: Any) -> str:
+    """The cache key that counts one person's supports in the current minute."""
+    return f"codesign:supports:{user.pk}:{int(time.time() // 60)}"
+
+
 def support_rate_check(*, user: Any) -> None:
     """Count one support or withdrawal; refuse it when a person makes too many in a minute.
 
     A fixed one-minute window per person, counted in the cache (the database cache embedded,
     Redis at scale). Raises ValidationError; nothing has changed when it does.
     """
-    key = f"codesign:supports:{user.pk}:{int(time.time() // 60)}"
+    key = support_rate_key(user)
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.demo.codesign import seed_codesign
 from coproduce.demo.insight import seed_insight
 from coproduce.organisations.models import Organisation, Role, Sector
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
@@ -548,6 +549,7 @@ def seed() -> dict[str, Any]:
     for chapter in (_recovery, _policing, _youth_mental_health, _transport, _home_care_draft):
         chapter(cast)
     seed_insight(cast.people)
+    seed_codesign(cast.people)
     return {
         "organisations": Organisation.objects.count(),
         "services": Service.objects.count(),
