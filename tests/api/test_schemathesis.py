@@ -14,10 +14,13 @@ objects the ``world`` fixture creates, so that requests reach real services and 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
@@ -93,7 +96,7 @@ def only_rules_refuse_valid_data(ctx: Any, response: Any, case: Any) -> bool | N
 
 
 @pytest.fixture
-def world(db: Any) -> dict[str, Any]:
+def world(db: Any) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status and activities in every state; a staff token."""
     ours = OrganisationFactory.create(name="Northfield Council")
     theirs = OrganisationFactory.create(name="Southside Trust")
@@ -113,7 +116,17 @@ def world(db: Any) -> dict[str, Any]:
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
     _, token = api_token_create(user=admin, name="schemathesis")
-    return {"token": token, "activities": activities}
+    # Schemathesis calls the real WSGI handler, whose request_started and request_finished
+    # signals close "old" database connections, and so the one holding this test's transaction
+    # (on PostgreSQL; the in-memory SQLite database is never closed). Django's test Client
+    # disconnects them in the same way while it handles a request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield {"token": token, "activities": activities}
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def _use_world(case: Any, world: dict[str, Any]) -> None:

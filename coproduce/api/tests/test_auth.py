@@ -232,3 +232,10 @@ def test_the_matrix_covers_every_write_operation(world: World) -> None:
 def _template(route: str) -> str:
     """Django's route for a ninja path ('api/services/<slug>') as OpenAPI writes it."""
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def test_a_signed_in_browser_session_is_not_a_token(world: World, anonymous: Api) -> None:
+    """The API ignores session cookies: no drafts, no writes (and so no CSRF to worry about)."""
+    anonymous.client.force_login(world.people["professional"])
+    assert anonymous.get("/services/draft-service").status_code == 404
+    _refused_with_401(anonymous.patch(WRITE, {"name": "Renamed"}))
