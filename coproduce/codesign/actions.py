@@ -349,7 +349,9 @@ def _check_category_name(activity: Activity, name: str, *, exclude: int | None =
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Enter a name for the category.")})
-    taken = IdeaCategory.objects.filter(activity=activity, name__iexact=name).exclude(pk=exclude)
+    taken = IdeaCategory.objects.filter(activity=activity, name__iexact=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise ValidationError({"name": _("This challenge already has a category with that name.")})
     return name

@@ -29,7 +29,7 @@ class ReportInline(admin.TabularInline):
     model = Report
     extra = 0
     fields = ["reporter", "reason", "status", "created_at", "reviewed_by", "reviewed_at"]
-    readonly_fields = fields
+    readonly_fields = ["reporter", "reason", "status", "created_at", "reviewed_by", "reviewed_at"]
     can_delete = False
 
 
@@ -57,7 +57,7 @@ class IdeaStatusChangeInline(admin.TabularInline):
     model = IdeaStatusChange
     extra = 0
     fields = ["from_status", "to_status", "reason", "changed_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["from_status", "to_status", "reason", "changed_by", "created_at"]
     can_delete = False
 
 

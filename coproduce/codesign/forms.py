@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,20 @@ from coproduce.codesign.models import (
     IdeaCategory,
     IdeaStatus,
 )
+
+
+class KeyChoiceField(forms.ModelChoiceField):
+    """A choice of row by primary key that turns away values no key can have before querying.
+
+    Databases refuse integers beyond 64 bits with an error, not an empty result.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not (str(value).isdigit() and len(str(value)) < 19):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
 
 
 class IdeaSort:
@@ -34,7 +48,7 @@ class IdeaListForm(forms.Form):
     """Sort and filter the ideas of a challenge. Bad values fall back to the defaults."""
 
     sort = forms.ChoiceField(label=_("Sort by"), choices=IdeaSort.CHOICES, required=False)
-    category = forms.ModelChoiceField(
+    category = KeyChoiceField(
         label=_("Category"),
         queryset=IdeaCategory.objects.none(),
         required=False,
@@ -43,7 +57,7 @@ class IdeaListForm(forms.Form):
 
     def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories
 
     def choice(self) -> tuple[str, IdeaCategory | None]:
         """The sort and category to use: each one falls back on its own when it is nonsense."""
@@ -78,7 +92,7 @@ class IdeaForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Describe your idea.")},
     )
-    category = forms.ModelChoiceField(
+    category = KeyChoiceField(
         label=_("Category (optional)"),
         queryset=IdeaCategory.objects.none(),
         required=False,
@@ -90,7 +104,7 @@ class IdeaForm(forms.Form):
     def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if categories.exists():
-            self.fields["category"].queryset = categories
+            cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories
         else:
             del self.fields["category"]
 
@@ -98,7 +112,7 @@ class IdeaForm(forms.Form):
 class CommentForm(forms.Form):
     """Comment on an idea, or reply to a comment."""
 
-    parent = forms.ModelChoiceField(
+    parent = KeyChoiceField(
         queryset=Comment.objects.none(),
         required=False,
         widget=forms.HiddenInput,
@@ -121,7 +135,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args: Any, comments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = comments
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = comments
 
 
 class SupportForm(forms.Form):
@@ -175,10 +189,13 @@ class IdeaStatusForm(forms.Form):
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(IdeaStatus.choices)
-        self.fields["to_status"].choices = [(s, labels[s]) for s in IDEA_TRANSITIONS[current]]
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = [
+            (s, labels[s]) for s in IDEA_TRANSITIONS[current]
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("to_status") in STATUSES_NEEDING_REASON and not data.get("reason", "").strip():
             self.add_error("reason", _("Explain why, so the people who suggested it understand."))
         return data

@@ -18,9 +18,15 @@ urlpatterns = [
     path("staff/services/<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("staff/contributions/<int:pk>/moderate/", views.moderate, name="moderate"),
     # Closing the loop: you said, we did; decisions; open-data exports.
-    path("services/<slug:slug>/you-said-we-did/", views_loop.you_said_we_did, name="you_said_we_did"),
+    path(
+        "services/<slug:slug>/you-said-we-did/", views_loop.you_said_we_did, name="you_said_we_did"
+    ),
     path("decisions/<int:pk>/", views_loop.decision_detail, name="decision_detail"),
-    path("staff/services/<slug:slug>/decisions/new/", views_loop.decision_create, name="decision_create"),
+    path(
+        "staff/services/<slug:slug>/decisions/new/",
+        views_loop.decision_create,
+        name="decision_create",
+    ),
     path("staff/decisions/<int:pk>/link/", views_loop.decision_link, name="decision_link"),
     path("activities/<int:pk>/export.csv", views_loop.export_csv, name="export_csv"),
     path("activities/<int:pk>/export.json", views_loop.export_json, name="export_json"),

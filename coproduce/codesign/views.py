@@ -298,8 +298,8 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     supported = _supported_by(user, ideas)
     for idea in ideas:
         idea.contribution.activity = activity  # already loaded: no query per idea for the rules
-        idea.supported = idea.pk in supported  # type: ignore[attr-defined]
-        idea.can_support = rules.can_support(user, idea)  # type: ignore[attr-defined]
+        idea.supported = idea.pk in supported
+        idea.can_support = rules.can_support(user, idea)
     own_unpublished = (
         Idea.objects.filter(contribution__activity=activity, contribution__author=user)
         .exclude(contribution__visibility=Visibility.PUBLISHED)

@@ -11,7 +11,7 @@ from coproduce.codesign.models import IdeaStatus
 
 register = template.Library()
 
-STATUS_TAG = {
+STATUS_TAG: dict[str, str] = {
     IdeaStatus.RECEIVED: "govuk-tag--grey",
     IdeaStatus.UNDER_CONSIDERATION: "govuk-tag--blue",
     IdeaStatus.ADOPTED: "govuk-tag--green",

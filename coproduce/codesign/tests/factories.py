@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -16,6 +16,10 @@ from coproduce.services.tests.factories import ActivityFactory
 
 class IdeaChallengeFactory(ActivityFactory):
     """An open idea challenge; ``premoderation=True`` holds every contribution for a moderator."""
+
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Activity: ...  # type: ignore[misc]
 
     kind = ActivityKind.IDEA_CHALLENGE
     state = ActivityState.OPEN
@@ -34,6 +38,10 @@ class IdeaChallengeFactory(ActivityFactory):
 class IdeaCategoryFactory(DjangoModelFactory[IdeaCategory]):
     """A category staff offer in an idea challenge (no side effects, so no action needed)."""
 
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> IdeaCategory: ...  # type: ignore[misc]
+
     class Meta:
         model = IdeaCategory
         django_get_or_create = ("activity", "name")
@@ -44,6 +52,10 @@ class IdeaCategoryFactory(DjangoModelFactory[IdeaCategory]):
 
 class IdeaFactory(DjangoModelFactory[Idea]):
     """An idea posted through idea_create, by a resident."""
+
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Idea: ...  # type: ignore[misc]
 
     class Meta:
         model = Idea
@@ -60,6 +72,12 @@ class IdeaFactory(DjangoModelFactory[Idea]):
 
 
 class CommentFactory(DjangoModelFactory[Comment]):
+    """A comment posted through comment_create."""
+
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Comment: ...  # type: ignore[misc]
+
     class Meta:
         model = Comment
 

@@ -57,6 +57,8 @@ def test_every_demo_idea_challenge_has_a_living_loop() -> None:
         for created in Contribution.objects.filter(activity=activity).values_list(
             "created_at", flat=True
         ):
+            assert activity.opens_on is not None
+            assert activity.closes_on is not None
             assert activity.opens_on <= timezone.localdate(created) <= activity.closes_on
 
     statuses = set(Idea.objects.values_list("status", flat=True))

@@ -55,10 +55,11 @@ def challenge_in(world: World, state: str) -> Challenge:
     question = CommentFactory(idea=idea, is_question=True)
     if state == ActivityState.DRAFT:
         Activity.objects.filter(pk=activity.pk).update(state=ActivityState.DRAFT)
-    for step in {
+    steps: dict[str, list[str]] = {
         ActivityState.CLOSED: [ActivityState.CLOSED],
         ActivityState.REPORTED: [ActivityState.CLOSED, ActivityState.REPORTED],
-    }.get(state, []):
+    }
+    for step in steps.get(state, []):
         service_actions.activity_transition(activity=activity, to_state=step, outcome="Done.")
     activity.refresh_from_db()
     idea = Idea.objects.select_related("contribution__activity").get(pk=idea.pk)
@@ -82,7 +83,7 @@ RULES: dict[str, Callable[[Any, Challenge], bool]] = {
     "manage categories": lambda u, c: service_rules.can_manage_activity(u, c.activity),
 }
 
-OPEN_ONLY = {ActivityState.OPEN: SIGNED_IN}
+OPEN_ONLY: dict[str, frozenset[str]] = {ActivityState.OPEN: SIGNED_IN}
 EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "view the ideas": {ActivityState.DRAFT: OWNER_MEMBERS},
     "view an idea": {ActivityState.DRAFT: OWNER_MEMBERS},

@@ -381,7 +381,7 @@ def test_too_many_supports_in_a_minute_get_a_clear_message_and_change_nothing(
     monkeypatch.setattr(spam, "SUPPORTS_PER_MINUTE", 2)
     activity = IdeaChallengeFactory()
     ideas = [IdeaFactory(activity=activity) for _ in range(3)]
-    fan = UserFactory()
+    fan: Any = UserFactory()
     web = client_for(fan)
     for idea in ideas[:2]:
         web.post(reverse("codesign:support", kwargs={"pk": idea.pk}), {"support": "add"})
@@ -479,7 +479,9 @@ def test_staff_answer_ideas_and_questions_and_the_author_is_emailed_after_commit
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(url, {"body": "Until 10pm from May."})
     assert response["Location"] == question.get_absolute_url()
-    assert [m.to for m in mail.outbox] == [[question.contribution.author.email]]
+    author = question.contribution.author
+    assert author is not None
+    assert [m.to for m in mail.outbox] == [[author.email]]
     shown = Client().get(idea.get_absolute_url()).content.decode()
     assert "Until 10pm from May." in shown
     assert "Answer from" in shown
@@ -491,9 +493,10 @@ def test_staff_answer_ideas_and_questions_and_the_author_is_emailed_after_commit
 def test_the_answer_form_works_for_insight_contributions() -> None:
     from coproduce.insight.models import Story
 
-    activity = ActivityFactory(kind=ActivityKind.STORY_COLLECTION, state=ActivityState.OPEN)
+    activity: Any = ActivityFactory(kind=ActivityKind.STORY_COLLECTION, state=ActivityState.OPEN)
+    author: Any = UserFactory()
     contribution = Contribution.objects.create(
-        activity=activity, kind=ContributionKind.STORY, author=UserFactory()
+        activity=activity, kind=ContributionKind.STORY, author=author
     )
     Story.objects.create(
         contribution=contribution, title="The night I asked for help", body="…", consent=True
@@ -557,10 +560,10 @@ def test_the_moderation_queue_shows_counts_reasons_and_every_kind() -> None:
     challenge = IdeaChallengeFactory(premoderation=True)
     service = challenge.service
     held_idea = IdeaFactory(activity=challenge, title="Held idea")
-    stories = ActivityFactory(
+    stories: Any = ActivityFactory(
         service=service, kind=ActivityKind.STORY_COLLECTION, state=ActivityState.OPEN
     )
-    survey = ActivityFactory(
+    survey: Any = ActivityFactory(
         service=service, kind=ActivityKind.NEEDS_SURVEY, state=ActivityState.OPEN
     )
     story = Contribution.objects.create(
@@ -689,3 +692,56 @@ def test_the_admin_shows_contributions_and_ideas_with_counters_read_only() -> No
         admin_client.get(reverse("admin:codesign_contribution_change", args=[idea.pk])).status_code
         == 200
     )
+
+
+def test_the_activity_page_leads_to_the_ideas(client: Client) -> None:
+    activity = IdeaChallengeFactory()
+    page = client.get(activity.get_absolute_url()).content.decode()
+    assert reverse("codesign:idea_list", kwargs={"pk": activity.pk}) in page
+    assert reverse("codesign:idea_create", kwargs={"pk": activity.pk}) in page
+    close(activity)
+    page = client.get(activity.get_absolute_url()).content.decode()
+    assert "See the ideas and what happened to them" in page
+    assert reverse("codesign:idea_create", kwargs={"pk": activity.pk}) not in page
+
+
+def test_nonsense_input_gets_a_page_or_a_message_never_an_error() -> None:
+    idea = IdeaFactory()
+    activity = idea.contribution.activity
+    category = IdeaCategoryFactory(activity=activity)
+    staff = client_for(staff_of(activity, Role.ADMIN))
+    junk: list[dict[str, Any]] = [
+        {},
+        {"title": "x" * 10_000, "description": "\x00", "author_display": ["a", "b"]},
+        {"parent": "-1", "body": "ok", "author_display": "first_name", "is_question": "maybe"},
+        {"parent": "9" * 40, "support": "", "reason": "", "decision": "explode"},
+        {"to_status": "delivered", "reason": "y" * 6000, "name": "n" * 200, "next": "//evil"},
+    ]
+    posts = [
+        reverse("codesign:idea_create", kwargs={"pk": activity.pk}),
+        reverse("codesign:comment_create", kwargs={"pk": idea.pk}),
+        reverse("codesign:support", kwargs={"pk": idea.pk}),
+        reverse("codesign:report", kwargs={"pk": idea.pk}),
+        reverse("codesign:respond", kwargs={"pk": idea.pk}),
+        reverse("codesign:idea_status", kwargs={"pk": idea.pk}),
+        reverse("codesign:category_list", kwargs={"pk": activity.pk}),
+        reverse("codesign:category_edit", kwargs={"pk": category.pk}),
+        reverse("codesign:moderate", kwargs={"pk": idea.pk}),
+    ]
+    for url in posts:
+        for data in junk:
+            response = staff.post(url, data)
+            assert response.status_code < 500, (url, data)
+            if response.status_code == 302:
+                assert not response["Location"].startswith("//"), (url, data)
+    gets = [
+        reverse("codesign:idea_list", kwargs={"pk": activity.pk})
+        + "?sort[]=x&category=%00&page=1e9",
+        reverse("codesign:comment_create", kwargs={"pk": idea.pk}) + "?parent=" + "9" * 40,
+        reverse("codesign:moderation", kwargs={"slug": activity.service.slug})
+        + "?show=%00&page=NaN",
+        reverse("codesign:idea_list", kwargs={"pk": 10**15}),
+    ]
+    for url in gets:
+        assert staff.get(url).status_code in (200, 404), url
+    assert Idea.objects.count() == 1  # nothing half-made
