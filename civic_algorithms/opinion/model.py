@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -259,8 +259,3 @@ def _ranked(
     rounded = np.round(scores[chosen], 12)
     order = np.lexsort((np.arange(len(chosen)), -rounded))
     return [(ids[chosen[i]].item(), float(scores[chosen[i]])) for i in order]
-
-
-def ids_to_list(ids: Iterable[Any]) -> list[Id]:
-    """Plain Python ids (int or str) from numpy scalars."""
-    return [i.item() if isinstance(i, np.generic) else i for i in ids]

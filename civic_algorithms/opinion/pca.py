@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+from scipy.sparse import linalg as sparse_linalg
 
 from civic_algorithms.opinion.model import FloatArray
 from civic_algorithms.opinion.store import MatrixView
@@ -65,8 +66,6 @@ def principal_components(
     if m <= max(dense_limit, n_comp + 2):
         values, vectors = _dense_eigen(centered)
     else:
-        from scipy.sparse import linalg as sparse_linalg  # only needed beyond the dense limit
-
         operator = sparse_linalg.LinearOperator(
             (m, m), matvec=lambda x: centered.T @ (centered @ x), dtype=np.float64
         )

@@ -419,6 +419,20 @@ def _json_int(value: Any, what: str, path: Path, index: int) -> int:
     return int(number)
 
 
+def _json_float(value: Any, what: str, path: Path, index: int) -> float:
+    if isinstance(value, bool):
+        raise OpinionInputError(f"item {index}: {what} {value!r} is not a number", source=str(path))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise OpinionInputError(
+            f"item {index}: {what} {value!r} is not a number", source=str(path)
+        ) from None
+    if not math.isfinite(number):
+        raise OpinionInputError(f"item {index}: {what} {value!r} is not finite", source=str(path))
+    return number
+
+
 def read_votes_json(path: Path | str) -> VoteTable:
     """Read a Polis-API / red-dwarf ``votes.json`` list of votes."""
     file = Path(path)
@@ -459,11 +473,7 @@ def read_votes_json(path: Path | str) -> VoteTable:
         if stamp is None:
             have_times = False
         else:
-            times.append(
-                float(_json_int(stamp, "modified", file, index))
-                if not isinstance(stamp, float)
-                else stamp
-            )
+            times.append(_json_float(stamp, "modified", file, index))
     return VoteTable.from_arrays(
         np.asarray(voters, dtype=np.int64),
         np.asarray(statements, dtype=np.int64),

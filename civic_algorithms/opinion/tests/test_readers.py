@@ -149,6 +149,10 @@ def test_malformed_votes_csv_says_what_and_where(
         ('[{"pid": 1, "tid": 2, "vote": 3}]', "item 0: vote 3 is not 1, -1 or 0"),
         ('[{"pid": "x", "tid": 2, "vote": 1}]', "item 0: participant 'x' is not a number"),
         ("[1]", "item 0 is not an object"),
+        (
+            '[{"pid": 1, "tid": 2, "vote": 1, "modified": "soon"}]',
+            "item 0: modified 'soon' is not a number",
+        ),
     ],
 )
 def test_malformed_votes_json_says_what(tmp_path: Path, votes: str, message: str) -> None:
