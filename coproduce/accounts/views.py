@@ -58,7 +58,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             user=request.user, name=form.cleaned_data["name"]
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user_id=request.user.pk)
+    user: Any = request.user
+    tokens = ApiToken.objects.filter(user=user)
     return render(
         request,
         "accounts/api_tokens.html",

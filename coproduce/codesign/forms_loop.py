@@ -8,7 +8,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.codesign.models import Contribution
 from coproduce.services.models import Stage
+
+
+class ContributionChoiceField(forms.ModelMultipleChoiceField[Contribution]):
+    """Checkboxes labelled with the kind and title of each contribution."""
+
+    def label_from_instance(self, obj: Contribution) -> str:
+        return f"{obj.get_kind_display()}: {obj.title}"
 
 
 class DecisionForm(forms.Form):
@@ -30,9 +38,9 @@ class DecisionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For example, 2026-11-20."),
     )
-    contributions = forms.ModelMultipleChoiceField(
+    contributions = ContributionChoiceField(
         label=_("Contributions that informed it"),
-        queryset=None,
+        queryset=Contribution.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose contributions made to this service.")},
@@ -41,8 +49,8 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, contributions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contributions"]
+        assert isinstance(field, ContributionChoiceField)
         field.queryset = contributions
-        field.label_from_instance = lambda c: f"{c.get_kind_display()}: {c.title}"  # type: ignore[attr-defined]
 
     def clean_decided_on(self) -> Any:
         value = self.cleaned_data["decided_on"]
@@ -52,9 +60,9 @@ class DecisionForm(forms.Form):
 
 
 class LinkContributionsForm(forms.Form):
-    contributions = forms.ModelMultipleChoiceField(
+    contributions = ContributionChoiceField(
         label=_("Contributions to link"),
-        queryset=None,
+        queryset=Contribution.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one contribution.")},
     )
@@ -62,5 +70,5 @@ class LinkContributionsForm(forms.Form):
     def __init__(self, *args: Any, contributions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contributions"]
+        assert isinstance(field, ContributionChoiceField)
         field.queryset = contributions
-        field.label_from_instance = lambda c: f"{c.get_kind_display()}: {c.title}"  # type: ignore[attr-defined]

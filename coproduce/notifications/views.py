@@ -26,16 +26,15 @@ TARGETS = {"service": Service, "activity": Activity, "contribution": Contributio
 @rule_required(can_manage_own_account)
 def my_contributions(request: HttpRequest) -> HttpResponse:
     """Everything you have said, where each one stands, and what happened recently."""
-    page = paginate(request, queries.my_contributions(request.user))
-    notifications = queries.recent_notifications(request.user)
+    user: Any = request.user
+    page = paginate(request, queries.my_contributions(user))
+    notifications = queries.recent_notifications(user)
     response = render(
         request,
         "notifications/my_contributions.html",
         {"page": page, "notifications": notifications},
     )
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
     return response
 
 
@@ -65,7 +64,7 @@ def follow(request: HttpRequest, target: Any) -> HttpResponse:
     following = actions.follow_set(
         user=request.user, target=target, follow=request.POST.get("follow") == "1"
     )
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(
             request,
             "notifications/_follow_button.html",

@@ -73,12 +73,14 @@ class ServiceForm(forms.Form):
         self, *args: Any, organisations: Any, editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.queryset = organisations
         if editing:
             del self.fields["organisation"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = self.cleaned_data
         organisation = data.get("organisation")
         partners = data.get("partners") or []
         if organisation and organisation in partners:
@@ -93,7 +95,7 @@ class InvolvementForm(forms.Form):
 
     def __init__(self, *args: Any, initial_levels: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("Not decided yet"))] + [
+        choices: list[tuple[str, Any]] = [("", _("Not decided yet"))] + [
             (level, f"{label} – {PROMISES[level]}") for level, label in InvolvementLevel.choices
         ]
         for stage, label in Stage.choices:
@@ -155,7 +157,7 @@ class ActivityForm(forms.Form):
             del self.fields["stage"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = self.cleaned_data
         opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", _("The closing date must be on or after the opening date."))
@@ -174,6 +176,6 @@ class ActivityTransitionForm(forms.Form):
     def __init__(self, *args: Any, current_state: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(ActivityState.choices)
-        self.fields["to_state"].choices = [
-            (s, labels[s]) for s in ACTIVITY_TRANSITIONS[current_state]
-        ]
+        to_state = self.fields["to_state"]
+        assert isinstance(to_state, forms.ChoiceField)
+        to_state.choices = [(s, labels[s]) for s in ACTIVITY_TRANSITIONS[current_state]]

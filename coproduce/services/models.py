@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 from coproduce.organisations.models import Organisation, Role
 
 
@@ -26,7 +29,7 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER: list[str] = list(Stage.values)
 
-STAGE_DESCRIPTIONS = {
+STAGE_DESCRIPTIONS: dict[str, StrPromise] = {
     Stage.COMMISSIONING: _("Deciding what the service should achieve and who should provide it."),
     Stage.DESIGN: _("Shaping how the service will work, with the people who will use it."),
     Stage.DELIVERY: _("Running the service, day to day."),
@@ -47,7 +50,7 @@ class InvolvementLevel(models.TextChoices):
 
 LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(InvolvementLevel.values, 1)}
 
-PROMISES = {
+PROMISES: dict[str, StrPromise] = {
     InvolvementLevel.INFORM: _("We will keep you informed."),
     InvolvementLevel.CONSULT: _(
         "We will listen to you, take account of what you say, and tell you how it shaped the decision."

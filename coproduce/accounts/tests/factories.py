@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from allauth.account.models import EmailAddress
@@ -24,6 +24,10 @@ def totp_code(secret: str = TOTP_SECRET, *, at: float | None = None) -> str:
 
 class UserFactory(DjangoModelFactory[User]):
     """A resident with a verified email address who can sign in with DEFAULT_PASSWORD."""
+
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> User: ...  # type: ignore[misc]
 
     class Meta:
         model = User

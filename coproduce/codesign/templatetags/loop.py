@@ -15,7 +15,11 @@ register = template.Library()
 @register.inclusion_tag("codesign/_coverage.html", takes_context=True)
 def answer_coverage(context: dict[str, Any], service: Service) -> dict[str, Any]:
     """Per activity: share of contributions answered and median days to answer."""
-    return {"service": service, "coverage": queries.answer_coverage(service), "request": context["request"]}
+    return {
+        "service": service,
+        "coverage": queries.answer_coverage(service),
+        "request": context["request"],
+    }
 
 
 @register.inclusion_tag("codesign/_overdue.html", takes_context=True)

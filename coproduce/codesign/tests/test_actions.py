@@ -106,9 +106,9 @@ def test_an_answer_notifies_author_and_followers_by_email_after_commit(
     assert mail.outbox == []  # nothing is sent before the commit
     assert len(callbacks) == 1
     callbacks[0]()
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [idea.contribution.author.email, follower.email]
-    )
+    author = idea.contribution.author
+    assert author is not None
+    assert sorted(str(m.to[0]) for m in mail.outbox) == sorted([author.email, follower.email])
     assert "We will try it in May." in mail.outbox[0].body
     idea.contribution.refresh_from_db()
     assert idea.contribution.first_response_at is not None

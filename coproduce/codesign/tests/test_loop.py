@@ -206,6 +206,7 @@ def test_my_contributions_shows_answers_and_only_mine(client: Client) -> None:
         author=staff_for(mine.contribution.service),
         body="We like it.",
     )
+    assert mine.contribution.author is not None
     client.force_login(mine.contribution.author)
     page = client.get(reverse("notifications:my_contributions")).content.decode()
     assert "My idea" in page

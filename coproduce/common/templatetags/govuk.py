@@ -43,7 +43,7 @@ def pagination(context: dict[str, Any], page: Any) -> dict[str, Any]:
         query["page"] = str(number)
         return "?" + query.urlencode()
 
-    numbers = []
+    numbers: list[dict[str, Any]] = []
     if page.paginator.num_pages > 1:
         for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
             if number == page.paginator.ELLIPSIS:

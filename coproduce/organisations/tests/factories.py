@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import factory
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
@@ -11,6 +13,10 @@ from coproduce.organisations.models import Membership, Organisation, Role, Secto
 
 
 class OrganisationFactory(DjangoModelFactory[Organisation]):
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Organisation: ...  # type: ignore[misc]
+
     class Meta:
         model = Organisation
         django_get_or_create = ("slug",)
@@ -23,6 +29,10 @@ class OrganisationFactory(DjangoModelFactory[Organisation]):
 
 
 class MembershipFactory(DjangoModelFactory[Membership]):
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Membership: ...  # type: ignore[misc]
+
     class Meta:
         model = Membership
         django_get_or_create = ("user", "organisation")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -22,6 +22,10 @@ from coproduce.services.models import (
 
 class ServiceFactory(DjangoModelFactory[Service]):
     """A published service at the commissioning stage of cycle 1 (unless told otherwise)."""
+
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Service: ...  # type: ignore[misc]
 
     class Meta:
         model = Service
@@ -54,6 +58,10 @@ _PATHS = {
 
 class ActivityFactory(DjangoModelFactory[Activity]):
     """An activity in the service's current stage, moved to ``state`` through the real actions."""
+
+    if TYPE_CHECKING:  # calling the factory returns the model instance
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Activity: ...  # type: ignore[misc]
 
     class Meta:
         model = Activity
