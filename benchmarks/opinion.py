@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as a script from anywhere: make the package importable
+    sys.path.insert(0, str(REPO))
 SHARED = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO.parent / "shared" / "data"))
 CONVERSATIONS = (
     "london.youth.policing",

@@ -15,6 +15,7 @@ import numpy as np
 from civic_algorithms.opinion.model import FloatArray, IntArray
 
 _CHUNK = 8192
+_KD_TREE_ABOVE = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,13 @@ def nearest_two(points: FloatArray, centers: FloatArray) -> tuple[IntArray, Floa
     if len(centers) == 1:
         labels[:] = 0
         return labels, np.sqrt(((points - centers[0]) ** 2).sum(axis=1)), second
+    if n * len(centers) > _KD_TREE_ABOVE:
+        # Big problems: a k-d tree over the centres. Imported here because scipy.spatial takes
+        # longer to import than small conversations take to analyse.
+        from scipy.spatial import cKDTree
+
+        distances, indices = cKDTree(centers).query(points, k=2)
+        return indices[:, 0].astype(np.int64), distances[:, 0], distances[:, 1]
     center_sq = (centers**2).sum(axis=1)
     for start in range(0, n, _CHUNK):
         block = points[start : start + _CHUNK]

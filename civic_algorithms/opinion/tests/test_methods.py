@@ -170,3 +170,16 @@ def test_stable_order_equals_a_stable_argsort(bound: int) -> None:
 
     keys = np.random.default_rng(5).integers(0, 50, size=2000).astype(np.int64)
     assert np.array_equal(_stable_order(keys, bound), np.argsort(keys, kind="stable"))
+
+
+def test_kd_tree_and_direct_nearest_centre_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(8)
+    points, centers = rng.normal(size=(3000, 2)), rng.normal(size=(40, 2))
+    direct = clusters.nearest_two(points, centers)
+    monkeypatch.setattr(clusters, "_KD_TREE_ABOVE", 0)
+    tree = clusters.nearest_two(points, centers)
+    assert np.array_equal(direct[0], tree[0])
+    assert np.allclose(direct[1], tree[1])
+    assert np.all(direct[2] <= tree[2] + 1e-12)  # the direct path returns a lower bound
+    brute = np.sqrt(((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
+    assert np.array_equal(direct[0], brute.argmin(axis=1))
