@@ -110,3 +110,17 @@ def test_k_smoothing_holds_the_number_of_groups_between_updates(shared_data: Pat
             assert engine.analyse().k == 2
     assert shared.result(folder).k == 3
     assert [engine.analyse().k for _ in range(4)] == [2, 2, 2, 3]
+
+
+def test_moderating_a_statement_between_updates(shared_data: Path) -> None:
+    folder = shared_data / "polis" / "brexit-consensus"
+    conversation = shared.conversation(folder)
+    engine = OpinionEngine(moderated_out=conversation.moderated_out)
+    engine.add_votes(conversation.votes)
+    top = engine.analyse().consensus_ranking()[0][0]
+    engine.set_moderation(moderated_out={top})
+    after = engine.analyse()
+    assert top not in [sid for sid, _ in after.consensus_ranking()]
+    column = int(np.searchsorted(after.statement_ids, top))
+    assert after.moderated_out[column]
+    assert np.all(after.pca_components[:, column] == 0.0)
