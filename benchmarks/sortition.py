@@ -1,0 +1,212 @@
+"""Benchmark: our LEXIMIN against sortition-algorithms 0.12.15 on the shared instances, same run.
+
+    .venv/bin/python benchmarks/sortition.py [--instances geneva_30,...] [--repeats 3]
+                                              [--peer-timeout 3600] [--no-peer]
+
+For each instance it times our LEXIMIN (median of ``--repeats`` runs in this process, wall and
+CPU seconds) and then the peer in a subprocess (one run, with a timeout). The peer's LEXIMIN needs
+``gurobipy``, whose PyPI licence refuses models of more than 2,000 variables or constraints; where
+it refuses (example_large_200) the peer's MAXIMIN (HiGHS backend) is timed instead and the table
+says so. It prints seconds, the ratio peer / ours, and how far apart the marginals are: per person
+for LEXIMIN (whose marginals are unique), the minimum probability only for MAXIMIN (its other
+marginals are one optimum among many).
+
+The machine is shared: the load average is printed before and after, and timings are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from civic_algorithms.sortition import find_distribution, read_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sortition"
+INSTANCES = ("example_small_20", "sf_scotland_22", "geneva_30", "example_large_200")
+
+PEER = r"""
+import csv, json, sys, time
+folder, k = sys.argv[1], int(sys.argv[2])
+import sortition_algorithms
+from sortition_algorithms.features import read_in_features
+from sortition_algorithms.people import read_in_people
+from sortition_algorithms.settings import Settings
+from sortition_algorithms.committee_generation.leximin import find_distribution_leximin
+from sortition_algorithms.committee_generation.maximin import find_distribution_maximin
+
+def rows(name):
+    with open(f"{folder}/{name}", newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+try:
+    body = rows("features.csv")
+    pool = rows("candidates.csv")
+    id_column = list(pool[0])[0]
+except FileNotFoundError:
+    body = [dict(feature=r["category"], value=r["feature"], min=r["min"], max=r["max"])
+            for r in rows("categories.csv")]
+    pool = rows("respondents.csv")
+    if list(pool[0])[0] in {r["feature"] for r in body}:
+        pool = [dict(r, row_id=str(i)) for i, r in enumerate(pool)]
+        id_column = "row_id"
+    else:
+        id_column = list(pool[0])[0]
+features, _, _ = read_in_features(list(body[0]), body, k)
+settings = Settings(id_column=id_column, columns_to_keep=[])
+people, _ = read_in_people(list(pool[0]), pool, features, settings)
+result = {"version": sortition_algorithms.__version__ if hasattr(sortition_algorithms, "__version__") else "0.12.15"}
+started = time.perf_counter()
+try:
+    committees, weights, _ = find_distribution_leximin(features, people, k, [], "highspy")
+    result["algorithm"] = "leximin"
+except Exception as error:  # the size-limited Gurobi licence refuses big models
+    result["leximin_error"] = f"{type(error).__name__}: {error}"[:300]
+    started = time.perf_counter()
+    committees, weights, _ = find_distribution_maximin(features, people, k, [], "highspy")
+    result["algorithm"] = "maximin"
+result["seconds"] = time.perf_counter() - started
+marginals = {pid: 0.0 for pid in people}
+for committee, weight in zip(committees, weights):
+    for pid in committee:
+        marginals[pid] += weight
+result["probabilities"] = marginals
+result["committees"] = sum(1 for w in weights if w > 1e-9)
+print(json.dumps(result))
+"""
+
+
+def ours(name: str, repeats: int) -> dict[str, object]:
+    """Median wall and CPU seconds of our LEXIMIN, and its marginals."""
+    problem = read_problem(DATA / name, int(name.rsplit("_", 1)[1]))
+    walls, cpus = [], []
+    distribution = None
+    for _ in range(repeats):
+        cpu = time.process_time()
+        distribution = find_distribution(problem, "leximin")
+        cpus.append(time.process_time() - cpu)
+        walls.append(distribution.seconds)
+    assert distribution is not None
+    return {
+        "seconds": statistics.median(walls),
+        "cpu_seconds": statistics.median(cpus),
+        "runs": [round(w, 3) for w in walls],
+        "probabilities": dict(distribution.probabilities),
+        "committees": distribution.committees,
+        "method": distribution.method,
+    }
+
+
+def peer(name: str, timeout: float) -> dict[str, object]:
+    """One run of sortition-algorithms in a subprocess (LEXIMIN, else MAXIMIN)."""
+    k = name.rsplit("_", 1)[1]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", PEER, str(DATA / name), k],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s", "seconds": None}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return {"error": done.stderr.strip().splitlines()[-1:], "seconds": None}
+    result: dict[str, object] = json.loads(lines[-1])
+    return result
+
+
+def reference(name: str) -> dict[str, float] | None:
+    """The LEXIMIN marginals in expected.json, where there are some."""
+    with (DATA / name / "expected.json").open() as handle:
+        results = json.load(handle)["results"]
+    entry = results.get("leximin")
+    return None if entry is None else dict(entry["probabilities"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print one table row per instance, then a JSON summary."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--instances", default=",".join(INSTANCES))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--peer-timeout", type=float, default=3600.0)
+    parser.add_argument("--no-peer", action="store_true")
+    args = parser.parse_args(argv)
+
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    header = (
+        f"{'instance':<18} {'ours s':>8} {'ours cpu':>8} {'peer':>8} {'peer s':>9} "
+        f"{'ratio':>7} {'max |dp| vs peer':>17} {'vs expected':>12} {'min p':>9} {'method'}"
+    )
+    print(header)
+    summary = []
+    for name in args.instances.split(","):
+        mine = ours(name, args.repeats)
+        probabilities = mine["probabilities"]
+        assert isinstance(probabilities, dict)
+        expected = reference(name)
+        vs_expected = (
+            max(abs(probabilities[p] - q) for p, q in expected.items()) if expected else None
+        )
+        other: dict[str, object] = {"seconds": None}
+        if not args.no_peer:
+            other = peer(name, args.peer_timeout)
+        ratio = None
+        agreement = None
+        peer_vs_expected = None
+        if isinstance(other.get("seconds"), float):
+            ratio = float(other["seconds"]) / float(mine["seconds"])  # type: ignore[arg-type]
+            theirs = other["probabilities"]
+            assert isinstance(theirs, dict)
+            if other["algorithm"] == "leximin":
+                agreement = max(abs(probabilities[p] - theirs[p]) for p in probabilities)
+                if expected:
+                    peer_vs_expected = max(abs(theirs[p] - q) for p, q in expected.items())
+            else:
+                agreement = abs(min(probabilities.values()) - min(theirs.values()))
+        row = {
+            "instance": name,
+            "ours_seconds": round(float(mine["seconds"]), 3),  # type: ignore[arg-type]
+            "ours_cpu_seconds": round(float(mine["cpu_seconds"]), 3),  # type: ignore[arg-type]
+            "ours_runs": mine["runs"],
+            "ours_method": mine["method"],
+            "ours_committees": mine["committees"],
+            "peer_algorithm": other.get("algorithm"),
+            "peer_seconds": other.get("seconds"),
+            "peer_error": other.get("error") or other.get("leximin_error"),
+            "ratio_peer_over_ours": ratio,
+            "max_abs_difference_vs_peer": agreement,
+            "max_abs_difference_vs_expected_leximin": vs_expected,
+            "peer_max_abs_difference_vs_expected_leximin": peer_vs_expected,
+            "min_probability": min(probabilities.values()),
+        }
+        summary.append(row)
+        peer_seconds = other.get("seconds")
+        print(
+            f"{name:<18} {row['ours_seconds']:>8.2f} {row['ours_cpu_seconds']:>8.2f} "
+            f"{other.get('algorithm') or '-'!s:>8} "
+            f"{(f'{peer_seconds:9.1f}' if isinstance(peer_seconds, float) else '        -')} "
+            f"{(f'{ratio:7.1f}' if ratio else '      -')} "
+            f"{(f'{agreement:17.2e}' if agreement is not None else '                -')} "
+            f"{(f'{vs_expected:12.2e}' if vs_expected is not None else '           -')} "
+            f"{row['min_probability']:>9.6f} {mine['method']}",
+            flush=True,
+        )
+        if row["peer_error"]:
+            print(f"{'':<18} peer: {row['peer_error']}")
+        if peer_vs_expected is not None:
+            print(f"{'':<18} peer vs its own expected.json: {peer_vs_expected:.2e}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
