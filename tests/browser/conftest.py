@@ -1,0 +1,116 @@
+"""The browser suite: Debian's Chromium driven by Playwright, a live server over the demo, axe-core.
+
+Each test module gets its own live server over a database seeded once with the demo story
+(`coproduce.demo.story.seed`) and emptied when the module ends. The modules are marked with
+``xdist_group`` so that ``--dist loadgroup`` keeps each on one worker and seeds it once. (With
+pytest 9.2 and pytest-xdist 3.8 loadgroup does not group: pytest-dev/pytest-xdist#1386. The
+tests stay correct, since every walk makes the data it needs; a module split between the two
+workers is seeded by both.)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser
+
+from tests.browser.audit import DemoSite
+
+# Once Playwright's sync API has started, an asyncio event loop runs in the main thread for the
+# rest of the session, and Django refuses ORM calls from a thread with a running loop. That guard
+# is for async code sharing a connection; here the test thread only uses the database while the
+# browser waits, so it is safe. It has to be process-wide: the loop outlives the browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("COPRODUCE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # The machine's network is closed: without these Chromium keeps trying to call home.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+APP_CSS = Path(settings.BASE_DIR) / "coproduce" / "static" / "build" / "app.css"
+# The real database's name, read before any test database replaces it.
+CONFIGURED_DATABASE = settings.DATABASES["default"]["NAME"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium: Playwright's own browser download does not work on these machines."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: `apt-get install -y chromium`.")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database, even when no other selected test asked pytest-django for one.
+
+    pytest-django creates test databases only for tests that use ``db``, ``transactional_db``
+    or ``live_server``; those fixtures reset the database after every test, which would throw
+    away the seeded demo, so the browser tests use none of them.
+    """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    if _is_test_database(connection):
+        yield
+        return
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+def _is_test_database(connection: Any) -> bool:
+    """Whether the connection now points at a test database (setting one up renames it)."""
+    return bool(connection.settings_dict["NAME"] != CONFIGURED_DATABASE)
+
+
+@pytest.fixture(scope="module")
+def demo_site(
+    browser_database: None, django_db_blocker: Any, browser: Browser
+) -> Iterator[DemoSite]:
+    """Seed the demo once for the module, serve it, and empty the database afterwards."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from pytest_django.live_server_helper import LiveServer
+
+    from coproduce.demo.story import seed
+
+    if not APP_CSS.exists():
+        pytest.fail(f"{APP_CSS} is missing: run `npm run build` (make test does it for you).")
+    # Never seed, let alone flush, a database that is not a throwaway test database.
+    assert _is_test_database(connection), connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        seed()
+        server = LiveServer("localhost")
+        # Let the server wait for the threads that answer requests when it stops, so that none
+        # of them is still using the database while it is emptied below.
+        server.thread.httpd.daemon_threads = False
+        server._live_server_modified_settings.enable()
+        try:
+            yield DemoSite(url=server.url)
+        finally:
+            for context in browser.contexts:  # closes the browser's open connections
+                context.close()
+            server._live_server_modified_settings.disable()
+            server.stop()
+            # As TransactionTestCase does: leave an empty database for the next tests, and
+            # forget the used TOTP codes and rate-limit counters kept in the cache.
+            call_command("flush", verbosity=0, interactive=False)
+            cache.clear()
+            connections.close_all()

@@ -1,0 +1,749 @@
+"""Every page of the demo, as walks through the site: what residents see, and what staff see.
+
+Each walk declares the URL patterns it reaches (``covers``); the walk fails if it does not reach
+them, and ``test_page_coverage.py`` fails if a URL pattern of the project is in no walk. Walks
+fill in forms wrongly on purpose, so that pages are checked with their error messages too.
+Crawls follow every link: the visitor's crawl opens every service, activity and organisation
+page of the demo, and a staff walk opens the staff pages of every service and activity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Route
+
+from coproduce.accounts.tests.factories import DEFAULT_PASSWORD
+from coproduce.codesign.models import Decision
+from coproduce.organisations.models import Organisation
+from coproduce.services.models import Activity, ActivityState, Service
+from tests.browser.audit import Auditor, scenario_registry
+
+RESIDENT = "resident@example.org"
+COUNCIL_ADMIN = "amira.khan@northfield.example"  # runs the council's services, with TOTP set up
+SUPERUSER = "admin@coproduce.example"
+
+RECOVERY = "drug-and-alcohol-recovery-service"
+DRAFT_SERVICE = "home-care-for-older-people"
+COUNCIL = "northfield-borough-council"
+
+PUBLIC, public = scenario_registry()
+STAFF, staff = scenario_registry()
+CRAWLS, crawl = scenario_registry()
+
+
+# --- What everyone can see --------------------------------------------------------------------
+
+
+@public(user=None, covers={"services:home"})
+def home_and_search(a: Auditor) -> None:
+    a.goto(a.url("services:home"), heading="Shape the services you use")
+    # The site's own styles are applied (contrast is checked against them, not the defaults).
+    font = a.page.locator("h1").evaluate("h1 => getComputedStyle(h1).fontFamily")
+    assert "arial" in font.lower(), font
+    a.goto(a.url("services:home", query="q=recovery&area=Northfield&policy_area=health"))
+    a.page.get_by_role("link", name="Drug and alcohol recovery service").wait_for()
+    a.goto(a.url("services:home", query="q=submarine+repairs"))
+    a.page.get_by_text("No services match your search.").wait_for()
+    # A policy area that does not exist and a keyword that is too long: field-level errors.
+    a.goto(a.url("services:home", query="q=" + "x" * 101 + "&policy_area=spaceflight"))
+    a.errors_shown()
+    a.goto(a.url("services:home", query="page=999"))
+
+
+@public(user=None, covers={"common:accessibility", "common:privacy", "set_language"})
+def statements_and_welsh(a: Auditor) -> None:
+    a.goto(a.url("common:privacy"))
+    a.goto(a.url("common:accessibility"))
+    # The language switch posts to set_language and comes back to the same page, in Welsh.
+    a.submit(a.button("Cymraeg"))
+    assert a.page.locator("html").get_attribute("lang") == "cy"
+    a.goto(a.url("services:home"))
+    a.submit(a.button("English"))
+    assert a.page.locator("html").get_attribute("lang") == "en"
+
+
+@public(user=None, covers=set())
+def not_found(a: Auditor) -> None:
+    a.goto("/no-such-page/", status=404)
+    a.goto(a.url("services:detail", "no-such-service"), status=404)
+
+
+@public(user=RESIDENT, covers={"services:staff_dashboard"})
+def forbidden(a: Auditor) -> None:
+    a.goto(a.url("services:staff_dashboard"), status=403)
+    # A draft service does not exist for the public: 404, not a hint that it exists.
+    a.goto(a.url("services:detail", DRAFT_SERVICE), status=404)
+
+
+@public(user=None, covers=set())
+def server_error_pages(a: Auditor) -> None:
+    """The 400 and 500 pages cannot be reached on purpose: serve exactly what the app sends."""
+    from django.test import Client, RequestFactory
+
+    from coproduce.common.views import server_error
+
+    bad_request = Client().get("/", headers={"host": "not-an-allowed-host.example"})
+    assert bad_request.status_code == 400
+    pages = {
+        400: bad_request.content,
+        500: server_error(RequestFactory().get("/")).content,
+    }
+    for status, body in pages.items():
+        address = f"{a.site.url}/error-page-{status}/"
+        a.page.route(address, _serve(status, body))
+        a.goto(address, status=status)
+
+
+def _serve(status: int, body: bytes) -> Callable[[Route], None]:
+    def fulfil(route: Route) -> None:
+        route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8")
+
+    return fulfil
+
+
+# --- Signing in, signing up and resetting a password (django-allauth) ------------------------
+
+
+def wrong_code(secret: str | None = None) -> str:
+    """Six digits that are not the code an authenticator app shows now."""
+    from coproduce.accounts.tests.factories import TOTP_SECRET, totp_code
+
+    return "000000" if totp_code(secret or TOTP_SECRET) != "000000" else "111111"
+
+
+def enter_totp_code(a: Auditor) -> None:
+    """Type the code an authenticator app shows now; once more if the 30-second window closed."""
+    from coproduce.accounts.tests.factories import totp_code
+
+    for attempt in range(2):
+        a.field("Code").fill(totp_code())
+        a.submit(a.button("Sign In"))
+        if a.site.url_name(a.page.url) != "mfa_authenticate" or attempt:
+            return
+
+
+@public(user=None, covers={"account_login", "mfa_authenticate", "accounts:dashboard"})
+def sign_in_with_two_factor(a: Auditor) -> None:
+    a.goto(a.url("account_login"), heading="Sign In")
+    a.field("Email").fill(COUNCIL_ADMIN)
+    a.field("Password").fill("not my password")
+    a.submit(a.button("Sign In"))
+    a.errors_shown()
+    a.field("Password").fill(DEFAULT_PASSWORD)
+    a.submit(a.button("Sign In"), heading="Two-Factor Authentication")
+    a.field("Code").fill(wrong_code())
+    a.submit(a.button("Sign In"))
+    a.errors_shown()
+    enter_totp_code(a)
+    assert a.site.url_name(a.page.url) == "accounts:dashboard", a.page.url
+
+
+@public(user=None, covers={"account_login", "account_inactive"})
+def sign_in_to_a_closed_account(a: Auditor) -> None:
+    from coproduce.accounts.tests.factories import UserFactory
+
+    UserFactory(email="moved.away@example.org", is_active=False)
+    a.goto(a.url("account_login"))
+    a.field("Email").fill("moved.away@example.org")
+    a.field("Password").fill(DEFAULT_PASSWORD)
+    a.submit(a.button("Sign In"))
+    assert a.site.url_name(a.page.url) == "account_inactive", a.page.url
+
+
+@public(user=None, covers={"account_signup", "account_email_verification_sent"})
+def sign_up(a: Auditor) -> None:
+    a.goto(a.url("account_signup"))
+    a.field("Email").fill("not an email")
+    a.field("Password").fill("short")
+    a.field("Password (again)").fill("different")
+    a.submit(a.button("Sign Up"))
+    a.errors_shown()
+    a.field("Email").fill("new.resident@example.org")
+    a.field("Password").fill("a long and unusual passphrase")
+    a.field("Password (again)").fill("a long and unusual passphrase")
+    a.submit(a.button("Sign Up"))
+    assert a.site.url_name(a.page.url) == "account_email_verification_sent", a.page.url
+    a.field("Code").fill("WRONG1")
+    a.submit(a.button("Confirm"))
+
+
+@public(
+    user=None,
+    covers={
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+    },
+)
+def reset_password(a: Auditor) -> None:
+    from django.core import mail
+
+    a.goto(a.url("account_reset_password"))
+    a.field("Email").fill("not an email")
+    a.submit(a.button("Reset My Password"))
+    a.errors_shown()
+    mail.outbox.clear()
+    a.field("Email").fill("priya.s@example.org")
+    a.submit(a.button("Reset My Password"))
+    assert a.site.url_name(a.page.url) == "account_reset_password_done", a.page.url
+    (link,) = re.findall(r"http://\S+/password/reset/key/\S+/", mail.outbox[-1].body)
+    a.goto(link)
+    a.field("New Password").fill("a long and unusual passphrase")
+    a.field("New Password (again)").fill("another long passphrase")
+    a.submit(a.button("Change Password"))
+    a.errors_shown()
+    a.field("New Password").fill("a long and unusual passphrase")
+    a.field("New Password (again)").fill("a long and unusual passphrase")
+    a.submit(a.button("Change Password"))
+    assert a.site.url_name(a.page.url) == "account_reset_password_from_key_done", a.page.url
+    # A link that was used, or never was, explains itself.
+    a.goto(link)
+
+
+@public(
+    user=RESIDENT,
+    covers={
+        "accounts:dashboard",
+        "accounts:profile",
+        "accounts:api_tokens",
+        "accounts:api_token_revoke",
+        "account_email",
+        "account_change_password",
+        "account_set_password",
+        "account_logout",
+    },
+)
+def your_account(a: Auditor) -> None:
+    a.goto(a.url("accounts:dashboard"))
+    a.goto(a.url("accounts:profile"))  # one optional field: it cannot be filled in wrongly
+    a.goto(a.url("accounts:api_tokens"))
+    a.submit(a.button("Create token"))
+    a.errors_shown()
+    a.field("Token name").fill("reporting script")
+    a.submit(a.button("Create token"))
+    a.page.locator("#new-token").wait_for()
+    a.submit(a.button("Revoke reporting script"))
+    a.goto(a.url("account_email"))
+    # "Set password" is for accounts without one; everyone here has one, so it sends you on.
+    a.goto(a.url("account_set_password"))
+    assert a.site.url_name(a.page.url) == "account_change_password", a.page.url
+    a.field("Current Password").fill("not my password")
+    a.submit(a.button("Change Password"))
+    a.errors_shown()
+    a.goto(a.url("account_logout"))
+    a.submit(a.button("Sign Out"))
+    assert a.site.url_name(a.page.url) == "services:home", a.page.url
+
+
+# --- Staff pages ------------------------------------------------------------------------------
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={"accounts:dashboard", "services:staff_dashboard", "services:service_create"},
+)
+def staff_dashboards_and_new_service(a: Auditor) -> None:
+    a.goto(a.url("accounts:dashboard"))
+    a.goto(a.url("services:staff_dashboard"))
+    a.goto(a.url("services:service_create"))
+    a.submit(a.button("Create service"))
+    a.errors_shown()
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "services:staff_service",
+        "services:service_publish",
+        "services:detail",
+        "services:service_edit",
+        "services:involvement_edit",
+        "services:service_advance",
+    },
+)
+def manage_a_draft_service(a: Auditor) -> None:
+    a.goto(a.url("services:staff_service", DRAFT_SERVICE))
+    a.submit(a.button("Publish"))
+    a.submit(a.button("Make draft"))
+    a.goto(a.url("services:detail", DRAFT_SERVICE))  # staff see the draft, with a warning
+    a.goto(a.url("services:service_edit", DRAFT_SERVICE))
+    a.field("Service name").fill("")
+    a.submit(a.button("Save"))
+    a.errors_shown()
+    a.goto(a.url("services:involvement_edit", DRAFT_SERVICE))
+    a.goto(a.url("services:service_advance", DRAFT_SERVICE))
+    a.submit(a.button("End this stage"))
+    a.errors_shown()
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "services:activity_create",
+        "services:staff_activity",
+        "services:activity_edit",
+        "services:activity_transition",
+    },
+)
+def manage_activities(a: Auditor) -> None:
+    a.goto(a.url("services:activity_create", RECOVERY))
+    a.submit(a.button("Add activity"))
+    a.errors_shown()
+    closed = Activity.objects.get(title="Stories of recovery")
+    a.goto(a.url("services:staff_activity", closed.pk))
+    a.page.get_by_label("Reported", exact=True).check()
+    a.submit(a.button("Change state"), status=400)
+    a.errors_shown()
+    opened = Activity.objects.get(title="Open evening at the recovery hub")
+    a.goto(a.url("services:activity_edit", opened.pk))
+    a.field("Title").fill("")
+    a.field("Closes on").fill("2000-01-01")
+    a.submit(a.button("Save"))
+    a.errors_shown()
+
+
+@staff(
+    user=SUPERUSER,
+    covers={
+        "services:staff_service",
+        "services:staff_activity",
+        "services:detail",
+        "services:activity_detail",
+    },
+)
+def every_service_and_activity_as_staff(a: Auditor) -> None:
+    a.goto(a.url("services:staff_dashboard"))
+    for service in Service.objects.order_by("name"):
+        a.goto(a.url("services:staff_service", service.slug), heading=service.name)
+        for activity in Activity.objects.filter(service_stage__service=service):
+            a.goto(a.url("services:staff_activity", activity.pk), heading=activity.title)
+    # Drafts have public addresses that only staff can open.
+    a.goto(a.url("services:detail", DRAFT_SERVICE))
+    for draft in Activity.objects.filter(state=ActivityState.DRAFT):
+        a.goto(draft.get_absolute_url(), heading=draft.title)
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={"organisations:detail", "organisations:members", "organisations:member_remove"},
+)
+def organisation_members(a: Auditor) -> None:
+    a.goto(a.url("organisations:detail", COUNCIL))
+    a.goto(a.url("organisations:members", COUNCIL))
+    a.field("Email address").fill("nobody@example.org")
+    a.submit(a.button("Save member"))
+    a.errors_shown()
+    a.field("Email address").fill(RESIDENT)
+    a.page.get_by_label("Facilitator", exact=True).check()
+    a.submit(a.button("Save member"))
+    a.submit(a.button(f"Remove {RESIDENT}"))
+
+
+# --- Two-factor authentication ----------------------------------------------------------------
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "mfa_index",
+        "mfa_deactivate_totp",
+        "account_reauthenticate",
+        "mfa_generate_recovery_codes",
+        "mfa_view_recovery_codes",
+        "mfa_reauthenticate",
+    },
+)
+def two_factor_settings(a: Auditor) -> None:
+    a.goto(a.url("mfa_index"))
+    # Confirming who you are with the authenticator app instead of the password.
+    a.goto(a.url("mfa_reauthenticate", query="next=/accounts/2fa/"))
+    a.field("Code").fill(wrong_code())
+    a.submit(a.button("Confirm"))
+    a.errors_shown()
+    # Changing two-factor settings asks for the password again first.
+    a.goto(a.url("mfa_deactivate_totp"), heading="Confirm Access")
+    a.field("Password").fill("not my password")
+    a.submit(a.button("Confirm"))
+    a.errors_shown()
+    a.field("Password").fill(DEFAULT_PASSWORD)
+    a.submit(a.button("Confirm"), heading="Deactivate Authenticator App")
+    a.goto(a.url("mfa_generate_recovery_codes"))
+    a.submit(a.button("Generate"))
+    assert a.site.url_name(a.page.url) == "mfa_view_recovery_codes", a.page.url
+
+
+@staff(
+    user=None,
+    covers={
+        "account_login",
+        "services:staff_dashboard",
+        "account_reauthenticate",
+        "mfa_activate_totp",
+    },
+)
+def set_up_two_factor(a: Auditor) -> None:
+    from coproduce.accounts.tests.factories import UserFactory, totp_code
+    from coproduce.organisations.models import Role
+    from coproduce.organisations.tests.factories import MembershipFactory
+
+    newcomer = UserFactory(email="new.starter@northfield.example", name="Nia Evans")
+    council = Organisation.objects.get(slug=COUNCIL)
+    MembershipFactory(user=newcomer, organisation=council, role=Role.PROFESSIONAL)
+    a.goto(a.url("account_login"))
+    a.field("Email").fill(newcomer.email)
+    a.field("Password").fill(DEFAULT_PASSWORD)
+    a.submit(a.button("Sign In"))
+    # Staff without two-factor authentication are sent to set it up, after confirming who they are.
+    a.goto(a.url("services:staff_dashboard"), heading="Confirm Access")
+    a.field("Password").fill(DEFAULT_PASSWORD)
+    a.submit(a.button("Confirm"), heading="Activate Authenticator App")
+    # What an authenticator app does with the secret on the page.
+    secret = a.page.locator("#authenticator_secret").input_value()
+    a.field("Authenticator code").fill(wrong_code(secret))
+    a.submit(a.button("Activate"))
+    a.errors_shown()
+    a.field("Authenticator code").fill(totp_code(secret))
+    a.submit(a.button("Activate"))
+    a.goto(a.url("services:staff_dashboard"), heading="Your services")
+
+
+# --- Crawls: every page the site links to, as each kind of person --------------------------
+# A crawl follows every link of the site and checks each page it reaches; ``covers`` lists the
+# pages it must reach (it reaches more: whatever the demo links to).
+
+
+# Pages of which a visitor crawl opens every one; of the others it opens a few of each kind.
+EVERY = frozenset(
+    {
+        "services:detail",
+        "services:activity_list",
+        "services:activity_detail",
+        "organisations:detail",
+    }
+)
+
+
+@crawl(
+    user=None,
+    covers={
+        "services:home",
+        "services:detail",
+        "services:activity_list",
+        "services:activity_detail",
+        "organisations:list",
+        "organisations:detail",
+        "common:accessibility",
+        "common:privacy",
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+    },
+)
+def crawl_as_visitor(a: Auditor) -> None:
+    """What a visitor can reach: every service, activity and organisation; 4 of other kinds."""
+    a.crawl("/", per_pattern=4, every=EVERY)
+    assert a.checked.count(a.url("services:home")) == 1
+
+
+@crawl(
+    user=RESIDENT,
+    covers={
+        "services:home",
+        "services:detail",
+        "services:activity_detail",
+        "accounts:dashboard",
+        "accounts:profile",
+        "accounts:api_tokens",
+        "account_logout",
+    },
+)
+def crawl_as_resident(a: Auditor) -> None:
+    """One page of each kind, as a signed-in resident sees it."""
+    a.crawl("/", "/account/", per_pattern=1)
+
+
+@crawl(
+    user=COUNCIL_ADMIN,
+    covers={
+        "services:staff_dashboard",
+        "services:staff_service",
+        "services:staff_activity",
+        "services:service_create",
+        "services:service_edit",
+        "services:involvement_edit",
+        "services:service_advance",
+        "services:activity_create",
+        "services:activity_edit",
+        "organisations:members",
+        "accounts:dashboard",
+    },
+)
+def crawl_as_council_staff(a: Auditor) -> None:
+    """One page of each kind, as staff of the council see it."""
+    a.crawl("/staff/", "/account/", "/", per_pattern=1)
+
+
+# --- Idea challenges, surveys, stories and following (codesign, insight, notifications) -------
+
+IDEA_CHALLENGE = "Ideas for the Saturday family drop-in"
+SURVEY = "Getting to the recovery hub"
+
+
+def idea_challenge() -> tuple[Activity, Any]:
+    """An open idea challenge of the recovery service, with two ideas and a comment."""
+    from coproduce.accounts.models import User
+    from coproduce.codesign.models import Idea
+    from coproduce.codesign.tests.factories import (
+        CommentFactory,
+        IdeaCategoryFactory,
+        IdeaChallengeFactory,
+        IdeaFactory,
+    )
+
+    challenge = Activity.objects.filter(title=IDEA_CHALLENGE).first()
+    if challenge is None:
+        challenge = IdeaChallengeFactory(
+            service=Service.objects.get(slug=RECOVERY),
+            title=IDEA_CHALLENGE,
+            summary="How should the new Saturday drop-in for families work?",
+        )
+        IdeaCategoryFactory(activity=challenge, name="Children and young people")
+        neighbour = User.objects.get(email="priya.s@example.org")
+        idea = IdeaFactory(
+            activity=challenge,
+            author=neighbour,
+            title="A crèche run by volunteers",
+            description="Parents could talk to the team while volunteers look after the children.",
+        )
+        IdeaFactory(activity=challenge, author=User.objects.get(email="dave.m@example.org"))
+        CommentFactory(idea=idea, author=User.objects.get(email="dave.m@example.org"))
+    return challenge, Idea.objects.filter(contribution__activity=challenge).order_by("pk").first()
+
+
+@public(
+    user=RESIDENT,
+    covers={
+        "codesign:idea_list",
+        "codesign:idea_detail",
+        "codesign:idea_create",
+        "codesign:comment_create",
+        "codesign:support",
+        "codesign:report",
+    },
+)
+def idea_challenge_as_resident(a: Auditor) -> None:
+    challenge, idea = idea_challenge()
+    a.goto(a.url("codesign:idea_list", challenge.pk), heading="Ideas")
+    a.goto(a.url("codesign:idea_list", challenge.pk, query="sort=newest"))
+    a.goto(a.url("codesign:idea_create", challenge.pk))
+    a.submit(a.button("Post your idea"))
+    a.errors_shown()
+    a.goto(idea.get_absolute_url(), heading=idea.title)
+    # Supporting is enhanced with htmx: the button changes in place.
+    support = a.page.get_by_role("button", name=re.compile("^Support this idea"))
+    a.click(support, then=a.page.get_by_role("button", name=re.compile("^Withdraw my support")))
+    a.submit(a.button("Post comment"))
+    a.errors_shown()
+    a.goto(a.url("codesign:report", idea.contribution_id))
+    a.submit(a.button("Send the report"))
+    a.errors_shown()
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "codesign:category_list",
+        "codesign:category_edit",
+        "codesign:idea_status",
+        "codesign:respond",
+        "codesign:moderation",
+        "codesign:moderate",
+        "codesign:decision_create",
+        "codesign:decision_detail",
+        "codesign:decision_link",
+        "codesign:you_said_we_did",
+    },
+)
+def idea_challenge_as_staff(a: Auditor) -> None:
+    challenge, idea = idea_challenge()
+    a.goto(a.url("codesign:idea_list", challenge.pk))
+    a.goto(a.url("codesign:category_list", challenge.pk))
+    a.submit(a.button("Add category"))
+    a.errors_shown()
+    category = challenge.idea_categories.first()
+    a.goto(a.url("codesign:category_edit", category.pk))
+    a.goto(a.url("codesign:idea_status", idea.pk))
+    a.submit(a.button("Change status"))
+    a.errors_shown()
+    a.goto(a.url("codesign:respond", idea.contribution_id))
+    a.submit(a.button("Publish the answer"))
+    a.errors_shown()
+    a.goto(
+        a.url("codesign:decision_create", RECOVERY, query=f"contribution={idea.contribution_id}")
+    )
+    a.submit(a.button("Record decision"))
+    a.errors_shown()
+    a.field("What was decided").fill("A volunteer crèche on Saturday mornings")
+    a.field("Details and reasons").fill("Parents asked for it, and volunteers have come forward.")
+    a.field("Decided by").fill("Recovery service board")
+    a.field("Date of the decision").fill(dt.date.today().isoformat())
+    a.submit(a.button("Record decision"))
+    decision = Decision.objects.get(title="A volunteer crèche on Saturday mornings")
+    assert a.page.url == a.site.url + decision.get_absolute_url(), a.page.url
+    a.goto(a.url("codesign:decision_link", decision.pk))
+    a.goto(a.url("codesign:you_said_we_did", RECOVERY))
+    # Report the idea, then a moderator keeps it.
+    a.goto(a.url("codesign:report", idea.contribution_id))
+    a.field("Why should a moderator look at this?").fill("It names a member of staff.")
+    a.submit(a.button("Send the report"))
+    a.goto(a.url("codesign:moderation", RECOVERY, query="show=reports"))
+    a.submit(a.page.get_by_role("button", name=re.compile("^Keep it")).first)
+
+
+def needs_survey() -> Activity:
+    """An open needs survey of the recovery service that takes answers without an account."""
+    from coproduce.insight.tests.factories import NeedsSurveyFactory
+
+    survey = Activity.objects.filter(title=SURVEY).first()
+    if survey is None:
+        survey = NeedsSurveyFactory(
+            service=Service.objects.get(slug=RECOVERY),
+            title=SURVEY,
+            summary="How do you get to Station Road, and what would make it easier?",
+            anonymous_answers=True,
+        )
+    return survey
+
+
+@public(
+    user=None,
+    covers={"insight:survey_answer", "insight:survey_confirm", "insight:survey_results"},
+)
+def answer_a_survey_without_an_account(a: Auditor) -> None:
+    from django.core import mail
+
+    survey = needs_survey()
+    a.goto(a.url("insight:survey_answer", survey.pk))
+    a.submit(a.button("Send my answers"))
+    a.errors_shown()
+    mail.outbox.clear()
+    for group in a.page.locator(
+        "fieldset:has(input[type=radio]), fieldset:has(input[type=checkbox])"
+    ).all():
+        group.locator("input").first.check()
+    a.page.get_by_label("Your email address").fill("visitor@example.org")
+    a.submit(a.button("Send my answers"))
+    assert mail.outbox, "no confirmation email was sent"
+    (path,) = re.findall(r"/insight/surveys/confirm/\?token=\S+", mail.outbox[-1].body)
+    a.goto(path)
+    a.submit(a.button("Confirm my answers"))
+    a.goto(a.url("insight:survey_confirm", query="token=used-or-mistyped"), status=404)
+
+
+@public(
+    user=RESIDENT,
+    covers={
+        "insight:story_create",
+        "insight:asset_create",
+        "notifications:follow",
+        "notifications:follows",
+        "notifications:my_contributions",
+    },
+)
+def tell_a_story_record_an_asset_and_follow(a: Auditor) -> None:
+    from coproduce.insight.tests.factories import StoryCollectionFactory
+
+    stories = Activity.objects.filter(kind="story_collection", state=ActivityState.OPEN).first()
+    if stories is None:
+        stories = StoryCollectionFactory(service=Service.objects.get(slug=RECOVERY))
+    a.goto(a.url("insight:story_create", stories.pk))
+    a.submit(a.button("Send my story"))
+    a.errors_shown()
+    a.goto(a.url("insight:asset_create", needs_survey().pk))
+    a.submit(a.button("Add the asset"))
+    a.errors_shown()
+    a.goto(a.url("services:detail", RECOVERY))
+    follow = a.page.get_by_role("button", name=re.compile("^Follow"))
+    a.click(follow, then=a.page.get_by_role("button", name=re.compile("^Stop following")))
+    a.goto(a.url("notifications:follows"))
+    a.goto(a.url("notifications:my_contributions"))
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "insight:survey_manage",
+        "insight:survey_settings",
+        "insight:question_create",
+        "insight:question_edit",
+        "insight:question_move",
+        "insight:question_delete",
+    },
+)
+def compose_a_survey(a: Auditor) -> None:
+    from coproduce.insight.tests.factories import NeedsSurveyFactory
+
+    draft = NeedsSurveyFactory(
+        service=Service.objects.get(slug=RECOVERY),
+        title="Family support survey",
+        state=ActivityState.DRAFT,
+    )
+    a.goto(a.url("insight:survey_manage", draft.pk))
+    a.goto(a.url("insight:survey_settings", draft.pk))
+    a.goto(a.url("insight:question_create", draft.pk))
+    a.submit(a.button("Add question"))
+    a.errors_shown()
+    a.goto(a.url("insight:survey_manage", draft.pk))
+    a.submit(a.page.get_by_role("button", name=re.compile("^Move down")).first)
+    question = draft.survey.questions.order_by("position").first()
+    a.goto(a.url("insight:question_edit", question.pk))
+    a.goto(a.url("insight:question_delete", question.pk))
+
+
+@public(
+    user=None,
+    covers={
+        "insight:survey_results",
+        "insight:survey_answers",
+        "insight:submission_detail",
+        "insight:asset_list",
+        "insight:asset_detail",
+        "insight:story_list",
+        "insight:story_detail",
+    },
+)
+def read_what_people_said(a: Auditor) -> None:
+    from coproduce.accounts.models import User
+    from coproduce.insight.tests.factories import (
+        AssetFactory,
+        StoryCollectionFactory,
+        StoryFactory,
+        SubmissionFactory,
+        approve,
+    )
+
+    survey = needs_survey()
+    priya = User.objects.get(email="priya.s@example.org")
+    submission = SubmissionFactory(
+        activity=survey, author=priya, text="A minibus from the villages on Saturdays."
+    )
+    approve(submission.contribution)
+    asset = AssetFactory(activity=survey, author=priya, name="Westbrook Community Café")
+    approve(asset.contribution)
+    collection = StoryCollectionFactory(
+        service=Service.objects.get(slug=RECOVERY), title="Your first week at the hub"
+    )
+    story = StoryFactory(activity=collection, author=priya, title="Someone listened")
+    approve(story.contribution)
+    a.goto(a.url("insight:survey_results", survey.pk))
+    a.goto(a.url("insight:survey_answers", survey.pk))
+    a.goto(a.url("insight:submission_detail", submission.pk))
+    a.goto(a.url("insight:asset_list", RECOVERY))
+    a.goto(a.url("insight:asset_detail", asset.pk), heading=asset.name)
+    a.goto(a.url("insight:story_list", collection.pk))
+    a.goto(a.url("insight:story_detail", story.pk), heading=story.title)

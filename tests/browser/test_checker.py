@@ -1,0 +1,34 @@
+"""The checker itself: axe-core, as the browser suite runs it, does report violations."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.audit import axe_violations
+
+pytestmark = pytest.mark.browser
+
+BROKEN = """<!DOCTYPE html><html lang="en"><head><title>Broken on purpose</title></head><body>
+<main>
+  <h1>Broken on purpose</h1>
+  <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+  <p style="color: #aaa; background: #fff">Pale grey text on white.</p>
+  <input type="text" name="unlabelled">
+  <a href="/somewhere"></a>
+</main>
+</body></html>"""
+
+
+def test_axe_reports_what_is_wrong(page: Page) -> None:
+    page.set_content(BROKEN)
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"image-alt", "color-contrast", "label", "link-name"} <= found
+
+
+def test_axe_passes_a_plain_accessible_page(page: Page) -> None:
+    page.set_content(
+        '<!DOCTYPE html><html lang="en"><head><title>Fine</title></head>'
+        "<body><main><h1>Fine</h1><p>Black text on white.</p></main></body></html>"
+    )
+    assert axe_violations(page) == []
