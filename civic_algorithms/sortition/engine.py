@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -15,7 +15,13 @@ from civic_algorithms.sortition.feasibility import check_feasible
 from civic_algorithms.sortition.groups import FloatArray, Groups, build_groups
 from civic_algorithms.sortition.leximin import Mixture, leximin, maximin
 from civic_algorithms.sortition.lottery import DEFAULT_TICKETS, Lottery, build_lottery
-from civic_algorithms.sortition.model import ALGORITHMS, Algorithm, Problem, SortitionInputError
+from civic_algorithms.sortition.model import (
+    ALGORITHMS,
+    Algorithm,
+    Problem,
+    SortitionInputError,
+    validate,
+)
 from civic_algorithms.sortition.solver import PanelProgram
 
 VERSION = "1"  # bump when the same input could give a different distribution or draw
@@ -78,7 +84,7 @@ class Selection:
             "seconds": round(distribution.seconds, 6),
             "statistics": {
                 k: (round(v, 9) if isinstance(v, float) else v)
-                for k, v in self.statistics.__dict__.items()
+                for k, v in asdict(self.statistics).items()
             },
             "method": distribution.method,
             "version": VERSION,
@@ -108,6 +114,7 @@ def find_distribution(
         raise SortitionInputError(
             f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}"
         )
+    validate(problem)
     started = time.perf_counter()
     groups = build_groups(problem)
     program = PanelProgram(groups)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from civic_algorithms.sortition.groups import FloatArray, Groups, IntArray
-from civic_algorithms.sortition.search import LocalSearch
+from civic_algorithms.sortition.search import LocalSearch, rounding
 from civic_algorithms.sortition.solver import (
     DUAL_TOLERANCE,
     INF,
@@ -69,7 +69,11 @@ def leximin(groups: Groups, program: PanelProgram | None = None) -> Mixture:
     compositions, weights, complete = peel(groups, program, target)
     if complete:
         return _mixture(compositions, weights, "relaxation+peeling")
-    engine = ColumnGeneration(groups, program, compositions)
+    # The local-search roundings led to a dead end: peel again with the exact closest roundings.
+    exact, weights, complete = peel(groups, program, target, quick=False)
+    if complete:
+        return _mixture(exact, weights, "relaxation+peeling")
+    engine = ColumnGeneration(groups, program, np.vstack([compositions, exact]))
     if engine.reach(target):
         return engine.mixture("relaxation+column-generation")
     return engine.leximin()
@@ -93,15 +97,20 @@ def _start(groups: Groups, program: PanelProgram | None) -> ColumnGeneration:
 
 
 def peel(
-    groups: Groups, program: PanelProgram, probabilities: FloatArray
+    groups: Groups, program: PanelProgram, probabilities: FloatArray, *, quick: bool = True
 ) -> tuple[IntArray, FloatArray, bool]:
     """Write the expected seats ``probabilities * size`` as a mixture of panels, if it can.
 
     Works on ``residual`` = (weight not yet given to panels) x (the point still to reach), so
     that rounding errors stay absolute instead of growing as the weight left shrinks. Stops when
     less than ``DUST`` weight is left (its effect on any probability is below 1e-9).
+
+    Each rounding prefers rounding up the larger fractional parts (the integer program finds the
+    best such rounding; with ``quick`` a local search tries first, which is faster but can lead
+    to a dead end sooner).
     """
     rows = groups.rows
+    polish = LocalSearch(groups) if quick else None
     residual = probabilities * groups.size
     left = 1.0
     compositions: list[IntArray] = []
@@ -115,9 +124,14 @@ def peel(
         sums_low, sums_high = _roundings(row_sums, left)
         sums_low = np.minimum(np.maximum(sums_low, groups.row_lo), groups.row_hi)
         sums_high = np.maximum(np.minimum(sums_high, groups.row_hi), sums_low)
-        panel = program.best(
-            residual / left - low, lower=low, upper=high, row_lo=sums_low, row_hi=sums_high
-        )
+        preference = residual / left - low
+        panel = None
+        if polish is not None:
+            panel = rounding(groups, preference, low, high, sums_low, sums_high, polish)
+        if panel is None:
+            panel = program.best(
+                preference, lower=low, upper=high, row_lo=sums_low, row_hi=sums_high
+            )
         if panel is None:
             break
         # Take as much of the panel as keeps the rest between the same roundings.

@@ -40,19 +40,35 @@ class LocalSearch:
         codes = np.random.default_rng(20210804).integers(0, 2**40, size=groups.quota_rows)
         self.code = codes[groups.value_of_group].sum(axis=1)
 
-    def improve(self, start: IntArray, weights: FloatArray) -> IntArray:
-        """A panel at least as good as ``start`` that no single move improves."""
+    def improve(
+        self,
+        start: IntArray,
+        weights: FloatArray,
+        bounds: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None,
+    ) -> IntArray:
+        """A panel at least as good as ``start`` that no single move improves.
+
+        ``bounds`` = (lowest seats, highest seats, lowest row sums, highest row sums) replace the
+        group sizes and the quotas (peeling searches between two roundings of a point).
+        """
         groups = self.groups
+        fewest: FloatArray | IntArray = np.zeros(groups.count)
+        most: FloatArray | IntArray = groups.cap
+        lo, hi = self.lo, self.hi
+        if bounds is not None:
+            fewest, most = bounds[0], bounds[1]
+            lo, hi = np.append(bounds[2], -(10**9)), np.append(bounds[3], 10**9)
+        limits = (fewest, most, lo, hi)
         seats = start.copy()
         counts = np.rint(self.rows @ seats).astype(np.int64)
         for _ in range(10 * groups.panel_size + 100):
-            held = np.flatnonzero(seats)
-            open_ = np.flatnonzero(seats < groups.cap)
-            if open_.size == 0:
+            held = np.flatnonzero(seats > fewest)
+            open_ = np.flatnonzero(seats < most)
+            if open_.size == 0 or held.size == 0:
                 break
             gain = weights[open_][None, :] - weights[held][:, None]
-            removable = counts - 1 >= self.lo
-            addable = counts + 1 <= self.hi
+            removable = counts - 1 >= lo
+            addable = counts + 1 <= hi
             out_rows = self.member[held]
             in_rows = self.member[open_]
             same = out_rows[:, None, :] == in_rows[None, :, :]
@@ -60,7 +76,7 @@ class LocalSearch:
             single = np.where((same | room).all(axis=2), gain, -np.inf)
             best_single = int(np.argmax(single))
             single_gain = float(single.flat[best_single])
-            pair_gain, pair = self._best_pair(seats, held, open_, gain, single_gain)
+            pair_gain, pair = self._best_pair(seats, held, open_, gain, single_gain, limits)
             if max(single_gain, pair_gain) <= GAIN_TOLERANCE:
                 break
             if single_gain >= pair_gain:
@@ -81,6 +97,7 @@ class LocalSearch:
         open_: IntArray,
         gain: FloatArray,
         floor: float,
+        limits: tuple[FloatArray | IntArray, ...],
     ) -> tuple[float, IntArray | None]:
         """The best valid two-seat swap whose quota changes cancel, if it beats ``floor``."""
         key = (self.code[open_][None, :] - self.code[held][:, None]).ravel()
@@ -107,6 +124,89 @@ class LocalSearch:
             for move in (first_move, second_move):
                 trial[held[move // width]] -= 1
                 trial[open_[move % width]] += 1
-            if self.groups.is_panel(trial):
+            fewest, most, lo, hi = limits
+            sums = self.rows @ trial
+            if (
+                np.all(trial >= fewest)
+                and np.all(trial <= most)
+                and np.all(sums >= lo - 1e-9)
+                and np.all(sums <= hi + 1e-9)
+            ):
                 return float(total[candidate]), trial
         return -np.inf, None
+
+
+def rounding(
+    groups: Groups,
+    preference: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+    row_lo: FloatArray,
+    row_hi: FloatArray,
+    polish: LocalSearch | None = None,
+    max_moves: int = 100,
+) -> IntArray | None:
+    """A panel with every group at ``low`` or ``high`` and every row sum within bounds, or None.
+
+    Start from the rounding the preference likes best (round up the largest preferences), then
+    swap one rounded-up group for one rounded-down group while that does not add to the total
+    violation of the row bounds, best first, with a short tabu list against cycling. A cheap first
+    try before the integer program in peeling; None means "ask the integer program".
+    """
+    open_ = np.flatnonzero(high > low)
+    need = groups.panel_size - round(float(low.sum()))
+    if need < 0 or need > open_.size:
+        return None
+    rows = groups.rows[:, open_]
+    base = groups.rows @ low
+    lower, upper = row_lo - base, row_hi - base
+    liking = preference[open_]
+    up = np.zeros(open_.size, dtype=bool)
+    up[np.argsort(-liking, kind="stable")[:need]] = True
+    sums = rows @ up
+    last_moved = np.full(open_.size, -(10**9))
+    feasible = False
+    for move in range(max_moves):
+        violation = _violation(sums, lower, upper)
+        if not feasible and float(violation.sum()) == 0:
+            feasible = True  # from here on, only swaps that keep it feasible and gain
+        raise_ = _violation(sums + 1, lower, upper) - violation
+        lower_ = _violation(sums - 1, lower, upper) - violation
+        ups, downs = np.flatnonzero(up), np.flatnonzero(~up)
+        if ups.size == 0 or downs.size == 0:
+            return None
+        out_rows, in_rows = rows[:, ups], rows[:, downs]
+        # Change in total violation when group ups[i] goes down and downs[j] goes up.
+        change = (
+            (raise_ @ in_rows)[None, :]
+            + (lower_ @ out_rows)[:, None]
+            - (out_rows.T * (raise_ + lower_)) @ in_rows
+        )
+        gain = liking[downs][None, :] - liking[ups][:, None]
+        if feasible:
+            allowed = (change <= 0.5) & (gain > 1e-12)
+        else:
+            recent = move - 7
+            allowed = (change <= 0.5) & (last_moved[ups] < recent)[:, None]
+            allowed &= (last_moved[downs] < recent)[None, :]
+        score = np.where(allowed, -4.0 * np.rint(change) + gain, -np.inf)
+        best = int(np.argmax(score))
+        if not np.isfinite(score.flat[best]):
+            break
+        out_index, in_index = ups[best // downs.size], downs[best % downs.size]
+        up[out_index], up[in_index] = False, True
+        sums += rows[:, in_index] - rows[:, out_index]
+        last_moved[[out_index, in_index]] = move
+    if float(_violation(sums, lower, upper).sum()) != 0:
+        return None
+    panel = low.copy()
+    panel[open_[up]] += 1
+    seats = np.rint(panel).astype(np.int64)
+    if polish is not None:
+        seats = polish.improve(seats, preference, (low, high, row_lo, row_hi))
+    return seats
+
+
+def _violation(sums: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArray:
+    violation: FloatArray = np.maximum(sums - upper, 0.0) + np.maximum(lower - sums, 0.0)
+    return violation
