@@ -15,7 +15,9 @@ fast engine always selects what the exact engine selects; tests check this on re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import heapq
+import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -42,10 +44,22 @@ class Candidates:
     values_f: dict[int, FloatArray]
     weighted_f: dict[int, FloatArray]
     common: dict[int, float]
-    overlapping: dict[int, frozenset[int]]
     codes: dict[int, IntArray]
     distinct: dict[int, IntArray]
     total: dict[int, int]
+    flat_groups: IntArray
+    flat_owners: IntArray
+    neighbours: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def overlapping(self, project: int) -> frozenset[int]:
+        """The candidates sharing at least one supporter with ``project`` (itself included)."""
+        found = self.neighbours.get(project)
+        if found is None:
+            mine = np.zeros(len(self.profile.ballots.weights), dtype=bool)
+            mine[self.supporters[project]] = True
+            found = frozenset(np.unique(self.flat_owners[mine[self.flat_groups]]).tolist())
+            self.neighbours[project] = found
+        return found
 
     @classmethod
     def build(cls, profile: SatProfile) -> Candidates:
@@ -92,36 +106,14 @@ class Candidates:
             values_f=vals_f,
             weighted_f=weighted,
             common=common,
-            overlapping=_overlaps(sup),
+            flat_groups=np.concatenate([sup[p] for p in projects] or [np.zeros(0, np.int64)]),
+            flat_owners=np.repeat(
+                np.asarray(projects, dtype=np.int64), [len(sup[p]) for p in projects]
+            ),
             codes=codes,
             distinct=distinct,
             total=total,
         )
-
-
-def _overlaps(supporters: dict[int, IntArray]) -> dict[int, frozenset[int]]:
-    """For each project, the projects sharing at least one supporter with it (itself included)."""
-    projects = sorted(supporters)
-    if not projects:
-        return {}
-    groups = np.concatenate([supporters[p] for p in projects])
-    owners = np.concatenate([np.full(len(supporters[p]), p) for p in projects])
-    order = np.argsort(groups, kind="stable")
-    groups, owners = groups[order], owners[order]
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    sizes = np.diff(np.r_[starts, len(groups)])
-    # pair every entry with every entry of the same ballot group
-    block_start = np.repeat(starts, sizes)
-    block_size = np.repeat(sizes, sizes)
-    first = np.repeat(owners, block_size)
-    offsets = np.arange(len(first)) - np.repeat(np.cumsum(block_size) - block_size, block_size)
-    second = owners[np.repeat(block_start, block_size) + offsets]
-    width = max(projects) + 1
-    pairs = np.unique(first * width + second)
-    neighbours: dict[int, set[int]] = {p: set() for p in projects}
-    for code in pairs.tolist():
-        neighbours[code // width].add(code % width)
-    return {p: frozenset(found) for p, found in neighbours.items()}
 
 
 def _dot(weights: IntArray, values: IntArray) -> int:
@@ -270,18 +262,34 @@ class FloatState:
     def __init__(self, candidates: Candidates, share: Fraction) -> None:
         self.candidates = candidates
         self.value = np.full(len(candidates.profile.ballots.weights), float(share))
+        self.fuzzy = np.zeros(len(self.value), dtype=bool)  # may be exactly 0 or a crumb more
         self.views: dict[int, _View] = {}
+        self.looks: dict[int, int] = {}
 
-    def constant_price(self, project: int) -> Fraction | None:
-        """The exact price when every supporter can clearly pay their part of cost / total.
+    def constant_price(self, project: int, upper: FloatState | None = None) -> Fraction | None:
+        """The exact price when every supporter with money can clearly pay their part.
 
-        Then nobody pays all they have, so the price is exactly cost / total satisfaction, and
-        it stays so while budgets do not fall (a larger share along the same purchases).
+        Supporters who certainly have nothing left drop out; if all others can pay their share
+        of cost / (their total satisfaction) with room to spare, that ratio is the exact price.
+        With ``upper`` (the same purchases at a larger share) the price must also stay put for
+        every share in between: the same supporters are out of money at both ends.
         """
         c = self.candidates
-        price = Fraction(c.profile.ballots.costs[project], c.total[project])
-        budget = self.value[c.supporters[project]]
-        if bool(np.any(budget < float(price) * (1 + EPS) * c.values_f[project])):
+        groups = c.supporters[project]
+        if bool(self.fuzzy[groups].any()):
+            return None
+        budget = self.value[groups]
+        holding = budget > 0
+        changes = upper is not None and (
+            bool(upper.fuzzy[groups].any()) or not np.array_equal(holding, upper.value[groups] > 0)
+        )
+        if changes:
+            return None
+        total = _dot(c.profile.ballots.weights[groups[holding]], c.values[project][holding])
+        if total == 0:
+            return None
+        price = Fraction(c.profile.ballots.costs[project], total)
+        if bool(np.any(budget[holding] < float(price) * (1 + EPS) * c.values_f[project][holding])):
             return None
         return price
 
@@ -311,9 +319,10 @@ class FloatState:
         """
         view = self.view(project)
         budget = self.value[view.groups]
-        holding = budget > 0
-        kept = int(np.count_nonzero(holding))
-        if kept < 0.75 * len(budget):
+        looks = self.looks.get(project, 0) + 1
+        self.looks[project] = looks
+        if looks % 8 == 0 and 2 * np.count_nonzero(budget) < len(budget):
+            holding = budget > 0  # most have run dry: drop them from now on
             view = view.only(holding)
             self.views[project] = view
             budget = budget[holding]
@@ -326,25 +335,34 @@ class FloatState:
         w_budget = view.weights * budget
         rho = max(start, cost / view.total)
         common = view.common
-        poor = budget < rho * common if common else budget < rho * view.sats
-        count = int(np.count_nonzero(poor))
         for _ in range(len(budget) + 1):
+            poor = budget < rho * common if common else budget < rho * view.sats
             share_left = view.total - float(np.dot(view.w_sat, poor))
             if share_left <= 0:
                 break
-            rho = max(rho, (cost - float(np.dot(w_budget, poor))) / share_left)
-            poor = budget < rho * common if common else budget < rho * view.sats
-            grown = int(np.count_nonzero(poor))
-            if grown == count:
+            trial = (cost - float(np.dot(w_budget, poor))) / share_left
+            if trial <= rho:  # nobody new pays all they have: this is the price
                 return _Price(certain=True, rho=rho)
-            count = grown
+            rho = trial
         return _Price(certain=False)
+
+    def split(self, project: int, rho: float) -> npt.NDArray[np.bool_] | None:
+        """Which supporters would pay all they have at this price; None if any is too close."""
+        c = self.candidates
+        budget = self.value[c.supporters[project]]
+        need = rho * c.values_f[project]
+        if bool(np.any(np.abs(budget - need) <= EPS * need)):
+            return None
+        return budget < need
 
     def pay(self, project: int, rho: float) -> None:
         """Charge a bought project's supporters: each pays min(budget, rho * satisfaction)."""
         c = self.candidates
         groups = c.supporters[project]
-        self.value[groups] = np.maximum(self.value[groups] - rho * c.values_f[project], 0.0)
+        charge = rho * c.values_f[project]
+        left = self.value[groups] - charge
+        self.fuzzy[groups] |= np.abs(left) <= EPS * charge
+        self.value[groups] = np.maximum(left, 0.0)
 
 
 @dataclass
@@ -355,6 +373,7 @@ class MesRun:
     ties: list[tuple[list[int], int]] = field(default_factory=list)
     exact_rounds: int = 0
     prices: list[float] = field(default_factory=list)
+    replayed: bool = False  # purchases certified by extend_run, not chosen by a run
 
 
 def run_exact(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> MesRun:
@@ -390,21 +409,63 @@ def run_exact(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> 
     return run
 
 
+class _Queue:
+    """Projects by (lower bound on price, tie rank); stale entries are skipped when popped."""
+
+    def __init__(self, bound: dict[int, float], ranks: Sequence[int]) -> None:
+        self.bound = bound
+        self.ranks = ranks
+        self.heap = [(price, ranks[p], p) for p, price in bound.items()]
+        heapq.heapify(self.heap)
+
+    def update(self, project: int, price: float) -> None:
+        self.bound[project] = price
+        heapq.heappush(self.heap, (price, self.ranks[project], project))
+
+    def pop_up_to(self, alive: set[int], limit: list[float]) -> Iterator[int]:
+        """Alive projects in order while their bound is within ``limit[0]`` (which the caller may
+        lower as it goes); every project is put back."""
+        taken: list[tuple[float, int, int]] = []
+        seen: set[int] = set()
+        heap = self.heap
+        try:
+            while heap:
+                price, _, project = heap[0]
+                if project not in alive or price != self.bound[project]:
+                    heapq.heappop(heap)
+                    continue
+                if project in seen:  # re-priced during this pass: keep it for later rounds
+                    taken.append(heapq.heappop(heap))
+                    continue
+                if price > limit[0]:
+                    return
+                taken.append(heapq.heappop(heap))
+                seen.add(project)
+                yield project
+        finally:
+            kept = {
+                entry for entry in taken if entry[2] in alive and entry[0] == self.bound[entry[2]]
+            }
+            for entry in kept:
+                heapq.heappush(heap, entry)
+
+
 def run_fast(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> MesRun:
     """MES in floats; every close decision is taken again in exact fractions."""
     state = FloatState(candidates, share)
     costs = candidates.profile.ballots.costs
     bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
+    queue = _Queue(bound, ranks)
     fresh: set[int] = set()  # projects whose bound is their current price
     alive = set(candidates.projects)
     run = MesRun()
     shadow: ExactClasses | None = None
     while alive:
-        best: float | None = None
+        best = math.inf
+        ceiling = [math.inf]
         unsure: list[int] = []
-        for project in sorted(alive, key=lambda p: (bound[p], ranks[p])):
-            if best is not None and bound[project] > best * (1 + EPS):
-                break
+        looked: list[int] = []
+        for project in queue.pop_up_to(alive, ceiling):
             if project not in fresh:
                 price = state.price(project, bound[project])
                 if not price.certain:
@@ -413,12 +474,13 @@ def run_fast(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> M
                 if price.rho is None:
                     alive.discard(project)
                     continue
-                bound[project] = price.rho
+                queue.update(project, price.rho)
                 fresh.add(project)
-            if best is None or bound[project] < best:
-                best = bound[project]
+            looked.append(project)
+            best = min(best, bound[project])
+            ceiling[0] = best * (1 + EPS)
         near = sorted(
-            (p for p in fresh & alive if best is not None and bound[p] <= best * (1 + EPS)),
+            (p for p in looked if p in alive and bound[p] <= best * (1 + EPS)),
             key=lambda p: ranks[p],
         )
         exact_price: Fraction | None = None
@@ -456,7 +518,7 @@ def run_fast(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> M
             break
         run.prices.append(rate)
         state.pay(chosen, rate)
-        fresh -= candidates.overlapping[chosen]
+        fresh -= candidates.overlapping(chosen)
         if shadow is not None:
             if exact_price is None:
                 exact_price = shadow.price(chosen)
@@ -474,22 +536,34 @@ def extend_run(
     share: Fraction,
     ranks: Sequence[int],
 ) -> MesRun | None:
-    """The run at ``share`` (> ``base_share``) when MES provably buys as ``base`` did at every
-    share in between; None when that cannot be shown.
+    """The purchases at ``share`` (> ``base_share``) when MES provably buys the same projects
+    at every share in between, in an order that changes nothing; None when that is not shown.
 
-    Along a fixed purchase history more starting money never lowers any budget, so prices can
-    only fall and affordability only grow as the share rises. Hence if at ``share`` every rival
-    of each purchase is unaffordable or dearer than the purchase was at ``base_share``, every
-    share in between makes the same choices. Prices that are cost / total satisfaction (no
-    supporter has paid yet, all can pay) do not move at all, so ties between them carry over.
+    Along a fixed set of purchases more starting money never lowers a budget, so prices can
+    only fall and affordability only grow as the share rises; and buying more only raises
+    prices. So it is enough to replay ``base`` at ``share`` and find, before each purchase,
+    every other project unaffordable or dearer than the purchase was at ``base_share``. Two
+    exceptions keep the proof: a later purchase that shares no supporter with anything bought
+    in between may come earlier (buying it first changes no one else's price), and prices that
+    are cost / total satisfaction (nobody pays all they have) stay put, so ties between such
+    prices carry over. Failing that, a comparison that holds at both ends holds in between as
+    long as nothing in it changes who pays all they have (then everything is affine in the
+    share). The result lists the purchases in ``base`` order; MES at ``share`` buys the same
+    set.
     """
     state = FloatState(candidates, share)
     costs = candidates.profile.ballots.costs
     bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
+    queue = _Queue(bound, ranks)
     fresh: set[int] = set()
     alive = set(candidates.projects)
-    run = MesRun(ties=list(base.ties))
+    run = MesRun(replayed=True)
     low = FloatState(candidates, base_share)  # the base run again, for its constant prices
+    position = {project: index for index, project in enumerate(base.bought)}
+    last_overlap = []
+    for index, project in enumerate(base.bought):
+        near = candidates.overlapping(project)
+        last_overlap.append(max((j for j in range(index) if base.bought[j] in near), default=-1))
 
     def evaluate(project: int) -> bool:
         if project not in fresh:
@@ -499,35 +573,55 @@ def extend_run(
             if price.rho is None:
                 alive.discard(project)
                 return True
-            bound[project] = price.rho
+            queue.update(project, price.rho)
             fresh.add(project)
         return True
 
-    for chosen, before in zip(base.bought, base.prices, strict=True):
+    def may_come_first(rival: int, round_index: int) -> bool:
+        later = position.get(rival, -1)
+        return later > round_index and last_overlap[later] < round_index
+
+    def same_split(project: int, low_price: float, high_price: float) -> bool:
+        below = low.split(project, low_price)
+        above = state.split(project, high_price)
+        return below is not None and above is not None and bool(np.array_equal(below, above))
+
+    # While every purchase so far splits its supporters the same way at both shares, every
+    # budget is an affine function of the share in between, and so is any price that also
+    # splits the same way at both ends: such a comparison that holds at both ends holds between.
+    affine = True
+    for index, (chosen, before) in enumerate(zip(base.bought, base.prices, strict=True)):
         if not evaluate(chosen) or chosen not in alive:
             return None
         limit = before * (1 + EPS)
-        chosen_constant = low.constant_price(chosen)
-        for rival in sorted(alive, key=lambda p: bound[p]):
-            if bound[rival] > limit:
-                break
+        now = bound[chosen]
+        affine = affine and same_split(chosen, before, now)
+        chosen_constant = low.constant_price(chosen, state)
+        for rival in queue.pop_up_to(alive, [limit]):
             if rival == chosen:
                 continue
             if not evaluate(rival):
                 return None
-            if rival not in alive or bound[rival] > limit:
+            if rival not in alive or bound[rival] > limit or may_come_first(rival, index):
                 continue
-            rival_constant = low.constant_price(rival)
-            if chosen_constant is None or rival_constant is None:
+            rival_constant = low.constant_price(rival, state)
+            if chosen_constant is not None and rival_constant is not None:
+                if (rival_constant, ranks[rival]) <= (chosen_constant, ranks[chosen]):
+                    return None
+                continue
+            if not affine or bound[rival] <= now * (1 + EPS):
                 return None
-            if (rival_constant, ranks[rival]) <= (chosen_constant, ranks[chosen]):
+            earlier = low.price(rival, 0.0)
+            if not earlier.certain or earlier.rho is None or earlier.rho <= limit:
                 return None
-        state.pay(chosen, bound[chosen])
+            if not same_split(rival, earlier.rho, bound[rival]):
+                return None
+        state.pay(chosen, now)
         low.pay(chosen, before)
-        fresh -= candidates.overlapping[chosen]
+        fresh -= candidates.overlapping(chosen)
         alive.discard(chosen)
         run.bought.append(chosen)
-        run.prices.append(bound[chosen])
+        run.prices.append(now)
     for project in list(alive):
         price = state.price(project, bound[project])
         if not price.certain or price.rho is not None:
@@ -574,6 +668,7 @@ class Add1:
     share: Fraction
     runs: int = 1
     extensions: int = 0
+    extended: int = 0
 
 
 def search_add1(
@@ -584,14 +679,16 @@ def search_add1(
     *,
     stop_when_exhaustive: bool,
     exact: bool = False,
+    skip: bool = True,
 ) -> Add1:
     """Raise the voters' share one currency unit at a time, as Add1 completions do.
 
     Shares tried: ``first``, then ``grid``, ``grid`` + 1 unit, ... The search keeps the last
     outcome that fits in the budget before the first that does not; it also stops at an
     outcome that buys every candidate, or (``stop_when_exhaustive``) at one where no
-    candidate fits in the money left. Runs of shares with the same purchases are skipped with
-    :func:`extend_run`, doubling the stride while that keeps working.
+    candidate fits in the money left. Unless ``skip`` is off (or the engine is exact), runs of
+    shares with the same purchases are skipped with :func:`extend_run`, doubling the stride
+    while that keeps working.
     """
     ballots = candidates.profile.ballots
     unit = ballots.unit
@@ -612,24 +709,36 @@ def search_add1(
     found = Add1(run_mes(candidates, first, ranks, exact=exact), first)
     following = grid
     stride = 1
+    failures = 0  # extensions that failed in a row
+    wait = 0  # plain runs to do before trying an extension again
     while not stops(found.run):
         if stride > 1:
             target = following + (stride - 1) * unit
             extended = extend_run(candidates, found.run, found.share, target, ranks)
             found.extensions += 1
             if extended is not None:
+                found.extended += 1
+                failures = 0
                 found.run, found.share = extended, target
                 following = target + unit
                 stride *= 2
             else:
+                failures += 1
+                wait = 2 ** min(failures, 6) - 1
                 stride = 1
             continue
         trial = run_mes(candidates, following, ranks, exact=exact)
         found.runs += 1
         if spent(trial) > ballots.budget:
             break
-        same = trial.bought == found.run.bought
+        same = set(trial.bought) == set(found.run.bought)
         found.run, found.share = trial, following
         following += unit
-        stride = 2 if same and not exact else 1
+        wait = max(wait - 1, 0)
+        stride = 2 if same and skip and not exact and wait == 0 else 1
+    if found.run.replayed:  # run MES itself at the share found, for its true order and ties
+        real = run_mes(candidates, found.share, ranks)
+        found.runs += 1
+        assert set(real.bought) == set(found.run.bought), "an extension was not sound"
+        found.run = real
     return found

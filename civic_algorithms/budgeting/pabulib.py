@@ -93,6 +93,7 @@ class _Parser:
         self.source = source
         self.text = text.removeprefix("\ufeff")
         self.line = 0
+        self.meta_lines: dict[str, int] = {}
 
     def error(self, message: str, line: int | None = None) -> PabulibError:
         return PabulibError(message, source=self.source, line=self.line if line is None else line)
@@ -160,10 +161,10 @@ class _Parser:
         meta: Mapping[str, str],
         projects: Mapping[str, Project],
     ) -> None:
+        if current and SECTIONS.index(marker) <= SECTIONS.index(current):
+            raise self.error(f"the {marker.upper()} section appears twice")
         expected = SECTIONS[SECTIONS.index(current) + 1] if current else "meta"
         if marker != expected:
-            if marker == current or (current and SECTIONS.index(marker) < SECTIONS.index(current)):
-                raise self.error(f"the {marker.upper()} section appears twice")
             raise self.error(
                 f"found the {marker.upper()} section where the {expected.upper()} section should "
                 "start (the order is META, PROJECTS, VOTES)"
@@ -214,8 +215,11 @@ class _Parser:
         if not key:
             raise self.error("a META line has an empty key")
         if key in meta:
-            raise self.error(f"the META key {key!r} appears twice")
+            raise self.error(
+                f"the META key {key!r} appears twice (first on line {self.meta_lines[key]})"
+            )
         meta[key] = value
+        self.meta_lines[key] = self.line
 
     def check_meta(self, meta: Mapping[str, str]) -> None:
         for key in ("budget", "vote_type"):
@@ -223,13 +227,16 @@ class _Parser:
                 raise self.error(f"the META section has no {key!r} line")
         vote_type = meta["vote_type"]
         if vote_type not in VOTE_TYPES:
-            raise self.error(f"vote_type {vote_type!r} is not one of {', '.join(VOTE_TYPES)}")
+            raise self.error(
+                f"vote_type {vote_type!r} is not one of {', '.join(VOTE_TYPES)}",
+                self.meta_lines["vote_type"],
+            )
         try:
             budget = parse_number(meta["budget"])
         except ValueError as error:
-            raise self.error(f"budget: {error}") from error
+            raise self.error(f"budget: {error}", self.meta_lines["budget"]) from error
         if budget < 0:
-            raise self.error("the budget is negative")
+            raise self.error("the budget is negative", self.meta_lines["budget"])
 
     def project_row(self, row: list[str], header: tuple[str, ...]) -> Project:
         cells = self.cells(row, header, "PROJECTS")

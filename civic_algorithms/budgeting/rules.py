@@ -209,6 +209,7 @@ def mes(
         found = Add1(run_mes(candidates, share, ranks, exact=exact), share)
     run, share, runs = found.run, found.share, found.runs
     details["mes_extensions"] = found.extensions
+    details["mes_extensions_certified"] = found.extended
     chosen = [*candidates.free, *run.bought]
     ties = list(ties_as_records(run, ballots.project_ids, "mes"))
     details.update(
@@ -269,6 +270,7 @@ def equal_shares(
         found = Add1(run_mes(candidates, share, ranks, exact=exact), share)
     run, share, runs = found.run, found.share, found.runs
     details["mes_extensions"] = found.extensions
+    details["mes_extensions_certified"] = found.extended
     chosen = [*candidates.free, *run.bought]
     ties = list(ties_as_records(run, ballots.project_ids, "mes"))
     details.update(

@@ -1,0 +1,290 @@
+"""Participatory-budgeting benchmark: our engine against pabutools 1.2.3, in the same run.
+
+For every chosen shared Pabulib file and rule variant, our engine runs in fresh processes (so
+imports, reading and compiling the file are all counted) several times, and pabutools runs once
+in a fresh process with a time limit; the script prints the median seconds, our peak memory,
+the ratio, and whether both selected the same projects. Where pabutools is hopeless the limit
+cuts it off and the table says "> N s".
+
+    .venv/bin/python benchmarks/budgeting.py                   # default selection (minutes)
+    .venv/bin/python benchmarks/budgeting.py --files Netherlands_Assen_2024 --rules mes_add1
+    .venv/bin/python benchmarks/budgeting.py --rules all --timeout 600 --markdown
+    .venv/bin/python benchmarks/budgeting.py --ours-only --rules all   # the 5-second check
+
+Variants are named as in ``*.expected.json``: greedy, mes, mes_greedy, mes_add1,
+mes_add1_greedy, with ``_card`` for cardinality satisfaction (the plain names use the ballot
+type's natural satisfaction: cost for approval, points for cumulative, Borda for ordinal).
+Timings on a shared machine are noisy: compare ratios within one run, not across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO.parent / "shared" / "data"))
+FILES = (
+    "Netherlands_Assen_2024",
+    "Poland_Wieliczka_2023_Green_Budget",
+    "France_Toulouse_2022",
+    "Poland_Warszawa_2023_Mokotow",
+    "Netherlands_Amsterdam_309",
+    "Poland_Katowice_2023",
+    "Poland_Wroclaw_2023",
+    "Poland_Krakow_2022",
+    "Poland_Warszawa_2026",
+    "Poland_Lodz_2022",
+)
+VARIANTS = (
+    "greedy",
+    "mes",
+    "mes_greedy",
+    "mes_add1",
+    "mes_add1_greedy",
+    "greedy_card",
+    "mes_card",
+    "mes_greedy_card",
+    "mes_add1_card",
+    "mes_add1_greedy_card",
+)
+DEFAULT_VARIANTS = ("greedy", "mes", "mes_add1")
+COMPLETIONS = {
+    "mes": "none",
+    "mes_greedy": "greedy",
+    "mes_add1": "add1",
+    "mes_add1_greedy": "add1-greedy",
+}
+PEER_SAT = {
+    "cost": "Cost_Sat",
+    "cardinality": "Cardinality_Sat",
+    "points": "Additive_Cardinal_Sat",
+    "borda": "Additive_Borda_Sat",
+}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _sat(variant: str, vote_type: str) -> str:
+    if variant.endswith("_card"):
+        return "cardinality"
+    if vote_type in ("approval", "choose-1"):
+        return "cost"
+    return "borda" if vote_type == "ordinal" else "points"
+
+
+def _vote_type(path: Path) -> str:
+    with path.open(encoding="utf-8-sig") as handle:
+        for line in handle:
+            if line.startswith("vote_type;"):
+                return line.split(";", 1)[1].strip()
+            if line.strip().upper() == "PROJECTS":
+                break
+    raise SystemExit(f"{path}: no vote_type")
+
+
+# --- workers: one measurement in a fresh process, printed as JSON ---------------------------
+
+
+def _worker_ours(path: Path, variant: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    from civic_algorithms.budgeting.pabulib import read_pabulib
+    from civic_algorithms.budgeting.profile import compile_ballots
+    from civic_algorithms.budgeting.rules import count
+
+    imported = time.perf_counter()
+    election = read_pabulib(path)
+    ballots = compile_ballots(election)
+    loaded = time.perf_counter()
+    base = variant.removesuffix("_card")
+    sat = _sat(variant, election.vote_type)
+    if base == "greedy":
+        outcome = count(election, "greedy", sat=sat, ballots=ballots)
+    else:
+        outcome = count(election, "mes", sat=sat, completion=COMPLETIONS[base], ballots=ballots)
+    finished = time.perf_counter()
+    return {
+        "selected": sorted(outcome.selected),
+        "import": imported - started,
+        "load": loaded - imported,
+        "rule": finished - loaded,
+        "total": finished - imported,
+        "peak_mb": _peak_mb(),
+        "runs": outcome.details.get("mes_runs"),
+    }
+
+
+def _worker_peer(path: Path, variant: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    import pabutools.election as election_module
+    from pabutools.election import parse_pabulib
+    from pabutools.rules import (
+        completion_by_rule_combination,
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+    )
+
+    imported = time.perf_counter()
+    instance, profile = parse_pabulib(str(path))
+    loaded = time.perf_counter()
+    base = variant.removesuffix("_card")
+    sat_class = getattr(election_module, PEER_SAT[_sat(variant, _vote_type(path))])
+    mes_params: dict[str, Any] = {"sat_class": sat_class}
+    if "add1" in base:
+        mes_params["voter_budget_increment"] = 1
+    if base == "greedy":
+        outcome = greedy_utilitarian_welfare(instance, profile, sat_class=sat_class)
+    elif base.endswith("_greedy"):
+        outcome = completion_by_rule_combination(
+            instance,
+            profile,
+            [method_of_equal_shares, greedy_utilitarian_welfare],
+            [mes_params, {"sat_class": sat_class}],
+        )
+    else:
+        outcome = method_of_equal_shares(instance, profile, **mes_params)
+    finished = time.perf_counter()
+    return {
+        "selected": sorted(str(project.name) for project in outcome),
+        "import": imported - started,
+        "load": loaded - imported,
+        "rule": finished - loaded,
+        "total": finished - imported,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _measure(who: str, path: Path, variant: str, timeout: float | None) -> dict[str, Any] | None:
+    """One fresh-process measurement; None when it ran out of time."""
+    command = [sys.executable, __file__, "--worker", who, str(path), variant]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False, cwd=REPO
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0:
+        raise SystemExit(f"{who} failed on {path.name} {variant}:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+# --- the benchmark -----------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", nargs="+", default=list(FILES), help="file stems (default: all)")
+    parser.add_argument(
+        "--rules",
+        nargs="+",
+        default=list(DEFAULT_VARIANTS),
+        help=f"variants, or 'all' (default: {' '.join(DEFAULT_VARIANTS)})",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs of our engine (median)")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds allowed to each pabutools call"
+    )
+    parser.add_argument("--ours-only", action="store_true", help="do not run pabutools")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        who, path, variant = args.worker
+        worker = _worker_ours if who == "ours" else _worker_peer
+        print(json.dumps(worker(Path(path), variant)))
+        return 0
+    variants = list(VARIANTS) if args.rules == ["all"] else args.rules
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        parser.error(f"unknown variants {unknown}; choose from {', '.join(VARIANTS)}")
+    rows = []
+    print(
+        f"# {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f}; ours: median of {args.repeats} fresh processes; "
+        f"pabutools: one process, limit {args.timeout:.0f} s",
+        flush=True,
+    )
+    for stem in args.files:
+        path = SHARED / "pabulib" / f"{stem}.pb"
+        vote_type = _vote_type(path)
+        for variant in variants:
+            if variant.endswith("_card") and vote_type not in ("approval", "choose-1"):
+                continue
+            ours = [_measure("ours", path, variant, None) for _ in range(args.repeats)]
+            mine = [run for run in ours if run is not None]
+            seconds = statistics.median(run["total"] for run in mine)
+            rule_seconds = statistics.median(run["rule"] for run in mine)
+            peer = None if args.ours_only else _measure("peer", path, variant, args.timeout)
+            row = {
+                "file": stem,
+                "variant": variant,
+                "sat": _sat(variant, vote_type),
+                "ours": seconds,
+                "ours_rule": rule_seconds,
+                "peak_mb": max(run["peak_mb"] for run in mine),
+                "runs": mine[0]["runs"],
+                "peer": None if peer is None else peer["total"],
+                "peer_rule": None if peer is None else peer["rule"],
+                "agree": None if peer is None else peer["selected"] == mine[0]["selected"],
+            }
+            rows.append(row)
+            print(_line(row, args.timeout, args.ours_only), flush=True)
+    if args.markdown:
+        print()
+        print(_markdown(rows, args.timeout, args.ours_only))
+    slow = [row for row in rows if row["ours"] >= 5]
+    heavy = [row for row in rows if row["peak_mb"] >= 1024]
+    disagree = [row for row in rows if row["agree"] is False]
+    print(
+        f"\n{len(rows)} measurements; ours over 5 s: {len(slow)}; over 1 GB: {len(heavy)}; "
+        f"different winners from pabutools: {len(disagree)}"
+    )
+    return 1 if disagree else 0
+
+
+def _peer_text(row: dict[str, Any], timeout: float, ours_only: bool) -> tuple[str, str]:
+    if ours_only:
+        return "-", "-"
+    if row["peer"] is None:
+        return f"> {timeout:.0f}", f"> {timeout / row['ours']:.0f}x"
+    return f"{row['peer']:.2f}", f"{row['peer'] / row['ours']:.0f}x"
+
+
+def _line(row: dict[str, Any], timeout: float, ours_only: bool) -> str:
+    peer, ratio = _peer_text(row, timeout, ours_only)
+    agree = {True: "same winners", False: "DIFFERENT WINNERS", None: ""}[row["agree"]]
+    return (
+        f"{row['file']:<36} {row['variant']:<20} ours {row['ours']:7.3f} s "
+        f"(rule {row['ours_rule']:.3f}, {row['peak_mb']:.0f} MB)  pabutools {peer:>7} s  "
+        f"{ratio:>7}  {agree}"
+    )
+
+
+def _markdown(rows: list[dict[str, Any]], timeout: float, ours_only: bool) -> str:
+    lines = [
+        "| file | variant | sat | ours s (rule s) | peak MB | pabutools s | ratio | winners |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        peer, ratio = _peer_text(row, timeout, ours_only)
+        agree = {True: "same", False: "**different**", None: "n/a"}[row["agree"]]
+        lines.append(
+            f"| {row['file']} | {row['variant']} | {row['sat']} | {row['ours']:.3f} "
+            f"({row['ours_rule']:.3f}) | {row['peak_mb']:.0f} | {peer} | {ratio} | {agree} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
