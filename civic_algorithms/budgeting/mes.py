@@ -332,15 +332,14 @@ class FloatState:
             return _Price(certain=True)
         if money <= cost * (1 + EPS):
             return _Price(certain=False)
-        w_budget = view.weights * budget
         rho = max(start, cost / view.total)
         common = view.common
         for _ in range(len(budget) + 1):
-            poor = budget < rho * common if common else budget < rho * view.sats
-            share_left = view.total - float(np.dot(view.w_sat, poor))
+            poor = np.flatnonzero(budget < rho * common if common else budget < rho * view.sats)
+            share_left = view.total - float(view.w_sat[poor].sum())
             if share_left <= 0:
                 break
-            trial = (cost - float(np.dot(w_budget, poor))) / share_left
+            trial = (cost - float(np.dot(view.weights[poor], budget[poor]))) / share_left
             if trial <= rho:  # nobody new pays all they have: this is the price
                 return _Price(certain=True, rho=rho)
             rho = trial
