@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Route
+from playwright.sync_api import Route, expect
 
 from coproduce.accounts.tests.factories import DEFAULT_PASSWORD
 from coproduce.codesign.models import Decision
@@ -44,6 +44,11 @@ def home_and_search(a: Auditor) -> None:
     # The site's own styles are applied (contrast is checked against them, not the defaults).
     font = a.page.locator("h1").evaluate("h1 => getComputedStyle(h1).fontFamily")
     assert "arial" in font.lower(), font
+    # The first Tab reaches the skip link, which moves focus to the main content.
+    a.page.keyboard.press("Tab")
+    expect(a.page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    a.page.keyboard.press("Enter")
+    expect(a.page.locator("main")).to_be_focused()
     a.goto(a.url("services:home", query="q=recovery&area=Northfield&policy_area=health"))
     a.page.get_by_role("link", name="Drug and alcohol recovery service").wait_for()
     a.goto(a.url("services:home", query="q=submarine+repairs"))
