@@ -59,6 +59,26 @@ def home_and_search(a: Auditor) -> None:
     a.goto(a.url("services:home", query="page=999"))
 
 
+@public(
+    user=SUPERUSER, covers={"services:home", "organisations:detail", "services:staff_dashboard"}
+)
+def narrow_screen_and_long_lists(a: Auditor) -> None:
+    """At 320 pixels wide (WCAG reflow), with lists long enough to need pages."""
+    from coproduce.organisations.tests.factories import OrganisationFactory
+    from coproduce.services.tests.factories import ServiceFactory
+
+    libraries = OrganisationFactory(name="Eastvale Libraries")
+    for number in range(1, 22):
+        ServiceFactory(organisation=libraries, name=f"Mobile library route {number}")
+    a.page.set_viewport_size({"width": 320, "height": 640})
+    a.goto(a.url("services:home"))
+    a.submit(a.page.get_by_role("link", name="Next"))
+    a.goto(a.url("organisations:detail", libraries.slug))
+    a.goto(a.url("services:detail", RECOVERY))
+    a.goto(a.url("services:staff_dashboard"))
+    a.goto(a.url("services:staff_service", RECOVERY))
+
+
 @public(user=None, covers={"common:accessibility", "common:privacy", "set_language"})
 def statements_and_welsh(a: Auditor) -> None:
     a.goto(a.url("common:privacy"))
