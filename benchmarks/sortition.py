@@ -5,9 +5,10 @@
 
 For each instance it times our LEXIMIN (median of ``--repeats`` runs in this process, wall and
 CPU seconds) and then the peer in a subprocess (one run, with a timeout). The peer's LEXIMIN needs
-``gurobipy``, whose PyPI licence refuses models of more than 2,000 variables or constraints; where
-it refuses (example_large_200) the peer's MAXIMIN (HiGHS backend) is timed instead and the table
-says so. It prints seconds, the ratio peer / ours, and how far apart the marginals are: per person
+``gurobipy``, whose PyPI licence refuses models of more than 2,000 variables or constraints (its
+dual LP has one variable per person, plus one). The peer script probes the licence with a model of
+that size first; where it refuses (example_large_200) the peer's MAXIMIN (HiGHS backend) is timed
+instead and the table says so. It prints seconds, the ratio peer / ours, and how far apart the marginals are: per person
 for LEXIMIN (whose marginals are unique), the minimum probability only for MAXIMIN (its other
 marginals are one optimum among many).
 
@@ -61,14 +62,24 @@ except FileNotFoundError:
 features, _, _ = read_in_features(list(body[0]), body, k)
 settings = Settings(id_column=id_column, columns_to_keep=[])
 people, _ = read_in_people(list(pool[0]), pool, features, settings)
-result = {"version": sortition_algorithms.__version__ if hasattr(sortition_algorithms, "__version__") else "0.12.15"}
-started = time.perf_counter()
+result = {}
+# The peer's LEXIMIN dual LP has one Gurobi variable per person plus one. Its PyPI licence refuses
+# models above 2,000 variables, but only after the peer's initial panels (3 x pool size integer
+# programs): probe the licence with a model of that size first, then run MAXIMIN instead.
+import gurobipy as grb
+probe = grb.Model()
+probe.setParam("OutputFlag", 0)
+probe.addVars(people.count + 1)
 try:
+    probe.optimize()
+except grb.GurobiError as error:
+    result["leximin_error"] = f"gurobipy licence: {error}"[:200]
+    print(json.dumps(result), flush=True)
+started = time.perf_counter()
+if "leximin_error" not in result:
     committees, weights, _ = find_distribution_leximin(features, people, k, [], "highspy")
     result["algorithm"] = "leximin"
-except Exception as error:  # the size-limited Gurobi licence refuses big models
-    result["leximin_error"] = f"{type(error).__name__}: {error}"[:300]
-    started = time.perf_counter()
+else:
     committees, weights, _ = find_distribution_maximin(features, people, k, [], "highspy")
     result["algorithm"] = "maximin"
 result["seconds"] = time.perf_counter() - started
@@ -114,13 +125,19 @@ def peer(name: str, timeout: float) -> dict[str, object]:
             timeout=timeout,
             check=False,
         )
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout:.0f} s", "seconds": None}
+    except subprocess.TimeoutExpired as expired:
+        partial = expired.stdout.decode() if isinstance(expired.stdout, bytes) else ""
+        result: dict[str, object] = {"error": f"timed out after {timeout:.0f} s", "seconds": None}
+        for line in partial.splitlines():
+            if line.startswith("{"):
+                result.update(json.loads(line))
+                result["algorithm"] = "maximin"  # LEXIMIN failed at once, MAXIMIN timed out
+        return result
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         return {"error": done.stderr.strip().splitlines()[-1:], "seconds": None}
-    result: dict[str, object] = json.loads(lines[-1])
-    return result
+    answer: dict[str, object] = json.loads(lines[-1])
+    return answer
 
 
 def reference(name: str) -> dict[str, float] | None:
@@ -180,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             "ours_committees": mine["committees"],
             "peer_algorithm": other.get("algorithm"),
             "peer_seconds": other.get("seconds"),
-            "peer_error": other.get("error") or other.get("leximin_error"),
+            "peer_leximin_error": other.get("leximin_error"),
+            "peer_error": other.get("error"),
             "ratio_peer_over_ours": ratio,
             "max_abs_difference_vs_peer": agreement,
             "max_abs_difference_vs_expected_leximin": vs_expected,
@@ -199,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['min_probability']:>9.6f} {mine['method']}",
             flush=True,
         )
-        if row["peer_error"]:
-            print(f"{'':<18} peer: {row['peer_error']}")
+        for key in ("leximin_error", "error"):
+            if other.get(key):
+                print(f"{'':<18} peer {key.replace('_', ' ')}: {other[key]}")
         if peer_vs_expected is not None:
             print(f"{'':<18} peer vs its own expected.json: {peer_vs_expected:.2e}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -9,15 +9,17 @@ LEXIMIN, fast path (docs/decisions/0301):
    few small linear programs, no panels needed. These probabilities bound the true LEXIMIN from
    above, stage by stage.
 2. ``peel`` writes that point as a mixture of panels: round the current point to a nearby valid
-   panel (integer program: every group and every quota count rounded down or up), take as much
-   of that panel as possible while the rest stays between the same roundings, repeat. Each step
-   makes at least one more count whole, so it ends after at most groups + quotas steps.
+   panel (every group and every quota count rounded down or up; local search first, the integer
+   program when that fails), take as much of that panel as possible while the rest stays between
+   the same roundings, repeat. Each step makes at least one more count whole, so it ends after
+   at most groups + quotas steps.
 
 If peeling succeeds, the relaxed optimum is achieved by real panels, so it is the LEXIMIN answer
-(nothing can beat the relaxation). If a step finds no rounding, the exact column generation of the
-paper takes over (``ColumnGeneration``), starting from the panels found so far: first it tries to
-reach the relaxed point with more panels; if the pricing program proves that impossible, it runs
-the LEXIMIN stages with integer pricing. MAXIMIN is the first stage of that column generation.
+(nothing can beat the relaxation). If it gets stuck, it is tried again with the integer program's
+best rounding at every step; if that gets stuck too, the exact column generation of the paper
+takes over (``ColumnGeneration``), starting from the panels found so far: first it tries to reach
+the relaxed point with more panels; if the pricing program proves that impossible, it runs the
+LEXIMIN stages with integer pricing. MAXIMIN is the first stage of that column generation.
 """
 
 from __future__ import annotations
