@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
+from annotated_types import GroupedMetadata
 from ninja import Field, Schema
 from pydantic import (
     AfterValidator,
@@ -72,38 +75,35 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-# Required text has at least one character that is not a space; optional text may be empty. The
-# validators enforce exactly the patterns published in the schema (a test checks they agree).
-Name = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=200),
-    AfterValidator(_plain_text),
-    AfterValidator(_not_blank),
-    WithJsonSchema(
-        {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NOT_BLANK_PATTERN}
-    ),
-]
-Summary = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=300),
-    AfterValidator(_plain_text),
-    AfterValidator(_not_blank),
-    WithJsonSchema(
-        {"type": "string", "minLength": 1, "maxLength": 300, "pattern": NOT_BLANK_PATTERN}
-    ),
-]
-LongText = Annotated[
-    str,
-    StringConstraints(max_length=10_000),
-    AfterValidator(_plain_text),
-    WithJsonSchema({"type": "string", "maxLength": 10_000, "pattern": NO_CONTROL_PATTERN}),
-]
-SearchText = Annotated[
-    str,
-    StringConstraints(max_length=200),
-    AfterValidator(_plain_text),
-    WithJsonSchema({"type": "string", "maxLength": 200, "pattern": NO_CONTROL_PATTERN}),
-]
+@dataclass(frozen=True)
+class Text(GroupedMetadata):
+    """Text of at most ``max_length`` characters, with its rule published as a pattern.
+
+    Required text has at least one character that is not a space; optional text may be empty.
+    The validators enforce exactly the patterns published in the schema (a test checks they
+    agree). Use as ``Annotated[str, Text(150, required=True)]``.
+    """
+
+    max_length: int
+    required: bool = False
+
+    def __iter__(self) -> Iterator[Any]:
+        yield StringConstraints(min_length=1 if self.required else None, max_length=self.max_length)
+        yield AfterValidator(_plain_text)
+        if self.required:
+            yield AfterValidator(_not_blank)
+        schema: dict[str, Any] = {"type": "string", "maxLength": self.max_length}
+        if self.required:
+            schema |= {"minLength": 1, "pattern": NOT_BLANK_PATTERN}
+        else:
+            schema |= {"pattern": NO_CONTROL_PATTERN}
+        yield WithJsonSchema(schema)
+
+
+Name = Annotated[str, Text(200, required=True)]
+Summary = Annotated[str, Text(300, required=True)]
+LongText = Annotated[str, Text(10_000)]
+SearchText = Annotated[str, Text(200)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 SlugPath = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 IdPath = Annotated[int, Field(ge=1, le=2_147_483_647)]

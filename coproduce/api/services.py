@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from coproduce.api.auth import OPTIONAL, TokenAuth
+from coproduce.api.auth import OPTIONAL
+from coproduce.api.common import (
+    LIST_ERRORS,
+    READ,
+    READ_ERRORS,
+    WRITE,
+    WRITE_ERRORS,
+    require,
+    visible_activity,
+    visible_service,
+)
 from coproduce.api.schemas import (
     ActivityIn,
     ActivityOut,
     ActivityPatch,
     AdvanceIn,
-    Error,
     IdPath,
     InvolvementIn,
     Page,
@@ -28,7 +37,6 @@ from coproduce.api.schemas import (
     ServicePatch,
     SlugPath,
     TransitionIn,
-    ValidationErrors,
 )
 from coproduce.organisations.models import Organisation
 from coproduce.services import actions, queries, rules
@@ -40,18 +48,6 @@ from coproduce.services.models import (
 )
 
 router = Router(tags=["services"])
-READ = TokenAuth(optional=True)
-WRITE = TokenAuth()
-# Every status an operation can answer with is declared, and no other (the fuzz tests hold us to it).
-LIST_ERRORS: dict[int, Any] = {401: Error, 422: ValidationErrors}
-READ_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: ValidationErrors}
-WRITE_ERRORS: dict[int, Any] = {
-    400: Error,
-    401: Error,
-    403: Error,
-    404: Error,
-    422: ValidationErrors,
-}
 
 
 def _activity_out(activity: Activity) -> dict[str, Any]:
@@ -131,18 +127,6 @@ def _service_detail(request: HttpRequest, service: Service) -> dict[str, Any]:
     }
 
 
-def _visible_service(request: HttpRequest, slug: str) -> Service:
-    service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
-    if not rules.can_view_service(request.user, service):
-        raise Http404  # other organisations' drafts are simply not there, to outsiders
-    return service
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @router.get(
     "/services",
     response={200: Page[ServiceOut], **LIST_ERRORS},
@@ -175,7 +159,7 @@ def service_list(
 )
 def service_create(request: HttpRequest, payload: ServiceIn) -> Status[dict[str, Any]]:
     organisation = get_object_or_404(Organisation, slug=payload.organisation)
-    _require(rules.can_create_service_in(request.user, organisation))
+    require(rules.can_create_service_in(request.user, organisation))
     partners = list(Organisation.objects.filter(slug__in=payload.partners))
     missing = set(payload.partners) - {p.slug for p in partners}
     if missing:
@@ -203,7 +187,7 @@ def service_create(request: HttpRequest, payload: ServiceIn) -> Status[dict[str,
     summary="One service with its lifecycle, activities and democratisation index",
 )
 def service_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
-    return _service_detail(request, _visible_service(request, slug))
+    return _service_detail(request, visible_service(request, slug))
 
 
 @router.patch(
@@ -213,8 +197,8 @@ def service_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
     summary="Change a service's details or publish it",
 )
 def service_update(request: HttpRequest, slug: SlugPath, payload: ServicePatch) -> dict[str, Any]:
-    service = _visible_service(request, slug)
-    _require(rules.can_manage_service(request.user, service))
+    service = visible_service(request, slug)
+    require(rules.can_manage_service(request.user, service))
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     status = changes.pop("status", None)
     if changes:
@@ -232,8 +216,8 @@ def service_update(request: HttpRequest, slug: SlugPath, payload: ServicePatch) 
     description="Stages left out or null are set to 'not decided yet'.",
 )
 def involvement_set(request: HttpRequest, slug: SlugPath, payload: InvolvementIn) -> dict[str, Any]:
-    service = _visible_service(request, slug)
-    _require(rules.can_manage_service(request.user, service))
+    service = visible_service(request, slug)
+    require(rules.can_manage_service(request.user, service))
     actions.involvement_set(
         service=service, levels={stage: getattr(payload, stage) or "" for stage in Stage.values}
     )
@@ -247,8 +231,8 @@ def involvement_set(request: HttpRequest, slug: SlugPath, payload: InvolvementIn
     summary="End the current stage and start the next (a new cycle after assessment)",
 )
 def service_advance(request: HttpRequest, slug: SlugPath, payload: AdvanceIn) -> dict[str, Any]:
-    service = _visible_service(request, slug)
-    _require(rules.can_manage_service(request.user, service))
+    service = visible_service(request, slug)
+    require(rules.can_manage_service(request.user, service))
     actions.service_advance_stage(service=service, summary=payload.summary)
     return _service_detail(request, service)
 
@@ -261,7 +245,7 @@ def service_advance(request: HttpRequest, slug: SlugPath, payload: AdvanceIn) ->
     summary="Activities of a service, oldest cycle first",
 )
 def activity_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) -> dict[str, Any]:
-    service = _visible_service(request, slug)
+    service = visible_service(request, slug)
     activities = Activity.objects.filter(service_stage__service=service).select_related(
         "service_stage__service"
     )
@@ -283,21 +267,12 @@ def activity_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) 
 def activity_create(
     request: HttpRequest, slug: SlugPath, payload: ActivityIn
 ) -> Status[dict[str, Any]]:
-    service = _visible_service(request, slug)
-    _require(rules.can_run_activities(request.user, service))
+    service = visible_service(request, slug)
+    require(rules.can_run_activities(request.user, service))
     activity = actions.activity_create(
         service=service, created_by=request.user, **payload.model_dump()
     )
     return Status(201, _activity_out(activity))
-
-
-def _visible_activity(request: HttpRequest, pk: int) -> Activity:
-    activity = get_object_or_404(
-        Activity.objects.select_related("service_stage__service__organisation"), pk=pk
-    )
-    if not rules.can_view_activity(request.user, activity):
-        raise Http404
-    return activity
 
 
 @router.get(
@@ -308,7 +283,7 @@ def _visible_activity(request: HttpRequest, pk: int) -> Activity:
     summary="One activity",
 )
 def activity_detail(request: HttpRequest, activity_id: IdPath) -> dict[str, Any]:
-    return _activity_out(_visible_activity(request, activity_id))
+    return _activity_out(visible_activity(request, activity_id))
 
 
 @router.patch(
@@ -320,8 +295,8 @@ def activity_detail(request: HttpRequest, activity_id: IdPath) -> dict[str, Any]
 def activity_update(
     request: HttpRequest, activity_id: IdPath, payload: ActivityPatch
 ) -> dict[str, Any]:
-    activity = _visible_activity(request, activity_id)
-    _require(rules.can_manage_activity(request.user, activity))
+    activity = visible_activity(request, activity_id)
+    require(rules.can_manage_activity(request.user, activity))
     changes = payload.model_dump(exclude_unset=True)
     for required in ("kind", "title", "summary", "how_to_take_part"):
         if changes.get(required, "") is None:
@@ -339,8 +314,8 @@ def activity_update(
 def activity_transition(
     request: HttpRequest, activity_id: IdPath, payload: TransitionIn
 ) -> dict[str, Any]:
-    activity = _visible_activity(request, activity_id)
-    _require(rules.can_manage_activity(request.user, activity))
+    activity = visible_activity(request, activity_id)
+    require(rules.can_manage_activity(request.user, activity))
     activity = actions.activity_transition(
         activity=activity, to_state=payload.to_state, outcome=payload.outcome
     )
