@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from coproduce.api import organisations, services
+from coproduce.api import contributions, decisions, organisations, services
 
 # The docs page (/api/docs) keeps the site's strict CSP: ninja serves Swagger UI from our static
 # files with its initialiser in a file, and Swagger UI 5 styles through the CSSOM, which CSP does
@@ -20,14 +20,18 @@ api = NinjaAPI(
     title="coproduce API",
     version="1.0.0",
     description=(
-        "Open data about organisations, services, their lifecycle and participation activities. "
-        "Reads are public (a token also shows your organisations' drafts). Writes need a personal "
+        "Open data about organisations, services, their lifecycle and participation activities, "
+        "what people contributed, the official answers and the decisions they informed. Reads "
+        "are public (a token also shows your organisations' drafts, and your own contributions "
+        "that wait for a moderator). Writes need a personal "
         "token from your account page, sent as `Authorization: Bearer <token>`. "
         "A guide with examples is in docs/api.md."
     ),
 )
 api.add_router("/organisations", organisations.router)
 api.add_router("/", services.router)
+api.add_router("/", contributions.router)
+api.add_router("/", decisions.router)
 api.add_router("/", services.fallback)  # last: JSON 404 for any other address under /api/
 
 

@@ -23,7 +23,7 @@ class Api:
         return self.client.get(f"/api{path}", params or {}, headers=self.headers)
 
     def _send(self, method: str, path: str, body: Any, *, raw: bool = False) -> Any:
-        data = body if raw else json.dumps(body)
+        data = body if raw else ("" if body is None else json.dumps(body))
         return getattr(self.client, method)(
             f"/api{path}", data, content_type="application/json", headers=self.headers
         )
@@ -34,8 +34,11 @@ class Api:
     def patch(self, path: str, body: Any, *, raw: bool = False) -> Any:
         return self._send("patch", path, body, raw=raw)
 
-    def put(self, path: str, body: Any, *, raw: bool = False) -> Any:
+    def put(self, path: str, body: Any = None, *, raw: bool = False) -> Any:
         return self._send("put", path, body, raw=raw)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(f"/api{path}", headers=self.headers)
 
 
 def fields(response: Any) -> dict[tuple[Any, ...], str]:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.api.tests.client import Api
+from coproduce.api.tests.loop import Loop, loop_world
 from coproduce.common.testing import ROLES, World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_counts() -> Iterator[None]:
+    """Support rate limits are counted in the cache: start and end every test with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -36,3 +47,14 @@ def as_role(world: World) -> Any:
 @pytest.fixture
 def anonymous() -> Api:
     return Api()
+
+
+@pytest.fixture
+def loop(world: World) -> Loop:
+    return loop_world(world)
+
+
+@pytest.fixture
+def as_author(loop: Loop) -> Api:
+    """The resident who wrote every contribution of the loop."""
+    return Api(api_token_create(user=loop.author, name="author")[1])

@@ -15,6 +15,7 @@ from coproduce.accounts.actions import api_token_create, api_token_revoke
 from coproduce.accounts.models import ApiToken
 from coproduce.api.api import api
 from coproduce.api.tests.client import Api
+from coproduce.api.tests.loop import loop_world
 from coproduce.common.testing import ROLES, World
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,23 @@ MANAGE_DRAFT = {**MANAGE_SERVICE, "resident": HIDDEN, "other_professional": HIDD
 RUN_ACTIVITIES = {**MANAGE_SERVICE, "facilitator": OK}
 RUN_DRAFT_ACTIVITY = {**RUN_ACTIVITIES, "resident": HIDDEN, "other_professional": HIDDEN}
 CREATE_SERVICE = MANAGE_SERVICE  # in the owning organisation
+# Taking part: anyone with a token, while the activity is open and the contribution published.
+TAKE_PART = row(
+    anonymous=UNAUTHENTICATED,
+    resident=OK,
+    facilitator=OK,
+    professional=OK,
+    other_professional=OK,
+    org_admin=OK,
+    superuser=OK,
+)
+CLOSED = {**TAKE_PART, **{role: DENIED for role in ROLES if role != "anonymous"}}
+# A held contribution or a draft activity: the owner's staff see it, but nobody takes part in
+# it; to everyone else it is not there.
+UNSEEN_BY_OUTSIDERS = {**CLOSED, "resident": HIDDEN, "other_professional": HIDDEN}
+# Official answers, idea statuses and decisions: administrators and professionals of the owner.
+ANSWER = MANAGE_SERVICE
+ANSWER_HELD = {**ANSWER, "resident": HIDDEN, "other_professional": HIDDEN}
 
 
 @dataclass
@@ -195,6 +213,155 @@ WRITES = [
             f"/activities/{w.open_activity.pk}/transitions", {"to_state": "closed"}
         ),
         RUN_ACTIVITIES,
+    ),
+    Write(
+        "post an idea",
+        lambda api, w: api.post(
+            f"/activities/{w.open_activity.pk}/ideas", {"title": "Bench", "description": "Sit."}
+        ),
+        TAKE_PART,
+        success=201,
+    ),
+    Write(
+        "post an idea to a closed challenge",
+        lambda api, w: api.post(
+            f"/activities/{loop_world(w).closed.pk}/ideas", {"title": "Late", "description": "."}
+        ),
+        CLOSED,
+    ),
+    Write(
+        "post an idea to a draft challenge",
+        lambda api, w: api.post(
+            f"/activities/{w.draft_activity.pk}/ideas", {"title": "Early", "description": "."}
+        ),
+        UNSEEN_BY_OUTSIDERS,
+    ),
+    Write(
+        "comment on an idea",
+        lambda api, w: api.post(f"/ideas/{loop_world(w).idea.pk}/comments", {"body": "Yes."}),
+        TAKE_PART,
+        success=201,
+    ),
+    Write(
+        "comment on a held idea",
+        lambda api, w: api.post(
+            f"/ideas/{loop_world(w).pending_idea.pk}/comments", {"body": "Yes."}
+        ),
+        UNSEEN_BY_OUTSIDERS,
+    ),
+    Write(
+        "support an idea",
+        lambda api, w: api.put(f"/ideas/{loop_world(w).idea.pk}/support"),
+        TAKE_PART,
+    ),
+    Write(
+        "withdraw a support",
+        lambda api, w: api.delete(f"/ideas/{loop_world(w).idea.pk}/support"),
+        TAKE_PART,
+    ),
+    Write(
+        "support an idea of a closed challenge",
+        lambda api, w: api.put(f"/ideas/{loop_world(w).closed_idea.pk}/support"),
+        CLOSED,
+    ),
+    Write(
+        "record an asset",
+        lambda api, w: api.post(
+            f"/activities/{loop_world(w).survey.pk}/assets",
+            {"kind": "people", "name": "I fix bikes", "description": "On Sundays."},
+        ),
+        TAKE_PART,
+        success=201,
+    ),
+    Write(
+        "tell a story",
+        lambda api, w: api.post(
+            f"/activities/{loop_world(w).stories.pk}/stories",
+            {"title": "T", "body": "B", "author_display": "anonymous", "consent": True},
+        ),
+        TAKE_PART,
+        success=201,
+    ),
+    Write(
+        "report an idea",
+        lambda api, w: api.post(
+            f"/contributions/{loop_world(w).idea.pk}/reports", {"reason": "Rude."}
+        ),
+        TAKE_PART,
+    ),
+    Write(
+        "report a held idea",
+        lambda api, w: api.post(
+            f"/contributions/{loop_world(w).pending_idea.pk}/reports", {"reason": "Rude."}
+        ),
+        UNSEEN_BY_OUTSIDERS,
+    ),
+    Write(
+        "answer an idea",
+        lambda api, w: api.post(
+            f"/contributions/{loop_world(w).idea.pk}/responses", {"body": "Thank you."}
+        ),
+        ANSWER,
+        success=201,
+    ),
+    Write(
+        "answer a held story",
+        lambda api, w: api.post(
+            f"/contributions/{loop_world(w).pending_story.pk}/responses", {"body": "Thanks."}
+        ),
+        ANSWER_HELD,
+        success=201,
+    ),
+    Write(
+        "change an idea's status",
+        lambda api, w: api.post(
+            f"/ideas/{loop_world(w).idea.pk}/status", {"to_status": "under_consideration"}
+        ),
+        ANSWER,
+    ),
+    Write(
+        "change a hidden idea's status",
+        lambda api, w: api.post(
+            f"/ideas/{loop_world(w).hidden_idea.pk}/status", {"to_status": "adopted"}
+        ),
+        ANSWER_HELD,
+    ),
+    Write(
+        "record a decision",
+        lambda api, w: api.post(
+            f"/services/{w.service.slug}/decisions",
+            {
+                "title": "Open on Saturdays",
+                "description": "Because you asked.",
+                "decided_by": "Board",
+                "decided_on": dt.date.today().isoformat(),
+                "contributions": [loop_world(w).idea.pk],
+            },
+        ),
+        ANSWER,
+        success=201,
+    ),
+    Write(
+        "record a decision about a draft service",
+        lambda api, w: api.post(
+            f"/services/{w.draft_service.slug}/decisions",
+            {
+                "title": "Open on Saturdays",
+                "description": "Because you asked.",
+                "decided_by": "Board",
+                "decided_on": dt.date.today().isoformat(),
+            },
+        ),
+        MANAGE_DRAFT,
+        success=201,
+    ),
+    Write(
+        "link contributions to a decision",
+        lambda api, w: api.post(
+            f"/decisions/{w.decision.pk}/contributions",
+            {"contributions": [loop_world(w).asset.pk]},
+        ),
+        ANSWER,
     ),
 ]
 

@@ -1,0 +1,500 @@
+"""Contribution endpoints: thin adapters over codesign and insight actions, rules and models.
+
+Reads show what the website shows the same person: published contributions to everyone, and
+held or hidden ones to their authors and to moderators. Writes go through the same actions as
+the website, so rate limits, the spam guard, moderation and notifications behave the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Status
+
+from coproduce.api.auth import OPTIONAL
+from coproduce.api.common import (
+    BODILESS_WRITE_ERRORS,
+    READ,
+    READ_ERRORS,
+    WRITE,
+    WRITE_ERRORS,
+    require,
+    visible_activity,
+)
+from coproduce.api.contribution_schemas import (
+    AssetIn,
+    CommentIn,
+    ContributionFilters,
+    ContributionOut,
+    IdeaIn,
+    IdeaStatusIn,
+    ReportIn,
+    ReportOut,
+    ResponseIn,
+    ResponseOut,
+    StoryIn,
+    SupportOut,
+)
+from coproduce.api.schemas import IdPath, Page, PageQuery
+from coproduce.codesign import actions, rules
+from coproduce.codesign.models import (
+    IDEA_TRANSITIONS,
+    AuthorDisplay,
+    Comment,
+    Contribution,
+    ContributionKind,
+    Decision,
+    Idea,
+    IdeaCategory,
+    IdeaStatusChange,
+    Response,
+    Support,
+    Visibility,
+)
+from coproduce.insight import actions as insight_actions
+from coproduce.insight import rules as insight_rules
+from coproduce.insight.models import Answer, QuestionKind
+from coproduce.organisations.models import Organisation
+
+router = Router(tags=["contributions"])
+ACTIVITY_PATH = "activity__service_stage__service__organisation"
+
+
+def public_author(contribution: Contribution) -> str:
+    """The author's name only when they chose to be named: the rule of the open-data exports."""
+    named = contribution.author_display == AuthorDisplay.NAMED and contribution.author_id
+    return contribution.author_name if named else "Anonymous"
+
+
+def _rows() -> QuerySet[Contribution]:
+    """Contributions with everything their API shape shows, in a fixed number of queries."""
+    return (
+        Contribution.objects.with_details()
+        .select_related(ACTIVITY_PATH, "idea__category", "asset__organisation")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("author").order_by("created_at", "id"),
+            ),
+            Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
+            Prefetch(
+                "idea__status_changes",
+                queryset=IdeaStatusChange.objects.order_by("created_at", "id"),
+            ),
+            Prefetch(
+                "submission__answers",
+                queryset=Answer.objects.select_related("question").order_by(
+                    "question__position", "question_id"
+                ),
+            ),
+        )
+    )
+
+
+def _supported(user: Any, ids: list[int]) -> set[int]:
+    """Which of these ideas the person supports."""
+    if not user.is_authenticated or not ids:
+        return set()
+    return set(Support.objects.filter(user=user, idea_id__in=ids).values_list("idea_id", flat=True))
+
+
+def _kind_fields(contribution: Contribution, user: Any, supported: set[int]) -> dict[str, Any]:
+    kind = contribution.kind
+    fields: dict[str, Any] = dict.fromkeys(ContributionKind.values)
+    if kind == ContributionKind.IDEA:
+        idea = contribution.idea
+        fields["idea"] = {
+            "title": idea.title,
+            "description": idea.description,
+            "category": idea.category.name if idea.category else None,
+            "status": idea.status,
+            "status_reason": idea.status_reason,
+            "next_statuses": IDEA_TRANSITIONS[idea.status],
+            "status_history": [
+                {
+                    "from_status": change.from_status,
+                    "to_status": change.to_status,
+                    "reason": change.reason,
+                    "created_at": change.created_at,
+                }
+                for change in idea.status_changes.all()
+            ],
+            "support_count": idea.support_count,
+            "comment_count": idea.comment_count,
+            "supported": idea.pk in supported,
+        }
+    elif kind == ContributionKind.COMMENT:
+        comment = contribution.comment
+        fields["comment"] = {
+            "idea": comment.idea_id,
+            "parent": comment.parent_id,
+            "body": comment.body,
+            "is_question": comment.is_question,
+        }
+    elif kind == ContributionKind.ASSET:
+        asset = contribution.asset
+        fields["asset"] = {
+            "kind": asset.kind,
+            "name": asset.name,
+            "description": asset.description,
+            "postcode": asset.postcode,
+            "place_description": asset.place_description,
+            "area": asset.area,
+            "organisation": asset.organisation.slug if asset.organisation else None,
+        }
+    elif kind == ContributionKind.STORY:
+        story = contribution.story
+        fields["story"] = {"title": story.title, "body": story.body}
+    elif kind == ContributionKind.NEED:
+        everything = insight_rules.can_see_every_answer(user, contribution)
+        fields["need"] = {
+            "answers": [
+                {
+                    "question": answer.question_id,
+                    "question_text": answer.question.text,
+                    "question_kind": answer.question.kind,
+                    "text": answer.text,
+                    "choices": list(answer.choices),
+                    "scale_value": answer.scale_value,
+                }
+                for answer in contribution.submission.answers.all()
+                if everything or answer.question.kind == QuestionKind.FREE_TEXT
+            ],
+            "complete": everything,
+        }
+    return fields
+
+
+def contribution_out(contribution: Contribution, user: Any, supported: set[int]) -> dict[str, Any]:
+    """One contribution as the API shows it to ``user`` (loaded through ``_rows``)."""
+    organisation = contribution.service.organisation
+    return {
+        "id": contribution.pk,
+        "kind": contribution.kind,
+        "activity": contribution.activity_id,
+        "service": contribution.service.slug,
+        "created_at": contribution.created_at,
+        "author": public_author(contribution),
+        "yours": bool(user.is_authenticated and contribution.author_id == user.pk),
+        "visibility": contribution.visibility,
+        "held_reason": contribution.held_reason
+        if rules.can_moderate(user, contribution.activity)
+        else None,
+        "title": contribution.title,
+        "needs_answer": contribution.needs_answer,
+        "first_response_at": contribution.first_response_at,
+        "responses": [
+            {
+                "id": response.pk,
+                "created_at": response.created_at,
+                "organisation": organisation.slug,
+                "author": response.author.name or organisation.name,
+                "body": response.body,
+            }
+            for response in contribution.responses.all()
+        ],
+        "decisions": [
+            {
+                "id": decision.pk,
+                "title": decision.title,
+                "stage": decision.stage,
+                "cycle": decision.cycle,
+                "decided_by": decision.decided_by,
+                "decided_on": decision.decided_on,
+            }
+            for decision in contribution.decisions.all()
+        ],
+        **_kind_fields(contribution, user, supported),
+    }
+
+
+def _shown(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """A contribution the person may see, as the API shows it (after a write, say)."""
+    contribution = _rows().get(pk=pk)
+    return contribution_out(contribution, request.user, _supported(request.user, [pk]))
+
+
+def _visible_contribution(request: HttpRequest, pk: int) -> Contribution:
+    found = Contribution.objects.with_details().select_related(ACTIVITY_PATH).filter(pk=pk).first()
+    if found is None or not rules.can_view_contribution(request.user, found):
+        raise Http404  # held, hidden or in another organisation's draft: not there, to outsiders
+    return found
+
+
+def _visible_idea(request: HttpRequest, pk: int) -> Idea:
+    idea = (
+        Idea.objects.select_related("contribution__author", f"contribution__{ACTIVITY_PATH}")
+        .filter(pk=pk)
+        .first()
+    )
+    if idea is None or not rules.can_view_contribution(request.user, idea.contribution):
+        raise Http404
+    return idea
+
+
+# --- Reads --------------------------------------------------------------------------------------
+@router.get(
+    "/activities/{activity_id}/contributions",
+    response={200: Page[ContributionOut], **READ_ERRORS},
+    auth=READ,
+    openapi_extra=OPTIONAL,
+    summary="Contributions to an activity, newest first",
+    description=(
+        "Published contributions; with a token, also your own that wait for a moderator or were "
+        "hidden, and — for the activity's moderators — everyone's."
+    ),
+)
+def contribution_list(
+    request: HttpRequest,
+    activity_id: IdPath,
+    filters: Query[ContributionFilters],
+    page: Query[PageQuery],
+) -> dict[str, Any]:
+    activity = visible_activity(request, activity_id)
+    user: Any = request.user
+    items = Contribution.objects.filter(activity=activity)
+    if not rules.can_moderate(user, activity):
+        # rules.can_view_contribution as a filter (a test holds the two together).
+        shown = Q(visibility=Visibility.PUBLISHED)
+        if user.is_authenticated:
+            shown |= Q(author=user)
+        items = items.filter(shown)
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+    if filters.visibility:
+        items = items.filter(visibility=filters.visibility)
+    if filters.idea:
+        items = items.filter(comment__idea_id=filters.idea)
+    # Keys first: order and slice a narrow query, then load one page with all its details.
+    keys = list(
+        items.order_by("-created_at", "-id").values_list("pk", flat=True)[
+            page.offset : page.offset + page.limit
+        ]
+    )
+    loaded = _rows().in_bulk(keys)
+    supported = _supported(user, [pk for pk in keys if loaded[pk].kind == ContributionKind.IDEA])
+    return {
+        "items": [contribution_out(loaded[pk], user, supported) for pk in keys],
+        "count": items.count(),
+    }
+
+
+@router.get(
+    "/contributions/{contribution_id}",
+    response={200: ContributionOut, **READ_ERRORS},
+    auth=READ,
+    openapi_extra=OPTIONAL,
+    summary="One contribution, with its official answers and the decisions it informed",
+)
+def contribution_detail(request: HttpRequest, contribution_id: IdPath) -> dict[str, Any]:
+    contribution = _visible_contribution(request, contribution_id)
+    return _shown(request, contribution.pk)
+
+
+# --- Taking part --------------------------------------------------------------------------------
+@router.post(
+    "/activities/{activity_id}/ideas",
+    response={201: ContributionOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Post an idea to an open idea challenge",
+    description="It may wait for a moderator first (visibility 'pending').",
+)
+def idea_create(request: HttpRequest, activity_id: IdPath, payload: IdeaIn) -> Status[Any]:
+    activity = visible_activity(request, activity_id)
+    require(rules.can_post_idea(request.user, activity))
+    category = None
+    if payload.category is not None:
+        category = IdeaCategory.objects.filter(pk=payload.category).first()
+        if category is None:
+            raise ValidationError({"category": "Choose one of this challenge's categories."})
+    idea = actions.idea_create(
+        activity=activity,
+        author=request.user,
+        title=payload.title,
+        description=payload.description,
+        category=category,
+        author_display=payload.author_display,
+    )
+    return Status(201, _shown(request, idea.pk))
+
+
+@router.post(
+    "/ideas/{idea_id}/comments",
+    response={201: ContributionOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Comment on an idea, or reply to a comment",
+    description="An idea's id is its contribution's id.",
+)
+def comment_create(request: HttpRequest, idea_id: IdPath, payload: CommentIn) -> Status[Any]:
+    idea = _visible_idea(request, idea_id)
+    require(rules.can_comment(request.user, idea))
+    parent = None
+    if payload.parent is not None:
+        parent = (
+            Comment.objects.select_related(f"contribution__{ACTIVITY_PATH}")
+            .filter(pk=payload.parent)
+            .first()
+        )
+        if parent is None or not rules.can_view_contribution(request.user, parent.contribution):
+            raise ValidationError(
+                {"parent": "The comment you are replying to is not on this idea."}
+            )
+    comment = actions.comment_create(
+        idea=idea,
+        author=request.user,
+        body=payload.body,
+        parent=parent,
+        is_question=payload.is_question,
+        author_display=payload.author_display,
+    )
+    return Status(201, _shown(request, comment.pk))
+
+
+@router.put(
+    "/ideas/{idea_id}/support",
+    response={200: SupportOut, **BODILESS_WRITE_ERRORS},
+    auth=WRITE,
+    summary="Support an idea (once per person; supporting again changes nothing)",
+    description="At most 20 supports and withdrawals a minute per person.",
+)
+def support_add(request: HttpRequest, idea_id: IdPath) -> dict[str, Any]:
+    idea = _visible_idea(request, idea_id)
+    require(rules.can_support(request.user, idea))
+    changed = actions.support_add(idea=idea, user=request.user)
+    idea.refresh_from_db(fields=["support_count"])
+    return {"supported": True, "changed": changed, "support_count": idea.support_count}
+
+
+@router.delete(
+    "/ideas/{idea_id}/support",
+    response={200: SupportOut, **BODILESS_WRITE_ERRORS},
+    auth=WRITE,
+    summary="Withdraw your support from an idea",
+    description="At most 20 supports and withdrawals a minute per person.",
+)
+def support_withdraw(request: HttpRequest, idea_id: IdPath) -> dict[str, Any]:
+    idea = _visible_idea(request, idea_id)
+    require(rules.can_support(request.user, idea))
+    changed = actions.support_withdraw(idea=idea, user=request.user)
+    idea.refresh_from_db(fields=["support_count"])
+    return {"supported": False, "changed": changed, "support_count": idea.support_count}
+
+
+@router.post(
+    "/activities/{activity_id}/assets",
+    response={201: ContributionOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Record a community asset in an open needs and assets survey",
+)
+def asset_create(request: HttpRequest, activity_id: IdPath, payload: AssetIn) -> Status[Any]:
+    activity = visible_activity(request, activity_id)
+    require(insight_rules.can_record_asset(request.user, activity))
+    organisation = None
+    if payload.organisation is not None:
+        organisation = Organisation.objects.filter(slug=payload.organisation).first()
+        if organisation is None:
+            raise ValidationError({"organisation": "Choose an organisation you work for."})
+    asset = insight_actions.asset_create(
+        activity=activity,
+        author=request.user,
+        kind=payload.kind,
+        name=payload.name,
+        description=payload.description,
+        postcode=payload.postcode,
+        place_description=payload.place_description,
+        area=payload.area,
+        organisation=organisation,
+        author_display=payload.author_display,
+    )
+    return Status(201, _shown(request, asset.pk))
+
+
+@router.post(
+    "/activities/{activity_id}/stories",
+    response={201: ContributionOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Tell a story in an open story collection",
+    description="Every story waits for a moderator before others can read it.",
+)
+def story_create(request: HttpRequest, activity_id: IdPath, payload: StoryIn) -> Status[Any]:
+    activity = visible_activity(request, activity_id)
+    require(insight_rules.can_tell_story(request.user, activity))
+    story = insight_actions.story_create(
+        activity=activity,
+        author=request.user,
+        title=payload.title,
+        body=payload.body,
+        author_display=payload.author_display,
+        consent=payload.consent,
+    )
+    return Status(201, _shown(request, story.pk))
+
+
+@router.post(
+    "/contributions/{contribution_id}/reports",
+    response={200: ReportOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Ask a moderator to look at someone else's contribution",
+    description="Reporting it again while your report is open changes nothing.",
+)
+def report_create(request: HttpRequest, contribution_id: IdPath, payload: ReportIn) -> Any:
+    contribution = _visible_contribution(request, contribution_id)
+    require(rules.can_report(request.user, contribution))
+    report = actions.report_create(
+        contribution=contribution, reporter=request.user, reason=payload.reason
+    )
+    return {
+        "contribution": contribution.pk,
+        "status": report.status,
+        "created_at": report.created_at,
+    }
+
+
+# --- Answering ----------------------------------------------------------------------------------
+@router.post(
+    "/contributions/{contribution_id}/responses",
+    response={201: ResponseOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Publish an official answer (staff of the organisation that runs the service)",
+    description="The author and followers are emailed once it is saved.",
+)
+def response_create(
+    request: HttpRequest, contribution_id: IdPath, payload: ResponseIn
+) -> Status[Any]:
+    contribution = _visible_contribution(request, contribution_id)
+    require(rules.can_answer(request.user, contribution))
+    response = actions.response_create(
+        contribution=contribution, author=request.user, body=payload.body
+    )
+    organisation = contribution.service.organisation
+    return Status(
+        201,
+        {
+            "id": response.pk,
+            "created_at": response.created_at,
+            "organisation": organisation.slug,
+            "author": response.author.name or organisation.name,
+            "body": response.body,
+        },
+    )
+
+
+@router.post(
+    "/ideas/{idea_id}/status",
+    response={200: ContributionOut, **WRITE_ERRORS},
+    auth=WRITE,
+    summary="Move an idea to its next status (staff of the organisation that runs the service)",
+    description=(
+        "adapted and not_taken_forward need a reason. The author and followers are emailed."
+    ),
+)
+def idea_status(request: HttpRequest, idea_id: IdPath, payload: IdeaStatusIn) -> dict[str, Any]:
+    idea = _visible_idea(request, idea_id)
+    require(rules.can_set_idea_status(request.user, idea))
+    actions.idea_set_status(
+        idea=idea, to_status=payload.to_status, changed_by=request.user, reason=payload.reason
+    )
+    return _shown(request, idea.pk)
