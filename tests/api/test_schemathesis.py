@@ -6,19 +6,22 @@ Every response goes through all of its default checks, among them: no 5xx, only 
 codes and content types, bodies that match the documented schema, invalid data refused, valid
 data accepted, and declared authentication really enforced.
 
-Path parameters and the organisation of a new service are drawn, part of the time, from the
-objects the ``world`` fixture creates, so that requests reach real services and activities
-(drafts and other organisations' drafts included) and not only 404s.
+Path parameters, and the ids and slugs inside request bodies, are drawn part of the time from the
+objects the ``world`` fixture creates, so that requests reach real services, activities,
+contributions of every kind and moderation state, and decisions (drafts and other organisations'
+drafts included), not only 404s.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -26,10 +29,26 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
 
 from coproduce.accounts.actions import api_token_create
+from coproduce.accounts.tests.factories import UserFactory
 from coproduce.api.api import api
+from coproduce.codesign import actions as codesign_actions
+from coproduce.codesign.tests.factories import (
+    CommentFactory,
+    IdeaCategoryFactory,
+    IdeaChallengeFactory,
+    IdeaFactory,
+)
 from coproduce.config.wsgi import application
+from coproduce.insight.tests.factories import (
+    AssetFactory,
+    NeedsSurveyFactory,
+    StoryCollectionFactory,
+    StoryFactory,
+    SubmissionFactory,
+)
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from coproduce.services import actions as service_actions
 from coproduce.services.models import ActivityKind, ActivityState, ServiceStatus
 from coproduce.services.tests.factories import ActivityFactory, ServiceFactory
 
@@ -43,27 +62,61 @@ SLUGS = [
     "northfield-council",
     "southside-trust",
 ]
-# Activity ids differ between databases (PostgreSQL sequences survive rollbacks), so the fuzzer
-# draws these stand-ins and the test swaps in the real id before sending; see `_use_world`.
+# Ids differ between databases (PostgreSQL sequences survive rollbacks), so the fuzzer draws
+# these stand-ins and the test swaps in the real id before sending; see `_use_world`.
 ACTIVITY_STAND_INS = {
     1_000_001: ActivityState.DRAFT,
     1_000_002: ActivityState.OPEN,
     1_000_003: ActivityState.CLOSED,
     1_000_004: ActivityState.REPORTED,
 }
+# Beyond the needs surveys above: an open and a closed idea challenge, an open survey with
+# questions and answers, an open story collection.
+MORE_ACTIVITIES = [1_000_005, 1_000_006, 1_000_007, 1_000_008]
+# Contributions (an idea's id is its contribution's): a published, a held, a hidden idea and
+# one in the closed challenge; a question; an asset; a published and a held story; answers.
+CONTRIBUTIONS = list(range(2_000_001, 2_000_010))
+DECISIONS = [3_000_001, 3_000_002, 3_000_003]  # ours, our draft service's, theirs (a draft)
+CATEGORIES = [4_000_001]
 
 
-def _config() -> SchemathesisConfig:
+# 25 random examples per operation (plus the coverage phase's boundary cases) keep both runs
+# within a few minutes on a slow shared machine. For a deeper search, run with
+# COPRODUCE_FUZZ_EXAMPLES=300 (about half an hour).
+EXAMPLES = int(os.environ.get("COPRODUCE_FUZZ_EXAMPLES", "25"))
+# Without a token, every write is refused with 401 before its body is read: a few random bodies
+# show it, and the coverage phase's hundreds of boundary bodies would meet the same 401. Their
+# validation is fuzzed in full with the staff token. See docs/decisions/0406-api-fuzzing-budget.md.
+ANONYMOUS_WRITES = {
+    "include-method": ["POST", "PUT", "PATCH", "DELETE"],
+    "phases": {"coverage": {"enabled": False}},
+    "generation": {"max-examples": max(5, EXAMPLES // 5)},
+}
+
+
+def _config(*, anonymous: bool) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(
         {
+            "generation": {"max-examples": EXAMPLES},
+            "operations": [ANONYMOUS_WRITES] if anonymous else [],
             "dictionaries": {
                 "slugs": {"values": SLUGS},
-                "activities": {"values": list(ACTIVITY_STAND_INS)},
+                "activities": {"values": [*ACTIVITY_STAND_INS, *MORE_ACTIVITIES]},
+                "contributions": {"values": CONTRIBUTIONS},
+                "decisions": {"values": DECISIONS},
+                "categories": {"values": CATEGORIES},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
                 "path.activity_id": {"dictionary": "activities", "probability": 0.8},
+                "path.contribution_id": {"dictionary": "contributions", "probability": 0.8},
+                "path.idea_id": {"dictionary": "contributions", "probability": 0.8},
+                "path.decision_id": {"dictionary": "decisions", "probability": 0.8},
+                "query.idea": {"dictionary": "contributions", "probability": 0.5},
                 "body.organisation": {"dictionary": "slugs", "probability": 0.8},
+                "body.category": {"dictionary": "categories", "probability": 0.5},
+                "body.parent": {"dictionary": "contributions", "probability": 0.5},
+                "body.contributions[*]": {"dictionary": "contributions", "probability": 0.8},
             },
             "checks": {
                 # A write can be well-formed and still break a lifecycle rule that depends on
@@ -78,8 +131,8 @@ def _config() -> SchemathesisConfig:
     )
 
 
-anonymous = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application, config=_config())
-as_staff = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application, config=_config())
+anonymous = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application, config=_config(anonymous=True))
+as_staff = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application, config=_config(anonymous=False))
 
 
 def only_rules_refuse_valid_data(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -95,27 +148,88 @@ def only_rules_refuse_valid_data(ctx: Any, response: Any, case: Any) -> bool | N
     return True
 
 
+def _loop(
+    ours: Any, published: Any, our_draft: Any, their_draft: Any, admin: Any
+) -> dict[int, int]:
+    """Contributions of every kind and state, and decisions: stand-in → real id."""
+    author = UserFactory(email="fuzz-author@example.org", name="Robin Ashdown")
+    moderator = MembershipFactory.create(organisation=ours, role=Role.FACILITATOR).user
+    challenge = IdeaChallengeFactory(service=published, title="Ideas")
+    idea = IdeaFactory(activity=challenge, author=author, author_display="named")
+    held = IdeaFactory(activity=challenge, author=author, description="http://a http://b http://c")
+    hidden = IdeaFactory(activity=challenge, author=author)
+    codesign_actions.moderation_hide(contribution=hidden.contribution, moderator=moderator)
+    closed = IdeaChallengeFactory(service=published, title="Closed ideas")
+    closed_idea = IdeaFactory(activity=closed, author=author)
+    service_actions.activity_transition(activity=closed, to_state=ActivityState.CLOSED)
+    survey = NeedsSurveyFactory(service=published, title="Survey")
+    answers = SubmissionFactory(activity=survey, author=author, text="Evenings.")
+    stories = StoryCollectionFactory(service=published, title="Stories")
+    story = StoryFactory(activity=stories, author=author)
+    codesign_actions.moderation_approve(contribution=story.contribution, moderator=moderator)
+    contributions = [
+        idea,
+        held,
+        hidden,
+        closed_idea,
+        CommentFactory(idea=idea, author=author, is_question=True),
+        AssetFactory(activity=survey, author=author),
+        story,
+        StoryFactory(activity=stories, author=author),
+        answers,
+    ]
+    theirs = MembershipFactory.create(organisation=their_draft.organisation, role=Role.ADMIN).user
+    decisions = [
+        codesign_actions.decision_create(
+            service=service,
+            stage=service.current_stage,
+            title="Decided",
+            description="Because.",
+            decided_by="The board",
+            decided_on=dt.date.today(),
+            recorded_by=recorder,
+            contributions=linked,
+        )
+        for service, recorder, linked in [
+            (published, admin, [idea.contribution, answers.contribution]),
+            (our_draft, admin, []),
+            (their_draft, theirs, []),
+        ]
+    ]
+    return {
+        **dict(zip(MORE_ACTIVITIES, [challenge.pk, closed.pk, survey.pk, stories.pk], strict=True)),
+        **dict(zip(CONTRIBUTIONS, [c.pk for c in contributions], strict=True)),
+        **dict(zip(DECISIONS, [d.pk for d in decisions], strict=True)),
+        CATEGORIES[0]: IdeaCategoryFactory(activity=challenge, name="Opening hours").pk,
+    }
+
+
 @pytest.fixture
 def world(db: Any) -> Iterator[dict[str, Any]]:
-    """Two organisations, services in every status and activities in every state; a staff token."""
+    """Two organisations, services in every status, activities in every state, contributions of
+    every kind and moderation state, decisions; an administrator's token."""
     ours = OrganisationFactory.create(name="Northfield Council")
     theirs = OrganisationFactory.create(name="Southside Trust")
     admin = MembershipFactory.create(organisation=ours, role=Role.ADMIN).user
     published = ServiceFactory.create(organisation=ours, name="Youth mental health")
-    ServiceFactory.create(organisation=ours, name="Our draft service", status=ServiceStatus.DRAFT)
-    ServiceFactory.create(
+    our_draft = ServiceFactory.create(
+        organisation=ours, name="Our draft service", status=ServiceStatus.DRAFT
+    )
+    their_draft = ServiceFactory.create(
         organisation=theirs, name="Their draft service", status=ServiceStatus.DRAFT
     )
-    activities = {
+    ids = {
         stand_in: ActivityFactory.create(
             service=published, state=state, kind=ActivityKind.NEEDS_SURVEY
         ).pk
         for stand_in, state in ACTIVITY_STAND_INS.items()
     }
+    ids |= _loop(ours, published, our_draft, their_draft, admin)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
     _, token = api_token_create(user=admin, name="schemathesis")
+    cache.clear()  # support rate limits are counted in the cache
     # Schemathesis calls the real WSGI handler, whose request_started and request_finished
     # signals close "old" database connections, and so the one holding this test's transaction
     # (on PostgreSQL; the in-memory SQLite database is never closed). Django's test Client
@@ -123,25 +237,41 @@ def world(db: Any) -> Iterator[dict[str, Any]]:
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     try:
-        yield {"token": token, "activities": activities}
+        yield {"token": token, "ids": ids}
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
 
 
+def _real(value: Any, ids: dict[int, int]) -> Any:
+    return (
+        ids.get(value, value) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
+
+
 def _use_world(case: Any, world: dict[str, Any]) -> None:
-    """Swap an activity stand-in for the real id of that activity."""
-    stand_in = (case.path_parameters or {}).get("activity_id")
-    if stand_in in world["activities"]:
-        case.path_parameters["activity_id"] = world["activities"][stand_in]
+    """Swap every stand-in the fuzzer drew for the real id of that object."""
+    ids = world["ids"]
+    for parameters, names in (
+        (case.path_parameters, ("activity_id", "contribution_id", "idea_id", "decision_id")),
+        (case.query, ("idea",)),
+    ):
+        for name in names:
+            if parameters and name in parameters:
+                parameters[name] = _real(parameters[name], ids)
+    body = case.body
+    if isinstance(body, dict):
+        for name in ("category", "parent"):
+            if name in body:
+                body[name] = _real(body[name], ids)
+        if isinstance(body.get("contributions"), list):
+            body["contributions"] = [_real(value, ids) for value in body["contributions"]]
 
 
-# 25 random examples per operation (plus the coverage phase's boundary cases) keep both runs
-# within a few minutes on a slow shared machine; derandomize makes every run send the same
-# requests, so a failure is reproducible and never a flake. For a deeper search, run with
-# COPRODUCE_FUZZ_EXAMPLES=300 (about a quarter of an hour).
+# The number of examples comes from the configurations above (a max_examples here would override
+# them). derandomize makes every run send the same requests, so a failure is reproducible and
+# never a flake.
 FUZZ = settings(
-    max_examples=int(os.environ.get("COPRODUCE_FUZZ_EXAMPLES", "25")),
     deadline=None,
     derandomize=True,
     database=None,
