@@ -5,18 +5,20 @@ together still hold its cost; each supporter pays in proportion to their satisfa
 what they have left. MES repeatedly buys the project whose price per unit of satisfaction
 (``rho``) is lowest. See https://equalshares.net/ for the method itself.
 
-Both engines keep voters in *classes*: ballots that have so far paid the same amounts hold the
-same budget, so a project's supporters are a handful of (class, satisfaction) groups rather than
-thousands of voters. The exact engine does all arithmetic in fractions. The fast engine uses
-floats, and whenever two candidates are within a relative 1e-9 of each other, or a project is
-within 1e-9 of (un)affordability, it rebuilds the exact state and decides with fractions. So the
-fast engine always selects what the exact engine selects; tests check this on real data.
+Identical ballots are merged into groups. The exact engine keeps groups in *budget classes*
+(ballots that have paid the same amounts hold the same budget) and does all arithmetic in
+fractions. The fast engine keeps one float budget per group; whenever two candidates are within a
+relative 1e-9 of each other, or a project is within 1e-9 of (un)affordability, it decides exactly
+instead (see ``docs/decisions/0100-budgeting-exact-arithmetic.md``), so it always selects what the
+exact engine selects; tests check this on real data. ``search_add1`` drives the Add1 completion
+and skips shares it can prove give the same outcome (``extend_run``, decision 0101).
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -28,6 +30,7 @@ from civic_algorithms.budgeting.model import Tie
 from civic_algorithms.budgeting.profile import IntArray, SatProfile
 
 EPS = 1e-9  # relative margin below which the fast engine asks the exact engine
+SMALL = 48  # projects with at most this many ballot groups are priced in plain Python
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -233,7 +236,7 @@ class _Price:
     rho: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _View:
     """Some of a project's supporters, as float arrays."""
 
@@ -243,6 +246,13 @@ class _View:
     w_sat: FloatArray
     total: float
     common: float
+    as_lists: tuple[list[float], list[float]] | None = None
+
+    def lists(self) -> tuple[list[float], list[float]]:
+        """Weights and satisfactions as Python lists (made once)."""
+        if self.as_lists is None:
+            self.as_lists = (self.weights.tolist(), self.sats.tolist())
+        return self.as_lists
 
     def only(self, keep: npt.NDArray[np.bool_]) -> _View:
         w_sat = self.w_sat[keep]
@@ -254,6 +264,31 @@ class _View:
             float(w_sat.sum()),
             self.common,
         )
+
+
+def _small_price(view: _View, budgets: list[float], cost: float, start: float) -> _Price:
+    """:meth:`FloatState.price` for a few groups, in plain Python."""
+    weights, sats = view.lists()
+    money = sum(map(operator.mul, weights, budgets))
+    if money < cost * (1 - EPS):
+        return _Price(certain=True)
+    if money <= cost * (1 + EPS):
+        return _Price(certain=False)
+    rho = max(start, cost / view.total)
+    for _ in range(len(budgets) + 1):
+        paid = share = 0.0
+        for weight, budget, sat in zip(weights, budgets, sats, strict=True):
+            if budget < rho * sat:
+                paid += weight * budget
+                share += weight * sat
+        share_left = view.total - share
+        if share_left <= 0:
+            break
+        trial = (cost - paid) / share_left
+        if trial <= rho:
+            return _Price(certain=True, rho=rho)
+        rho = trial
+    return _Price(certain=False)
 
 
 class FloatState:
@@ -327,6 +362,8 @@ class FloatState:
             self.views[project] = view
             budget = budget[holding]
         cost = float(self.candidates.profile.ballots.costs[project])
+        if len(budget) <= SMALL:  # plain Python beats numpy's per-call cost on a few groups
+            return _small_price(view, budget.tolist(), cost, start)
         money = float(np.dot(view.weights, budget))
         if money < cost * (1 - EPS):
             return _Price(certain=True)
@@ -358,10 +395,14 @@ class FloatState:
         """Charge a bought project's supporters: each pays min(budget, rho * satisfaction)."""
         c = self.candidates
         groups = c.supporters[project]
-        charge = rho * c.values_f[project]
+        common = c.common[project]
+        charge = rho * common if common else rho * c.values_f[project]
         left = self.value[groups] - charge
-        self.fuzzy[groups] |= np.abs(left) <= EPS * charge
-        self.value[groups] = np.maximum(left, 0.0)
+        close = np.abs(left) <= EPS * charge
+        if close.any():
+            self.fuzzy[groups[close]] = True
+        np.maximum(left, 0.0, out=left)
+        self.value[groups] = left
 
 
 @dataclass
@@ -559,10 +600,17 @@ def extend_run(
     run = MesRun(replayed=True)
     low = FloatState(candidates, base_share)  # the base run again, for its constant prices
     position = {project: index for index, project in enumerate(base.bought)}
-    last_overlap = []
-    for index, project in enumerate(base.bought):
-        near = candidates.overlapping(project)
-        last_overlap.append(max((j for j in range(index) if base.bought[j] in near), default=-1))
+    last_overlap = [
+        max(
+            (
+                position[other]
+                for other in candidates.overlapping(project)
+                if other in position and position[other] < index
+            ),
+            default=-1,
+        )
+        for index, project in enumerate(base.bought)
+    ]
 
     def evaluate(project: int) -> bool:
         if project not in fresh:
@@ -595,7 +643,7 @@ def extend_run(
         limit = before * (1 + EPS)
         now = bound[chosen]
         affine = affine and same_split(chosen, before, now)
-        chosen_constant = low.constant_price(chosen, state)
+        chosen_constant: Fraction | bool | None = False  # False: not looked at yet
         for rival in queue.pop_up_to(alive, [limit]):
             if rival == chosen:
                 continue
@@ -603,8 +651,10 @@ def extend_run(
                 return None
             if rival not in alive or bound[rival] > limit or may_come_first(rival, index):
                 continue
+            if chosen_constant is False:
+                chosen_constant = low.constant_price(chosen, state)
             rival_constant = low.constant_price(rival, state)
-            if chosen_constant is not None and rival_constant is not None:
+            if isinstance(chosen_constant, Fraction) and rival_constant is not None:
                 if (rival_constant, ranks[rival]) <= (chosen_constant, ranks[chosen]):
                     return None
                 continue
@@ -685,9 +735,10 @@ def search_add1(
     Shares tried: ``first``, then ``grid``, ``grid`` + 1 unit, ... The search keeps the last
     outcome that fits in the budget before the first that does not; it also stops at an
     outcome that buys every candidate, or (``stop_when_exhaustive``) at one where no
-    candidate fits in the money left. Unless ``skip`` is off (or the engine is exact), runs of
-    shares with the same purchases are skipped with :func:`extend_run`, doubling the stride
-    while that keeps working.
+    candidate fits in the money left. Unless ``skip`` is off (or the engine is exact), stretches
+    of shares with the same purchases are skipped with :func:`extend_run`: the stretch doubles
+    while that works and halves when it does not; when even one raise cannot be skipped the
+    search runs plainly for 1, 3, 7, ... raises before trying again.
     """
     ballots = candidates.profile.ballots
     unit = ballots.unit
@@ -721,7 +772,9 @@ def search_add1(
                 found.run, found.share = extended, target
                 following = target + unit
                 stride *= 2
-            else:
+            elif stride > 2:  # the stretch was too long: try half of it
+                stride //= 2
+            else:  # not even one raise could be skipped: run plainly for a while
                 failures += 1
                 wait = 2 ** min(failures, 6) - 1
                 stride = 1

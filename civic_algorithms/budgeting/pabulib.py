@@ -269,6 +269,7 @@ class _VoteParser:
         self.header = header
         self.vote_type = meta["vote_type"]
         self.projects = {project_id: project.id for project_id, project in projects.items()}
+        self.ids = frozenset(self.projects)
         self.points_column = "points" if self.vote_type in _POINTS_VOTE_TYPES else None
         if self.points_column is not None and self.points_column not in header:
             if self.vote_type != "ordinal":
@@ -289,29 +290,36 @@ class _VoteParser:
 
     def ballot(self, row: list[str]) -> Ballot:
         parser = self.parser
-        cells = parser.cells(row, self.header, "VOTES")
-        voter_id = cells[0]
+        cells = row if len(row) == len(self.header) else parser.cells(row, self.header, "VOTES")
+        voter_id = cells[0].strip()
         if not voter_id:
             raise parser.error("a ballot has an empty voter_id")
         first_line = self.voter_lines.setdefault(voter_id, parser.line)
         if first_line != parser.line:
             raise parser.error(f"voter_id {voter_id!r} appears twice (first on line {first_line})")
-        vote = cells[self.vote_index]
+        vote = cells[self.vote_index].strip()
         chosen = self.votes_cache.get(vote)
         if chosen is None:
             chosen = self.vote(vote, voter_id)
             self.votes_cache[vote] = chosen
         points = None
         if self.points_index is not None:
-            text = cells[self.points_index]
+            text = cells[self.points_index].strip()
             points = self.points_cache.get((text, len(chosen)))
             if points is None:
                 points = self.points(text, len(chosen), voter_id)
                 self.points_cache[(text, len(chosen))] = points
-        fields = {name: cells[position] for name, position in self.other}
+        fields = {name: cells[position].strip() for name, position in self.other}
         return Ballot(voter_id, chosen, points, fields)
 
     def vote(self, vote: str, voter_id: str) -> tuple[str, ...]:
+        parts = tuple(vote.split(",")) if vote else ()
+        if (
+            self.ids.issuperset(parts)
+            and len(set(parts)) == len(parts)
+            and (len(parts) <= 1 or self.vote_type != "choose-1")
+        ):
+            return parts
         parser = self.parser
         chosen: list[str] = []
         for entry in vote.split(",") if vote else ():
