@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 import pytest
@@ -49,7 +49,7 @@ def test_shared_files_agree_with_themselves(
     assert election_warnings(pabulib(name), compiled(name)) == []
 
 
-def _election(costs: dict[str, int], votes: list[tuple[str, ...]], budget: int) -> Election:
+def _election(costs: dict[str, int], votes: Sequence[tuple[str, ...]], budget: int) -> Election:
     projects = tuple(Project(pid, Fraction(cost)) for pid, cost in costs.items())
     ballots = tuple(Ballot(f"v{i}", vote) for i, vote in enumerate(votes))
     return Election({"budget": str(budget), "vote_type": "approval"}, projects, ballots)
