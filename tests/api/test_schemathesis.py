@@ -14,7 +14,6 @@ drafts included), not only 404s.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +23,7 @@ import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
@@ -186,7 +186,7 @@ def _loop(
             title="Decided",
             description="Because.",
             decided_by="The board",
-            decided_on=dt.date.today(),
+            decided_on=timezone.localdate(),
             recorded_by=recorder,
             contributions=linked,
         )

@@ -22,7 +22,7 @@ from coproduce.services.tests.factories import ServiceFactory
 pytestmark = pytest.mark.django_db
 
 AsRole = Callable[[str], Api]
-TODAY = dt.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()
 DECISION = {
     "title": "Open on Saturdays",
     "description": "From May, because many of you asked.",
