@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,3 +155,21 @@ def test_every_constraint_is_written_in_json_schema_words() -> None:
 
     walk(SCHEMA, "")
     assert leaked == []
+
+
+GUIDE = Path(__file__).resolve().parents[3] / "docs" / "api.md"
+GUIDE_ROW = re.compile(r"^\| `([A-Z]+) (/api/[^`?]*)[^`]*` \|.*\| (\d{3}) \|$", re.MULTILINE)
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def test_the_guide_lists_every_operation_with_its_success_status() -> None:
+    """docs/api.md's table of endpoints is complete and says what success looks like."""
+    listed = {(m, _shape(p), status) for m, p, status in GUIDE_ROW.findall(GUIDE.read_text())}
+    operations = {
+        (method, _shape(path), next(str(s) for s in operation["responses"] if str(s)[0] == "2"))
+        for method, path, operation in OPERATIONS
+    }
+    assert listed == operations
