@@ -53,6 +53,22 @@ class Candidates:
     flat_groups: IntArray
     flat_owners: IntArray
     neighbours: dict[int, frozenset[int]] = field(default_factory=dict)
+    views: dict[int, _View] = field(default_factory=dict)
+
+    def view(self, project: int) -> _View:
+        """All of a project's supporters as float arrays, shared by every run."""
+        view = self.views.get(project)
+        if view is None:
+            view = _View(
+                self.supporters[project],
+                self.weights[project],
+                self.values_f[project],
+                self.weighted_f[project],
+                float(self.total[project]),
+                self.common[project],
+            )
+            self.views[project] = view
+        return view
 
     def overlapping(self, project: int) -> frozenset[int]:
         """The candidates sharing at least one supporter with ``project`` (itself included)."""
@@ -332,15 +348,7 @@ class FloatState:
         """The project's supporters that still hold money (refreshed as many run dry)."""
         view = self.views.get(project)
         if view is None:
-            c = self.candidates
-            view = _View(
-                c.supporters[project],
-                c.weights[project],
-                c.values_f[project],
-                c.weighted_f[project],
-                float(c.total[project]),
-                c.common[project],
-            )
+            view = self.candidates.view(project)
             self.views[project] = view
         return view
 
