@@ -23,7 +23,16 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from coproduce.codesign.models import (
+    AuthorDisplay,
+    ContributionKind,
+    IdeaStatus,
+    ReportStatus,
+    Visibility,
+)
 from coproduce.common.views import server_error
+from coproduce.insight.models import AssetKind, QuestionKind
+from coproduce.notifications.models import Event
 from coproduce.organisations.actions import organisation_create
 from coproduce.organisations.models import Role, Sector
 from coproduce.services import actions
@@ -94,6 +103,101 @@ SERVICE_PAGES = [
     "Policy area",
 ]
 
+# Idea challenges, comments, moderation, answers and "You said, we did" (the codesign app).
+CODESIGN_PAGES = [
+    "Ideas",
+    "Post an idea",
+    "Sort by",
+    "Newest",
+    "Most supported",
+    "Recently answered",
+    "All categories",
+    "Idea categories",
+    "Support this idea",
+    "Withdraw my support",
+    "You support this",
+    "Comments",
+    "Add a comment",
+    "Reply",
+    "Report",
+    "Report this idea",
+    "Report to a moderator",
+    "Question for the team",
+    "What the service team said",
+    "Answer from %(organisation)s",
+    "What has happened to this idea",
+    "Status history",
+    "You said, we did",
+    "You said, we did – %(name)s",
+    "Decisions",
+    "What people said",
+    "Answered",
+    "Still waiting for an answer",
+    "Are people getting answers?",
+    "Answers by activity",
+    "Record a decision",
+    "Moderation",
+    "Moderation queue",
+    "Open reports",
+    "Approve",
+    "Hide",
+]
+
+# Surveys, community assets and stories (the insight app), including the confirmation email.
+INSIGHT_PAGES = [
+    "Have your say",
+    "Answer the survey",
+    "Send my answers",
+    "See the survey results",
+    "Read what people wrote",
+    "Results: %(title)s",
+    "Confirm your answers",
+    "Confirm your answers: %(title)s",
+    "Survey questions",
+    "Community assets",
+    "Tell us about a community asset",
+    "Browse community assets",
+    "Stories",
+    "Tell your story",
+    "Read people's stories",
+    "You cannot take part right now",
+]
+
+# A person's own contributions, what they follow, and the notification emails.
+NOTIFICATION_PAGES = [
+    "Your contributions",
+    "What you follow",
+    "Follow",
+    "Stop following",
+    "Recent news",
+    "Where each one stands",
+    "Waiting for an answer",
+    "Hello %(name)s,",
+    "News about what you said: %(service)s",
+]
+
+# Counts with plural forms: every one of the four Welsh forms must be written.
+PLURALS = [
+    ("%(counter)s service found", "%(counter)s services found"),
+    ("%(counter)s activity", "%(counter)s activities"),
+    ("%(counter)s idea", "%(counter)s ideas"),
+    ("%(counter)s comment", "%(counter)s comments"),
+    ("%(counter)s supporter", "%(counter)s supporters"),
+    (
+        "Conversation %(first)s to %(last)s of %(counter)s",
+        "Conversations %(first)s to %(last)s of %(counter)s",
+    ),
+    (
+        "%(counter)s contribution has waited more than 30 days for an answer.",
+        "%(counter)s contributions have waited more than 30 days for an answer.",
+    ),
+    ("%(counter)s person has answered.", "%(counter)s people have answered."),
+    ("%(counter)s asset", "%(counter)s assets"),
+]
+
+# One number for each Welsh plural form: 1, 2, most numbers, and 8 (as 11).
+WELSH_PLURAL_SAMPLES = (1, 2, 3, 8)
+
 
 def _msgids(values: Iterable[Any]) -> list[str]:
     """The source (English) text of lazy translated strings."""
@@ -116,6 +220,17 @@ def required_msgids() -> list[str]:
         *_msgids(ServiceStatus.labels),
         *_msgids(Sector.labels),
         *_msgids(Role.labels),
+        *CODESIGN_PAGES,
+        *INSIGHT_PAGES,
+        *NOTIFICATION_PAGES,
+        *_msgids(ContributionKind.labels),
+        *_msgids(Visibility.labels),
+        *_msgids(AuthorDisplay.labels),
+        *_msgids(IdeaStatus.labels),
+        *_msgids(ReportStatus.labels),
+        *_msgids(QuestionKind.labels),
+        *_msgids(AssetKind.labels),
+        *_msgids(Event.labels),
     ]
 
 
@@ -164,6 +279,16 @@ class _Untranslated(gettext.NullTranslations):
     def gettext(self, message: str) -> str:
         return self.MARK
 
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.MARK
+
+
+def _catalogue(mo_file: Path) -> gettext.GNUTranslations:
+    with mo_file.open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    catalogue.add_fallback(_Untranslated())
+    return catalogue
+
 
 def untranslated(mo_file: Path, msgids: Iterable[str]) -> list[str]:
     """The msgids with no Welsh translation in the compiled catalogue.
@@ -171,21 +296,65 @@ def untranslated(mo_file: Path, msgids: Iterable[str]) -> list[str]:
     msgfmt leaves untranslated and fuzzy entries out of the .mo, so a msgid the catalogue does not
     hold falls through to the fallback, even when its Welsh happens to equal the English ("API").
     """
-    with mo_file.open("rb") as handle:
-        catalogue = gettext.GNUTranslations(handle)
-    catalogue.add_fallback(_Untranslated())
+    catalogue = _catalogue(mo_file)
     return [msgid for msgid in msgids if catalogue.gettext(msgid) == _Untranslated.MARK]
+
+
+def untranslated_plurals(mo_file: Path, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, int]]:
+    """The (msgid, n) pairs whose Welsh plural form for n is missing from the catalogue.
+
+    msgfmt keeps an entry with some forms left empty, and the page would then show nothing for
+    those numbers, so an empty form counts as missing too.
+    """
+    catalogue = _catalogue(mo_file)
+    return [
+        (singular, n)
+        for singular, plural in pairs
+        for n in WELSH_PLURAL_SAMPLES
+        if catalogue.ngettext(singular, plural, n) in ("", _Untranslated.MARK)
+    ]
 
 
 def test_the_chrome_and_the_lifecycle_vocabulary_are_translated(welsh_catalogue: Path) -> None:
     required = required_msgids()
-    assert len(required) > 90
+    assert len(required) > 180
     assert untranslated(welsh_catalogue, required) == []
+
+
+def test_every_welsh_plural_form_of_the_counts_is_written(welsh_catalogue: Path) -> None:
+    assert untranslated_plurals(welsh_catalogue, PLURALS) == []
 
 
 def test_the_check_catches_a_missing_translation(welsh_catalogue: Path) -> None:
     assert untranslated(welsh_catalogue, ["Commissioning", "A string nobody has translated"]) == [
         "A string nobody has translated"
+    ]
+    assert untranslated_plurals(
+        welsh_catalogue,
+        [("%(counter)s idea", "%(counter)s ideas"), ("%(counter)s thing", "%(counter)s things")],
+    ) == [("%(counter)s thing", n) for n in WELSH_PLURAL_SAMPLES]
+
+
+def test_the_plural_check_catches_a_form_left_empty(tmp_path: Path) -> None:
+    po_file = tmp_path / "django.po"
+    po_file.write_text(
+        'msgid ""\n'
+        'msgstr ""\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=4; plural=(n==1) ? 0 : (n==2) ? 1 : (n != 8 && n != 11) ? 2 : 3;\\n"\n'
+        "\n"
+        "#, python-format\n"
+        'msgid "%(counter)s idea"\n'
+        'msgid_plural "%(counter)s ideas"\n'
+        'msgstr[0] "%(counter)s syniad"\n'
+        'msgstr[1] "%(counter)s o syniadau"\n'
+        'msgstr[2] "%(counter)s o syniadau"\n'
+        'msgstr[3] ""\n',
+        encoding="utf-8",
+    )
+    mo_file = compile_catalogue(po_file)
+    assert untranslated_plurals(mo_file, [("%(counter)s idea", "%(counter)s ideas")]) == [
+        ("%(counter)s idea", 8)
     ]
 
 
