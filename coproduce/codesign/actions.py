@@ -35,6 +35,7 @@ from coproduce.codesign.models import (
     Support,
     Visibility,
 )
+from coproduce.common import pagecache
 from coproduce.notifications.actions import notify
 from coproduce.notifications.models import Event
 from coproduce.services import rules as service_rules
@@ -44,6 +45,30 @@ from coproduce.services.models import Activity, ActivityKind, Service, Stage
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def _pages_change(*, activity_id: int, idea_ids: Iterable[int] = ()) -> None:
+    """The cached pages of this challenge (its idea lists) and of these ideas are out of date
+    once the transaction commits (docs/decisions/0801-web-page-cache.md)."""
+    pagecache.bump(
+        pagecache.scope(Activity, activity_id), *(pagecache.scope(Idea, pk) for pk in idea_ids)
+    )
+
+
+def _contributions_change(contributions: Iterable[Contribution]) -> None:
+    """The cached pages that show these contributions: their challenge's and their idea's."""
+    items = list(contributions)
+    comments = [c.pk for c in items if c.kind == ContributionKind.COMMENT]
+    ideas_of_comments = dict(
+        Comment.objects.filter(pk__in=comments).values_list("pk", "idea_id") if comments else ()
+    )
+    for contribution in items:
+        idea_ids = []
+        if contribution.kind == ContributionKind.IDEA:
+            idea_ids.append(contribution.pk)
+        elif contribution.pk in ideas_of_comments:
+            idea_ids.append(ideas_of_comments[contribution.pk])
+        _pages_change(activity_id=contribution.activity_id, idea_ids=idea_ids)
 
 
 def contribution_start(
@@ -105,6 +130,7 @@ def idea_create(
     )
     idea.full_clean(exclude=["contribution"])
     idea.save()
+    _pages_change(activity_id=activity.pk, idea_ids=[idea.pk])
     return idea
 
 
@@ -139,6 +165,7 @@ def comment_create(
     comment.full_clean(exclude=["contribution", "idea", "parent"])
     comment.save()
     Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    _pages_change(activity_id=contribution.activity_id, idea_ids=[idea.pk])
     return comment
 
 
@@ -153,6 +180,7 @@ def support_add(*, idea: Idea, user: Any) -> bool:
     except IntegrityError:
         return False
     Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+    _pages_change(activity_id=idea.contribution.activity_id, idea_ids=[idea.pk])
     return True
 
 
@@ -164,6 +192,7 @@ def support_withdraw(*, idea: Idea, user: Any) -> bool:
     deleted, _details = Support.objects.filter(idea=idea, user=user).delete()
     if deleted:
         Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+        _pages_change(activity_id=idea.contribution.activity_id, idea_ids=[idea.pk])
     return bool(deleted)
 
 
@@ -180,6 +209,7 @@ def response_create(*, contribution: Contribution, author: Any, body: str) -> Re
     )
     Contribution.objects.filter(pk=contribution.pk).update(last_response_at=now)
     contribution.refresh_from_db(fields=["first_response_at", "last_response_at"])
+    _contributions_change([contribution])
     organisation = contribution.service.organisation.name
     notify(
         contribution=contribution,
@@ -220,6 +250,7 @@ def idea_set_status(*, idea: Idea, to_status: str, changed_by: Any, reason: str 
     )
     idea.status, idea.status_reason = to_status, reason.strip()
     idea.save(update_fields=["status", "status_reason"])
+    _pages_change(activity_id=idea.contribution.activity_id, idea_ids=[idea.pk])
     message = _("The idea “%(title)s” is now: %(status)s.") % {
         "title": idea.title,
         "status": str(labels[to_status]).lower(),
@@ -289,6 +320,7 @@ def decision_link(
         if c.pk not in already
     ]
     decision.contributions.add(*new)
+    _contributions_change(new)
     for contribution in new:
         notify(
             contribution=contribution,
@@ -320,6 +352,7 @@ def _moderate(contribution: Contribution, moderator: Any, visibility: str) -> Co
     contribution.moderated_by = moderator
     contribution.moderated_at = timezone.now()
     contribution.save(update_fields=["visibility", "moderated_by", "moderated_at"])
+    _contributions_change([contribution])
     return contribution
 
 
@@ -366,6 +399,7 @@ def idea_category_create(*, activity: Activity, name: str, created_by: Any) -> I
     category = IdeaCategory(activity=activity, name=_check_category_name(activity, name))
     category.full_clean()
     category.save()
+    _pages_change(activity_id=activity.pk)  # the lists offer it as a filter
     return category
 
 
@@ -376,4 +410,8 @@ def idea_category_rename(*, category: IdeaCategory, name: str, renamed_by: Any) 
     category.name = _check_category_name(category.activity, name, exclude=category.pk)
     category.full_clean()
     category.save(update_fields=["name"])
+    _pages_change(  # the lists, and the page of every idea in it
+        activity_id=category.activity_id,
+        idea_ids=category.ideas.values_list("pk", flat=True),
+    )
     return category

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,6 +46,7 @@ from coproduce.codesign.models import (
     Support,
     Visibility,
 )
+from coproduce.common import pagecache
 from coproduce.common.forms import add_action_errors
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
@@ -249,46 +250,150 @@ class CommentNode:
     replies: list[CommentNode] = field(default_factory=list)
 
 
-def comment_thread(idea: Idea, user: Any) -> list[CommentNode]:
-    """The comments of an idea as threads, oldest first, in three queries.
+# Comments are shown a thread at a time: a top-level comment with all its replies. Fifty threads
+# bound what one idea page costs, however busy the idea (docs/decisions/0802-comment-pages.md).
+THREADS_PER_PAGE = 50
 
-    Everyone sees published comments; authors also see their own held or hidden ones. A comment
-    nobody may see is left out, or kept as a placeholder when it has replies people can see.
-    """
-    comments = list(
+
+@dataclass
+class ThreadIndex:
+    """Who replied to whom on one idea, from a narrow query: enough to page by thread."""
+
+    children: dict[int | None, list[int]]
+    parent: dict[int, int | None]
+    shown: set[int]  # comments this person may read
+    kept: set[int]  # shown, or a placeholder for replies that are shown
+
+    @property
+    def roots(self) -> list[int]:
+        """The threads this person sees, oldest first."""
+        return [pk for pk in self.children.get(None, []) if pk in self.kept]
+
+    def root_of(self, pk: int) -> int:
+        while (parent := self.parent.get(pk)) is not None:
+            pk = parent
+        return pk
+
+
+def thread_index(idea: Idea, user: Any) -> ThreadIndex:
+    """Everyone sees published comments; authors also see their own held or hidden ones. A comment
+    nobody may see is left out, or kept as a placeholder when it has replies people can see."""
+    user_id = user.pk if user.is_authenticated else None
+    rows = (
         Comment.objects.filter(idea=idea)
+        .order_by("contribution__created_at", "pk")
+        .values_list("pk", "parent_id", "contribution__visibility", "contribution__author_id")
+    )
+    index = ThreadIndex(children={}, parent={}, shown=set(), kept=set())
+    for pk, parent, visibility, author_id in rows:
+        index.children.setdefault(parent, []).append(pk)
+        index.parent[pk] = parent
+        if visibility == Visibility.PUBLISHED or (user_id is not None and author_id == user_id):
+            index.shown.add(pk)
+    for shown in index.shown:  # keep every comment on the way up to a shown one
+        step: int | None = shown
+        while step is not None and step not in index.kept:
+            index.kept.add(step)
+            step = index.parent.get(step)
+    return index
+
+
+def comment_page_number(idea: Idea, comment: Comment, user: Any) -> int:
+    """The page of the idea's comments that shows this comment's thread to this person."""
+    index = thread_index(idea, user)
+    roots = index.roots
+    root = index.root_of(comment.pk)
+    return roots.index(root) // THREADS_PER_PAGE + 1 if root in roots else 1
+
+
+def comment_thread(
+    idea: Idea, user: Any, page_number: Any = 1
+) -> tuple[Page[int], list[CommentNode]]:
+    """One page of an idea's comment threads, oldest first: in four queries whatever their size.
+
+    Returns the page (of top-level comment keys) and its threads as CommentNodes.
+    """
+    index = thread_index(idea, user)
+    page = Paginator(index.roots, THREADS_PER_PAGE).get_page(page_number)
+    wanted: list[int] = []
+    stack = list(page.object_list)
+    while stack:
+        pk = stack.pop()
+        wanted.append(pk)
+        stack.extend(reply for reply in index.children.get(pk, []) if reply in index.kept)
+    comments = (
+        Comment.objects.filter(pk__in=wanted)
         .select_related("contribution__author")
         .prefetch_related(*_answers_prefetch("contribution__"))
-        .order_by("contribution__created_at", "pk")
+        .in_bulk()
+        if wanted
+        else {}
     )
-    children: dict[int | None, list[Comment]] = {}
-    for comment in comments:
-        comment.contribution.activity = idea.contribution.activity  # loaded: no query per comment
-        children.setdefault(comment.parent_id, []).append(comment)
-    user_id = user.pk if user.is_authenticated else None
 
-    def build(parent: int | None, depth: int) -> list[CommentNode]:
+    def build(keys: list[int], depth: int) -> list[CommentNode]:
         nodes = []
-        for comment in children.get(parent, []):
-            contribution = comment.contribution
-            shown = contribution.visibility == Visibility.PUBLISHED or (
-                user_id is not None and contribution.author_id == user_id
-            )
-            replies = build(comment.pk, depth + 1)
-            if shown or replies:
-                can_report = shown and rules.can_report(user, contribution)
-                nodes.append(CommentNode(comment, shown, depth, can_report, replies))
+        for pk in keys:
+            if pk not in index.kept:
+                continue
+            comment = comments[pk]
+            comment.contribution.activity = idea.contribution.activity  # no query per comment
+            shown = pk in index.shown
+            can_report = shown and rules.can_report(user, comment.contribution)
+            replies = build(index.children.get(pk, []), depth + 1)
+            nodes.append(CommentNode(comment, shown, depth, can_report, replies))
         return nodes
 
-    return build(None, 0)
+    return page, build(list(page.object_list), 0)
 
 
 # --- Residents' pages ---------------------------------------------------------------------
 
 
+# --- What a cached page of a challenge or an idea depends on (docs/decisions/0801-web-page-cache.md):
+# the columns the rules for anonymous visitors read, and when the rows above the idea last changed.
+# Everything else the pages show moves their version on when it changes (actions._pages_change).
+_SERVICE = "service_stage__service"
+
+
+_challenge_probe = pagecache.Probe(
+    lambda pk: Activity.objects.filter(pk=pk),
+    [
+        "kind",
+        "state",
+        "updated_at",
+        f"{_SERVICE}__status",
+        f"{_SERVICE}__updated_at",
+        f"{_SERVICE}__organisation__updated_at",
+    ],
+    scopes=lambda pk: [pagecache.scope(Activity, pk)],
+)
+_idea_probe = pagecache.Probe(
+    # An idea's key is its contribution's: start there, for as few joins as the rules need (each
+    # join costs PostgreSQL's planner time on every request).
+    lambda pk: Contribution.objects.filter(pk=pk, kind=ContributionKind.IDEA),
+    [
+        "visibility",
+        "activity__state",
+        "activity__updated_at",
+        f"activity__{_SERVICE}__status",
+        f"activity__{_SERVICE}__updated_at",
+        f"activity__{_SERVICE}__organisation__updated_at",
+    ],
+    scopes=lambda pk: [pagecache.scope(Idea, pk)],
+)
+
+
+@pagecache.for_anonymous(probe=_challenge_probe, params={"sort", "category", "page"})
 @rule_required(service_rules.can_view_activity, load=_challenge, hide=True)
 def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
-    """The ideas of a challenge: sorted, filtered by category, a page at a time."""
+    """The ideas of a challenge: sorted, filtered by category, a page at a time.
+
+    Anonymous visitors get it from the cache while nothing on it has changed (decision 0801).
+    """
+    return _idea_list_page(request, activity)
+
+
+def _idea_list_page(request: HttpRequest, activity: Activity) -> HttpResponse:
     user: Any = request.user
     categories = IdeaCategory.objects.filter(activity=activity)
     form = IdeaListForm(request.GET or None, categories=categories)
@@ -359,13 +464,22 @@ def idea_create(request: HttpRequest, activity: Activity) -> HttpResponse:
     )
 
 
+@pagecache.for_anonymous(probe=_idea_probe, params={"page"})
 @rule_required(_can_view_idea, load=_idea, hide=True)
 def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
-    """One idea: its status and history, official answers, decisions, supports and comments."""
+    """One idea: its status and history, official answers, decisions, supports and comments.
+
+    Anonymous visitors get it from the cache while nothing on it has changed (decision 0801).
+    """
+    return _idea_page(request, idea)
+
+
+def _idea_page(request: HttpRequest, idea: Idea) -> HttpResponse:
     user: Any = request.user
     contribution = idea.contribution
     activity = contribution.activity
     can_comment = rules.can_comment(user, idea)
+    comment_page, thread = comment_thread(idea, user, request.GET.get("page"))
     return render(
         request,
         "codesign/idea_detail.html",
@@ -377,7 +491,8 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
             "responses": contribution.responses.select_related("author").order_by("created_at"),
             "decisions": contribution.decisions.order_by("-decided_on", "-id"),
             "history": idea.status_changes.all(),
-            "thread": comment_thread(idea, user),
+            "thread": thread,
+            "comment_page": comment_page,
             "supported": bool(_supported_by(user, [idea])),
             "can_support": rules.can_support(user, idea),
             "can_comment": can_comment,
@@ -422,7 +537,9 @@ def comment_create(request: HttpRequest, idea: Idea) -> HttpResponse:
                             "people see it."
                         ),
                     )
-                return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+                number = comment_page_number(idea, comment, user)
+                query = f"?page={number}" if number > 1 else ""
+                return redirect(f"{idea.get_absolute_url()}{query}#comment-{comment.pk}")
         parent = form.cleaned_data.get("parent")
     else:
         wanted = request.GET.get("parent", "")

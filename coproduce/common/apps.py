@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 
 
 class CommonConfig(AppConfig):
     name = "coproduce.common"
     label = "common"
     verbose_name = "Common"
+
+    def ready(self) -> None:
+        # Cached pages follow writes made outside the apps' actions (decision 0801).
+        from coproduce.common import pagecache
+
+        post_save.connect(pagecache.person_saved, sender=settings.AUTH_USER_MODEL)
+        post_delete.connect(pagecache.person_deleted, sender=settings.AUTH_USER_MODEL)
+        post_save.connect(pagecache.admin_changed, sender="admin.LogEntry")

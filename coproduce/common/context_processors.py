@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """Site name, current path for the language switch, and the CSP nonce for inline scripts."""
+    """Site name, the languages, and the current path for the language switch to come back to."""
     return {
         "SITE_NAME": "coproduce",
         "LANGUAGES": settings.LANGUAGES,

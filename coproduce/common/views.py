@@ -1,10 +1,14 @@
-"""Site-wide pages: error pages, accessibility statement, privacy notice, health check."""
+"""Site-wide pages: error pages, accessibility statement, privacy notice, health check, language."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import i18n
+from django.views.decorators.http import require_http_methods
 
 from coproduce.common.permissions import anyone, rule_required
 
@@ -51,3 +55,35 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@rule_required(anyone)
+@require_http_methods(["GET", "POST"])
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Choose the site's language and go back to the page (``next``).
+
+    The header's switch is a GET form: choosing a language changes no data, so pages need no CSRF
+    token for it and can be cached whole (docs/decisions/0804-pages-without-per-request-values.md).
+    Django's POST form (``language``, ``next``, CSRF-checked) works as before.
+    """
+    if request.method == "POST":
+        return i18n.set_language(request)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -134,7 +134,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one runs the pragmas
+    # below and closing the last one checkpoints the WAL, 1-2 ms of CPU that every page paid
+    # (docs/decisions/0803-sqlite-persistent-connections.md).
     DATABASES["default"]["OPTIONS"] = {
         # optimize=0x10002 lets SQLite gather the statistics it needs to choose our indexes.
         "init_command": (
@@ -147,6 +149,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions and rate limits: the database cache embedded, Redis when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -156,6 +159,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "coproduce_cache",
+            # Room for the pages cached for anonymous visitors (compressed, a few KiB each;
+            # docs/decisions/0801-web-page-cache.md) beside sessions and rate limits.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -249,11 +255,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coproduce <no-reply@coproduce.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Security headers. CSP: nothing inline without the request's nonce.
+# --- Security headers. CSP: nothing inline but the one script of base.html, allowed by its hash
+# (a nonce would differ on every response, so pages could not be cached whole: decision 0804).
+# The nonce stays available to a page that needs one; such a page is never cached.
+CSP_INLINE_SCRIPT_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, CSP_INLINE_SCRIPT_HASH, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from coproduce.api.api import api
+from coproduce.common.views import set_language
 
 urlpatterns = [
     path("", include("coproduce.services.urls")),

@@ -34,14 +34,15 @@ def is_checked(value: Any, selected: Any) -> bool:
 
 
 @register.inclusion_tag("common/pagination.html", takes_context=True)
-def pagination(context: dict[str, Any], page: Any) -> dict[str, Any]:
-    """GOV.UK pagination links that keep the rest of the query string."""
+def pagination(context: dict[str, Any], page: Any, fragment: str = "") -> dict[str, Any]:
+    """GOV.UK pagination links that keep the rest of the query string (and go to ``#fragment``)."""
     request = context["request"]
     query = request.GET.copy()
+    anchor = f"#{fragment}" if fragment else ""
 
     def link(number: int) -> str:
         query["page"] = str(number)
-        return "?" + query.urlencode()
+        return "?" + query.urlencode() + anchor
 
     numbers: list[dict[str, Any]] = []
     if page.paginator.num_pages > 1:

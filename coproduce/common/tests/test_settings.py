@@ -70,5 +70,21 @@ def test_security_headers_are_sent(client: Client, header: str, db: None) -> Non
     assert header in response.headers
     if header == "Content-Security-Policy":
         policy = response.headers[header]
-        assert "script-src 'self' 'nonce-" in policy
+        # The one inline script is allowed by its hash, not a nonce (decision 0804).
+        assert f"script-src 'self' {settings.CSP_INLINE_SCRIPT_HASH}" in policy
         assert "unsafe-inline" not in policy
+
+
+def test_the_policy_allows_exactly_the_inline_script_of_base_html() -> None:
+    """Editing the script without its hash in settings (or adding another) fails here first."""
+    import base64
+    import hashlib
+
+    inline = []
+    for template in (ROOT / "coproduce").rglob("templates/**/*.html"):
+        inline += re.findall(
+            r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", template.read_text(), re.S
+        )
+    assert len(inline) == 1, inline
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" == settings.CSP_INLINE_SCRIPT_HASH
