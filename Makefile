@@ -65,5 +65,6 @@ bench: install ## Run the benchmarks against the peer libraries (installs them f
 	$(PY) benchmarks/budgeting.py
 	$(PY) benchmarks/opinion.py
 	$(PY) benchmarks/sortition.py
+	$(PY) benchmarks/web.py
 
 .PHONY: help install demo chromium test lint messages bench

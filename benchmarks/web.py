@@ -9,7 +9,10 @@ are anonymous, the most common readers of a public idea challenge.
 
 In the same run, the same server answers two baselines (web_urls.py): a bare Django view (the same
 middleware, no query, no template), the ceiling of this stack on this machine; and the site's empty
-shell (base.html, no content), what any page pays before showing anything.
+shell (base.html, no content), what any page pays before showing anything. Anonymous visitors get
+the idea pages from the page cache (decision 0801), as they would in production: each page is
+fetched once before it is measured. Three more rows, without a verdict, show the same pages for a
+signed-in resident (a session made by web_seed.py), which are rendered on every request.
 
 For each database it prints requests/s, median (p50) and 95th-percentile latency, throughput as a
 share of the bare view's, and PASS/FAIL against the targets of issue 6: p95 <= 150 ms and at least
@@ -90,6 +93,7 @@ class Endpoint:
     check: str = ""  # text every response must contain …
     at_least: int = 0  # … at least this many times
     reference: str = ""  # why a row is shown without a verdict (a baseline)
+    cookie: str = ""  # a signed-in visitor's session cookie
 
 
 @dataclass
@@ -267,8 +271,11 @@ def gunicorn(
 
 def check_page(base: str, endpoint: Endpoint) -> int:
     """Fetch once: the page must answer 200 with what it should show (not an error page)."""
+    request = urllib.request.Request(base + endpoint.path)  # noqa: S310
+    if endpoint.cookie:
+        request.add_header("Cookie", endpoint.cookie)
     try:
-        with urllib.request.urlopen(base + endpoint.path, timeout=60) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
             body = response.read().decode()
             status = response.status
     except urllib.error.HTTPError as error:
@@ -291,6 +298,7 @@ def wrk(
     seconds: float,
     script: Path,
     warmup: bool = False,
+    cookie: str = "",
 ) -> Measurement:
     url = server.base + path
     command = [
@@ -302,6 +310,7 @@ def wrk(
         "30s",
         "-s",
         str(script),
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         url,
     ]
     server.settle()
@@ -365,22 +374,35 @@ def endpoints(seed: dict[str, Any]) -> list[Endpoint]:
                 1,
             )
         )
-    found.append(
-        Endpoint(
-            f"idea page, {seed['busiest_comments']} comments",
-            urls["busiest"],
-            'id="comment-',
-            seed["busiest_published_comments"],
-        )
+    # The idea page shows its comments 50 threads at a time (decision 0802): the busiest idea's
+    # first page must show at least one comment per thread.
+    busiest = Endpoint(
+        f"idea page, {seed['busiest_comments']} comments (first page)",
+        urls["busiest"],
+        'id="comment-',
+        min(50, seed["busiest_published_comments"]),
     )
-    found.append(
-        Endpoint(
-            f"idea page, {seed['typical_comments']} comments",
-            urls["typical"],
-            'id="comment-',
-            min(1, seed["typical_comments"]),
-        )
+    typical = Endpoint(
+        f"idea page, {seed['typical_comments']} comments",
+        urls["typical"],
+        'id="comment-',
+        min(1, seed["typical_comments"]),
     )
+    found += [busiest, typical]
+    # Signed-in people get every page rendered for them (support buttons, their own held ideas):
+    # shown for reference, without a verdict (the targets are about anonymous visitors).
+    signed_in = seed["session_cookie"]
+    for page in [found[1], busiest, typical]:
+        found.append(
+            Endpoint(
+                f"signed in: {page.name}",
+                page.path,
+                "Sign out",
+                1,
+                reference="signed in",
+                cookie=signed_in,
+            )
+        )
     return found
 
 
@@ -392,12 +414,15 @@ def measure(
     for endpoint in [bare, *pages]:
         size = check_page(server.base, endpoint)
         # Warm every worker's caches (templates, translations, connections) before measuring.
-        wrk(server, endpoint.path, seconds=args.warmup, warmup=True, **load)
-        print(f"  {endpoint.name:<34} {size / 1024:7.1f} KiB  {server.base}{endpoint.path}")
+        wrk(server, endpoint.path, seconds=args.warmup, warmup=True, cookie=endpoint.cookie, **load)
+        print(f"  {endpoint.name:<50} {size / 1024:7.1f} KiB  {server.base}{endpoint.path}")
     results = {endpoint.name: Result(endpoint) for endpoint in [bare, *pages]}
     for run in range(1, args.runs + 1):
         before = wrk(server, bare.path, seconds=args.duration, **load)
-        measured = {e.name: wrk(server, e.path, seconds=args.duration, **load) for e in pages}
+        measured = {
+            e.name: wrk(server, e.path, seconds=args.duration, cookie=e.cookie, **load)
+            for e in pages
+        }
         after = wrk(server, bare.path, seconds=args.duration, **load)
         baseline = Measurement(
             *(
@@ -422,7 +447,7 @@ def serve(server: Server, pages: list[Endpoint], env: dict[str, str]) -> None:
     """Keep the seeded server up for profiling (py-spy, pyinstrument) until Ctrl-C."""
     print(f"\n  gunicorn {server.master} serving {server.base}, DATABASE_URL={env['DATABASE_URL']}")
     for endpoint in pages:
-        print(f"  {endpoint.name:<34} {server.base}{endpoint.path}")
+        print(f"  {endpoint.name:<50} {server.base}{endpoint.path}")
     print("  Ctrl-C stops the server and cleans up.", flush=True)
     try:
         while True:

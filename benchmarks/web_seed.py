@@ -460,6 +460,18 @@ def seed(
     ordered = list(shown.order_by("comment_count", "pk").values_list("pk", "comment_count"))
     typical_pk, typical_comments = ordered[len(ordered) // 2]
     page_size = settings.COPRODUCE_PAGE_SIZE
+    # A signed-in resident who supports ideas, for the pages people see once they sign in.
+    from django.test import Client
+
+    resident = (
+        User.objects.filter(email__startswith="resident")
+        .annotate(backed=Count("supports"))
+        .order_by("-backed", "pk")
+        .first()
+    )
+    assert resident is not None
+    browser = Client()
+    browser.force_login(resident)
     return {
         "vendor": connection.vendor,
         "activity": activity.pk,
@@ -481,6 +493,9 @@ def seed(
         ).count(),
         "typical_idea": typical_pk,
         "typical_comments": typical_comments,
+        "session_cookie": (
+            f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+        ),
         "counts": {
             "users": User.objects.count(),
             "ideas": Idea.objects.count(),
