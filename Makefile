@@ -62,6 +62,7 @@ messages: install ## Extract translatable strings into the Welsh .po files
 
 bench: install ## Run the benchmarks against the peer libraries (installs them first)
 	$(PY) -m pip install --quiet -e '.[dev,peers]'
+	@command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk >/dev/null
 	$(PY) benchmarks/budgeting.py
 	$(PY) benchmarks/opinion.py
 	$(PY) benchmarks/sortition.py
