@@ -26,11 +26,13 @@ from coproduce.codesign import actions, spam
 from coproduce.codesign.models import (
     Comment,
     Contribution,
+    ContributionKind,
     Idea,
     IdeaCategory,
     IdeaStatus,
     IdeaStatusChange,
     Response,
+    Visibility,
 )
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
 from coproduce.insight.tests.factories import open_for_seeding
@@ -656,9 +658,49 @@ def _open_youth_challenge() -> None:
     )
 
 
+YOUTH_DECISION = {
+    "title": "Evening drop-ins at two youth clubs from January",
+    "description": "Young people's stories and survey answers said help comes too late and only "
+    "in school hours. The trust will fund a youth worker and a mental health nurse at the Eastgate "
+    "and Millbrook youth clubs on Tuesday and Thursday evenings, no referral needed.",
+    "decided_by": "Northfield NHS Trust children's services board",
+    "days_ago": 20,
+}
+
+
+def _youth_decision(people: dict[str, Any]) -> None:
+    """The youth service's challenge is still open, but what young people said in its survey and
+    stories has already informed a decision: so its "You said, we did" has one too."""
+    service = Service.objects.filter(slug="youth-mental-health-support").first()
+    if service is None or service.decisions.filter(title=YOUTH_DECISION["title"]).exists():
+        return
+    informed = list(
+        Contribution.objects.filter(
+            activity__service_stage__service=service,
+            kind__in=[ContributionKind.STORY, ContributionKind.NEED],
+            visibility=Visibility.PUBLISHED,
+            first_response_at__isnull=False,
+        ).order_by("created_at", "pk")[:3]
+    )
+    if not informed:
+        return
+    actions.decision_create(
+        service=service,
+        stage=informed[0].activity.service_stage.stage,
+        title=YOUTH_DECISION["title"],
+        description=YOUTH_DECISION["description"],
+        decided_by=YOUTH_DECISION["decided_by"],
+        decided_on=timezone.localdate() - dt.timedelta(days=YOUTH_DECISION["days_ago"]),
+        recorded_by=_person(people, "sam.reid@nhs-northfield.example"),
+        contributions=informed,
+    )
+
+
 def seed_codesign(people: dict[str, Any]) -> int:
-    """Fill every demo idea challenge that is still empty. Returns how many were filled."""
+    """Fill every demo idea challenge that is still empty, and give the youth service a decision
+    (see ``_youth_decision``). Returns how many challenges were filled."""
     _open_youth_challenge()
+    _youth_decision(people)
     filled = 0
     challenges = (
         Activity.objects.filter(kind=ActivityKind.IDEA_CHALLENGE)

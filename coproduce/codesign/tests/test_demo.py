@@ -70,3 +70,26 @@ def test_every_demo_idea_challenge_has_a_living_loop() -> None:
     assert Comment.objects.filter(contribution__visibility=Visibility.HIDDEN).exists()
     assert Comment.objects.filter(is_question=True, contribution__first_response_at__isnull=False)
     assert Decision.objects.filter(contributions__kind="idea").exists()
+
+
+def test_every_demo_service_shows_answer_coverage_and_a_living_you_said_we_did() -> None:
+    """Issue 6: coverage and "You said, we did" are visible, with something in them, everywhere."""
+    from coproduce.services.models import Service
+
+    cache.clear()
+    seed()
+    client = Client()
+    services = Service.objects.published()
+    assert services.count() >= 4
+    for service in services:
+        page = client.get(service.get_absolute_url()).content.decode()
+        assert "Are people getting answers?" in page, service.name
+        assert "% of contributions have had an official answer" in page, service.name
+        said = reverse("codesign:you_said_we_did", args=[service.slug])
+        assert said in page, service.name
+        answered = client.get(said).content.decode()
+        assert "No contribution has had an answer yet." not in answered, service.name
+        assert 'class="app-card-list"' in answered, service.name
+        waiting = client.get(said, {"show": "waiting"}).content.decode()
+        assert 'class="app-card-list"' in waiting, service.name
+        assert Decision.objects.filter(service=service).exists(), service.name
