@@ -658,14 +658,14 @@ def _open_youth_challenge() -> None:
     )
 
 
-YOUTH_DECISION = {
+YOUTH_DECISION: dict[str, str] = {
     "title": "Evening drop-ins at two youth clubs from January",
     "description": "Young people's stories and survey answers said help comes too late and only "
     "in school hours. The trust will fund a youth worker and a mental health nurse at the Eastgate "
     "and Millbrook youth clubs on Tuesday and Thursday evenings, no referral needed.",
     "decided_by": "Northfield NHS Trust children's services board",
-    "days_ago": 20,
 }
+YOUTH_DECISION_DAYS_AGO = 20
 
 
 def _youth_decision(people: dict[str, Any]) -> None:
@@ -690,7 +690,7 @@ def _youth_decision(people: dict[str, Any]) -> None:
         title=YOUTH_DECISION["title"],
         description=YOUTH_DECISION["description"],
         decided_by=YOUTH_DECISION["decided_by"],
-        decided_on=timezone.localdate() - dt.timedelta(days=YOUTH_DECISION["days_ago"]),
+        decided_on=timezone.localdate() - dt.timedelta(days=YOUTH_DECISION_DAYS_AGO),
         recorded_by=_person(people, "sam.reid@nhs-northfield.example"),
         contributions=informed,
     )
