@@ -83,7 +83,7 @@ def narrow_screen_and_long_lists(a: Auditor) -> None:
 def statements_and_welsh(a: Auditor) -> None:
     a.goto(a.url("common:privacy"))
     a.goto(a.url("common:accessibility"))
-    # The language switch posts to set_language and comes back to the same page, in Welsh.
+    # The language switch (a GET form: decision 0804) goes to set_language and comes back to the same page, in Welsh.
     a.submit(a.button("Cymraeg"))
     assert a.page.locator("html").get_attribute("lang") == "cy"
     a.goto(a.url("services:home"))
