@@ -347,7 +347,8 @@ class Comment(models.Model):
         return self.body if len(self.body) <= 80 else self.body[:79] + "…"
 
     def get_absolute_url(self) -> str:
-        return f"{self.idea.get_absolute_url()}#comment-{self.pk}"
+        """The idea page that shows this comment's conversation, at the comment."""
+        return f"{self.idea.get_absolute_url()}?comment={self.pk}#comment-{self.pk}"
 
 
 class Support(models.Model):

@@ -479,7 +479,14 @@ def _idea_page(request: HttpRequest, idea: Idea) -> HttpResponse:
     contribution = idea.contribution
     activity = contribution.activity
     can_comment = rules.can_comment(user, idea)
-    comment_page, thread = comment_thread(idea, user, request.GET.get("page"))
+    page_number: Any = request.GET.get("page")
+    wanted = request.GET.get("comment", "")
+    if page_number is None and wanted.isdigit() and len(wanted) <= 18:
+        # A link to one comment (Comment.get_absolute_url) opens the page of its conversation.
+        linked = Comment.objects.filter(pk=int(wanted), idea=idea).first()
+        if linked is not None:
+            page_number = comment_page_number(idea, linked, user)
+    comment_page, thread = comment_thread(idea, user, page_number)
     return render(
         request,
         "codesign/idea_detail.html",

@@ -131,6 +131,25 @@ def test_after_posting_people_land_on_the_page_of_their_comment() -> None:
     assert reply["Location"] == f"{idea.get_absolute_url()}#comment-{answer.pk}"
 
 
+def test_a_link_to_a_comment_opens_the_page_of_its_conversation() -> None:
+    idea = IdeaFactory()
+    first = comment(idea, "First")
+    comment(idea, "Second")
+    third = comment(idea, "Third")
+    reply = comment(idea, "Reply to the first", parent=first)
+    assert (
+        third.get_absolute_url()
+        == f"{idea.get_absolute_url()}?comment={third.pk}#comment-{third.pk}"
+    )
+    assert "Third" in shown(get(Client(), idea, f"?comment={third.pk}"))
+    assert "Reply to the first" in shown(get(Client(), idea, f"?comment={reply.pk}"))
+    # Nonsense, or a comment of another idea, gives the first page; an explicit page wins.
+    other = comment(IdeaFactory(), "Elsewhere")
+    for query in (f"?comment={other.pk}", "?comment=x", "?comment=" + "9" * 40):
+        assert shown(get(Client(), idea, query))[:1] == ["First"]
+    assert shown(get(Client(), idea, f"?comment={third.pk}&page=1"))[:1] == ["First"]
+
+
 def test_every_page_of_comments_is_cached_for_visitors_and_kept_fresh() -> None:
     idea = IdeaFactory()
     for n in range(5):
