@@ -204,6 +204,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # Not allauth's: anonymous survey answers, each of which sends an email (decision 0606).
+    "insight_anonymous_answer": "10/h/ip",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.accounts.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

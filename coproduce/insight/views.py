@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -34,6 +35,10 @@ from coproduce.insight.forms import (
 from coproduce.insight.models import Asset, Question, Story, SurveySubmission
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 from coproduce.services.rules import can_view_activity
+
+# Anonymous answers per connection, counted by allauth's rate limiter (the one that guards
+# sign-in, with its view of client addresses behind proxies): ACCOUNT_RATE_LIMITS in settings.
+ANONYMOUS_ANSWERS = "insight_anonymous_answer"
 
 CONTRIBUTION_RELATED = "contribution__activity__service_stage__service__organisation"
 
@@ -140,6 +145,17 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
         request.POST or None, questions=questions, anonymous=not user.is_authenticated
     )
     if request.method == "POST" and form.is_valid():
+        if not user.is_authenticated and not ratelimit.consume(request, action=ANONYMOUS_ANSWERS):
+            # Each anonymous answer sends an email: a connection sending many is refused for a
+            # while, with the answers kept in the form (decision 0606).
+            form.add_error(
+                None,
+                _(
+                    "Many answers have been sent from your connection in the last hour. Try "
+                    "again later, or sign in to answer now."
+                ),
+            )
+            return _survey_answer_page(request, activity, form, status=429)
         try:
             submission = actions.survey_submit(
                 activity=activity,
@@ -175,6 +191,12 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
             else:
                 messages.success(request, _("Thank you. Your answers have been counted."))
             return redirect(submission)
+    return _survey_answer_page(request, activity, form)
+
+
+def _survey_answer_page(
+    request: HttpRequest, activity: Activity, form: SurveyAnswerForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "insight/survey_answer.html",
@@ -182,9 +204,10 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
             "activity": activity,
             "service": activity.service,
             "survey": queries.survey_of(activity),
-            "questions": questions,
+            "questions": form.questions,
             "form": form,
         },
+        status=status,
     )
 
 

@@ -25,6 +25,7 @@ from coproduce.insight.tests.factories import (
     approve,
     facilitator_of,
 )
+from coproduce.insight.views import ANONYMOUS_ANSWERS
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
 from coproduce.services.models import ActivityState
@@ -161,6 +162,34 @@ def test_an_anonymous_answer_is_confirmed_through_the_emailed_link(
     assert "Your answers are confirmed" in body
     assert "1 person has answered" in body
     assert SurveySubmission.objects.get().confirmation_email == ""
+
+
+def test_a_connection_sending_many_anonymous_answers_is_refused_and_keeps_its_answers(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, ANONYMOUS_ANSWERS: "2/h/ip"}
+    activity = NeedsSurveyFactory(anonymous_answers=True)
+    url = reverse("insight:survey_answer", args=[activity.pk])
+    for n in range(2):
+        data = {**good_answers(activity, text="More buses"), "email": f"person{n}@example.org"}
+        with django_capture_on_commit_callbacks(execute=True):
+            assert Client().post(url, data).status_code == 302
+    data = {**good_answers(activity, text="More buses"), "email": "third@example.org"}
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = Client().post(url, data)
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "Many answers have been sent from your connection" in page
+    assert "More buses" in page  # nothing typed is lost
+    assert "third@example.org" in page
+    assert SurveySubmission.objects.count() == 2
+    assert len(mail.outbox) == 2
+    # Signed in, people are counted one answer per survey instead, and not limited here.
+    resident = UserFactory()
+    web = Client()
+    web.force_login(resident)
+    assert web.post(url, good_answers(activity)).status_code == 302
+    assert SurveySubmission.objects.count() == 3
 
 
 def test_broken_confirmation_links_explain_themselves() -> None:
