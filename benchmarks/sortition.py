@@ -10,7 +10,10 @@ dual LP has one variable per person, plus one). The peer script probes the licen
 that size first; where it refuses (example_large_200) the peer's MAXIMIN (HiGHS backend) is timed
 instead and the table says so. It prints seconds, the ratio peer / ours, and how far apart the marginals are: per person
 for LEXIMIN (whose marginals are unique), the minimum probability only for MAXIMIN (its other
-marginals are one optimum among many).
+marginals are one optimum among many). Seconds are wall and CPU (CPU is steadier on a busy machine;
+it counts every solver thread). For our distribution it also prints the gini coefficient, the
+geometric mean, and how many volunteers LEGACY (10,000 seeded Monte Carlo runs, untimed) leaves
+below the LEXIMIN minimum.
 
 The machine is shared: the load average is printed before and after, and timings are noisy.
 """
@@ -26,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from civic_algorithms.sortition import find_distribution, read_problem
+from civic_algorithms.sortition import find_distribution, legacy, read_problem, stats
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sortition"
@@ -76,6 +79,7 @@ except grb.GurobiError as error:
     result["leximin_error"] = f"gurobipy licence: {error}"[:200]
     print(json.dumps(result), flush=True)
 started = time.perf_counter()
+cpu = time.process_time()
 if "leximin_error" not in result:
     committees, weights, _ = find_distribution_leximin(features, people, k, [], "highspy")
     result["algorithm"] = "leximin"
@@ -83,6 +87,7 @@ else:
     committees, weights, _ = find_distribution_maximin(features, people, k, [], "highspy")
     result["algorithm"] = "maximin"
 result["seconds"] = time.perf_counter() - started
+result["cpu_seconds"] = time.process_time() - cpu
 marginals = {pid: 0.0 for pid in people}
 for committee, weight in zip(committees, weights):
     for pid in committee:
@@ -104,6 +109,11 @@ def ours(name: str, repeats: int) -> dict[str, object]:
         cpus.append(time.process_time() - cpu)
         walls.append(distribution.seconds)
     assert distribution is not None
+    vector = distribution.vector()
+    groups = distribution.groups
+    # LEGACY estimated as the engine does (10,000 seeded Monte Carlo runs), outside the timing
+    legacy_vector = legacy.estimate(groups).probabilities[groups.group_of_person]
+    minimum = stats.minimum(vector)
     return {
         "seconds": statistics.median(walls),
         "cpu_seconds": statistics.median(cpus),
@@ -111,6 +121,10 @@ def ours(name: str, repeats: int) -> dict[str, object]:
         "probabilities": dict(distribution.probabilities),
         "committees": distribution.committees,
         "method": distribution.method,
+        "gini": stats.gini(vector),
+        "geometric_mean": stats.geometric_mean(vector),
+        "legacy_minimum": stats.minimum(legacy_vector),
+        "legacy_below": stats.below(legacy_vector, minimum),
     }
 
 
@@ -176,10 +190,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_peer:
             other = peer(name, args.peer_timeout)
         ratio = None
+        cpu_ratio = None
         agreement = None
         peer_vs_expected = None
         if isinstance(other.get("seconds"), float):
             ratio = float(other["seconds"]) / float(mine["seconds"])  # type: ignore[arg-type]
+            if isinstance(other.get("cpu_seconds"), float):
+                cpu_ratio = float(other["cpu_seconds"]) / float(mine["cpu_seconds"])  # type: ignore[arg-type]
             theirs = other["probabilities"]
             assert isinstance(theirs, dict)
             if other["algorithm"] == "leximin":
@@ -197,13 +214,24 @@ def main(argv: list[str] | None = None) -> int:
             "ours_committees": mine["committees"],
             "peer_algorithm": other.get("algorithm"),
             "peer_seconds": other.get("seconds"),
+            "peer_cpu_seconds": other.get("cpu_seconds"),
             "peer_leximin_error": other.get("leximin_error"),
             "peer_error": other.get("error"),
             "ratio_peer_over_ours": ratio,
+            "cpu_ratio_peer_over_ours": cpu_ratio,
             "max_abs_difference_vs_peer": agreement,
             "max_abs_difference_vs_expected_leximin": vs_expected,
             "peer_max_abs_difference_vs_expected_leximin": peer_vs_expected,
             "min_probability": min(probabilities.values()),
+            "peer_min_probability": (
+                min(other["probabilities"].values())  # type: ignore[attr-defined]
+                if isinstance(other.get("probabilities"), dict)
+                else None
+            ),
+            "gini": mine["gini"],
+            "geometric_mean": mine["geometric_mean"],
+            "legacy_minimum_probability": mine["legacy_minimum"],
+            "legacy_below_leximin_minimum": mine["legacy_below"],
         }
         summary.append(row)
         peer_seconds = other.get("seconds")
@@ -217,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['min_probability']:>9.6f} {mine['method']}",
             flush=True,
         )
+        print(
+            f"{'':<18} gini {row['gini']:.4f}, geometric mean {row['geometric_mean']:.4f}, "
+            f"LEGACY min p {row['legacy_minimum_probability']:.6f}, "
+            f"{row['legacy_below_leximin_minimum']} below the LEXIMIN minimum"
+        )
+        if cpu_ratio is not None:
+            print(f"{'':<18} peer CPU {other['cpu_seconds']:.1f} s, CPU ratio {cpu_ratio:.1f}")
         for key in ("leximin_error", "error"):
             if other.get(key):
                 print(f"{'':<18} peer {key.replace('_', ' ')}: {other[key]}")
