@@ -10,11 +10,10 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Every test starts with an empty cache: rate-limit counters (sign-in, supports, anonymous
-    answers) and cached pages never leak from one test into the next on the same worker."""
-    from django.core.cache import cache
-
+    answers) and cached pages (the shared cache's and this process's) never leak from one test into
+    the next on the same worker."""
     from coproduce.common import pagecache
 
     pagecache.forget()
     yield
-    cache.clear()
+    pagecache.forget()

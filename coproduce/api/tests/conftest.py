@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.api.tests.client import Api
 from coproduce.api.tests.loop import Loop, loop_world
 from coproduce.common.testing import ROLES, World, build_world
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_counts() -> Iterator[None]:
-    """Support rate limits are counted in the cache: start and end every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

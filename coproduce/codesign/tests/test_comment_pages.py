@@ -14,7 +14,6 @@ from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions, views
 from coproduce.codesign.models import Comment, Contribution, Idea, Visibility
 from coproduce.codesign.tests.factories import CommentFactory, IdeaFactory
-from coproduce.common import pagecache
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
 
@@ -22,11 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def two_threads_a_page(monkeypatch: pytest.MonkeyPatch) -> Any:
+def two_threads_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(views, "THREADS_PER_PAGE", 2)
-    pagecache.forget()
-    yield
-    pagecache.forget()
 
 
 def comment(idea: Idea, body: str, parent: Comment | None = None, author: Any = None) -> Comment:

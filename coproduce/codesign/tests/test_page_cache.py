@@ -46,13 +46,6 @@ from coproduce.services.models import Activity, ActivityState, Stage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_cache() -> Any:
-    pagecache.forget()
-    yield
-    pagecache.forget()
-
-
 @dataclass
 class World:
     activity: Activity

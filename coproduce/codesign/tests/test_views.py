@@ -76,14 +76,6 @@ def close(activity: Any) -> None:
     activity.refresh_from_db()
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Any:
-    """Supports are counted in the cache; start and end every test with no counts."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 # --- The list of ideas --------------------------------------------------------------------
 
 

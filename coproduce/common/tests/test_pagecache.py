@@ -29,13 +29,6 @@ pytestmark = pytest.mark.django_db
 URLS = "coproduce.common.tests.pagecache_urls"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache() -> Any:
-    pagecache.forget()
-    yield
-    pagecache.forget()
-
-
 def rendered(client: Client, url: str, **extra: Any) -> bool:
     """Whether the view ran for this request (rather than the cache answering)."""
     before = pagecache_urls.RENDERS["count"]
