@@ -4,7 +4,8 @@ For every chosen shared Pabulib file and rule variant, our engine runs in fresh 
 imports, reading and compiling the file are all counted) several times, and pabutools runs once
 in a fresh process with a time limit; the script prints the median seconds, our peak memory,
 the ratio, and whether both selected the same projects. Where pabutools is hopeless the limit
-cuts it off and the table says "> N s" (and the ratio is a lower bound on wall time). Ratios are
+cuts it off and the table says "> N s"; the ratio is then a lower bound: the CPU seconds pabutools
+had used when it was stopped (its imports included) over ours. Ratios are
 of CPU seconds (reading the file plus counting, imports excluded): both libraries run on one core,
 and CPU time stays meaningful when other work loads the machine; wall seconds are printed too.
 
@@ -232,7 +233,9 @@ def main() -> int:
             seconds = statistics.median(run["total"] for run in mine)
             cpu = statistics.median(run["cpu"] for run in mine)
             rule_seconds = statistics.median(run["rule"] for run in mine)
+            children = _children_cpu()
             peer = None if args.ours_only else _measure("peer", path, variant, args.timeout)
+            peer_cpu_used = _children_cpu() - children  # includes a run cut off by the limit
             row = {
                 "file": stem,
                 "variant": variant,
@@ -245,6 +248,8 @@ def main() -> int:
                 "peer": None if peer is None else peer["total"],
                 "peer_cpu": None if peer is None else peer["cpu"],
                 "peer_rule": None if peer is None else peer["rule"],
+                "peer_cpu_used": peer_cpu_used,
+                "peer_mb": None if peer is None else peer["peak_mb"],
                 "agree": None if peer is None else peer["selected"] == mine[0]["selected"],
             }
             rows.append(row)
@@ -262,12 +267,18 @@ def main() -> int:
     return 1 if disagree else 0
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished (or killed and reaped) child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peer_text(row: dict[str, Any], timeout: float, ours_only: bool) -> tuple[str, str]:
     """pabutools' wall seconds and the ratio of CPU seconds (robust to a busy machine)."""
     if ours_only:
         return "-", "-"
     if row["peer"] is None:
-        return f"> {timeout:.0f}", f"> {timeout / row['ours']:.0f}x"
+        return f"> {timeout:.0f}", f"> {row['peer_cpu_used'] / row['ours_cpu']:.0f}x"
     ratio = row["peer_cpu"] / row["ours_cpu"]
     return f"{row['peer']:.2f}", f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"
 
@@ -275,25 +286,28 @@ def _peer_text(row: dict[str, Any], timeout: float, ours_only: bool) -> tuple[st
 def _line(row: dict[str, Any], timeout: float, ours_only: bool) -> str:
     peer, ratio = _peer_text(row, timeout, ours_only)
     agree = {True: "same winners", False: "DIFFERENT WINNERS", None: ""}[row["agree"]]
+    memory = "" if row["peer_mb"] is None else f" ({row['peer_mb']:.0f} MB)"
     return (
         f"{row['file']:<36} {row['variant']:<20} ours {row['ours']:7.3f} s "
         f"(CPU {row['ours_cpu']:.3f}, rule {row['ours_rule']:.3f}, {row['peak_mb']:.0f} MB)  "
-        f"pabutools {peer:>7} s  {ratio:>7}  {agree}"
+        f"pabutools {peer:>7} s{memory}  {ratio:>7}  {agree}"
     )
 
 
 def _markdown(rows: list[dict[str, Any]], timeout: float, ours_only: bool) -> str:
     lines = [
-        "| file | variant | sat | ours s | ours CPU s | peak MB | pabutools s | ratio (CPU) "
-        "| winners |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| file | variant | sat | ours s | ours CPU s | peak MB | pabutools s | pabutools MB "
+        "| ratio (CPU) | winners |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         peer, ratio = _peer_text(row, timeout, ours_only)
         agree = {True: "same", False: "**different**", None: "n/a"}[row["agree"]]
+        memory = "-" if row["peer_mb"] is None else f"{row['peer_mb']:.0f}"
         lines.append(
             f"| {row['file']} | {row['variant']} | {row['sat']} | {row['ours']:.3f} "
-            f"| {row['ours_cpu']:.3f} | {row['peak_mb']:.0f} | {peer} | {ratio} | {agree} |"
+            f"| {row['ours_cpu']:.3f} | {row['peak_mb']:.0f} | {peer} | {memory} | {ratio} "
+            f"| {agree} |"
         )
     return "\n".join(lines)
 
