@@ -6,10 +6,17 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from coproduce.codesign.models import Contribution, Decision, Response, Visibility
+from coproduce.codesign.models import (
+    Contribution,
+    Decision,
+    Report,
+    ReportStatus,
+    Response,
+    Visibility,
+)
 from coproduce.services.models import Activity, Service
 
 OVERDUE_AFTER = dt.timedelta(days=30)
@@ -108,6 +115,21 @@ def overdue_contributions(service: Service) -> list[Contribution]:
         .with_details()
         .order_by("created_at")
     )
+
+
+def moderation_counts(service: Service) -> dict[str, int]:
+    """What the moderation queue holds: contributions waiting and hidden, open reports, and how
+    many contributions those reports are about."""
+    counts: dict[str, int] = Contribution.objects.for_service(service).aggregate(
+        pending=Count("pk", filter=Q(visibility=Visibility.PENDING)),
+        hidden=Count("pk", filter=Q(visibility=Visibility.HIDDEN)),
+    )
+    open_reports = Report.objects.filter(
+        contribution__activity__service_stage__service=service, status=ReportStatus.OPEN
+    )
+    counts["reports"] = open_reports.count()
+    counts["reported"] = open_reports.values("contribution").distinct().count()
+    return counts
 
 
 def decisions_of(service: Service) -> QuerySet[Decision]:

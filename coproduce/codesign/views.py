@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from coproduce.codesign import actions, rules
+from coproduce.codesign import actions, queries, rules
 from coproduce.codesign.forms import (
     CategoryForm,
     CommentForm,
@@ -798,15 +798,7 @@ def moderation(request: HttpRequest, service: Service) -> HttpResponse:
     if show not in MODERATION_VIEWS:
         show = "pending"
     lists = moderation_lists(service)
-    counts = Contribution.objects.for_service(service).aggregate(
-        pending=Count("pk", filter=Q(visibility=Visibility.PENDING)),
-        hidden=Count("pk", filter=Q(visibility=Visibility.HIDDEN)),
-    )
-    open_reports = Report.objects.filter(
-        contribution__activity__service_stage__service=service, status=ReportStatus.OPEN
-    )
-    counts["reports"] = open_reports.count()
-    counts["reported"] = open_reports.values("contribution").distinct().count()
+    counts = queries.moderation_counts(service)
     page = Paginator(lists[show], 20).get_page(request.GET.get("page"))
     items = list(page.object_list)
     for contribution in items:

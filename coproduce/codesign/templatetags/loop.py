@@ -32,3 +32,15 @@ def overdue_flag(context: dict[str, Any], service: Service) -> dict[str, Any]:
         "overdue": queries.overdue_contributions(service)[:20] if allowed else [],
         "allowed": allowed,
     }
+
+
+@register.inclusion_tag("codesign/_moderation_row.html", takes_context=True)
+def moderation_row(context: dict[str, Any], service: Service) -> dict[str, Any]:
+    """For moderators, a summary-list row: what waits in the service's moderation queue."""
+    user = context["request"].user
+    allowed = rules.can_moderate_service(user, service)
+    return {
+        "service": service,
+        "counts": queries.moderation_counts(service) if allowed else {},
+        "allowed": allowed,
+    }

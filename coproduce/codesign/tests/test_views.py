@@ -605,6 +605,31 @@ def test_the_moderation_queue_shows_counts_reasons_and_every_kind() -> None:
     }
 
 
+def test_a_service_staff_page_leads_its_moderators_to_the_queue_with_its_counts() -> None:
+    challenge = IdeaChallengeFactory(premoderation=True)
+    service = challenge.service
+    IdeaFactory(activity=challenge)  # held for a moderator
+    reported = IdeaFactory(activity=challenge)
+    facilitator = staff_of(challenge, Role.FACILITATOR)
+    actions.moderation_approve(contribution=reported.contribution, moderator=facilitator)
+    actions.report_create(
+        contribution=reported.contribution, reporter=UserFactory(), reason="Off topic"
+    )
+    staff_page = reverse("services:staff_service", kwargs={"slug": service.slug})
+    queue = reverse("codesign:moderation", kwargs={"slug": service.slug})
+
+    page = client_for(facilitator).get(staff_page).content.decode()
+    assert f'href="{queue}"' in page
+    assert "Waiting for moderation: 1" in page
+    assert "Open reports: 1" in page
+    assert client_for(facilitator).get(queue).context["counts"] == {
+        "pending": 1,
+        "hidden": 0,
+        "reports": 1,
+        "reported": 1,
+    }
+
+
 def test_hiding_a_reported_comment_upholds_the_report_and_removes_it_from_the_page() -> None:
     comment = CommentFactory(body="You are all idiots")
     actions.report_create(contribution=comment.contribution, reporter=UserFactory(), reason="Rude")
