@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"The shared data folder is missing: {SHARED_DATA}. Set COPRODUCE_SHARED_DATA.")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's default language. A request in Welsh leaves Welsh active
+    in the thread (LocaleMiddleware activates a language and nothing deactivates it), so without
+    this a later test on the same worker would get Welsh messages from the actions it calls."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
