@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.codesign import views, views_loop
+from coproduce.codesign import views, views_loop, views_staff
 
 app_name = "codesign"
 
@@ -11,12 +11,12 @@ urlpatterns = [
     path("ideas/<int:pk>/comments/new/", views.comment_create, name="comment_create"),
     path("ideas/<int:pk>/support/", views.support, name="support"),
     path("contributions/<int:pk>/report/", views.report, name="report"),
-    path("staff/contributions/<int:pk>/respond/", views.respond, name="respond"),
-    path("staff/ideas/<int:pk>/status/", views.idea_status, name="idea_status"),
-    path("staff/challenges/<int:pk>/categories/", views.category_list, name="category_list"),
-    path("staff/categories/<int:pk>/", views.category_edit, name="category_edit"),
-    path("staff/services/<slug:slug>/moderation/", views.moderation, name="moderation"),
-    path("staff/contributions/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("staff/contributions/<int:pk>/respond/", views_staff.respond, name="respond"),
+    path("staff/ideas/<int:pk>/status/", views_staff.idea_status, name="idea_status"),
+    path("staff/challenges/<int:pk>/categories/", views_staff.category_list, name="category_list"),
+    path("staff/categories/<int:pk>/", views_staff.category_edit, name="category_edit"),
+    path("staff/services/<slug:slug>/moderation/", views_staff.moderation, name="moderation"),
+    path("staff/contributions/<int:pk>/moderate/", views_staff.moderate, name="moderate"),
     # Closing the loop: you said, we did; decisions; open-data exports.
     path(
         "services/<slug:slug>/you-said-we-did/", views_loop.you_said_we_did, name="you_said_we_did"

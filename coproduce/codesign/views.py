@@ -1,4 +1,5 @@
-"""Idea challenge pages, official answers, idea statuses, categories and the moderation queue.
+"""Idea challenge pages for everyone: ideas, comments, supports and reports (staff pages are in
+views_staff.py).
 
 Every page works without JavaScript; supporting an idea is enhanced with htmx (the button and
 count are swapped in place).
@@ -12,25 +13,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from coproduce.codesign import actions, queries, rules
+from coproduce.codesign import actions, loaders, rules
 from coproduce.codesign.forms import (
-    CategoryForm,
     CommentForm,
     IdeaForm,
     IdeaListForm,
     IdeaSort,
-    IdeaStatusForm,
-    ModerationForm,
     ReportForm,
-    ResponseForm,
     SupportForm,
 )
 from coproduce.codesign.models import (
@@ -40,8 +35,6 @@ from coproduce.codesign.models import (
     Decision,
     Idea,
     IdeaCategory,
-    Report,
-    ReportStatus,
     Response,
     Support,
     Visibility,
@@ -51,81 +44,7 @@ from coproduce.common.forms import add_action_errors
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
 from coproduce.services import rules as service_rules
-from coproduce.services.models import Activity, ActivityKind, Service
-
-ACTIVITY_PATH = "service_stage__service__organisation"
-
-# --- Loaders: fetch the object a page is about; 404 when the visitor may not know it exists.
-
-
-def _challenge(request: HttpRequest, pk: int) -> Activity:
-    return get_object_or_404(
-        Activity.objects.select_related(ACTIVITY_PATH), pk=pk, kind=ActivityKind.IDEA_CHALLENGE
-    )
-
-
-def _visible_challenge(request: HttpRequest, pk: int) -> Activity:
-    activity = _challenge(request, pk)
-    if not service_rules.can_view_activity(request.user, activity):
-        raise Http404
-    return activity
-
-
-def _idea(request: HttpRequest, pk: int) -> Idea:
-    return get_object_or_404(
-        Idea.objects.select_related(
-            "contribution__author", f"contribution__activity__{ACTIVITY_PATH}", "category"
-        ),
-        pk=pk,
-    )
-
-
-def _visible_idea(request: HttpRequest, pk: int) -> Idea:
-    idea = _idea(request, pk)
-    if not rules.can_view_contribution(request.user, idea.contribution):
-        raise Http404
-    return idea
-
-
-def _visible_contribution(request: HttpRequest, pk: int) -> Contribution:
-    contribution = get_object_or_404(
-        Contribution.objects.with_details().select_related(f"activity__{ACTIVITY_PATH}"), pk=pk
-    )
-    if not rules.can_view_contribution(request.user, contribution):
-        raise Http404
-    return contribution
-
-
-def _visible_service(request: HttpRequest, slug: str) -> Service:
-    service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
-    if not service_rules.can_view_service(request.user, service):
-        raise Http404
-    return service
-
-
-def _visible_category(request: HttpRequest, pk: int) -> IdeaCategory:
-    category = get_object_or_404(
-        IdeaCategory.objects.select_related(f"activity__{ACTIVITY_PATH}"), pk=pk
-    )
-    if not service_rules.can_view_activity(request.user, category.activity):
-        raise Http404
-    return category
-
-
-# --- Rules in the shape rule_required calls them: rule(user, loaded object).
-
-
-def _can_view_idea(user: Any, idea: Idea) -> bool:
-    return rules.can_view_contribution(user, idea.contribution)
-
-
-def _can_moderate_contribution(user: Any, contribution: Contribution) -> bool:
-    return rules.can_moderate(user, contribution.activity)
-
-
-def _can_manage_categories(user: Any, category: IdeaCategory) -> bool:
-    return service_rules.can_manage_activity(user, category.activity)
-
+from coproduce.services.models import Activity
 
 # --- Helpers ------------------------------------------------------------------------------
 
@@ -139,24 +58,6 @@ def _answers_prefetch(prefix: str = "") -> list[Prefetch[Any]]:
         ),
         Prefetch(f"{prefix}decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
     ]
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go after a POST: the page it came from when that is on this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-def contribution_url(contribution: Contribution) -> str:
-    """The contribution's page, or its activity's page while that kind has no page yet."""
-    try:
-        return contribution.get_absolute_url()
-    except NoReverseMatch:
-        return contribution.activity.get_absolute_url()
 
 
 class KeysFirst:
@@ -384,7 +285,7 @@ _idea_probe = pagecache.Probe(
 
 
 @pagecache.for_anonymous(probe=_challenge_probe, params={"sort", "category", "page"})
-@rule_required(service_rules.can_view_activity, load=_challenge, hide=True)
+@rule_required(service_rules.can_view_activity, load=loaders.load_challenge, hide=True)
 def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     """The ideas of a challenge: sorted, filtered by category, a page at a time.
 
@@ -434,7 +335,7 @@ def _idea_list_page(request: HttpRequest, activity: Activity) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_post_idea, load=_visible_challenge)
+@rule_required(rules.can_post_idea, load=loaders.visible_challenge)
 @require_http_methods(["GET", "POST"])
 def idea_create(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Post an idea to an open challenge."""
@@ -465,7 +366,7 @@ def idea_create(request: HttpRequest, activity: Activity) -> HttpResponse:
 
 
 @pagecache.for_anonymous(probe=_idea_probe, params={"page"})
-@rule_required(_can_view_idea, load=_idea, hide=True)
+@rule_required(loaders.can_view_idea, load=loaders.load_idea, hide=True)
 def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
     """One idea: its status and history, official answers, decisions, supports and comments.
 
@@ -514,7 +415,7 @@ def _idea_page(request: HttpRequest, idea: Idea) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_comment, load=_visible_idea)
+@rule_required(rules.can_comment, load=loaders.visible_idea)
 @require_http_methods(["GET", "POST"])
 def comment_create(request: HttpRequest, idea: Idea) -> HttpResponse:
     """Comment on an idea or reply to a comment (GET shows the form, for replies without JS)."""
@@ -566,7 +467,7 @@ def comment_create(request: HttpRequest, idea: Idea) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_support, load=_visible_idea)
+@rule_required(rules.can_support, load=loaders.visible_idea)
 @require_http_methods(["GET", "POST"])
 def support(request: HttpRequest, idea: Idea) -> HttpResponse:
     """Support an idea or withdraw a support (POST support=add|withdraw); GET goes to the idea."""
@@ -605,10 +506,10 @@ def support(request: HttpRequest, idea: Idea) -> HttpResponse:
         messages.success(request, _("You support “%(title)s”.") % {"title": idea.title})
     else:
         messages.success(request, _("You no longer support “%(title)s”.") % {"title": idea.title})
-    return redirect(_next_url(request, idea.get_absolute_url()))
+    return redirect(loaders.next_url(request, idea.get_absolute_url()))
 
 
-@rule_required(rules.can_report, load=_visible_contribution)
+@rule_required(rules.can_report, load=loaders.visible_contribution)
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, contribution: Contribution) -> HttpResponse:
     """Ask a moderator to look at a contribution; a reason is required."""
@@ -625,216 +526,15 @@ def report(request: HttpRequest, contribution: Contribution) -> HttpResponse:
                 request,
                 _("Thank you. A moderator will look at it and decide whether to hide it."),
             )
-            return redirect(contribution_url(contribution))
+            return redirect(loaders.contribution_url(contribution))
     return render(
         request,
         "codesign/report_form.html",
         {
             "form": form,
             "contribution": contribution,
-            "contribution_url": contribution_url(contribution),
+            "contribution_url": loaders.contribution_url(contribution),
             "service": contribution.service,
             "activity": contribution.activity,
         },
     )
-
-
-# --- Staff pages --------------------------------------------------------------------------
-
-
-@rule_required(rules.can_answer, load=_visible_contribution, staff=True)
-@require_http_methods(["GET", "POST"])
-def respond(request: HttpRequest, contribution: Contribution) -> HttpResponse:
-    """Post an official answer to any contribution: an idea, a question, a story, an asset…"""
-    form = ResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.response_create(
-                contribution=contribution, author=request.user, body=form.cleaned_data["body"]
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your answer is published. The author and followers will get an email."),
-            )
-            return redirect(contribution_url(contribution))
-    return render(
-        request,
-        "codesign/respond_form.html",
-        {
-            "form": form,
-            "contribution": contribution,
-            "contribution_url": contribution_url(contribution),
-            "service": contribution.service,
-            "responses": contribution.responses.select_related("author").order_by("created_at"),
-        },
-    )
-
-
-@rule_required(rules.can_set_idea_status, load=_visible_idea, staff=True)
-@require_http_methods(["GET", "POST"])
-def idea_status(request: HttpRequest, idea: Idea) -> HttpResponse:
-    """Move an idea along its statuses; adapted and not taken forward need a reason."""
-    form = IdeaStatusForm(request.POST or None, current=idea.status)
-    if request.method == "POST" and form.is_valid():
-        try:
-            idea = actions.idea_set_status(
-                idea=idea,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                changed_by=request.user,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The idea is now “%(status)s”. The author and followers will get an email.")
-                % {"status": idea.get_status_display()},
-            )
-            return redirect(idea.get_absolute_url())
-    return render(
-        request,
-        "codesign/status_form.html",
-        {
-            "form": form,
-            "idea": idea,
-            "service": idea.contribution.service,
-            "history": idea.status_changes.all(),
-        },
-    )
-
-
-@rule_required(service_rules.can_manage_activity, load=_visible_challenge, staff=True)
-@require_http_methods(["GET", "POST"])
-def category_list(request: HttpRequest, activity: Activity) -> HttpResponse:
-    """The categories of an idea challenge, and a form to add one."""
-    form = CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            category = actions.idea_category_create(
-                activity=activity, name=form.cleaned_data["name"], created_by=request.user
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
-            return redirect("codesign:category_list", pk=activity.pk)
-    categories = IdeaCategory.objects.filter(activity=activity).annotate(idea_count=Count("ideas"))
-    return render(
-        request,
-        "codesign/category_list.html",
-        {
-            "form": form,
-            "activity": activity,
-            "service": activity.service,
-            "categories": categories,
-        },
-    )
-
-
-@rule_required(_can_manage_categories, load=_visible_category, staff=True)
-@require_http_methods(["GET", "POST"])
-def category_edit(request: HttpRequest, category: IdeaCategory) -> HttpResponse:
-    """Rename a category."""
-    form = CategoryForm(request.POST or None, initial={"name": category.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.idea_category_rename(
-                category=category, name=form.cleaned_data["name"], renamed_by=request.user
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, _("Category renamed."))
-            return redirect("codesign:category_list", pk=category.activity_id)
-    return render(
-        request,
-        "codesign/category_form.html",
-        {
-            "form": form,
-            "category": category,
-            "activity": category.activity,
-            "service": category.activity.service,
-        },
-    )
-
-
-MODERATION_VIEWS = ("pending", "reports", "hidden")
-
-
-def moderation_lists(service: Service) -> dict[str, QuerySet[Contribution]]:
-    """What waits for a moderator in one service, for every kind of contribution."""
-    base = (
-        Contribution.objects.for_service(service)
-        .with_details()
-        .select_related("activity")
-        .prefetch_related(
-            Prefetch(
-                "reports",
-                queryset=Report.objects.filter(status=ReportStatus.OPEN).order_by("created_at"),
-                to_attr="open_reports",
-            ),
-            "submission__answers__question",
-        )
-    )
-    return {
-        "pending": base.filter(visibility=Visibility.PENDING).order_by("created_at", "id"),
-        "reports": base.annotate(
-            first_report=Min("reports__created_at", filter=Q(reports__status=ReportStatus.OPEN))
-        )
-        .filter(first_report__isnull=False)
-        .order_by("first_report", "id"),
-        "hidden": base.filter(visibility=Visibility.HIDDEN).order_by("-moderated_at", "-id"),
-    }
-
-
-@rule_required(rules.can_moderate_service, load=_visible_service, staff=True)
-def moderation(request: HttpRequest, service: Service) -> HttpResponse:
-    """The moderation queue: held contributions with why they were held, and open reports."""
-    show = request.GET.get("show", "")
-    if show not in MODERATION_VIEWS:
-        show = "pending"
-    lists = moderation_lists(service)
-    counts = queries.moderation_counts(service)
-    page = Paginator(lists[show], 20).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    for contribution in items:
-        contribution.url = contribution_url(contribution)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "codesign/moderation.html",
-        {
-            "service": service,
-            "show": show,
-            "counts": counts,
-            "page": page,
-            "items": items,
-        },
-    )
-
-
-@rule_required(_can_moderate_contribution, load=_visible_contribution, staff=True)
-@require_http_methods(["GET", "POST"])
-def moderate(request: HttpRequest, contribution: Contribution) -> HttpResponse:
-    """Approve (publish, dismiss reports) or hide (uphold reports) one contribution."""
-    queue = reverse("codesign:moderation", kwargs={"slug": contribution.service.slug})
-    if request.method == "GET":
-        return redirect(queue)
-    form = ModerationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose to approve or to hide it."))
-        return redirect(_next_url(request, queue))
-    if form.cleaned_data["decision"] == "approve":
-        actions.moderation_approve(contribution=contribution, moderator=request.user)
-        messages.success(request, _("“%(title)s” is published.") % {"title": contribution.title})
-    else:
-        actions.moderation_hide(contribution=contribution, moderator=request.user)
-        messages.success(
-            request,
-            _("“%(title)s” is hidden. Its author can still see it, marked as hidden.")
-            % {"title": contribution.title},
-        )
-    return redirect(_next_url(request, queue))
