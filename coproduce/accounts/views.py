@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coproduce.accounts import actions, rules
 from coproduce.accounts.forms import ApiTokenForm, ProfileForm
 from coproduce.accounts.models import ApiToken
-from coproduce.common.permissions import rule_required
+from coproduce.common.permissions import must_finish_staff_setup, rule_required
 
 
 def _own_token(request: HttpRequest, pk: int) -> ApiToken:
@@ -29,7 +29,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "accounts/dashboard.html",
         {
             "memberships": user.memberships.select_related("organisation"),
-            "needs_mfa": rules.must_set_up_mfa(user),
+            "needs_mfa": must_finish_staff_setup(user),
         },
     )
 

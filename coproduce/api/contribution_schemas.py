@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 from typing import Annotated, Any
 
 from annotated_types import Interval
@@ -23,15 +24,21 @@ from pydantic import (
 )
 
 from coproduce.api.schemas import Date, Input, Slug, Text
-from coproduce.codesign.models import (
-    AuthorDisplay,
-    ContributionKind,
-    IdeaStatus,
-    ReportStatus,
-    Visibility,
-)
+from coproduce.codesign.models import IdeaStatus
+from coproduce.contributions.models import AuthorDisplay, ReportStatus, Visibility
 from coproduce.insight.models import AssetKind, QuestionKind
 from coproduce.services.models import Stage
+
+
+# Every kind of contribution the API shows, each with its own field in ContributionOut; a test holds
+# it to the kinds the installed apps register with the spine (contributions.kinds).
+class ContributionKind(StrEnum):
+    NEED = "need"
+    ASSET = "asset"
+    STORY = "story"
+    IDEA = "idea"
+    COMMENT = "comment"
+
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
 # without the space before the last three characters; or nothing. The action then normalises it.

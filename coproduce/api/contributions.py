@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
 from coproduce.api.common import (
     BODILESS_WRITE_ERRORS,
@@ -22,12 +23,12 @@ from coproduce.api.common import (
     WRITE,
     WRITE_ERRORS,
     require,
-    visible_activity,
 )
 from coproduce.api.contribution_schemas import (
     AssetIn,
     CommentIn,
     ContributionFilters,
+    ContributionKind,
     ContributionOut,
     IdeaIn,
     IdeaStatusIn,
@@ -41,32 +42,31 @@ from coproduce.api.contribution_schemas import (
 from coproduce.api.schemas import IdPath, Page, PageQuery
 from coproduce.codesign import actions, rules
 from coproduce.codesign.models import (
-    IDEA_TRANSITIONS,
-    AuthorDisplay,
+    IDEA_WORKFLOW,
+    CodesignKind,
     Comment,
-    Contribution,
-    ContributionKind,
-    Decision,
-    Idea,
     IdeaCategory,
-    IdeaStatusChange,
-    Response,
     Support,
+)
+from coproduce.codesign.queries import visible_idea
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions import rules as spine_rules
+from coproduce.contributions.models import (
+    Contribution,
+    Decision,
+    Response,
+    StatusChange,
     Visibility,
 )
+from coproduce.contributions.queries import visible_contribution
 from coproduce.insight import actions as insight_actions
 from coproduce.insight import rules as insight_rules
-from coproduce.insight.models import Answer, QuestionKind
+from coproduce.insight.models import Answer, InsightKind, QuestionKind
 from coproduce.organisations.models import Organisation
+from coproduce.services.queries import visible_activity
 
 router = Router(tags=["contributions"])
 ACTIVITY_PATH = "activity__service_stage__service__organisation"
-
-
-def public_author(contribution: Contribution) -> str:
-    """The author's name only when they chose to be named: the rule of the open-data exports."""
-    named = contribution.author_display == AuthorDisplay.NAMED and contribution.author_id
-    return contribution.author_name if named else "Anonymous"
 
 
 def _rows() -> QuerySet[Contribution]:
@@ -81,8 +81,8 @@ def _rows() -> QuerySet[Contribution]:
             ),
             Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
             Prefetch(
-                "idea__status_changes",
-                queryset=IdeaStatusChange.objects.order_by("created_at", "id"),
+                "status_changes",
+                queryset=StatusChange.objects.order_by("created_at", "id"),
             ),
             Prefetch(
                 "submission__answers",
@@ -103,16 +103,16 @@ def _supported(user: Any, ids: list[int]) -> set[int]:
 
 def _kind_fields(contribution: Contribution, user: Any, supported: set[int]) -> dict[str, Any]:
     kind = contribution.kind
-    fields: dict[str, Any] = dict.fromkeys(ContributionKind.values)
-    if kind == ContributionKind.IDEA:
+    fields: dict[str, Any] = dict.fromkeys(ContributionKind)
+    if kind == CodesignKind.IDEA:
         idea = contribution.idea
         fields["idea"] = {
             "title": idea.title,
             "description": idea.description,
             "category": idea.category.name if idea.category else None,
-            "status": idea.status,
-            "status_reason": idea.status_reason,
-            "next_statuses": IDEA_TRANSITIONS[idea.status],
+            "status": contribution.status,
+            "status_reason": contribution.status_reason,
+            "next_statuses": IDEA_WORKFLOW.next_statuses(contribution.status),
             "status_history": [
                 {
                     "from_status": change.from_status,
@@ -120,13 +120,13 @@ def _kind_fields(contribution: Contribution, user: Any, supported: set[int]) -> 
                     "reason": change.reason,
                     "created_at": change.created_at,
                 }
-                for change in idea.status_changes.all()
+                for change in contribution.status_changes.all()
             ],
             "support_count": idea.support_count,
             "comment_count": idea.comment_count,
             "supported": idea.pk in supported,
         }
-    elif kind == ContributionKind.COMMENT:
+    elif kind == CodesignKind.COMMENT:
         comment = contribution.comment
         fields["comment"] = {
             "idea": comment.idea_id,
@@ -134,7 +134,7 @@ def _kind_fields(contribution: Contribution, user: Any, supported: set[int]) -> 
             "body": comment.body,
             "is_question": comment.is_question,
         }
-    elif kind == ContributionKind.ASSET:
+    elif kind == InsightKind.ASSET:
         asset = contribution.asset
         fields["asset"] = {
             "kind": asset.kind,
@@ -145,10 +145,10 @@ def _kind_fields(contribution: Contribution, user: Any, supported: set[int]) -> 
             "area": asset.area,
             "organisation": asset.organisation.slug if asset.organisation else None,
         }
-    elif kind == ContributionKind.STORY:
+    elif kind == InsightKind.STORY:
         story = contribution.story
         fields["story"] = {"title": story.title, "body": story.body}
-    elif kind == ContributionKind.NEED:
+    elif kind == InsightKind.NEED:
         everything = insight_rules.can_see_every_answer(user, contribution)
         fields["need"] = {
             "answers": [
@@ -177,11 +177,11 @@ def contribution_out(contribution: Contribution, user: Any, supported: set[int])
         "activity": contribution.activity_id,
         "service": contribution.service.slug,
         "created_at": contribution.created_at,
-        "author": public_author(contribution),
+        "author": contribution.open_data_author,
         "yours": bool(user.is_authenticated and contribution.author_id == user.pk),
         "visibility": contribution.visibility,
         "held_reason": contribution.held_reason
-        if rules.can_moderate(user, contribution.activity)
+        if spine_rules.can_moderate(user, contribution.activity)
         else None,
         "title": contribution.title,
         "needs_answer": contribution.needs_answer,
@@ -217,24 +217,6 @@ def _shown(request: HttpRequest, pk: int) -> dict[str, Any]:
     return contribution_out(contribution, request.user, _supported(request.user, [pk]))
 
 
-def _visible_contribution(request: HttpRequest, pk: int) -> Contribution:
-    found = Contribution.objects.with_details().select_related(ACTIVITY_PATH).filter(pk=pk).first()
-    if found is None or not rules.can_view_contribution(request.user, found):
-        raise Http404  # held, hidden or in another organisation's draft: not there, to outsiders
-    return found
-
-
-def _visible_idea(request: HttpRequest, pk: int) -> Idea:
-    idea = (
-        Idea.objects.select_related("contribution__author", f"contribution__{ACTIVITY_PATH}")
-        .filter(pk=pk)
-        .first()
-    )
-    if idea is None or not rules.can_view_contribution(request.user, idea.contribution):
-        raise Http404
-    return idea
-
-
 # --- Reads --------------------------------------------------------------------------------------
 @router.get(
     "/activities/{activity_id}/contributions",
@@ -256,8 +238,8 @@ def contribution_list(
     activity = visible_activity(request, activity_id)
     user: Any = request.user
     items = Contribution.objects.filter(activity=activity)
-    if not rules.can_moderate(user, activity):
-        # rules.can_view_contribution as a filter (a test holds the two together).
+    if not spine_rules.can_moderate(user, activity):
+        # spine_rules.can_view_contribution as a filter (a test holds the two together).
         shown = Q(visibility=Visibility.PUBLISHED)
         if user.is_authenticated:
             shown |= Q(author=user)
@@ -275,7 +257,7 @@ def contribution_list(
         ]
     )
     loaded = _rows().in_bulk(keys)
-    supported = _supported(user, [pk for pk in keys if loaded[pk].kind == ContributionKind.IDEA])
+    supported = _supported(user, [pk for pk in keys if loaded[pk].kind == CodesignKind.IDEA])
     return {
         "items": [contribution_out(loaded[pk], user, supported) for pk in keys],
         "count": items.count(),
@@ -290,7 +272,7 @@ def contribution_list(
     summary="One contribution, with its official answers and the decisions it informed",
 )
 def contribution_detail(request: HttpRequest, contribution_id: IdPath) -> dict[str, Any]:
-    contribution = _visible_contribution(request, contribution_id)
+    contribution = visible_contribution(request, contribution_id)
     return _shown(request, contribution.pk)
 
 
@@ -302,7 +284,7 @@ def contribution_detail(request: HttpRequest, contribution_id: IdPath) -> dict[s
     summary="Post an idea to an open idea challenge",
     description="It may wait for a moderator first (visibility 'pending').",
 )
-def idea_create(request: HttpRequest, activity_id: IdPath, payload: IdeaIn) -> Status[Any]:
+def idea_create(request: SignedInRequest, activity_id: IdPath, payload: IdeaIn) -> Status[Any]:
     activity = visible_activity(request, activity_id)
     require(rules.can_post_idea(request.user, activity))
     category = None
@@ -328,8 +310,8 @@ def idea_create(request: HttpRequest, activity_id: IdPath, payload: IdeaIn) -> S
     summary="Comment on an idea, or reply to a comment",
     description="An idea's id is its contribution's id.",
 )
-def comment_create(request: HttpRequest, idea_id: IdPath, payload: CommentIn) -> Status[Any]:
-    idea = _visible_idea(request, idea_id)
+def comment_create(request: SignedInRequest, idea_id: IdPath, payload: CommentIn) -> Status[Any]:
+    idea = visible_idea(request, idea_id)
     require(rules.can_comment(request.user, idea))
     parent = None
     if payload.parent is not None:
@@ -338,7 +320,9 @@ def comment_create(request: HttpRequest, idea_id: IdPath, payload: CommentIn) ->
             .filter(pk=payload.parent)
             .first()
         )
-        if parent is None or not rules.can_view_contribution(request.user, parent.contribution):
+        if parent is None or not spine_rules.can_view_contribution(
+            request.user, parent.contribution
+        ):
             raise ValidationError(
                 {"parent": "The comment you are replying to is not on this idea."}
             )
@@ -360,8 +344,8 @@ def comment_create(request: HttpRequest, idea_id: IdPath, payload: CommentIn) ->
     summary="Support an idea (once per person; supporting again changes nothing)",
     description="At most 20 supports and withdrawals a minute per person.",
 )
-def support_add(request: HttpRequest, idea_id: IdPath) -> dict[str, Any]:
-    idea = _visible_idea(request, idea_id)
+def support_add(request: SignedInRequest, idea_id: IdPath) -> dict[str, Any]:
+    idea = visible_idea(request, idea_id)
     require(rules.can_support(request.user, idea))
     changed = actions.support_add(idea=idea, user=request.user)
     idea.refresh_from_db(fields=["support_count"])
@@ -375,8 +359,8 @@ def support_add(request: HttpRequest, idea_id: IdPath) -> dict[str, Any]:
     summary="Withdraw your support from an idea",
     description="At most 20 supports and withdrawals a minute per person.",
 )
-def support_withdraw(request: HttpRequest, idea_id: IdPath) -> dict[str, Any]:
-    idea = _visible_idea(request, idea_id)
+def support_withdraw(request: SignedInRequest, idea_id: IdPath) -> dict[str, Any]:
+    idea = visible_idea(request, idea_id)
     require(rules.can_support(request.user, idea))
     changed = actions.support_withdraw(idea=idea, user=request.user)
     idea.refresh_from_db(fields=["support_count"])
@@ -389,7 +373,7 @@ def support_withdraw(request: HttpRequest, idea_id: IdPath) -> dict[str, Any]:
     auth=WRITE,
     summary="Record a community asset in an open needs and assets survey",
 )
-def asset_create(request: HttpRequest, activity_id: IdPath, payload: AssetIn) -> Status[Any]:
+def asset_create(request: SignedInRequest, activity_id: IdPath, payload: AssetIn) -> Status[Any]:
     activity = visible_activity(request, activity_id)
     require(insight_rules.can_record_asset(request.user, activity))
     organisation = None
@@ -419,7 +403,7 @@ def asset_create(request: HttpRequest, activity_id: IdPath, payload: AssetIn) ->
     summary="Tell a story in an open story collection",
     description="Every story waits for a moderator before others can read it.",
 )
-def story_create(request: HttpRequest, activity_id: IdPath, payload: StoryIn) -> Status[Any]:
+def story_create(request: SignedInRequest, activity_id: IdPath, payload: StoryIn) -> Status[Any]:
     activity = visible_activity(request, activity_id)
     require(insight_rules.can_tell_story(request.user, activity))
     story = insight_actions.story_create(
@@ -440,10 +424,10 @@ def story_create(request: HttpRequest, activity_id: IdPath, payload: StoryIn) ->
     summary="Ask a moderator to look at someone else's contribution",
     description="Reporting it again while your report is open changes nothing.",
 )
-def report_create(request: HttpRequest, contribution_id: IdPath, payload: ReportIn) -> Any:
-    contribution = _visible_contribution(request, contribution_id)
-    require(rules.can_report(request.user, contribution))
-    report = actions.report_create(
+def report_create(request: SignedInRequest, contribution_id: IdPath, payload: ReportIn) -> Any:
+    contribution = visible_contribution(request, contribution_id)
+    require(spine_rules.can_report(request.user, contribution))
+    report = spine_actions.report_create(
         contribution=contribution, reporter=request.user, reason=payload.reason
     )
     return {
@@ -462,11 +446,11 @@ def report_create(request: HttpRequest, contribution_id: IdPath, payload: Report
     description="The author and followers are emailed once it is saved.",
 )
 def response_create(
-    request: HttpRequest, contribution_id: IdPath, payload: ResponseIn
+    request: SignedInRequest, contribution_id: IdPath, payload: ResponseIn
 ) -> Status[Any]:
-    contribution = _visible_contribution(request, contribution_id)
-    require(rules.can_answer(request.user, contribution))
-    response = actions.response_create(
+    contribution = visible_contribution(request, contribution_id)
+    require(spine_rules.can_answer(request.user, contribution))
+    response = spine_actions.response_create(
         contribution=contribution, author=request.user, body=payload.body
     )
     organisation = contribution.service.organisation
@@ -491,10 +475,13 @@ def response_create(
         "adapted and not_taken_forward need a reason. The author and followers are emailed."
     ),
 )
-def idea_status(request: HttpRequest, idea_id: IdPath, payload: IdeaStatusIn) -> dict[str, Any]:
-    idea = _visible_idea(request, idea_id)
-    require(rules.can_set_idea_status(request.user, idea))
-    actions.idea_set_status(
-        idea=idea, to_status=payload.to_status, changed_by=request.user, reason=payload.reason
+def idea_status(request: SignedInRequest, idea_id: IdPath, payload: IdeaStatusIn) -> dict[str, Any]:
+    idea = visible_idea(request, idea_id)
+    require(spine_rules.can_set_status(request.user, idea.contribution))
+    spine_actions.contribution_set_status(
+        contribution=idea.contribution,
+        to_status=payload.to_status,
+        changed_by=request.user,
+        reason=payload.reason,
     )
     return _shown(request, idea.pk)

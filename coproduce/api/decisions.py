@@ -8,26 +8,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
+from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
-from coproduce.api.common import (
-    READ,
-    READ_ERRORS,
-    WRITE,
-    WRITE_ERRORS,
-    require,
-    visible_service,
-)
-from coproduce.api.contribution_schemas import (
-    DecisionDetailOut,
-    DecisionIn,
-    DecisionOut,
-    LinkIn,
-)
-from coproduce.api.contributions import public_author
+from coproduce.api.common import READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
+from coproduce.api.contribution_schemas import DecisionDetailOut, DecisionIn, DecisionOut, LinkIn
 from coproduce.api.schemas import IdPath, Page, PageQuery, SlugPath
-from coproduce.codesign import actions, queries, rules
-from coproduce.codesign.models import Contribution, Decision
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions import queries as spine_queries
+from coproduce.contributions import rules as spine_rules
+from coproduce.contributions.models import Contribution, Decision
 from coproduce.services.models import Service
+from coproduce.services.queries import visible_service
 
 router = Router(tags=["decisions"])
 
@@ -58,7 +49,7 @@ def _decision_detail(decision: Decision) -> dict[str, Any]:
                 "kind": contribution.kind,
                 "activity": contribution.activity_id,
                 "title": contribution.title,
-                "author": public_author(contribution),
+                "author": contribution.open_data_author,
                 "created_at": contribution.created_at,
             }
             for contribution in linked
@@ -68,7 +59,7 @@ def _decision_detail(decision: Decision) -> dict[str, Any]:
 
 def _visible_decision(request: HttpRequest, pk: int) -> Decision:
     decision = Decision.objects.select_related("service__organisation").filter(pk=pk).first()
-    if decision is None or not rules.can_view_decision(request.user, decision):
+    if decision is None or not spine_rules.can_view_decision(request.user, decision):
         raise Http404
     return decision
 
@@ -100,7 +91,7 @@ def _linkable(service: Service, ids: list[int]) -> list[Contribution]:
 )
 def decision_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) -> dict[str, Any]:
     service = visible_service(request, slug)
-    decisions = queries.decisions_of(service).select_related("service")
+    decisions = spine_queries.decisions_of(service).select_related("service")
     return {
         "items": [
             _decision_out(d, d.informed_by)  # type: ignore[attr-defined]
@@ -117,10 +108,10 @@ def decision_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) 
     summary="Record a decision and link the contributions that informed it (staff)",
     description="Their authors and followers are emailed once it is saved.",
 )
-def decision_create(request: HttpRequest, slug: SlugPath, payload: DecisionIn) -> Status[Any]:
+def decision_create(request: SignedInRequest, slug: SlugPath, payload: DecisionIn) -> Status[Any]:
     service = visible_service(request, slug)
-    require(rules.can_record_decision(request.user, service))
-    decision = actions.decision_create(
+    require(spine_rules.can_record_decision(request.user, service))
+    decision = spine_actions.decision_create(
         service=service,
         stage=payload.stage or service.current_stage,
         title=payload.title,
@@ -151,10 +142,10 @@ def decision_detail(request: HttpRequest, decision_id: IdPath) -> dict[str, Any]
     summary="Link more contributions to a decision (staff)",
     description="Contributions already linked stay linked; the newly linked ones' authors are told.",
 )
-def decision_link(request: HttpRequest, decision_id: IdPath, payload: LinkIn) -> dict[str, Any]:
+def decision_link(request: SignedInRequest, decision_id: IdPath, payload: LinkIn) -> dict[str, Any]:
     decision = _visible_decision(request, decision_id)
-    require(rules.can_link_decision(request.user, decision))
-    actions.decision_link(
+    require(spine_rules.can_link_decision(request.user, decision))
+    spine_actions.decision_link(
         decision=decision,
         contributions=_linkable(decision.service, payload.contributions),
         linked_by=request.user,

@@ -11,16 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from coproduce.api.auth import OPTIONAL
-from coproduce.api.common import (
-    LIST_ERRORS,
-    READ,
-    READ_ERRORS,
-    WRITE,
-    WRITE_ERRORS,
-    require,
-    visible_activity,
-    visible_service,
-)
+from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
 from coproduce.api.schemas import (
     ActivityIn,
     ActivityOut,
@@ -46,6 +37,7 @@ from coproduce.services.models import (
     Service,
     Stage,
 )
+from coproduce.services.queries import visible_activity, visible_service
 
 router = Router(tags=["services"])
 

@@ -5,3 +5,49 @@ class CodesignConfig(AppConfig):
     name = "coproduce.codesign"
     label = "codesign"
     verbose_name = "Co-design"
+
+    def ready(self) -> None:
+        """Tell the service pages how to take part in an idea challenge, and the answer spine
+        about ideas and comments (docs/contributions.md)."""
+        from django.utils.translation import gettext_lazy as _
+
+        from coproduce.codesign.actions import pages_changed
+        from coproduce.codesign.models import IDEA_WORKFLOW, CodesignKind
+        from coproduce.contributions.kinds import Kind, register_kind
+        from coproduce.services.methods import register_method
+        from coproduce.services.models import ActivityKind
+
+        register_method(
+            ActivityKind.IDEA_CHALLENGE,
+            take_part_template="codesign/_take_part.html",
+            staff_links=[(_("Idea categories"), "codesign:category_list")],
+        )
+        register_kind(
+            Kind(
+                code=CodesignKind.IDEA,
+                label=CodesignKind.IDEA.label,
+                detail="idea",
+                methods={ActivityKind.IDEA_CHALLENGE},
+                text=lambda contribution: contribution.idea.description,
+                search=("title", "description"),
+                workflow=IDEA_WORKFLOW,
+                supports=lambda contribution: contribution.idea.support_count,
+                summary_template="codesign/_idea_summary.html",
+                on_change=pages_changed,
+            )
+        )
+        register_kind(
+            Kind(
+                code=CodesignKind.COMMENT,
+                label=CodesignKind.COMMENT.label,
+                detail="comment",
+                methods={ActivityKind.IDEA_CHALLENGE},
+                # A comment needs an answer only when its author asks the team a question.
+                answerable=False,
+                text=lambda contribution: contribution.comment.body,
+                select_related=("comment__idea",),
+                search=("body",),
+                summary_template="codesign/_comment_summary.html",
+                on_change=pages_changed,
+            )
+        )

@@ -1,153 +1,259 @@
-"""Reads across contributions: answer coverage, 'you said, we did', a person's contributions."""
+"""Reads of an idea challenge: the objects its pages are about, idea lists a page at a time,
+comment threads, who supports what."""
 
 from __future__ import annotations
 
-import datetime as dt
-import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from coproduce.codesign.models import (
-    Contribution,
-    Decision,
-    Report,
-    ReportStatus,
-    Response,
-    Visibility,
-)
-from coproduce.services.models import Activity, Service
+from coproduce.accounts.types import Visitor
+from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory, Support
+from coproduce.codesign.rules import can_view_idea
+from coproduce.common.pagination import KeysFirst
+from coproduce.contributions.models import Contribution, Visibility
+from coproduce.contributions.queries import answers_prefetch
+from coproduce.contributions.rules import can_report
+from coproduce.services.models import Activity, ActivityKind
+from coproduce.services.rules import can_view_activity
 
-OVERDUE_AFTER = dt.timedelta(days=30)
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    """How well one activity's contributions have been answered."""
-
-    activity: Activity
-    total: int
-    answered: int
-    median_days: float | None
-    overdue: int
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.answered / self.total) if self.total else None
+ACTIVITY_PATH = "service_stage__service__organisation"
 
 
-@dataclass(frozen=True)
-class Coverage:
-    rows: list[CoverageRow]
+class IdeaSort(models.TextChoices):
+    """The orders an idea list can be shown in; the first is the default."""
 
-    @property
-    def total(self) -> int:
-        return sum(r.total for r in self.rows)
-
-    @property
-    def answered(self) -> int:
-        return sum(r.answered for r in self.rows)
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.answered / self.total) if self.total else None
-
-    @property
-    def waiting(self) -> int:
-        return self.total - self.answered
-
-    @property
-    def overdue(self) -> int:
-        return sum(r.overdue for r in self.rows)
+    NEWEST = "newest", _("Newest")
+    SUPPORTED = "supported", _("Most supported")
+    ANSWERED = "answered", _("Recently answered")
 
 
-def answer_coverage(service: Service) -> Coverage:
-    """Per activity: answerable published contributions, how many answered, median days to answer.
+# --- The objects pages are about. ``load_*`` finds one for rule_required, which then hides it
+# (404) from those its rule refuses; ``visible_*`` does both, for pages whose rule is about something
+# else (posting an idea to a challenge one may see).
 
-    One query for the contributions (no per-activity queries), grouped in Python.
+
+def load_challenge(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related(ACTIVITY_PATH), pk=pk, kind=ActivityKind.IDEA_CHALLENGE
+    )
+
+
+def visible_challenge(request: HttpRequest, pk: int) -> Activity:
+    activity = load_challenge(request, pk)
+    if not can_view_activity(request.user, activity):
+        raise Http404
+    return activity
+
+
+def load_idea(request: HttpRequest, pk: int) -> Idea:
+    return get_object_or_404(
+        Idea.objects.select_related(
+            "contribution__author", f"contribution__activity__{ACTIVITY_PATH}", "category"
+        ),
+        pk=pk,
+    )
+
+
+def visible_idea(request: HttpRequest, pk: int) -> Idea:
+    idea = load_idea(request, pk)
+    if not can_view_idea(request.user, idea):
+        raise Http404
+    return idea
+
+
+def visible_category(request: HttpRequest, pk: int) -> IdeaCategory:
+    category = get_object_or_404(
+        IdeaCategory.objects.select_related(f"activity__{ACTIVITY_PATH}"), pk=pk
+    )
+    if not can_view_activity(request.user, category.activity):
+        raise Http404
+    return category
+
+
+# --- Lists
+
+
+def own_unpublished_ideas(activity: Activity, user: Visitor) -> QuerySet[Idea] | list[Idea]:
+    """The person's own ideas in the challenge that others cannot see yet (held or hidden)."""
+    if not user.is_authenticated:
+        return []
+    return (
+        Idea.objects.filter(contribution__activity=activity, contribution__author=user)
+        .exclude(contribution__visibility=Visibility.PUBLISHED)
+        .select_related("contribution")
+        .order_by("-contribution__created_at")[:20]
+    )
+
+
+def repliable_comments(idea: Idea, user: Visitor) -> QuerySet[Comment]:
+    """The comments on an idea someone may reply to: published ones and their own."""
+    shown = Comment.objects.filter(idea=idea, contribution__visibility=Visibility.PUBLISHED)
+    if user.is_authenticated:
+        shown = shown | Comment.objects.filter(idea=idea, contribution__author=user)
+    return shown.select_related("contribution__author")
+
+
+def idea_keys(activity: Activity, sort: str, category: IdeaCategory | None) -> QuerySet[Idea]:
+    """The published ideas of a challenge in the chosen order (no columns beyond what sorts).
+
+    "Recently answered" lists only ideas that have an official answer, latest answer first
+    (docs/decisions/0701-codesign-recently-answered.md). Every order ends with the primary key,
+    so pages never repeat or skip an idea.
     """
-    now = timezone.now()
-    rows = (
-        Contribution.objects.for_service(service)
-        .answerable()
-        .filter(visibility=Visibility.PUBLISHED)
-        .values_list("activity_id", "created_at", "first_response_at")
+    ideas = Idea.objects.filter(
+        contribution__activity=activity,
+        contribution__kind=CodesignKind.IDEA,
+        contribution__visibility=Visibility.PUBLISHED,
     )
-    by_activity: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
-    for activity_id, created_at, first_response_at in rows:
-        by_activity.setdefault(activity_id, []).append((created_at, first_response_at))
-    activities = (
-        Activity.objects.filter(pk__in=by_activity)
-        .select_related("service_stage")
-        .order_by("service_stage__cycle", "service_stage__position", "id")
-    )
-    result = []
-    for activity in activities:
-        items = by_activity[activity.pk]
-        waits = [
-            (answered - created).total_seconds() / 86400 for created, answered in items if answered
-        ]
-        result.append(
-            CoverageRow(
-                activity=activity,
-                total=len(items),
-                answered=len(waits),
-                median_days=round(statistics.median(waits), 1) if waits else None,
-                overdue=sum(
-                    1
-                    for created, answered in items
-                    if answered is None and now - created > OVERDUE_AFTER
-                ),
-            )
+    if category is not None:
+        ideas = ideas.filter(category=category)
+    if sort == IdeaSort.SUPPORTED:
+        return ideas.order_by("-support_count", "-contribution__created_at", "-pk")
+    if sort == IdeaSort.ANSWERED:
+        return ideas.filter(contribution__last_response_at__isnull=False).order_by(
+            F("contribution__last_response_at").desc(), "-pk"
         )
-    return Coverage(rows=result)
+    return ideas.order_by("-contribution__created_at", "-pk")
 
 
-def overdue_contributions(service: Service) -> list[Contribution]:
-    """Published contributions still unanswered after 30 days: flagged to staff."""
-    return list(
-        Contribution.objects.for_service(service)
-        .answerable()
-        .published()
-        .unanswered()
-        .filter(created_at__lt=timezone.now() - OVERDUE_AFTER)
-        .with_details()
-        .order_by("created_at")
+def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -> KeysFirst:
+    """The ideas of a challenge for a list page: ordered keys, then each page with its answers.
+
+    Without a category the count reads the contributions' index alone: every idea contribution
+    has its Idea row, made in the same transaction (actions.idea_create).
+    """
+    rows = Idea.objects.select_related("contribution__author", "category").prefetch_related(
+        *answers_prefetch("contribution__")
+    )
+    counted = None
+    if category is None:
+        counted = Contribution.objects.filter(
+            activity=activity, kind=CodesignKind.IDEA, visibility=Visibility.PUBLISHED
+        )
+        if sort == IdeaSort.ANSWERED:
+            counted = counted.filter(last_response_at__isnull=False)
+    return KeysFirst(idea_keys(activity, sort, category), rows, counted)
+
+
+def supported_by(user: Visitor, ideas: list[Idea]) -> set[int]:
+    if not user.is_authenticated or not ideas:
+        return set()
+    return set(
+        Support.objects.filter(user=user, idea__in=[i.pk for i in ideas]).values_list(
+            "idea_id", flat=True
+        )
     )
 
 
-def moderation_counts(service: Service) -> dict[str, int]:
-    """What the moderation queue holds: contributions waiting and hidden, open reports, and how
-    many contributions those reports are about."""
-    counts: dict[str, int] = Contribution.objects.for_service(service).aggregate(
-        pending=Count("pk", filter=Q(visibility=Visibility.PENDING)),
-        hidden=Count("pk", filter=Q(visibility=Visibility.HIDDEN)),
-    )
-    open_reports = Report.objects.filter(
-        contribution__activity__service_stage__service=service, status=ReportStatus.OPEN
-    )
-    counts["reports"] = open_reports.count()
-    counts["reported"] = open_reports.values("contribution").distinct().count()
-    return counts
+@dataclass
+class CommentNode:
+    """One comment in a thread. ``shown`` is False for a removed comment that still has replies."""
+
+    comment: Comment
+    shown: bool
+    depth: int
+    can_report: bool
+    replies: list[CommentNode] = field(default_factory=list)
 
 
-def decisions_of(service: Service) -> QuerySet[Decision]:
-    """A service's decisions, newest first, with how many contributions informed each."""
-    return service.decisions.annotate(informed_by=Count("contributions")).order_by(
-        "-decided_on", "-id"
-    )
+# Comments are shown a thread at a time: a top-level comment with all its replies. Fifty threads
+# bound what one idea page costs, however busy the idea (docs/decisions/0802-comment-pages.md).
+THREADS_PER_PAGE = 50
 
 
-def loop_contributions(service: Service, *, answered: bool) -> QuerySet[Contribution]:
-    """Published contributions that need an answer: answered ones (latest answer first) or those
-    still waiting (longest waiting first), with their answers and decisions attached."""
-    base = Contribution.objects.for_service(service).answerable().published().with_details()
-    if answered:
-        base = base.filter(first_response_at__isnull=False).order_by("-last_response_at", "-id")
-    else:
-        base = base.filter(first_response_at__isnull=True).order_by("created_at", "id")
-    return base.prefetch_related(
-        Prefetch("responses", queryset=Response.objects.order_by("created_at")),
-        Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on")),
+@dataclass
+class ThreadIndex:
+    """Who replied to whom on one idea, from a narrow query: enough to page by thread."""
+
+    children: dict[int | None, list[int]]
+    parent: dict[int, int | None]
+    shown: set[int]  # comments this person may read
+    kept: set[int]  # shown, or a placeholder for replies that are shown
+
+    @property
+    def roots(self) -> list[int]:
+        """The threads this person sees, oldest first."""
+        return [pk for pk in self.children.get(None, []) if pk in self.kept]
+
+    def root_of(self, pk: int) -> int:
+        while (parent := self.parent.get(pk)) is not None:
+            pk = parent
+        return pk
+
+
+def thread_index(idea: Idea, user: Visitor) -> ThreadIndex:
+    """Everyone sees published comments; authors also see their own held or hidden ones. A comment
+    nobody may see is left out, or kept as a placeholder when it has replies people can see."""
+    user_id = user.pk if user.is_authenticated else None
+    rows = (
+        Comment.objects.filter(idea=idea)
+        .order_by("contribution__created_at", "pk")
+        .values_list("pk", "parent_id", "contribution__visibility", "contribution__author_id")
     )
+    index = ThreadIndex(children={}, parent={}, shown=set(), kept=set())
+    for pk, parent, visibility, author_id in rows:
+        index.children.setdefault(parent, []).append(pk)
+        index.parent[pk] = parent
+        if visibility == Visibility.PUBLISHED or (user_id is not None and author_id == user_id):
+            index.shown.add(pk)
+    for shown in index.shown:  # keep every comment on the way up to a shown one
+        step: int | None = shown
+        while step is not None and step not in index.kept:
+            index.kept.add(step)
+            step = index.parent.get(step)
+    return index
+
+
+def comment_page_number(idea: Idea, comment: Comment, user: Visitor) -> int:
+    """The page of the idea's comments that shows this comment's thread to this person."""
+    index = thread_index(idea, user)
+    roots = index.roots
+    root = index.root_of(comment.pk)
+    return roots.index(root) // THREADS_PER_PAGE + 1 if root in roots else 1
+
+
+def comment_thread(
+    idea: Idea, user: Visitor, page_number: Any = 1
+) -> tuple[Page[int], list[CommentNode]]:
+    """One page of an idea's comment threads, oldest first: in four queries whatever their size.
+
+    Returns the page (of top-level comment keys) and its threads as CommentNodes.
+    """
+    index = thread_index(idea, user)
+    page = Paginator(index.roots, THREADS_PER_PAGE).get_page(page_number)
+    wanted: list[int] = []
+    stack = list(page.object_list)
+    while stack:
+        pk = stack.pop()
+        wanted.append(pk)
+        stack.extend(reply for reply in index.children.get(pk, []) if reply in index.kept)
+    comments = (
+        Comment.objects.filter(pk__in=wanted)
+        .select_related("contribution__author")
+        .prefetch_related(*answers_prefetch("contribution__"))
+        .in_bulk()
+        if wanted
+        else {}
+    )
+
+    def build(keys: list[int], depth: int) -> list[CommentNode]:
+        nodes = []
+        for pk in keys:
+            if pk not in index.kept:
+                continue
+            comment = comments[pk]
+            comment.contribution.activity = idea.contribution.activity  # no query per comment
+            shown = pk in index.shown
+            can_report_it = shown and can_report(user, comment.contribution)
+            replies = build(index.children.get(pk, []), depth + 1)
+            nodes.append(CommentNode(comment, shown, depth, can_report_it, replies))
+        return nodes
+
+    return page, build(list(page.object_list), 0)

@@ -24,6 +24,22 @@ Rule = Callable[[Any, Any], bool]
 Loader = Callable[..., Any]
 
 
+# Before a staff page, staff must have finished setting up their account: two-factor
+# authentication for the roles that need it. This module knows no roles, so the app that does
+# (organisations) registers the check from its AppConfig.ready() (docs/decisions/0016).
+_staff_setup_checks: list[Callable[[Any], bool]] = []
+
+
+def register_staff_setup_check(check: Callable[[Any], bool]) -> None:
+    """Add a check that says whether a person must finish setting up before staff pages."""
+    _staff_setup_checks.append(check)
+
+
+def must_finish_staff_setup(user: Any) -> bool:
+    """Whether any registered check says the person must finish setting up their account."""
+    return any(check(user) for check in _staff_setup_checks)
+
+
 def anyone(user: Any, obj: Any = None) -> bool:
     """Public pages: everyone, signed in or not."""
     return True
@@ -56,15 +72,11 @@ def rule_required(
                 if not user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
-            if staff:
-                from coproduce.accounts.rules import must_set_up_mfa
-
-                if must_set_up_mfa(user):
-                    messages.info(
-                        request,
-                        _("Set up two-factor authentication before you use staff pages."),
-                    )
-                    return redirect("mfa_activate_totp")
+            if staff and must_finish_staff_setup(user):
+                messages.info(
+                    request, _("Set up two-factor authentication before you use staff pages.")
+                )
+                return redirect("mfa_activate_totp")
             if load is not None:
                 return view(request, obj)
             return view(request, *args, **kwargs)

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
+from coproduce.common.http import safe_next_url
 from coproduce.common.permissions import anyone, rule_required
 
 
@@ -68,12 +68,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """
     if request.method == "POST":
         return i18n.set_language(request)
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next_url(request, "/"))
     language = request.GET.get("language", "")
     if language in dict(settings.LANGUAGES):
         response.set_cookie(

@@ -80,9 +80,10 @@ INSTALLED_APPS = [
     "coproduce.accounts",
     "coproduce.organisations",
     "coproduce.services",
+    "coproduce.notifications",
+    "coproduce.contributions",
     "coproduce.insight",
     "coproduce.codesign",
-    "coproduce.notifications",
     "coproduce.api",
     "coproduce.demo",
 ]

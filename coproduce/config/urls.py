@@ -9,11 +9,11 @@ from coproduce.common.views import set_language
 
 urlpatterns = [
     path("", include("coproduce.services.urls")),
+    path("", include("coproduce.contributions.urls")),
     path("", include("coproduce.codesign.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("organisations/", include("coproduce.organisations.urls")),
     path("account/", include("coproduce.accounts.urls")),
-    path("account/", include("coproduce.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("language/", set_language, name="set_language"),

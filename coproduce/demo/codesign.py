@@ -25,16 +25,14 @@ from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions, spam
 from coproduce.codesign.models import (
     Comment,
-    Contribution,
-    ContributionKind,
     Idea,
     IdeaCategory,
     IdeaStatus,
-    IdeaStatusChange,
-    Response,
-    Visibility,
 )
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Contribution, Response, StatusChange, Visibility
+from coproduce.insight.models import InsightKind
 from coproduce.insight.tests.factories import open_for_seeding
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 
@@ -532,7 +530,7 @@ def _date(contribution: Contribution, moment: dt.datetime) -> None:
 
 
 def _answer(contribution: Contribution, body: str, author: Any, moment: dt.datetime) -> None:
-    response = actions.response_create(contribution=contribution, author=author, body=body)
+    response = spine_actions.response_create(contribution=contribution, author=author, body=body)
     when = _not_after_now(moment)
     Response.objects.filter(pk=response.pk).update(created_at=when)
     Contribution.objects.filter(pk=contribution.pk).update(
@@ -597,18 +595,18 @@ def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, Any]) 
     # After the challenge: reports, moderation, answers and statuses, dated to when they happened.
     for comment, comment_spec, moment in comments:
         if comment_spec.hidden:
-            actions.report_create(
+            spine_actions.report_create(
                 contribution=comment.contribution,
                 reporter=_person(people, "resident@example.org"),
                 reason=comment_spec.hidden,
             )
-            actions.moderation_hide(contribution=comment.contribution, moderator=moderator)
+            spine_actions.moderation_hide(contribution=comment.contribution, moderator=moderator)
         elif comment_spec.answer:
             _answer(comment.contribution, comment_spec.answer, answerer, moment + dt.timedelta(1))
     decided = []
     for idea, idea_spec, moment in posted:
         if idea_spec.report:
-            actions.report_create(
+            spine_actions.report_create(
                 contribution=idea.contribution,
                 reporter=_person(people, "priya.s@example.org"),
                 reason=idea_spec.report,
@@ -616,14 +614,16 @@ def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, Any]) 
         if idea_spec.answer:
             _answer(idea.contribution, idea_spec.answer, answerer, moment + dt.timedelta(days=6))
         for status, reason, after in idea_spec.statuses:
-            actions.idea_set_status(idea=idea, to_status=status, reason=reason, changed_by=answerer)
-            IdeaStatusChange.objects.filter(idea=idea, to_status=status).update(
+            spine_actions.contribution_set_status(
+                contribution=idea.contribution, to_status=status, reason=reason, changed_by=answerer
+            )
+            StatusChange.objects.filter(contribution=idea.contribution, to_status=status).update(
                 created_at=_not_after_now(moment + dt.timedelta(days=after))
             )
         if idea_spec.decided:
             decided.append(idea.contribution)
     if spec.decision and decided:
-        actions.decision_create(
+        spine_actions.decision_create(
             service=activity.service,
             stage=activity.service_stage.stage,
             title=spec.decision["title"],
@@ -677,14 +677,14 @@ def _youth_decision(people: dict[str, Any]) -> None:
     informed = list(
         Contribution.objects.filter(
             activity__service_stage__service=service,
-            kind__in=[ContributionKind.STORY, ContributionKind.NEED],
+            kind__in=[InsightKind.STORY, InsightKind.NEED],
             visibility=Visibility.PUBLISHED,
             first_response_at__isnull=False,
         ).order_by("created_at", "pk")[:3]
     )
     if not informed:
         return
-    actions.decision_create(
+    spine_actions.decision_create(
         service=service,
         stage=informed[0].activity.service_stage.stage,
         title=YOUTH_DECISION["title"],

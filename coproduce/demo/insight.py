@@ -17,8 +17,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions as codesign_actions
-from coproduce.codesign.models import Contribution, Response
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Contribution, Response
 from coproduce.insight import actions
 from coproduce.insight.models import Asset, AssetKind, Question, QuestionKind, SurveySubmission
 from coproduce.insight.tests.factories import (
@@ -607,10 +607,10 @@ def _follow_up(
     if then == PENDING:
         return
     if contribution.visibility != "published":
-        codesign_actions.moderation_approve(contribution=contribution, moderator=moderator)
+        spine_actions.moderation_approve(contribution=contribution, moderator=moderator)
     if then != ANSWERED:
         return
-    response = codesign_actions.response_create(
+    response = spine_actions.response_create(
         contribution=contribution, author=_person(people, chapter.answerer), body=chapter.reply
     )
     answered = min(contribution.created_at + dt.timedelta(days=6), timezone.now())
@@ -649,7 +649,7 @@ def _survey(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> lis
             )
             token = f"demo-{activity.pk}-{index}"
             SurveySubmission.objects.filter(pk=submission.pk).update(
-                confirmation_token_hash=actions.token_hash(token)
+                confirmation_token_hash=SurveySubmission.hash_token(token)
             )
             submission = actions.submission_confirm(raw_token=token)
         else:
@@ -717,7 +717,7 @@ def _decide(
     if not chapter.decision or not informed_by:
         return
     spec = chapter.decision
-    codesign_actions.decision_create(
+    spine_actions.decision_create(
         service=activity.service,
         stage=activity.service_stage.stage,
         title=spec["title"],

@@ -216,10 +216,12 @@ def _recovery(cast: Cast) -> None:
         kind=ActivityKind.CITIZEN_PANEL,
         state=ActivityState.REPORTED,
         title="Recovery commissioning panel",
-        summary="Twelve residents with lived experience, chosen by fair lottery, scored the bids "
-        "alongside council officers.",
+        summary="Twelve residents with lived experience, drawn by lot at a public meeting in the "
+        "town hall, met over four evenings to score the bids alongside council officers.",
         opens_on=days(-250),
         closes_on=days(-200),
+        how_to_take_part="Residents put their names forward on paper forms at the recovery hub "
+        "and GP surgeries. Panel members were paid for their time and travel.",
         outcome="The panel's scores counted for 40% of the quality mark. The contract went to a "
         "partnership of Northfield Community Action and the NHS trust.",
     )
@@ -259,12 +261,15 @@ def _recovery(cast: Cast) -> None:
         kind=ActivityKind.OPINION_MAP,
         state=ActivityState.OPEN,
         title="Where should evening support happen?",
-        summary="Agree or disagree with short statements about evening and weekend support. See "
-        "where people agree, and where views split.",
+        summary="Say whether you agree or disagree with short statements about evening and "
+        "weekend support. When it closes, the team will report where people agreed and where "
+        "views split.",
         opens_on=days(-10),
         closes_on=days(30),
-        how_to_take_part="Vote online on as many statements as you like, or add your own. "
-        "Paper cards are at the recovery hub reception.",
+        how_to_take_part="The statements are on a wall at the recovery hub reception, 14 Station "
+        "Road: put a green sticker on the ones you agree with and a red one on the ones you do "
+        "not, or write your own on a blank card. Open weekdays 9am to 5pm, and Thursdays until "
+        "8pm.",
     )
     ActivityFactory(
         service=service,
@@ -334,6 +339,17 @@ def _policing(cast: Cast) -> None:
             "has added evening call handlers.",
         ),
     ]
+    # How residents took part in each (the offline methods have no pages on the site yet).
+    how = {
+        "Your neighbourhood, your priorities 2025": "Answer online, or fill in a paper copy at "
+        "Northfield library or the police front counter.",
+        "Priority-setting meetings": "Four evening meetings, one in each ward. No need to book.",
+        "Monthly beat meetings": "First Tuesday of every month, 7pm, Westbrook community centre. "
+        "No need to book.",
+        "Ideas for safer streets": "Post an idea online, and support or comment on other people's.",
+        "Mystery shopping the 101 line": "Volunteers rang 101 at different times of day to report "
+        "everyday non-emergencies, and filled in a paper form about each call.",
+    }
     for (kind, title, outcome), summary in zip(
         summaries,
         [
@@ -351,6 +367,7 @@ def _policing(cast: Cast) -> None:
             state=ActivityState.REPORTED,
             title=title,
             summary=summary,
+            how_to_take_part=how[title],
             opens_on=days(-400),
             closes_on=days(-380),
             outcome=outcome,
@@ -363,6 +380,8 @@ def _policing(cast: Cast) -> None:
         state=ActivityState.REPORTED,
         title="Northfield police priorities 2026: public meeting",
         summary="Residents heard what changed last year and proposed new priorities.",
+        how_to_take_part="One evening meeting at Northfield town hall, 7pm. Step-free access. No "
+        "need to book.",
         opens_on=days(-60),
         closes_on=days(-60),
         outcome="Speeding near schools stays a priority. Residents added e-bike theft.",
@@ -373,11 +392,13 @@ def _policing(cast: Cast) -> None:
         kind=ActivityKind.OPINION_MAP,
         state=ActivityState.OPEN,
         title="How should the team tackle e-bike theft?",
-        summary="React to statements about patrols, bike marking and secure parking. The map shows "
-        "where residents agree.",
+        summary="Say whether you agree or disagree with short statements about patrols, bike "
+        "marking and secure parking. When it closes, the team will report where residents agreed.",
         opens_on=days(-7),
         closes_on=days(21),
-        how_to_take_part="Vote online, or fill in a card at Northfield library.",
+        how_to_take_part="Fill in a statement card at Northfield library or the police front "
+        "counter on Market Street and post it in the box there. You can add a statement of your "
+        "own on the back.",
     )
 
 
@@ -433,7 +454,10 @@ def _youth_mental_health(cast: Cast) -> None:
         kind=ActivityKind.PARTICIPATORY_BUDGET,
         state=ActivityState.DRAFT,
         title="Young people decide: £250,000 for mental health",
-        summary="Vote for the projects you want funded. The money goes where young people decide.",
+        summary="Vote on paper, at your school, college or youth club, for the projects you want "
+        "funded. The money goes where young people decide.",
+        how_to_take_part="Ballot papers and a ballot box will be at every secondary school, "
+        "college and youth club in Northfield and Eastvale while the vote is open.",
         opens_on=days(45),
         closes_on=days(75),
     )
@@ -491,6 +515,16 @@ def _transport(cast: Cast) -> None:
             "A rota change cut drivers' hours by a fifth.",
         ),
     ]
+    # How passengers and drivers took part in each (the offline methods have no pages yet).
+    how = {
+        "Who needs a lift, and where to?": "Answer online, or ask a driver for a paper copy.",
+        "Plan the routes with passengers": "Post an idea online, and support or comment on "
+        "other people's.",
+        "Passenger and driver forum": "Saturday mornings, once a quarter, at Northfield library. "
+        "Passengers travel there and back free.",
+        "Volunteer drivers' reflection": "Drivers kept a short paper diary for a month, then met "
+        "in small groups with the volunteer coordinator.",
+    }
     for kind, title, outcome, summary in steps:
         ActivityFactory(
             service=service,
@@ -498,6 +532,7 @@ def _transport(cast: Cast) -> None:
             state=ActivityState.REPORTED,
             title=title,
             summary=outcome,
+            how_to_take_part=how[title],
             opens_on=days(-500),
             closes_on=days(-480),
             outcome=outcome,
@@ -521,6 +556,8 @@ def _transport(cast: Cast) -> None:
         state=ActivityState.CLOSED,
         title="Mystery shopping the booking line",
         summary="Eight passengers tested the phone booking line.",
+        how_to_take_part="Passengers rang the booking line at different times of day and filled "
+        "in a short paper form about each call.",
         opens_on=days(-40),
         closes_on=days(-10),
     )

@@ -7,7 +7,6 @@ the same. Emails go out through a background task, only after the transaction co
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,20 +18,22 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coproduce.codesign.actions import contribution_start
-from coproduce.codesign.models import AuthorDisplay, Contribution, ContributionKind, Visibility
-from coproduce.codesign.rules import is_open_for
+from coproduce.contributions.actions import contribution_start
+from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
+from coproduce.contributions.rules import is_open_for
 from coproduce.insight import rules
 from coproduce.insight.models import (
     Answer,
     Asset,
     AssetKind,
+    InsightKind,
     Question,
     QuestionKind,
     Story,
     Survey,
     SurveySubmission,
 )
+from coproduce.insight.tasks import send_submission_confirmation
 from coproduce.organisations.models import Organisation
 from coproduce.organisations.rules import role_in
 from coproduce.services.models import Activity, ActivityKind
@@ -56,11 +57,6 @@ class AlreadyAnswered(ValidationError):
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def token_hash(raw: str) -> str:
-    """The stored form of a confirmation token: only its SHA-256 is kept."""
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def normalise_postcode(value: str) -> str:
@@ -359,7 +355,7 @@ def survey_submit(
     free_text = "\n".join(row.text for row in rows if row.text)
     contribution = contribution_start(
         activity=activity,
-        kind=ContributionKind.NEED,
+        kind=InsightKind.NEED,
         author=author if signed_in else None,
         author_display=author_display,
         text=free_text,
@@ -386,8 +382,6 @@ def survey_submit(
         row.submission = submission
     Answer.objects.bulk_create(rows)
     if not signed_in:
-        from coproduce.insight.tasks import send_submission_confirmation
-
         pk = submission.pk
         transaction.on_commit(lambda: send_submission_confirmation.enqueue(pk))
     return submission
@@ -404,7 +398,10 @@ def submission_confirm(*, raw_token: str) -> SurveySubmission:
     submission = (
         SurveySubmission.objects.select_for_update()
         .select_related("contribution__activity__service_stage__service")
-        .filter(confirmation_token_hash=token_hash(raw_token), confirmed_at__isnull=True)
+        .filter(
+            confirmation_token_hash=SurveySubmission.hash_token(raw_token),
+            confirmed_at__isnull=True,
+        )
         .first()
     )
     if submission is None:
@@ -414,7 +411,7 @@ def submission_confirm(*, raw_token: str) -> SurveySubmission:
         raise ValidationError(
             _("This link has expired. Links work for 7 days. You can answer the survey again.")
         )
-    if not is_open_for(contribution.activity, ContributionKind.NEED):
+    if not is_open_for(contribution.activity, InsightKind.NEED):
         raise ValidationError(
             _("The survey closed before you confirmed your answers, so they were not counted.")
         )
@@ -434,7 +431,7 @@ def submissions_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
     """Delete anonymous answers never confirmed within 7 days, with their email addresses."""
     cutoff = (now or timezone.now()) - CONFIRM_WITHIN
     stale = Contribution.objects.filter(
-        kind=ContributionKind.NEED,
+        kind=InsightKind.NEED,
         submission__confirmed_at__isnull=True,
         created_at__lt=cutoff,
     )
@@ -471,7 +468,7 @@ def asset_create(
     postcode = normalise_postcode(postcode)
     contribution = contribution_start(
         activity=activity,
-        kind=ContributionKind.ASSET,
+        kind=InsightKind.ASSET,
         author=author,
         author_display=author_display,
         text=f"{name}\n{description}\n{place_description}",
@@ -509,7 +506,7 @@ def story_create(
         )
     contribution = contribution_start(
         activity=activity,
-        kind=ContributionKind.STORY,
+        kind=InsightKind.STORY,
         author=author,
         author_display=author_display,
         text=f"{title}\n{body}",

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.codesign.models import AuthorDisplay
+from coproduce.contributions.models import AuthorDisplay
 from coproduce.insight.actions import normalise_postcode
 from coproduce.insight.models import AssetKind, Question, QuestionKind
 from coproduce.organisations.models import Organisation

@@ -1,10 +1,12 @@
 """Insight: needs and aspirations surveys, community assets and lived-experience stories.
 
-Each answer, asset and story is a ``codesign.Contribution`` (so it can be moderated, answered and
+Each answer, asset and story is a ``contributions.Contribution`` (so it can be moderated, answered and
 linked to decisions) plus a row of its own kind here.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +14,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.codesign.models import Contribution, Visibility
+from coproduce.contributions.models import Contribution, Visibility
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import Activity
+
+
+class InsightKind(models.TextChoices):
+    """The kinds of contribution insight activities take (registered with the spine)."""
+
+    NEED = "need", _("Survey answer")
+    ASSET = "asset", _("Community asset")
+    STORY = "story", _("Story")
 
 
 class Survey(models.Model):
@@ -120,6 +130,11 @@ class SurveySubmission(models.Model):
 
     def __str__(self) -> str:
         return self.display_title
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        """The stored form of a confirmation token: only its SHA-256 is kept."""
+        return hashlib.sha256(raw.encode()).hexdigest()
 
     @property
     def display_title(self) -> str:

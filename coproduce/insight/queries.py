@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from coproduce.codesign.models import Contribution, Decision, Response
+from coproduce.contributions.models import Contribution
 from coproduce.insight.models import (
     Answer,
     Asset,
@@ -118,22 +117,6 @@ def survey_results(activity: Activity) -> SurveyResults:
     return SurveyResults(respondents=respondents, questions=results)
 
 
-def with_answers(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
-    """Attach official responses and linked decisions, in two extra queries for a whole page."""
-    return queryset.prefetch_related(
-        Prefetch("responses", queryset=Response.objects.select_related("author")),
-        Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
-    )
-
-
-def contribution_answers(contribution: Contribution) -> dict[str, Any]:
-    """The official responses and linked decisions of one contribution, for its page."""
-    return {
-        "responses": list(contribution.responses.select_related("author")),
-        "decisions": list(contribution.decisions.order_by("-decided_on", "-id")),
-    }
-
-
 def published_submissions(activity: Activity) -> QuerySet[SurveySubmission]:
     """Moderated, confirmed submissions with their free-text answers, newest first."""
     texts = Answer.objects.filter(question__kind=QuestionKind.FREE_TEXT).select_related("question")
@@ -188,3 +171,17 @@ def published_stories(activity: Activity) -> QuerySet[Story]:
         .select_related("contribution__author")
         .order_by("-contribution__created_at", "-pk")
     )
+
+
+def answers_text(contribution: Contribution) -> str:
+    """One person's survey answers as text, for open-data exports (answers prefetched)."""
+    return "\n".join(
+        f"{a.question.text}: {a.text or ', '.join(a.choices) or (a.scale_value or '')}"
+        for a in contribution.submission.answers.all()
+    )
+
+
+def asset_text(contribution: Contribution) -> str:
+    """An asset's description and where it is, for open-data exports."""
+    asset = contribution.asset
+    return "\n".join(filter(None, [asset.description, asset.place_description, asset.postcode]))

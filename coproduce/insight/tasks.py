@@ -21,8 +21,6 @@ def send_submission_confirmation(submission_id: int) -> bool:
     The token is made here, not passed in, so that it is never stored in the task queue; only its
     hash reaches the database.
     """
-    from coproduce.insight.actions import token_hash
-
     submission = (
         SurveySubmission.objects.filter(pk=submission_id, confirmed_at__isnull=True)
         .exclude(confirmation_email="")
@@ -33,7 +31,7 @@ def send_submission_confirmation(submission_id: int) -> bool:
         return False
     raw = secrets.token_urlsafe(32)
     SurveySubmission.objects.filter(pk=submission.pk).update(
-        confirmation_token_hash=token_hash(raw)
+        confirmation_token_hash=SurveySubmission.hash_token(raw)
     )
     activity = submission.contribution.activity
     context = {

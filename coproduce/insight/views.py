@@ -17,11 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.codesign.models import ContributionKind, Visibility
-from coproduce.codesign.rules import is_open_for
 from coproduce.common.forms import add_action_errors
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
+from coproduce.contributions import queries as spine_queries
+from coproduce.contributions import rules as spine_rules
+from coproduce.contributions.models import Visibility
 from coproduce.insight import actions, queries, rules
 from coproduce.insight.forms import (
     AssetFilterForm,
@@ -32,7 +33,7 @@ from coproduce.insight.forms import (
     SurveySettingsForm,
     organisations_of,
 )
-from coproduce.insight.models import Asset, Question, Story, SurveySubmission
+from coproduce.insight.models import Asset, InsightKind, Question, Story, SurveySubmission
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 from coproduce.services.rules import can_view_activity
 
@@ -112,13 +113,13 @@ def _not_open(request: HttpRequest, activity: Activity, allowed: bool) -> HttpRe
 def _contribution_context(request: HttpRequest, contribution: Any) -> dict[str, Any]:
     """What every contribution page shows: official responses, decisions, who may answer."""
     return {
-        **queries.contribution_answers(contribution),
+        **spine_queries.answers_of(contribution),
         "contribution": contribution,
         "activity": contribution.activity,
         "service": contribution.activity.service,
-        "can_answer": rules.can_answer(request.user, contribution),
-        "can_report": rules.can_report(request.user, contribution),
-        "can_moderate": rules.can_moderate(request.user, contribution),
+        "can_answer": spine_rules.can_answer(request.user, contribution),
+        "can_report": spine_rules.can_report(request.user, contribution),
+        "can_moderate": spine_rules.can_moderate_contribution(request.user, contribution),
         "is_pending": contribution.visibility == Visibility.PENDING,
         "is_hidden": contribution.visibility == Visibility.HIDDEN,
     }
@@ -235,7 +236,7 @@ def survey_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("insight:survey_results", pk=submission.contribution.activity_id)
     waiting = (
         SurveySubmission.objects.filter(
-            confirmation_token_hash=actions.token_hash(token), confirmed_at__isnull=True
+            confirmation_token_hash=SurveySubmission.hash_token(token), confirmed_at__isnull=True
         )
         .select_related("contribution__activity")
         .first()
@@ -271,7 +272,7 @@ def survey_results(request: HttpRequest, activity: Activity) -> HttpResponse:
             "activity": activity,
             "service": activity.service,
             "results": queries.survey_results(activity),
-            "is_open": is_open_for(activity, ContributionKind.NEED),
+            "is_open": spine_rules.is_open_for(activity, InsightKind.NEED),
             "can_manage": rules.can_manage_survey(request.user, activity),
         },
     )

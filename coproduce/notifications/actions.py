@@ -1,43 +1,29 @@
-"""Notify the people who made or follow a contribution; email them after the commit."""
+"""Tell people about something that happened: record the news and email it after the commit."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 
-from coproduce.codesign.models import Contribution
-from coproduce.notifications.models import Follow, Notification
-
-
-def recipients(contribution: Contribution, *, actor: Any = None) -> list[Any]:
-    """The author and everyone following the contribution, its activity or its service."""
-    from django.contrib.auth import get_user_model
-
-    activity = contribution.activity
-    follower_ids = Follow.objects.filter(
-        Q(contribution=contribution)
-        | Q(activity=activity)
-        | Q(service_id=activity.service_stage.service_id)
-    ).values_list("user_id", flat=True)
-    ids = set(follower_ids)
-    if contribution.author_id:
-        ids.add(contribution.author_id)
-    if actor is not None:
-        ids.discard(actor.pk)
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+from coproduce.accounts.models import User
+from coproduce.notifications.models import Notification
+from coproduce.notifications.tasks import send_notification_emails
+from coproduce.services.models import Service
 
 
 def notify(
-    *, contribution: Contribution, event: str, message: str, actor: Any = None
+    *, users: Iterable[User], event: str, message: str, url: str, service: Service | None
 ) -> list[Notification]:
-    """Record a notification for each recipient and email them once the transaction commits."""
-    from coproduce.notifications.tasks import send_notification_emails
+    """Record the news for each active person and email them once the transaction commits.
 
+    ``url`` is the address of the page it is about, from the site's root.
+    """
     created = Notification.objects.bulk_create(
-        Notification(user=user, contribution=contribution, event=event, message=message[:500])
-        for user in recipients(contribution, actor=actor)
+        Notification(user=user, service=service, url=url, event=event, message=message[:500])
+        for user in users
+        if user.is_active
     )
     ids = [n.pk for n in created]  # SQLite 3.35+ and PostgreSQL return primary keys
     if ids:
@@ -45,15 +31,8 @@ def notify(
     return created
 
 
-@transaction.atomic
-def follow_set(*, user: Any, target: Any, follow: bool) -> bool:
-    """Follow or stop following a service, activity or contribution. Returns the new state."""
-    from coproduce.services.models import Activity, Service
-
-    field = {Service: "service", Activity: "activity", Contribution: "contribution"}[type(target)]
-    lookup = {"user": user, field: target}
-    if follow:
-        Follow.objects.get_or_create(**lookup)
-    else:
-        Follow.objects.filter(**lookup).delete()
-    return follow
+def notifications_mark_read(*, user: User) -> int:
+    """Everything listed for the person counts as read now; returns how many changed."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

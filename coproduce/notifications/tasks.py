@@ -1,10 +1,11 @@
-"""Background jobs: emails about what happened to contributions."""
+"""Background jobs: emails about news for people."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
@@ -17,15 +18,13 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     sent = 0
     pending = Notification.objects.filter(
         pk__in=notification_ids, emailed_at__isnull=True
-    ).select_related("user", "contribution__activity__service_stage__service")
+    ).select_related("user", "service")
     for notification in pending:
-        contribution = notification.contribution
         context = {
             "notification": notification,
-            "contribution": contribution,
-            "service": contribution.service,
-            "link": settings.SITE_URL + contribution.get_absolute_url(),
-            "mine_link": settings.SITE_URL + "/account/contributions/",
+            "service": notification.service,
+            "link": settings.SITE_URL + notification.url,
+            "mine_link": settings.SITE_URL + reverse("contributions:my_contributions"),
         }
         send_mail(
             subject=render_to_string("notifications/email_subject.txt", context).strip(),

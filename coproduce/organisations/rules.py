@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+
 from coproduce.organisations.models import Membership, Organisation, Role
+
+MFA_ROLES = {Role.ADMIN, Role.PROFESSIONAL}
 
 
 def role_in(user: Any, organisation_id: int) -> str | None:
@@ -12,6 +16,19 @@ def role_in(user: Any, organisation_id: int) -> str | None:
     if not user.is_authenticated:
         return None
     return user.staff_roles.get(organisation_id)
+
+
+def must_set_up_mfa(user: Any) -> bool:
+    """Organisation admins, professionals and superusers need TOTP before staff pages.
+
+    Registered with ``common.permissions`` as the staff set-up check (apps.py).
+    """
+    if not user.is_authenticated:
+        return False
+    needs = user.is_superuser or any(role in MFA_ROLES for role in user.staff_roles.values())
+    if not needs:
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def can_view_organisation(user: Any, organisation: Organisation) -> bool:

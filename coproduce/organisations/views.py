@@ -15,6 +15,7 @@ from coproduce.common.permissions import anyone, rule_required
 from coproduce.organisations import actions, rules
 from coproduce.organisations.forms import MemberForm
 from coproduce.organisations.models import Membership, Organisation
+from coproduce.organisations.pages import sections_for
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
@@ -39,16 +40,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @rule_required(rules.can_view_organisation, load=_organisation)
 def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    """An organisation and the published services it runs or supports."""
-    from coproduce.services.models import Service
-
+    """An organisation, and what other apps show about it (the services it runs or supports)."""
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "services": Service.objects.published().filter(organisation=organisation),
-            "partner_services": Service.objects.published().filter(partners=organisation),
+            "sections": sections_for(organisation),
             "can_manage_members": rules.can_manage_members(request.user, organisation),
         },
     )

@@ -5,3 +5,10 @@ class ServicesConfig(AppConfig):
     name = "coproduce.services"
     label = "services"
     verbose_name = "Services"
+
+    def ready(self) -> None:
+        """An organisation's page lists the services it runs and supports."""
+        from coproduce.organisations.pages import register_section
+        from coproduce.services.queries import organisation_services
+
+        register_section("services/_organisation_services.html", organisation_services)

@@ -1,12 +1,18 @@
-"""Reads about services: the lifecycle timeline and the democratisation index."""
+"""Reads about services: the objects pages are about, the lifecycle timeline and the
+democratisation index."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
+from coproduce.organisations.models import Organisation
+from coproduce.services import rules
 from coproduce.services.models import (
     KIND_LEVEL,
     LEVEL_RANK,
@@ -19,6 +25,25 @@ from coproduce.services.models import (
     ServiceStage,
     Stage,
 )
+
+# --- The objects pages and API operations are about: 404 for those the visitor may not see (another
+# organisation's drafts are simply not there, to outsiders). Each is ``load`` for rule_required.
+
+
+def visible_service(request: HttpRequest, slug: str) -> Service:
+    service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
+    if not rules.can_view_service(request.user, service):
+        raise Http404
+    return service
+
+
+def visible_activity(request: HttpRequest, pk: int) -> Activity:
+    activity = get_object_or_404(
+        Activity.objects.select_related("service_stage__service__organisation"), pk=pk
+    )
+    if not rules.can_view_activity(request.user, activity):
+        raise Http404
+    return activity
 
 
 def delivered_level(activities: list[Activity]) -> str:
@@ -158,3 +183,13 @@ def democratisation_index(cycle: CycleView) -> DemocratisationIndex:
             for s in cycle.stages
         ],
     )
+
+
+def organisation_services(organisation: Organisation) -> dict[str, Any]:
+    """The published services an organisation runs, and those it supports as a partner: the
+    services section of its page (registered in apps.py)."""
+    published = Service.objects.published()
+    return {
+        "services": list(published.filter(organisation=organisation)),
+        "partner_services": list(published.filter(partners=organisation)),
+    }

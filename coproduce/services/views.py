@@ -24,6 +24,7 @@ from coproduce.services.forms import (
     ServiceForm,
     ServiceSearchForm,
 )
+from coproduce.services.methods import method_for
 from coproduce.services.models import (
     STAFF_ROLES,
     Activity,
@@ -146,7 +147,11 @@ def activity_list(request: HttpRequest, service: Service) -> HttpResponse:
 
 @rule_required(rules.can_view_activity, load=_activity, hide=True)
 def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
-    """One activity: what it is, when, how to take part, and what came of it."""
+    """One activity: what it is, when, how to take part, and what came of it.
+
+    The app that runs the activity's method supplies the "take part" part of the page; a method no
+    app runs yet gets a plain note that the activity runs offline (services.methods)."""
+    method = method_for(activity.kind)
     return render(
         request,
         "services/activity_detail.html",
@@ -154,6 +159,7 @@ def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
             "activity": activity,
             "service": activity.service,
             "can_manage": rules.can_manage_activity(request.user, activity),
+            "take_part_template": method.take_part_template if method else None,
         },
     )
 
@@ -353,11 +359,19 @@ def activity_create(request: HttpRequest, service: Service) -> HttpResponse:
 def staff_activity(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Manage one activity: details and the state it is in."""
     form = ActivityTransitionForm(current_state=activity.state)
-    return render(
-        request,
-        "services/staff_activity.html",
-        {"activity": activity, "service": activity.service, "form": form},
-    )
+    return render(request, "services/staff_activity.html", _staff_activity_context(activity, form))
+
+
+def _staff_activity_context(activity: Activity, form: ActivityTransitionForm) -> dict[str, Any]:
+    """The staff activity page's context: with the staff pages of the activity's method, if any."""
+    method = method_for(activity.kind)
+    return {
+        "activity": activity,
+        "service": activity.service,
+        "form": form,
+        "method_links": method.staff_links_for(activity) if method else [],
+        "offline": method is None,
+    }
 
 
 @rule_required(rules.can_manage_activity, load=_staff_activity, staff=True)
@@ -412,6 +426,6 @@ def activity_transition(request: HttpRequest, activity: Activity) -> HttpRespons
     return render(
         request,
         "services/staff_activity.html",
-        {"activity": activity, "service": activity.service, "form": form},
+        _staff_activity_context(activity, form),
         status=400,
     )

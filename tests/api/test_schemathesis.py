@@ -31,7 +31,6 @@ from schemathesis.core.result import Ok
 from coproduce.accounts.actions import api_token_create
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.api.api import api
-from coproduce.codesign import actions as codesign_actions
 from coproduce.codesign.tests.factories import (
     CommentFactory,
     IdeaCategoryFactory,
@@ -39,6 +38,7 @@ from coproduce.codesign.tests.factories import (
     IdeaFactory,
 )
 from coproduce.config.wsgi import application
+from coproduce.contributions import actions as spine_actions
 from coproduce.insight.tests.factories import (
     AssetFactory,
     NeedsSurveyFactory,
@@ -158,7 +158,7 @@ def _loop(
     idea = IdeaFactory(activity=challenge, author=author, author_display="named")
     held = IdeaFactory(activity=challenge, author=author, description="http://a http://b http://c")
     hidden = IdeaFactory(activity=challenge, author=author)
-    codesign_actions.moderation_hide(contribution=hidden.contribution, moderator=moderator)
+    spine_actions.moderation_hide(contribution=hidden.contribution, moderator=moderator)
     closed = IdeaChallengeFactory(service=published, title="Closed ideas")
     closed_idea = IdeaFactory(activity=closed, author=author)
     service_actions.activity_transition(activity=closed, to_state=ActivityState.CLOSED)
@@ -166,7 +166,7 @@ def _loop(
     answers = SubmissionFactory(activity=survey, author=author, text="Evenings.")
     stories = StoryCollectionFactory(service=published, title="Stories")
     story = StoryFactory(activity=stories, author=author)
-    codesign_actions.moderation_approve(contribution=story.contribution, moderator=moderator)
+    spine_actions.moderation_approve(contribution=story.contribution, moderator=moderator)
     contributions = [
         idea,
         held,
@@ -180,7 +180,7 @@ def _loop(
     ]
     theirs = MembershipFactory.create(organisation=their_draft.organisation, role=Role.ADMIN).user
     decisions = [
-        codesign_actions.decision_create(
+        spine_actions.decision_create(
             service=service,
             stage=service.current_stage,
             title="Decided",

@@ -19,8 +19,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # coverage test expects no walk to), and why.
 NOT_PAGES = {
     "common:health": "a JSON answer for load balancers",
-    "codesign:export_csv": "an open-data download (CSV)",
-    "codesign:export_json": "an open-data download (JSON)",
+    "contributions:export_csv": "an open-data download (CSV)",
+    "contributions:export_json": "an open-data download (JSON)",
     "mfa_download_recovery_codes": "a text file of recovery codes (allauth)",
 }
 # Pages that are not this project's own: Django's admin and the API's Swagger page.

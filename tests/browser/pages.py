@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import Route, expect
 
 from coproduce.accounts.tests.factories import DEFAULT_PASSWORD
-from coproduce.codesign.models import Decision
+from coproduce.contributions.models import Decision
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import Activity, ActivityState, Service
 from tests.browser.audit import Auditor, scenario_registry
@@ -558,7 +558,7 @@ def idea_challenge() -> tuple[Activity, Any]:
         "codesign:idea_create",
         "codesign:comment_create",
         "codesign:support",
-        "codesign:report",
+        "contributions:report",
     },
 )
 def idea_challenge_as_resident(a: Auditor) -> None:
@@ -574,7 +574,7 @@ def idea_challenge_as_resident(a: Auditor) -> None:
     a.click(support, then=a.page.get_by_role("button", name=re.compile("^Withdraw my support")))
     a.submit(a.button("Post comment"))
     a.errors_shown()
-    a.goto(a.url("codesign:report", idea.contribution_id))
+    a.goto(a.url("contributions:report", idea.contribution_id))
     a.submit(a.button("Send the report"))
     a.errors_shown()
 
@@ -584,14 +584,14 @@ def idea_challenge_as_resident(a: Auditor) -> None:
     covers={
         "codesign:category_list",
         "codesign:category_edit",
-        "codesign:idea_status",
-        "codesign:respond",
-        "codesign:moderation",
-        "codesign:moderate",
-        "codesign:decision_create",
-        "codesign:decision_detail",
-        "codesign:decision_link",
-        "codesign:you_said_we_did",
+        "contributions:set_status",
+        "contributions:respond",
+        "contributions:moderation",
+        "contributions:moderate",
+        "contributions:decision_create",
+        "contributions:decision_detail",
+        "contributions:decision_link",
+        "contributions:you_said_we_did",
     },
 )
 def idea_challenge_as_staff(a: Auditor) -> None:
@@ -602,14 +602,16 @@ def idea_challenge_as_staff(a: Auditor) -> None:
     a.errors_shown()
     category = challenge.idea_categories.first()
     a.goto(a.url("codesign:category_edit", category.pk))
-    a.goto(a.url("codesign:idea_status", idea.pk))
+    a.goto(a.url("contributions:set_status", idea.pk))
     a.submit(a.button("Change status"))
     a.errors_shown()
-    a.goto(a.url("codesign:respond", idea.contribution_id))
+    a.goto(a.url("contributions:respond", idea.contribution_id))
     a.submit(a.button("Publish the answer"))
     a.errors_shown()
     a.goto(
-        a.url("codesign:decision_create", RECOVERY, query=f"contribution={idea.contribution_id}")
+        a.url(
+            "contributions:decision_create", RECOVERY, query=f"contribution={idea.contribution_id}"
+        )
     )
     a.submit(a.button("Record decision"))
     a.errors_shown()
@@ -620,13 +622,13 @@ def idea_challenge_as_staff(a: Auditor) -> None:
     a.submit(a.button("Record decision"))
     decision = Decision.objects.get(title="A volunteer crèche on Saturday mornings")
     assert a.page.url == a.site.url + decision.get_absolute_url(), a.page.url
-    a.goto(a.url("codesign:decision_link", decision.pk))
-    a.goto(a.url("codesign:you_said_we_did", RECOVERY))
+    a.goto(a.url("contributions:decision_link", decision.pk))
+    a.goto(a.url("contributions:you_said_we_did", RECOVERY))
     # Report the idea, then a moderator keeps it.
-    a.goto(a.url("codesign:report", idea.contribution_id))
+    a.goto(a.url("contributions:report", idea.contribution_id))
     a.field("Why should a moderator look at this?").fill("It names a member of staff.")
     a.submit(a.button("Send the report"))
-    a.goto(a.url("codesign:moderation", RECOVERY, query="show=reports"))
+    a.goto(a.url("contributions:moderation", RECOVERY, query="show=reports"))
     a.submit(a.page.get_by_role("button", name=re.compile("^Keep it")).first)
 
 
@@ -675,9 +677,9 @@ def answer_a_survey_without_an_account(a: Auditor) -> None:
     covers={
         "insight:story_create",
         "insight:asset_create",
-        "notifications:follow",
-        "notifications:follows",
-        "notifications:my_contributions",
+        "contributions:follow",
+        "contributions:follows",
+        "contributions:my_contributions",
     },
 )
 def tell_a_story_record_an_asset_and_follow(a: Auditor) -> None:
@@ -695,8 +697,8 @@ def tell_a_story_record_an_asset_and_follow(a: Auditor) -> None:
     a.goto(a.url("services:detail", RECOVERY))
     follow = a.page.get_by_role("button", name=re.compile("^Follow"))
     a.click(follow, then=a.page.get_by_role("button", name=re.compile("^Stop following")))
-    a.goto(a.url("notifications:follows"))
-    a.goto(a.url("notifications:my_contributions"))
+    a.goto(a.url("contributions:follows"))
+    a.goto(a.url("contributions:my_contributions"))
 
 
 @staff(

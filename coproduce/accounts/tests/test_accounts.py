@@ -1,4 +1,4 @@
-"""Accounts: the user model, two-factor rule, API tokens and the sign-in flow with TOTP."""
+"""Accounts: the user model, API tokens and profiles."""
 
 from __future__ import annotations
 
@@ -12,10 +12,7 @@ from django.utils import timezone
 
 from coproduce.accounts import actions
 from coproduce.accounts.models import ApiToken
-from coproduce.accounts.rules import must_set_up_mfa
-from coproduce.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, totp_code
-from coproduce.organisations.models import Role
-from coproduce.organisations.tests.factories import MembershipFactory
+from coproduce.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +23,6 @@ def test_email_is_the_login_and_is_normalised() -> None:
     assert user.get_username() == "jo.bennett@example.org"
     with pytest.raises(ValueError, match="email"):
         get_user_model().objects.create_user("", "x")
-
-
-@pytest.mark.parametrize(
-    ("role", "needs"),
-    [(None, False), (Role.FACILITATOR, False), (Role.PROFESSIONAL, True), (Role.ADMIN, True)],
-)
-def test_admins_and_professionals_must_set_up_two_factor(role: str | None, needs: bool) -> None:
-    user = UserFactory()
-    if role:
-        MembershipFactory(user=user, role=role)
-    assert must_set_up_mfa(user) is needs
-    if needs:
-        assert must_set_up_mfa(UserFactory(mfa=True, email="with-totp@example.org")) is False
 
 
 def test_api_tokens_are_hashed_shown_once_and_revocable() -> None:
@@ -84,24 +68,6 @@ def test_someone_elses_token_cannot_be_revoked(client: Client) -> None:
     )
     token.refresh_from_db()
     assert token.revoked_at is None
-
-
-def test_staff_sign_in_asks_for_the_authenticator_code(client: Client) -> None:
-    user = UserFactory(email="nurse@example.org", mfa=True)
-    MembershipFactory(user=user, role=Role.PROFESSIONAL)
-    response = client.post(
-        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
-    )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_authenticate")
-    wrong = client.post(
-        reverse("mfa_authenticate"), {"code": "000000" if totp_code() != "000000" else "111111"}
-    )
-    assert wrong.status_code == 200
-    assert "_auth_user_id" not in client.session
-    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
-    assert client.session["_auth_user_id"] == str(user.pk)
-    assert client.get(reverse("services:staff_dashboard")).status_code == 200
 
 
 def test_profile_name_can_change(client: Client) -> None:

@@ -9,7 +9,7 @@ import pytest
 from coproduce.accounts.actions import api_token_create
 from coproduce.api.tests.client import Api
 from coproduce.api.tests.loop import Loop, loop_world
-from coproduce.common.testing import ROLES, World, build_world
+from coproduce.contributions.tests.world import ROLES, World, build_world
 
 
 @pytest.fixture

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions
-from coproduce.codesign.models import AuthorDisplay, Comment, Idea, IdeaCategory
+from coproduce.codesign.models import Comment, Idea, IdeaCategory
 from coproduce.codesign.tests.factories import (
     CommentFactory,
     IdeaCategoryFactory,
     IdeaChallengeFactory,
     IdeaFactory,
 )
-from coproduce.common.testing import World
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import AuthorDisplay
+from coproduce.contributions.tests.world import World
 from coproduce.insight.models import Asset, Story, SurveySubmission
 from coproduce.insight.tests.factories import (
     AssetFactory,
@@ -66,7 +67,7 @@ def loop_world(world: World) -> Loop:
         activity=world.open_activity, author=author, title="Held idea", description=LINKS
     )
     hidden_idea = IdeaFactory(activity=world.open_activity, author=author, title="Hidden idea")
-    actions.moderation_hide(contribution=hidden_idea.contribution, moderator=moderator)
+    spine_actions.moderation_hide(contribution=hidden_idea.contribution, moderator=moderator)
     question = CommentFactory(idea=idea, author=author, body="Which Saturdays?", is_question=True)
     closed = IdeaChallengeFactory(service=world.service, title="Closed challenge")
     closed_idea = IdeaFactory(activity=closed, author=author, title="Posted before closing")
@@ -75,12 +76,12 @@ def loop_world(world: World) -> Loop:
     submission = SubmissionFactory(
         activity=survey, author=author, text="Evening drop-ins, please.", author_display="named"
     )
-    actions.moderation_approve(contribution=submission.contribution, moderator=moderator)
+    spine_actions.moderation_approve(contribution=submission.contribution, moderator=moderator)
     stories = StoryCollectionFactory(service=world.service, title="Open stories")
     story = StoryFactory(
         activity=stories, author=author, title="Published story", author_display="anonymous"
     )
-    actions.moderation_approve(contribution=story.contribution, moderator=moderator)
+    spine_actions.moderation_approve(contribution=story.contribution, moderator=moderator)
     loop = Loop(
         author=author,
         idea=idea,

@@ -16,7 +16,7 @@ from coproduce.accounts.models import ApiToken
 from coproduce.api.api import api
 from coproduce.api.tests.client import Api
 from coproduce.api.tests.loop import loop_world
-from coproduce.common.testing import ROLES, World
+from coproduce.contributions.tests.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
 

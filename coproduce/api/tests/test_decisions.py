@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from coproduce.api.tests.client import Api, fields
 from coproduce.api.tests.loop import Loop
-from coproduce.codesign import actions
-from coproduce.codesign.models import Decision
 from coproduce.codesign.tests.factories import IdeaChallengeFactory, IdeaFactory
-from coproduce.common.testing import World
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Decision
+from coproduce.contributions.tests.world import World
 from coproduce.notifications.models import Event, Notification
 from coproduce.services.tests.factories import ServiceFactory
 
@@ -53,7 +53,7 @@ def test_the_public_reads_a_services_decisions(world: World, anonymous: Api) -> 
 def test_decisions_come_newest_first_a_page_at_a_time(world: World, anonymous: Api) -> None:
     staff = world.people["professional"]
     for days, title in ((10, "Older"), (1, "Newer")):
-        actions.decision_create(
+        spine_actions.decision_create(
             service=world.service,
             stage="commissioning",
             title=title,
@@ -72,7 +72,7 @@ def test_decisions_come_newest_first_a_page_at_a_time(world: World, anonymous: A
 def test_decisions_of_a_draft_service_are_404_to_outsiders(
     world: World, as_role: AsRole, viewer: str
 ) -> None:
-    decision = actions.decision_create(
+    decision = spine_actions.decision_create(
         service=world.draft_service,
         stage="commissioning",
         title="Not yet public",
@@ -93,12 +93,12 @@ def test_a_decision_lists_the_published_contributions_that_informed_it(
     world: World, loop: Loop, anonymous: Api
 ) -> None:
     staff = world.people["professional"]
-    actions.decision_link(
+    spine_actions.decision_link(
         decision=world.decision,
         contributions=[loop.idea.contribution, loop.asset.contribution, loop.story.contribution],
         linked_by=staff,
     )
-    actions.moderation_hide(contribution=loop.story.contribution, moderator=staff)
+    spine_actions.moderation_hide(contribution=loop.story.contribution, moderator=staff)
     body = anonymous.get(f"/decisions/{world.decision.pk}").json()
     assert [(c["id"], c["kind"]) for c in body["contributions"]] == [
         (loop.idea.pk, "idea"),

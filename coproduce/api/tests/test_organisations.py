@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coproduce.api.tests.client import Api, fields
-from coproduce.common.testing import World
+from coproduce.contributions.tests.world import World
 from coproduce.organisations.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

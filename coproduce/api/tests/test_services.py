@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from coproduce.api.tests.client import Api, fields
-from coproduce.common.testing import World
+from coproduce.contributions.tests.world import World
 from coproduce.services.models import (
     PROMISES,
     ActivityKind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import factory
@@ -10,6 +11,7 @@ from factory.django import DjangoModelFactory
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions
 from coproduce.codesign.models import Comment, Idea, IdeaCategory
+from coproduce.services import actions as service_actions
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory
 
@@ -98,10 +100,6 @@ def codesign_world(world: Any) -> Any:
     challenge of the same service that has since closed. A resident outside the matrix's roles
     wrote them all, so nobody in the matrix is their author.
     """
-    from types import SimpleNamespace
-
-    from coproduce.services import actions as service_actions
-
     if getattr(world, "codesign", None) is None:
         author = UserFactory(email="idea-author@example.org")
         closed = IdeaChallengeFactory(service=world.service, title="Closed challenge")

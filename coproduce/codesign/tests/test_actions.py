@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions
-from coproduce.codesign.models import IdeaStatus, Visibility
+from coproduce.codesign.models import IdeaStatus
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
-from coproduce.notifications.actions import follow_set
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.actions import follow_set
+from coproduce.contributions.models import Visibility
 from coproduce.notifications.models import Notification
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
@@ -83,9 +85,9 @@ def test_only_staff_of_the_owning_organisation_answer() -> None:
     outsider = UserFactory(mfa=True)
     MembershipFactory(user=outsider, role=Role.PROFESSIONAL)
     with pytest.raises(PermissionDenied):
-        actions.response_create(contribution=idea.contribution, author=outsider, body="Hello")
+        spine_actions.response_create(contribution=idea.contribution, author=outsider, body="Hello")
     with pytest.raises(PermissionDenied):
-        actions.response_create(
+        spine_actions.response_create(
             contribution=idea.contribution,
             author=staff_of(idea.contribution.activity, Role.FACILITATOR),
             body="Hello",
@@ -100,7 +102,7 @@ def test_an_answer_notifies_author_and_followers_by_email_after_commit(
     follow_set(user=follower, target=idea.contribution.activity.service, follow=True)
     staff = staff_of(idea.contribution.activity)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        actions.response_create(
+        spine_actions.response_create(
             contribution=idea.contribution, author=staff, body="We will try it in May."
         )
     assert mail.outbox == []  # nothing is sent before the commit
@@ -121,15 +123,22 @@ def test_status_changes_need_reasons_where_it_matters(
     idea = IdeaFactory()
     staff = staff_of(idea.contribution.activity)
     with pytest.raises(ValidationError) as error:
-        actions.idea_set_status(idea=idea, to_status=IdeaStatus.NOT_TAKEN_FORWARD, changed_by=staff)
+        spine_actions.contribution_set_status(
+            contribution=idea.contribution, to_status=IdeaStatus.NOT_TAKEN_FORWARD, changed_by=staff
+        )
     assert "reason" in error.value.message_dict
     with pytest.raises(ValidationError):
-        actions.idea_set_status(idea=idea, to_status=IdeaStatus.DELIVERED, changed_by=staff)
+        spine_actions.contribution_set_status(
+            contribution=idea.contribution, to_status=IdeaStatus.DELIVERED, changed_by=staff
+        )
     with django_capture_on_commit_callbacks(execute=True):
         for status in (IdeaStatus.ADOPTED, IdeaStatus.IN_DELIVERY, IdeaStatus.DELIVERED):
-            idea = actions.idea_set_status(idea=idea, to_status=status, changed_by=staff)
-    assert idea.status == IdeaStatus.DELIVERED
-    assert idea.status_changes.count() == 3
+            spine_actions.contribution_set_status(
+                contribution=idea.contribution, to_status=status, changed_by=staff
+            )
+    idea.contribution.refresh_from_db()
+    assert idea.contribution.status == IdeaStatus.DELIVERED
+    assert idea.contribution.status_changes.count() == 3
     assert len(mail.outbox) == 3  # the author hears about each change, through to delivery
 
 
@@ -141,7 +150,7 @@ def test_decisions_link_contributions_of_the_same_service_only(
     service = idea.contribution.service
     staff = staff_of(idea.contribution.activity)
     with pytest.raises(ValidationError):
-        actions.decision_create(
+        spine_actions.decision_create(
             service=service,
             stage=service.current_stage,
             title="Saturday opening",
@@ -152,7 +161,7 @@ def test_decisions_link_contributions_of_the_same_service_only(
             contributions=[elsewhere.contribution],
         )
     with django_capture_on_commit_callbacks(execute=True):
-        decision = actions.decision_create(
+        decision = spine_actions.decision_create(
             service=service,
             stage=service.current_stage,
             title="Saturday opening",
@@ -170,14 +179,16 @@ def test_reports_need_a_reason_and_moderators_decide() -> None:
     comment = CommentFactory()
     reporter = UserFactory()
     with pytest.raises(ValidationError):
-        actions.report_create(contribution=comment.contribution, reporter=reporter, reason=" ")
-    report = actions.report_create(
+        spine_actions.report_create(
+            contribution=comment.contribution, reporter=reporter, reason=" "
+        )
+    report = spine_actions.report_create(
         contribution=comment.contribution, reporter=reporter, reason="Rude"
     )
     with pytest.raises(PermissionDenied):
-        actions.moderation_hide(contribution=comment.contribution, moderator=reporter)
+        spine_actions.moderation_hide(contribution=comment.contribution, moderator=reporter)
     facilitator = staff_of(comment.contribution.activity, Role.FACILITATOR)
-    actions.moderation_hide(contribution=comment.contribution, moderator=facilitator)
+    spine_actions.moderation_hide(contribution=comment.contribution, moderator=facilitator)
     report.refresh_from_db()
     assert report.status == "upheld"
     assert comment.contribution.visibility == Visibility.HIDDEN

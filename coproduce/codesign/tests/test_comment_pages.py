@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions, views
-from coproduce.codesign.models import Comment, Contribution, Idea, Visibility
+from coproduce.codesign import queries
+from coproduce.codesign.models import Comment, Idea
 from coproduce.codesign.tests.factories import CommentFactory, IdeaFactory
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Contribution, Visibility
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
 
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def two_threads_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(views, "THREADS_PER_PAGE", 2)
+    monkeypatch.setattr(queries, "THREADS_PER_PAGE", 2)
 
 
 def comment(idea: Idea, body: str, parent: Comment | None = None, author: Any = None) -> Comment:
@@ -86,7 +88,7 @@ def test_hidden_threads_count_only_when_they_hold_replies_people_can_see() -> No
     comment(idea, "Kind reply", parent=removed)
     comment(idea, "Visible")
     for hidden in (rude, removed):
-        actions.moderation_hide(contribution=hidden.contribution, moderator=moderator)
+        spine_actions.moderation_hide(contribution=hidden.contribution, moderator=moderator)
     page = get(Client(), idea)
     assert "Rude" not in page
     assert "This comment was removed by a moderator." in page

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions, queries
-from coproduce.codesign.exports import safe_cell
-from coproduce.codesign.models import Contribution, Decision
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
-from coproduce.notifications.models import Follow
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions import queries as spine_queries
+from coproduce.contributions.exports import safe_cell
+from coproduce.contributions.models import Contribution, Decision, Follow
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
 
@@ -41,15 +41,15 @@ def test_coverage_counts_answerable_contributions_and_median_days() -> None:
     old = timezone.now() - dt.timedelta(days=40)
     Contribution.objects.filter(pk=ideas[0].pk).update(created_at=old)
     Contribution.objects.filter(pk=ideas[1].pk).update(created_at=old)
-    actions.response_create(contribution=ideas[1].contribution, author=staff, body="Yes.")
-    coverage = queries.answer_coverage(service)
+    spine_actions.response_create(contribution=ideas[1].contribution, author=staff, body="Yes.")
+    coverage = spine_queries.answer_coverage(service)
     [row] = coverage.rows
     assert row.total == 4  # three ideas and the question
     assert row.answered == 1
     assert row.percent == 25
     assert row.median_days == 40.0
     assert row.overdue == 1  # ideas[0]: unanswered for 40 days
-    assert [c.pk for c in queries.overdue_contributions(service)] == [ideas[0].pk]
+    assert [c.pk for c in spine_queries.overdue_contributions(service)] == [ideas[0].pk]
 
 
 def test_service_page_shows_coverage_without_extra_queries_per_activity(
@@ -69,10 +69,10 @@ def test_you_said_we_did_pairs_answers_and_lists_the_waiting(client: Client) -> 
     staff = staff_for(activity.service)
     answered = IdeaFactory(activity=activity, title="Saturday opening")
     IdeaFactory(activity=activity, title="Free parking")
-    actions.response_create(
+    spine_actions.response_create(
         contribution=answered.contribution, author=staff, body="Starting in May."
     )
-    actions.decision_create(
+    spine_actions.decision_create(
         service=activity.service,
         stage=activity.service.current_stage,
         title="Open on Saturdays",
@@ -82,7 +82,7 @@ def test_you_said_we_did_pairs_answers_and_lists_the_waiting(client: Client) -> 
         recorded_by=staff,
         contributions=[answered.contribution],
     )
-    url = reverse("codesign:you_said_we_did", kwargs={"slug": activity.service.slug})
+    url = reverse("contributions:you_said_we_did", kwargs={"slug": activity.service.slug})
     page = client.get(url).content.decode()
     assert "Saturday opening" in page
     assert "Starting in May." in page
@@ -100,10 +100,10 @@ def test_you_said_we_did_list_does_not_grow_queries_with_contributions(
     staff = staff_for(activity.service)
     for n in range(12):
         idea = IdeaFactory(activity=activity, title=f"Idea {n}")
-        actions.response_create(contribution=idea.contribution, author=staff, body="Thanks")
+        spine_actions.response_create(contribution=idea.contribution, author=staff, body="Thanks")
     with django_assert_max_num_queries(18):
         response = client.get(
-            reverse("codesign:you_said_we_did", kwargs={"slug": activity.service.slug})
+            reverse("contributions:you_said_we_did", kwargs={"slug": activity.service.slug})
         )
     assert response.status_code == 200
 
@@ -112,7 +112,7 @@ def test_staff_record_a_decision_linking_a_contribution(client: Client) -> None:
     idea = IdeaFactory()
     service = idea.contribution.service
     client.force_login(staff_for(service))
-    url = reverse("codesign:decision_create", kwargs={"slug": service.slug})
+    url = reverse("contributions:decision_create", kwargs={"slug": service.slug})
     form = client.get(url, {"contribution": idea.pk}).content.decode()
     assert idea.title in form
     bad = client.post(url, {"stage": "design", "title": "", "decided_on": "2999-01-01"})
@@ -138,7 +138,7 @@ def test_linking_rejects_contributions_of_other_services(client: Client) -> None
     elsewhere = IdeaFactory()
     service = idea.contribution.service
     staff = staff_for(service)
-    decision = actions.decision_create(
+    decision = spine_actions.decision_create(
         service=service,
         stage=service.current_stage,
         title="T",
@@ -149,13 +149,14 @@ def test_linking_rejects_contributions_of_other_services(client: Client) -> None
     )
     client.force_login(staff)
     response = client.post(
-        reverse("codesign:decision_link", kwargs={"pk": decision.pk}),
+        reverse("contributions:decision_link", kwargs={"pk": decision.pk}),
         {"contributions": [elsewhere.pk]},
     )
     assert response.status_code == 200
     assert decision.contributions.count() == 0
     client.post(
-        reverse("codesign:decision_link", kwargs={"pk": decision.pk}), {"contributions": [idea.pk]}
+        reverse("contributions:decision_link", kwargs={"pk": decision.pk}),
+        {"contributions": [idea.pk]},
     )
     assert decision.contributions.count() == 1
 
@@ -182,16 +183,18 @@ def test_exports_anonymise_unless_named_and_skip_unpublished(client: Client) -> 
     )
     held = IdeaFactory(activity=activity, title="Held idea")
     Contribution.objects.filter(pk=held.pk).update(visibility="pending")
-    actions.response_create(
+    spine_actions.response_create(
         contribution=named.contribution, author=staff_for(activity.service), body="Thanks"
     )
-    body = client.get(reverse("codesign:export_csv", kwargs={"pk": activity.pk})).content.decode()
+    body = client.get(
+        reverse("contributions:export_csv", kwargs={"pk": activity.pk})
+    ).content.decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [r["title"] for r in rows] == ["'=HYPERLINK(evil)", "Shy idea"]
     assert [r["author"] for r in rows] == ["Jo Bennett", "Anonymous"]
     assert "Thanks" in rows[0]["responses"]
     data = json.loads(
-        client.get(reverse("codesign:export_json", kwargs={"pk": activity.pk})).content
+        client.get(reverse("contributions:export_json", kwargs={"pk": activity.pk})).content
     )
     assert [c["title"] for c in data["contributions"]] == ["=HYPERLINK(evil)", "Shy idea"]
     assert data["contributions"][0]["responses"][0]["body"] == "Thanks"
@@ -201,14 +204,14 @@ def test_exports_anonymise_unless_named_and_skip_unpublished(client: Client) -> 
 def test_my_contributions_shows_answers_and_only_mine(client: Client) -> None:
     mine = IdeaFactory(title="My idea")
     IdeaFactory(title="Their idea")
-    actions.response_create(
+    spine_actions.response_create(
         contribution=mine.contribution,
         author=staff_for(mine.contribution.service),
         body="We like it.",
     )
     assert mine.contribution.author is not None
     client.force_login(mine.contribution.author)
-    page = client.get(reverse("notifications:my_contributions")).content.decode()
+    page = client.get(reverse("contributions:my_contributions")).content.decode()
     assert "My idea" in page
     assert "We like it." in page
     assert "Their idea" not in page
@@ -219,7 +222,7 @@ def test_follow_and_unfollow_without_javascript(client: Client) -> None:
     service = idea.contribution.service
     user = UserFactory()
     client.force_login(user)
-    url = reverse("notifications:follow")
+    url = reverse("contributions:follow")
     response = client.post(
         url,
         {"target": "service", "id": service.pk, "follow": "1", "next": service.get_absolute_url()},

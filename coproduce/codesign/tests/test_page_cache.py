@@ -23,14 +23,7 @@ from django.urls import reverse
 from coproduce.accounts import actions as account_actions
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions
-from coproduce.codesign.models import (
-    Comment,
-    Contribution,
-    Idea,
-    IdeaCategory,
-    IdeaStatus,
-    Visibility,
-)
+from coproduce.codesign.models import Comment, Idea, IdeaCategory, IdeaStatus
 from coproduce.codesign.tests.factories import (
     CommentFactory,
     IdeaCategoryFactory,
@@ -38,6 +31,8 @@ from coproduce.codesign.tests.factories import (
     IdeaFactory,
 )
 from coproduce.common import pagecache
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Contribution, Visibility
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
 from coproduce.services import actions as service_actions
@@ -174,7 +169,7 @@ class Write:
 
 
 def _decision(w: World) -> None:
-    actions.decision_create(
+    spine_actions.decision_create(
         service=w.activity.service,
         stage=Stage.COMMISSIONING,
         title="Saturday opening from May",
@@ -234,7 +229,7 @@ WRITES: dict[str, Write] = {
         gone_from_list=("1 supporter",),
     ),
     "an official answer": Write(
-        lambda w: actions.response_create(
+        lambda w: spine_actions.response_create(
             contribution=w.idea.contribution, author=w.staff, body="We will try it in May."
         ),
         on_list=["We will try it in May."],
@@ -242,29 +237,35 @@ WRITES: dict[str, Write] = {
         gone_from_idea=("No official answer yet.",),
     ),
     "an answer to a question": Write(
-        lambda w: actions.response_create(
+        lambda w: spine_actions.response_create(
             contribution=w.comment.contribution, author=w.staff, body="From nine to one."
         ),
         on_list=[],
         on_idea=["From nine to one."],
     ),
     "a new status": Write(
-        lambda w: actions.idea_set_status(
-            idea=w.idea, to_status=IdeaStatus.UNDER_CONSIDERATION, changed_by=w.staff
+        lambda w: spine_actions.contribution_set_status(
+            contribution=w.idea.contribution,
+            to_status=IdeaStatus.UNDER_CONSIDERATION,
+            changed_by=w.staff,
         ),
         on_list=["Under consideration"],
         on_idea=["Under consideration"],
     ),
     "a status back to one it had before": Write(
-        lambda w: actions.idea_set_status(
-            idea=w.idea, to_status=IdeaStatus.UNDER_CONSIDERATION, changed_by=w.staff
+        lambda w: spine_actions.contribution_set_status(
+            contribution=w.idea.contribution,
+            to_status=IdeaStatus.UNDER_CONSIDERATION,
+            changed_by=w.staff,
         ),
         before=lambda w: [
-            actions.idea_set_status(
-                idea=w.idea, to_status=IdeaStatus.UNDER_CONSIDERATION, changed_by=w.staff
+            spine_actions.contribution_set_status(
+                contribution=w.idea.contribution,
+                to_status=IdeaStatus.UNDER_CONSIDERATION,
+                changed_by=w.staff,
             ),
-            actions.idea_set_status(
-                idea=w.idea,
+            spine_actions.contribution_set_status(
+                contribution=w.idea.contribution,
                 to_status=IdeaStatus.NOT_TAKEN_FORWARD,
                 changed_by=w.staff,
                 reason="No money this year.",
@@ -277,19 +278,23 @@ WRITES: dict[str, Write] = {
         _decision, on_list=["Saturday opening from May"], on_idea=["Saturday opening from May"]
     ),
     "the idea hidden by a moderator": Write(
-        lambda w: actions.moderation_hide(contribution=w.idea.contribution, moderator=w.staff),
+        lambda w: spine_actions.moderation_hide(
+            contribution=w.idea.contribution, moderator=w.staff
+        ),
         on_list=["There are no ideas yet."],
         on_idea=[],  # the idea page is gone: see the test
         gone_from_list=("Open on Saturdays",),
     ),
     "a comment hidden by a moderator": Write(
-        lambda w: actions.moderation_hide(contribution=w.comment.contribution, moderator=w.staff),
+        lambda w: spine_actions.moderation_hide(
+            contribution=w.comment.contribution, moderator=w.staff
+        ),
         on_list=[],
         on_idea=["No comments yet."],
         gone_from_idea=("When would it open?",),
     ),
     "a held comment approved": Write(
-        lambda w: actions.moderation_approve(
+        lambda w: spine_actions.moderation_approve(
             contribution=w.comment.contribution, moderator=w.staff
         ),
         before=lambda w: Contribution.objects.filter(pk=w.comment.pk).update(

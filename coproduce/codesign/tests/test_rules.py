@@ -15,10 +15,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions, rules
+from coproduce.codesign import rules
 from coproduce.codesign.models import Idea
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
-from coproduce.common.testing import ROLES, World, build_world
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions import rules as spine_rules
+from coproduce.contributions.tests.world import ROLES, World, build_world
 from coproduce.services import actions as service_actions
 from coproduce.services import rules as service_rules
 from coproduce.services.models import Activity, ActivityState
@@ -69,17 +71,19 @@ def challenge_in(world: World, state: str) -> Challenge:
 
 RULES: dict[str, Callable[[Any, Challenge], bool]] = {
     "view the ideas": lambda u, c: service_rules.can_view_activity(u, c.activity),
-    "view an idea": lambda u, c: rules.can_view_contribution(u, c.idea.contribution),
+    "view an idea": lambda u, c: spine_rules.can_view_contribution(u, c.idea.contribution),
     "post an idea": lambda u, c: rules.can_post_idea(u, c.activity),
     "comment": lambda u, c: rules.can_comment(u, c.idea),
     "support": lambda u, c: rules.can_support(u, c.idea),
-    "report": lambda u, c: rules.can_report(u, c.idea.contribution),
-    "answer an idea": lambda u, c: rules.can_answer(u, c.idea.contribution),
-    "answer a question": lambda u, c: rules.can_answer(u, c.question.contribution),
-    "set the status": lambda u, c: rules.can_set_idea_status(u, c.idea),
-    "record a decision": lambda u, c: rules.can_record_decision(u, c.activity.service),
-    "moderate": lambda u, c: rules.can_moderate(u, c.activity),
-    "see the moderation queue": lambda u, c: rules.can_moderate_service(u, c.activity.service),
+    "report": lambda u, c: spine_rules.can_report(u, c.idea.contribution),
+    "answer an idea": lambda u, c: spine_rules.can_answer(u, c.idea.contribution),
+    "answer a question": lambda u, c: spine_rules.can_answer(u, c.question.contribution),
+    "set the status": lambda u, c: spine_rules.can_set_status(u, c.idea.contribution),
+    "record a decision": lambda u, c: spine_rules.can_record_decision(u, c.activity.service),
+    "moderate": lambda u, c: spine_rules.can_moderate(u, c.activity),
+    "see the moderation queue": lambda u, c: spine_rules.can_moderate_service(
+        u, c.activity.service
+    ),
     "manage categories": lambda u, c: service_rules.can_manage_activity(u, c.activity),
 }
 
@@ -146,27 +150,32 @@ def test_held_and_hidden_ideas_are_seen_by_their_author_and_moderators_only(how:
     challenge = challenge_in(world, ActivityState.OPEN)
     contribution = challenge.idea.contribution
     if how == "hidden":
-        actions.moderation_hide(contribution=contribution, moderator=world.people["facilitator"])
+        spine_actions.moderation_hide(
+            contribution=contribution, moderator=world.people["facilitator"]
+        )
     else:
         contribution.visibility = "pending"
         contribution.save(update_fields=["visibility"])
     author = contribution.author
+    assert author is not None
     for role in ROLES:
         user = person(world, role)
-        assert rules.can_view_contribution(user, contribution) == (role in MODERATORS), role
+        assert spine_rules.can_view_contribution(user, contribution) == (role in MODERATORS), role
         # Nobody comments on, supports or reports what is not published, even while open.
         assert not rules.can_comment(user, challenge.idea), role
         assert not rules.can_support(user, challenge.idea), role
-        assert not rules.can_report(user, contribution), role
-    assert rules.can_view_contribution(author, contribution)
+        assert not spine_rules.can_report(user, contribution), role
+    assert spine_rules.can_view_contribution(author, contribution)
 
 
 def test_nobody_reports_their_own_contribution() -> None:
     world = build_world()
     challenge = challenge_in(world, ActivityState.OPEN)
     contribution = challenge.idea.contribution
-    assert not rules.can_report(contribution.author, contribution)
-    assert rules.can_report(world.people["resident"], contribution)
+    author = contribution.author
+    assert author is not None
+    assert not spine_rules.can_report(author, contribution)
+    assert spine_rules.can_report(world.people["resident"], contribution)
 
 
 def test_staff_of_another_organisation_are_residents_here() -> None:
@@ -176,8 +185,8 @@ def test_staff_of_another_organisation_are_residents_here() -> None:
     outsider = world.people["other_professional"]
     assert rules.can_post_idea(outsider, challenge.activity)
     assert rules.can_support(outsider, challenge.idea)
-    assert not rules.can_answer(outsider, challenge.idea.contribution)
-    assert not rules.can_moderate(outsider, challenge.activity)
+    assert not spine_rules.can_answer(outsider, challenge.idea.contribution)
+    assert not spine_rules.can_moderate(outsider, challenge.activity)
 
 
 def test_a_draft_service_hides_its_open_challenge_from_outsiders() -> None:

@@ -11,15 +11,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign.models import Idea
-from coproduce.codesign.tests.factories import IdeaFactory
 from coproduce.common import pagecache
 from coproduce.common.models import PageVersion
 from coproduce.common.tests import pagecache_urls
@@ -77,7 +76,7 @@ def test_unknown_or_odd_parameters_are_never_cached(query: str) -> None:
 @override_settings(ROOT_URLCONF=URLS)
 def test_signed_in_people_posts_and_errors_bypass_the_cache() -> None:
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(get_user_model().objects.create_user(email="someone@example.org"))
     assert rendered(client, "/plain/1/")
     assert rendered(client, "/plain/1/")
     anonymous = Client()
@@ -155,45 +154,50 @@ def test_bump_gives_each_scope_a_new_version_in_one_query() -> None:
     )
 
 
+# Rows with a join to read, that every database has: Django's permissions and their content types.
+
+
 def test_a_prepared_query_gives_what_the_orm_gives() -> None:
-    ideas = [IdeaFactory(), IdeaFactory()]
+    permissions = list(Permission.objects.order_by("pk")[:2])
     prepared = pagecache.Prepared(
-        lambda pk: Idea.objects.filter(pk=pk).values_list(
-            "title", "contribution__activity__state", "support_count"
+        lambda pk: Permission.objects.filter(pk=pk).values_list(
+            "name", "content_type__app_label", "codename"
         ),
         pagecache.KEY,
     )
-    for idea in ideas:
+    for permission in permissions:
         expected = list(
-            Idea.objects.filter(pk=idea.pk).values_list(
-                "title", "contribution__activity__state", "support_count"
+            Permission.objects.filter(pk=permission.pk).values_list(
+                "name", "content_type__app_label", "codename"
             )
         )
-        assert prepared.rows(idea.pk) == [tuple(row) for row in expected]
+        assert prepared.rows(permission.pk) == [tuple(row) for row in expected]
     assert prepared.rows(10**12) == []
 
 
 def test_a_probe_reads_the_state_and_the_versions_in_one_query() -> None:
-    idea = IdeaFactory()
+    permission = Permission.objects.select_related("content_type").order_by("pk").first()
+    assert permission is not None
+    model = permission.content_type.model
     probe = pagecache.Probe(
-        lambda pk: Idea.objects.filter(pk=pk),
-        ["title", "contribution__visibility"],
-        scopes=lambda pk: [f"test.idea:{pk}"],
+        lambda pk: Permission.objects.filter(pk=pk),
+        ["name", "content_type__model"],
+        scopes=lambda pk: [f"test.permission:{pk}"],
     )
     with CaptureQueriesContext(connection) as queries:
-        assert probe(idea.pk) == ((idea.title, "published"), (0, 0))
+        assert probe(permission.pk) == ((permission.name, model), (0, 0))
     assert len(queries) == 1
-    pagecache.bump(f"test.idea:{idea.pk}", pagecache.SITE)
+    pagecache.bump(f"test.permission:{permission.pk}", pagecache.SITE)
     tokens = dict(PageVersion.objects.values_list("scope", "token"))
-    assert probe(idea.pk) == (
-        (idea.title, "published"),
-        (tokens[f"test.idea:{idea.pk}"], tokens[pagecache.SITE]),
+    assert probe(permission.pk) == (
+        (permission.name, model),
+        (tokens[f"test.permission:{permission.pk}"], tokens[pagecache.SITE]),
     )
     assert probe(10**12) is None
 
 
 def test_a_prepared_query_refuses_a_placeholder_it_cannot_find() -> None:
-    prepared = pagecache.Prepared(lambda pk: Idea.objects.filter(pk=1).values_list("title"), 7)
+    prepared = pagecache.Prepared(lambda pk: Permission.objects.filter(pk=1).values_list("name"), 7)
     with pytest.raises(ValueError, match="placeholder"):
         prepared.rows(3)
 

@@ -16,8 +16,8 @@ from django.contrib.auth.models import AnonymousUser
 from factory.django import DjangoModelFactory
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions as codesign_actions
-from coproduce.codesign.models import AuthorDisplay, Contribution
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import AuthorDisplay, Contribution
 from coproduce.insight import actions
 from coproduce.insight.models import (
     Asset,
@@ -77,7 +77,7 @@ def facilitator_of(activity: Activity) -> Any:
 
 def approve(contribution: Contribution) -> Contribution:
     """Publish a held contribution, as a facilitator of the organisation would."""
-    return codesign_actions.moderation_approve(
+    return spine_actions.moderation_approve(
         contribution=contribution, moderator=facilitator_of(contribution.activity)
     )
 
@@ -283,7 +283,7 @@ def insight_world(world: Any) -> InsightWorld:
         activity=anonymous_survey, author=None, email="someone@example.org", text="Buses."
     )
     SurveySubmission.objects.filter(pk=unconfirmed.pk).update(
-        confirmation_token_hash=actions.token_hash(CONFIRM_TOKEN)
+        confirmation_token_hash=SurveySubmission.hash_token(CONFIRM_TOKEN)
     )
     stories = StoryCollectionFactory(service=service, title="Open stories")
     story = StoryFactory(activity=stories, author=author, title="Published story")

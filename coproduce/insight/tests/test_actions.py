@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions as codesign_actions
-from coproduce.codesign.models import Contribution, Visibility
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Contribution, Visibility
 from coproduce.insight import actions, queries
 from coproduce.insight.models import Answer, Asset, QuestionKind, SurveySubmission
 from coproduce.insight.tests.factories import (
@@ -259,7 +259,7 @@ def test_hidden_submissions_do_not_count() -> None:
     activity = NeedsSurveyFactory()
     submission = SubmissionFactory(activity=activity)
     SubmissionFactory(activity=activity)
-    codesign_actions.moderation_hide(
+    spine_actions.moderation_hide(
         contribution=submission.contribution, moderator=facilitator_of(activity)
     )
     assert queries.survey_results(activity).respondents == 1
@@ -338,7 +338,7 @@ def test_an_anonymous_answer_counts_once_confirmed_and_then_the_email_is_erased(
     token = confirmation_token(mail.outbox[0])
     submission.refresh_from_db()
     assert token not in submission.confirmation_token_hash  # only the hash is stored
-    assert submission.confirmation_token_hash == actions.token_hash(token)
+    assert submission.confirmation_token_hash == SurveySubmission.hash_token(token)
     confirmed = actions.submission_confirm(raw_token=token)
     assert confirmed.pk == submission.pk
     confirmed.refresh_from_db()
@@ -355,7 +355,7 @@ def test_an_anonymous_answer_without_free_text_is_published_on_confirmation() ->
     activity = NeedsSurveyFactory(anonymous_answers=True)
     submission = SubmissionFactory(activity=activity, author=None, email="me@example.org")
     SurveySubmission.objects.filter(pk=submission.pk).update(
-        confirmation_token_hash=actions.token_hash("abc")
+        confirmation_token_hash=SurveySubmission.hash_token("abc")
     )
     confirmed = actions.submission_confirm(raw_token="abc")
     assert confirmed.contribution.visibility == Visibility.PUBLISHED
@@ -374,7 +374,7 @@ def test_confirmation_links_expire_and_close_with_the_survey() -> None:
     late = SubmissionFactory(activity=activity, author=None, email="late@example.org")
     for submission, token in ((old, "old"), (late, "late")):
         SurveySubmission.objects.filter(pk=submission.pk).update(
-            confirmation_token_hash=actions.token_hash(token)
+            confirmation_token_hash=SurveySubmission.hash_token(token)
         )
     Contribution.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     with pytest.raises(ValidationError, match="expired"):

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from coproduce.common.testing import ROLES, World, build_world
+from coproduce.contributions import rules as spine_rules
+from coproduce.contributions.tests.world import ROLES, World, build_world
 from coproduce.insight import rules
 from coproduce.insight.tests.factories import (
     AssetFactory,
@@ -135,10 +136,10 @@ def test_contributions_are_seen_answered_and_reported_by_the_right_people(world:
     assert who(rules.can_view_asset, asset) == EVERYONE
     assert who(rules.can_view_story, published) == EVERYONE
     assert who(rules.can_view_story, pending) == OWNER_STAFF | {"resident"}  # author + moderators
-    assert who(rules.can_answer, asset.contribution) == ANSWERERS
-    assert who(rules.can_moderate, pending.contribution) == OWNER_STAFF
-    assert who(rules.can_report, asset.contribution) == SIGNED_IN - {"resident"}  # not the author
-    assert who(rules.can_report, pending.contribution) == NOBODY  # not published yet
+    assert who(spine_rules.can_answer, asset.contribution) == ANSWERERS
+    assert who(spine_rules.can_moderate_contribution, pending.contribution) == OWNER_STAFF
+    assert who(spine_rules.can_report, asset.contribution) == SIGNED_IN - {"resident"}  # not author
+    assert who(spine_rules.can_report, pending.contribution) == NOBODY  # not published yet
     assert who(rules.can_see_every_answer, asset.contribution) == OWNER_STAFF | {"resident"}
 
 

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions as codesign_actions
-from coproduce.codesign.models import Visibility
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Visibility
 from coproduce.insight.models import Asset, AssetKind, QuestionKind, Story, SurveySubmission
 from coproduce.insight.tests.factories import (
     AssetFactory,
@@ -302,12 +302,12 @@ def test_contribution_pages_show_answers_decisions_and_the_answer_link_to_staff_
     professional, professional_user = staff_client(survey)
     facilitator, _user = staff_client(survey, Role.FACILITATOR)
     with django_capture_on_commit_callbacks(execute=True):
-        codesign_actions.response_create(
+        spine_actions.response_create(
             contribution=asset.contribution,
             author=professional_user,
             body="We will invite the group to the design workshop.",
         )
-        codesign_actions.decision_create(
+        spine_actions.decision_create(
             service=survey.service,
             stage=survey.service.current_stage,
             title="Work with tenants' groups",
@@ -321,9 +321,10 @@ def test_contribution_pages_show_answers_decisions_and_the_answer_link_to_staff_
     assert "We will invite the group to the design workshop." in public
     assert "Work with tenants&#x27; groups" in public
     assert (
-        reverse("codesign:decision_detail", args=[asset.contribution.decisions.get().pk]) in public
+        reverse("contributions:decision_detail", args=[asset.contribution.decisions.get().pk])
+        in public
     )
-    respond = reverse("codesign:respond", args=[asset.pk])
+    respond = reverse("contributions:respond", args=[asset.pk])
     assert respond not in public
     assert respond in professional.get(asset.get_absolute_url()).content.decode()
     assert respond not in facilitator.get(asset.get_absolute_url()).content.decode()
@@ -352,7 +353,7 @@ def test_asset_list_filters_by_kind_area_and_words() -> None:
     AssetFactory(activity=survey, name="Allotment society", kind=AssetKind.GROUP, area="Westbrook")
     AssetFactory(activity=survey, name="Church hall", kind=AssetKind.PLACE, area="Westbrook")
     hidden = AssetFactory(activity=survey, name="Spam asset", kind=AssetKind.PLACE)
-    codesign_actions.moderation_hide(
+    spine_actions.moderation_hide(
         contribution=hidden.contribution, moderator=facilitator_of(survey)
     )
     url = reverse("insight:asset_list", args=[survey.service.slug])

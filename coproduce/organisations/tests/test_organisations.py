@@ -7,11 +7,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from coproduce.accounts.tests.factories import UserFactory
-from coproduce.organisations import actions
+from coproduce.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, totp_code
+from coproduce.organisations import actions, rules
 from coproduce.organisations.models import Membership, Role
-from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from coproduce.services.tests.factories import ServiceFactory
+from coproduce.organisations.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +39,32 @@ def test_admin_adds_a_person_by_email_and_unknown_emails_are_explained(client: C
     assert membership.job_title == "Organiser"
 
 
-def test_organisation_page_lists_only_published_services(client: Client) -> None:
-    organisation = OrganisationFactory(name="Northfield Council", slug="northfield-council")
-    ServiceFactory(organisation=organisation, name="Library service")
-    ServiceFactory(organisation=organisation, name="Secret draft", status="draft")
-    partner_of = ServiceFactory(name="Shared transport")
-    partner_of.partners.add(organisation)
-    page = client.get(organisation.get_absolute_url()).content.decode()
-    assert "Library service" in page
-    assert "Shared transport" in page
-    assert "Secret draft" not in page
+@pytest.mark.parametrize(
+    ("role", "needs"),
+    [(None, False), (Role.FACILITATOR, False), (Role.PROFESSIONAL, True), (Role.ADMIN, True)],
+)
+def test_admins_and_professionals_must_set_up_two_factor(role: str | None, needs: bool) -> None:
+    user = UserFactory()
+    if role:
+        MembershipFactory(user=user, role=role)
+    assert rules.must_set_up_mfa(user) is needs
+    if needs:
+        assert rules.must_set_up_mfa(UserFactory(mfa=True, email="with-totp@example.org")) is False
+
+
+def test_staff_sign_in_asks_for_the_authenticator_code(client: Client) -> None:
+    user = UserFactory(email="nurse@example.org", mfa=True)
+    MembershipFactory(user=user, role=Role.PROFESSIONAL)
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    wrong = client.post(
+        reverse("mfa_authenticate"), {"code": "000000" if totp_code() != "000000" else "111111"}
+    )
+    assert wrong.status_code == 200
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert client.get(reverse("services:staff_dashboard")).status_code == 200

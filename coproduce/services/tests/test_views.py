@@ -196,3 +196,15 @@ def test_activity_form_rejects_dates_out_of_order(staff: tuple[Client, Any]) -> 
     )
     assert response.status_code == 200
     assert "The closing date must be on or after the opening date." in response.content.decode()
+
+
+def test_organisation_page_lists_only_published_services(client: Client) -> None:
+    organisation = OrganisationFactory(name="Northfield Council", slug="northfield-council")
+    ServiceFactory(organisation=organisation, name="Library service")
+    ServiceFactory(organisation=organisation, name="Secret draft", status="draft")
+    partner_of = ServiceFactory(name="Shared transport")
+    partner_of.partners.add(organisation)
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert "Library service" in page
+    assert "Shared transport" in page
+    assert "Secret draft" not in page

@@ -1,0 +1,270 @@
+"""Idea challenge pages for everyone: ideas, comments and supports.
+
+Every page works without JavaScript; supporting an idea is enhanced with htmx (the button and
+count are swapped in place). Answers, statuses, reports and moderation are the answer spine's pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from coproduce.accounts.types import SignedInRequest
+from coproduce.codesign import actions, queries, rules
+from coproduce.codesign.forms import CommentForm, IdeaForm, IdeaListForm, SupportForm
+from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory
+from coproduce.common import pagecache
+from coproduce.common.forms import handle_form
+from coproduce.common.http import safe_next_url
+from coproduce.common.pagination import paginate
+from coproduce.common.permissions import rule_required
+from coproduce.contributions import queries as spine_queries
+from coproduce.contributions import rules as spine_rules
+from coproduce.contributions.models import Contribution, Visibility
+from coproduce.services import rules as service_rules
+from coproduce.services.models import Activity
+
+# --- What a cached page of a challenge or an idea depends on (docs/decisions/0801-web-page-cache.md):
+# the columns the rules for anonymous visitors read, and when the rows above the idea last changed.
+# Everything else the pages show moves their version on when it changes (actions._pages_change).
+_SERVICE = "service_stage__service"
+
+
+_challenge_probe = pagecache.Probe(
+    lambda pk: Activity.objects.filter(pk=pk),
+    [
+        "kind",
+        "state",
+        "updated_at",
+        f"{_SERVICE}__status",
+        f"{_SERVICE}__updated_at",
+        f"{_SERVICE}__organisation__updated_at",
+    ],
+    scopes=lambda pk: [pagecache.scope(Activity, pk)],
+)
+_idea_probe = pagecache.Probe(
+    # An idea's key is its contribution's: start there, for as few joins as the rules need (each
+    # join costs PostgreSQL's planner time on every request).
+    lambda pk: Contribution.objects.filter(pk=pk, kind=CodesignKind.IDEA),
+    [
+        "visibility",
+        "activity__state",
+        "activity__updated_at",
+        f"activity__{_SERVICE}__status",
+        f"activity__{_SERVICE}__updated_at",
+        f"activity__{_SERVICE}__organisation__updated_at",
+    ],
+    scopes=lambda pk: [pagecache.scope(Idea, pk)],
+)
+
+
+def _posted_message(contribution: Contribution, published: str, held: str) -> str:
+    return published if contribution.visibility == Visibility.PUBLISHED else held
+
+
+@pagecache.for_anonymous(probe=_challenge_probe, params={"sort", "category", "page"})
+@rule_required(service_rules.can_view_activity, load=queries.load_challenge, hide=True)
+def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """The ideas of a challenge: sorted, filtered by category, a page at a time.
+
+    Anonymous visitors get it from the cache while nothing on it has changed (decision 0801).
+    """
+    user = request.user
+    categories = IdeaCategory.objects.filter(activity=activity)
+    form = IdeaListForm(request.GET or None, categories=categories)
+    sort, category = form.choice()
+    page = paginate(request, queries.listed_ideas(activity, sort, category))
+    ideas = list(page.object_list)
+    supported = queries.supported_by(user, ideas)
+    for idea in ideas:
+        idea.contribution.activity = activity  # already loaded: no query per idea for the rules
+        idea.supported = idea.pk in supported
+        idea.can_support = rules.can_support(user, idea)
+    return render(
+        request,
+        "codesign/idea_list.html",
+        {
+            "activity": activity,
+            "service": activity.service,
+            "form": form,
+            "sort": sort,
+            "category": category,
+            "categories": categories,
+            "page": page,
+            "ideas": ideas,
+            "own_unpublished": queries.own_unpublished_ideas(activity, user),
+            "can_post": rules.can_post_idea(user, activity),
+            "is_open": spine_rules.is_open_for(activity, CodesignKind.IDEA),
+            "can_manage": service_rules.can_manage_activity(user, activity),
+            "can_moderate": spine_rules.can_moderate(user, activity),
+        },
+    )
+
+
+@rule_required(rules.can_post_idea, load=queries.visible_challenge)
+@require_http_methods(["GET", "POST"])
+def idea_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
+    """Post an idea to an open challenge."""
+    categories = IdeaCategory.objects.filter(activity=activity)
+    form = IdeaForm(request.POST or None, categories=categories)
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.idea_create(activity=activity, author=request.user, **data),
+        success=lambda idea: idea.get_absolute_url(),
+        message=lambda idea: _posted_message(
+            idea.contribution,
+            _("Your idea has been posted."),
+            _(
+                "Thank you. A moderator will check your idea before other people can "
+                "see it. You can see it now, and we will tell you what happens to it."
+            ),
+        ),
+    )
+    return done or render(
+        request,
+        "codesign/idea_form.html",
+        {"form": form, "activity": activity, "service": activity.service},
+    )
+
+
+@pagecache.for_anonymous(probe=_idea_probe, params={"page"})
+@rule_required(rules.can_view_idea, load=queries.load_idea, hide=True)
+def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
+    """One idea: its status and history, official answers, decisions, supports and comments.
+
+    Anonymous visitors get it from the cache while nothing on it has changed (decision 0801).
+    """
+    user = request.user
+    contribution = idea.contribution
+    activity = contribution.activity
+    can_comment = rules.can_comment(user, idea)
+    page_number: Any = request.GET.get("page")
+    wanted = request.GET.get("comment", "")
+    if page_number is None and wanted.isdigit() and len(wanted) <= 18:
+        # A link to one comment (Comment.get_absolute_url) opens the page of its conversation.
+        linked = Comment.objects.filter(pk=int(wanted), idea=idea).first()
+        if linked is not None:
+            page_number = queries.comment_page_number(idea, linked, user)
+    comment_page, thread = queries.comment_thread(idea, user, page_number)
+    return render(
+        request,
+        "codesign/idea_detail.html",
+        {
+            "idea": idea,
+            "contribution": contribution,
+            "activity": activity,
+            "service": activity.service,
+            **spine_queries.answers_of(contribution),
+            "history": contribution.status_changes.all(),
+            "thread": thread,
+            "comment_page": comment_page,
+            "supported": bool(queries.supported_by(user, [idea])),
+            "can_support": rules.can_support(user, idea),
+            "can_comment": can_comment,
+            "comment_form": CommentForm(comments=Comment.objects.none()) if can_comment else None,
+            "is_open": spine_rules.is_open_for(activity, CodesignKind.COMMENT),
+            "can_report": spine_rules.can_report(user, contribution),
+            "can_answer": spine_rules.can_answer(user, contribution),
+            "can_set_status": spine_rules.can_set_status(user, contribution),
+            "can_moderate": spine_rules.can_moderate(user, activity),
+            "is_author": user.is_authenticated and contribution.author_id == user.pk,
+        },
+    )
+
+
+def _comment_url(idea: Idea, comment: Comment, user: Any) -> str:
+    """The idea page that shows the new comment's conversation, at the comment."""
+    number = queries.comment_page_number(idea, comment, user)
+    query = f"?page={number}" if number > 1 else ""
+    return f"{idea.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+@rule_required(rules.can_comment, load=queries.visible_idea)
+@require_http_methods(["GET", "POST"])
+def comment_create(request: SignedInRequest, idea: Idea) -> HttpResponse:
+    """Comment on an idea or reply to a comment (GET shows the form, for replies without JS)."""
+    user = request.user
+    comments = queries.repliable_comments(idea, user)
+    parent: Comment | None = None
+    if request.method == "POST":
+        form = CommentForm(request.POST, comments=comments)
+    else:
+        wanted = request.GET.get("parent", "")
+        if wanted.isdigit() and len(wanted) < 19:
+            parent = comments.filter(pk=int(wanted)).first()
+        form = CommentForm(initial={"parent": parent.pk} if parent else None, comments=comments)
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.comment_create(idea=idea, author=user, **data),
+        success=lambda comment: _comment_url(idea, comment, user),
+        message=lambda comment: _posted_message(
+            comment.contribution,
+            _("Your comment has been posted."),
+            _("Thank you. A moderator will check your comment before other people see it."),
+        ),
+    )
+    if done:
+        return done
+    if form.is_bound:
+        parent = getattr(form, "cleaned_data", {}).get("parent")
+    return render(
+        request,
+        "codesign/comment_form.html",
+        {
+            "form": form,
+            "idea": idea,
+            "parent": parent,
+            "activity": idea.contribution.activity,
+            "service": idea.contribution.service,
+        },
+    )
+
+
+@rule_required(rules.can_support, load=queries.visible_idea)
+@require_http_methods(["GET", "POST"])
+def support(request: SignedInRequest, idea: Idea) -> HttpResponse:
+    """Support an idea or withdraw a support (POST support=add|withdraw); GET goes to the idea."""
+    if request.method == "GET":
+        return redirect(idea.get_absolute_url())
+    form = SupportForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Choose to support the idea or to withdraw your support.")
+    else:
+        adding = form.cleaned_data["support"] == "add"
+        try:
+            if adding:
+                actions.support_add(idea=idea, user=request.user)
+            else:
+                actions.support_withdraw(idea=idea, user=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+    idea.refresh_from_db(fields=["support_count"])
+    supported = bool(queries.supported_by(request.user, [idea]))
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "codesign/_support.html",
+            {
+                "idea": idea,
+                "supported": supported,
+                "can_support": True,
+                "error": error,
+                "next": request.POST.get("next", ""),
+            },
+        )
+    if error:
+        messages.error(request, error)
+    elif supported:
+        messages.success(request, _("You support “%(title)s”.") % {"title": idea.title})
+    else:
+        messages.success(request, _("You no longer support “%(title)s”.") % {"title": idea.title})
+    return redirect(safe_next_url(request, idea.get_absolute_url()))

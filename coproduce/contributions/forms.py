@@ -1,0 +1,155 @@
+"""Forms for answers, statuses, reports, moderation and decisions: shape and field checks only."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.contributions.kinds import Workflow
+from coproduce.contributions.models import AuthorDisplay, Contribution
+from coproduce.services.models import Stage
+
+
+def author_display_field() -> forms.ChoiceField:
+    """How the author wants their name shown: every kind of contribution asks the same way."""
+    return forms.ChoiceField(
+        label=_("How should your name be shown?"),
+        choices=AuthorDisplay.choices,
+        initial=AuthorDisplay.FIRST_NAME,
+        widget=forms.RadioSelect,
+        help_text=_("We never show your email address."),
+        error_messages={"required": _("Choose how your name is shown.")},
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should a moderator look at this?"),
+        help_text=_(
+            "For example, it is rude, shares someone's personal details, or is advertising."
+        ),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Say why a moderator should look at this.")},
+    )
+
+
+class ResponseForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your answer"),
+        help_text=_(
+            "Everyone can read it, and the person who wrote this gets an email. Say what will "
+            "happen, or why not, in plain English."
+        ),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write the answer.")},
+    )
+
+
+class StatusForm(forms.Form):
+    """Move a contribution to one of the statuses its kind's workflow allows next."""
+
+    to_status = forms.ChoiceField(
+        label=_("New status"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the new status."),
+            "invalid_choice": _("Choose one of the statuses shown."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, workflow: Workflow, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workflow = workflow
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = [
+            (status, workflow.label(status)) for status in workflow.next_statuses(current)
+        ]
+        needing = [workflow.label(status) for status in workflow.needs_reason]
+        self.fields["reason"].help_text = (
+            _("Shown publicly with the status. Needed for: %(statuses)s.")
+            % {"statuses": ", ".join(f"“{label.lower()}”" for label in needing)}
+            if needing
+            else _("Shown publicly with the status.")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if (
+            data.get("to_status") in self.workflow.needs_reason
+            and not data.get("reason", "").strip()
+        ):
+            self.add_error("reason", _("Explain why, so the people who suggested it understand."))
+        return data
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("hide", "hide")])
+
+
+class ContributionChoiceField(forms.ModelMultipleChoiceField[Contribution]):
+    """Checkboxes labelled with the kind and title of each contribution."""
+
+    def label_from_instance(self, obj: Contribution) -> str:
+        return f"{obj.get_kind_display()}: {obj.title}"
+
+
+class _ContributionChoices(forms.Form):
+    """A form whose ``contributions`` field offers the given contributions only."""
+
+    def __init__(self, *args: Any, contributions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(ContributionChoiceField, self.fields["contributions"]).queryset = contributions
+
+
+class DecisionForm(_ContributionChoices):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("What was decided"), max_length=200)
+    description = forms.CharField(
+        label=_("Details and reasons"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Say what will happen, and why. Mention what people said that shaped it."),
+    )
+    decided_by = forms.CharField(
+        label=_("Decided by"),
+        max_length=200,
+        help_text=_("A person, role or board, for example 'Health and Wellbeing Board'."),
+    )
+    decided_on = forms.DateField(
+        label=_("Date of the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 2026-11-20."),
+    )
+    contributions = ContributionChoiceField(
+        label=_("Contributions that informed it"),
+        queryset=Contribution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose contributions made to this service.")},
+    )
+
+    def clean_decided_on(self) -> Any:
+        value = self.cleaned_data["decided_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date of the decision must be today or in the past."))
+        return value
+
+
+class LinkContributionsForm(_ContributionChoices):
+    contributions = ContributionChoiceField(
+        label=_("Contributions to link"),
+        queryset=Contribution.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one contribution.")},
+    )

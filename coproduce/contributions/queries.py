@@ -1,0 +1,298 @@
+"""Reads across contributions: the objects a page is about, answer coverage, "you said, we did",
+moderation queues, decisions, a person's contributions and follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch
+from django.utils import timezone
+
+from coproduce.accounts.models import User
+from coproduce.accounts.types import Visitor
+from coproduce.contributions import rules
+from coproduce.contributions.kinds import detail_joins, export_prefetches, search_lookups
+from coproduce.contributions.models import (
+    Contribution,
+    ContributionQuerySet,
+    Decision,
+    Follow,
+    Report,
+    ReportStatus,
+    Response,
+    Visibility,
+)
+from coproduce.services.models import Activity, Service
+
+ACTIVITY_PATH = "activity__service_stage__service__organisation"
+
+OVERDUE_AFTER = dt.timedelta(days=30)
+
+
+# --- The objects pages and API operations are about: 404 for those the visitor may not see.
+
+
+def visible_contribution(request: HttpRequest, pk: int) -> Contribution:
+    contribution = get_object_or_404(
+        Contribution.objects.with_details().select_related(ACTIVITY_PATH), pk=pk
+    )
+    if not rules.can_view_contribution(request.user, contribution):
+        raise Http404  # held, hidden or in another organisation's draft: not there, to outsiders
+    return contribution
+
+
+def visible_decision(request: HttpRequest, pk: int) -> Decision:
+    decision = get_object_or_404(Decision.objects.select_related("service__organisation"), pk=pk)
+    if not rules.can_view_decision(request.user, decision):
+        raise Http404
+    return decision
+
+
+def page_url(obj: Any) -> str:
+    """``obj.get_absolute_url()``; while that page does not exist (yet), its activity's page or ''."""
+    try:
+        return str(obj.get_absolute_url())
+    except NoReverseMatch:
+        activity = getattr(obj, "activity", None)
+        return str(activity.get_absolute_url()) if activity is not None else ""
+
+
+def answers_of(contribution: Contribution) -> dict[str, Any]:
+    """The official responses and linked decisions of one contribution, for its page."""
+    return {
+        "responses": list(contribution.responses.select_related("author").order_by("created_at")),
+        "decisions": list(contribution.decisions.order_by("-decided_on", "-id")),
+    }
+
+
+def answers_prefetch(prefix: str = "") -> list[Prefetch[Any]]:
+    """Official answers and linked decisions of contributions: two queries for a whole list."""
+    return [
+        Prefetch(
+            f"{prefix}responses",
+            queryset=Response.objects.select_related("author").order_by("created_at", "id"),
+        ),
+        Prefetch(f"{prefix}decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
+    ]
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """How well one activity's contributions have been answered."""
+
+    activity: Activity
+    total: int
+    answered: int
+    median_days: float | None
+    overdue: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.answered / self.total) if self.total else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rows: list[CoverageRow]
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(r.answered for r in self.rows)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.answered / self.total) if self.total else None
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.answered
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+
+def answer_coverage(service: Service) -> Coverage:
+    """Per activity: answerable published contributions, how many answered, median days to answer.
+
+    One query for the contributions (no per-activity queries), grouped in Python.
+    """
+    now = timezone.now()
+    rows = (
+        Contribution.objects.for_service(service)
+        .answerable()
+        .filter(visibility=Visibility.PUBLISHED)
+        .values_list("activity_id", "created_at", "first_response_at")
+    )
+    by_activity: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
+    for activity_id, created_at, first_response_at in rows:
+        by_activity.setdefault(activity_id, []).append((created_at, first_response_at))
+    activities = (
+        Activity.objects.filter(pk__in=by_activity)
+        .select_related("service_stage")
+        .order_by("service_stage__cycle", "service_stage__position", "id")
+    )
+    result = []
+    for activity in activities:
+        items = by_activity[activity.pk]
+        waits = [
+            (answered - created).total_seconds() / 86400 for created, answered in items if answered
+        ]
+        result.append(
+            CoverageRow(
+                activity=activity,
+                total=len(items),
+                answered=len(waits),
+                median_days=round(statistics.median(waits), 1) if waits else None,
+                overdue=sum(
+                    1
+                    for created, answered in items
+                    if answered is None and now - created > OVERDUE_AFTER
+                ),
+            )
+        )
+    return Coverage(rows=result)
+
+
+def overdue_contributions(service: Service) -> list[Contribution]:
+    """Published contributions still unanswered after 30 days: flagged to staff."""
+    return list(
+        Contribution.objects.for_service(service)
+        .answerable()
+        .published()
+        .unanswered()
+        .filter(created_at__lt=timezone.now() - OVERDUE_AFTER)
+        .with_details()
+        .order_by("created_at")
+    )
+
+
+def moderation_counts(service: Service) -> dict[str, int]:
+    """What the moderation queue holds: contributions waiting and hidden, open reports, and how
+    many contributions those reports are about."""
+    counts: dict[str, int] = Contribution.objects.for_service(service).aggregate(
+        pending=Count("pk", filter=Q(visibility=Visibility.PENDING)),
+        hidden=Count("pk", filter=Q(visibility=Visibility.HIDDEN)),
+    )
+    open_reports = Report.objects.filter(
+        contribution__activity__service_stage__service=service, status=ReportStatus.OPEN
+    )
+    counts["reports"] = open_reports.count()
+    counts["reported"] = open_reports.values("contribution").distinct().count()
+    return counts
+
+
+def decisions_of(service: Service) -> QuerySet[Decision]:
+    """A service's decisions, newest first, with how many contributions informed each."""
+    return service.decisions.annotate(informed_by=Count("contributions")).order_by(
+        "-decided_on", "-id"
+    )
+
+
+def moderation_lists(service: Service) -> dict[str, ContributionQuerySet]:
+    """What waits for a moderator in one service, for every kind of contribution: held ones,
+    reported ones (first report first) and hidden ones."""
+    base = (
+        Contribution.objects.for_service(service)
+        .with_details()
+        .select_related("activity")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=Report.objects.filter(status=ReportStatus.OPEN).order_by("created_at"),
+                to_attr="open_reports",
+            ),
+            *export_prefetches(),
+        )
+    )
+    return {
+        "pending": base.filter(visibility=Visibility.PENDING).order_by("created_at", "id"),
+        "reports": base.annotate(
+            first_report=Min("reports__created_at", filter=Q(reports__status=ReportStatus.OPEN))
+        )
+        .filter(first_report__isnull=False)
+        .order_by("first_report", "id"),
+        "hidden": base.filter(visibility=Visibility.HIDDEN).order_by("-moderated_at", "-id"),
+    }
+
+
+def loop_contributions(service: Service, *, answered: bool) -> QuerySet[Contribution]:
+    """Published contributions that need an answer: answered ones (latest answer first) or those
+    still waiting (longest waiting first), with their answers and decisions attached."""
+    base = Contribution.objects.for_service(service).answerable().published().with_details()
+    if answered:
+        base = base.filter(first_response_at__isnull=False).order_by("-last_response_at", "-id")
+    else:
+        base = base.filter(first_response_at__isnull=True).order_by("created_at", "id")
+    return base.prefetch_related(
+        Prefetch("responses", queryset=Response.objects.order_by("created_at")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on")),
+    )
+
+
+def decision_contributions(decision: Decision) -> QuerySet[Contribution]:
+    """The published contributions that informed a decision, oldest first."""
+    return decision.contributions.published().with_details().order_by("created_at")
+
+
+def decision_candidates(service: Service, ids: list[int]) -> QuerySet[Contribution]:
+    """The contributions a decision form offers: only those asked for, never the whole service."""
+    return Contribution.objects.for_service(service).published().filter(pk__in=ids).with_details()
+
+
+def search_contributions(service: Service, text: str, *, limit: int = 50) -> list[int]:
+    """Keys of the newest published contributions of the service whose text has every word (at
+    most 5), searching the text fields every kind registered."""
+    items = Contribution.objects.for_service(service).published()
+    lookups = search_lookups()
+    for word in text.replace("\x00", "")[:100].split()[:5]:
+        match = Q()
+        for lookup in lookups:
+            match |= Q(**{f"{lookup}__icontains": word})
+        items = items.filter(match)
+    return list(items.order_by("-created_at").values_list("pk", flat=True)[:limit])
+
+
+def my_contributions(user: User) -> QuerySet[Contribution]:
+    """Everything the person contributed, newest first, with answers and decisions attached."""
+    return (
+        Contribution.objects.filter(author=user)
+        .with_details()
+        .prefetch_related(
+            Prefetch("responses", queryset=Response.objects.order_by("created_at")),
+            Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on")),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def follows_of(user: User) -> QuerySet[Follow]:
+    """What the person follows, newest first, with each target and its page's needs joined."""
+    return (
+        Follow.objects.filter(user=user)
+        .select_related(
+            "service",
+            "activity__service_stage__service",
+            "contribution__activity__service_stage__service",
+            *(f"contribution__{join}" for join in detail_joins()),
+        )
+        .order_by("-created_at")
+    )
+
+
+def is_following(user: Visitor, target: Service | Activity | Contribution) -> bool:
+    """Whether the person follows this service, activity or contribution."""
+    if not user.is_authenticated:
+        return False
+    field = target._meta.model_name or ""
+    return Follow.objects.filter(user=user, **{field: target}).exists()

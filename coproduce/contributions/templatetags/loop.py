@@ -1,0 +1,53 @@
+"""Answer coverage for service pages, the staff flags for contributions waiting too long and for
+the moderation queue, and links that never fail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from coproduce.contributions import queries, rules
+from coproduce.services.models import Service
+
+register = template.Library()
+
+
+@register.inclusion_tag("contributions/_coverage.html", takes_context=True)
+def answer_coverage(context: dict[str, Any], service: Service) -> dict[str, Any]:
+    """Per activity: share of contributions answered and median days to answer."""
+    return {
+        "service": service,
+        "coverage": queries.answer_coverage(service),
+        "request": context["request"],
+    }
+
+
+@register.inclusion_tag("contributions/_overdue.html", takes_context=True)
+def overdue_flag(context: dict[str, Any], service: Service) -> dict[str, Any]:
+    """For staff who answer: contributions unanswered for more than 30 days."""
+    user = context["request"].user
+    allowed = rules.can_record_decision(user, service)
+    return {
+        "service": service,
+        "overdue": queries.overdue_contributions(service)[:20] if allowed else [],
+        "allowed": allowed,
+    }
+
+
+@register.inclusion_tag("contributions/_moderation_row.html", takes_context=True)
+def moderation_row(context: dict[str, Any], service: Service) -> dict[str, Any]:
+    """For moderators, a summary-list row: what waits in the service's moderation queue."""
+    user = context["request"].user
+    allowed = rules.can_moderate_service(user, service)
+    return {
+        "service": service,
+        "counts": queries.moderation_counts(service) if allowed else {},
+        "allowed": allowed,
+    }
+
+
+@register.filter
+def link_to(obj: Any) -> str:
+    """``obj.get_absolute_url()``; while that page does not exist (yet), its activity's page or ''."""
+    return queries.page_url(obj)

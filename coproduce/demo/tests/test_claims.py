@@ -1,0 +1,62 @@
+"""The demo makes no promise the site cannot keep (issue 9, item 9).
+
+Activities of a method no app runs yet (opinion maps, panels, budgets …) happen offline in the
+story: their texts and their pages must not invite anyone to vote online, react to statements or
+read a map. See docs/decisions/0015-activity-methods-registry.md.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from coproduce.demo.story import seed
+from coproduce.services.methods import method_for
+from coproduce.services.models import Activity, ActivityState
+from coproduce.services.tests.test_methods import CLAIMS, OFFLINE_NOW, OFFLINE_PAST
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+# The activity's own words must not point at something on the site either.
+TEXT_CLAIMS = [*CLAIMS, "on this site", "on this website", "see below", "this page"]
+
+
+def test_the_demos_offline_activities_make_no_claims() -> None:
+    cache.clear()
+    seed()
+    offline = [
+        activity
+        for activity in Activity.objects.select_related("service_stage__service").order_by("id")
+        if method_for(activity.kind) is None
+    ]
+    assert {activity.kind for activity in offline} >= {
+        "opinion_map",
+        "citizen_panel",
+        "participatory_budget",
+        "assessment",
+        "self_reflection",
+        "mystery_shop",
+        "meeting",
+    }
+    client = Client()
+    shown = 0
+    for activity in offline:
+        words = " ".join(
+            [activity.title, activity.summary, activity.how_to_take_part, activity.outcome]
+        ).lower()
+        assert [claim for claim in TEXT_CLAIMS if claim in words] == [], activity.title
+        if activity.state == ActivityState.DRAFT or not activity.service.is_published:
+            continue
+        response = client.get(activity.get_absolute_url())
+        assert response.status_code == 200
+        page = html.unescape(response.content.decode())
+        assert [claim for claim in CLAIMS if claim in page.lower()] == [], activity.title
+        expected = OFFLINE_NOW if activity.state == ActivityState.OPEN else OFFLINE_PAST
+        assert expected in page, activity.title
+        if activity.state == ActivityState.OPEN:
+            assert activity.how_to_take_part, f"{activity.title}: say how to take part offline"
+        shown += 1
+    assert shown >= 10

@@ -1,0 +1,88 @@
+"""Which app runs each kind of activity, and what the services pages show for it.
+
+The services app sits below the method apps (insight, codesign, and later budgeting, panels,
+conversations, assessment, governance), so it must not name their templates or URLs. Instead each
+method app registers the kinds it runs from its ``AppConfig.ready()``::
+
+    register_method(
+        ActivityKind.NEEDS_SURVEY,
+        take_part_template="insight/_take_part.html",
+        staff_links=[(_("Survey questions"), "insight:survey_manage")],
+    )
+
+and the services views ask ``method_for(activity.kind)``. A kind that no app registers has no pages
+on this site yet: its activity page says that it runs offline for now and shows how to take part.
+See docs/decisions/0015-activity-methods-registry.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from coproduce.services.models import Activity, ActivityKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    """A staff page of the method: its label and a URL name that takes the activity's pk."""
+
+    label: StrOrPromise
+    url_name: str
+
+
+@dataclass(frozen=True)
+class Method:
+    """What the services pages show for activities of one kind."""
+
+    kind: str
+    take_part_template: str
+    staff_links: tuple[StaffLink, ...] = ()
+
+    def staff_links_for(self, activity: Activity) -> list[tuple[StrOrPromise, str]]:
+        """(label, url) of each staff page of the method for this activity."""
+        return [
+            (link.label, reverse(link.url_name, args=[activity.pk])) for link in self.staff_links
+        ]
+
+
+_METHODS: dict[str, Method] = {}
+
+
+def register_method(
+    kind: str,
+    *,
+    take_part_template: str,
+    staff_links: Sequence[tuple[StrOrPromise, str]] = (),
+) -> Method:
+    """Say that an app runs activities of ``kind``; call it from that app's ``AppConfig.ready()``.
+
+    ``take_part_template`` is included in the public activity page (it gets the page's context:
+    ``activity``, ``service``, ``can_manage``, ``user``). ``staff_links`` are (label, URL name)
+    pairs; each URL is reversed with the activity's pk on the staff activity page. Labels should
+    be lazy translations. Registering a kind twice, or a kind that is not an ``ActivityKind``, is
+    an error.
+    """
+    if kind not in ActivityKind.values:
+        raise ImproperlyConfigured(f"{kind!r} is not an activity kind (ActivityKind).")
+    if kind in _METHODS:
+        raise ImproperlyConfigured(f"The activity kind {kind!r} is already registered.")
+    method = Method(
+        kind=str(kind),
+        take_part_template=take_part_template,
+        staff_links=tuple(StaffLink(label, url_name) for label, url_name in staff_links),
+    )
+    _METHODS[method.kind] = method
+    return method
+
+
+def method_for(kind: str) -> Method | None:
+    """The registered method for ``kind``, or None when no app runs it on this site yet."""
+    return _METHODS.get(kind)
