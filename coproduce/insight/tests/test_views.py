@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
@@ -511,11 +510,3 @@ def test_the_activity_page_leads_residents_to_take_part() -> None:
     page = Client().get(closed.get_absolute_url()).content.decode()
     assert f'href="{reverse("insight:survey_answer", args=[closed.pk])}"' not in page
     assert reverse("insight:survey_results", args=[closed.pk]) in page
-
-
-def test_optional_url_leaves_out_links_to_pages_that_do_not_exist() -> None:
-    template = Template(
-        '{% load insight %}{% optional_url "insight:asset_detail" pk=3 as a %}'
-        '{% optional_url "nowhere:page" pk=3 as b %}[{{ a }}][{{ b }}]'
-    )
-    assert template.render(Context()) == f"[{reverse('insight:asset_detail', args=[3])}][]"
