@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coproduce.accounts import actions, rules
 from coproduce.accounts.forms import ApiTokenForm, ProfileForm
 from coproduce.accounts.models import ApiToken
+from coproduce.accounts.types import SignedInRequest
+from coproduce.common.forms import handle_form
 from coproduce.common.permissions import must_finish_staff_setup, rule_required
 
 
@@ -36,15 +38,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @rule_required(rules.can_manage_own_account)
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     """Change your name."""
-    user: Any = request.user
-    form = ProfileForm(request.POST or None, initial={"name": user.name})
-    if request.method == "POST" and form.is_valid():
-        actions.user_update_profile(user=user, name=form.cleaned_data["name"])
-        messages.success(request, _("Your details have been saved."))
-        return redirect("accounts:dashboard")
-    return render(request, "accounts/profile.html", {"form": form})
+    form = ProfileForm(request.POST or None, initial={"name": request.user.name})
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.user_update_profile(user=request.user, name=data["name"]),
+        success="accounts:dashboard",
+        message=_("Your details have been saved."),
+    )
+    return done or render(request, "accounts/profile.html", {"form": form})
 
 
 @rule_required(rules.can_use_api_tokens)

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from coproduce.contributions.models import Contribution
 from coproduce.insight.models import (
@@ -19,6 +21,7 @@ from coproduce.insight.models import (
     SurveySubmission,
 )
 from coproduce.services.models import PUBLIC_ACTIVITY_STATES, Activity, Service
+from coproduce.services.rules import can_view_activity
 
 
 @dataclass(frozen=True)
@@ -185,3 +188,40 @@ def asset_text(contribution: Contribution) -> str:
     """An asset's description and where it is, for open-data exports."""
     asset = contribution.asset
     return "\n".join(filter(None, [asset.description, asset.place_description, asset.postcode]))
+
+
+# --- The objects pages are about. ``load_*`` finds one for rule_required, which hides it (404) from
+# those its rule refuses; ``visible_question`` does both, for staff pages whose rule is about
+# composing (another organisation's draft survey is not found, rather than forbidden).
+
+CONTRIBUTION_RELATED = "contribution__activity__service_stage__service__organisation"
+
+
+def visible_question(request: HttpRequest, pk: int) -> Question:
+    question = get_object_or_404(
+        Question.objects.select_related("survey__activity__service_stage__service__organisation"),
+        pk=pk,
+    )
+    if not can_view_activity(request.user, question.survey.activity):
+        raise Http404
+    return question
+
+
+def load_submission(request: HttpRequest, pk: int) -> SurveySubmission:
+    return get_object_or_404(
+        SurveySubmission.objects.select_related(CONTRIBUTION_RELATED, "contribution__author"),
+        pk=pk,
+    )
+
+
+def load_asset(request: HttpRequest, pk: int) -> Asset:
+    return get_object_or_404(
+        Asset.objects.select_related(CONTRIBUTION_RELATED, "contribution__author", "organisation"),
+        pk=pk,
+    )
+
+
+def load_story(request: HttpRequest, pk: int) -> Story:
+    return get_object_or_404(
+        Story.objects.select_related(CONTRIBUTION_RELATED, "contribution__author"), pk=pk
+    )

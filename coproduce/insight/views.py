@@ -12,12 +12,14 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.common.forms import add_action_errors
+from coproduce.accounts.types import Visitor
+from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
 from coproduce.contributions import queries as spine_queries
@@ -35,64 +37,15 @@ from coproduce.insight.forms import (
 )
 from coproduce.insight.models import Asset, InsightKind, Question, Story, SurveySubmission
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
-from coproduce.services.rules import can_view_activity
+from coproduce.services.queries import visible_activity, visible_service
 
 # Anonymous answers per connection, counted by allauth's rate limiter (the one that guards
 # sign-in, with its view of client addresses behind proxies): ACCOUNT_RATE_LIMITS in settings.
 ANONYMOUS_ANSWERS = "insight_anonymous_answer"
 
-CONTRIBUTION_RELATED = "contribution__activity__service_stage__service__organisation"
 
-
-# --- Loaders ----------------------------------------------------------------------------------
-
-
-def _activity(request: HttpRequest, pk: int) -> Activity:
-    return get_object_or_404(
-        Activity.objects.select_related("service_stage__service__organisation"), pk=pk
-    )
-
-
-def _staff_activity(request: HttpRequest, pk: int) -> Activity:
-    """For staff pages: another organisation's draft is not found, rather than forbidden."""
-    activity = _activity(request, pk)
-    if not can_view_activity(request.user, activity):
-        raise Http404
-    return activity
-
-
-def _question(request: HttpRequest, pk: int) -> Question:
-    question = get_object_or_404(
-        Question.objects.select_related("survey__activity__service_stage__service__organisation"),
-        pk=pk,
-    )
-    if not can_view_activity(request.user, question.survey.activity):
-        raise Http404
-    return question
-
-
-def _service(request: HttpRequest, slug: str) -> Service:
-    return get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
-
-
-def _submission(request: HttpRequest, pk: int) -> SurveySubmission:
-    return get_object_or_404(
-        SurveySubmission.objects.select_related(CONTRIBUTION_RELATED, "contribution__author"),
-        pk=pk,
-    )
-
-
-def _asset(request: HttpRequest, pk: int) -> Asset:
-    return get_object_or_404(
-        Asset.objects.select_related(CONTRIBUTION_RELATED, "contribution__author", "organisation"),
-        pk=pk,
-    )
-
-
-def _story(request: HttpRequest, pk: int) -> Story:
-    return get_object_or_404(
-        Story.objects.select_related(CONTRIBUTION_RELATED, "contribution__author"), pk=pk
-    )
+def _manage_url(activity: Activity) -> str:
+    return reverse("insight:survey_manage", kwargs={"pk": activity.pk})
 
 
 def _not_open(request: HttpRequest, activity: Activity, allowed: bool) -> HttpResponse | None:
@@ -128,7 +81,7 @@ def _contribution_context(request: HttpRequest, contribution: Any) -> dict[str, 
 # --- Surveys: residents -----------------------------------------------------------------------
 
 
-@rule_required(rules.can_view_survey, load=_activity, hide=True)
+@rule_required(rules.can_view_survey, load=visible_activity, hide=True)
 @require_http_methods(["GET", "POST"])
 def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Answer a needs survey: signed in, or anonymously with an emailed confirmation link."""
@@ -145,54 +98,58 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
     form = SurveyAnswerForm(
         request.POST or None, questions=questions, anonymous=not user.is_authenticated
     )
-    if request.method == "POST" and form.is_valid():
-        if not user.is_authenticated and not ratelimit.consume(request, action=ANONYMOUS_ANSWERS):
-            # Each anonymous answer sends an email: a connection sending many is refused for a
-            # while, with the answers kept in the form (decision 0606).
-            form.add_error(
-                None,
-                _(
-                    "Many answers have been sent from your connection in the last hour. Try "
-                    "again later, or sign in to answer now."
-                ),
-            )
-            return _survey_answer_page(request, activity, form, status=429)
-        try:
-            submission = actions.survey_submit(
+    results = reverse("insight:survey_results", kwargs={"pk": activity.pk})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not user.is_authenticated
+        and not ratelimit.consume(request, action=ANONYMOUS_ANSWERS)
+    ):
+        # Each anonymous answer sends an email: a connection sending many is refused for a
+        # while, with the answers kept in the form (decision 0606).
+        form.add_error(
+            None,
+            _(
+                "Many answers have been sent from your connection in the last hour. Try "
+                "again later, or sign in to answer now."
+            ),
+        )
+        return _survey_answer_page(request, activity, form, status=429)
+    try:
+        done = handle_form(
+            request,
+            form,
+            lambda data: actions.survey_submit(
                 activity=activity,
                 author=user,
                 answers=form.answers(),
-                email=form.cleaned_data.get("email", ""),
-                author_display=form.cleaned_data.get("author_display", "anonymous"),
-            )
-        except actions.AlreadyAnswered:
-            messages.info(request, _("You have already answered this survey. Thank you."))
-            return redirect("insight:survey_results", pk=activity.pk)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            if not user.is_authenticated:
-                messages.success(
-                    request,
-                    _(
-                        "Check your email. We have sent a link to %(email)s. Your answers count "
-                        "once you select it. The link works for 7 days."
-                    )
-                    % {"email": form.cleaned_data["email"]},
-                )
-                return redirect("insight:survey_results", pk=activity.pk)
-            if submission.contribution.visibility == Visibility.PENDING:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you. Your answers have been counted. A moderator will read your "
-                        "written answers before they appear on the results page."
-                    ),
-                )
-            else:
-                messages.success(request, _("Thank you. Your answers have been counted."))
-            return redirect(submission)
-    return _survey_answer_page(request, activity, form)
+                email=data.get("email", ""),
+                author_display=data.get("author_display", "anonymous"),
+            ),
+            success=lambda submission: (
+                submission.get_absolute_url() if user.is_authenticated else results
+            ),
+            message=lambda submission: _answered_message(submission, form, user),
+        )
+    except actions.AlreadyAnswered:
+        messages.info(request, _("You have already answered this survey. Thank you."))
+        return redirect(results)
+    return done or _survey_answer_page(request, activity, form)
+
+
+def _answered_message(submission: SurveySubmission, form: SurveyAnswerForm, user: Visitor) -> str:
+    """What happens next: confirm by email, wait for a moderator, or nothing more to do."""
+    if not user.is_authenticated:
+        return _(
+            "Check your email. We have sent a link to %(email)s. Your answers count "
+            "once you select it. The link works for 7 days."
+        ) % {"email": form.cleaned_data["email"]}
+    if submission.contribution.visibility == Visibility.PENDING:
+        return _(
+            "Thank you. Your answers have been counted. A moderator will read your "
+            "written answers before they appear on the results page."
+        )
+    return _("Thank you. Your answers have been counted.")
 
 
 def _survey_answer_page(
@@ -262,7 +219,7 @@ def survey_confirm(request: HttpRequest) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_survey, load=_activity, hide=True)
+@rule_required(rules.can_view_survey, load=visible_activity, hide=True)
 def survey_results(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Counts per option with a chart and a table for each question."""
     return render(
@@ -278,7 +235,7 @@ def survey_results(request: HttpRequest, activity: Activity) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_survey, load=_activity, hide=True)
+@rule_required(rules.can_view_survey, load=visible_activity, hide=True)
 def survey_answers(request: HttpRequest, activity: Activity) -> HttpResponse:
     """What people wrote: moderated answers, newest first, with whether each was answered."""
     return render(
@@ -292,7 +249,7 @@ def survey_answers(request: HttpRequest, activity: Activity) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_submission, load=_submission, hide=True)
+@rule_required(rules.can_view_submission, load=queries.load_submission, hide=True)
 def submission_detail(request: HttpRequest, submission: SurveySubmission) -> HttpResponse:
     """One person's answers, with the official responses and decisions they informed."""
     contribution = submission.contribution
@@ -312,7 +269,7 @@ def submission_detail(request: HttpRequest, submission: SurveySubmission) -> Htt
 # --- Surveys: staff ---------------------------------------------------------------------------
 
 
-@rule_required(rules.can_manage_survey, load=_staff_activity, staff=True)
+@rule_required(rules.can_manage_survey, load=visible_activity, staff=True)
 def survey_manage(request: HttpRequest, activity: Activity) -> HttpResponse:
     """The survey's questions in order, with the controls to change them until it closes."""
     return render(
@@ -329,7 +286,7 @@ def survey_manage(request: HttpRequest, activity: Activity) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_compose_survey, load=_staff_activity, staff=True)
+@rule_required(rules.can_compose_survey, load=visible_activity, staff=True)
 @require_http_methods(["GET", "POST"])
 def survey_settings(request: HttpRequest, activity: Activity) -> HttpResponse:
     """The introduction, and whether people may answer without an account."""
@@ -339,65 +296,60 @@ def survey_settings(request: HttpRequest, activity: Activity) -> HttpResponse:
         "anonymous_answers": activity.anonymous_answers,
     }
     form = SurveySettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.survey_settings_update(
-                activity=activity, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, _("Survey settings saved."))
-            return redirect("insight:survey_manage", pk=activity.pk)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.survey_settings_update(activity=activity, user=request.user, **data),
+        success=_manage_url(activity),
+        message=_("Survey settings saved."),
+    )
+    return done or render(
         request,
         "insight/survey_settings.html",
         {"activity": activity, "service": activity.service, "form": form},
     )
 
 
-@rule_required(rules.can_compose_survey, load=_staff_activity, staff=True)
+@rule_required(rules.can_compose_survey, load=visible_activity, staff=True)
 @require_http_methods(["GET", "POST"])
 def question_create(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Add a question at the end of the survey."""
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.question_create(activity=activity, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, _("Question added."))
-            return redirect("insight:survey_manage", pk=activity.pk)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.question_create(activity=activity, user=request.user, **data),
+        success=_manage_url(activity),
+        message=_("Question added."),
+    )
+    return done or render(
         request,
         "insight/question_form.html",
         {"activity": activity, "service": activity.service, "form": form},
     )
 
 
-@rule_required(rules.can_compose_question, load=_question, staff=True)
+@rule_required(rules.can_compose_question, load=queries.visible_question, staff=True)
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, question: Question) -> HttpResponse:
     """Change a question. Once people have answered, its type and options stay as they are."""
     activity = question.survey.activity
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.question_update(question=question, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, _("Question saved."))
-            return redirect("insight:survey_manage", pk=activity.pk)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.question_update(question=question, user=request.user, **data),
+        success=_manage_url(activity),
+        message=_("Question saved."),
+    )
+    return done or render(
         request,
         "insight/question_form.html",
         {"activity": activity, "service": activity.service, "form": form, "question": question},
     )
 
 
-@rule_required(rules.can_compose_question, load=_question, staff=True)
+@rule_required(rules.can_compose_question, load=queries.visible_question, staff=True)
 @require_http_methods(["GET", "POST"])
 def question_delete(request: HttpRequest, question: Question) -> HttpResponse:
     """Ask, then remove a question nobody has answered."""
@@ -417,7 +369,7 @@ def question_delete(request: HttpRequest, question: Question) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_compose_question, load=_question, staff=True)
+@rule_required(rules.can_compose_question, load=queries.visible_question, staff=True)
 @require_POST
 def question_move(request: HttpRequest, question: Question) -> HttpResponse:
     """Move a question one place up or down."""
@@ -433,7 +385,7 @@ def question_move(request: HttpRequest, question: Question) -> HttpResponse:
 # --- Community assets -------------------------------------------------------------------------
 
 
-@rule_required(rules.can_view_assets, load=_service, hide=True)
+@rule_required(rules.can_view_assets, load=visible_service, hide=True)
 def asset_list(request: HttpRequest, service: Service) -> HttpResponse:
     """The community assets recorded for a service, filtered by kind, area and words."""
     form = AssetFilterForm(request.GET or None, areas=queries.asset_areas(service))
@@ -464,7 +416,7 @@ def asset_list(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_survey, load=_activity, hide=True)
+@rule_required(rules.can_view_survey, load=visible_activity, hide=True)
 @require_http_methods(["GET", "POST"])
 def asset_create(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Record something the community brings, while a needs and assets survey is open."""
@@ -472,29 +424,25 @@ def asset_create(request: HttpRequest, activity: Activity) -> HttpResponse:
     if refusal is not None:
         return refusal
     form = AssetForm(request.POST or None, organisations=organisations_of(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            asset = actions.asset_create(activity=activity, author=request.user, **data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            if asset.contribution.visibility == Visibility.PENDING:
-                messages.success(
-                    request,
-                    _("Thank you. A moderator will check the asset before it appears in the list."),
-                )
-            else:
-                messages.success(request, _("Thank you. The asset is now in the list."))
-            return redirect(asset)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.asset_create(activity=activity, author=request.user, **data),
+        success=lambda asset: asset.get_absolute_url(),
+        message=lambda asset: (
+            _("Thank you. A moderator will check the asset before it appears in the list.")
+            if asset.contribution.visibility == Visibility.PENDING
+            else _("Thank you. The asset is now in the list.")
+        ),
+    )
+    return done or render(
         request,
         "insight/asset_form.html",
         {"activity": activity, "service": activity.service, "form": form},
     )
 
 
-@rule_required(rules.can_view_asset, load=_asset, hide=True)
+@rule_required(rules.can_view_asset, load=queries.load_asset, hide=True)
 def asset_detail(request: HttpRequest, asset: Asset) -> HttpResponse:
     """One asset, with the official responses and the decisions it informed."""
     return render(
@@ -507,7 +455,7 @@ def asset_detail(request: HttpRequest, asset: Asset) -> HttpResponse:
 # --- Stories ----------------------------------------------------------------------------------
 
 
-@rule_required(rules.can_view_stories, load=_activity, hide=True)
+@rule_required(rules.can_view_stories, load=visible_activity, hide=True)
 def story_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Published stories of a story collection, newest first."""
     return render(
@@ -521,7 +469,7 @@ def story_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_stories, load=_activity, hide=True)
+@rule_required(rules.can_view_stories, load=visible_activity, hide=True)
 @require_http_methods(["GET", "POST"])
 def story_create(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Tell a story, choose how your name is shown, and agree to publication."""
@@ -529,30 +477,24 @@ def story_create(request: HttpRequest, activity: Activity) -> HttpResponse:
     if refusal is not None:
         return refusal
     form = StoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            story = actions.story_create(
-                activity=activity, author=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Thank you for your story. A facilitator will read it before it appears. "
-                    "Only you can see it until then."
-                ),
-            )
-            return redirect(story)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.story_create(activity=activity, author=request.user, **data),
+        success=lambda story: story.get_absolute_url(),
+        message=_(
+            "Thank you for your story. A facilitator will read it before it appears. "
+            "Only you can see it until then."
+        ),
+    )
+    return done or render(
         request,
         "insight/story_form.html",
         {"activity": activity, "service": activity.service, "form": form},
     )
 
 
-@rule_required(rules.can_view_story, load=_story, hide=True)
+@rule_required(rules.can_view_story, load=queries.load_story, hide=True)
 def story_detail(request: HttpRequest, story: Story) -> HttpResponse:
     """One story, as its author chose to be shown, with the official responses."""
     return render(

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.common.forms import add_action_errors
+from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
 from coproduce.organisations import actions, rules
@@ -57,19 +58,20 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
 def member_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """The people in an organisation; add someone or change their role."""
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.membership_set(
-                organisation=organisation,
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-                job_title=form.cleaned_data["job_title"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, _("Member saved."))
-            return redirect("organisations:members", slug=organisation.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.membership_set(
+            organisation=organisation,
+            user=data["user"],
+            role=data["role"],
+            job_title=data["job_title"],
+        ),
+        success=reverse("organisations:members", kwargs={"slug": organisation.slug}),
+        message=_("Member saved."),
+    )
+    if done:
+        return done
     members = organisation.memberships.select_related("user").order_by("user__email")
     return render(
         request,

@@ -82,6 +82,10 @@ def service_update(
     unknown = set(fields) - SERVICE_FIELDS
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))} here.")
+    if partners is not None and any(p.pk == service.organisation_id for p in partners):
+        raise ValidationError(
+            {"partners": _("The organisation that runs the service cannot also be its partner.")}
+        )
     for name, value in fields.items():
         setattr(service, name, value.strip() if isinstance(value, str) else value)
     service.full_clean()

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.common.forms import add_action_errors
+from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
 from coproduce.organisations.models import Organisation
@@ -36,31 +37,10 @@ from coproduce.services.models import (
 )
 
 
-def _service(request: HttpRequest, slug: str) -> Service:
-    return get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
-
-
-def _activity(request: HttpRequest, slug: str, pk: int) -> Activity:
-    return get_object_or_404(
-        Activity.objects.select_related("service_stage__service__organisation"),
-        pk=pk,
-        service_stage__service__slug=slug,
-    )
-
-
-def _visible_service(request: HttpRequest, slug: str) -> Service:
-    """For staff pages: another organisation's draft is not found, rather than forbidden."""
-    service = _service(request, slug)
-    if not rules.can_view_service(request.user, service):
-        raise Http404
-    return service
-
-
-def _staff_activity(request: HttpRequest, pk: int) -> Activity:
-    activity = get_object_or_404(
-        Activity.objects.select_related("service_stage__service__organisation"), pk=pk
-    )
-    if not rules.can_view_activity(request.user, activity):
+def _service_activity(request: HttpRequest, slug: str, pk: int) -> Activity:
+    """An activity by its address under its service's (404 under any other service)."""
+    activity = queries.visible_activity(request, pk)
+    if activity.service.slug != slug:
         raise Http404
     return activity
 
@@ -98,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_service, load=_service, hide=True)
+@rule_required(rules.can_view_service, load=queries.visible_service, hide=True)
 def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
     """The service's lifecycle as a timeline, what is open now, and its democratisation index."""
     cycles = queries.lifecycle(service)
@@ -119,7 +99,7 @@ def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_service, load=_service, hide=True)
+@rule_required(rules.can_view_service, load=queries.visible_service, hide=True)
 def activity_list(request: HttpRequest, service: Service) -> HttpResponse:
     """Every public activity of a service, newest cycle first, filterable by stage and state."""
     activities = (
@@ -145,7 +125,7 @@ def activity_list(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_view_activity, load=_activity, hide=True)
+@rule_required(rules.can_view_activity, load=_service_activity, hide=True)
 def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
     """One activity: what it is, when, how to take part, and what came of it.
 
@@ -194,20 +174,21 @@ def _staff_organisations(user: Any) -> Any:
 def service_create(request: HttpRequest) -> HttpResponse:
     """Start a new service (as a draft) at the commissioning stage of its first cycle."""
     form = ServiceForm(request.POST or None, organisations=_staff_organisations(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            service = actions.service_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request, _("Service created as a draft. Only your organisation can see it.")
-            )
-            return redirect("services:staff_service", slug=service.slug)
-    return render(request, "services/service_form.html", {"form": form, "creating": True})
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.service_create(**data),
+        success=_staff_service_url,
+        message=_("Service created as a draft. Only your organisation can see it."),
+    )
+    return done or render(request, "services/service_form.html", {"form": form, "creating": True})
 
 
-@rule_required(rules.can_run_activities, load=_visible_service, staff=True)
+def _staff_service_url(service: Service) -> str:
+    return reverse("services:staff_service", kwargs={"slug": service.slug})
+
+
+@rule_required(rules.can_run_activities, load=queries.visible_service, staff=True)
 def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
     """Manage one service: its stage, involvement plan and every activity, drafts included."""
     cycles = queries.lifecycle(service, include_drafts=True)
@@ -223,7 +204,7 @@ def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
+@rule_required(rules.can_manage_service, load=queries.visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
     """Change a service's public details."""
@@ -241,25 +222,17 @@ def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
         organisations=Organisation.objects.none(),
         editing=True,
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        partners = data.pop("partners")
-        if service.organisation in partners:
-            form.add_error(
-                "partners", _("The organisation that runs the service cannot also be its partner.")
-            )
-        else:
-            try:
-                actions.service_update(service=service, partners=partners, **data)
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(request, _("Service details saved."))
-                return redirect("services:staff_service", slug=service.slug)
-    return render(request, "services/service_form.html", {"form": form, "service": service})
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.service_update(service=service, **data),
+        success=_staff_service_url,
+        message=_("Service details saved."),
+    )
+    return done or render(request, "services/service_form.html", {"form": form, "service": service})
 
 
-@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
+@rule_required(rules.can_manage_service, load=queries.visible_service, staff=True)
 @require_POST
 def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
     """Publish a draft service or take it back to draft."""
@@ -278,7 +251,7 @@ def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
     return redirect("services:staff_service", slug=service.slug)
 
 
-@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
+@rule_required(rules.can_manage_service, load=queries.visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def involvement_edit(request: HttpRequest, service: Service) -> HttpResponse:
     """Plan how much power the public will have in each stage of the current cycle."""
@@ -288,33 +261,35 @@ def involvement_edit(request: HttpRequest, service: Service) -> HttpResponse:
         )
     )
     form = InvolvementForm(request.POST or None, initial_levels=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.involvement_set(service=service, levels=form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Involvement plan saved. Residents can see the promises on the service page."),
-            )
-            return redirect("services:staff_service", slug=service.slug)
-    return render(request, "services/involvement_form.html", {"form": form, "service": service})
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.involvement_set(service=service, levels=data),
+        success=_staff_service_url(service),
+        message=_("Involvement plan saved. Residents can see the promises on the service page."),
+    )
+    return done or render(
+        request, "services/involvement_form.html", {"form": form, "service": service}
+    )
 
 
-@rule_required(rules.can_manage_service, load=_visible_service, staff=True)
+@rule_required(rules.can_manage_service, load=queries.visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def service_advance(request: HttpRequest, service: Service) -> HttpResponse:
     """End the current stage with a public summary and move to the next one."""
     form = AdvanceStageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        stage = actions.service_advance_stage(service=service, summary=form.cleaned_data["summary"])
-        messages.success(
-            request,
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.service_advance_stage(service=service, summary=data["summary"]),
+        success=_staff_service_url(service),
+        message=lambda stage: (
             _("The service has moved to the %(stage)s stage.")
-            % {"stage": stage.get_stage_display().lower()},
-        )
-        return redirect("services:staff_service", slug=service.slug)
+            % {"stage": stage.get_stage_display().lower()}
+        ),
+    )
+    if done:
+        return done
     labels = dict(Stage.choices)
     order = list(Stage.values)
     position = order.index(service.current_stage)
@@ -331,35 +306,34 @@ def service_advance(request: HttpRequest, service: Service) -> HttpResponse:
     )
 
 
-@rule_required(rules.can_run_activities, load=_visible_service, staff=True)
+@rule_required(rules.can_run_activities, load=queries.visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def activity_create(request: HttpRequest, service: Service) -> HttpResponse:
     """Add a draft activity to a stage of the current cycle."""
     form = ActivityForm(request.POST or None, initial={"stage": service.current_stage})
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = actions.activity_create(
-                service=service, created_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request, _("Activity added as a draft. Open it when residents can take part.")
-            )
-            return redirect("services:staff_activity", pk=activity.pk)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.activity_create(service=service, created_by=request.user, **data),
+        success=_staff_activity_url,
+        message=_("Activity added as a draft. Open it when residents can take part."),
+    )
+    return done or render(
         request,
         "services/activity_form.html",
         {"form": form, "service": service, "kinds": ActivityKind},
     )
 
 
-@rule_required(rules.can_manage_activity, load=_staff_activity, staff=True)
+@rule_required(rules.can_manage_activity, load=queries.visible_activity, staff=True)
 def staff_activity(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Manage one activity: details and the state it is in."""
     form = ActivityTransitionForm(current_state=activity.state)
     return render(request, "services/staff_activity.html", _staff_activity_context(activity, form))
+
+
+def _staff_activity_url(activity: Activity) -> str:
+    return reverse("services:staff_activity", kwargs={"pk": activity.pk})
 
 
 def _staff_activity_context(activity: Activity, form: ActivityTransitionForm) -> dict[str, Any]:
@@ -374,7 +348,7 @@ def _staff_activity_context(activity: Activity, form: ActivityTransitionForm) ->
     }
 
 
-@rule_required(rules.can_manage_activity, load=_staff_activity, staff=True)
+@rule_required(rules.can_manage_activity, load=queries.visible_activity, staff=True)
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Change an activity's details."""
@@ -387,43 +361,35 @@ def activity_edit(request: HttpRequest, activity: Activity) -> HttpResponse:
         "closes_on": activity.closes_on,
     }
     form = ActivityForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.activity_update(activity=activity, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, _("Activity saved."))
-            return redirect("services:staff_activity", pk=activity.pk)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.activity_update(activity=activity, **data),
+        success=_staff_activity_url(activity),
+        message=_("Activity saved."),
+    )
+    return done or render(
         request,
         "services/activity_form.html",
         {"form": form, "service": activity.service, "activity": activity},
     )
 
 
-@rule_required(rules.can_manage_activity, load=_staff_activity, staff=True)
+@rule_required(rules.can_manage_activity, load=queries.visible_activity, staff=True)
 @require_POST
 def activity_transition(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Open, close, re-open or report an activity."""
     form = ActivityTransitionForm(request.POST, current_state=activity.state)
-    if form.is_valid():
-        try:
-            activity = actions.activity_transition(
-                activity=activity,
-                to_state=form.cleaned_data["to_state"],
-                outcome=form.cleaned_data["outcome"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The activity is now %(state)s.")
-                % {"state": activity.get_state_display().lower()},
-            )
-            return redirect("services:staff_activity", pk=activity.pk)
-    return render(
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.activity_transition(activity=activity, **data),
+        success=_staff_activity_url,
+        message=lambda changed: (
+            _("The activity is now %(state)s.") % {"state": changed.get_state_display().lower()}
+        ),
+    )
+    return done or render(
         request,
         "services/staff_activity.html",
         _staff_activity_context(activity, form),
