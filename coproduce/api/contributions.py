@@ -5,14 +5,16 @@ held or hidden ones to their authors and to moderators. Writes go through the sa
 the website, so rate limits, the spam guard, moderation and notifications behave the same.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of a @paginate-d
+# operation through the wrapper, in another module, so they must be real objects (decision 0407).
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
@@ -39,7 +41,7 @@ from coproduce.api.contribution_schemas import (
     StoryIn,
     SupportOut,
 )
-from coproduce.api.schemas import IdPath, Page, PageQuery
+from coproduce.api.schemas import IdPath, LimitOffset, Shaped
 from coproduce.codesign import actions, rules
 from coproduce.codesign.models import (
     IDEA_WORKFLOW,
@@ -49,14 +51,15 @@ from coproduce.codesign.models import (
     Support,
 )
 from coproduce.codesign.queries import visible_idea
+from coproduce.common.pagination import KeysFirst
 from coproduce.contributions import actions as spine_actions
+from coproduce.contributions import queries as spine_queries
 from coproduce.contributions import rules as spine_rules
 from coproduce.contributions.models import (
     Contribution,
     Decision,
     Response,
     StatusChange,
-    Visibility,
 )
 from coproduce.contributions.queries import visible_contribution
 from coproduce.insight import actions as insight_actions
@@ -220,7 +223,7 @@ def _shown(request: HttpRequest, pk: int) -> dict[str, Any]:
 # --- Reads --------------------------------------------------------------------------------------
 @router.get(
     "/activities/{activity_id}/contributions",
-    response={200: Page[ContributionOut], **READ_ERRORS},
+    response={200: list[ContributionOut], **READ_ERRORS},
     auth=READ,
     openapi_extra=OPTIONAL,
     summary="Contributions to an activity, newest first",
@@ -229,39 +232,26 @@ def _shown(request: HttpRequest, pk: int) -> dict[str, Any]:
         "hidden, and — for the activity's moderators — everyone's."
     ),
 )
+@paginate(LimitOffset)
 def contribution_list(
-    request: HttpRequest,
-    activity_id: IdPath,
-    filters: Query[ContributionFilters],
-    page: Query[PageQuery],
-) -> dict[str, Any]:
+    request: HttpRequest, activity_id: IdPath, filters: Query[ContributionFilters]
+) -> Shaped[dict[str, Any]]:
     activity = visible_activity(request, activity_id)
-    user: Any = request.user
-    items = Contribution.objects.filter(activity=activity)
-    if not spine_rules.can_moderate(user, activity):
-        # spine_rules.can_view_contribution as a filter (a test holds the two together).
-        shown = Q(visibility=Visibility.PUBLISHED)
-        if user.is_authenticated:
-            shown |= Q(author=user)
-        items = items.filter(shown)
+    user = request.user
+    items = spine_queries.contributions_seen_by(user, activity)
     if filters.kind:
         items = items.filter(kind=filters.kind)
     if filters.visibility:
         items = items.filter(visibility=filters.visibility)
     if filters.idea:
         items = items.filter(comment__idea_id=filters.idea)
+
     # Keys first: order and slice a narrow query, then load one page with all its details.
-    keys = list(
-        items.order_by("-created_at", "-id").values_list("pk", flat=True)[
-            page.offset : page.offset + page.limit
-        ]
-    )
-    loaded = _rows().in_bulk(keys)
-    supported = _supported(user, [pk for pk in keys if loaded[pk].kind == CodesignKind.IDEA])
-    return {
-        "items": [contribution_out(loaded[pk], user, supported) for pk in keys],
-        "count": items.count(),
-    }
+    def shape(rows: list[Contribution]) -> list[dict[str, Any]]:
+        supported = _supported(user, [c.pk for c in rows if c.kind == CodesignKind.IDEA])
+        return [contribution_out(c, user, supported) for c in rows]
+
+    return Shaped(KeysFirst(items.order_by("-created_at", "-id"), _rows()), shape)
 
 
 @router.get(

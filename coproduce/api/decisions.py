@@ -1,18 +1,20 @@
 """Decision endpoints ("you said, we did"): thin adapters over codesign actions and queries."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of a @paginate-d
+# operation through the wrapper, in another module, so they must be real objects (decision 0407).
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.pagination import paginate
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
 from coproduce.api.common import READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
 from coproduce.api.contribution_schemas import DecisionDetailOut, DecisionIn, DecisionOut, LinkIn
-from coproduce.api.schemas import IdPath, Page, PageQuery, SlugPath
+from coproduce.api.schemas import IdPath, LimitOffset, Shaped, SlugPath
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import queries as spine_queries
 from coproduce.contributions import rules as spine_rules
@@ -84,21 +86,19 @@ def _linkable(service: Service, ids: list[int]) -> list[Contribution]:
 
 @router.get(
     "/services/{slug}/decisions",
-    response={200: Page[DecisionOut], **READ_ERRORS},
+    response={200: list[DecisionOut], **READ_ERRORS},
     auth=READ,
     openapi_extra=OPTIONAL,
     summary="Decisions about a service, newest first",
 )
-def decision_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) -> dict[str, Any]:
+@paginate(LimitOffset)
+def decision_list(request: HttpRequest, slug: SlugPath) -> Shaped[dict[str, Any]]:
     service = visible_service(request, slug)
     decisions = spine_queries.decisions_of(service).select_related("service")
-    return {
-        "items": [
-            _decision_out(d, d.informed_by)  # type: ignore[attr-defined]
-            for d in decisions[page.offset : page.offset + page.limit]
-        ],
-        "count": service.decisions.count(),
-    }
+    return Shaped(
+        decisions,
+        lambda rows: [_decision_out(d, d.informed_by) for d in rows],
+    )
 
 
 @router.post(

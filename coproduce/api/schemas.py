@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from annotated_types import GroupedMetadata
 from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -138,14 +139,40 @@ class ValidationErrors(Schema):
     detail: list[ValidationIssue]
 
 
-class Page(Schema, Generic[T]):
-    items: list[T]
-    count: int = Field(description="How many items match, across all pages.")
+class LimitOffset(LimitOffsetPagination):
+    """How every API list is paged (``@paginate(LimitOffset)``): ``limit`` 1–100, 20 by default,
+    and ``offset``; the answer is ``{"items": [...], "count": n}``. An operation returns a
+    queryset, or a ``Shaped`` list when its items need shaping a page at a time."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=100, description="How many items to return (1–100).")
+        offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="How many items match, across all pages.")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=100, **kwargs)
 
 
-class PageQuery(Schema):
-    limit: int = Field(20, ge=1, le=100, description="How many items to return (1–100).")
-    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
+class Shaped(Generic[T]):
+    """A list for ``LimitOffset``: counts its source and shapes only the page that is sliced.
+
+    ``source`` is a queryset, or anything sliced and counted the same way (``KeysFirst``);
+    ``shape`` turns one page of its rows into what the API shows, so a page that needs a few
+    extra queries (who supports what) makes them once for the page, not once per item.
+    """
+
+    def __init__(self, source: Any, shape: Callable[[list[Any]], list[T]]) -> None:
+        self.source = source
+        self.shape = shape
+
+    def __len__(self) -> int:
+        return int(self.source.count())
+
+    def __getitem__(self, index: slice) -> list[T]:
+        return self.shape(list(self.source[index]))
 
 
 class ServiceFilters(Schema):

@@ -1,6 +1,7 @@
 """Service, lifecycle and activity endpoints: thin adapters over services.actions and queries."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of a @paginate-d
+# operation through the wrapper, in another module, so they must be real objects (decision 0407).
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
 from coproduce.api.auth import OPTIONAL
 from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
@@ -19,13 +21,13 @@ from coproduce.api.schemas import (
     AdvanceIn,
     IdPath,
     InvolvementIn,
-    Page,
-    PageQuery,
+    LimitOffset,
     ServiceDetailOut,
     ServiceFilters,
     ServiceIn,
     ServiceOut,
     ServicePatch,
+    Shaped,
     SlugPath,
     TransitionIn,
 )
@@ -121,14 +123,13 @@ def _service_detail(request: HttpRequest, service: Service) -> dict[str, Any]:
 
 @router.get(
     "/services",
-    response={200: Page[ServiceOut], **LIST_ERRORS},
+    response={200: list[ServiceOut], **LIST_ERRORS},
     auth=READ,
     openapi_extra=OPTIONAL,
     summary="Find services",
 )
-def service_list(
-    request: HttpRequest, filters: Query[ServiceFilters], page: Query[PageQuery]
-) -> dict[str, Any]:
+@paginate(LimitOffset)
+def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> Shaped[dict[str, Any]]:
     services: QuerySet[Service] = (
         Service.objects.visible_to(request.user)
         .select_related("organisation")
@@ -137,10 +138,7 @@ def service_list(
     )
     if filters.stage:
         services = services.filter(current_stage=filters.stage)
-    return {
-        "items": [_service_out(s) for s in services[page.offset : page.offset + page.limit]],
-        "count": services.count(),
-    }
+    return Shaped(services, lambda rows: [_service_out(s) for s in rows])
 
 
 @router.post(
@@ -231,12 +229,13 @@ def service_advance(request: HttpRequest, slug: SlugPath, payload: AdvanceIn) ->
 
 @router.get(
     "/services/{slug}/activities",
-    response={200: Page[ActivityOut], **READ_ERRORS},
+    response={200: list[ActivityOut], **READ_ERRORS},
     auth=READ,
     openapi_extra=OPTIONAL,
     summary="Activities of a service, oldest cycle first",
 )
-def activity_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) -> dict[str, Any]:
+@paginate(LimitOffset)
+def activity_list(request: HttpRequest, slug: SlugPath) -> Shaped[dict[str, Any]]:
     service = visible_service(request, slug)
     activities = Activity.objects.filter(service_stage__service=service).select_related(
         "service_stage__service"
@@ -244,10 +243,7 @@ def activity_list(request: HttpRequest, slug: SlugPath, page: Query[PageQuery]) 
     if not rules.can_run_activities(request.user, service):
         activities = activities.exclude(state=ActivityState.DRAFT)
     activities = activities.order_by("service_stage__cycle", "service_stage__position", "id")
-    return {
-        "items": [_activity_out(a) for a in activities[page.offset : page.offset + page.limit]],
-        "count": activities.count(),
-    }
+    return Shaped(activities, lambda rows: [_activity_out(a) for a in rows])
 
 
 @router.post(

@@ -199,6 +199,19 @@ def decisions_of(service: Service) -> QuerySet[Decision]:
     )
 
 
+def contributions_seen_by(user: Visitor, activity: Activity) -> ContributionQuerySet:
+    """An activity's contributions this person may see: rules.can_view_contribution as a filter
+    (published ones; their own; everything, for the activity's moderators). The activity is one
+    they may see (its loader checked)."""
+    items = Contribution.objects.filter(activity=activity)
+    if rules.can_moderate(user, activity):
+        return items
+    shown = Q(visibility=Visibility.PUBLISHED)
+    if user.is_authenticated:
+        shown |= Q(author=user)
+    return items.filter(shown)
+
+
 def moderation_lists(service: Service) -> dict[str, ContributionQuerySet]:
     """What waits for a moderator in one service, for every kind of contribution: held ones,
     reported ones (first report first) and hidden ones."""
