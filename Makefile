@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
+# Extra pytest arguments: .ci/run leaves out the browser and engine suites on its PostgreSQL run.
+PYTEST_ARGS ?=
 export COPRODUCE_SHARED_DATA ?= $(abspath ../shared/data)
 
 .DEFAULT_GOAL := help
@@ -48,7 +50,7 @@ chromium:
 		apt-get install -y --no-install-recommends chromium >/dev/null; }
 
 test: install chromium ## Run the whole test suite (unit, API fuzzing, permissions, browser + axe)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 lint: install ## ruff, mypy, import contracts and migration check
 	$(VENV)/bin/ruff check .

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from coproduce.accounts.models import ApiToken
+from coproduce.accounts.models import ApiToken, User
 
 
 @transaction.atomic
-def user_update_profile(*, user: Any, name: str) -> Any:
+def user_update_profile(*, user: User, name: str) -> User:
     """Change the name shown with what the person contributes (when they choose to be named)."""
     user.name = name.strip()
     user.full_clean(exclude=["password"])
@@ -22,7 +21,7 @@ def user_update_profile(*, user: Any, name: str) -> Any:
 
 
 @transaction.atomic
-def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; the raw token is returned once and never stored."""
     raw, prefix, token_hash = ApiToken.generate()
     token = ApiToken.objects.create(
@@ -44,7 +43,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_authenticate(raw: str) -> Any | None:
+def api_token_authenticate(raw: str) -> User | None:
     """The active user a raw token belongs to, or None; records when it was last used."""
     token = (
         ApiToken.objects.usable()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from coproduce.accounts.models import User
 
 
 class SignupForm(forms.Form):
@@ -18,7 +19,7 @@ class SignupForm(forms.Form):
         help_text=_("Optional. You choose each time whether it is shown with what you say."),
     )
 
-    def signup(self, request: Any, user: Any) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         user.name = self.cleaned_data.get("name", "").strip()
         user.save(update_fields=["name"])
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,9 +21,9 @@ def _own_token(request: HttpRequest, pk: int) -> ApiToken:
 
 
 @rule_required(rules.can_manage_own_account)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     """Your account at a glance."""
-    user: Any = request.user
+    user = request.user
     return render(
         request,
         "accounts/dashboard.html",
@@ -53,7 +51,7 @@ def profile(request: SignedInRequest) -> HttpResponse:
 
 @rule_required(rules.can_use_api_tokens)
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: SignedInRequest) -> HttpResponse:
     """Your API tokens; a new token is shown once, straight after it is created."""
     form = ApiTokenForm(request.POST or None)
     new_token = None
@@ -62,8 +60,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             user=request.user, name=form.cleaned_data["name"]
         )
         form = ApiTokenForm()
-    user: Any = request.user
-    tokens = ApiToken.objects.filter(user=user)
+    tokens = ApiToken.objects.filter(user=request.user)
     return render(
         request,
         "accounts/api_tokens.html",

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from coproduce.accounts.actions import api_token_authenticate
+from coproduce.accounts.models import User
+from coproduce.accounts.types import Visitor
 
 
 class TokenAuth(HttpBearer):
@@ -26,13 +28,13 @@ class TokenAuth(HttpBearer):
         super().__init__()
         self.optional = optional
 
-    def __call__(self, request: HttpRequest) -> Any | None:
+    def __call__(self, request: HttpRequest) -> Visitor | None:
         if self.optional and self.header not in request.headers:
             request.user = AnonymousUser()
             return request.user
         return super().__call__(request)
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from coproduce.accounts.types import SignedInRequest
+from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.api.auth import OPTIONAL
 from coproduce.api.common import (
     BODILESS_WRITE_ERRORS,
@@ -97,14 +97,14 @@ def _rows() -> QuerySet[Contribution]:
     )
 
 
-def _supported(user: Any, ids: list[int]) -> set[int]:
+def _supported(user: Visitor, ids: list[int]) -> set[int]:
     """Which of these ideas the person supports."""
     if not user.is_authenticated or not ids:
         return set()
     return set(Support.objects.filter(user=user, idea_id__in=ids).values_list("idea_id", flat=True))
 
 
-def _kind_fields(contribution: Contribution, user: Any, supported: set[int]) -> dict[str, Any]:
+def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int]) -> dict[str, Any]:
     kind = contribution.kind
     fields: dict[str, Any] = dict.fromkeys(ContributionKind)
     if kind == CodesignKind.IDEA:
@@ -171,7 +171,9 @@ def _kind_fields(contribution: Contribution, user: Any, supported: set[int]) -> 
     return fields
 
 
-def contribution_out(contribution: Contribution, user: Any, supported: set[int]) -> dict[str, Any]:
+def contribution_out(
+    contribution: Contribution, user: Visitor, supported: set[int]
+) -> dict[str, Any]:
     """One contribution as the API shows it to ``user`` (loaded through ``_rows``)."""
     organisation = contribution.service.organisation
     return {

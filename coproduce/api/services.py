@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
 from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
 from coproduce.api.schemas import (
@@ -147,7 +148,7 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> Shaped
     auth=WRITE,
     summary="Create a service (as a draft unless publish is true)",
 )
-def service_create(request: HttpRequest, payload: ServiceIn) -> Status[dict[str, Any]]:
+def service_create(request: SignedInRequest, payload: ServiceIn) -> Status[dict[str, Any]]:
     organisation = get_object_or_404(Organisation, slug=payload.organisation)
     require(rules.can_create_service_in(request.user, organisation))
     partners = list(Organisation.objects.filter(slug__in=payload.partners))
@@ -186,7 +187,9 @@ def service_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
     auth=WRITE,
     summary="Change a service's details or publish it",
 )
-def service_update(request: HttpRequest, slug: SlugPath, payload: ServicePatch) -> dict[str, Any]:
+def service_update(
+    request: SignedInRequest, slug: SlugPath, payload: ServicePatch
+) -> dict[str, Any]:
     service = visible_service(request, slug)
     require(rules.can_manage_service(request.user, service))
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -205,7 +208,9 @@ def service_update(request: HttpRequest, slug: SlugPath, payload: ServicePatch) 
     summary="Set the planned involvement level of every stage in the current cycle",
     description="Stages left out or null are set to 'not decided yet'.",
 )
-def involvement_set(request: HttpRequest, slug: SlugPath, payload: InvolvementIn) -> dict[str, Any]:
+def involvement_set(
+    request: SignedInRequest, slug: SlugPath, payload: InvolvementIn
+) -> dict[str, Any]:
     service = visible_service(request, slug)
     require(rules.can_manage_service(request.user, service))
     actions.involvement_set(
@@ -220,7 +225,7 @@ def involvement_set(request: HttpRequest, slug: SlugPath, payload: InvolvementIn
     auth=WRITE,
     summary="End the current stage and start the next (a new cycle after assessment)",
 )
-def service_advance(request: HttpRequest, slug: SlugPath, payload: AdvanceIn) -> dict[str, Any]:
+def service_advance(request: SignedInRequest, slug: SlugPath, payload: AdvanceIn) -> dict[str, Any]:
     service = visible_service(request, slug)
     require(rules.can_manage_service(request.user, service))
     actions.service_advance_stage(service=service, summary=payload.summary)
@@ -253,7 +258,7 @@ def activity_list(request: HttpRequest, slug: SlugPath) -> Shaped[dict[str, Any]
     summary="Add a draft activity to a stage of the current cycle",
 )
 def activity_create(
-    request: HttpRequest, slug: SlugPath, payload: ActivityIn
+    request: SignedInRequest, slug: SlugPath, payload: ActivityIn
 ) -> Status[dict[str, Any]]:
     service = visible_service(request, slug)
     require(rules.can_run_activities(request.user, service))
@@ -281,7 +286,7 @@ def activity_detail(request: HttpRequest, activity_id: IdPath) -> dict[str, Any]
     summary="Change an activity's details",
 )
 def activity_update(
-    request: HttpRequest, activity_id: IdPath, payload: ActivityPatch
+    request: SignedInRequest, activity_id: IdPath, payload: ActivityPatch
 ) -> dict[str, Any]:
     activity = visible_activity(request, activity_id)
     require(rules.can_manage_activity(request.user, activity))
@@ -300,7 +305,7 @@ def activity_update(
     summary="Open, close, re-open or report an activity",
 )
 def activity_transition(
-    request: HttpRequest, activity_id: IdPath, payload: TransitionIn
+    request: SignedInRequest, activity_id: IdPath, payload: TransitionIn
 ) -> dict[str, Any]:
     activity = visible_activity(request, activity_id)
     require(rules.can_manage_activity(request.user, activity))

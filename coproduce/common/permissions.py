@@ -10,42 +10,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    # What ``request.user`` is, in django-stubs' own name: ``AbstractBaseUser | AnonymousUser``,
+    # which the mypy plugin reads as the project's user model or AnonymousUser. A rule or check
+    # takes that person, so the domain apps' rules (which take accounts' Visitor) fit these
+    # shapes without this module importing accounts.
+    from django.contrib.auth.models import _AnyUser
+
 Obj = TypeVar("Obj")
-Rule = Callable[[Any, Any], bool]
+Rule = Callable[["_AnyUser", Any], bool]
 Loader = Callable[..., Any]
 
 
 # Before a staff page, staff must have finished setting up their account: two-factor
 # authentication for the roles that need it. This module knows no roles, so the app that does
 # (organisations) registers the check from its AppConfig.ready() (docs/decisions/0016).
-_staff_setup_checks: list[Callable[[Any], bool]] = []
+_staff_setup_checks: list[Callable[[_AnyUser], bool]] = []
 
 
-def register_staff_setup_check(check: Callable[[Any], bool]) -> None:
+def register_staff_setup_check(check: Callable[[_AnyUser], bool]) -> None:
     """Add a check that says whether a person must finish setting up before staff pages."""
     _staff_setup_checks.append(check)
 
 
-def must_finish_staff_setup(user: Any) -> bool:
+def must_finish_staff_setup(user: _AnyUser) -> bool:
     """Whether any registered check says the person must finish setting up their account."""
     return any(check(user) for check in _staff_setup_checks)
 
 
-def anyone(user: Any, obj: Any = None) -> bool:
+def anyone(user: AbstractBaseUser | AnonymousUser, obj: Any = None) -> bool:
     """Public pages: everyone, signed in or not."""
     return True
 
 
-def signed_in(user: Any, obj: Any = None) -> bool:
+def signed_in(user: AbstractBaseUser | AnonymousUser, obj: Any = None) -> bool:
     """Pages about the visitor's own account."""
     return bool(user.is_authenticated)
 

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions, spam
 from coproduce.codesign.models import (
@@ -505,7 +506,7 @@ CHALLENGES: dict[tuple[str, str], ChallengeSpec] = {
 }
 
 
-def _person(people: dict[str, Any], email: str) -> Any:
+def _person(people: dict[str, User], email: str) -> User:
     if email not in people:
         people[email] = UserFactory(email=email, name=dict(NEIGHBOURS).get(email, email))
     return people[email]
@@ -529,7 +530,7 @@ def _date(contribution: Contribution, moment: dt.datetime) -> None:
     Contribution.objects.filter(pk=contribution.pk).update(created_at=_not_after_now(moment))
 
 
-def _answer(contribution: Contribution, body: str, author: Any, moment: dt.datetime) -> None:
+def _answer(contribution: Contribution, body: str, author: User, moment: dt.datetime) -> None:
     response = spine_actions.response_create(contribution=contribution, author=author, body=body)
     when = _not_after_now(moment)
     Response.objects.filter(pk=response.pk).update(created_at=when)
@@ -542,7 +543,7 @@ def _comments(
     idea: Idea,
     specs: list[CommentSpec],
     posted: dt.datetime,
-    people: dict[str, Any],
+    people: dict[str, User],
     parent: Comment | None = None,
 ) -> list[tuple[Comment, CommentSpec, dt.datetime]]:
     made = []
@@ -561,7 +562,7 @@ def _comments(
     return made
 
 
-def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, Any]) -> None:
+def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, User]) -> None:
     answerer = _person(people, spec.answerer)
     moderator = _person(people, spec.moderator)
     supporters = [_person(people, email) for email, _name in NEIGHBOURS]
@@ -668,7 +669,7 @@ YOUTH_DECISION: dict[str, str] = {
 YOUTH_DECISION_DAYS_AGO = 20
 
 
-def _youth_decision(people: dict[str, Any]) -> None:
+def _youth_decision(people: dict[str, User]) -> None:
     """The youth service's challenge is still open, but what young people said in its survey and
     stories has already informed a decision: so its "You said, we did" has one too."""
     service = Service.objects.filter(slug="youth-mental-health-support").first()
@@ -696,7 +697,7 @@ def _youth_decision(people: dict[str, Any]) -> None:
     )
 
 
-def seed_codesign(people: dict[str, Any]) -> int:
+def seed_codesign(people: dict[str, User]) -> int:
     """Fill every demo idea challenge that is still empty, and give the youth service a decision
     (see ``_youth_decision``). Returns how many challenges were filled."""
     _open_youth_challenge()

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions.models import Contribution, Response
@@ -581,7 +582,7 @@ CHAPTERS: dict[tuple[str, str], Chapter] = {
 }
 
 
-def _person(people: dict[str, Any], email: str) -> Any:
+def _person(people: dict[str, User], email: str) -> User:
     if email not in people:
         name = dict(NEIGHBOURS).get(email, email.split("@")[0].replace(".", " ").title())
         people[email] = UserFactory(email=email, name=name)
@@ -600,7 +601,7 @@ def _when(activity: Activity, index: int, count: int) -> dt.datetime:
 
 
 def _follow_up(
-    contribution: Contribution, then: str, chapter: Chapter, people: dict[str, Any]
+    contribution: Contribution, then: str, chapter: Chapter, people: dict[str, User]
 ) -> None:
     """Moderate and answer as the chapter says, dating the answer some days after."""
     moderator = _person(people, chapter.moderator)
@@ -620,7 +621,7 @@ def _follow_up(
     )
 
 
-def _survey(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> list[Contribution]:
+def _survey(activity: Activity, chapter: Chapter, people: dict[str, User]) -> list[Contribution]:
     composer = _person(people, chapter.moderator)
     actions.survey_settings_update(
         activity=activity,
@@ -662,6 +663,7 @@ def _survey(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> lis
         made.append((submission.contribution, given.then))
     for spec in chapter.assets:
         author = _person(people, spec.person)
+        membership = author.memberships.first()
         asset: Asset = AssetFactory(
             activity=activity,
             author=author,
@@ -671,15 +673,13 @@ def _survey(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> lis
             area=spec.area,
             postcode=spec.postcode,
             place_description=spec.place,
-            organisation=author.memberships.first().organisation
-            if author.memberships.exists()
-            else None,
+            organisation=membership.organisation if membership is not None else None,
         )
         made.append((asset.contribution, spec.then))
     return _settle(activity, made, chapter, people)
 
 
-def _stories(activity: Activity, chapter: Chapter, people: dict[str, Any]) -> list[Contribution]:
+def _stories(activity: Activity, chapter: Chapter, people: dict[str, User]) -> list[Contribution]:
     made: list[tuple[Contribution, str]] = [
         (
             StoryFactory(
@@ -700,7 +700,7 @@ def _settle(
     activity: Activity,
     made: list[tuple[Contribution, str]],
     chapter: Chapter,
-    people: dict[str, Any],
+    people: dict[str, User],
 ) -> list[Contribution]:
     """Date the contributions to when the activity ran, then moderate and answer them."""
     for index, (contribution, _then) in enumerate(made):
@@ -712,7 +712,7 @@ def _settle(
 
 
 def _decide(
-    activity: Activity, chapter: Chapter, informed_by: list[Contribution], people: Any
+    activity: Activity, chapter: Chapter, informed_by: list[Contribution], people: dict[str, User]
 ) -> None:
     if not chapter.decision or not informed_by:
         return
@@ -729,7 +729,7 @@ def _decide(
     )
 
 
-def seed_insight(people: dict[str, Any]) -> int:
+def seed_insight(people: dict[str, User]) -> int:
     """Fill every demo needs survey and story collection that is still empty. Returns how many."""
     filled = 0
     activities = (

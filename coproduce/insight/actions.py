@@ -18,6 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.accounts.models import User
+from coproduce.accounts.types import Visitor
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.contributions.rules import is_open_for
@@ -83,7 +85,7 @@ def _survey_for(activity: Activity) -> Survey:
 
 @transaction.atomic
 def survey_settings_update(
-    *, activity: Activity, user: Any, introduction: str, anonymous_answers: bool
+    *, activity: Activity, user: User, introduction: str, anonymous_answers: bool
 ) -> Survey:
     """Set the survey's introduction, and whether people may answer without an account."""
     _require(rules.can_compose_survey(user, activity))
@@ -156,7 +158,7 @@ QUESTION_FIELDS = {
 
 
 @transaction.atomic
-def question_create(*, activity: Activity, user: Any, **fields: Any) -> Question:
+def question_create(*, activity: Activity, user: User, **fields: Any) -> Question:
     """Add a question at the end of the survey."""
     _require(rules.can_compose_survey(user, activity))
     unknown = set(fields) - QUESTION_FIELDS
@@ -175,7 +177,7 @@ def _has_answers(survey: Survey) -> bool:
 
 
 @transaction.atomic
-def question_update(*, question: Question, user: Any, **fields: Any) -> Question:
+def question_update(*, question: Question, user: User, **fields: Any) -> Question:
     """Change a question. Once anyone has answered, its type and options are fixed."""
     activity = question.survey.activity
     _require(rules.can_compose_survey(user, activity))
@@ -203,7 +205,7 @@ def question_update(*, question: Question, user: Any, **fields: Any) -> Question
 
 
 @transaction.atomic
-def question_delete(*, question: Question, user: Any) -> None:
+def question_delete(*, question: Question, user: User) -> None:
     """Remove a question nobody has answered yet."""
     _require(rules.can_compose_survey(user, question.survey.activity))
     if _has_answers(question.survey):
@@ -224,7 +226,7 @@ def _renumber(survey: Survey) -> list[Question]:
 
 
 @transaction.atomic
-def question_move(*, question: Question, user: Any, direction: str) -> None:
+def question_move(*, question: Question, user: User, direction: str) -> None:
     """Move a question one place up or down the survey."""
     _require(rules.can_compose_survey(user, question.survey.activity))
     if direction not in ("up", "down"):
@@ -332,7 +334,7 @@ def _check_email(survey: Survey, email: str) -> str:
 def survey_submit(
     *,
     activity: Activity,
-    author: Any,
+    author: Visitor,
     answers: Mapping[int, Any],
     email: str = "",
     author_display: str = AuthorDisplay.ANONYMOUS,
@@ -345,8 +347,9 @@ def survey_submit(
     """
     _require(rules.can_take_survey(author, activity))
     survey = _survey_for(activity)
-    signed_in = author is not None and author.is_authenticated
-    if signed_in and SurveySubmission.objects.filter(survey=survey, respondent=author).exists():
+    respondent = author if author.is_authenticated else None
+    signed_in = respondent is not None
+    if signed_in and SurveySubmission.objects.filter(survey=survey, respondent=respondent).exists():
         raise AlreadyAnswered(_("You have already answered this survey."))
     rows = _check_answers(list(survey.questions.all()), answers)
     if not signed_in:
@@ -356,7 +359,7 @@ def survey_submit(
     contribution = contribution_start(
         activity=activity,
         kind=InsightKind.NEED,
-        author=author if signed_in else None,
+        author=respondent,
         author_display=author_display,
         text=free_text,
         always_moderate=bool(free_text),
@@ -369,7 +372,7 @@ def survey_submit(
     submission = SurveySubmission(
         contribution=contribution,
         survey=survey,
-        respondent=author if signed_in else None,
+        respondent=respondent,
         confirmation_email=email if not signed_in else "",
         confirmed_at=timezone.now() if signed_in else None,
     )
@@ -447,7 +450,7 @@ def submissions_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
 def asset_create(
     *,
     activity: Activity,
-    author: Any,
+    author: User,
     kind: str,
     name: str,
     description: str,
@@ -492,7 +495,7 @@ def asset_create(
 def story_create(
     *,
     activity: Activity,
-    author: Any,
+    author: User,
     title: str,
     body: str,
     author_display: str,

@@ -12,10 +12,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.accounts.types import Visitor
 from coproduce.contributions.models import AuthorDisplay
 from coproduce.insight.actions import normalise_postcode
 from coproduce.insight.models import AssetKind, Question, QuestionKind
-from coproduce.organisations.models import Organisation
+from coproduce.organisations.models import Organisation, OrganisationQuerySet
 
 AUTHOR_DISPLAY_HELP = _("This is how you will appear next to what you wrote.")
 SHOW_NAME_AS = _("Show my name as")
@@ -308,7 +309,7 @@ class StoryForm(forms.Form):
     )
 
 
-def organisations_of(user: Any) -> Any:
+def organisations_of(user: Visitor) -> OrganisationQuerySet:
     """The organisations a person works for (for 'offered by an organisation')."""
     if not user.is_authenticated:
         return Organisation.objects.none()

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.accounts.types import Visitor
+from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
@@ -88,7 +88,7 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
     refusal = _not_open(request, activity, rules.can_take_survey(request.user, activity))
     if refusal is not None:
         return refusal
-    user: Any = request.user
+    user = request.user
     if user.is_authenticated:
         mine = SurveySubmission.objects.filter(survey__activity=activity, respondent=user).first()
         if mine is not None:
@@ -288,7 +288,7 @@ def survey_manage(request: HttpRequest, activity: Activity) -> HttpResponse:
 
 @rule_required(rules.can_compose_survey, load=visible_activity, staff=True)
 @require_http_methods(["GET", "POST"])
-def survey_settings(request: HttpRequest, activity: Activity) -> HttpResponse:
+def survey_settings(request: SignedInRequest, activity: Activity) -> HttpResponse:
     """The introduction, and whether people may answer without an account."""
     survey = queries.survey_of(activity)
     initial = {
@@ -312,7 +312,7 @@ def survey_settings(request: HttpRequest, activity: Activity) -> HttpResponse:
 
 @rule_required(rules.can_compose_survey, load=visible_activity, staff=True)
 @require_http_methods(["GET", "POST"])
-def question_create(request: HttpRequest, activity: Activity) -> HttpResponse:
+def question_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
     """Add a question at the end of the survey."""
     form = QuestionForm(request.POST or None)
     done = handle_form(
@@ -331,7 +331,7 @@ def question_create(request: HttpRequest, activity: Activity) -> HttpResponse:
 
 @rule_required(rules.can_compose_question, load=queries.visible_question, staff=True)
 @require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, question: Question) -> HttpResponse:
+def question_edit(request: SignedInRequest, question: Question) -> HttpResponse:
     """Change a question. Once people have answered, its type and options stay as they are."""
     activity = question.survey.activity
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
@@ -351,7 +351,7 @@ def question_edit(request: HttpRequest, question: Question) -> HttpResponse:
 
 @rule_required(rules.can_compose_question, load=queries.visible_question, staff=True)
 @require_http_methods(["GET", "POST"])
-def question_delete(request: HttpRequest, question: Question) -> HttpResponse:
+def question_delete(request: SignedInRequest, question: Question) -> HttpResponse:
     """Ask, then remove a question nobody has answered."""
     activity = question.survey.activity
     if request.method == "POST":
@@ -371,7 +371,7 @@ def question_delete(request: HttpRequest, question: Question) -> HttpResponse:
 
 @rule_required(rules.can_compose_question, load=queries.visible_question, staff=True)
 @require_POST
-def question_move(request: HttpRequest, question: Question) -> HttpResponse:
+def question_move(request: SignedInRequest, question: Question) -> HttpResponse:
     """Move a question one place up or down."""
     try:
         actions.question_move(
@@ -418,8 +418,9 @@ def asset_list(request: HttpRequest, service: Service) -> HttpResponse:
 
 @rule_required(rules.can_view_survey, load=visible_activity, hide=True)
 @require_http_methods(["GET", "POST"])
-def asset_create(request: HttpRequest, activity: Activity) -> HttpResponse:
+def asset_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
     """Record something the community brings, while a needs and assets survey is open."""
+    # _not_open turns away everyone not signed in (recording an asset needs an account).
     refusal = _not_open(request, activity, rules.can_record_asset(request.user, activity))
     if refusal is not None:
         return refusal
@@ -471,8 +472,9 @@ def story_list(request: HttpRequest, activity: Activity) -> HttpResponse:
 
 @rule_required(rules.can_view_stories, load=visible_activity, hide=True)
 @require_http_methods(["GET", "POST"])
-def story_create(request: HttpRequest, activity: Activity) -> HttpResponse:
+def story_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
     """Tell a story, choose how your name is shown, and agree to publication."""
+    # _not_open turns away everyone not signed in (telling a story needs an account).
     refusal = _not_open(request, activity, rules.can_tell_story(request.user, activity))
     if refusal is not None:
         return refusal

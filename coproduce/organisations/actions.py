@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coproduce.accounts.models import User
 from coproduce.common.text import unique_slug
 from coproduce.organisations.models import Membership, Organisation, Role
 
@@ -39,7 +38,7 @@ def organisation_create(
 
 @transaction.atomic
 def membership_set(
-    *, organisation: Organisation, user: Any, role: str, job_title: str = ""
+    *, organisation: Organisation, user: User, role: str, job_title: str = ""
 ) -> Membership:
     """Give a person a role in an organisation, or change the role they have."""
     if role not in Role.values:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from coproduce.accounts.models import User
 
 
 class Sector(models.TextChoices):
@@ -28,11 +33,11 @@ class Role(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def for_member(self, user: object) -> OrganisationQuerySet:
+    def for_member(self, user: User) -> OrganisationQuerySet:
         """Organisations the person holds any role in."""
         return self.filter(memberships__user=user).distinct()
 
-    def with_role(self, user: object, roles: list[str]) -> OrganisationQuerySet:
+    def with_role(self, user: User, roles: list[str]) -> OrganisationQuerySet:
         """Organisations where the person holds one of these roles."""
         return self.filter(memberships__user=user, memberships__role__in=roles).distinct()
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.accounts.models import User
 from coproduce.common.text import unique_slug
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import (
@@ -187,7 +188,7 @@ def activity_create(
     how_to_take_part: str = "",
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
-    created_by: Any = None,
+    created_by: User | None = None,
 ) -> Activity:
     """Add a draft activity to a stage of the service's current cycle."""
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,9 @@ from coproduce.common.models import TimeStampedModel
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
+
+    from coproduce.accounts.models import User
+    from coproduce.accounts.types import Visitor
 from coproduce.organisations.models import Organisation, Role
 
 
@@ -91,7 +94,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         """Services anyone can see."""
         return self.filter(status=ServiceStatus.PUBLISHED)
 
-    def visible_to(self, user: Any) -> ServiceQuerySet:
+    def visible_to(self, user: Visitor) -> ServiceQuerySet:
         """Published services, plus drafts of the organisations the person works for."""
         if user.is_superuser:
             return self.all()
@@ -101,7 +104,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             Q(status=ServiceStatus.PUBLISHED) | Q(organisation__memberships__user=user)
         ).distinct()
 
-    def managed_by(self, user: Any) -> ServiceQuerySet:
+    def managed_by(self, user: User) -> ServiceQuerySet:
         """Services the person may edit as staff of the owning organisation."""
         if user.is_superuser:
             return self.all()

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coproduce.accounts.models import User
+from coproduce.accounts.types import SignedInRequest
 from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
-from coproduce.organisations.models import Organisation
-from coproduce.services import actions, queries, rules
+from coproduce.organisations.models import Organisation, OrganisationQuerySet
+from coproduce.services import actions, pages, queries, rules
 from coproduce.services.forms import (
     ActivityForm,
     ActivityTransitionForm,
@@ -95,6 +97,7 @@ def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
             "index": queries.democratisation_index(current),
             "partners": service.partners.all(),
             "can_manage": rules.can_run_activities(request.user, service),
+            "parts": pages.parts(),
         },
     )
 
@@ -140,6 +143,7 @@ def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
             "service": activity.service,
             "can_manage": rules.can_manage_activity(request.user, activity),
             "take_part_template": method.take_part_template if method else None,
+            "parts": pages.parts(),
         },
     )
 
@@ -148,9 +152,9 @@ def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
 
 
 @rule_required(rules.can_use_staff_pages, staff=True)
-def staff_dashboard(request: HttpRequest) -> HttpResponse:
+def staff_dashboard(request: SignedInRequest) -> HttpResponse:
     """The services this person works on, drafts included."""
-    user: Any = request.user
+    user = request.user
     services = (
         Service.objects.all()
         if user.is_superuser
@@ -163,7 +167,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_organisations(user: Any) -> Any:
+def _staff_organisations(user: User) -> OrganisationQuerySet:
     if user.is_superuser:
         return Organisation.objects.all()
     return Organisation.objects.with_role(user, list(STAFF_ROLES))
@@ -171,7 +175,7 @@ def _staff_organisations(user: Any) -> Any:
 
 @rule_required(rules.can_create_service, staff=True)
 @require_http_methods(["GET", "POST"])
-def service_create(request: HttpRequest) -> HttpResponse:
+def service_create(request: SignedInRequest) -> HttpResponse:
     """Start a new service (as a draft) at the commissioning stage of its first cycle."""
     form = ServiceForm(request.POST or None, organisations=_staff_organisations(request.user))
     done = handle_form(
@@ -200,6 +204,7 @@ def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
             "cycle": cycles[0],
             "index": queries.democratisation_index(cycles[0]),
             "can_manage": rules.can_manage_service(request.user, service),
+            "parts": pages.parts(),
         },
     )
 
@@ -308,7 +313,7 @@ def service_advance(request: HttpRequest, service: Service) -> HttpResponse:
 
 @rule_required(rules.can_run_activities, load=queries.visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
-def activity_create(request: HttpRequest, service: Service) -> HttpResponse:
+def activity_create(request: SignedInRequest, service: Service) -> HttpResponse:
     """Add a draft activity to a stage of the current cycle."""
     form = ActivityForm(request.POST or None, initial={"stage": service.current_stage})
     done = handle_form(

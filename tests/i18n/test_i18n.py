@@ -62,8 +62,8 @@ CHROME = [
     "Accessibility",
     "Privacy",
     "API",
-    "coproduce is open-source software. Public records on this site can be checked and "
-    "re-used as open data.",
+    "coproduce is open-source software. What people say here, and the answers they get, can be "
+    "downloaded as open data from each activity's page.",
     "Breadcrumb",
     "Warning",
     "Page not found",
@@ -97,7 +97,8 @@ SERVICE_PAGES = [
     "Policy area",
 ]
 
-# Idea challenges, comments, moderation, answers and "You said, we did" (the codesign app).
+# Idea challenges and comments (codesign); moderation, answers, statuses and "You said, we did"
+# (the answer spine, contributions).
 CODESIGN_PAGES = [
     "Ideas",
     "Post an idea",
@@ -135,6 +136,12 @@ CODESIGN_PAGES = [
     "Open reports",
     "Approve",
     "Hide",
+    "Change the status",
+    "Change the status of this %(kind)s",
+    "The %(kind)s is now “%(status)s”. The author and followers will get an email.",
+    "It is %(current)s now, so it cannot become %(target)s.",
+    "“%(title)s” is now: %(status)s.",
+    "Shown publicly with the status. Needed for: %(statuses)s.",
 ]
 
 # Surveys, community assets and stories (the insight app), including the confirmation email.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign.models import Comment, Idea, IdeaCategory
 from coproduce.codesign.tests.factories import (
@@ -34,7 +34,7 @@ LINKS = "See http://a.example, http://b.example and http://c.example"  # held by
 class Loop:
     """One resident (``author``, outside the matrix roles) wrote everything here."""
 
-    author: Any
+    author: User
     idea: Idea  # published, author named
     pending_idea: Idea  # held by the spam guard
     hidden_idea: Idea  # hidden by a moderator

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.accounts.types import Visitor
 from coproduce.api.contribution_schemas import POSTCODE_PATTERN, ContributionKind
 from coproduce.api.tests.client import Api, fields
 from coproduce.api.tests.loop import LINKS, Loop
@@ -66,7 +67,7 @@ def _ids(response: Any) -> list[int]:
     return [item["id"] for item in response.json()["items"]]
 
 
-def _person(world: World, loop: Loop, viewer: str) -> Any:
+def _person(world: World, loop: Loop, viewer: str) -> Visitor:
     from django.contrib.auth.models import AnonymousUser
 
     if viewer == "author":

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions
 from coproduce.codesign.models import IdeaStatus
@@ -25,7 +26,7 @@ from coproduce.services.models import ActivityState
 pytestmark = pytest.mark.django_db
 
 
-def staff_of(activity: Any, role: str = Role.PROFESSIONAL) -> Any:
+def staff_of(activity: Any, role: str = Role.PROFESSIONAL) -> User:
     user = UserFactory(mfa=True)
     MembershipFactory(user=user, organisation=activity.service.organisation, role=role)
     return user

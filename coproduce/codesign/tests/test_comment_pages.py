@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import queries
 from coproduce.codesign.models import Comment, Idea
@@ -27,7 +27,9 @@ def two_threads_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(queries, "THREADS_PER_PAGE", 2)
 
 
-def comment(idea: Idea, body: str, parent: Comment | None = None, author: Any = None) -> Comment:
+def comment(
+    idea: Idea, body: str, parent: Comment | None = None, author: User | None = None
+) -> Comment:
     return CommentFactory(idea=idea, body=body, parent=parent, author=author or UserFactory())
 
 

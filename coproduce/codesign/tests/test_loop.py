@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
 from coproduce.contributions import actions as spine_actions
@@ -25,7 +26,7 @@ from coproduce.organisations.tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-def staff_for(service: Any) -> Any:
+def staff_for(service: Any) -> User:
     user = UserFactory(mfa=True)
     MembershipFactory(user=user, organisation=service.organisation, role=Role.PROFESSIONAL)
     return user

@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduce.accounts import actions as account_actions
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions
 from coproduce.codesign.models import Comment, Idea, IdeaCategory, IdeaStatus
@@ -45,10 +46,10 @@ pytestmark = pytest.mark.django_db
 class World:
     activity: Activity
     category: IdeaCategory
-    author: Any
+    author: User
     idea: Idea
     comment: Comment
-    staff: Any
+    staff: User
 
     @property
     def list_url(self) -> str:
@@ -94,7 +95,7 @@ def served_from_cache(url: str, **headers: str) -> bool:
     return len(queries) == 1 and second.content == first.content
 
 
-def client_for(user: Any) -> Client:
+def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.accounts.types import Visitor
 from coproduce.codesign import rules
 from coproduce.codesign.models import Idea
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
@@ -69,7 +70,7 @@ def challenge_in(world: World, state: str) -> Challenge:
     return Challenge(activity, idea, question)
 
 
-RULES: dict[str, Callable[[Any, Challenge], bool]] = {
+RULES: dict[str, Callable[[Visitor, Challenge], bool]] = {
     "view the ideas": lambda u, c: service_rules.can_view_activity(u, c.activity),
     "view an idea": lambda u, c: spine_rules.can_view_contribution(u, c.idea.contribution),
     "post an idea": lambda u, c: rules.can_post_idea(u, c.activity),
@@ -121,7 +122,7 @@ DEFAULT: dict[str, frozenset[str]] = {
 }
 
 
-def person(world: World, role: str) -> Any:
+def person(world: World, role: str) -> Visitor:
     return world.people[role] or AnonymousUser()
 
 

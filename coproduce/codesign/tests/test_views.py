@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions, spam
 from coproduce.codesign.models import (
@@ -40,13 +41,13 @@ from coproduce.services.models import ActivityState
 pytestmark = pytest.mark.django_db
 
 
-def staff_of(activity: Any, role: str = Role.PROFESSIONAL) -> Any:
+def staff_of(activity: Any, role: str = Role.PROFESSIONAL) -> User:
     user = UserFactory(mfa=True)
     MembershipFactory(user=user, organisation=activity.service.organisation, role=role)
     return user
 
 
-def client_for(user: Any) -> Client:
+def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -321,7 +322,9 @@ def test_a_removed_comment_with_replies_stays_as_a_placeholder() -> None:
     assert "Something rude" not in page
     assert "This comment was removed by a moderator." in page
     assert "Please be kind" in page
-    own = client_for(parent.contribution.author).get(parent.idea.get_absolute_url())
+    author = parent.contribution.author
+    assert author is not None
+    own = client_for(author).get(parent.idea.get_absolute_url())
     assert "Something rude" in own.content.decode()
 
 
@@ -442,7 +445,9 @@ def test_reporting_needs_a_reason_and_reaches_the_moderation_queue() -> None:
     done = reporter.post(url, {"reason": "It is an advert for a gym."})
     assert done["Location"] == idea.get_absolute_url()
     assert Report.objects.get().reason == "It is an advert for a gym."
-    own = client_for(idea.contribution.author)
+    author = idea.contribution.author
+    assert author is not None
+    own = client_for(author)
     assert own.get(url).status_code == 403  # nobody reports their own contribution
 
     facilitator = client_for(staff_of(idea.contribution.activity, Role.FACILITATOR))

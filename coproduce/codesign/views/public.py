@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from coproduce.accounts.types import SignedInRequest
+from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.codesign import actions, queries, rules
 from coproduce.codesign.forms import CommentForm, IdeaForm, IdeaListForm, SupportForm
 from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory
@@ -179,7 +179,7 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
     )
 
 
-def _comment_url(idea: Idea, comment: Comment, user: Any) -> str:
+def _comment_url(idea: Idea, comment: Comment, user: Visitor) -> str:
     """The idea page that shows the new comment's conversation, at the comment."""
     number = queries.comment_page_number(idea, comment, user)
     query = f"?page={number}" if number > 1 else ""

@@ -15,6 +15,7 @@ import factory
 from django.contrib.auth.models import AnonymousUser
 from factory.django import DjangoModelFactory
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions.models import AuthorDisplay, Contribution
@@ -67,7 +68,7 @@ QUESTIONS: tuple[dict[str, Any], ...] = (
 )
 
 
-def facilitator_of(activity: Activity) -> Any:
+def facilitator_of(activity: Activity) -> User:
     """A facilitator of the organisation that runs the activity (made once per organisation)."""
     organisation = activity.service.organisation
     user = UserFactory(email=f"facilitator@{organisation.slug}.example", mfa=True)

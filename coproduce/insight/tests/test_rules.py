@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from coproduce.accounts.types import Visitor
 from coproduce.contributions import rules as spine_rules
 from coproduce.contributions.tests.world import ROLES, World, build_world
 from coproduce.insight import rules
@@ -62,7 +63,7 @@ def world(db: Any) -> World:
     return build_world()
 
 
-def person(world: World, role: str) -> Any:
+def person(world: World, role: str) -> Visitor:
     return world.people[role] or AnonymousUser()
 
 
@@ -130,7 +131,7 @@ def test_contributions_are_seen_answered_and_reported_by_the_right_people(world:
     published = StoryFactory(activity=stories)
     approve(published.contribution)
 
-    def who(rule: Callable[[Any, Any], bool], obj: Any) -> set[str]:
+    def who(rule: Callable[[Visitor, Any], bool], obj: Any) -> set[str]:
         return {role for role in ROLES if rule(person(world, role), obj)}
 
     assert who(rules.can_view_asset, asset) == EVERYONE

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions.models import Visibility
@@ -33,13 +34,13 @@ from coproduce.services.tests.factories import ServiceFactory
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(user: Any) -> Client:
+def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def staff_client(activity: Any, role: str = Role.PROFESSIONAL) -> tuple[Client, Any]:
+def staff_client(activity: Any, role: str = Role.PROFESSIONAL) -> tuple[Client, User]:
     user = UserFactory(mfa=True)
     MembershipFactory(user=user, organisation=activity.service.organisation, role=role)
     return signed_in(user), user

@@ -1,0 +1,211 @@
+"""The move of the answer spine into this app keeps every row (issue 9).
+
+Two checks, each migrating a real database back to the schema before the move and forward again:
+rows written in the old shape with the old models come out in the new shape with every value kept;
+and a database holding the whole demo story keeps the same number of rows in every table, both ways.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from coproduce.demo.story import seed
+
+# The last migrations before the spine moved, and the tables each model used then and uses now.
+BEFORE = [
+    ("codesign", "0002_idea_list_indexes"),
+    ("insight", "0002_submission_respondent"),
+    ("notifications", "0001_initial"),
+]
+TABLES = {
+    "codesign_contribution": "contributions_contribution",
+    "codesign_response": "contributions_response",
+    "codesign_report": "contributions_report",
+    "codesign_decision": "contributions_decision",
+    "codesign_decision_contributions": "contributions_decision_contributions",
+    "codesign_ideastatuschange": "contributions_statuschange",
+    "notifications_follow": "contributions_follow",
+    "notifications_notification": "notifications_notification",
+    "codesign_idea": "codesign_idea",
+    "codesign_comment": "codesign_comment",
+    "codesign_support": "codesign_support",
+    "insight_story": "insight_story",
+    "insight_asset": "insight_asset",
+    "insight_surveysubmission": "insight_surveysubmission",
+}
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def _migrate(targets: list[tuple[str, str]] | None) -> Any:
+    """Migrate to ``targets`` (None: every app's latest) and return the historical apps there."""
+    executor = MigrationExecutor(connection)
+    plan_targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(plan_targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(plan_targets).apps
+
+
+@pytest.fixture
+def back_to_latest() -> Iterator[None]:
+    """Whatever a test does, the database ends on the latest schema for the tests after it."""
+    yield
+    _migrate(None)
+
+
+def _count(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def _old_world(apps: Any) -> dict[str, Any]:
+    """A little of everything, written with the models as they were before the move."""
+    User = apps.get_model("accounts", "User")
+    Organisation = apps.get_model("organisations", "Organisation")
+    Service = apps.get_model("services", "Service")
+    ServiceStage = apps.get_model("services", "ServiceStage")
+    Activity = apps.get_model("services", "Activity")
+    Contribution = apps.get_model("codesign", "Contribution")
+    Idea = apps.get_model("codesign", "Idea")
+    Comment = apps.get_model("codesign", "Comment")
+    Story = apps.get_model("insight", "Story")
+    Response = apps.get_model("codesign", "Response")
+    Report = apps.get_model("codesign", "Report")
+    Decision = apps.get_model("codesign", "Decision")
+    IdeaStatusChange = apps.get_model("codesign", "IdeaStatusChange")
+    Follow = apps.get_model("notifications", "Follow")
+    Notification = apps.get_model("notifications", "Notification")
+
+    author = User.objects.create(email="author@example.org", name="Jo Bennett")
+    staff = User.objects.create(email="staff@example.org", name="Amira Khan")
+    organisation = Organisation.objects.create(name="Old Council", slug="old-council")
+    service = Service.objects.create(
+        organisation=organisation, name="Old service", slug="old-service", status="published"
+    )
+    stage = ServiceStage.objects.create(service=service, cycle=1, stage="design", position=1)
+    challenge = Activity.objects.create(
+        service_stage=stage, kind="idea_challenge", title="Ideas", state="open"
+    )
+    stories = Activity.objects.create(
+        service_stage=stage, kind="story_collection", title="Stories", state="open"
+    )
+
+    idea_row = Contribution.objects.create(activity=challenge, kind="idea", author=author)
+    idea = Idea.objects.create(
+        contribution=idea_row,
+        title="A bench by the bus stop",
+        description="Somewhere to sit.",
+        status="adapted",
+        status_reason="A shelter instead.",
+    )
+    question_row = Contribution.objects.create(activity=challenge, kind="comment", author=author)
+    Comment.objects.create(contribution=question_row, idea=idea, body="When?", is_question=True)
+    remark_row = Contribution.objects.create(activity=challenge, kind="comment", author=staff)
+    Comment.objects.create(contribution=remark_row, idea=idea, body="Good idea.")
+    story_row = Contribution.objects.create(
+        activity=stories, kind="story", author=author, visibility="pending"
+    )
+    Story.objects.create(contribution=story_row, title="My first week", body="…", consent=True)
+
+    Response.objects.create(contribution=idea_row, author=staff, body="We will look at it.")
+    Report.objects.create(contribution=remark_row, reporter=author, reason="Off topic")
+    IdeaStatusChange.objects.create(
+        idea=idea, from_status="received", to_status="adapted", reason="A shelter instead.",
+        changed_by=staff,
+    )  # fmt: skip
+    decision = Decision.objects.create(
+        service=service,
+        cycle=1,
+        stage="design",
+        title="A shelter at the stop",
+        description="Because people asked.",
+        decided_by="The board",
+        decided_on=dt.date(2026, 11, 1),
+        recorded_by=staff,
+    )
+    decision.contributions.add(idea_row, story_row)
+    Follow.objects.create(user=staff, contribution=idea_row)
+    Follow.objects.create(user=author, service=service)
+    sent = timezone.now()
+    Notification.objects.create(
+        user=author,
+        contribution=question_row,
+        event="response",
+        message="Answered",
+        emailed_at=sent,
+    )
+    Notification.objects.create(user=author, contribution=idea_row, event="status", message="New")
+    return {
+        "service": service.pk,
+        "idea": idea_row.pk,
+        "question": question_row.pk,
+        "remark": remark_row.pk,
+        "story": story_row.pk,
+        "decision": decision.pk,
+        "sent": sent,
+    }
+
+
+def test_rows_written_before_the_move_come_out_in_the_new_shape(back_to_latest: None) -> None:
+    made = _old_world(_migrate(BEFORE))
+    counts = {old: _count(old) for old in TABLES}
+
+    apps = _migrate(None)
+    for old, new in TABLES.items():
+        assert _count(new) == counts[old], (old, new)
+    Contribution = apps.get_model("contributions", "Contribution")
+    rows = {c.pk: c for c in Contribution.objects.all()}
+    assert {pk: (c.kind, c.needs_answer, c.status) for pk, c in rows.items()} == {
+        made["idea"]: ("idea", True, "adapted"),
+        made["question"]: ("comment", True, ""),
+        made["remark"]: ("comment", False, ""),
+        made["story"]: ("story", True, ""),
+    }
+    assert rows[made["idea"]].status_reason == "A shelter instead."
+    assert rows[made["story"]].visibility == "pending"
+    assert apps.get_model("codesign", "Idea").objects.get().title == "A bench by the bus stop"
+
+    change = apps.get_model("contributions", "StatusChange").objects.get()
+    assert (change.contribution_id, change.to_status) == (made["idea"], "adapted")
+    decision = apps.get_model("contributions", "Decision").objects.get()
+    assert set(decision.contributions.values_list("pk", flat=True)) == {
+        made["idea"],
+        made["story"],
+    }
+    assert apps.get_model("contributions", "Report").objects.get().contribution_id == made["remark"]
+    follows = apps.get_model("contributions", "Follow").objects
+    assert follows.filter(contribution_id=made["idea"]).count() == 1
+    assert follows.filter(service_id=made["service"]).count() == 1
+
+    Notification = apps.get_model("notifications", "Notification")
+    urls = dict(Notification.objects.values_list("event", "url"))
+    question = made["question"]
+    assert urls == {
+        "response": f"/ideas/{made['idea']}/?comment={question}#comment-{question}",
+        "status": f"/ideas/{made['idea']}/",
+    }
+    assert set(Notification.objects.values_list("service_id", flat=True)) == {made["service"]}
+    assert Notification.objects.get(event="response").emailed_at == made["sent"]
+
+
+def test_the_demo_story_keeps_every_row_both_ways(back_to_latest: None) -> None:
+    cache.clear()
+    seed()
+    after = {new: _count(new) for new in TABLES.values()}
+    assert after["contributions_contribution"] > 50  # the demo, not an empty database
+
+    _migrate(BEFORE)
+    for old, new in TABLES.items():
+        assert _count(old) == after[new], (old, new)
+
+    _migrate(None)
+    assert {new: _count(new) for new in TABLES.values()} == after
