@@ -5,11 +5,14 @@ COPRODUCE_VAR_DIR). The organisation, service and challenge are made through the
 the bulk (ideas, comments, supports, answers) is written with bulk_create, in the shape the actions
 would leave it:
 
-- every Idea and Comment has its Contribution (kind, activity, author, visibility, held reason);
+- every Idea and Comment has its Contribution (kind, activity, author, visibility, held reason,
+  ``needs_answer``: every idea, and the comments that ask a question);
 - ``Idea.support_count`` and ``comment_count`` equal the Support and Comment rows (checked at the
   end), and ``Contribution.first_response_at`` / ``last_response_at`` match the Response rows;
-- statuses follow IDEA_TRANSITIONS with one IdeaStatusChange row per step, and a reason where the
-  product asks for one; comments, supports and answers come after the idea they are about;
+- an idea's status is on its Contribution (``status``, ``status_reason``; comments have none): it
+  follows IDEA_WORKFLOW's transitions from its initial status, with one StatusChange row per step
+  and a reason where the workflow needs one; comments, supports and answers come after the idea
+  they are about;
 - only published ideas get comments and supports (the product refuses them on the others).
 
 Prints one JSON object: what web.py needs to build URLs (challenge, last pages, idea with the most
@@ -129,19 +132,20 @@ def seed(
 
     from coproduce.accounts.models import User
     from coproduce.codesign.models import (
-        IDEA_TRANSITIONS,
-        STATUSES_NEEDING_REASON,
-        AuthorDisplay,
+        IDEA_WORKFLOW,
+        CodesignKind,
         Comment,
-        Contribution,
-        ContributionKind,
-        Decision,
         Idea,
         IdeaCategory,
         IdeaStatus,
-        IdeaStatusChange,
-        Response,
         Support,
+    )
+    from coproduce.contributions.models import (
+        AuthorDisplay,
+        Contribution,
+        Decision,
+        Response,
+        StatusChange,
         Visibility,
     )
     from coproduce.organisations import actions as organisation_actions
@@ -238,7 +242,7 @@ def seed(
                 }
             return {"visibility": Visibility.PUBLISHED}
 
-        with _timestamps_as_given(Contribution, Support, Response, IdeaStatusChange, Decision):
+        with _timestamps_as_given(Contribution, Support, Response, StatusChange, Decision):
             # --- Ideas, oldest first over the last year.
             idea_times = sorted(
                 year_ago + dt.timedelta(seconds=rng.uniform(0, 365 * 86400)) for _ in range(ideas)
@@ -247,10 +251,12 @@ def seed(
                 [
                     Contribution(
                         activity=activity,
-                        kind=ContributionKind.IDEA,
+                        kind=CodesignKind.IDEA,
                         author=someone(),
                         author_display=display(),
                         created_at=created,
+                        needs_answer=True,
+                        status=IDEA_WORKFLOW.initial,
                         **visibility(0.02, 0.01),
                     )
                     for created in idea_times
@@ -284,10 +290,11 @@ def seed(
                 [
                     Contribution(
                         activity=activity,
-                        kind=ContributionKind.COMMENT,
+                        kind=CodesignKind.COMMENT,
                         author=someone(),
                         author_display=display(),
                         created_at=moment,
+                        needs_answer=False,  # True for questions, set once they are drawn
                         **visibility(0.015, 0.005),
                     )
                     for _idea, moment in comment_plan
@@ -326,7 +333,7 @@ def seed(
             # --- Official answers and statuses: about a third of published ideas are answered,
             # older ideas more often; a tenth of questions get an answer too.
             responses: list[Response] = []
-            changes: list[IdeaStatusChange] = []
+            changes: list[StatusChange] = []
             answered_contributions: list[Contribution] = []
             paths = {
                 IdeaStatus.UNDER_CONSIDERATION: [IdeaStatus.UNDER_CONSIDERATION],
@@ -365,14 +372,14 @@ def seed(
                     answer(idea.contribution, rng.choices([1, 2, 3], [70, 25, 5])[0])
                     final = rng.choices(list(paths), final_weights)[0]
                     moment = idea.contribution.first_response_at or now
-                    current = IdeaStatus.RECEIVED
+                    current = IDEA_WORKFLOW.initial
                     for step in paths[final]:
-                        assert step in IDEA_TRANSITIONS[current], (current, step)
+                        assert step in IDEA_WORKFLOW.transitions[current], (current, step)
                         moment = after(moment, 30)
-                        reason = _sentence(rng, 8, 20) if step in STATUSES_NEEDING_REASON else ""
+                        reason = _sentence(rng, 8, 20) if step in IDEA_WORKFLOW.needs_reason else ""
                         changes.append(
-                            IdeaStatusChange(
-                                idea=idea,
+                            StatusChange(
+                                contribution=idea.contribution,
                                 from_status=current,
                                 to_status=step,
                                 reason=reason,
@@ -381,8 +388,8 @@ def seed(
                             )
                         )
                         current = step
-                    idea.status = current
-                    idea.status_reason = changes[-1].reason
+                    idea.contribution.status = current
+                    idea.contribution.status_reason = changes[-1].reason
             for comment in comment_objects:
                 published_comment = comment.contribution.visibility == Visibility.PUBLISHED
                 if comment.is_question and published_comment and rng.random() < 0.4:
@@ -392,16 +399,24 @@ def seed(
             Comment.objects.bulk_create(comment_objects, batch_size=2000)
             Support.objects.bulk_create(support_objects, batch_size=5000)
             Response.objects.bulk_create(responses, batch_size=2000)
-            IdeaStatusChange.objects.bulk_create(changes, batch_size=2000)
+            StatusChange.objects.bulk_create(changes, batch_size=2000)
+            # Only answered ideas moved on from their initial status (the answer comes first).
             Contribution.objects.bulk_update(
-                answered_contributions, ["first_response_at", "last_response_at"], batch_size=1000
+                answered_contributions,
+                ["first_response_at", "last_response_at", "status", "status_reason"],
+                batch_size=1000,
             )
+            questions = [c.pk for c in comment_objects if c.is_question]
+            for start in range(0, len(questions), 2000):
+                Contribution.objects.filter(pk__in=questions[start : start + 2000]).update(
+                    needs_answer=True
+                )
 
             # --- Decisions informed by adopted, adapted and delivered ideas.
             taken_up = [
                 i
                 for i in published
-                if i.status
+                if i.contribution.status
                 in {
                     IdeaStatus.ADOPTED,
                     IdeaStatus.ADAPTED,
@@ -440,8 +455,18 @@ def seed(
         )
         assert not unanswered_with_date.exists(), "a response date without a response"
         assert not Contribution.objects.filter(
-            kind=ContributionKind.IDEA, idea__isnull=True
+            kind=CodesignKind.IDEA, idea__isnull=True
         ).exists(), "an idea contribution without its idea"
+        # needs_answer and status as contribution_start and contribution_set_status leave them.
+        ideas_rows = Contribution.objects.filter(kind=CodesignKind.IDEA)
+        comment_rows = Contribution.objects.filter(kind=CodesignKind.COMMENT)
+        assert not ideas_rows.filter(needs_answer=False).exists(), "an idea that needs no answer"
+        assert not comment_rows.exclude(needs_answer=F("comment__is_question")).exists(), (
+            "a comment that needs an answer but asks no question, or the other way round"
+        )
+        statuses = [code for code, _label in IDEA_WORKFLOW.choices]
+        assert not ideas_rows.exclude(status__in=statuses).exists(), "an idea without a status"
+        assert not comment_rows.exclude(status="").exists(), "a comment with a status"
 
     seeded = time.perf_counter() - started
     if connection.vendor == "postgresql":
@@ -504,7 +529,7 @@ def seed(
             "comments": Comment.objects.count(),
             "supports": Support.objects.count(),
             "responses": Response.objects.count(),
-            "status_changes": IdeaStatusChange.objects.count(),
+            "status_changes": StatusChange.objects.count(),
             "decisions": Decision.objects.count(),
             "pending_or_hidden": Contribution.objects.filter(
                 ~Q(visibility=Visibility.PUBLISHED)

@@ -7,31 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from coproduce.accounts.tests.factories import UserFactory
+from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.codesign.tests.factories import IdeaChallengeFactory, IdeaFactory
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.insight.models import InsightKind
 from coproduce.organisations.models import Role
-from coproduce.organisations.tests.factories import MembershipFactory
 from coproduce.services.models import ActivityKind, ActivityState
-from coproduce.services.tests.factories import ActivityFactory
+from coproduce.services.tests.factories import ActivityFactory, staff_of
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_of(activity: Any, role: str = Role.PROFESSIONAL) -> Any:
-    user = UserFactory(mfa=True)
-    MembershipFactory(user=user, organisation=activity.service.organisation, role=role)
-    return user
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_answer_form_works_for_insight_contributions() -> None:

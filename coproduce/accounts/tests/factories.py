@@ -9,6 +9,7 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.test import Client
 from factory.django import DjangoModelFactory
 
 from coproduce.accounts.models import User
@@ -57,3 +58,10 @@ class UserFactory(DjangoModelFactory[User]):
             return
         if not Authenticator.objects.filter(user=obj, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(obj, TOTP_SECRET)
+
+
+def client_for(user: User) -> Client:
+    """A test client signed in as ``user`` (two-factor already passed)."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions
 from coproduce.codesign.models import IdeaStatus
@@ -22,14 +21,9 @@ from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
 from coproduce.services import actions as service_actions
 from coproduce.services.models import ActivityState
+from coproduce.services.tests.factories import staff_of
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_of(activity: Any, role: str = Role.PROFESSIONAL) -> User:
-    user = UserFactory(mfa=True)
-    MembershipFactory(user=user, organisation=activity.service.organisation, role=role)
-    return user
 
 
 def test_ideas_only_while_the_challenge_is_open() -> None:

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from coproduce.accounts import actions as account_actions
 from coproduce.accounts.models import User
-from coproduce.accounts.tests.factories import UserFactory
+from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.codesign import actions
 from coproduce.codesign.models import Comment, Idea, IdeaCategory, IdeaStatus
 from coproduce.codesign.tests.factories import (
@@ -93,12 +93,6 @@ def served_from_cache(url: str, **headers: str) -> bool:
         second = client.get(url, headers=headers)
     assert second.status_code == first.status_code == 200
     return len(queries) == 1 and second.content == first.content
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- The cache is used ------------------------------------------------------------------------

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.accounts.models import User
-from coproduce.accounts.tests.factories import UserFactory
+from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.codesign import actions, spam
 from coproduce.codesign.models import (
     Comment,
@@ -34,23 +33,11 @@ from coproduce.codesign.tests.factories import (
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions.models import Contribution, Report, ReportStatus, Response, Visibility
 from coproduce.organisations.models import Role
-from coproduce.organisations.tests.factories import MembershipFactory
 from coproduce.services import actions as service_actions
 from coproduce.services.models import ActivityState
+from coproduce.services.tests.factories import staff_of
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_of(activity: Any, role: str = Role.PROFESSIONAL) -> User:
-    user = UserFactory(mfa=True)
-    MembershipFactory(user=user, organisation=activity.service.organisation, role=role)
-    return user
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def list_url(activity: Any, **query: str) -> str:

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any
 import factory
 from factory.django import DjangoModelFactory
 
-from coproduce.organisations.tests.factories import OrganisationFactory
+from coproduce.accounts.models import User
+from coproduce.accounts.tests.factories import UserFactory
+from coproduce.organisations.models import Role
+from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from coproduce.services import actions
 from coproduce.services.models import (
     Activity,
@@ -87,3 +90,10 @@ class ActivityFactory(DjangoModelFactory[Activity]):
                 activity=activity, to_state=step, outcome=outcome
             )
         return activity
+
+
+def staff_of(activity: Activity, role: str = Role.PROFESSIONAL) -> User:
+    """A new member of the organisation that runs the activity's service, with two-factor set up."""
+    user = UserFactory(mfa=True)
+    MembershipFactory(user=user, organisation=activity.service.organisation, role=role)
+    return user
