@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.accounts import actions, rules
+from coproduce.accounts import actions, queries, rules
 from coproduce.accounts.forms import ApiTokenForm, ProfileForm
-from coproduce.accounts.models import ApiToken
+from coproduce.accounts.pages import ACCOUNT_PAGE
 from coproduce.accounts.types import SignedInRequest
 from coproduce.common.forms import handle_form
 from coproduce.common.permissions import must_finish_staff_setup, rule_required
-
-
-def _own_token(request: HttpRequest, pk: int) -> ApiToken:
-    return get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk)
 
 
 @rule_required(rules.can_manage_own_account)
@@ -28,7 +24,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
         request,
         "accounts/dashboard.html",
         {
-            "memberships": user.memberships.select_related("organisation"),
+            "parts": ACCOUNT_PAGE.render_list(user),
             "needs_mfa": must_finish_staff_setup(user),
         },
     )
@@ -60,7 +56,7 @@ def api_tokens(request: SignedInRequest) -> HttpResponse:
             user=request.user, name=form.cleaned_data["name"]
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = queries.api_tokens_of(request.user)
     return render(
         request,
         "accounts/api_tokens.html",
@@ -72,6 +68,6 @@ def api_tokens(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop one of your tokens working."""
-    actions.api_token_revoke(token=_own_token(request, pk))
+    actions.api_token_revoke(token=queries.own_token(request, pk))
     messages.success(request, _("Token revoked. It no longer works."))
     return redirect("accounts:api_tokens")

@@ -80,6 +80,16 @@ def visible_category(request: HttpRequest, pk: int) -> IdeaCategory:
 # --- Lists
 
 
+def categories_of(activity: Activity) -> QuerySet[IdeaCategory]:
+    """The categories staff offer in a challenge, by name."""
+    return IdeaCategory.objects.filter(activity=activity)
+
+
+def comment_on(idea: Idea, pk: int) -> Comment | None:
+    """One comment on this idea (None when the key is of no comment on it)."""
+    return Comment.objects.filter(pk=pk, idea=idea).first()
+
+
 def own_unpublished_ideas(activity: Activity, user: Visitor) -> QuerySet[Idea] | list[Idea]:
     """The person's own ideas in the challenge that others cannot see yet (held or hidden)."""
     if not user.is_authenticated:

@@ -12,10 +12,10 @@ class ContributionsConfig(AppConfig):
     def ready(self) -> None:
         """Show answer coverage, "You said, we did", follow buttons, the moderation queue and the
         open data on the service and activity pages."""
-        from coproduce.services.pages import Slot, register_part
+        from coproduce.services import pages
 
-        register_part(Slot.SERVICE_MAIN, "contributions/_service_main.html")
-        register_part(Slot.SERVICE_ASIDE, "contributions/_service_aside.html")
-        register_part(Slot.STAFF_SERVICE_ROWS, "contributions/_staff_service_rows.html")
-        register_part(Slot.STAFF_SERVICE_MAIN, "contributions/_staff_service_main.html")
-        register_part(Slot.ACTIVITY_MAIN, "contributions/_activity_main.html")
+        pages.SERVICE_MAIN.register("contributions/_service_main.html")
+        pages.SERVICE_ASIDE.register("contributions/_service_aside.html")
+        pages.STAFF_SERVICE_ROWS.register("contributions/_staff_service_rows.html")
+        pages.STAFF_SERVICE_MAIN.register("contributions/_staff_service_main.html")
+        pages.ACTIVITY_MAIN.register("contributions/_activity_main.html")

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from coproduce.accounts.models import User
 from coproduce.contributions.models import Contribution
 from coproduce.insight.models import (
     Answer,
@@ -20,7 +21,13 @@ from coproduce.insight.models import (
     Survey,
     SurveySubmission,
 )
-from coproduce.services.models import PUBLIC_ACTIVITY_STATES, Activity, Service
+from coproduce.services.models import (
+    PUBLIC_ACTIVITY_STATES,
+    Activity,
+    ActivityKind,
+    ActivityState,
+    Service,
+)
 from coproduce.services.rules import can_view_activity
 
 
@@ -224,4 +231,40 @@ def load_asset(request: HttpRequest, pk: int) -> Asset:
 def load_story(request: HttpRequest, pk: int) -> Story:
     return get_object_or_404(
         Story.objects.select_related(CONTRIBUTION_RELATED, "contribution__author"), pk=pk
+    )
+
+
+def own_submission(activity: Activity, user: User) -> SurveySubmission | None:
+    """The person's answers to the survey, if they have answered it."""
+    return SurveySubmission.objects.filter(survey__activity=activity, respondent=user).first()
+
+
+def waiting_for_confirmation(token: str) -> SurveySubmission | None:
+    """The unconfirmed answers an emailed link's token belongs to (None for any other token)."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        SurveySubmission.objects.filter(
+            confirmation_token_hash=SurveySubmission.hash_token(token), confirmed_at__isnull=True
+        )
+        .select_related("contribution__activity")
+        .first()
+    )
+
+
+def has_answers(activity: Activity) -> bool:
+    """Whether anyone has answered the survey (its questions' types are then fixed)."""
+    return SurveySubmission.objects.filter(survey__activity=activity).exists()
+
+
+def open_surveys(service: Service) -> list[Activity]:
+    """The needs surveys of a published service that are open now: where to record an asset."""
+    if not service.is_published:
+        return []
+    return list(
+        Activity.objects.filter(
+            service_stage__service=service,
+            kind=ActivityKind.NEEDS_SURVEY,
+            state=ActivityState.OPEN,
+        ).order_by("id")
     )

@@ -36,7 +36,7 @@ from coproduce.insight.forms import (
     organisations_of,
 )
 from coproduce.insight.models import Asset, InsightKind, Question, Story, SurveySubmission
-from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
+from coproduce.services.models import Activity, ActivityState, Service
 from coproduce.services.queries import visible_activity, visible_service
 
 # Anonymous answers per connection, counted by allauth's rate limiter (the one that guards
@@ -90,7 +90,7 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
         return refusal
     user = request.user
     if user.is_authenticated:
-        mine = SurveySubmission.objects.filter(survey__activity=activity, respondent=user).first()
+        mine = queries.own_submission(activity, user)
         if mine is not None:
             messages.info(request, _("You have already answered this survey. Thank you."))
             return redirect(mine)
@@ -191,15 +191,7 @@ def survey_confirm(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("insight:survey_results", pk=submission.contribution.activity_id)
-    waiting = (
-        SurveySubmission.objects.filter(
-            confirmation_token_hash=SurveySubmission.hash_token(token), confirmed_at__isnull=True
-        )
-        .select_related("contribution__activity")
-        .first()
-        if token and len(token) <= 200
-        else None
-    )
+    waiting = queries.waiting_for_confirmation(token)
     if waiting is None:
         return render(
             request,
@@ -281,7 +273,7 @@ def survey_manage(request: HttpRequest, activity: Activity) -> HttpResponse:
             "survey": queries.survey_of(activity),
             "questions": queries.survey_questions(activity),
             "can_compose": rules.can_compose_survey(request.user, activity),
-            "answered": SurveySubmission.objects.filter(survey__activity=activity).exists(),
+            "answered": queries.has_answers(activity),
         },
     )
 
@@ -405,13 +397,7 @@ def asset_list(request: HttpRequest, service: Service) -> HttpResponse:
             "form": form,
             "filtered": filtered,
             "page": paginate(request, assets),
-            "open_surveys": Activity.objects.filter(
-                service_stage__service=service,
-                kind=ActivityKind.NEEDS_SURVEY,
-                state=ActivityState.OPEN,
-            ).order_by("id")
-            if service.is_published
-            else [],
+            "open_surveys": queries.open_surveys(service),
         },
     )
 

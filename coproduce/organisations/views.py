@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,20 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
-from coproduce.organisations import actions, rules
+from coproduce.organisations import actions, queries, rules
 from coproduce.organisations.forms import MemberForm
 from coproduce.organisations.models import Membership, Organisation
-from coproduce.organisations.pages import sections_for
-
-
-def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    return get_object_or_404(Organisation, slug=slug)
-
-
-def _membership(request: HttpRequest, slug: str, pk: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("organisation", "user"), pk=pk, organisation__slug=slug
-    )
+from coproduce.organisations.pages import ORGANISATION_PAGE
 
 
 @rule_required(anyone)
@@ -35,11 +25,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/organisation_list.html",
-        {"page": paginate(request, Organisation.objects.all())},
+        {"page": paginate(request, queries.all_organisations())},
     )
 
 
-@rule_required(rules.can_view_organisation, load=_organisation)
+@rule_required(rules.can_view_organisation, load=queries.load_organisation)
 def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """An organisation, and what other apps show about it (the services it runs or supports)."""
     return render(
@@ -47,13 +37,13 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "sections": sections_for(organisation),
+            "sections": ORGANISATION_PAGE.render_list(organisation),
             "can_manage_members": rules.can_manage_members(request.user, organisation),
         },
     )
 
 
-@rule_required(rules.can_manage_members, load=_organisation, staff=True)
+@rule_required(rules.can_manage_members, load=queries.load_organisation, staff=True)
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """The people in an organisation; add someone or change their role."""
@@ -72,7 +62,7 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
     )
     if done:
         return done
-    members = organisation.memberships.select_related("user").order_by("user__email")
+    members = queries.members_of(organisation)
     return render(
         request,
         "organisations/member_list.html",
@@ -80,7 +70,7 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
     )
 
 
-@rule_required(rules.can_remove_member, load=_membership, staff=True)
+@rule_required(rules.can_remove_member, load=queries.load_membership, staff=True)
 @require_POST
 def member_remove(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Remove a person from the organisation."""

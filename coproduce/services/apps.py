@@ -8,7 +8,7 @@ class ServicesConfig(AppConfig):
 
     def ready(self) -> None:
         """An organisation's page lists the services it runs and supports."""
-        from coproduce.organisations.pages import register_section
+        from coproduce.organisations.pages import ORGANISATION_PAGE
         from coproduce.services.queries import organisation_services
 
-        register_section("services/_organisation_services.html", organisation_services)
+        ORGANISATION_PAGE.register("services/_organisation_services.html", organisation_services)

@@ -1,35 +1,37 @@
-"""Parts other apps add to the service and activity pages.
+"""Places on the service and activity pages that the apps above fill (common.sections).
 
-This app knows services and activities, not what people said in them. An app above it with
-something to show on these pages (the answer spine: answer coverage, "You said, we did", follow
-buttons, the moderation queue, open data) registers a template for a slot from its
-``AppConfig.ready()``. The page includes every template of a slot, in order, with its own context
-(``service``, ``activity``, ``request`` …); a part may load its own app's template tags.
+The answer spine adds answer coverage, "You said, we did", follow buttons, the moderation row,
+the overdue flag and the open-data links. A part is included with the page's own context
+(``service``, ``activity``, ``request`` …) plus ``section``.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import Any
+
+from coproduce.common.sections import Sections
+from coproduce.services.models import Activity, Service
+
+SERVICE_MAIN: Sections[Service] = Sections("The service page, under the index")
+SERVICE_ASIDE: Sections[Service] = Sections("The service page's side column")
+STAFF_SERVICE_ROWS: Sections[Service] = Sections("The staff service page's summary list")
+STAFF_SERVICE_MAIN: Sections[Service] = Sections("The staff service page, under its summary")
+ACTIVITY_MAIN: Sections[Activity] = Sections("The activity page, at the end")
 
 
-class Slot(StrEnum):
-    SERVICE_MAIN = "service_main"  # the public service page, under the democratisation index
-    SERVICE_ASIDE = "service_aside"  # the public service page, in the side column
-    STAFF_SERVICE_ROWS = "staff_service_rows"  # rows of the staff service page's summary list
-    STAFF_SERVICE_MAIN = "staff_service_main"  # the staff service page, under its summary
-    ACTIVITY_MAIN = "activity_main"  # the public activity page, at the end
+def service_parts(service: Service) -> dict[str, Any]:
+    return {
+        "service_main": SERVICE_MAIN.render_list(service),
+        "service_aside": SERVICE_ASIDE.render_list(service),
+    }
 
 
-_PARTS: dict[Slot, list[str]] = {slot: [] for slot in Slot}
+def staff_service_parts(service: Service) -> dict[str, Any]:
+    return {
+        "staff_service_rows": STAFF_SERVICE_ROWS.render_list(service),
+        "staff_service_main": STAFF_SERVICE_MAIN.render_list(service),
+    }
 
 
-def register_part(slot: Slot, template: str) -> None:
-    """Show ``template`` in ``slot`` of every page that has it; each template once per slot."""
-    if template in _PARTS[slot]:
-        raise ValueError(f"{template!r} is already a part of {slot}.")
-    _PARTS[slot].append(template)
-
-
-def parts() -> dict[str, list[str]]:
-    """Every slot's templates, by slot name, for a page's context (``parts.service_main``)."""
-    return {slot.value: list(templates) for slot, templates in _PARTS.items()}
+def activity_parts(activity: Activity) -> dict[str, Any]:
+    return {"activity_main": ACTIVITY_MAIN.render_list(activity)}

@@ -7,21 +7,24 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from coproduce.organisations.models import Organisation
+from coproduce.accounts.models import User
+from coproduce.organisations.models import Organisation, OrganisationQuerySet
 from coproduce.services import rules
 from coproduce.services.models import (
     KIND_LEVEL,
     LEVEL_RANK,
     PROMISES,
+    STAFF_ROLES,
     STAGE_DESCRIPTIONS,
     Activity,
     ActivityState,
     InvolvementLevel,
     Service,
+    ServiceQuerySet,
     ServiceStage,
     Stage,
 )
@@ -193,3 +196,58 @@ def organisation_services(organisation: Organisation) -> dict[str, Any]:
         "services": list(published.filter(organisation=organisation)),
         "partner_services": list(published.filter(partners=organisation)),
     }
+
+
+def published_services(text: str = "", area: str = "", policy_area: str = "") -> ServiceQuerySet:
+    """Published services, found by words in their name or summary, area and policy area."""
+    return (
+        Service.objects.published().select_related("organisation").search(text, area, policy_area)
+    )
+
+
+def open_now(*, limit: int) -> list[Activity]:
+    """Public activities open now, the ones closing soonest first."""
+    return list(
+        Activity.objects.public()
+        .open_now()
+        .select_related("service_stage__service")
+        .order_by("closes_on", "id")[:limit]
+    )
+
+
+def public_activities(service: Service, *, stage: str = "") -> QuerySet[Activity]:
+    """A service's activities that have opened, newest cycle first; of one stage when given."""
+    activities = (
+        Activity.objects.filter(service_stage__service=service)
+        .exclude(state=ActivityState.DRAFT)
+        .select_related("service_stage")
+        .order_by("-service_stage__cycle", "service_stage__position", "opens_on", "id")
+    )
+    return activities.filter(service_stage__stage=stage) if stage else activities
+
+
+def services_worked_on(user: User) -> QuerySet[Service]:
+    """The services of the organisations the person works for, drafts included (all, for a
+    superuser)."""
+    services = (
+        Service.objects.all()
+        if user.is_superuser
+        else Service.objects.filter(organisation__memberships__user=user).distinct()
+    )
+    return services.select_related("organisation")
+
+
+def organisations_creating_services(user: User) -> OrganisationQuerySet:
+    """The organisations the person may create services for (rules.can_create_service_in)."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.with_role(user, list(STAFF_ROLES))
+
+
+def planned_levels(service: Service) -> dict[str, str]:
+    """Stage → planned involvement level, for the service's current cycle."""
+    return dict(
+        ServiceStage.objects.filter(service=service, cycle=service.current_cycle).values_list(
+            "stage", "planned_level"
+        )
+    )

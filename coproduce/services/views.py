@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.accounts.models import User
 from coproduce.accounts.types import SignedInRequest
 from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
-from coproduce.organisations.models import Organisation, OrganisationQuerySet
+from coproduce.organisations.models import Organisation
 from coproduce.services import actions, pages, queries, rules
 from coproduce.services.forms import (
     ActivityForm,
@@ -29,12 +28,10 @@ from coproduce.services.forms import (
 )
 from coproduce.services.methods import method_for
 from coproduce.services.models import (
-    STAFF_ROLES,
     Activity,
     ActivityKind,
     ActivityState,
     Service,
-    ServiceStage,
     Stage,
 )
 
@@ -54,20 +51,14 @@ def _service_activity(request: HttpRequest, slug: str, pk: int) -> Activity:
 def home(request: HttpRequest) -> HttpResponse:
     """Find a service by name, area or policy area."""
     form = ServiceSearchForm(request.GET or None)
-    services = Service.objects.published().select_related("organisation")
     searched = False
+    services = queries.published_services()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         searched = any(data.values())
-        services = services.search(data["q"], data["area"], data["policy_area"])
+        services = queries.published_services(data["q"], data["area"], data["policy_area"])
     elif form.is_bound:
-        services = services.none()
-    open_now = (
-        Activity.objects.public()
-        .open_now()
-        .select_related("service_stage__service")
-        .order_by("closes_on", "id")[:6]
-    )
+        services = services.none()  # a nonsense search finds nothing, rather than everything
     return render(
         request,
         "services/home.html",
@@ -75,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, services),
             "searched": searched,
-            "open_now": open_now,
+            "open_now": queries.open_now(limit=6),
         },
     )
 
@@ -97,7 +88,7 @@ def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
             "index": queries.democratisation_index(current),
             "partners": service.partners.all(),
             "can_manage": rules.can_run_activities(request.user, service),
-            "parts": pages.parts(),
+            "parts": pages.service_parts(service),
         },
     )
 
@@ -105,17 +96,10 @@ def service_detail(request: HttpRequest, service: Service) -> HttpResponse:
 @rule_required(rules.can_view_service, load=queries.visible_service, hide=True)
 def activity_list(request: HttpRequest, service: Service) -> HttpResponse:
     """Every public activity of a service, newest cycle first, filterable by stage and state."""
-    activities = (
-        Activity.objects.filter(service_stage__service=service)
-        .exclude(state=ActivityState.DRAFT)
-        .select_related("service_stage")
-        .order_by("-service_stage__cycle", "service_stage__position", "opens_on", "id")
-    )
     stage = request.GET.get("stage", "")
-    if stage in Stage.values:
-        activities = activities.filter(service_stage__stage=stage)
-    else:
+    if stage not in Stage.values:
         stage = ""
+    activities = queries.public_activities(service, stage=stage)
     return render(
         request,
         "services/activity_list.html",
@@ -143,7 +127,7 @@ def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
             "service": activity.service,
             "can_manage": rules.can_manage_activity(request.user, activity),
             "take_part_template": method.take_part_template if method else None,
-            "parts": pages.parts(),
+            "parts": pages.activity_parts(activity),
         },
     )
 
@@ -155,29 +139,23 @@ def activity_detail(request: HttpRequest, activity: Activity) -> HttpResponse:
 def staff_dashboard(request: SignedInRequest) -> HttpResponse:
     """The services this person works on, drafts included."""
     user = request.user
-    services = (
-        Service.objects.all()
-        if user.is_superuser
-        else Service.objects.filter(organisation__memberships__user=user).distinct()
-    ).select_related("organisation")
     return render(
         request,
         "services/staff_dashboard.html",
-        {"page": paginate(request, services), "can_create": rules.can_create_service(user)},
+        {
+            "page": paginate(request, queries.services_worked_on(user)),
+            "can_create": rules.can_create_service(user),
+        },
     )
-
-
-def _staff_organisations(user: User) -> OrganisationQuerySet:
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.with_role(user, list(STAFF_ROLES))
 
 
 @rule_required(rules.can_create_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def service_create(request: SignedInRequest) -> HttpResponse:
     """Start a new service (as a draft) at the commissioning stage of its first cycle."""
-    form = ServiceForm(request.POST or None, organisations=_staff_organisations(request.user))
+    form = ServiceForm(
+        request.POST or None, organisations=queries.organisations_creating_services(request.user)
+    )
     done = handle_form(
         request,
         form,
@@ -204,7 +182,7 @@ def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
             "cycle": cycles[0],
             "index": queries.democratisation_index(cycles[0]),
             "can_manage": rules.can_manage_service(request.user, service),
-            "parts": pages.parts(),
+            "parts": pages.staff_service_parts(service),
         },
     )
 
@@ -260,12 +238,7 @@ def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def involvement_edit(request: HttpRequest, service: Service) -> HttpResponse:
     """Plan how much power the public will have in each stage of the current cycle."""
-    current = dict(
-        ServiceStage.objects.filter(service=service, cycle=service.current_cycle).values_list(
-            "stage", "planned_level"
-        )
-    )
-    form = InvolvementForm(request.POST or None, initial_levels=current)
+    form = InvolvementForm(request.POST or None, initial_levels=queries.planned_levels(service))
     done = handle_form(
         request,
         form,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.codesign import actions, queries, rules
 from coproduce.codesign.forms import CommentForm, IdeaForm, IdeaListForm, SupportForm
-from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory
+from coproduce.codesign.models import CodesignKind, Comment, Idea
 from coproduce.common import pagecache
 from coproduce.common.forms import handle_form
 from coproduce.common.http import safe_next_url
@@ -76,7 +76,7 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     Anonymous visitors get it from the cache while nothing on it has changed (decision 0801).
     """
     user = request.user
-    categories = IdeaCategory.objects.filter(activity=activity)
+    categories = queries.categories_of(activity)
     form = IdeaListForm(request.GET or None, categories=categories)
     sort, category = form.choice()
     page = paginate(request, queries.listed_ideas(activity, sort, category))
@@ -111,7 +111,7 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def idea_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
     """Post an idea to an open challenge."""
-    categories = IdeaCategory.objects.filter(activity=activity)
+    categories = queries.categories_of(activity)
     form = IdeaForm(request.POST or None, categories=categories)
     done = handle_form(
         request,
@@ -149,7 +149,7 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
     wanted = request.GET.get("comment", "")
     if page_number is None and wanted.isdigit() and len(wanted) <= 18:
         # A link to one comment (Comment.get_absolute_url) opens the page of its conversation.
-        linked = Comment.objects.filter(pk=int(wanted), idea=idea).first()
+        linked = queries.comment_on(idea, int(wanted))
         if linked is not None:
             page_number = queries.comment_page_number(idea, linked, user)
     comment_page, thread = queries.comment_thread(idea, user, page_number)

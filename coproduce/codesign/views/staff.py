@@ -43,9 +43,7 @@ def category_list(request: SignedInRequest, activity: Activity) -> HttpResponse:
             "form": form,
             "activity": activity,
             "service": activity.service,
-            "categories": IdeaCategory.objects.filter(activity=activity).annotate(
-                idea_count=Count("ideas")
-            ),
+            "categories": queries.categories_of(activity).annotate(idea_count=Count("ideas")),
         },
     )
 
