@@ -34,6 +34,14 @@ SMALL = 48  # projects with at most this many ballot groups are priced in plain 
 FloatArray = npt.NDArray[np.float64]
 
 
+class MesInvariantError(RuntimeError):
+    """A soundness check failed: a decision the fast engine certified does not hold exactly.
+
+    This is a bug in the engines, never bad input; the checks are plain ``if``s, so they also run
+    under ``python -O``.
+    """
+
+
 @dataclass(frozen=True, eq=False)
 class Candidates:
     """The projects MES may buy, with their supporters as (group, satisfaction) arrays."""
@@ -424,6 +432,14 @@ class MesRun:
     replayed: bool = False  # purchases certified by extend_run, not chosen by a run
 
 
+def _break_tie(tied: list[int], ranks: Sequence[int], run: MesRun) -> int:
+    """The tie-break's choice among equally cheap projects; a real tie is recorded in ``run``."""
+    chosen = min(tied, key=lambda p: ranks[p])
+    if len(tied) > 1:
+        run.ties.append((sorted(tied, key=lambda p: ranks[p]), chosen))
+    return chosen
+
+
 def run_exact(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> MesRun:
     """MES with exact arithmetic throughout; ``share`` is each voter's starting budget."""
     state = ExactClasses(candidates, share)
@@ -448,13 +464,18 @@ def run_exact(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> 
                 tied.append(project)
         if best is None:
             break
-        chosen = min(tied, key=lambda p: ranks[p])
-        if len(tied) > 1:
-            run.ties.append((sorted(tied, key=lambda p: ranks[p]), chosen))
+        chosen = _break_tie(tied, ranks, run)
         state.pay(chosen, best)
         alive.discard(chosen)
         run.bought.append(chosen)
     return run
+
+
+@dataclass(slots=True)
+class _Ceiling:
+    """The largest price bound a pass over the queue still looks at; the caller may lower it."""
+
+    price: float = math.inf
 
 
 class _Queue:
@@ -470,9 +491,9 @@ class _Queue:
         self.bound[project] = price
         heapq.heappush(self.heap, (price, self.ranks[project], project))
 
-    def pop_up_to(self, alive: set[int], limit: list[float]) -> Iterator[int]:
-        """Alive projects in order while their bound is within ``limit[0]`` (which the caller may
-        lower as it goes); every project is put back."""
+    def pop_up_to(self, alive: set[int], ceiling: _Ceiling) -> Iterator[int]:
+        """Alive projects in order while their bound is within ``ceiling.price`` (which the caller
+        may lower as it goes); every project is put back."""
         taken: list[tuple[float, int, int]] = []
         seen: set[int] = set()
         heap = self.heap
@@ -485,7 +506,7 @@ class _Queue:
                 if project in seen:  # re-priced during this pass: keep it for later rounds
                     taken.append(heapq.heappop(heap))
                     continue
-                if price > limit[0]:
+                if price > ceiling.price:
                     return
                 taken.append(heapq.heappop(heap))
                 seen.add(project)
@@ -498,83 +519,140 @@ class _Queue:
                 heapq.heappush(heap, entry)
 
 
-def run_fast(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> MesRun:
-    """MES in floats; every close decision is taken again in exact fractions."""
-    state = FloatState(candidates, share)
-    costs = candidates.profile.ballots.costs
-    bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
-    queue = _Queue(bound, ranks)
-    fresh: set[int] = set()  # projects whose bound is their current price
-    alive = set(candidates.projects)
-    run = MesRun()
-    shadow: ExactClasses | None = None
-    while alive:
-        best = math.inf
-        ceiling = [math.inf]
+class _Pricer:
+    """The fast engine at one share: float budgets and a lower bound on every candidate's price.
+
+    A project is *fresh* while its bound is its current price. A purchase makes the projects that
+    share a supporter with it stale: their prices can only have risen.
+    """
+
+    def __init__(self, candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> None:
+        self.candidates = candidates
+        self.ranks = ranks
+        self.state = FloatState(candidates, share)
+        costs = candidates.profile.ballots.costs
+        self.bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
+        self.queue = _Queue(self.bound, ranks)
+        self.fresh: set[int] = set()
+        self.alive = set(candidates.projects)
+
+    def refresh(self, project: int) -> bool:
+        """Price a stale project (dropping it when unaffordable); False when floats cannot tell."""
+        if project in self.fresh:
+            return True
+        price = self.state.price(project, self.bound[project])
+        if not price.certain:
+            return False
+        if price.rho is None:
+            self.alive.discard(project)
+        else:
+            self.queue.update(project, price.rho)
+            self.fresh.add(project)
+        return True
+
+    def contenders(self) -> tuple[list[int], list[int]]:
+        """The projects within 1e-9 of the cheapest (by tie rank), and those floats cannot price."""
+        alive, bound, fresh = self.alive, self.bound, self.fresh
+        ceiling = _Ceiling()
         unsure: list[int] = []
         looked: list[int] = []
-        for project in queue.pop_up_to(alive, ceiling):
-            if project not in fresh:
-                price = state.price(project, bound[project])
-                if not price.certain:
-                    unsure.append(project)
-                    continue
-                if price.rho is None:
-                    alive.discard(project)
-                    continue
-                queue.update(project, price.rho)
-                fresh.add(project)
-            looked.append(project)
-            best = min(best, bound[project])
-            ceiling[0] = best * (1 + EPS)
-        near = sorted(
-            (p for p in looked if p in alive and bound[p] <= best * (1 + EPS)),
-            key=lambda p: ranks[p],
-        )
-        exact_price: Fraction | None = None
+        for project in self.queue.pop_up_to(alive, ceiling):
+            if project not in fresh and not self.refresh(project):
+                unsure.append(project)
+            elif project in alive:
+                looked.append(project)
+                ceiling.price = min(ceiling.price, bound[project] * (1 + EPS))
+        near: list[int] = []  # a plain loop: closures make new cells every round (2 % of a run)
+        for project in looked:
+            if project in alive and bound[project] <= ceiling.price:
+                near.append(project)
+        near.sort(key=self.ranks.__getitem__)
+        return near, unsure
+
+    def buy(self, project: int, rho: float) -> None:
+        """Charge a purchase's supporters; the projects sharing one with it go stale."""
+        self.state.pay(project, rho)
+        self.fresh -= self.candidates.overlapping(project)
+        self.alive.discard(project)
+
+    def none_affordable(self) -> bool:
+        """Whether every project left is certainly unaffordable."""
+        for project in self.alive:
+            price = self.state.price(project, self.bound[project])
+            if not price.certain or price.rho is not None:
+                return False
+        return True
+
+
+def run_fast(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> MesRun:
+    """MES in floats; every close decision is taken again in exact fractions."""
+    pricer = _Pricer(candidates, share, ranks)
+    run = MesRun()
+    shadow: ExactClasses | None = None  # the exact state, kept in step from the first need on
+    while pricer.alive:
+        near, unsure = pricer.contenders()
+        exact_price: Fraction | None = None  # set when the choice was made in fractions
         if unsure or len(near) > 1:
-            exact: dict[int, Fraction] = {}
-            for project in [] if unsure else near:
-                constant = state.constant_price(project)
-                if constant is None:
-                    exact = {}
-                    break
-                exact[project] = constant
-            if not exact:
+            exact = None if unsure else _constant_prices(pricer.state, near)
+            if exact is None:
                 if shadow is None:
                     shadow = _replay(candidates, share, run.bought)
                 run.exact_rounds += 1
-            for project in [*unsure, *near] if not exact else ():
-                assert shadow is not None
-                rho_exact = shadow.price(project)
-                if rho_exact is None:
-                    alive.discard(project)
-                else:
-                    exact[project] = rho_exact
+                exact = _exact_prices(shadow, [*unsure, *near], pricer.alive)
             if not exact:  # every project looked at was unaffordable; look again
                 continue
             exact_price = min(exact.values())
-            tied = [p for p, rho in exact.items() if rho == exact_price]
-            chosen = min(tied, key=lambda p: ranks[p])
-            if len(tied) > 1:
-                run.ties.append((sorted(tied, key=lambda p: ranks[p]), chosen))
+            chosen = _break_tie([p for p, rho in exact.items() if rho == exact_price], ranks, run)
             rate = float(exact_price)
         elif near:
             chosen = near[0]
-            rate = bound[chosen]
+            rate = pricer.bound[chosen]
         else:
             break
         run.prices.append(rate)
-        state.pay(chosen, rate)
-        fresh -= candidates.overlapping(chosen)
+        pricer.buy(chosen, rate)
         if shadow is not None:
             if exact_price is None:
-                exact_price = shadow.price(chosen)
-                assert exact_price is not None
+                exact_price = certified_price(shadow, chosen)
             shadow.pay(chosen, exact_price)
-        alive.discard(chosen)
         run.bought.append(chosen)
     return run
+
+
+def _constant_prices(state: FloatState, projects: list[int]) -> dict[int, Fraction] | None:
+    """Exact prices when every project's is constant (:meth:`FloatState.constant_price`)."""
+    prices: dict[int, Fraction] = {}
+    for project in projects:
+        price = state.constant_price(project)
+        if price is None:
+            return None
+        prices[project] = price
+    return prices
+
+
+def _exact_prices(
+    shadow: ExactClasses, projects: list[int], alive: set[int]
+) -> dict[int, Fraction]:
+    """Exact prices of the affordable ``projects``; the unaffordable ones leave ``alive``."""
+    prices: dict[int, Fraction] = {}
+    for project in projects:
+        rho = shadow.price(project)
+        if rho is None:
+            alive.discard(project)
+        else:
+            prices[project] = rho
+    return prices
+
+
+def certified_price(shadow: ExactClasses, project: int) -> Fraction:
+    """The exact price of a purchase the fast engine certified; :class:`MesInvariantError` if none."""
+    rho = shadow.price(project)
+    if rho is None:
+        raise MesInvariantError(
+            f"project {project} was bought as certainly affordable, "
+            "but its supporters cannot afford it in exact arithmetic"
+        )
+    return rho
 
 
 def extend_run(
@@ -599,101 +677,136 @@ def extend_run(
     share). The result lists the purchases in ``base`` order; MES at ``share`` buys the same
     set.
     """
-    state = FloatState(candidates, share)
-    costs = candidates.profile.ballots.costs
-    bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
-    queue = _Queue(bound, ranks)
-    fresh: set[int] = set()
-    alive = set(candidates.projects)
-    run = MesRun(replayed=True)
-    low = FloatState(candidates, base_share)  # the base run again, for its constant prices
-    position = {project: index for index, project in enumerate(base.bought)}
-    last_overlap = [
-        max(
-            (
-                position[other]
-                for other in candidates.overlapping(project)
-                if other in position and position[other] < index
-            ),
-            default=-1,
-        )
-        for index, project in enumerate(base.bought)
-    ]
-
-    def evaluate(project: int) -> bool:
-        if project not in fresh:
-            price = state.price(project, bound[project])
-            if not price.certain:
-                return False
-            if price.rho is None:
-                alive.discard(project)
-                return True
-            queue.update(project, price.rho)
-            fresh.add(project)
-        return True
-
-    def may_come_first(rival: int, round_index: int) -> bool:
-        later = position.get(rival, -1)
-        return later > round_index and last_overlap[later] < round_index
-
-    def same_split(project: int, low_price: float, high_price: float) -> bool:
-        below = low.split(project, low_price)
-        above = state.split(project, high_price)
-        return below is not None and above is not None and bool(np.array_equal(below, above))
-
-    # While every purchase so far splits its supporters the same way at both shares, every
-    # budget is an affine function of the share in between, and so is any price that also
-    # splits the same way at both ends: such a comparison that holds at both ends holds between.
-    affine = True
+    extension = _Extension(candidates, base, base_share, share, ranks)
     for index, (chosen, before) in enumerate(zip(base.bought, base.prices, strict=True)):
-        if not evaluate(chosen) or chosen not in alive:
+        if not extension.certify(index, chosen, before):
             return None
+    return extension.run if extension.high.none_affordable() else None
+
+
+def _last_overlaps(candidates: Candidates, bought: Sequence[int]) -> list[int]:
+    """For each purchase, the position of the last earlier one sharing a supporter (else -1)."""
+    position = {project: index for index, project in enumerate(bought)}
+    found: list[int] = []
+    for index, project in enumerate(bought):
+        last = -1
+        for other in candidates.overlapping(project):
+            at = position.get(other, -1)
+            if last < at < index:
+                last = at
+        found.append(last)
+    return found
+
+
+class _Extension:
+    """:func:`extend_run`'s replay of a base run at a larger share, checked purchase by purchase.
+
+    ``high`` is the replay at the new share, ``low`` the base run again at its own share.
+    """
+
+    def __init__(
+        self,
+        candidates: Candidates,
+        base: MesRun,
+        base_share: Fraction,
+        share: Fraction,
+        ranks: Sequence[int],
+    ) -> None:
+        self.ranks = ranks
+        self.high = _Pricer(candidates, share, ranks)
+        self.low = FloatState(candidates, base_share)
+        self.position = {project: index for index, project in enumerate(base.bought)}
+        self.last_overlap = _last_overlaps(candidates, base.bought)
+        # While every purchase so far splits its supporters the same way at both shares, every
+        # budget is an affine function of the share in between, and so is any price that also
+        # splits the same way at both ends: such a comparison that holds at both ends holds between.
+        self.affine = True
+        self.constants: dict[int, Fraction | None] = {}  # this round's, found when first needed
+        self.run = MesRun(replayed=True)
+
+    def certify(self, index: int, chosen: int, before: float) -> bool:
+        """Buy base purchase ``index`` at the new share if no rival can overtake it in between."""
+        high = self.high
+        if not high.refresh(chosen) or chosen not in high.alive:
+            return False
         limit = before * (1 + EPS)
-        now = bound[chosen]
-        affine = affine and same_split(chosen, before, now)
-        chosen_constant: Fraction | bool | None = False  # False: not looked at yet
-        for rival in queue.pop_up_to(alive, [limit]):
+        now = high.bound[chosen]
+        self.affine = self.affine and self._same_split(chosen, before, now)
+        for rival in high.queue.pop_up_to(high.alive, _Ceiling(limit)):
             if rival == chosen:
                 continue
-            if not evaluate(rival):
-                return None
-            if rival not in alive or bound[rival] > limit or may_come_first(rival, index):
+            if not high.refresh(rival):
+                return False
+            if (
+                rival not in high.alive  # unaffordable
+                or high.bound[rival] > limit  # dearer than the purchase was at the base share
+                or self._may_come_first(rival, index)
+            ):
                 continue
-            if chosen_constant is False:
-                chosen_constant = low.constant_price(chosen, state)
-            rival_constant = low.constant_price(rival, state)
-            if isinstance(chosen_constant, Fraction) and rival_constant is not None:
-                if (rival_constant, ranks[rival]) <= (chosen_constant, ranks[chosen]):
-                    return None
-                continue
-            if not affine or bound[rival] <= now * (1 + EPS):
-                return None
-            earlier = low.price(rival, 0.0)
-            if not earlier.certain or earlier.rho is None or earlier.rho <= limit:
-                return None
-            if not same_split(rival, earlier.rho, bound[rival]):
-                return None
-        state.pay(chosen, now)
-        low.pay(chosen, before)
-        fresh -= candidates.overlapping(chosen)
-        alive.discard(chosen)
-        run.bought.append(chosen)
-        run.prices.append(now)
-    for project in list(alive):
-        price = state.price(project, bound[project])
-        if not price.certain or price.rho is not None:
-            return None
-    return run
+            if not self._stays_behind(rival, chosen, limit, now):
+                return False
+        high.buy(chosen, now)
+        self.low.pay(chosen, before)
+        self.constants.clear()  # a purchase moves prices
+        self.run.bought.append(chosen)
+        self.run.prices.append(now)
+        return True
+
+    def _may_come_first(self, rival: int, index: int) -> bool:
+        """Whether ``rival`` is a later purchase sharing no supporter with those from ``index`` on."""
+        later = self.position.get(rival, -1)
+        return later > index and self.last_overlap[later] < index
+
+    def _stays_behind(self, rival: int, chosen: int, limit: float, now: float) -> bool:
+        """Whether a rival priced close to the purchase stays behind it at every share between."""
+        chosen_price = self._constant_price(chosen)
+        rival_price = None if chosen_price is None else self._constant_price(rival)
+        if chosen_price is not None and rival_price is not None:
+            return (rival_price, self.ranks[rival]) > (chosen_price, self.ranks[chosen])
+        return self._dearer_throughout(rival, limit, now)
+
+    def _constant_price(self, project: int) -> Fraction | None:
+        """The project's price if constant over the stretch (:meth:`FloatState.constant_price`)."""
+        if project not in self.constants:
+            self.constants[project] = self.low.constant_price(project, self.high.state)
+        return self.constants[project]
+
+    def _dearer_throughout(self, rival: int, limit: float, now: float) -> bool:
+        """Whether a rival is dearer at both shares and, like every budget, affine in between."""
+        high_price = self.high.bound[rival]
+        if not self.affine or high_price <= now * (1 + EPS):
+            return False
+        earlier = self.low.price(rival, 0.0)
+        if not earlier.certain or earlier.rho is None or earlier.rho <= limit:
+            return False
+        return self._same_split(rival, earlier.rho, high_price)
+
+    def _same_split(self, project: int, low_price: float, high_price: float) -> bool:
+        """Whether the same supporters pay all they have at both shares (none of them too close)."""
+        below = self.low.split(project, low_price)
+        if below is None:
+            return False
+        above = self.high.state.split(project, high_price)
+        return above is not None and bool(np.array_equal(below, above))
 
 
 def _replay(candidates: Candidates, share: Fraction, bought: Sequence[int]) -> ExactClasses:
     """The exact state after buying ``bought`` in order (each purchase was already certain)."""
     shadow = ExactClasses(candidates, share)
     for project in bought:
-        rho = shadow.price(project)
-        assert rho is not None, "a certified purchase must be affordable exactly"
-        shadow.pay(project, rho)
+        shadow.pay(project, certified_price(shadow, project))
     return shadow
+
+
+def check_same_purchases(certified: MesRun, real: MesRun) -> None:
+    """Raise :class:`MesInvariantError` unless MES itself bought what ``extend_run`` certified."""
+    if set(real.bought) != set(certified.bought):
+        missing = sorted(set(certified.bought) - set(real.bought))
+        extra = sorted(set(real.bought) - set(certified.bought))
+        raise MesInvariantError(
+            "an Add1 extension was not sound: MES at the share found did not buy the certified "
+            f"projects {missing} and bought {extra}, which were not certified"
+        )
 
 
 def run_mes(
@@ -799,6 +912,6 @@ def search_add1(
     if found.run.replayed:  # run MES itself at the share found, for its true order and ties
         real = run_mes(candidates, found.share, ranks)
         found.runs += 1
-        assert set(real.bought) == set(found.run.bought), "an extension was not sound"
+        check_same_purchases(found.run, real)
         found.run = real
     return found
