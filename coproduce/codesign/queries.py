@@ -34,35 +34,26 @@ class IdeaSort(models.TextChoices):
     ANSWERED = "answered", _("Recently answered")
 
 
-# --- The objects pages are about. ``load_*`` finds one for rule_required, which then hides it
-# (404) from those its rule refuses; ``visible_*`` does both, for pages whose rule is about something
-# else (posting an idea to a challenge one may see).
-
-
-def load_challenge(request: HttpRequest, pk: int) -> Activity:
-    return get_object_or_404(
-        Activity.objects.select_related(ACTIVITY_PATH), pk=pk, kind=ActivityKind.IDEA_CHALLENGE
-    )
+# --- The objects pages are about, for rule_required(load=…): 404 for those the visitor may not see,
+# whatever the page's own rule is about (posting an idea to a challenge one may see …).
 
 
 def visible_challenge(request: HttpRequest, pk: int) -> Activity:
-    activity = load_challenge(request, pk)
+    activity = get_object_or_404(
+        Activity.objects.select_related(ACTIVITY_PATH), pk=pk, kind=ActivityKind.IDEA_CHALLENGE
+    )
     if not can_view_activity(request.user, activity):
         raise Http404
     return activity
 
 
-def load_idea(request: HttpRequest, pk: int) -> Idea:
-    return get_object_or_404(
+def visible_idea(request: HttpRequest, pk: int) -> Idea:
+    idea = get_object_or_404(
         Idea.objects.select_related(
             "contribution__author", f"contribution__activity__{ACTIVITY_PATH}", "category"
         ),
         pk=pk,
     )
-
-
-def visible_idea(request: HttpRequest, pk: int) -> Idea:
-    idea = load_idea(request, pk)
     if not can_view_idea(request.user, idea):
         raise Http404
     return idea

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 
@@ -100,11 +100,6 @@ def all_kinds() -> list[Kind]:
     return list(_KINDS.values())
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    """(code, label) for every registered kind, for filters and forms."""
-    return [(kind.code, str(kind.label)) for kind in _KINDS.values()]
-
-
 def kinds_for_method(activity_kind: str) -> set[str]:
     """The contribution kinds an activity of this method takes."""
     return {kind.code for kind in _KINDS.values() if activity_kind in kind.methods}
@@ -135,7 +130,3 @@ def unregister_kind(code: str) -> None:
 
 def registered(code: str) -> bool:
     return code in _KINDS
-
-
-def kind_of(contribution: Any) -> Kind:
-    return get_kind(contribution.kind)

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.contributions.kinds import Kind, detail_joins, get_kind
+from coproduce.contributions.kinds import Kind, detail_joins, get_kind, registered
 from coproduce.services.models import Activity, Service, Stage
 
 
@@ -137,7 +137,8 @@ class Contribution(models.Model):
         return get_kind(self.kind)
 
     def get_kind_display(self) -> str:
-        return str(self.kind_spec.label)
+        """The kind's label; its code while no installed app registers it (an app taken out)."""
+        return str(self.kind_spec.label) if registered(self.kind) else self.kind
 
     @property
     def detail(self) -> Any:

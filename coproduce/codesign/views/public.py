@@ -69,7 +69,7 @@ def _posted_message(contribution: Contribution, published: str, held: str) -> st
 
 
 @pagecache.for_anonymous(probe=_challenge_probe, params={"sort", "category", "page"})
-@rule_required(service_rules.can_view_activity, load=queries.load_challenge, hide=True)
+@rule_required(service_rules.can_view_activity, load=queries.visible_challenge, hide=True)
 def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     """The ideas of a challenge: sorted, filtered by category, a page at a time.
 
@@ -135,7 +135,7 @@ def idea_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
 
 
 @pagecache.for_anonymous(probe=_idea_probe, params={"page"})
-@rule_required(rules.can_view_idea, load=queries.load_idea, hide=True)
+@rule_required(rules.can_view_idea, load=queries.visible_idea, hide=True)
 def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
     """One idea: its status and history, official answers, decisions, supports and comments.
 

@@ -74,7 +74,7 @@ class ActivityFactory(DjangoModelFactory[Activity]):
     kind = ActivityKind.IDEA_CHALLENGE
     title = factory.Sequence(lambda n: f"Activity {n}")
     summary = "Tell us what would make the service work better for you."
-    how_to_take_part = "Take part online, or come to one of our drop-in sessions."
+    how_to_take_part = "Take part on this page, from any phone, tablet or computer."
     opens_on = factory.LazyFunction(lambda: dt.date.today())
     closes_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=42))
     state = ActivityState.DRAFT
