@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
@@ -154,50 +153,54 @@ def test_bump_gives_each_scope_a_new_version_in_one_query() -> None:
     )
 
 
-# Rows with a join to read, that every database has: Django's permissions and their content types.
+# Rows to read with a 64-bit key, as the pages' own rows have: people (the user model is
+# swappable, so common reads it without importing accounts).
+
+
+def _people() -> list[Any]:
+    User = get_user_model()
+    return [
+        User.objects.create_user(email="ada@example.org", name="Ada"),
+        User.objects.create_user(email="bo@example.org", name="Bo", is_active=False),
+    ]
 
 
 def test_a_prepared_query_gives_what_the_orm_gives() -> None:
-    permissions = list(Permission.objects.order_by("pk")[:2])
+    User = get_user_model()
     prepared = pagecache.Prepared(
-        lambda pk: Permission.objects.filter(pk=pk).values_list(
-            "name", "content_type__app_label", "codename"
-        ),
+        lambda pk: User.objects.filter(pk=pk).values_list("email", "name", "is_active"),
         pagecache.KEY,
     )
-    for permission in permissions:
-        expected = list(
-            Permission.objects.filter(pk=permission.pk).values_list(
-                "name", "content_type__app_label", "codename"
-            )
-        )
-        assert prepared.rows(permission.pk) == [tuple(row) for row in expected]
+    for person in _people():
+        expected = list(User.objects.filter(pk=person.pk).values_list("email", "name", "is_active"))
+        assert prepared.rows(person.pk) == [tuple(row) for row in expected]
     assert prepared.rows(10**12) == []
 
 
 def test_a_probe_reads_the_state_and_the_versions_in_one_query() -> None:
-    permission = Permission.objects.select_related("content_type").order_by("pk").first()
-    assert permission is not None
-    model = permission.content_type.model
+    User = get_user_model()
+    person = _people()[1]
     probe = pagecache.Probe(
-        lambda pk: Permission.objects.filter(pk=pk),
-        ["name", "content_type__model"],
-        scopes=lambda pk: [f"test.permission:{pk}"],
+        lambda pk: User.objects.filter(pk=pk),
+        ["email", "is_active"],
+        scopes=lambda pk: [f"test.person:{pk}"],
     )
     with CaptureQueriesContext(connection) as queries:
-        assert probe(permission.pk) == ((permission.name, model), (0, 0))
+        assert probe(person.pk) == (("bo@example.org", False), (0, 0))
     assert len(queries) == 1
-    pagecache.bump(f"test.permission:{permission.pk}", pagecache.SITE)
+    pagecache.bump(f"test.person:{person.pk}", pagecache.SITE)
     tokens = dict(PageVersion.objects.values_list("scope", "token"))
-    assert probe(permission.pk) == (
-        (permission.name, model),
-        (tokens[f"test.permission:{permission.pk}"], tokens[pagecache.SITE]),
+    assert probe(person.pk) == (
+        ("bo@example.org", False),
+        (tokens[f"test.person:{person.pk}"], tokens[pagecache.SITE]),
     )
     assert probe(10**12) is None
 
 
 def test_a_prepared_query_refuses_a_placeholder_it_cannot_find() -> None:
-    prepared = pagecache.Prepared(lambda pk: Permission.objects.filter(pk=1).values_list("name"), 7)
+    prepared = pagecache.Prepared(
+        lambda pk: get_user_model().objects.filter(pk=1).values_list("email"), 7
+    )
     with pytest.raises(ValueError, match="placeholder"):
         prepared.rows(3)
 
