@@ -20,6 +20,19 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues() -> None:
+    """Every translation catalogue compiled, as `make install` does, when pytest runs alone: the
+    English one words the sign-in pages in sentence case, the Welsh one translates the site."""
+    from django.conf import settings
+
+    from coproduce.common.tests.translations import compile_catalogue
+
+    for locale_path in settings.LOCALE_PATHS:
+        for po_file in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.po")):
+            compile_catalogue(po_file)
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Every test starts in the site's default language. A request in Welsh leaves Welsh active

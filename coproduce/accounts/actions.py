@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import ApiToken, User
 
@@ -14,6 +16,8 @@ from coproduce.accounts.models import ApiToken, User
 @transaction.atomic
 def user_update_profile(*, user: User, name: str) -> User:
     """Change the name shown with what the person contributes (when they choose to be named)."""
+    if not name.strip():
+        raise ValidationError({"name": _("Enter your name.")})
     user.name = name.strip()
     user.full_clean(exclude=["password"])
     user.save(update_fields=["name"])

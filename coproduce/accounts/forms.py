@@ -25,7 +25,15 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("Shown with what you say only when you choose to be named."),
+        error_messages={
+            "required": _("Enter your name."),
+            "max_length": _("Your name must be 150 characters or fewer."),
+        },
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -8,5 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
-    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("api-tokens/<id:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -82,6 +83,17 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (read only after the token is accepted): 413."""
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g} MB"
+    return api.create_response(
+        request,
+        {"detail": f"The request body is too large: send at most {limit} in one request."},
+        status=413,
+    )
 
 
 @api.exception_handler(AuthenticationError)

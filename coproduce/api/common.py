@@ -21,7 +21,9 @@ BODILESS_WRITE_ERRORS: dict[int, Any] = {
     404: Error,
     422: ValidationErrors,
 }
-WRITE_ERRORS: dict[int, Any] = {400: Error, **BODILESS_WRITE_ERRORS}
+# A write with a body: 400 for a body that is not JSON, 413 for one over Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+WRITE_ERRORS: dict[int, Any] = {400: Error, 413: Error, **BODILESS_WRITE_ERRORS}
 
 
 def require(allowed: bool) -> None:

@@ -43,7 +43,9 @@ _CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
 NO_CONTROL_PATTERN = rf"^[^{_CONTROL}]*$"
 NOT_BLANK_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Years 2000 to 2099 (docs/decisions/0019): a year like 0001 or 9999 is a mistake. The actions
+# narrow it further (an activity at most ten years ahead, a decision today or before): a "rule".
+DATE_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 _DATE_RE = re.compile(DATE_PATTERN)
 
@@ -68,11 +70,14 @@ def _not_blank(value: str) -> str:
 
 
 def _iso_date(value: Any) -> Any:
-    """Accept only a JSON string in the form YYYY-MM-DD (pydantic alone would also take numbers)."""
+    """Accept only a JSON string in the form YYYY-MM-DD (pydantic alone would also take numbers),
+    in the years 2000 to 2099."""
     if value is None or isinstance(value, dt.date):
         return value
-    if not isinstance(value, str) or not _DATE_RE.match(value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ValueError("Enter a date as YYYY-MM-DD, for example 2026-03-31.")
+    if not _DATE_RE.match(value):
+        raise ValueError("Enter a date in the years 2000 to 2099, for example 2026-03-31.")
     return value
 
 
@@ -189,6 +194,8 @@ class OrganisationOut(Schema):
     summary: str
     website: str
     area: str
+    contact_email: str = Field(description="Where residents can write to the organisation.")
+    phone: str
 
 
 class ServiceOut(Schema):
@@ -311,8 +318,10 @@ class ActivityIn(Input):
     title: Name
     summary: Summary
     how_to_take_part: LongText = ""
-    opens_on: Date | None = None
-    closes_on: Date | None = Field(None, description="On or after opens_on.")
+    opens_on: Date | None = Field(None, description="At most ten years from today.")
+    closes_on: Date | None = Field(
+        None, description="On or after opens_on; at most ten years from today."
+    )
 
 
 class ActivityPatch(Input):
@@ -322,8 +331,10 @@ class ActivityPatch(Input):
     title: Name | None = None
     summary: Summary | None = None
     how_to_take_part: LongText | None = None
-    opens_on: Date | None = None
-    closes_on: Date | None = Field(None, description="On or after opens_on.")
+    opens_on: Date | None = Field(None, description="At most ten years from today.")
+    closes_on: Date | None = Field(
+        None, description="On or after opens_on; at most ten years from today."
+    )
 
 
 class TransitionIn(Input):

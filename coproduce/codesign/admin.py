@@ -7,10 +7,11 @@ answers, statuses and decisions are in the contributions app's admin.
 from django.contrib import admin
 
 from coproduce.codesign.models import Comment, Idea, IdeaCategory
+from coproduce.common.admin import SafeIdAdmin
 
 
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin):
+class IdeaAdmin(SafeIdAdmin):
     list_display = ["title", "category", "support_count", "comment_count"]
     search_fields = ["title", "description"]
     raw_id_fields = ["contribution", "category"]
@@ -18,7 +19,7 @@ class IdeaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SafeIdAdmin):
     list_display = ["__str__", "idea", "is_question"]
     list_filter = ["is_question"]
     search_fields = ["body"]

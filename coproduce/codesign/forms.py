@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.codesign.models import Comment, IdeaCategory
 from coproduce.codesign.queries import IdeaSort
-from coproduce.common.forms import KeyChoiceField
+from coproduce.common.forms import KeyChoiceField, OneTimeForm
 from coproduce.contributions.forms import author_display_field
 
 
@@ -35,7 +35,7 @@ class IdeaListForm(forms.Form):
         return data.get("sort") or IdeaSort.NEWEST, data.get("category")
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(OneTimeForm):
     """Post an idea."""
 
     title = forms.CharField(
@@ -67,7 +67,7 @@ class IdeaForm(forms.Form):
             del self.fields["category"]
 
 
-class CommentForm(forms.Form):
+class CommentForm(OneTimeForm):
     """Comment on an idea, or reply to a comment."""
 
     parent = KeyChoiceField(
@@ -107,3 +107,7 @@ class CategoryForm(forms.Form):
         help_text=_("Short and plain, for example “Opening hours”."),
         error_messages={"required": _("Enter a name for the category.")},
     )
+
+
+class NewCategoryForm(OneTimeForm, CategoryForm):
+    """Add a category (sent again, it adds nothing)."""

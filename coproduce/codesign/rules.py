@@ -32,8 +32,9 @@ def can_comment(user: Visitor, idea: Idea) -> bool:
 
 
 def can_support(user: Visitor, idea: Idea) -> bool:
-    """Supports are like votes: one per person, only while the challenge is open."""
-    return can_comment(user, idea)
+    """Supports are like votes: one per person, only while the challenge is open, and not by
+    the idea's author, whose backing posting it already says (decision 0022)."""
+    return can_comment(user, idea) and idea.contribution.author_id != user.pk
 
 
 def can_manage_categories(user: Visitor, category: IdeaCategory) -> bool:

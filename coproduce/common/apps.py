@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
+from django.urls import register_converter
+
+from coproduce.common.converters import IdConverter
 
 
 class CommonConfig(AppConfig):
@@ -9,6 +12,8 @@ class CommonConfig(AppConfig):
     verbose_name = "Common"
 
     def ready(self) -> None:
+        # `<id:pk>` in every app's urls.py: the apps are ready before any URLconf is imported.
+        register_converter(IdConverter, "id")
         # Cached pages follow writes made outside the apps' actions (decision 0801).
         from coproduce.common import pagecache
 

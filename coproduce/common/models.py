@@ -25,3 +25,21 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return self.scope
+
+
+class SubmittedForm(models.Model):
+    """A one-time form token that was used, and the page of what its form made.
+
+    ``handle_form`` claims the token and runs the action in one transaction, so a form sent again
+    (Back, then submit) makes nothing new. ``content`` identifies who sent what to which address,
+    for a browser that reloads the form on Back with a new token but the same words
+    (docs/decisions/0021-one-time-form-tokens.md).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    url = models.CharField(max_length=2000)
+    content = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.url

@@ -8,4 +8,5 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("health/", views.health, name="health"),
+    path("demo/emails/", views.demo_emails, name="demo_emails"),
 ]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
-from coproduce.common.http import safe_next_url
+from coproduce.common.http import safe_next_url, written_text
+from coproduce.common.mail import demo_emails_shown, sent_emails
 from coproduce.common.permissions import anyone, rule_required
 
 
@@ -18,8 +22,33 @@ def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """400: the request could not be understood."""
+    """400: the request could not be understood (413 when it was too large to read)."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
     return _error(request, "errors/400.html", 400)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """413: a form over DATA_UPLOAD_MAX_MEMORY_SIZE (see ``middleware.RequestTooLargeMiddleware``)."""
+    context = {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    return render(request, "errors/413.html", context, status=413)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 for a form with a stale CSRF token (CSRF_FAILURE_VIEW), showing back what was written.
+
+    The token goes stale when the page was open for too long, or when the person signed in or out
+    in another tab. The page shows the text of the form (never its secrets: ``written_text``), so
+    that it can be copied into the form again. ``reason`` is for developers; Django logs it.
+    """
+    referer = request.META.get("HTTP_REFERER", "")
+    back = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {"written": written_text(request), "back_url": referer if back else ""}
+    response = render(request, "errors/403_csrf.html", context, status=403)
+    add_never_cache_headers(response)  # it holds what the person wrote
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -47,6 +76,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def privacy(request: HttpRequest) -> HttpResponse:
     """The privacy notice."""
     return render(request, "common/privacy.html")
+
+
+@rule_required(anyone)
+def demo_emails(request: HttpRequest) -> HttpResponse:
+    """The emails the demo has sent (sign-up codes, answers …): only in the demo, with DEBUG on."""
+    if not demo_emails_shown():
+        raise Http404
+    return render(request, "common/demo_emails.html", {"emails": sent_emails()})
 
 
 @rule_required(anyone)

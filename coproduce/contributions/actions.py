@@ -21,9 +21,12 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
+from coproduce.common.dates import long_date
 from coproduce.contributions import rules, spam
 from coproduce.contributions.kinds import get_kind, registered
 from coproduce.contributions.models import (
+    DECISION_DATE_NAME,
+    DECISION_DATES,
     AuthorDisplay,
     Contribution,
     Decision,
@@ -201,11 +204,29 @@ def contribution_set_status(
 
 
 def _check_decision_contributions(
-    service: Service, contributions: Iterable[Contribution]
+    service: Service, decided_on: dt.date, contributions: Iterable[Contribution]
 ) -> list[Contribution]:
+    """Contributions to the service, made on or before the day of the decision (as stored)."""
     items = list(contributions)
     if any(c.activity.service_stage.service_id != service.pk for c in items):
         raise ValidationError({"contributions": _("Link only contributions made to this service.")})
+    next_day = dt.datetime.combine(decided_on + dt.timedelta(days=1), dt.time.min)
+    later = set(
+        Contribution.objects.filter(
+            pk__in=[c.pk for c in items], created_at__gte=timezone.make_aware(next_day)
+        ).values_list("pk", flat=True)
+    )
+    if later:
+        titles = ", ".join(f"“{c.title}”" for c in items if c.pk in later)
+        raise ValidationError(
+            {
+                "contributions": _(
+                    "A decision cannot be informed by contributions made after it. These were "
+                    "made after %(date)s: %(titles)s."
+                )
+                % {"date": long_date(decided_on), "titles": titles}
+            }
+        )
     return items
 
 
@@ -225,11 +246,8 @@ def decision_create(
     _require(rules.can_record_decision(recorded_by, service))
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Choose a stage of the lifecycle.")})
-    if decided_on > timezone.localdate():
-        raise ValidationError(
-            {"decided_on": _("The date of the decision must be today or in the past.")}
-        )
-    linked = _check_decision_contributions(service, contributions)
+    DECISION_DATES.check({"decided_on": (decided_on, DECISION_DATE_NAME)})
+    linked = _check_decision_contributions(service, decided_on, contributions)
     decision = Decision(
         service=service,
         cycle=service.current_cycle,
@@ -255,7 +273,7 @@ def decision_link(
     already = set(decision.contributions.values_list("pk", flat=True))
     new = [
         c
-        for c in _check_decision_contributions(decision.service, contributions)
+        for c in _check_decision_contributions(decision.service, decision.decided_on, contributions)
         if c.pk not in already
     ]
     decision.contributions.add(*new)

@@ -10,12 +10,14 @@ class ContributionsConfig(AppConfig):
     verbose_name = "Contributions and answers"
 
     def ready(self) -> None:
-        """Show answer coverage, "You said, we did", follow buttons, the moderation queue and the
-        open data on the service and activity pages."""
+        """Show answer coverage, "You said, we did", follow buttons, the moderation queue, the
+        inbox and the open data on the service, activity and staff pages."""
         from coproduce.services import pages
 
         pages.SERVICE_MAIN.register("contributions/_service_main.html")
         pages.SERVICE_ASIDE.register("contributions/_service_aside.html")
         pages.STAFF_SERVICE_ROWS.register("contributions/_staff_service_rows.html")
+        pages.STAFF_SERVICE_MAIN.register("contributions/_staff_service_inbox.html")
         pages.STAFF_SERVICE_MAIN.register("contributions/_staff_service_main.html")
+        pages.STAFF_DASHBOARD.register("contributions/_staff_dashboard.html")
         pages.ACTIVITY_MAIN.register("contributions/_activity_main.html")

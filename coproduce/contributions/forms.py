@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.common.forms import DateField, KeyChoiceField, OneTimeForm
 from coproduce.contributions.kinds import Workflow
-from coproduce.contributions.models import AuthorDisplay, Contribution
+from coproduce.contributions.models import (
+    DECISION_DATE_NAME,
+    DECISION_DATES,
+    AuthorDisplay,
+    Contribution,
+    Decision,
+)
+from coproduce.contributions.queries import INBOX_AGES, InboxFilters
 from coproduce.services.models import Stage
 
 
@@ -25,7 +35,7 @@ def author_display_field() -> forms.ChoiceField:
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(OneTimeForm):
     reason = forms.CharField(
         label=_("Why should a moderator look at this?"),
         help_text=_(
@@ -37,7 +47,7 @@ class ReportForm(forms.Form):
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(OneTimeForm):
     body = forms.CharField(
         label=_("Your answer"),
         help_text=_(
@@ -112,7 +122,7 @@ class _ContributionChoices(forms.Form):
         cast(ContributionChoiceField, self.fields["contributions"]).queryset = contributions
 
 
-class DecisionForm(_ContributionChoices):
+class DecisionForm(OneTimeForm, _ContributionChoices):
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("What was decided"), max_length=200)
     description = forms.CharField(
@@ -126,10 +136,11 @@ class DecisionForm(_ContributionChoices):
         max_length=200,
         help_text=_("A person, role or board, for example 'Health and Wellbeing Board'."),
     )
-    decided_on = forms.DateField(
+    decided_on = DateField(
         label=_("Date of the decision"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("For example, 2026-11-20."),
+        name=DECISION_DATE_NAME,
+        dates=DECISION_DATES,
+        help_text=_("For example, 27 3 2026"),
     )
     contributions = ContributionChoiceField(
         label=_("Contributions that informed it"),
@@ -139,12 +150,6 @@ class DecisionForm(_ContributionChoices):
         error_messages={"invalid_choice": _("Choose contributions made to this service.")},
     )
 
-    def clean_decided_on(self) -> Any:
-        value = self.cleaned_data["decided_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date of the decision must be today or in the past."))
-        return value
-
 
 class LinkContributionsForm(_ContributionChoices):
     contributions = ContributionChoiceField(
@@ -153,3 +158,107 @@ class LinkContributionsForm(_ContributionChoices):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one contribution.")},
     )
+
+
+# --- The staff inbox -----------------------------------------------------------------------------
+
+
+class InboxAnswerForm(ResponseForm):
+    """The answer form of one item in an inbox: the same field, shorter, without the hint (the
+    page says once who reads answers)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.help_text = ""
+        body.widget.attrs["rows"] = 4
+
+
+class InboxFilterForm(forms.Form):
+    """Narrow an inbox down to one activity, one kind, or those waiting longest (a GET form).
+    A value that is not one of the choices falls back to showing everything."""
+
+    activity = forms.ChoiceField(label=_("Activity"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of contribution"), required=False)
+    age = forms.ChoiceField(
+        label=_("How long it has waited"),
+        required=False,
+        widget=forms.RadioSelect(attrs={"small": True}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        activities: Iterable[tuple[int, str]],
+        kinds: Iterable[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        fields = cast(dict[str, forms.ChoiceField], self.fields)
+        fields["activity"].choices = [
+            ("", gettext("All activities")),
+            *((str(pk), label) for pk, label in activities),
+        ]
+        fields["kind"].choices = [("", gettext("All kinds")), *kinds]
+        fields["age"].choices = [
+            ("", gettext("Any time")),
+            *(
+                (
+                    str(days),
+                    ngettext("More than %(days)s day", "More than %(days)s days", days)
+                    % {"days": days},
+                )
+                for days in INBOX_AGES
+            ),
+        ]
+
+    def filters(self) -> InboxFilters:
+        """What to show: each value that is not one of the choices falls back on its own."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return InboxFilters(
+            activity=int(data["activity"]) if data.get("activity") else None,
+            kind=data.get("kind") or "",
+            older_than=int(data["age"]) if data.get("age") else None,
+        )
+
+
+class DecisionChoiceField(KeyChoiceField):
+    """A decision, named by what was decided and when."""
+
+    def label_from_instance(self, obj: Decision) -> str:
+        return f"{obj.title} ({date_format(obj.decided_on, 'j F Y')})"
+
+
+class InboxDecisionForm(_ContributionChoices):
+    """What to do with the contributions ticked in a service's inbox: record a decision about
+    them (the decision form opens with them ticked), or add them to one of its decisions."""
+
+    contributions = ContributionChoiceField(
+        label=_("Contributions ticked"),
+        queryset=Contribution.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick at least one contribution."),
+            "invalid_choice": _("Tick contributions made to this service."),
+        },
+    )
+    then = forms.ChoiceField(choices=[("decide", "decide"), ("link", "link")])
+    decision = DecisionChoiceField(
+        label=_("Decision"),
+        queryset=Decision.objects.none(),
+        required=False,
+        empty_label=_("Choose a decision"),
+        error_messages={"invalid_choice": _("Choose one of the decisions listed.")},
+    )
+
+    def __init__(self, *args: Any, contributions: Any, decisions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, contributions=contributions, **kwargs)
+        cast(DecisionChoiceField, self.fields["decision"]).queryset = decisions
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("then") == "link" and not data.get("decision"):
+            self.add_error("decision", _("Choose the decision to add them to."))
+        return data

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.common.dates import DateRange
 from coproduce.contributions.kinds import Kind, detail_joins, get_kind, registered
 from coproduce.services.models import Activity, Service, Stage
 
@@ -275,6 +276,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Report on {self.contribution}"
+
+
+# A decision's date: from 2000 to today (docs/decisions/0019), and how messages name it.
+DECISION_DATES = DateRange()
+DECISION_DATE_NAME = _("the date of the decision")
 
 
 class Decision(models.Model):

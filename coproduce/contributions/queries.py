@@ -1,5 +1,5 @@
 """Reads across contributions: the objects a page is about, answer coverage, "you said, we did",
-moderation queues, decisions, a person's contributions and follows."""
+moderation queues, the staff inbox, decisions, a person's contributions and follows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch
@@ -17,7 +17,12 @@ from django.utils import timezone
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.contributions import rules
-from coproduce.contributions.kinds import detail_joins, export_prefetches, search_lookups
+from coproduce.contributions.kinds import (
+    all_kinds,
+    detail_joins,
+    export_prefetches,
+    search_lookups,
+)
 from coproduce.contributions.models import (
     Contribution,
     ContributionQuerySet,
@@ -28,7 +33,8 @@ from coproduce.contributions.models import (
     Response,
     Visibility,
 )
-from coproduce.services.models import Activity, Service
+from coproduce.organisations.models import Organisation
+from coproduce.services.models import STAFF_ROLES, Activity, Service
 
 ACTIVITY_PATH = "activity__service_stage__service__organisation"
 
@@ -263,6 +269,31 @@ def decision_candidates(service: Service, ids: list[int]) -> QuerySet[Contributi
     return Contribution.objects.for_service(service).published().filter(pk__in=ids).with_details()
 
 
+RECENT_TO_TICK = 20
+
+
+def decision_choices(service: Service, ticked: list[int], text: str = "") -> QuerySet[Contribution]:
+    """What "Contributions that informed it" offers: the ones already ticked first, then the
+    matches of a search, or else the service's 20 newest contributions that need an answer
+    (answered or not). Bounded: at most 200 ticked, 50 matches or 20 recent."""
+    if text.strip():
+        offered = search_contributions(service, text)
+    else:
+        offered = list(
+            Contribution.objects.for_service(service)
+            .published()
+            .answerable()
+            .order_by("-created_at", "-id")
+            .values_list("pk", flat=True)[:RECENT_TO_TICK]
+        )
+    first = Case(When(pk__in=ticked, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        decision_candidates(service, [*ticked, *offered])
+        .annotate(ticked_first=first)
+        .order_by("ticked_first", "-created_at", "-id")
+    )
+
+
 def search_contributions(service: Service, text: str, *, limit: int = 50) -> list[int]:
     """Keys of the newest published contributions of the service whose text has every word (at
     most 5), searching the text fields every kind registered."""
@@ -309,3 +340,136 @@ def is_following(user: Visitor, target: Service | Activity | Contribution) -> bo
         return False
     field = target._meta.model_name or ""
     return Follow.objects.filter(user=user, **{field: target}).exists()
+
+
+# --- The staff inbox: what waits for an answer, per service and across an organisation's.
+
+INBOX_AGES = (7, 14, 30)
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """Which waiting contributions an inbox shows: of one activity, of one kind, or only those
+    waiting more than some days. Empty: all of them."""
+
+    activity: int | None = None
+    kind: str = ""
+    older_than: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.activity or self.kind or self.older_than)
+
+
+def services_answered_by(user: User) -> QuerySet[Service]:
+    """The services whose contributions the person may answer (rules.can_answer_for): those of
+    the organisations where they are an administrator or a professional; every one, for a
+    superuser. Drafts included, as on the staff dashboard."""
+    services = Service.objects.all()
+    if not user.is_superuser:
+        services = services.filter(
+            organisation__in=Organisation.objects.with_role(user, list(STAFF_ROLES))
+        )
+    return services.select_related("organisation").order_by("name", "id")
+
+
+def _waiting(services: QuerySet[Service] | list[Service]) -> ContributionQuerySet:
+    """Published contributions of these services that need an answer and have none yet."""
+    return (
+        Contribution.objects.filter(activity__service_stage__service__in=services)
+        .answerable()
+        .published()
+        .unanswered()
+    )
+
+
+def inbox(
+    services: QuerySet[Service] | list[Service], filters: InboxFilters = InboxFilters()
+) -> ContributionQuerySet:
+    """The inbox: what waits for an answer in these services, oldest first, with what each one
+    said joined (one query for a page of every kind)."""
+    items = _waiting(services)
+    if filters.activity:
+        items = items.filter(activity_id=filters.activity)
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+    if filters.older_than:
+        items = items.filter(created_at__lt=timezone.now() - dt.timedelta(days=filters.older_than))
+    return items.with_details().prefetch_related(*export_prefetches()).order_by("created_at", "id")
+
+
+def inbox_activities(services: QuerySet[Service] | list[Service]) -> QuerySet[Activity]:
+    """The activities an inbox can be narrowed to: those of these services with contributions
+    that need an answer (answered or not, so that a choice stays while its last one is
+    answered), by service, then in lifecycle order."""
+    asked = Contribution.objects.filter(
+        activity__service_stage__service__in=services,
+        needs_answer=True,
+        visibility=Visibility.PUBLISHED,
+    ).values("activity_id")
+    return (
+        Activity.objects.filter(pk__in=asked)
+        .select_related("service_stage__service")
+        .order_by(
+            "service_stage__service__name",
+            "service_stage__cycle",
+            "service_stage__position",
+            "title",
+            "id",
+        )
+    )
+
+
+def inbox_kinds() -> list[tuple[str, str]]:
+    """(code, label) of every registered kind, by label: what an inbox can be narrowed to."""
+    return sorted(((k.code, str(k.label)) for k in all_kinds()), key=lambda kind: kind[1])
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How much waits for an answer in one service, and since when."""
+
+    service: Service
+    count: int
+    oldest: dt.datetime | None
+
+    @property
+    def oldest_days(self) -> int | None:
+        return (timezone.now() - self.oldest).days if self.oldest else None
+
+
+def waiting_in(service: Service) -> Waiting:
+    """For the staff service page: how many contributions wait for an answer, and the oldest."""
+    counts = _waiting([service]).aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return Waiting(service=service, count=counts["count"], oldest=counts["oldest"])
+
+
+def waiting_count(services: QuerySet[Service] | list[Service]) -> int:
+    """How many contributions wait for an answer in these services."""
+    return _waiting(services).count()
+
+
+def recent_decisions(service: Service, limit: int = 20) -> QuerySet[Decision]:
+    """The service's newest decisions, that ticked contributions can be added to."""
+    newest = list(
+        service.decisions.order_by("-decided_on", "-id").values_list("pk", flat=True)[:limit]
+    )
+    return Decision.objects.filter(pk__in=newest).order_by("-decided_on", "-id")
+
+
+def waiting_by_service(services: QuerySet[Service] | list[Service]) -> list[Waiting]:
+    """For the inbox across services: each service with something waiting, the longest-waiting
+    first. One query for the counts, one for the services."""
+    rows = (
+        _waiting(services)
+        .values("activity__service_stage__service")
+        .annotate(count=Count("pk"), oldest=Min("created_at"))
+        .order_by()
+    )
+    counts = {row["activity__service_stage__service"]: row for row in rows}
+    found = Service.objects.filter(pk__in=counts).select_related("organisation")
+    result = [
+        Waiting(service=s, count=counts[s.pk]["count"], oldest=counts[s.pk]["oldest"])
+        for s in found
+    ]
+    return sorted(result, key=lambda w: (w.oldest or timezone.now(), w.service.name))

@@ -42,7 +42,20 @@ def _is_staff(user: Visitor, service: Service) -> bool:
 
 def can_answer(user: Visitor, contribution: Contribution) -> bool:
     """Official answers: administrators and professionals of the owning organisation."""
-    return _is_staff(user, contribution.service)
+    return can_answer_for(user, contribution.service)
+
+
+def can_answer_for(user: Visitor, service: Service) -> bool:
+    """The service's inbox: what waits for an answer, answered there and linked to decisions.
+    Facilitators moderate but do not answer, so they have no inbox (decision 0020)."""
+    return _is_staff(user, service)
+
+
+def can_answer_somewhere(user: Visitor, obj: object = None) -> bool:
+    """The inbox across services: administrators and professionals of any organisation."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or any(r in STAFF_ROLES for r in user.staff_roles.values()))
 
 
 def can_set_status(user: Visitor, contribution: Contribution) -> bool:

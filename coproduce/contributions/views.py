@@ -8,9 +8,11 @@ import json
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,13 +25,16 @@ from coproduce.common.permissions import rule_required
 from coproduce.contributions import actions, exports, queries, rules
 from coproduce.contributions.forms import (
     DecisionForm,
+    InboxAnswerForm,
+    InboxDecisionForm,
+    InboxFilterForm,
     LinkContributionsForm,
     ModerationForm,
     ReportForm,
     ResponseForm,
     StatusForm,
 )
-from coproduce.contributions.models import Contribution, Decision
+from coproduce.contributions.models import Contribution, Decision, Response
 from coproduce.notifications.actions import notifications_mark_read
 from coproduce.notifications.queries import recent_notifications
 from coproduce.services.models import Activity, Service
@@ -42,18 +47,38 @@ from coproduce.services.rules import can_view_activity
 @rule_required(rules.can_answer, load=queries.visible_contribution, staff=True)
 @require_http_methods(["GET", "POST"])
 def respond(request: SignedInRequest, contribution: Contribution) -> HttpResponse:
-    """Post an official answer to any contribution: an idea, a question, a story, an asset…"""
-    form = ResponseForm(request.POST or None)
+    """Post an official answer to any contribution: an idea, a question, a story, an asset…
+
+    An inbox's answer forms post here too. With htmx the item is swapped for the answer, or for
+    its form with the error; without JavaScript the answer goes back to the inbox (``next``), and
+    an error shows this page.
+    """
+    in_place = request.method == "POST" and bool(getattr(request, "htmx", False))
+    form_class = InboxAnswerForm if in_place else ResponseForm
+    form = form_class(request.POST or None, auto_id=f"answer-{contribution.pk}-%s")
     url = queries.page_url(contribution)
+    published: list[Response] = []
+
+    def answer(data: dict[str, Any]) -> Response:
+        published.append(
+            actions.response_create(
+                contribution=contribution, author=request.user, body=data["body"]
+            )
+        )
+        return published[-1]
+
     done = handle_form(
         request,
         form,
-        lambda data: actions.response_create(
-            contribution=contribution, author=request.user, body=data["body"]
-        ),
-        success=url,
-        message=_("Your answer is published. The author and followers will get an email."),
+        answer,
+        success=safe_next_url(request, url),
+        message=""
+        if in_place
+        else _("Your answer is published. The author and followers will get an email."),
     )
+    if in_place:  # sent again (the same form token): the answer it published then
+        given = published[-1] if published else contribution.responses.last() if done else None
+        return _inbox_item(request, contribution, form, answer=given)
     return done or render(
         request,
         "contributions/respond_form.html",
@@ -61,6 +86,7 @@ def respond(request: SignedInRequest, contribution: Contribution) -> HttpRespons
             "form": form,
             "contribution": contribution,
             "contribution_url": url,
+            "next": safe_next_url(request, ""),
             "service": contribution.service,
             "responses": contribution.responses.select_related("author").order_by("created_at"),
         },
@@ -221,14 +247,16 @@ def _ids(values: list[str]) -> list[int]:
 @rule_required(rules.can_record_decision, load=visible_service, staff=True)
 @require_http_methods(["GET", "POST"])
 def decision_create(request: SignedInRequest, service: Service) -> HttpResponse:
-    """Record a decision, linking the contributions it came from (?contribution=ID preselects)."""
+    """Record a decision, linking the contributions it came from: ?contribution=ID (repeated)
+    ticks them; the newest that need an answer, or those matching ?q=, are offered to tick."""
     asked = request.POST if request.method == "POST" else request.GET
     field = "contributions" if request.method == "POST" else "contribution"
-    choices = queries.decision_candidates(service, _ids(asked.getlist(field)))
+    ticked = _ids(asked.getlist(field))
+    query = request.GET.get("q", "")
     form = DecisionForm(
         request.POST or None,
-        initial={"stage": service.current_stage, "contributions": list(choices)},
-        contributions=choices,
+        initial={"stage": service.current_stage, "contributions": ticked},
+        contributions=queries.decision_choices(service, ticked, query),
     )
     done = handle_form(
         request,
@@ -240,7 +268,9 @@ def decision_create(request: SignedInRequest, service: Service) -> HttpResponse:
         ),
     )
     return done or render(
-        request, "contributions/decision_form.html", {"form": form, "service": service}
+        request,
+        "contributions/decision_form.html",
+        {"form": form, "service": service, "q": query, "ticked": ticked},
     )
 
 
@@ -271,6 +301,133 @@ def decision_link(request: SignedInRequest, decision: Decision) -> HttpResponse:
         request,
         "contributions/decision_link.html",
         {"form": form, "decision": decision, "service": service, "q": query},
+    )
+
+
+# --- The staff inbox ---------------------------------------------------------------------------
+
+INBOX_PAGE_SIZE = 20
+
+
+@rule_required(rules.can_answer_somewhere, staff=True)
+def inbox(request: SignedInRequest) -> HttpResponse:
+    """What waits for an answer in every service the person answers for, oldest first."""
+    return _inbox_page(request, queries.services_answered_by(request.user), service=None)
+
+
+@rule_required(rules.can_answer_for, load=visible_service, staff=True)
+@require_http_methods(["GET", "POST"])
+def service_inbox(request: SignedInRequest, service: Service) -> HttpResponse:
+    """What waits for an answer in one service, oldest first, to answer in place; POST: record
+    a decision about the ones ticked, or add them to one of the service's decisions."""
+    ids = _ids(request.POST.getlist("contributions"))
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()  # only keys a database can hold reach the form's query
+        data.setlist("contributions", [str(pk) for pk in ids])
+    ticked = InboxDecisionForm(
+        data,
+        contributions=queries.decision_candidates(service, ids),
+        decisions=queries.recent_decisions(service),
+    )
+
+    def act(chosen: dict[str, Any]) -> dict[str, Any]:
+        if chosen["then"] == "link":
+            actions.decision_link(
+                decision=chosen["decision"],
+                contributions=chosen["contributions"],
+                linked_by=request.user,
+            )
+        return chosen
+
+    def then(chosen: dict[str, Any]) -> str:
+        if chosen["then"] == "link":
+            return request.get_full_path()
+        oldest_first = sorted(chosen["contributions"], key=lambda c: (c.created_at, c.pk))
+        pairs = [("contribution", c.pk) for c in oldest_first]
+        url = reverse("contributions:decision_create", kwargs={"slug": service.slug})
+        return f"{url}?{urlencode(pairs)}"
+
+    done = handle_form(
+        request,
+        ticked,
+        act,
+        success=then,
+        message=lambda chosen: (
+            _("Contributions linked. Their authors and followers will hear about it.")
+            if chosen["then"] == "link"
+            else ""
+        ),
+    )
+    return done or _inbox_page(request, [service], service=service, ticked=ticked, ids=ids)
+
+
+def _inbox_page(
+    request: SignedInRequest,
+    services: QuerySet[Service] | list[Service],
+    *,
+    service: Service | None,
+    ticked: InboxDecisionForm | None = None,
+    ids: list[int] | None = None,
+) -> HttpResponse:
+    """An inbox (one service's, or every one the person answers for): filters, a page of what
+    waits, an answer form for each, and for one service the form for the ones ticked."""
+    activities = [
+        (a.pk, a.title if service else f"{a.service_stage.service.name} – {a.title}")
+        for a in queries.inbox_activities(services)
+    ]
+    kinds = queries.inbox_kinds()
+    filters = InboxFilterForm(request.GET, activities=activities, kinds=kinds).filters()
+    shown = InboxFilterForm(
+        initial={
+            "activity": filters.activity or "",
+            "kind": filters.kind,
+            "age": filters.older_than or "",
+        },
+        activities=activities,
+        kinds=kinds,
+    )
+    page = paginate(request, queries.inbox(services, filters), INBOX_PAGE_SIZE)
+    return render(
+        request,
+        "contributions/inbox.html",
+        {
+            "service": service,
+            "filter_form": shown,
+            "filters": filters,
+            "page": page,
+            "items": [
+                (contribution, InboxAnswerForm(auto_id=f"answer-{contribution.pk}-%s"))
+                for contribution in page.object_list
+            ],
+            "ticked": ticked,
+            "ticked_ids": set(ids or ()),
+            "by_service": None if service else queries.waiting_by_service(services),
+            "inbox": "service" if service else "all",
+        },
+    )
+
+
+def _inbox_item(
+    request: SignedInRequest,
+    contribution: Contribution,
+    form: InboxAnswerForm | ResponseForm,
+    *,
+    answer: Response | None,
+) -> HttpResponse:
+    """One inbox item, swapped in by htmx: answered, or its answer form with the error."""
+    inbox = request.POST.get("inbox", "")
+    return render(
+        request,
+        "contributions/_inbox_item.html",
+        {
+            "contribution": contribution,
+            "form": form,
+            "answer": answer,
+            "swapped": True,
+            "inbox": inbox if inbox in {"service", "all"} else "all",
+            "next": safe_next_url(request, ""),
+        },
     )
 
 

@@ -666,7 +666,8 @@ YOUTH_DECISION: dict[str, str] = {
     "and Millbrook youth clubs on Tuesday and Thursday evenings, no referral needed.",
     "decided_by": "Northfield NHS Trust children's services board",
 }
-YOUTH_DECISION_DAYS_AGO = 20
+# The survey and stories opened 14 days ago (story.py): the decision came after their first week.
+YOUTH_DECISION_DAYS_AGO = 5
 
 
 def _youth_decision(people: dict[str, User]) -> None:
@@ -675,12 +676,15 @@ def _youth_decision(people: dict[str, User]) -> None:
     service = Service.objects.filter(slug="youth-mental-health-support").first()
     if service is None or service.decisions.filter(title=YOUTH_DECISION["title"]).exists():
         return
+    decided_on = timezone.localdate() - dt.timedelta(days=YOUTH_DECISION_DAYS_AGO)
+    next_day = dt.datetime.combine(decided_on + dt.timedelta(days=1), dt.time.min)
     informed = list(
         Contribution.objects.filter(
             activity__service_stage__service=service,
             kind__in=[InsightKind.STORY, InsightKind.NEED],
             visibility=Visibility.PUBLISHED,
             first_response_at__isnull=False,
+            created_at__lt=timezone.make_aware(next_day),  # none made after the decision
         ).order_by("created_at", "pk")[:3]
     )
     if not informed:
@@ -691,7 +695,7 @@ def _youth_decision(people: dict[str, User]) -> None:
         title=YOUTH_DECISION["title"],
         description=YOUTH_DECISION["description"],
         decided_by=YOUTH_DECISION["decided_by"],
-        decided_on=timezone.localdate() - dt.timedelta(days=YOUTH_DECISION_DAYS_AGO),
+        decided_on=decided_on,
         recorded_by=_person(people, "sam.reid@nhs-northfield.example"),
         contributions=informed,
     )

@@ -17,6 +17,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.demo.codesign import seed_codesign
 from coproduce.demo.insight import seed_insight
+from coproduce.demo.news import date_the_news
 from coproduce.organisations.models import Organisation, Role, Sector
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from coproduce.services import actions
@@ -46,6 +47,8 @@ ORGANISATIONS = {
         "description": "Runs public health, social care, housing and transport services for the "
         "borough, and commissions many of them from local partners.",
         "website": "https://northfield.example",
+        "contact_email": "engage@northfield.example",
+        "phone": "01632 960 100",
     },
     "nhs": {
         "name": "Northfield and Eastvale NHS Foundation Trust",
@@ -53,6 +56,8 @@ ORGANISATIONS = {
         "area": "Northfield and Eastvale",
         "summary": "Community and mental health services across two boroughs.",
         "website": "https://nhs-northfield.example",
+        "contact_email": "patient.experience@nhs-northfield.example",
+        "phone": "01632 960 200",
     },
     "police": {
         "name": "Eastvale Police",
@@ -60,6 +65,8 @@ ORGANISATIONS = {
         "area": "Eastvale county",
         "summary": "The police force for Eastvale county, including Northfield.",
         "website": "https://police-eastvale.example",
+        "contact_email": "northfield.neighbourhood@police-eastvale.example",
+        "phone": "101",
     },
     "charity": {
         "name": "Northfield Community Action",
@@ -68,12 +75,15 @@ ORGANISATIONS = {
         "summary": "A local charity run by and for residents: recovery support, transport and "
         "volunteering.",
         "website": "https://nca.example",
+        "contact_email": "hello@nca.example",
+        "phone": "01632 960 300",
     },
     "union": {
         "name": "Northfield Health and Care Workers' Union",
         "sector": Sector.TRADE_UNION,
         "area": "Northfield",
         "summary": "The trade union branch for care, health and council staff in Northfield.",
+        "contact_email": "branch@union.example",
     },
 }
 
@@ -587,6 +597,7 @@ def seed() -> dict[str, Any]:
         chapter(cast)
     seed_insight(cast.people)
     seed_codesign(cast.people)
+    date_the_news()
     return {
         "organisations": Organisation.objects.count(),
         "services": Service.objects.count(),

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from coproduce.common.admin import SafeIdAdmin
 from coproduce.insight.models import Answer, Asset, Question, Story, Survey, SurveySubmission
 
 
@@ -27,7 +28,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(SurveySubmission)
-class SurveySubmissionAdmin(admin.ModelAdmin):
+class SurveySubmissionAdmin(SafeIdAdmin):
     list_display = ["pk", "survey", "respondent", "confirmed_at"]
     list_filter = ["contribution__visibility"]
     # Email and token hash are not shown: support staff do not need them.
@@ -37,7 +38,7 @@ class SurveySubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(SafeIdAdmin):
     list_display = ["name", "kind", "area", "postcode", "organisation"]
     list_filter = ["kind", "contribution__visibility"]
     search_fields = ["name", "description", "area", "postcode"]
@@ -45,7 +46,7 @@ class AssetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(SafeIdAdmin):
     list_display = ["title", "contribution"]
     list_filter = ["contribution__visibility"]
     search_fields = ["title", "body"]

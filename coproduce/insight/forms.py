@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.types import Visitor
+from coproduce.common.forms import OneTimeForm
 from coproduce.contributions.models import AuthorDisplay
 from coproduce.insight.actions import normalise_postcode
 from coproduce.insight.models import AssetKind, Question, QuestionKind
@@ -106,6 +107,10 @@ class QuestionForm(forms.Form):
         }
 
 
+class NewQuestionForm(OneTimeForm, QuestionForm):
+    """Add a question (sent again, it adds nothing)."""
+
+
 def _question_field(question: Question) -> forms.Field:
     common: dict[str, Any] = {
         "label": question.text
@@ -159,7 +164,7 @@ def _question_field(question: Question) -> forms.Field:
     )
 
 
-class SurveyAnswerForm(forms.Form):
+class SurveyAnswerForm(OneTimeForm):
     """One field per question, then an email address (anonymous) or a name choice (signed in)."""
 
     def __init__(self, *args: Any, questions: list[Question], anonymous: bool, **kwargs: Any):
@@ -192,7 +197,7 @@ class SurveyAnswerForm(forms.Form):
         return {q.pk: self.cleaned_data.get(q.field_name) for q in self.questions}
 
 
-class AssetForm(forms.Form):
+class AssetForm(OneTimeForm):
     kind = forms.ChoiceField(
         label=_("What kind of asset is it?"),
         choices=AssetKind.choices,
@@ -273,7 +278,7 @@ class AssetFilterForm(forms.Form):
         area.choices = [("", _("All areas")), *((a, a) for a in areas)]
 
 
-class StoryForm(forms.Form):
+class StoryForm(OneTimeForm):
     title = forms.CharField(
         label=_("Give your story a title"),
         max_length=150,

@@ -29,6 +29,7 @@ from coproduce.insight import actions, queries, rules
 from coproduce.insight.forms import (
     AssetFilterForm,
     AssetForm,
+    NewQuestionForm,
     QuestionForm,
     StoryForm,
     SurveyAnswerForm,
@@ -306,7 +307,7 @@ def survey_settings(request: SignedInRequest, activity: Activity) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def question_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
     """Add a question at the end of the survey."""
-    form = QuestionForm(request.POST or None)
+    form = NewQuestionForm(request.POST or None)
     done = handle_form(
         request,
         form,

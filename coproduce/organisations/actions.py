@@ -20,6 +20,8 @@ def organisation_create(
     description: str = "",
     website: str = "",
     area: str = "",
+    contact_email: str = "",
+    phone: str = "",
 ) -> Organisation:
     """Register an organisation on the platform."""
     organisation = Organisation(
@@ -30,6 +32,8 @@ def organisation_create(
         description=description.strip(),
         website=website,
         area=area.strip(),
+        contact_email=contact_email.strip(),
+        phone=phone.strip(),
     )
     organisation.full_clean(exclude=["slug"])
     organisation.save()

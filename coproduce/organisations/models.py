@@ -52,6 +52,10 @@ class Organisation(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     area = models.CharField(_("area"), max_length=200, blank=True)
+    # How residents reach the organisation: shown on its page (the accessibility statement and
+    # the privacy notice send people there).
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 

@@ -15,6 +15,8 @@ from coproduce.accounts.models import User
 from coproduce.common.text import unique_slug
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import (
+    ACTIVITY_DATE_NAMES,
+    ACTIVITY_DATES,
     ACTIVITY_TRANSITIONS,
     STAGE_ORDER,
     Activity,
@@ -171,6 +173,13 @@ def service_advance_stage(*, service: Service, summary: str = "") -> ServiceStag
 
 
 def _check_dates(opens_on: dt.date | None, closes_on: dt.date | None) -> None:
+    """Both dates in range (from 2000 to ten years ahead), and closing on or after opening."""
+    ACTIVITY_DATES.check(
+        {
+            "opens_on": (opens_on, ACTIVITY_DATE_NAMES["opens_on"]),
+            "closes_on": (closes_on, ACTIVITY_DATE_NAMES["closes_on"]),
+        }
+    )
     if opens_on and closes_on and closes_on < opens_on:
         raise ValidationError(
             {"closes_on": _("The closing date must be on or after the opening date.")}

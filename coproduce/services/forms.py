@@ -7,8 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.common.forms import DateField, OneTimeForm
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import (
+    ACTIVITY_DATE_NAMES,
+    ACTIVITY_DATES,
     ACTIVITY_TRANSITIONS,
     PROMISES,
     ActivityKind,
@@ -90,6 +93,10 @@ class ServiceForm(forms.Form):
         return data
 
 
+class NewServiceForm(OneTimeForm, ServiceForm):
+    """Create a service (sent again, it creates nothing)."""
+
+
 class InvolvementForm(forms.Form):
     """The planned IAP2 level for each of the five stages of the current cycle."""
 
@@ -108,7 +115,9 @@ class InvolvementForm(forms.Form):
             )
 
 
-class AdvanceStageForm(forms.Form):
+class AdvanceStageForm(OneTimeForm):
+    """End the current stage: once per page, since sending it again would end the next one."""
+
     summary = forms.CharField(
         label=_("What happened in this stage"),
         help_text=_("A short public summary. Residents will read it on the service page."),
@@ -138,17 +147,19 @@ class ActivityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Where, when and how residents can join in."),
     )
-    opens_on = forms.DateField(
+    opens_on = DateField(
         label=_("Opens on"),
+        name=ACTIVITY_DATE_NAMES["opens_on"],
+        dates=ACTIVITY_DATES,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("For example, 2027-03-01."),
+        help_text=_("For example, 1 3 2027"),
     )
-    closes_on = forms.DateField(
+    closes_on = DateField(
         label=_("Closes on"),
+        name=ACTIVITY_DATE_NAMES["closes_on"],
+        dates=ACTIVITY_DATES,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("For example, 2027-04-15."),
+        help_text=_("For example, 15 4 2027"),
     )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -162,6 +173,10 @@ class ActivityForm(forms.Form):
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", _("The closing date must be on or after the opening date."))
         return data
+
+
+class NewActivityForm(OneTimeForm, ActivityForm):
+    """Add an activity (sent again, it adds nothing)."""
 
 
 class ActivityTransitionForm(forms.Form):

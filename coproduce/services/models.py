@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.common.dates import DateRange
 from coproduce.common.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -52,6 +53,15 @@ class InvolvementLevel(models.TextChoices):
 
 
 LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(InvolvementLevel.values, 1)}
+
+# Each level in a few plain words, shown beside its name ("Empower: you decide").
+LEVEL_PLAIN: dict[str, StrPromise] = {
+    InvolvementLevel.INFORM: _("we tell you"),
+    InvolvementLevel.CONSULT: _("we ask you"),
+    InvolvementLevel.INVOLVE: _("we work with your ideas"),
+    InvolvementLevel.COLLABORATE: _("we decide with you"),
+    InvolvementLevel.EMPOWER: _("you decide"),
+}
 
 PROMISES: dict[str, StrPromise] = {
     InvolvementLevel.INFORM: _("We will keep you informed."),
@@ -275,6 +285,11 @@ ACTIVITY_TRANSITIONS: dict[str, list[str]] = {
 }
 
 PUBLIC_ACTIVITY_STATES = [ActivityState.OPEN, ActivityState.CLOSED, ActivityState.REPORTED]
+
+
+# An activity's dates: from 2000 to ten years from today (docs/decisions/0019), named in messages.
+ACTIVITY_DATES = DateRange(years_ahead=10)
+ACTIVITY_DATE_NAMES = {"opens_on": _("the opening date"), "closes_on": _("the closing date")}
 
 
 class ActivityQuerySet(models.QuerySet["Activity"]):

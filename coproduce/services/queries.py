@@ -10,12 +10,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.organisations.models import Organisation, OrganisationQuerySet
 from coproduce.services import rules
 from coproduce.services.models import (
     KIND_LEVEL,
+    LEVEL_PLAIN,
     LEVEL_RANK,
     PROMISES,
     STAFF_ROLES,
@@ -85,6 +87,16 @@ class CycleView:
 
 def _level_label(level: str) -> str:
     return str(InvolvementLevel(level).label) if level else ""
+
+
+def _level_in_plain_words(level: str) -> str:
+    """A level's name with what it means in plain words, for the index: "Empower: you decide"."""
+    if not level:
+        return ""
+    return _("%(level)s: %(plain)s") % {
+        "level": InvolvementLevel(level).label,
+        "plain": LEVEL_PLAIN[level],
+    }
 
 
 def lifecycle(service: Service, *, include_drafts: bool = False) -> list[CycleView]:
@@ -177,10 +189,10 @@ def democratisation_index(cycle: CycleView) -> DemocratisationIndex:
                 stage=s.stage,
                 label=s.label,
                 planned_level=s.planned_level,
-                planned_label=s.planned_label,
+                planned_label=_level_in_plain_words(s.planned_level),
                 planned_rank=LEVEL_RANK.get(s.planned_level, 0),
                 delivered_level=s.delivered_level,
-                delivered_label=s.delivered_label,
+                delivered_label=_level_in_plain_words(s.delivered_level),
                 delivered_rank=LEVEL_RANK.get(s.delivered_level, 0),
             )
             for s in cycle.stages

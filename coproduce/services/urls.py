@@ -8,9 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("services/<slug:slug>/", views.service_detail, name="detail"),
     path("services/<slug:slug>/activities/", views.activity_list, name="activity_list"),
-    path(
-        "services/<slug:slug>/activities/<int:pk>/", views.activity_detail, name="activity_detail"
-    ),
+    path("services/<slug:slug>/activities/<id:pk>/", views.activity_detail, name="activity_detail"),
     path("staff/", views.staff_dashboard, name="staff_dashboard"),
     path("staff/services/new/", views.service_create, name="service_create"),
     path("staff/services/<slug:slug>/", views.staff_service, name="staff_service"),
@@ -23,7 +21,7 @@ urlpatterns = [
     path(
         "staff/services/<slug:slug>/activities/new/", views.activity_create, name="activity_create"
     ),
-    path("staff/activities/<int:pk>/", views.staff_activity, name="staff_activity"),
-    path("staff/activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
-    path("staff/activities/<int:pk>/state/", views.activity_transition, name="activity_transition"),
+    path("staff/activities/<id:pk>/", views.staff_activity, name="staff_activity"),
+    path("staff/activities/<id:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("staff/activities/<id:pk>/state/", views.activity_transition, name="activity_transition"),
 ]

@@ -23,6 +23,8 @@ from coproduce.services.forms import (
     ActivityTransitionForm,
     AdvanceStageForm,
     InvolvementForm,
+    NewActivityForm,
+    NewServiceForm,
     ServiceForm,
     ServiceSearchForm,
 )
@@ -145,6 +147,7 @@ def staff_dashboard(request: SignedInRequest) -> HttpResponse:
         {
             "page": paginate(request, queries.services_worked_on(user)),
             "can_create": rules.can_create_service(user),
+            "parts": pages.staff_dashboard_parts(user),
         },
     )
 
@@ -153,7 +156,7 @@ def staff_dashboard(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_create(request: SignedInRequest) -> HttpResponse:
     """Start a new service (as a draft) at the commissioning stage of its first cycle."""
-    form = ServiceForm(
+    form = NewServiceForm(
         request.POST or None, organisations=queries.organisations_creating_services(request.user)
     )
     done = handle_form(
@@ -288,7 +291,7 @@ def service_advance(request: HttpRequest, service: Service) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_create(request: SignedInRequest, service: Service) -> HttpResponse:
     """Add a draft activity to a stage of the current cycle."""
-    form = ActivityForm(request.POST or None, initial={"stage": service.current_stage})
+    form = NewActivityForm(request.POST or None, initial={"stage": service.current_stage})
     done = handle_form(
         request,
         form,

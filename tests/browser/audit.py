@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -194,6 +195,14 @@ class Auditor:
 
     def field(self, label: str) -> Locator:
         return self.page.get_by_label(label, exact=True)
+
+
+def fill_date(page: Page, legend: str, day: dt.date | tuple[str, str, str]) -> None:
+    """Type a date into the day, month and year inputs of the GOV.UK date input ``legend``."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    parts = (str(day.day), str(day.month), str(day.year)) if isinstance(day, dt.date) else day
+    for label, text in zip(("Day", "Month", "Year"), parts, strict=True):
+        group.get_by_label(label, exact=True).fill(text)
 
 
 @dataclass(frozen=True)

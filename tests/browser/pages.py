@@ -20,7 +20,7 @@ from coproduce.accounts.tests.factories import DEFAULT_PASSWORD
 from coproduce.contributions.models import Decision
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import Activity, ActivityState, Service
-from tests.browser.audit import Auditor, scenario_registry
+from tests.browser.audit import Auditor, fill_date, scenario_registry
 
 RESIDENT = "resident@example.org"
 COUNCIL_ADMIN = "amira.khan@northfield.example"  # runs the council's services, with TOTP set up
@@ -146,22 +146,22 @@ def enter_totp_code(a: Auditor) -> None:
 
     for attempt in range(2):
         a.field("Code").fill(totp_code())
-        a.submit(a.button("Sign In"))
+        a.submit(a.button("Sign in"))
         if a.site.url_name(a.page.url) != "mfa_authenticate" or attempt:
             return
 
 
 @public(user=None, covers={"account_login", "mfa_authenticate", "accounts:dashboard"})
 def sign_in_with_two_factor(a: Auditor) -> None:
-    a.goto(a.url("account_login"), heading="Sign In")
+    a.goto(a.url("account_login"), heading="Sign in")
     a.field("Email").fill(COUNCIL_ADMIN)
     a.field("Password").fill("not my password")
-    a.submit(a.button("Sign In"))
+    a.submit(a.button("Sign in"))
     a.errors_shown()
     a.field("Password").fill(DEFAULT_PASSWORD)
-    a.submit(a.button("Sign In"), heading="Two-Factor Authentication")
+    a.submit(a.button("Sign in"), heading="Two-factor authentication")
     a.field("Code").fill(wrong_code())
-    a.submit(a.button("Sign In"))
+    a.submit(a.button("Sign in"))
     a.errors_shown()
     enter_totp_code(a)
     assert a.site.url_name(a.page.url) == "accounts:dashboard", a.page.url
@@ -175,7 +175,7 @@ def sign_in_to_a_closed_account(a: Auditor) -> None:
     a.goto(a.url("account_login"))
     a.field("Email").fill("moved.away@example.org")
     a.field("Password").fill(DEFAULT_PASSWORD)
-    a.submit(a.button("Sign In"))
+    a.submit(a.button("Sign in"))
     assert a.site.url_name(a.page.url) == "account_inactive", a.page.url
 
 
@@ -185,15 +185,56 @@ def sign_up(a: Auditor) -> None:
     a.field("Email").fill("not an email")
     a.field("Password").fill("short")
     a.field("Password (again)").fill("different")
-    a.submit(a.button("Sign Up"))
+    a.submit(a.button("Sign up"))
     a.errors_shown()
     a.field("Email").fill("new.resident@example.org")
     a.field("Password").fill("a long and unusual passphrase")
     a.field("Password (again)").fill("a long and unusual passphrase")
-    a.submit(a.button("Sign Up"))
+    a.submit(a.button("Sign up"))
     assert a.site.url_name(a.page.url) == "account_email_verification_sent", a.page.url
     a.field("Code").fill("WRONG1")
     a.submit(a.button("Confirm"))
+
+
+@public(
+    user=None,
+    covers={"account_signup", "account_email_verification_sent", "common:demo_emails"},
+)
+def a_newcomer_reads_the_demo_emails(a: Auditor) -> None:
+    """In the demo (DEBUG on, its email backend), a newcomer finds their sign-up code on the
+    demo's email page, linked from the sign-up pages, and finishes signing up (issue 18)."""
+    import tempfile
+
+    from django.test import override_settings
+
+    from coproduce.common.mail import BACKEND
+
+    with (
+        tempfile.TemporaryDirectory() as var,
+        override_settings(DEBUG=True, EMAIL_BACKEND=BACKEND, VAR_DIR=var),
+    ):
+        a.goto(a.url("account_signup"))
+        a.field("Email").fill("newcomer@example.org")
+        a.field("Password").fill("a long and unusual passphrase")
+        a.field("Password (again)").fill("a long and unusual passphrase")
+        a.submit(a.button("Sign up"))
+        assert a.site.url_name(a.page.url) == "account_email_verification_sent", a.page.url
+        confirm = a.page.url
+        a.submit(a.page.get_by_role("link", name="Read the emails sent by this demo"))
+        assert a.site.url_name(a.page.url) == "common:demo_emails", a.page.url
+        email = a.page.locator(".govuk-summary-card").first
+        expect(email).to_contain_text("newcomer@example.org")
+        # allauth's code (e.g. BJMG-WJNV) stands on a line of its own in the email.
+        code = re.search(
+            r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]{3,})?)\s*$", email.locator("pre").inner_text(), re.M
+        )
+        assert code, email.inner_text()
+        a.goto(confirm)
+        a.field("Code").fill(code.group(1))
+        a.submit(a.button("Confirm"))
+        expect(a.page.get_by_role("heading", level=1)).not_to_have_text(
+            "Enter email verification code"
+        )
 
 
 @public(
@@ -210,21 +251,21 @@ def reset_password(a: Auditor) -> None:
 
     a.goto(a.url("account_reset_password"))
     a.field("Email").fill("not an email")
-    a.submit(a.button("Reset My Password"))
+    a.submit(a.button("Reset my password"))
     a.errors_shown()
     mail.outbox.clear()
     a.field("Email").fill("priya.s@example.org")
-    a.submit(a.button("Reset My Password"))
+    a.submit(a.button("Reset my password"))
     assert a.site.url_name(a.page.url) == "account_reset_password_done", a.page.url
     (link,) = re.findall(r"http://\S+/password/reset/key/\S+/", mail.outbox[-1].body)
     a.goto(link)
-    a.field("New Password").fill("a long and unusual passphrase")
-    a.field("New Password (again)").fill("another long passphrase")
-    a.submit(a.button("Change Password"))
+    a.field("New password").fill("a long and unusual passphrase")
+    a.field("New password (again)").fill("another long passphrase")
+    a.submit(a.button("Change password"))
     a.errors_shown()
-    a.field("New Password").fill("a long and unusual passphrase")
-    a.field("New Password (again)").fill("a long and unusual passphrase")
-    a.submit(a.button("Change Password"))
+    a.field("New password").fill("a long and unusual passphrase")
+    a.field("New password (again)").fill("a long and unusual passphrase")
+    a.submit(a.button("Change password"))
     assert a.site.url_name(a.page.url) == "account_reset_password_from_key_done", a.page.url
     # A link that was used, or never was, explains itself.
     a.goto(link)
@@ -257,11 +298,11 @@ def your_account(a: Auditor) -> None:
     # "Set password" is for accounts without one; everyone here has one, so it sends you on.
     a.goto(a.url("account_set_password"))
     assert a.site.url_name(a.page.url) == "account_change_password", a.page.url
-    a.field("Current Password").fill("not my password")
-    a.submit(a.button("Change Password"))
+    a.field("Current password").fill("not my password")
+    a.submit(a.button("Change password"))
     a.errors_shown()
     a.goto(a.url("account_logout"))
-    a.submit(a.button("Sign Out"))
+    a.submit(a.button("Sign out"))
     assert a.site.url_name(a.page.url) == "services:home", a.page.url
 
 
@@ -327,7 +368,7 @@ def manage_activities(a: Auditor) -> None:
     opened = Activity.objects.get(title="Open evening at the recovery hub")
     a.goto(a.url("services:activity_edit", opened.pk))
     a.field("Title").fill("")
-    a.field("Closes on").fill("2000-01-01")
+    fill_date(a.page, "Closes on", ("1", "1", "2000"))  # before it opens
     a.submit(a.button("Save"))
     a.errors_shown()
 
@@ -391,12 +432,12 @@ def two_factor_settings(a: Auditor) -> None:
     a.submit(a.button("Confirm"))
     a.errors_shown()
     # Changing two-factor settings asks for the password again first.
-    a.goto(a.url("mfa_deactivate_totp"), heading="Confirm Access")
+    a.goto(a.url("mfa_deactivate_totp"), heading="Confirm access")
     a.field("Password").fill("not my password")
     a.submit(a.button("Confirm"))
     a.errors_shown()
     a.field("Password").fill(DEFAULT_PASSWORD)
-    a.submit(a.button("Confirm"), heading="Deactivate Authenticator App")
+    a.submit(a.button("Confirm"), heading="Deactivate authenticator app")
     a.goto(a.url("mfa_generate_recovery_codes"))
     a.submit(a.button("Generate"))
     assert a.site.url_name(a.page.url) == "mfa_view_recovery_codes", a.page.url
@@ -422,11 +463,11 @@ def set_up_two_factor(a: Auditor) -> None:
     a.goto(a.url("account_login"))
     a.field("Email").fill(newcomer.email)
     a.field("Password").fill(DEFAULT_PASSWORD)
-    a.submit(a.button("Sign In"))
+    a.submit(a.button("Sign in"))
     # Staff without two-factor authentication are sent to set it up, after confirming who they are.
-    a.goto(a.url("services:staff_dashboard"), heading="Confirm Access")
+    a.goto(a.url("services:staff_dashboard"), heading="Confirm access")
     a.field("Password").fill(DEFAULT_PASSWORD)
-    a.submit(a.button("Confirm"), heading="Activate Authenticator App")
+    a.submit(a.button("Confirm"), heading="Activate authenticator app")
     # What an authenticator app does with the secret on the page.
     secret = a.page.locator("#authenticator_secret").input_value()
     a.field("Authenticator code").fill(wrong_code(secret))
@@ -618,7 +659,7 @@ def idea_challenge_as_staff(a: Auditor) -> None:
     a.field("What was decided").fill("A volunteer crèche on Saturday mornings")
     a.field("Details and reasons").fill("Parents asked for it, and volunteers have come forward.")
     a.field("Decided by").fill("Recovery service board")
-    a.field("Date of the decision").fill(dt.date.today().isoformat())
+    fill_date(a.page, "Date of the decision", dt.date.today())
     a.submit(a.button("Record decision"))
     decision = Decision.objects.get(title="A volunteer crèche on Saturday mornings")
     assert a.page.url == a.site.url + decision.get_absolute_url(), a.page.url
@@ -630,6 +671,43 @@ def idea_challenge_as_staff(a: Auditor) -> None:
     a.submit(a.button("Send the report"))
     a.goto(a.url("contributions:moderation", RECOVERY, query="show=reports"))
     a.submit(a.page.get_by_role("button", name=re.compile("^Keep it")).first)
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "services:staff_dashboard",
+        "services:staff_service",
+        "contributions:inbox",
+        "contributions:service_inbox",
+        "contributions:respond",
+        "contributions:decision_create",
+    },
+)
+def the_staff_inbox(a: Auditor) -> None:
+    """The inbox across services and one service's: filters (with nonsense values too), an
+    empty answer in place (htmx), ticking nothing, and the decision form it leads to."""
+    from coproduce.codesign.tests.factories import IdeaFactory
+
+    challenge, _idea = idea_challenge()
+    IdeaFactory(activity=challenge, title="Evening sessions at the hub, once a month")
+    a.goto(a.url("services:staff_dashboard"))
+    a.goto(a.url("contributions:inbox"), heading="Waiting for an answer")
+    a.goto(a.url("contributions:inbox", query="activity=nonsense&kind=ballot&age=5"))
+    a.goto(a.url("services:staff_service", RECOVERY))
+    a.submit(a.page.get_by_role("button", name=re.compile(r"^Open the inbox")))
+    a.goto(a.url("contributions:service_inbox", RECOVERY, query="age=30&kind=story"))
+    a.goto(a.url("contributions:service_inbox", RECOVERY, query="kind=idea"))
+    item = a.page.locator(".app-card-list__item").first
+    a.click(
+        item.get_by_role("button", name=re.compile("^Publish the answer")),
+        then=item.locator(".govuk-error-message"),
+    )
+    a.submit(a.button("Record a decision about the ones ticked"))
+    a.errors_shown()
+    a.page.locator(".app-card-list__item input[type=checkbox]").first.check()
+    a.submit(a.button("Record a decision about the ones ticked"), heading="Record a decision")
+    a.submit(a.button("Search"))
 
 
 def needs_survey() -> Activity:

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from coproduce.accounts.tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.browser.audit import Auditor, DemoSite
+from tests.browser.audit import Auditor, DemoSite, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-journey")]
 
@@ -34,16 +34,16 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Sign in").click()
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def enter_authenticator_code(page: Page) -> None:
     """Type the code an authenticator app shows now; again if the 30-second window just closed."""
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text("Two-Factor Authentication")
+    expect(heading).to_have_text("Two-factor authentication")
     for _attempt in range(2):
         page.get_by_label("Code", exact=True).fill(totp_code())
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in").click()
         # Either the account page, or the same form with an error: wait for one of them.
         done = page.get_by_role("heading", level=1, name="Your account")
         expect(done.or_(page.locator(".govuk-error-summary"))).to_be_visible()
@@ -102,8 +102,8 @@ def staff_set_up_the_service(site: DemoSite, page: Page, auditor: Auditor) -> No
         "Answer online, or pick up a paper form at any Northfield library."
     )
     today = dt.date.today()
-    page.get_by_label("Opens on").fill(today.isoformat())
-    page.get_by_label("Closes on").fill((today + dt.timedelta(days=30)).isoformat())
+    fill_date(page, "Opens on", today)
+    fill_date(page, "Closes on", today + dt.timedelta(days=30))
     page.get_by_role("button", name="Add activity").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Activity added as a draft")
 

@@ -27,7 +27,7 @@ from playwright.sync_api import Locator, Page, Response, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from coproduce.accounts.tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.browser.audit import Auditor, DemoSite
+from tests.browser.audit import Auditor, DemoSite, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-loop-journey")]
 
@@ -103,15 +103,15 @@ def sign_in(a: Auditor, email: str, password: str = DEFAULT_PASSWORD) -> None:
     follow(a, menu(a.page, "Sign in"))
     a.field("Email").fill(email)
     a.field("Password").fill(password)
-    a.submit(a.button("Sign In"))
+    a.submit(a.button("Sign in"))
 
 
 def enter_authenticator_code(a: Auditor) -> None:
     """Type the code an authenticator app shows now; again if the 30-second window just closed."""
-    expect(heading(a.page)).to_have_text("Two-Factor Authentication")
+    expect(heading(a.page)).to_have_text("Two-factor authentication")
     for _attempt in range(2):
         a.field("Code").fill(totp_code())
-        a.submit(a.button("Sign In"))
+        a.submit(a.button("Sign in"))
         if heading(a.page).inner_text() == "Your account":
             return
         a.errors_shown()
@@ -133,7 +133,7 @@ def resident_signs_up(a: Auditor) -> None:
     a.field("Your name").fill(RESIDENT_NAME)
     a.field("Password").fill(RESIDENT_PASSWORD)
     a.field("Password (again)").fill(RESIDENT_PASSWORD)
-    a.submit(a.button("Sign Up"))
+    a.submit(a.button("Sign up"))
     assert a.site.url_name(page.url) == "account_email_verification_sent", page.url
     (sent,) = emails_to(RESIDENT)
     (code,) = re.findall(r"in your open browser window\.\s+(\S+)", sent.body)
@@ -293,7 +293,7 @@ def professional_answers_and_decides(a: Auditor) -> None:
         "back room and the trust funds two youth worker sessions a week."
     )
     a.field("Decided by").fill("Youth mental health programme board")
-    a.field("Date of the decision").fill(timezone.localdate().isoformat())
+    fill_date(a.page, "Date of the decision", timezone.localdate())
     a.submit(a.button("Record decision"), heading=DECISION)
     expect(page.get_by_role("link", name=IDEA, exact=True)).to_be_visible()
 

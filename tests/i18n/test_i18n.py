@@ -90,7 +90,8 @@ SERVICE_PAGES = [
     "Now",
     "Done",
     "Later",
-    "Democratisation index",
+    "How much say the public has had",
+    "The democratisation index",
     "Planned",
     "Delivered",
     "Promise kept",
@@ -177,6 +178,27 @@ NOTIFICATION_PAGES = [
     "News about what you said: %(service)s",
 ]
 
+# What a new user hit (issue 18): error pages, forms sent twice, dates, the staff inbox, contact
+# details and the demo's emails.
+NEW_USER_PAGES = [
+    "Your form was not sent",
+    "What you wrote",
+    "What you sent is too large",
+    "We already have this. You sent it before, so nothing new was added.",
+    "Day",
+    "Month",
+    "Year",
+    "Enter %(name)s.",
+    "%(name)s must be a real date.",
+    "Open the inbox",
+    "Nothing is waiting for an answer.",
+    "Contact",
+    "Emails sent by this demo",
+    "You posted this idea. The count shows how many other people support it.",
+    "one time through all five stages",
+    "you decide",
+]
+
 # Counts with plural forms: every one of the four Welsh forms must be written.
 PLURALS = [
     ("%(counter)s service found", "%(counter)s services found"),
@@ -223,6 +245,7 @@ def required_msgids() -> list[str]:
         *CODESIGN_PAGES,
         *INSIGHT_PAGES,
         *NOTIFICATION_PAGES,
+        *NEW_USER_PAGES,
         *_msgids(CodesignKind.labels),
         *_msgids(InsightKind.labels),
         *_msgids(Visibility.labels),
@@ -364,7 +387,8 @@ def test_the_service_page_shows_welsh_stages_and_promises(client: Client) -> Non
     assert "Ein haddewid (grymuso)" in welsh
     assert "Panel dinasyddion" in welsh
     assert "Trafnidiaeth" in welsh  # the policy area
-    assert "Mynegai democrateiddio" in welsh
+    assert "Faint o lais y mae'r cyhoedd wedi'i gael" in welsh
+    assert "Y mynegai democrateiddio" in welsh
     assert "We will put in place what you decide." not in welsh
 
 

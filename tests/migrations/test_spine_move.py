@@ -45,13 +45,37 @@ TABLES = {
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
+def _before(executor: MigrationExecutor) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Where to migrate for "before the move": the moved apps at their last migration before it,
+    every other app at its latest, except apps whose history needs the spine's new app (the
+    method apps to come), which are rolled back entirely. Returns (targets, real nodes)."""
+    graph = executor.loader.graph
+    moved = {app for app, _name in BEFORE} | {"contributions"}
+    targets: list[Any] = list(BEFORE)
+    nodes = list(BEFORE)
+    for app, name in graph.leaf_nodes():
+        if app in moved:
+            continue
+        if any(needed == "contributions" for needed, _ in graph.forwards_plan((app, name))):
+            targets.append((app, None))
+        else:
+            targets.append((app, name))
+            nodes.append((app, name))
+    return targets, nodes
+
+
 def _migrate(targets: list[tuple[str, str]] | None) -> Any:
-    """Migrate to ``targets`` (None: every app's latest) and return the historical apps there."""
+    """Migrate to ``targets`` (None: every app's latest; BEFORE: before the spine moved, every
+    unrelated app at its latest) and return the historical apps there."""
     executor = MigrationExecutor(connection)
-    plan_targets = targets or executor.loader.graph.leaf_nodes()
+    if targets is None:
+        plan_targets: list[Any] = executor.loader.graph.leaf_nodes()
+        nodes = plan_targets
+    else:
+        plan_targets, nodes = _before(executor)
     executor.migrate(plan_targets)
     executor.loader.build_graph()
-    return executor.loader.project_state(plan_targets).apps
+    return executor.loader.project_state(nodes).apps
 
 
 @pytest.fixture

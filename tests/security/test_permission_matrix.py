@@ -103,6 +103,10 @@ CASES = [
     Case("common:accessibility", nothing, PUBLIC),
     Case("common:privacy", nothing, PUBLIC),
     Case("common:health", nothing, PUBLIC),
+    # Only in the demo, with DEBUG on (common/mail.py); the tests run with DEBUG off.
+    Case(
+        "common:demo_emails", nothing, row(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+    ),
     Case("services:home", nothing, PUBLIC),
     Case("services:detail", published, PUBLIC, label="published"),
     Case("services:detail", draft, OWNER_MEMBERS, label="draft"),
@@ -182,6 +186,18 @@ CASES = [
     Case("contributions:decision_create", published, MANAGE_SERVICE),
     Case("contributions:decision_create", draft, MANAGE_DRAFT, label="draft"),
     Case("contributions:decision_link", lambda w: {"pk": w.decision.pk}, MANAGE_SERVICE),
+    # The staff inbox: for the people who answer (facilitators moderate, but do not answer).
+    Case("contributions:inbox", nothing, CREATE_SERVICE),
+    Case("contributions:service_inbox", published, MANAGE_SERVICE),
+    Case("contributions:service_inbox", draft, MANAGE_DRAFT, label="draft"),
+    Case(
+        "contributions:service_inbox",
+        published,
+        MANAGE_SERVICE,
+        method="post",
+        data=lambda w: {"then": "link", "decision": w.decision.pk},
+        label="ticked",
+    ),
     Case("contributions:export_csv", open_activity, PUBLIC),
     Case("contributions:export_csv", draft_activity, OWNER_MEMBERS, label="draft"),
     Case("contributions:export_json", open_activity, PUBLIC),

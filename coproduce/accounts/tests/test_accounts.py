@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -76,3 +77,15 @@ def test_profile_name_can_change(client: Client) -> None:
     client.post(reverse("accounts:profile"), {"name": "  Jo Bennett "})
     user.refresh_from_db()
     assert user.name == "Jo Bennett"
+
+
+def test_a_profile_name_cannot_be_saved_blank(client: Client) -> None:
+    user = UserFactory(name="Jo Bennett")
+    client.force_login(user)
+    page = client.post(reverse("accounts:profile"), {"name": "   "})
+    assert page.status_code == 200
+    assert "Enter your name." in page.content.decode()
+    user.refresh_from_db()
+    assert user.name == "Jo Bennett"
+    with pytest.raises(ValidationError):
+        actions.user_update_profile(user=user, name="")

@@ -202,6 +202,25 @@ def test_a_decision_in_the_future_is_a_rule_error(world: World, as_role: AsRole)
     assert fields(response) == {("body", "decided_on"): "rule"}
 
 
+def test_a_decision_cannot_be_informed_by_later_contributions(
+    world: World, loop: Loop, as_role: AsRole
+) -> None:
+    api = as_role("professional")
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = api.post(
+        "/services/published-service/decisions",
+        {**DECISION, "decided_on": yesterday, "contributions": [loop.idea.pk]},
+    )
+    assert fields(response) == {("body", "contributions"): "rule"}
+    assert "made after" in response.json()["detail"][0]["msg"]
+    past = api.post("/services/published-service/decisions", {**DECISION, "decided_on": yesterday})
+    assert past.status_code == 201, past.content
+    linked = api.post(
+        f"/decisions/{past.json()['id']}/contributions", {"contributions": [loop.idea.pk]}
+    )
+    assert fields(linked) == {("body", "contributions"): "rule"}
+
+
 def test_the_stage_defaults_to_the_current_one(world: World, as_role: AsRole) -> None:
     api = as_role("professional")
     assert api.post("/services/published-service/advance", {}).status_code == 200
@@ -219,6 +238,8 @@ def test_the_stage_defaults_to_the_current_one(world: World, as_role: AsRole) ->
         ({"decided_on": "2026-02-30"}, ("body", "decided_on"), "date_from_datetime_parsing"),
         ({"decided_on": 1767225600}, ("body", "decided_on"), "value_error"),
         ({"decided_on": "yesterday"}, ("body", "decided_on"), "value_error"),
+        ({"decided_on": "0001-01-01"}, ("body", "decided_on"), "value_error"),  # 2000–2099
+        ({"decided_on": "9999-12-31"}, ("body", "decided_on"), "value_error"),
         ({"stage": "done"}, ("body", "stage"), "enum"),
         ({"title": "x" * 201}, ("body", "title"), "string_too_long"),
         ({"description": " "}, ("body", "description"), "value_error"),

@@ -15,7 +15,16 @@ def test_organisations_are_listed_by_name_for_anyone(world: World, anonymous: Ap
     body = anonymous.get("/organisations").json()
     assert body["count"] == 2
     assert [o["slug"] for o in body["items"]] == ["other-trust", "owner-council"]
-    assert set(body["items"][0]) == {"slug", "name", "sector", "summary", "website", "area"}
+    assert set(body["items"][0]) == {
+        "slug",
+        "name",
+        "sector",
+        "summary",
+        "website",
+        "area",
+        "contact_email",
+        "phone",
+    }
 
 
 def test_one_organisation(world: World, anonymous: Api) -> None:

@@ -57,10 +57,11 @@ def test_every_operation_declares_its_error_answers(
         assert declared == ({"200", "401", "404", "422"} if lookup else {"200", "401", "422"})
     else:
         success = "201" if method == "POST" and path.endswith(CREATES) else "200"
-        # 400 is for a body that is not JSON, so only operations that take a body declare it.
+        # 400 is for a body that is not JSON and 413 for one that is too large, so only
+        # operations that take a body declare them.
         takes_a_body = "requestBody" in operation
         assert takes_a_body == (method in {"POST", "PATCH"} or path.endswith("/involvement"))
-        malformed = {"400"} if takes_a_body else set()
+        malformed = {"400", "413"} if takes_a_body else set()
         assert declared == {success, "401", "403", "404", "422"} | malformed
     for status, answer in operation["responses"].items():
         assert answer["content"]["application/json"]["schema"], (method, path, status)
@@ -125,8 +126,15 @@ def test_text_validation_agrees_with_the_published_patterns(value: str) -> None:
 @example("2026-02-30")
 @example("20260301")
 @example("2026-03-01T00:00:00")
+@example("0001-01-01")
+@example("1999-12-31")
+@example("2000-01-01")
+@example("2099-12-31")
+@example("2100-01-01")
+@example("9999-12-31")
 def test_dates_are_accepted_only_as_real_yyyy_mm_dd(value: str) -> None:
-    valid = bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
+    """Real dates in the years 2000 to 2099, as the published pattern says (decision 0019)."""
+    valid = bool(re.fullmatch(r"20[0-9]{2}-[0-9]{2}-[0-9]{2}", value))
     if valid:
         try:
             __import__("datetime").date.fromisoformat(value)

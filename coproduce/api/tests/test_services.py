@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -237,6 +238,28 @@ def test_a_body_that_is_not_a_json_object_is_refused(
     assert world.draft_activity.title == "Draft activity"
 
 
+def test_a_body_over_the_size_limit_is_a_json_413(world: World, staff: Api, settings: Any) -> None:
+    """Regression: a body over DATA_UPLOAD_MAX_MEMORY_SIZE was a 500 with a plain-text traceback
+    (DEBUG on) or the website's HTML 400 page; it is the API's JSON error, for every write."""
+    settings.DEBUG = True  # as in the demo, where ninja answered with the traceback
+    too_big = json.dumps({"name": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    for method, path in [
+        ("post", "/services"),
+        ("patch", f"/activities/{world.draft_activity.pk}"),
+        ("put", "/services/published-service/involvement"),
+    ]:
+        response = getattr(staff, method)(path, too_big, raw=True)
+        assert response.status_code == 413, (method, path, response.content[:200])
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json() == {
+            "detail": "The request body is too large: send at most 2.5 MB in one request."
+        }
+    world.draft_activity.refresh_from_db()
+    assert world.draft_activity.title == "Draft activity"
+    # Without a valid token the body is never read: 401, as for any write.
+    assert Api().post("/services", too_big, raw=True).status_code == 401
+
+
 def test_patch_a_service_changes_only_what_is_sent(world: World, staff: Api) -> None:
     response = staff.patch(
         "/services/published-service", {"name": "Renamed", "summary": None, "description": ""}
@@ -339,6 +362,9 @@ def test_add_an_activity(world: World, as_role: AsRole) -> None:
         ({"opens_on": 1767225600}, ("body", "opens_on"), "value_error"),  # no timestamps
         ({"opens_on": "2026-3-1"}, ("body", "opens_on"), "value_error"),
         ({"opens_on": "2026-02-30"}, ("body", "opens_on"), "date_from_datetime_parsing"),
+        ({"opens_on": "0001-01-01"}, ("body", "opens_on"), "value_error"),  # years 2000–2099
+        ({"closes_on": "9999-12-31"}, ("body", "closes_on"), "value_error"),
+        ({"closes_on": "2099-12-31"}, ("body", "closes_on"), "rule"),  # over ten years ahead
         ({"stage": "finished"}, ("body", "stage"), "enum"),
         ({"kind": "party"}, ("body", "kind"), "enum"),
     ],

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.codesign import actions
+from coproduce.codesign import actions, rules
 from coproduce.codesign.models import IdeaStatus
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
 from coproduce.contributions import actions as spine_actions
@@ -187,3 +187,16 @@ def test_reports_need_a_reason_and_moderators_decide() -> None:
     report.refresh_from_db()
     assert report.status == "upheld"
     assert comment.contribution.visibility == Visibility.HIDDEN
+
+
+def test_authors_cannot_support_their_own_idea() -> None:
+    idea = IdeaFactory()
+    author = idea.contribution.author
+    assert author is not None
+    assert not rules.can_support(author, idea)
+    with pytest.raises(PermissionDenied):
+        actions.support_add(idea=idea, user=author)
+    other = UserFactory()
+    assert actions.support_add(idea=idea, user=other)
+    idea.refresh_from_db()
+    assert idea.support_count == 1

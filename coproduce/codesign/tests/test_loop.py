@@ -116,8 +116,17 @@ def test_staff_record_a_decision_linking_a_contribution(client: Client) -> None:
     url = reverse("contributions:decision_create", kwargs={"slug": service.slug})
     form = client.get(url, {"contribution": idea.pk}).content.decode()
     assert idea.title in form
-    bad = client.post(url, {"stage": "design", "title": "", "decided_on": "2999-01-01"})
-    assert "must be today or in the past" in bad.content.decode()
+    bad = client.post(
+        url,
+        {
+            "stage": "design",
+            "title": "",
+            "decided_on_day": "1",
+            "decided_on_month": "1",
+            "decided_on_year": "2999",
+        },
+    )
+    assert "The date of the decision must be today or in the past." in bad.content.decode()
     response = client.post(
         url,
         {
@@ -125,7 +134,9 @@ def test_staff_record_a_decision_linking_a_contribution(client: Client) -> None:
             "title": "Saturday opening",
             "description": "From May.",
             "decided_by": "Board",
-            "decided_on": dt.date.today().isoformat(),
+            "decided_on_day": str(dt.date.today().day),
+            "decided_on_month": str(dt.date.today().month),
+            "decided_on_year": str(dt.date.today().year),
             "contributions": [idea.pk],
         },
     )

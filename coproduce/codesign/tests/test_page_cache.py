@@ -217,8 +217,8 @@ WRITES: dict[str, Write] = {
         on_idea=["1 supporter"],
     ),
     "a withdrawn support": Write(
-        lambda w: actions.support_withdraw(idea=w.idea, user=w.author),
-        before=lambda w: actions.support_add(idea=w.idea, user=w.author),
+        lambda w: actions.support_withdraw(idea=w.idea, user=w.staff),
+        before=lambda w: actions.support_add(idea=w.idea, user=w.staff),
         on_list=["0 supporters"],
         on_idea=["0 supporters"],
         gone_from_list=("1 supporter",),

@@ -199,7 +199,7 @@ def test_post_an_idea_with_field_errors_first(client: Client) -> None:
     assert "There is a problem" in body
     for message in [
         "Enter a title for your idea.",
-        "Ensure this value has at most 5000 characters",
+        "Enter 5000 characters or fewer. You entered",
         "Choose one of this challenge&#x27;s categories.",
         "Select a valid choice. loud is not one of the available choices.",
     ]:

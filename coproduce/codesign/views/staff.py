@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.codesign import actions, queries, rules
-from coproduce.codesign.forms import CategoryForm
+from coproduce.codesign.forms import CategoryForm, NewCategoryForm
 from coproduce.codesign.models import IdeaCategory
 from coproduce.common.forms import handle_form
 from coproduce.common.permissions import rule_required
@@ -26,7 +26,7 @@ from coproduce.services.models import Activity
 @require_http_methods(["GET", "POST"])
 def category_list(request: SignedInRequest, activity: Activity) -> HttpResponse:
     """The categories of an idea challenge, and a form to add one."""
-    form = CategoryForm(request.POST or None)
+    form = NewCategoryForm(request.POST or None)
     done = handle_form(
         request,
         form,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms, template
 from django.utils.safestring import SafeString
 
+from coproduce.common import forms as govuk_forms
 from coproduce.common.forms import widget_attrs, widget_kind
 
 register = template.Library()
@@ -14,8 +15,20 @@ register = template.Library()
 
 @register.filter
 def kind(field: forms.BoundField) -> str:
-    """The GOV.UK pattern for a field: input, textarea, select, radios, checkboxes, checkbox."""
+    """The GOV.UK pattern for a field: input, textarea, select, radios, checkboxes, checkbox, date."""
     return widget_kind(field)
+
+
+@register.filter
+def date_parts(field: forms.BoundField) -> list[dict[str, Any]]:
+    """The day, month and year inputs of a date field, each marked when it is in error."""
+    return govuk_forms.date_parts(field)
+
+
+@register.filter
+def error_target(field: forms.BoundField) -> str:
+    """The id the error summary links to for a field (its first input, or first wrong part)."""
+    return govuk_forms.error_target(field)
 
 
 @register.simple_tag

@@ -55,9 +55,9 @@ def add_message(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("plain/<int:pk>/", plain),
-    path("csrf/<int:pk>/", with_csrf),
-    path("nonce/<int:pk>/", with_nonce),
-    path("cookie/<int:pk>/", with_cookie),
+    path("plain/<id:pk>/", plain),
+    path("csrf/<id:pk>/", with_csrf),
+    path("nonce/<id:pk>/", with_nonce),
+    path("cookie/<id:pk>/", with_cookie),
     path("message/", add_message),
 ]

@@ -1,13 +1,15 @@
 """Answer coverage for service pages, the staff flags for contributions waiting too long and for
-the moderation queue, and links that never fail."""
+the moderation queue, the way into the staff inbox, and links that never fail."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from coproduce.contributions import queries, rules
+from coproduce.contributions.models import Contribution
 from coproduce.services.models import Service
 
 register = template.Library()
@@ -45,6 +47,35 @@ def moderation_row(context: dict[str, Any], service: Service) -> dict[str, Any]:
         "counts": queries.moderation_counts(service) if allowed else {},
         "allowed": allowed,
     }
+
+
+@register.inclusion_tag("contributions/_inbox_link.html", takes_context=True)
+def inbox_link(context: dict[str, Any], service: Service) -> dict[str, Any]:
+    """For staff who answer: how much waits for an answer, the inbox, "Record a decision"."""
+    user = context["request"].user
+    allowed = rules.can_answer_for(user, service)
+    return {
+        "service": service,
+        "waiting": queries.waiting_in(service) if allowed else None,
+        "allowed": allowed,
+    }
+
+
+@register.inclusion_tag("contributions/_inbox_summary.html", takes_context=True)
+def inbox_summary(context: dict[str, Any]) -> dict[str, Any]:
+    """For staff who answer, on their dashboard: how much waits in all their services."""
+    user = context["request"].user
+    allowed = rules.can_answer_somewhere(user)
+    return {
+        "allowed": allowed,
+        "waiting": queries.waiting_count(queries.services_answered_by(user)) if allowed else 0,
+    }
+
+
+@register.filter
+def days_waiting(contribution: Contribution) -> int:
+    """Whole days since the contribution was made."""
+    return (timezone.now() - contribution.created_at).days
 
 
 @register.filter

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from coproduce.common.dates import years_after
 from coproduce.services import actions
 from coproduce.services.models import (
     STAGE_ORDER,
@@ -140,3 +143,37 @@ def test_method_is_fixed_once_open() -> None:
     with pytest.raises(ValidationError):
         actions.activity_update(activity=activity, kind="participatory_budget")
     assert actions.activity_update(activity=activity, title=" New title ").title == "New title"
+
+
+def test_activity_dates_are_from_2000_to_ten_years_ahead() -> None:
+    """The action checks the range itself, since the API calls it too (decision 0019)."""
+    service = ServiceFactory()
+    today = timezone.localdate()
+    latest = years_after(today, 10)
+    fields: dict[str, Any] = {
+        "service": service,
+        "stage": Stage.COMMISSIONING,
+        "kind": "meeting",
+        "summary": "S",
+    }
+    made = actions.activity_create(
+        **fields, title="Edges", opens_on=dt.date(2000, 1, 1), closes_on=latest
+    )
+    assert (made.opens_on, made.closes_on) == (dt.date(2000, 1, 1), latest)
+    for opens_on, closes_on in (
+        (dt.date(1, 1, 1), None),
+        (dt.date(1999, 12, 31), today),
+        (today, latest + dt.timedelta(days=1)),
+        (None, dt.date(9999, 12, 31)),
+    ):
+        with pytest.raises(ValidationError) as error:
+            actions.activity_create(**fields, title="Out", opens_on=opens_on, closes_on=closes_on)
+        wrong = "opens_on" if opens_on and opens_on.year < 2000 else "closes_on"
+        (message,) = error.value.message_dict[wrong]
+        assert message.startswith(
+            f"The {'opening' if wrong == 'opens_on' else 'closing'} date must be between "
+            "1 January 2000 and "
+        )
+    with pytest.raises(ValidationError) as error:
+        actions.activity_update(activity=made, opens_on=dt.date(1026, 1, 1))
+    assert list(error.value.message_dict) == ["opens_on"]

@@ -22,6 +22,7 @@ def test_the_installed_apps_fill_every_place() -> None:
         pages.STAFF_SERVICE_ROWS,
         pages.STAFF_SERVICE_MAIN,
         pages.ACTIVITY_MAIN,
+        pages.STAFF_DASHBOARD,
         ORGANISATION_PAGE,
     ):
         assert place.templates, place.place

@@ -60,7 +60,7 @@ def test_bad_search_input_gets_a_message_not_an_error(client: Client) -> None:
     assert "Select a valid choice" in response.content.decode()
     response = client.get(reverse("services:home"), {"q": "a" * 500, "page": "-3"})
     assert response.status_code == 200
-    assert "at most 100 characters" in response.content.decode()
+    assert "Enter 100 characters or fewer. You entered" in response.content.decode()
 
 
 def test_home_lists_services_without_n_plus_one(
@@ -91,7 +91,9 @@ def test_service_page_shows_timeline_promises_open_activities_and_index(client: 
     page = client.get(service.get_absolute_url()).content.decode()
     assert "We will put in place what you decide." in page
     assert "Vote on the budget" in page
-    assert "Democratisation index" in page
+    assert "How much say the public has had" in page
+    assert "The democratisation index" in page  # the term, beside its plain words
+    assert "Empower: you decide" in page
     assert 'aria-current="step"' in page
     assert "<table" in page
 
@@ -190,8 +192,12 @@ def test_activity_form_rejects_dates_out_of_order(staff: tuple[Client, Any]) -> 
             "kind": ActivityKind.MEETING,
             "title": "Meeting",
             "summary": "Come along.",
-            "opens_on": "2027-05-02",
-            "closes_on": "2027-05-01",
+            "opens_on_day": "2",
+            "opens_on_month": "5",
+            "opens_on_year": "2027",
+            "closes_on_day": "1",
+            "closes_on_month": "5",
+            "closes_on_year": "2027",
         },
     )
     assert response.status_code == 200

@@ -1,0 +1,27 @@
+"""No demo decision is informed by a contribution made after it (issue 18, defect 6)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from coproduce.contributions.models import Decision
+from coproduce.demo.story import seed
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def test_no_demo_decision_is_informed_by_a_later_contribution() -> None:
+    cache.clear()
+    seed()
+    decisions = Decision.objects.prefetch_related("contributions")
+    assert decisions.count() >= 3
+    later = [
+        (decision.title, contribution.pk)
+        for decision in decisions
+        for contribution in decision.contributions.all()
+        if timezone.localdate(contribution.created_at) > decision.decided_on
+    ]
+    assert later == []
+    assert all(decision.contributions.exists() for decision in decisions)
