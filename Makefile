@@ -69,5 +69,6 @@ bench: install ## Run the benchmarks against the peer libraries (installs them f
 	$(PY) benchmarks/opinion.py
 	$(PY) benchmarks/sortition.py
 	$(PY) benchmarks/web.py
+	$(PY) benchmarks/search.py
 
 .PHONY: help install demo chromium test lint messages bench

@@ -147,10 +147,15 @@ class ReportIn(Input):
     )
 
 
+# The Welsh beside the English: optional, as long as the English may be (decision 0025).
+WELSH = "In Welsh; empty until written (Welsh pages then show the English)."
+
+
 class ResponseIn(Input):
     body: Annotated[str, Text(5000, required=True)] = Field(
         description="The official answer, public: what will happen, or why not, in plain English."
     )
+    body_cy: Annotated[str, Text(5000)] = Field("", description=WELSH)
 
 
 class IdeaStatusIn(Input):
@@ -173,6 +178,8 @@ class DecisionIn(Input):
     description: Annotated[str, Text(10_000, required=True)] = Field(
         description="Details and reasons: what will happen, and why."
     )
+    title_cy: Annotated[str, Text(200)] = Field("", description=WELSH)
+    description_cy: Annotated[str, Text(10_000)] = Field("", description=WELSH)
     decided_by: Annotated[str, Text(200, required=True)] = Field(
         description="A person, role or board, for example 'Health and Wellbeing Board'."
     )
@@ -212,11 +219,13 @@ class ResponseOut(Schema):
     organisation: str = Field(description="Slug of the organisation that answered.")
     author: str = Field(description="Who answered for it, as the website shows them.")
     body: str
+    body_cy: str = Field(description=WELSH)
 
 
 class DecisionBriefOut(Schema):
     id: int
     title: str
+    title_cy: str = Field(description=WELSH)
     stage: Stage
     cycle: int
     decided_by: str
@@ -241,6 +250,19 @@ class IdeaOut(Schema):
     support_count: int
     comment_count: int = Field(description="Every comment made, including any held or hidden.")
     supported: bool = Field(description="Whether you support it (false without a token).")
+    threshold_reached_at: dt.datetime | None = Field(
+        description=(
+            "When it first had the supports its challenge's threshold asks for (or when the "
+            "threshold was set, if it already had them); null if it has not."
+        )
+    )
+    answer_due_on: dt.date | None = Field(
+        description=(
+            "The date a written answer was promised by when it reached the threshold (working "
+            "days: Monday to Friday but not bank holidays in England and Wales); null if none "
+            "was promised."
+        )
+    )
 
 
 class CommentOut(Schema):
@@ -248,6 +270,8 @@ class CommentOut(Schema):
     parent: int | None = Field(description="The id of the comment it replies to.")
     body: str
     is_question: bool
+    agreement_count: int = Field(description="How many people agree with it.")
+    agreed: bool = Field(description="Whether you agree with it (false without a token).")
 
 
 class AssetOut(Schema):
@@ -268,6 +292,7 @@ class StoryOut(Schema):
 class AnswerOut(Schema):
     question: int = Field(description="The id of the question.")
     question_text: str
+    question_text_cy: str = Field(description=WELSH)
     question_kind: QuestionKind
     text: str
     choices: list[str]
@@ -319,6 +344,12 @@ class SupportOut(Schema):
     support_count: int
 
 
+class AgreementOut(Schema):
+    agreed: bool = Field(description="Whether you agree with the comment now.")
+    changed: bool = Field(description="Whether this request changed anything.")
+    agreement_count: int
+
+
 class ReportOut(Schema):
     contribution: int
     status: ReportStatus = Field(description="'open' until a moderator has looked at it.")
@@ -341,6 +372,8 @@ class DecisionOut(Schema):
     stage: Stage
     title: str
     description: str
+    title_cy: str = Field(description=WELSH)
+    description_cy: str = Field(description=WELSH)
     decided_by: str
     decided_on: dt.date
     created_at: dt.datetime

@@ -27,6 +27,7 @@ from coproduce.api.common import (
     require,
 )
 from coproduce.api.contribution_schemas import (
+    AgreementOut,
     AssetIn,
     CommentIn,
     ContributionFilters,
@@ -45,12 +46,13 @@ from coproduce.api.schemas import IdPath, LimitOffset, Shaped
 from coproduce.codesign import actions, rules
 from coproduce.codesign.models import (
     IDEA_WORKFLOW,
+    Agreement,
     CodesignKind,
     Comment,
     IdeaCategory,
     Support,
 )
-from coproduce.codesign.queries import visible_idea
+from coproduce.codesign.queries import visible_comment, visible_idea
 from coproduce.common.pagination import KeysFirst
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import queries as spine_queries
@@ -98,10 +100,15 @@ def _rows() -> QuerySet[Contribution]:
 
 
 def _supported(user: Visitor, ids: list[int]) -> set[int]:
-    """Which of these ideas the person supports."""
+    """Which of these ideas the person supports and which of these comments they agree with
+    (an idea's or a comment's key is its contribution's, so one set holds both)."""
     if not user.is_authenticated or not ids:
         return set()
-    return set(Support.objects.filter(user=user, idea_id__in=ids).values_list("idea_id", flat=True))
+    supports = Support.objects.filter(user=user, idea_id__in=ids).values_list("idea_id", flat=True)
+    agreements = Agreement.objects.filter(user=user, comment_id__in=ids).values_list(
+        "comment_id", flat=True
+    )
+    return {*supports, *agreements}
 
 
 def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int]) -> dict[str, Any]:
@@ -128,6 +135,8 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "support_count": idea.support_count,
             "comment_count": idea.comment_count,
             "supported": idea.pk in supported,
+            "threshold_reached_at": idea.threshold_reached_at,
+            "answer_due_on": idea.answer_due_on,
         }
     elif kind == CodesignKind.COMMENT:
         comment = contribution.comment
@@ -136,6 +145,8 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "parent": comment.parent_id,
             "body": comment.body,
             "is_question": comment.is_question,
+            "agreement_count": comment.agreement_count,
+            "agreed": comment.pk in supported,
         }
     elif kind == InsightKind.ASSET:
         asset = contribution.asset
@@ -158,6 +169,7 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
                 {
                     "question": answer.question_id,
                     "question_text": answer.question.text,
+                    "question_text_cy": answer.question.text_cy,
                     "question_kind": answer.question.kind,
                     "text": answer.text,
                     "choices": list(answer.choices),
@@ -198,6 +210,7 @@ def contribution_out(
                 "organisation": organisation.slug,
                 "author": response.author.name or organisation.name,
                 "body": response.body,
+                "body_cy": response.body_cy,
             }
             for response in contribution.responses.all()
         ],
@@ -205,6 +218,7 @@ def contribution_out(
             {
                 "id": decision.pk,
                 "title": decision.title,
+                "title_cy": decision.title_cy,
                 "stage": decision.stage,
                 "cycle": decision.cycle,
                 "decided_by": decision.decided_by,
@@ -250,7 +264,8 @@ def contribution_list(
 
     # Keys first: order and slice a narrow query, then load one page with all its details.
     def shape(rows: list[Contribution]) -> list[dict[str, Any]]:
-        supported = _supported(user, [c.pk for c in rows if c.kind == CodesignKind.IDEA])
+        voted = {CodesignKind.IDEA, CodesignKind.COMMENT}
+        supported = _supported(user, [c.pk for c in rows if c.kind in voted])
         return [contribution_out(c, user, supported) for c in rows]
 
     return Shaped(KeysFirst(items.order_by("-created_at", "-id"), _rows()), shape)
@@ -359,6 +374,39 @@ def support_withdraw(request: SignedInRequest, idea_id: IdPath) -> dict[str, Any
     return {"supported": False, "changed": changed, "support_count": idea.support_count}
 
 
+@router.put(
+    "/comments/{comment_id}/agreement",
+    response={200: AgreementOut, **BODILESS_WRITE_ERRORS},
+    auth=WRITE,
+    summary="Agree with a comment (once per person; agreeing again changes nothing)",
+    description=(
+        "Not with your own comment, and only while the challenge is open. At most 20 supports, "
+        "agreements and withdrawals a minute per person, together."
+    ),
+)
+def agreement_add(request: SignedInRequest, comment_id: IdPath) -> dict[str, Any]:
+    comment = visible_comment(request, comment_id)
+    require(rules.can_agree(request.user, comment))
+    changed = actions.agreement_add(comment=comment, user=request.user)
+    comment.refresh_from_db(fields=["agreement_count"])
+    return {"agreed": True, "changed": changed, "agreement_count": comment.agreement_count}
+
+
+@router.delete(
+    "/comments/{comment_id}/agreement",
+    response={200: AgreementOut, **BODILESS_WRITE_ERRORS},
+    auth=WRITE,
+    summary="Withdraw your agreement with a comment",
+    description="At most 20 supports, agreements and withdrawals a minute per person, together.",
+)
+def agreement_withdraw(request: SignedInRequest, comment_id: IdPath) -> dict[str, Any]:
+    comment = visible_comment(request, comment_id)
+    require(rules.can_agree(request.user, comment))
+    changed = actions.agreement_withdraw(comment=comment, user=request.user)
+    comment.refresh_from_db(fields=["agreement_count"])
+    return {"agreed": False, "changed": changed, "agreement_count": comment.agreement_count}
+
+
 @router.post(
     "/activities/{activity_id}/assets",
     response={201: ContributionOut, **WRITE_ERRORS},
@@ -443,7 +491,10 @@ def response_create(
     contribution = visible_contribution(request, contribution_id)
     require(spine_rules.can_answer(request.user, contribution))
     response = spine_actions.response_create(
-        contribution=contribution, author=request.user, body=payload.body
+        contribution=contribution,
+        author=request.user,
+        body=payload.body,
+        body_cy=payload.body_cy,
     )
     organisation = contribution.service.organisation
     return Status(
@@ -454,6 +505,7 @@ def response_create(
             "organisation": organisation.slug,
             "author": response.author.name or organisation.name,
             "body": response.body,
+            "body_cy": response.body_cy,
         },
     )
 

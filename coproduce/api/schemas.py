@@ -109,6 +109,10 @@ class Text(GroupedMetadata):
 Name = Annotated[str, Text(200, required=True)]
 Summary = Annotated[str, Text(300, required=True)]
 LongText = Annotated[str, Text(10_000)]
+# The Welsh beside the English: optional, as long as the English may be (decision 0025).
+WelshName = Annotated[str, Text(200)]
+WelshSummary = Annotated[str, Text(300)]
+WELSH = "In Welsh; empty until written (Welsh pages then show the English)."
 SearchText = Annotated[str, Text(200)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 SlugPath = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
@@ -201,8 +205,10 @@ class OrganisationOut(Schema):
 class ServiceOut(Schema):
     slug: str
     name: str
+    name_cy: str = Field(description=WELSH)
     organisation: str = Field(description="Slug of the organisation that runs the service.")
     summary: str
+    summary_cy: str = Field(description=WELSH)
     policy_area: PolicyArea
     area_served: str
     status: ServiceStatus
@@ -225,6 +231,17 @@ class StageOut(Schema):
     summary: str
 
 
+class SupportsThresholdOut(Schema):
+    supports: int = Field(description="Ideas with this many supports get a written answer.")
+    answer_days: int | None = Field(
+        description=(
+            "Within this many working days (Monday to Friday, not bank holidays in England and "
+            "Wales) of the day an idea reaches the supports; null when no time is promised."
+        )
+    )
+    text: str = Field(description="The promise in plain English, as the website shows it.")
+
+
 class ActivityOut(Schema):
     id: int
     service: str = Field(description="Slug of the service.")
@@ -232,8 +249,11 @@ class ActivityOut(Schema):
     stage: Stage
     kind: ActivityKind
     title: str
+    title_cy: str = Field(description=WELSH)
     summary: str
+    summary_cy: str = Field(description=WELSH)
     how_to_take_part: str
+    how_to_take_part_cy: str = Field(description=WELSH)
     opens_on: dt.date | None
     closes_on: dt.date | None
     state: ActivityState
@@ -241,6 +261,13 @@ class ActivityOut(Schema):
         description="The states this activity can move to next (see the transitions endpoint)."
     )
     outcome: str
+    outcome_cy: str = Field(description=WELSH)
+    supports_threshold: SupportsThresholdOut | None = Field(
+        description=(
+            "Idea challenges only: the written answer promised to ideas with enough supports; "
+            "null when there is no such promise."
+        )
+    )
 
 
 class IndexRowOut(Schema):
@@ -262,6 +289,7 @@ class IndexOut(Schema):
 
 class ServiceDetailOut(ServiceOut):
     description: str
+    description_cy: str = Field(description=WELSH)
     partners: list[str] = Field(description="Slugs of partner organisations.")
     stages: list[StageOut] = Field(description="Every stage of every cycle, oldest first.")
     activities: list[ActivityOut] = Field(description="Oldest cycle first.")
@@ -279,6 +307,11 @@ class ServiceIn(Input):
     name: Name
     summary: Summary
     description: LongText = ""
+    name_cy: WelshName = Field("", description=WELSH)
+    summary_cy: WelshSummary = Field("", description=WELSH)
+    description_cy: LongText = Field(
+        "", description="In Welsh; only with a description in English, which it translates."
+    )
     policy_area: PolicyArea
     area_served: Name
     partners: list[Slug] = Field(
@@ -293,6 +326,11 @@ class ServicePatch(Input):
     name: Name | None = None
     summary: Summary | None = None
     description: LongText | None = None
+    name_cy: WelshName | None = Field(None, description=WELSH)
+    summary_cy: WelshSummary | None = Field(None, description=WELSH)
+    description_cy: LongText | None = Field(
+        None, description="In Welsh; only with a description in English, which it translates."
+    )
     policy_area: PolicyArea | None = None
     area_served: Name | None = None
     status: ServiceStatus | None = Field(None, description="Publish, or take back to draft.")
@@ -318,6 +356,11 @@ class ActivityIn(Input):
     title: Name
     summary: Summary
     how_to_take_part: LongText = ""
+    title_cy: WelshName = Field("", description=WELSH)
+    summary_cy: WelshSummary = Field("", description=WELSH)
+    how_to_take_part_cy: LongText = Field(
+        "", description="In Welsh; only with how_to_take_part in English, which it translates."
+    )
     opens_on: Date | None = Field(None, description="At most ten years from today.")
     closes_on: Date | None = Field(
         None, description="On or after opens_on; at most ten years from today."
@@ -331,6 +374,14 @@ class ActivityPatch(Input):
     title: Name | None = None
     summary: Summary | None = None
     how_to_take_part: LongText | None = None
+    title_cy: WelshName | None = Field(None, description=WELSH)
+    summary_cy: WelshSummary | None = Field(None, description=WELSH)
+    how_to_take_part_cy: LongText | None = Field(
+        None, description="In Welsh; only with how_to_take_part in English, which it translates."
+    )
+    outcome_cy: LongText | None = Field(
+        None, description="In Welsh; only once reported, beside the outcome it translates."
+    )
     opens_on: Date | None = Field(None, description="At most ten years from today.")
     closes_on: Date | None = Field(
         None, description="On or after opens_on; at most ten years from today."
@@ -344,3 +395,4 @@ class TransitionIn(Input):
     outcome: LongText = Field(
         "", description="Required to report: what came of the activity, for the public record."
     )
+    outcome_cy: LongText = Field("", description="When reporting: the outcome in Welsh (optional).")

@@ -32,10 +32,13 @@ from coproduce.api.schemas import (
     SlugPath,
     TransitionIn,
 )
+from coproduce.codesign.models import SupportsThreshold
+from coproduce.codesign.queries import threshold_of
 from coproduce.organisations.models import Organisation
 from coproduce.services import actions, queries, rules
 from coproduce.services.models import (
     Activity,
+    ActivityKind,
     ActivityState,
     Service,
     Stage,
@@ -45,7 +48,38 @@ from coproduce.services.queries import visible_activity, visible_service
 router = Router(tags=["services"])
 
 
-def _activity_out(activity: Activity) -> dict[str, Any]:
+def _thresholds(activities: list[Activity]) -> dict[int, SupportsThreshold]:
+    """The supports thresholds of these activities' idea challenges, in one query."""
+    ids = [a.pk for a in activities if a.kind == ActivityKind.IDEA_CHALLENGE]
+    if not ids:
+        return {}
+    return SupportsThreshold.objects.filter(activity_id__in=ids, supports__isnull=False).in_bulk()
+
+
+def _threshold_out(
+    activity: Activity, thresholds: dict[int, SupportsThreshold] | None
+) -> dict[str, Any] | None:
+    if activity.kind != ActivityKind.IDEA_CHALLENGE:
+        return None
+    threshold = thresholds.get(activity.pk) if thresholds is not None else threshold_of(activity)
+    if threshold is None or threshold.supports is None:
+        return None
+    return {
+        "supports": threshold.supports,
+        "answer_days": threshold.answer_days,
+        "text": threshold.describe(),
+    }
+
+
+def _activities_out(activities: list[Activity]) -> list[dict[str, Any]]:
+    thresholds = _thresholds(activities)
+    return [_activity_out(activity, thresholds) for activity in activities]
+
+
+def _activity_out(
+    activity: Activity, thresholds: dict[int, SupportsThreshold] | None = None
+) -> dict[str, Any]:
+    """One activity; ``thresholds`` (from ``_thresholds``) saves a query per idea challenge."""
     stage = activity.service_stage
     return {
         "id": activity.pk,
@@ -54,13 +88,18 @@ def _activity_out(activity: Activity) -> dict[str, Any]:
         "stage": stage.stage,
         "kind": activity.kind,
         "title": activity.title,
+        "title_cy": activity.title_cy,
         "summary": activity.summary,
+        "summary_cy": activity.summary_cy,
         "how_to_take_part": activity.how_to_take_part,
+        "how_to_take_part_cy": activity.how_to_take_part_cy,
         "opens_on": activity.opens_on,
         "closes_on": activity.closes_on,
         "state": activity.state,
         "next_states": activity.next_states,
         "outcome": activity.outcome,
+        "outcome_cy": activity.outcome_cy,
+        "supports_threshold": _threshold_out(activity, thresholds),
     }
 
 
@@ -68,8 +107,10 @@ def _service_out(service: Service) -> dict[str, Any]:
     return {
         "slug": service.slug,
         "name": service.name,
+        "name_cy": service.name_cy,
         "organisation": service.organisation.slug,
         "summary": service.summary,
+        "summary_cy": service.summary_cy,
         "policy_area": service.policy_area,
         "area_served": service.area_served,
         "status": service.status,
@@ -84,9 +125,12 @@ def _service_detail(request: HttpRequest, service: Service) -> dict[str, Any]:
     index = queries.democratisation_index(cycles[0])
     rows = service.stages.order_by("cycle", "position")
     delivered = {(c.number, s.stage): s.delivered_level for c in cycles for s in c.stages}
+    activities = [a for c in reversed(cycles) for s in c.stages for a in s.activities]
+    thresholds = _thresholds(activities)
     return {
         **_service_out(service),
         "description": service.description,
+        "description_cy": service.description_cy,
         "partners": list(service.partners.values_list("slug", flat=True)),
         "stages": [
             {
@@ -101,9 +145,7 @@ def _service_detail(request: HttpRequest, service: Service) -> dict[str, Any]:
             }
             for row in rows
         ],
-        "activities": [
-            _activity_out(a) for c in reversed(cycles) for s in c.stages for a in s.activities
-        ],
+        "activities": [_activity_out(a, thresholds) for a in activities],
         "democratisation_index": {
             "cycle": index.cycle,
             "score": index.score,
@@ -162,6 +204,9 @@ def service_create(request: SignedInRequest, payload: ServiceIn) -> Status[dict[
         name=payload.name,
         summary=payload.summary,
         description=payload.description,
+        name_cy=payload.name_cy,
+        summary_cy=payload.summary_cy,
+        description_cy=payload.description_cy,
         policy_area=payload.policy_area,
         area_served=payload.area_served,
         partners=partners,
@@ -248,7 +293,7 @@ def activity_list(request: HttpRequest, slug: SlugPath) -> Shaped[dict[str, Any]
     if not rules.can_run_activities(request.user, service):
         activities = activities.exclude(state=ActivityState.DRAFT)
     activities = activities.order_by("service_stage__cycle", "service_stage__position", "id")
-    return Shaped(activities, lambda rows: [_activity_out(a) for a in rows])
+    return Shaped(activities, _activities_out)
 
 
 @router.post(
@@ -291,9 +336,18 @@ def activity_update(
     activity = visible_activity(request, activity_id)
     require(rules.can_manage_activity(request.user, activity))
     changes = payload.model_dump(exclude_unset=True)
-    for required in ("kind", "title", "summary", "how_to_take_part"):
-        if changes.get(required, "") is None:
-            changes.pop(required)
+    for text in (
+        "kind",
+        "title",
+        "summary",
+        "how_to_take_part",
+        "title_cy",
+        "summary_cy",
+        "how_to_take_part_cy",
+        "outcome_cy",
+    ):
+        if changes.get(text, "") is None:
+            changes.pop(text)
     activity = actions.activity_update(activity=activity, **changes)
     return _activity_out(activity)
 
@@ -310,7 +364,10 @@ def activity_transition(
     activity = visible_activity(request, activity_id)
     require(rules.can_manage_activity(request.user, activity))
     activity = actions.activity_transition(
-        activity=activity, to_state=payload.to_state, outcome=payload.outcome
+        activity=activity,
+        to_state=payload.to_state,
+        outcome=payload.outcome,
+        outcome_cy=payload.outcome_cy,
     )
     return _activity_out(activity)
 

@@ -1,4 +1,5 @@
-"""Every write of an idea challenge: posting ideas and comments, supporting, categories.
+"""Every write of an idea challenge: posting ideas and comments, supporting ideas, agreeing with
+comments, categories and the supports threshold.
 
 Answers, statuses, decisions and moderation are the answer spine's (``contributions.actions``).
 Each action checks the rule it needs (raising PermissionDenied) so that the web views and the API
@@ -12,14 +13,24 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.codesign import rules, spam
-from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory, Support
+from coproduce.codesign.models import (
+    Agreement,
+    CodesignKind,
+    Comment,
+    Idea,
+    IdeaCategory,
+    Support,
+    SupportsThreshold,
+)
 from coproduce.common import pagecache
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution
+from coproduce.search.actions import index_update
 from coproduce.services import rules as service_rules
 from coproduce.services.models import Activity, ActivityKind
 
@@ -84,6 +95,7 @@ def idea_create(
     idea.full_clean(exclude=["contribution"])
     idea.save()
     _pages_change(activity_id=activity.pk, idea_ids=[idea.pk])
+    index_update(CodesignKind.IDEA, [idea.pk])
     return idea
 
 
@@ -120,34 +132,133 @@ def comment_create(
     comment.save()
     Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     _pages_change(activity_id=contribution.activity_id, idea_ids=[idea.pk])
+    index_update(CodesignKind.COMMENT, [comment.pk])
     return comment
+
+
+def _mark_threshold_reached(idea: Idea) -> None:
+    """Record the moment the idea first has the supports its challenge's threshold asks for, and
+    the date a written answer is due by (decision 0026). Once only: a promise stands."""
+    threshold = SupportsThreshold.objects.filter(
+        activity_id=idea.contribution.activity_id, supports__isnull=False
+    ).first()
+    if threshold is None:
+        return
+    now = timezone.now()
+    Idea.objects.filter(
+        pk=idea.pk, threshold_reached_at__isnull=True, support_count__gte=threshold.supports
+    ).update(threshold_reached_at=now, answer_due_on=threshold.due_on(timezone.localdate(now)))
 
 
 @transaction.atomic
 def support_add(*, idea: Idea, user: User) -> bool:
     """Back an idea. Returns False when the person already supports it (nothing changes)."""
     _require(rules.can_support(user, idea))
-    spam.support_rate_check(user=user)
+    spam.vote_rate_check(user=user)
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, user=user)
     except IntegrityError:
         return False
     Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+    _mark_threshold_reached(idea)
     _pages_change(activity_id=idea.contribution.activity_id, idea_ids=[idea.pk])
     return True
 
 
 @transaction.atomic
 def support_withdraw(*, idea: Idea, user: User) -> bool:
-    """Withdraw a support. Returns False when there was none."""
+    """Withdraw a support. Returns False when there was none. An idea that had reached its
+    challenge's threshold keeps its due date (decision 0026)."""
     _require(rules.can_support(user, idea))
-    spam.support_rate_check(user=user)
+    spam.vote_rate_check(user=user)
     deleted, _details = Support.objects.filter(idea=idea, user=user).delete()
     if deleted:
         Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
         _pages_change(activity_id=idea.contribution.activity_id, idea_ids=[idea.pk])
     return bool(deleted)
+
+
+@transaction.atomic
+def agreement_add(*, comment: Comment, user: User) -> bool:
+    """Agree with a comment. Returns False when the person already agrees (nothing changes).
+
+    The agreement and the comment's count change in one transaction (decision 0011), and the
+    idea's cached pages with them (decision 0801). Supports and agreements share one rate limit.
+    """
+    _require(rules.can_agree(user, comment))
+    spam.vote_rate_check(user=user)
+    try:
+        with transaction.atomic():
+            Agreement.objects.create(comment=comment, user=user)
+    except IntegrityError:
+        return False
+    Comment.objects.filter(pk=comment.pk).update(agreement_count=F("agreement_count") + 1)
+    pagecache.bump(pagecache.scope(Idea, comment.idea_id))  # idea lists do not show agreements
+    return True
+
+
+@transaction.atomic
+def agreement_withdraw(*, comment: Comment, user: User) -> bool:
+    """Withdraw an agreement with a comment. Returns False when there was none."""
+    _require(rules.can_agree(user, comment))
+    spam.vote_rate_check(user=user)
+    deleted, _details = Agreement.objects.filter(comment=comment, user=user).delete()
+    if deleted:
+        Comment.objects.filter(pk=comment.pk).update(agreement_count=F("agreement_count") - 1)
+        pagecache.bump(pagecache.scope(Idea, comment.idea_id))
+    return bool(deleted)
+
+
+@transaction.atomic
+def supports_threshold_set(
+    *, activity: Activity, supports: int | None, answer_days: int | None, set_by: User
+) -> SupportsThreshold | None:
+    """Set (or, with no number of supports, remove) a challenge's promise: ideas with
+    ``supports`` supports get a written answer, within ``answer_days`` working days if given.
+
+    Ideas that already have the supports reach the threshold now, and are due ``answer_days``
+    working days from today. Ideas that reached it before keep the date they were promised;
+    those promised no date, and not answered yet, get one from today when days are added.
+    Every page of the challenge changes (decision 0026).
+    """
+    _require(rules.can_set_threshold(set_by, activity))
+    if activity.kind != ActivityKind.IDEA_CHALLENGE:
+        raise ValidationError(_("Only idea challenges have a supports threshold."))
+    if supports is None and answer_days is not None:
+        raise ValidationError(
+            {
+                "supports": _(
+                    "Enter how many supports an idea needs. The working days are counted from "
+                    "the day an idea reaches them."
+                )
+            }
+        )
+    now = timezone.now()
+    threshold: SupportsThreshold | None = None
+    if supports is None:
+        SupportsThreshold.objects.filter(activity=activity).delete()
+    else:
+        threshold = SupportsThreshold(
+            activity=activity, supports=supports, answer_days=answer_days, updated_by=set_by
+        )
+        threshold.full_clean(exclude=["activity", "updated_by"])
+        threshold.save()
+        ideas = Idea.objects.filter(contribution__activity=activity)
+        due = threshold.due_on(timezone.localdate(now))
+        ideas.filter(threshold_reached_at__isnull=True, support_count__gte=supports).update(
+            threshold_reached_at=now, answer_due_on=due
+        )
+        if due is not None:
+            ideas.filter(
+                threshold_reached_at__isnull=False,
+                answer_due_on__isnull=True,
+                contribution__first_response_at__isnull=True,
+            ).update(answer_due_on=due)
+    # The idea lists and every idea page read the threshold: a new updated_at changes the probe
+    # of them all at once (decision 0801), however many ideas the challenge has.
+    Activity.objects.filter(pk=activity.pk).update(updated_at=now)
+    return threshold
 
 
 def _check_category_name(activity: Activity, name: str, *, exclude: int | None = None) -> str:

@@ -6,7 +6,7 @@ answers, statuses and decisions are in the contributions app's admin.
 
 from django.contrib import admin
 
-from coproduce.codesign.models import Comment, Idea, IdeaCategory
+from coproduce.codesign.models import Comment, Idea, IdeaCategory, SupportsThreshold
 from coproduce.common.admin import SafeIdAdmin
 
 
@@ -15,7 +15,7 @@ class IdeaAdmin(SafeIdAdmin):
     list_display = ["title", "category", "support_count", "comment_count"]
     search_fields = ["title", "description"]
     raw_id_fields = ["contribution", "category"]
-    readonly_fields = ["support_count", "comment_count"]
+    readonly_fields = ["support_count", "comment_count", "threshold_reached_at", "answer_due_on"]
 
 
 @admin.register(Comment)
@@ -24,6 +24,7 @@ class CommentAdmin(SafeIdAdmin):
     list_filter = ["is_question"]
     search_fields = ["body"]
     raw_id_fields = ["contribution", "idea", "parent"]
+    readonly_fields = ["agreement_count"]
 
 
 @admin.register(IdeaCategory)
@@ -31,3 +32,10 @@ class IdeaCategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "activity"]
     search_fields = ["name"]
     raw_id_fields = ["activity"]
+
+
+@admin.register(SupportsThreshold)
+class SupportsThresholdAdmin(SafeIdAdmin):  # its key is the activity, one-to-one
+    list_display = ["activity", "supports", "answer_days", "updated_at"]
+    raw_id_fields = ["activity", "updated_by"]
+    readonly_fields = ["updated_at"]

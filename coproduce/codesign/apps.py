@@ -20,7 +20,10 @@ class CodesignConfig(AppConfig):
         register_method(
             ActivityKind.IDEA_CHALLENGE,
             take_part_template="codesign/_take_part.html",
-            staff_links=[(_("Idea categories"), "codesign:category_list")],
+            staff_links=[
+                (_("Idea categories"), "codesign:category_list"),
+                (_("Supports threshold"), "codesign:threshold"),
+            ],
         )
         register_kind(
             Kind(
@@ -32,6 +35,8 @@ class CodesignConfig(AppConfig):
                 search=("title", "description"),
                 workflow=IDEA_WORKFLOW,
                 supports=lambda contribution: contribution.idea.support_count,
+                # Set when the idea reaches its challenge's supports threshold (decision 0026).
+                answer_due_field="answer_due_on",
                 summary_template="codesign/_idea_summary.html",
                 on_change=pages_changed,
             )
@@ -49,5 +54,27 @@ class CodesignConfig(AppConfig):
                 search=("body",),
                 summary_template="codesign/_comment_summary.html",
                 on_change=pages_changed,
+            )
+        )
+        # The site search finds published ideas, and the published comments on them while the idea
+        # is published (docs/decisions/0023-search.md).
+        from django.db.models import Q
+
+        from coproduce.codesign.queries import comments_on
+        from coproduce.contributions.kinds import get_kind
+        from coproduce.contributions.models import Visibility
+        from coproduce.contributions.search import contribution_source
+        from coproduce.search.registry import register_source
+
+        register_source(
+            contribution_source(
+                get_kind(CodesignKind.IDEA), plural=_("Ideas"), dependents=comments_on
+            )
+        )
+        register_source(
+            contribution_source(
+                get_kind(CodesignKind.COMMENT),
+                plural=_("Comments"),
+                public=Q(comment__idea__contribution__visibility=Visibility.PUBLISHED),
             )
         )

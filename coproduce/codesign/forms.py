@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.codesign.models import Comment, IdeaCategory
-from coproduce.codesign.queries import IdeaSort
+from coproduce.codesign.models import MAX_ANSWER_DAYS, Comment, IdeaCategory
+from coproduce.codesign.queries import CommentSort, IdeaSort
 from coproduce.common.forms import KeyChoiceField, OneTimeForm
 from coproduce.contributions.forms import author_display_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class IdeaListForm(forms.Form):
@@ -98,6 +101,62 @@ class CommentForm(OneTimeForm):
 
 class SupportForm(forms.Form):
     support = forms.ChoiceField(choices=[("add", "add"), ("withdraw", "withdraw")])
+
+
+class AgreementForm(forms.Form):
+    agree = forms.ChoiceField(choices=[("add", "add"), ("withdraw", "withdraw")])
+
+
+class CommentOrderForm(forms.Form):
+    """The order of an idea's conversations (a GET form; a bad value falls back to oldest first)."""
+
+    comments = forms.ChoiceField(
+        label=_("Sort comments by"), choices=CommentSort.choices, required=False
+    )
+
+
+def _whole_number(
+    label: StrOrPromise, help_text: StrOrPromise, *, maximum: int, **messages: StrOrPromise
+) -> forms.IntegerField:
+    """An optional whole number typed in a text box (the GOV.UK pattern: no number spinner)."""
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        min_value=1,
+        max_value=maximum,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}
+        ),
+        error_messages=messages,
+    )
+
+
+class ThresholdForm(forms.Form):
+    """A challenge's supports threshold: both may be left empty (no threshold)."""
+
+    supports = _whole_number(
+        _("Number of supports (optional)"),
+        _(
+            "Ideas with this many supports get a written answer from the team. Leave it empty "
+            "for no threshold."
+        ),
+        maximum=100_000,
+        invalid=_("Enter the number of supports as a whole number, like 50."),
+        min_value=_("The number of supports must be 1 or more."),
+        max_value=_("The number of supports must be 100,000 or fewer."),
+    )
+    answer_days = _whole_number(
+        _("Working days to answer (optional)"),
+        _(
+            "Counted from the day an idea reaches the number of supports: from 1 to 120. "
+            "Weekends and bank holidays in England and Wales do not count."
+        ),
+        maximum=MAX_ANSWER_DAYS,
+        invalid=_("Enter the working days as a whole number, like 20."),
+        min_value=_("The working days must be between 1 and 120."),
+        max_value=_("The working days must be between 1 and 120."),
+    )
 
 
 class CategoryForm(forms.Form):

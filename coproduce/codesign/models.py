@@ -1,4 +1,5 @@
-"""Idea challenges: ideas, comments on them, supports and the categories staff offer.
+"""Idea challenges: ideas, comments on them, supports, agreements with comments, the categories
+staff offer and a challenge's supports threshold.
 
 An idea and a comment are contributions (``contributions.Contribution``, joined one-to-one) so the
 answer spine can answer, moderate, give statuses and link them to decisions; this app registers the
@@ -7,11 +8,17 @@ two kinds in ``apps.py``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from coproduce.common.dates import add_working_days
 from coproduce.contributions.kinds import Workflow
 from coproduce.contributions.models import Contribution
 from coproduce.services.models import Activity
@@ -85,6 +92,77 @@ class IdeaCategory(models.Model):
         return self.name
 
 
+# The most working days a challenge may promise for an answer: about six months.
+MAX_ANSWER_DAYS = 120
+
+
+class SupportsThreshold(models.Model):
+    """A challenge's promise: ideas with ``supports`` supports get a written answer, within
+    ``answer_days`` working days when it says so (docs/decisions/0026)."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, primary_key=True, related_name="supports_threshold"
+    )
+    supports = models.PositiveIntegerField(
+        _("supports needed"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ANSWER_DAYS)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supports__isnull=True) | Q(supports__gte=1),
+                name="threshold_supports_at_least_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_days__isnull=True)
+                | Q(answer_days__gte=1, answer_days__lte=MAX_ANSWER_DAYS),
+                name="threshold_answer_days_in_range",
+            ),
+            # A time to answer is counted from reaching a number of supports.
+            models.CheckConstraint(
+                condition=Q(answer_days__isnull=True) | Q(supports__isnull=False),
+                name="threshold_answer_days_need_supports",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supports} supports, {self.answer_days} working days"
+
+    def describe(self) -> str:
+        """The promise in plain English, for residents and staff."""
+        supports = self.supports or 0
+        if not self.answer_days:
+            return ngettext(
+                "An idea with %(supports)s support gets a written answer from the team.",
+                "Ideas with %(supports)s supports get a written answer from the team.",
+                supports,
+            ) % {"supports": supports}
+        within = ngettext("%(days)s working day", "%(days)s working days", self.answer_days) % {
+            "days": self.answer_days
+        }
+        return ngettext(
+            "An idea with %(supports)s support gets a written answer from the team within "
+            "%(within)s.",
+            "Ideas with %(supports)s supports get a written answer from the team within "
+            "%(within)s.",
+            supports,
+        ) % {"supports": supports, "within": within}
+
+    def due_on(self, reached: dt.date) -> dt.date | None:
+        """When an idea that reached the threshold on ``reached`` is to be answered by."""
+        return add_working_days(reached, self.answer_days) if self.answer_days else None
+
+
 class Idea(models.Model):
     """An idea or proposal in an idea challenge."""
 
@@ -104,6 +182,11 @@ class Idea(models.Model):
     # Maintained by support_add / support_withdraw and comment_create (see decision 0011).
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
+    # When it first had the supports its challenge's threshold asks for (or when the threshold was
+    # set, if it already had them), and the date a written answer was promised by then. Set once,
+    # by support_add and supports_threshold_set: a promise stands (decision 0026).
+    threshold_reached_at = models.DateTimeField(null=True, blank=True)
+    answer_due_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -139,6 +222,8 @@ class Comment(models.Model):
         default=False,
         help_text=_("The team will answer it publicly."),
     )
+    # Maintained by agreement_add / agreement_withdraw (decisions 0011 and 0026).
+    agreement_count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.display_title
@@ -168,3 +253,21 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} supports {self.idea}"
+
+
+class Agreement(models.Model):
+    """One person agreeing with one comment; they can withdraw it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="agreements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_agreements"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="one_agreement_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} agrees with comment {self.comment_id}"

@@ -1,8 +1,10 @@
 """Reads of an idea challenge: the objects its pages are about, idea lists a page at a time,
-comment threads, who supports what."""
+comment threads in three orders, who supports and agrees with what, the supports threshold."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,15 +13,24 @@ from django.db import models
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.types import Visitor
-from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory, Support
-from coproduce.codesign.rules import can_view_idea
+from coproduce.codesign.models import (
+    Agreement,
+    CodesignKind,
+    Comment,
+    Idea,
+    IdeaCategory,
+    Support,
+    SupportsThreshold,
+)
+from coproduce.codesign.rules import can_agree, can_view_idea
 from coproduce.common.pagination import KeysFirst
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.queries import answers_prefetch
-from coproduce.contributions.rules import can_report
+from coproduce.contributions.rules import can_report, can_view_contribution
 from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_view_activity
 
@@ -34,13 +45,28 @@ class IdeaSort(models.TextChoices):
     ANSWERED = "answered", _("Recently answered")
 
 
+class CommentSort(models.TextChoices):
+    """The orders an idea's conversations can be shown in; the first is the default."""
+
+    OLDEST = "oldest", _("Oldest first")
+    NEWEST = "newest", _("Newest first")
+    AGREED = "agreed", _("Most agreed")
+
+
+def comment_sort(value: str | None) -> str:
+    """The order asked for, or the default when it is not one of the choices."""
+    return value if value in CommentSort.values else CommentSort.OLDEST
+
+
 # --- The objects pages are about, for rule_required(load=…): 404 for those the visitor may not see,
 # whatever the page's own rule is about (posting an idea to a challenge one may see …).
 
 
 def visible_challenge(request: HttpRequest, pk: int) -> Activity:
     activity = get_object_or_404(
-        Activity.objects.select_related(ACTIVITY_PATH), pk=pk, kind=ActivityKind.IDEA_CHALLENGE
+        Activity.objects.select_related(ACTIVITY_PATH, "supports_threshold"),
+        pk=pk,
+        kind=ActivityKind.IDEA_CHALLENGE,
     )
     if not can_view_activity(request.user, activity):
         raise Http404
@@ -50,13 +76,35 @@ def visible_challenge(request: HttpRequest, pk: int) -> Activity:
 def visible_idea(request: HttpRequest, pk: int) -> Idea:
     idea = get_object_or_404(
         Idea.objects.select_related(
-            "contribution__author", f"contribution__activity__{ACTIVITY_PATH}", "category"
+            "contribution__author",
+            f"contribution__activity__{ACTIVITY_PATH}",
+            "contribution__activity__supports_threshold",
+            "category",
         ),
         pk=pk,
     )
     if not can_view_idea(request.user, idea):
         raise Http404
     return idea
+
+
+def visible_comment(request: HttpRequest, pk: int) -> Comment:
+    """A comment the visitor may see, on an idea they may see."""
+    comment = get_object_or_404(
+        Comment.objects.select_related(
+            "contribution__author",
+            f"contribution__activity__{ACTIVITY_PATH}",
+            "idea__contribution",
+        ),
+        pk=pk,
+    )
+    comment.idea.contribution.activity = comment.contribution.activity  # the same challenge
+    user = request.user
+    if not (
+        can_view_idea(user, comment.idea) and can_view_contribution(user, comment.contribution)
+    ):
+        raise Http404
+    return comment
 
 
 def visible_category(request: HttpRequest, pk: int) -> IdeaCategory:
@@ -69,6 +117,58 @@ def visible_category(request: HttpRequest, pk: int) -> IdeaCategory:
 
 
 # --- Lists
+
+
+def threshold_of(activity: Activity) -> SupportsThreshold | None:
+    """The challenge's supports threshold, if it has one (no query when the loader joined it)."""
+    try:
+        threshold: SupportsThreshold = activity.supports_threshold
+    except SupportsThreshold.DoesNotExist:
+        return None
+    return threshold if threshold.supports else None
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What a challenge's supports threshold promises one idea, for its page."""
+
+    threshold: SupportsThreshold | None
+    reached_on: dt.date | None  # when it had enough supports (or the threshold was set)
+    due_on: dt.date | None  # a written answer was promised by then
+    answered_on: dt.date | None  # its first official answer
+    more_needed: int  # supports still needed; 0 once reached
+
+    @property
+    def answered_late(self) -> bool:
+        return bool(self.answered_on and self.due_on and self.answered_on > self.due_on)
+
+
+def promise_for(idea: Idea, threshold: SupportsThreshold | None) -> Promise | None:
+    """What the idea was promised (None: no threshold, and it never reached one)."""
+    reached = idea.threshold_reached_at
+    if threshold is None and reached is None:
+        return None
+    answered = idea.contribution.first_response_at
+    more = 0
+    if reached is None and threshold is not None and threshold.supports:
+        more = max(threshold.supports - idea.support_count, 0)
+    return Promise(
+        threshold=threshold,
+        reached_on=timezone.localdate(reached) if reached else None,
+        due_on=idea.answer_due_on,
+        answered_on=timezone.localdate(answered) if answered else None,
+        more_needed=more,
+    )
+
+
+def ideas_reaching_threshold(activity: Activity, limit: int = 50) -> list[Idea]:
+    """The challenge's ideas that reached its supports threshold: the earliest due first, then
+    those promised no date, each with whether and when it was answered."""
+    return list(
+        Idea.objects.filter(contribution__activity=activity, threshold_reached_at__isnull=False)
+        .select_related("contribution")
+        .order_by(F("answer_due_on").asc(nulls_last=True), "threshold_reached_at", "pk")[:limit]
+    )
 
 
 def categories_of(activity: Activity) -> QuerySet[IdeaCategory]:
@@ -153,6 +253,17 @@ def supported_by(user: Visitor, ideas: list[Idea]) -> set[int]:
     )
 
 
+def agreed_by(user: Visitor, comment_ids: list[int]) -> set[int]:
+    """Which of these comments the person agrees with."""
+    if not user.is_authenticated or not comment_ids:
+        return set()
+    return set(
+        Agreement.objects.filter(user=user, comment_id__in=comment_ids).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
 @dataclass
 class CommentNode:
     """One comment in a thread. ``shown`` is False for a removed comment that still has replies."""
@@ -162,6 +273,8 @@ class CommentNode:
     depth: int
     can_report: bool
     replies: list[CommentNode] = field(default_factory=list)
+    agreed: bool = False  # the person reading agrees with it
+    can_agree: bool = False
 
 
 # Comments are shown a thread at a time: a top-level comment with all its replies. Fifty threads
@@ -177,11 +290,20 @@ class ThreadIndex:
     parent: dict[int, int | None]
     shown: set[int]  # comments this person may read
     kept: set[int]  # shown, or a placeholder for replies that are shown
+    agreements: dict[int, int] = field(default_factory=dict)
+    sort: str = CommentSort.OLDEST
 
     @property
     def roots(self) -> list[int]:
-        """The threads this person sees, oldest first."""
-        return [pk for pk in self.children.get(None, []) if pk in self.kept]
+        """The threads this person sees, oldest first; newest first; or the most agreed first (a
+        placeholder counts as none), then oldest first. Replies stay in the order they were
+        written, under their conversation."""
+        roots = [pk for pk in self.children.get(None, []) if pk in self.kept]
+        if self.sort == CommentSort.NEWEST:
+            return roots[::-1]
+        if self.sort == CommentSort.AGREED:  # sorted() is stable: ties stay oldest first
+            return sorted(roots, key=lambda pk: -self.agreements[pk] if pk in self.shown else 0)
+        return roots
 
     def root_of(self, pk: int) -> int:
         while (parent := self.parent.get(pk)) is not None:
@@ -189,19 +311,26 @@ class ThreadIndex:
         return pk
 
 
-def thread_index(idea: Idea, user: Visitor) -> ThreadIndex:
+def thread_index(idea: Idea, user: Visitor, sort: str = CommentSort.OLDEST) -> ThreadIndex:
     """Everyone sees published comments; authors also see their own held or hidden ones. A comment
     nobody may see is left out, or kept as a placeholder when it has replies people can see."""
     user_id = user.pk if user.is_authenticated else None
     rows = (
         Comment.objects.filter(idea=idea)
         .order_by("contribution__created_at", "pk")
-        .values_list("pk", "parent_id", "contribution__visibility", "contribution__author_id")
+        .values_list(
+            "pk",
+            "parent_id",
+            "contribution__visibility",
+            "contribution__author_id",
+            "agreement_count",
+        )
     )
-    index = ThreadIndex(children={}, parent={}, shown=set(), kept=set())
-    for pk, parent, visibility, author_id in rows:
+    index = ThreadIndex(children={}, parent={}, shown=set(), kept=set(), sort=sort)
+    for pk, parent, visibility, author_id, agreements in rows:
         index.children.setdefault(parent, []).append(pk)
         index.parent[pk] = parent
+        index.agreements[pk] = agreements
         if visibility == Visibility.PUBLISHED or (user_id is not None and author_id == user_id):
             index.shown.add(pk)
     for shown in index.shown:  # keep every comment on the way up to a shown one
@@ -212,22 +341,26 @@ def thread_index(idea: Idea, user: Visitor) -> ThreadIndex:
     return index
 
 
-def comment_page_number(idea: Idea, comment: Comment, user: Visitor) -> int:
-    """The page of the idea's comments that shows this comment's thread to this person."""
-    index = thread_index(idea, user)
+def comment_page_number(
+    idea: Idea, comment: Comment, user: Visitor, sort: str = CommentSort.OLDEST
+) -> int:
+    """The page of the idea's comments that shows this comment's thread to this person, in the
+    order they read it."""
+    index = thread_index(idea, user, sort)
     roots = index.roots
     root = index.root_of(comment.pk)
     return roots.index(root) // THREADS_PER_PAGE + 1 if root in roots else 1
 
 
 def comment_thread(
-    idea: Idea, user: Visitor, page_number: Any = 1
+    idea: Idea, user: Visitor, page_number: Any = 1, sort: str = CommentSort.OLDEST
 ) -> tuple[Page[int], list[CommentNode]]:
-    """One page of an idea's comment threads, oldest first: in four queries whatever their size.
+    """One page of an idea's comment threads, oldest first, newest first or most agreed first: in
+    five queries whatever their size.
 
     Returns the page (of top-level comment keys) and its threads as CommentNodes.
     """
-    index = thread_index(idea, user)
+    index = thread_index(idea, user, sort)
     page = Paginator(index.roots, THREADS_PER_PAGE).get_page(page_number)
     wanted: list[int] = []
     stack = list(page.object_list)
@@ -243,6 +376,7 @@ def comment_thread(
         if wanted
         else {}
     )
+    agreed = agreed_by(user, [pk for pk in wanted if pk in index.shown])
 
     def build(keys: list[int], depth: int) -> list[CommentNode]:
         nodes = []
@@ -251,10 +385,28 @@ def comment_thread(
                 continue
             comment = comments[pk]
             comment.contribution.activity = idea.contribution.activity  # no query per comment
+            comment.idea = idea
             shown = pk in index.shown
-            can_report_it = shown and can_report(user, comment.contribution)
-            replies = build(index.children.get(pk, []), depth + 1)
-            nodes.append(CommentNode(comment, shown, depth, can_report_it, replies))
+            node = CommentNode(
+                comment,
+                shown,
+                depth,
+                can_report=shown and can_report(user, comment.contribution),
+                replies=build(index.children.get(pk, []), depth + 1),
+                agreed=pk in agreed,
+                can_agree=shown and can_agree(user, comment),
+            )
+            nodes.append(node)
         return nodes
 
     return page, build(list(page.object_list), 0)
+
+
+def comments_on(ideas: Sequence[int]) -> dict[str, list[int]]:
+    """The comments on these ideas, which the site search finds only while their idea is public
+    (the ideas' search ``dependents``)."""
+    return {
+        CodesignKind.COMMENT: list(
+            Comment.objects.filter(idea__in=ideas).values_list("pk", flat=True)
+        )
+    }

@@ -1,4 +1,5 @@
-"""Who may post ideas, comment, support, and manage a challenge's categories.
+"""Who may post ideas, comment, support, agree with comments, and manage a challenge's categories
+and supports threshold.
 
 Residents take part only while a challenge is open. Answers, statuses, decisions and moderation
 follow the answer spine's rules (``contributions.rules``). Every rule takes the person first and
@@ -8,7 +9,7 @@ the object second, the shape ``rule_required`` calls.
 from __future__ import annotations
 
 from coproduce.accounts.types import Visitor
-from coproduce.codesign.models import CodesignKind, Idea, IdeaCategory
+from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory
 from coproduce.contributions.models import Visibility
 from coproduce.contributions.rules import can_contribute, can_view_contribution
 from coproduce.services.models import Activity
@@ -37,5 +38,22 @@ def can_support(user: Visitor, idea: Idea) -> bool:
     return can_comment(user, idea) and idea.contribution.author_id != user.pk
 
 
+def can_agree(user: Visitor, comment: Comment) -> bool:
+    """Agreeing with a comment is like supporting an idea: one per person, only while the
+    challenge is open, only with a published comment on a published idea, and not with one's own
+    comment (decisions 0022 and 0026)."""
+    contribution = comment.contribution
+    return (
+        can_comment(user, comment.idea)
+        and contribution.visibility == Visibility.PUBLISHED
+        and contribution.author_id != user.pk
+    )
+
+
 def can_manage_categories(user: Visitor, category: IdeaCategory) -> bool:
     return can_manage_activity(user, category.activity)
+
+
+def can_set_threshold(user: Visitor, activity: Activity) -> bool:
+    """A challenge's supports threshold is set by the people who run it, as its categories are."""
+    return can_manage_activity(user, activity)

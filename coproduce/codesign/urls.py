@@ -10,6 +10,8 @@ urlpatterns = [
     path("ideas/<id:pk>/", public.idea_detail, name="idea_detail"),
     path("ideas/<id:pk>/comments/new/", public.comment_create, name="comment_create"),
     path("ideas/<id:pk>/support/", public.support, name="support"),
+    path("comments/<id:pk>/agree/", public.agree, name="agree"),
     path("staff/challenges/<id:pk>/categories/", staff.category_list, name="category_list"),
     path("staff/categories/<id:pk>/", staff.category_edit, name="category_edit"),
+    path("staff/challenges/<id:pk>/threshold/", staff.threshold, name="threshold"),
 ]

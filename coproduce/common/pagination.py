@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -43,3 +44,42 @@ class KeysFirst:
         ids = list(self.keys.values_list("pk", flat=True)[index])
         loaded = self.rows.in_bulk(ids)
         return [loaded[pk] for pk in ids if pk in loaded]
+
+
+class Chain:
+    """A page source for Paginator: several querysets one after the other, as one list.
+
+    Each part is a queryset (in a stable order) and a function that shapes one of its rows; a
+    page counts every part once and loads rows only from the parts it spans.
+    """
+
+    ordered = True
+
+    def __init__(self, parts: Sequence[tuple[QuerySet[Any], Callable[[Any], Any]]]) -> None:
+        self.parts = parts
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [rows.count() for rows, _shape in self.parts]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        found: list[Any] = []
+        offset = 0
+        for (rows, shape), size in zip(self.parts, self.counts(), strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                found.extend(shape(row) for row in rows[low:high])
+            offset += size
+            if offset >= stop:
+                break
+        return found

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "coproduce.common",
+    "coproduce.search",
     "coproduce.accounts",
     "coproduce.organisations",
     "coproduce.services",

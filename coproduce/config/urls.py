@@ -12,7 +12,9 @@ urlpatterns = [
     path("", include("coproduce.contributions.urls")),
     path("", include("coproduce.codesign.urls")),
     path("insight/", include("coproduce.insight.urls")),
+    path("search/", include("coproduce.search.urls")),
     path("organisations/", include("coproduce.organisations.urls")),
+    path("", include("coproduce.notifications.urls")),  # account/notifications/, email/unsubscribe/
     path("account/", include("coproduce.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),

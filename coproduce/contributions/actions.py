@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.common.dates import long_date
-from coproduce.contributions import rules, spam
+from coproduce.contributions import rules, search, spam
 from coproduce.contributions.kinds import get_kind, registered
 from coproduce.contributions.models import (
     DECISION_DATE_NAME,
@@ -39,6 +39,7 @@ from coproduce.contributions.models import (
 )
 from coproduce.notifications.actions import notify
 from coproduce.notifications.models import Event
+from coproduce.search.actions import index_update
 from coproduce.services.models import Activity, Service, Stage
 
 
@@ -85,6 +86,26 @@ def _tell(contribution: Contribution, *, event: str, message: str, actor: Visito
     )
 
 
+def activity_opened_notify(activity: Activity) -> None:
+    """Tell the followers of a published service that one of its activities has opened.
+
+    Registered with ``services.hooks.ACTIVITY_OPENED``: it runs in the transaction that opens the
+    activity, and the emails go after the commit (or in the digests people chose).
+    """
+    service = activity.service_stage.service
+    if not service.is_published:
+        return
+    followers = Follow.objects.filter(service=service).values_list("user_id", flat=True)
+    notify(
+        users=User.objects.filter(pk__in=followers, is_active=True),
+        event=Event.NEW_ACTIVITY,
+        message=_("%(service)s has opened a new activity: “%(title)s”")
+        % {"service": service.name, "title": activity.title},
+        url=activity.get_absolute_url(),
+        service=service,
+    )
+
+
 def contribution_start(
     *,
     activity: Activity,
@@ -123,12 +144,16 @@ def contribution_start(
 
 
 @transaction.atomic
-def response_create(*, contribution: Contribution, author: User, body: str) -> Response:
+def response_create(
+    *, contribution: Contribution, author: User, body: str, body_cy: str = ""
+) -> Response:
     """Post an official answer; the author and followers hear about it after the commit."""
     _require(rules.can_answer(author, contribution))
     if not body.strip():
         raise ValidationError({"body": _("Write the answer.")})
-    response = Response.objects.create(contribution=contribution, author=author, body=body.strip())
+    response = Response.objects.create(
+        contribution=contribution, author=author, body=body.strip(), body_cy=body_cy.strip()
+    )
     now = response.created_at
     Contribution.objects.filter(pk=contribution.pk, first_response_at__isnull=True).update(
         first_response_at=now
@@ -136,6 +161,7 @@ def response_create(*, contribution: Contribution, author: User, body: str) -> R
     Contribution.objects.filter(pk=contribution.pk).update(last_response_at=now)
     contribution.refresh_from_db(fields=["first_response_at", "last_response_at"])
     contributions_changed([contribution])
+    index_update(search.ANSWER, [response.pk])
     _tell(
         contribution,
         event=Event.RESPONSE,
@@ -241,6 +267,8 @@ def decision_create(
     decided_on: dt.date,
     recorded_by: User,
     contributions: Iterable[Contribution] = (),
+    title_cy: str = "",
+    description_cy: str = "",
 ) -> Decision:
     """Record a decision in the current cycle and tell everyone whose contribution informed it."""
     _require(rules.can_record_decision(recorded_by, service))
@@ -254,6 +282,8 @@ def decision_create(
         stage=stage,
         title=title.strip(),
         description=description.strip(),
+        title_cy=title_cy.strip(),
+        description_cy=description_cy.strip(),
         decided_by=decided_by.strip(),
         decided_on=decided_on,
         recorded_by=recorded_by,
@@ -261,6 +291,7 @@ def decision_create(
     decision.full_clean()
     decision.save()
     decision_link(decision=decision, contributions=linked, linked_by=recorded_by)
+    index_update(search.DECISION, [decision.pk])
     return decision
 
 
@@ -289,6 +320,34 @@ def decision_link(
 
 
 @transaction.atomic
+def decision_set_welsh(
+    *, decision: Decision, by: User, title_cy: str, description_cy: str
+) -> Decision:
+    """Write (or change, or clear) the Welsh of a decision already recorded. Nobody is told: what
+    was decided is the same."""
+    _require(rules.can_record_decision(by, decision.service))
+    decision.title_cy, decision.description_cy = title_cy.strip(), description_cy.strip()
+    decision.full_clean()
+    decision.save(update_fields=["title_cy", "description_cy"])
+    contributions_changed(decision.contributions.all())  # their pages show the decision
+    index_update(search.DECISION, [decision.pk])
+    return decision
+
+
+@transaction.atomic
+def response_set_welsh(*, response: Response, by: User, body_cy: str) -> Response:
+    """Write (or change, or clear) the Welsh of an answer already published. Nobody is told: the
+    answer is the same."""
+    _require(rules.can_answer(by, response.contribution))
+    response.body_cy = body_cy.strip()
+    response.full_clean(exclude=["contribution", "author"])
+    response.save(update_fields=["body_cy"])
+    contributions_changed([response.contribution])
+    index_update(search.ANSWER, [response.pk])
+    return response
+
+
+@transaction.atomic
 def report_create(*, contribution: Contribution, reporter: User, reason: str) -> Report:
     """Ask moderators to look at a contribution; a reason is required."""
     _require(rules.can_report(reporter, contribution))
@@ -310,6 +369,8 @@ def _moderate(contribution: Contribution, moderator: User, visibility: str) -> C
     contribution.moderated_at = timezone.now()
     contribution.save(update_fields=["visibility", "moderated_by", "moderated_at"])
     contributions_changed([contribution])
+    # Found once published, not while held or hidden; nor, then, its answers (or its comments).
+    index_update(contribution.kind, [contribution.pk])
     return contribution
 
 

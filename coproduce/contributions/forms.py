@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.forms import DateField, KeyChoiceField, OneTimeForm
+from coproduce.common.languages import english_hint, in_language
 from coproduce.contributions.kinds import Workflow
 from coproduce.contributions.models import (
     DECISION_DATE_NAME,
@@ -19,7 +20,7 @@ from coproduce.contributions.models import (
     Contribution,
     Decision,
 )
-from coproduce.contributions.queries import INBOX_AGES, InboxFilters
+from coproduce.contributions.queries import DUE_DATED, DUE_OVERDUE, INBOX_AGES, InboxFilters
 from coproduce.services.models import Stage
 
 
@@ -47,6 +48,10 @@ class ReportForm(OneTimeForm):
     )
 
 
+# Every Welsh field is optional: until it is written, Welsh pages show the English (decision 0025).
+WELSH_HINT = _("Welsh pages show the English until you add the Welsh.")
+
+
 class ResponseForm(OneTimeForm):
     body = forms.CharField(
         label=_("Your answer"),
@@ -58,6 +63,28 @@ class ResponseForm(OneTimeForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Write the answer.")},
     )
+    body_cy = forms.CharField(
+        label=_("Your answer in Welsh (optional)"),
+        help_text=WELSH_HINT,
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class ResponseWelshForm(forms.Form):
+    """The Welsh of an answer already published, written beside its English."""
+
+    body_cy = forms.CharField(
+        label=_("The answer in Welsh"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args: Any, english: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body_cy"].help_text = english_hint(english)
 
 
 class StatusForm(forms.Form):
@@ -125,11 +152,23 @@ class _ContributionChoices(forms.Form):
 class DecisionForm(OneTimeForm, _ContributionChoices):
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("What was decided"), max_length=200)
+    title_cy = forms.CharField(
+        label=_("What was decided, in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        help_text=WELSH_HINT,
+    )
     description = forms.CharField(
         label=_("Details and reasons"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Say what will happen, and why. Mention what people said that shaped it."),
+    )
+    description_cy = forms.CharField(
+        label=_("Details and reasons, in Welsh (optional)"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     decided_by = forms.CharField(
         label=_("Decided by"),
@@ -149,6 +188,25 @@ class DecisionForm(OneTimeForm, _ContributionChoices):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose contributions made to this service.")},
     )
+
+
+class DecisionWelshForm(forms.Form):
+    """The Welsh of a decision already recorded, written beside its English."""
+
+    title_cy = forms.CharField(
+        label=_("What was decided, in Welsh"), max_length=200, required=False
+    )
+    description_cy = forms.CharField(
+        label=_("Details and reasons, in Welsh"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in ("title", "description"):
+            self.fields[f"{field}_cy"].help_text = english_hint(getattr(decision, field))
 
 
 class LinkContributionsForm(_ContributionChoices):
@@ -172,6 +230,9 @@ class InboxAnswerForm(ResponseForm):
         body = self.fields["body"]
         body.help_text = ""
         body.widget.attrs["rows"] = 4
+        # One box per item keeps the inbox short; the Welsh is added from "What has no Welsh
+        # yet", or written with the answer on its own page (decision 0025).
+        del self.fields["body_cy"]
 
 
 class InboxFilterForm(forms.Form):
@@ -184,6 +245,15 @@ class InboxFilterForm(forms.Form):
         label=_("How long it has waited"),
         required=False,
         widget=forms.RadioSelect(attrs={"small": True}),
+    )
+    due = forms.ChoiceField(
+        label=_("Date an answer was promised by"),
+        required=False,
+        choices=[
+            ("", _("With or without a date")),
+            (DUE_DATED, _("Only those with a date")),
+            (DUE_OVERDUE, _("Only those past their date")),
+        ],
     )
 
     def __init__(
@@ -220,6 +290,7 @@ class InboxFilterForm(forms.Form):
             activity=int(data["activity"]) if data.get("activity") else None,
             kind=data.get("kind") or "",
             older_than=int(data["age"]) if data.get("age") else None,
+            due=data.get("due") or "",
         )
 
 
@@ -227,7 +298,8 @@ class DecisionChoiceField(KeyChoiceField):
     """A decision, named by what was decided and when."""
 
     def label_from_instance(self, obj: Decision) -> str:
-        return f"{obj.title} ({date_format(obj.decided_on, 'j F Y')})"
+        title = in_language(obj, "title").text
+        return f"{title} ({date_format(obj.decided_on, 'j F Y')})"
 
 
 class InboxDecisionForm(_ContributionChoices):

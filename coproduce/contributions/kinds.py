@@ -70,6 +70,10 @@ class Kind:
     # context has ``contribution`` and ``detail``.
     summary_template: str = ""
     supports: Callable[[Contribution], int] | None = None  # how many people back it, if counted
+    # A date field of the detail row: when an official answer was promised by, if one was (an
+    # idea that reached its challenge's supports threshold). The inbox shows it, lists the
+    # overdue first and filters by it; a path, not a function, so that a paged list can sort.
+    answer_due_field: str = ""
     # Called in the same transaction when the spine changes contributions of this kind (an
     # answer, a moderation, a link to a decision): the app keeps its cached pages fresh.
     on_change: Callable[[Sequence[Contribution]], None] | None = None
@@ -121,6 +125,16 @@ def export_prefetches() -> list[str]:
 def search_lookups() -> list[str]:
     """``<detail>__<field>`` for every searchable field of every kind."""
     return [f"{kind.detail}__{name}" for kind in _KINDS.values() for name in kind.search]
+
+
+def answer_due_fields() -> dict[str, str]:
+    """``{code: "<detail>__<field>"}`` of every kind whose contributions can be promised an
+    answer by a date."""
+    return {
+        kind.code: f"{kind.detail}__{kind.answer_due_field}"
+        for kind in _KINDS.values()
+        if kind.answer_due_field
+    }
 
 
 def unregister_kind(code: str) -> None:

@@ -9,7 +9,7 @@ the same for every kind. Method apps describe their kind to the spine in ``kinds
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.dates import DateRange
+from coproduce.common.languages import check_english_beside
 from coproduce.contributions.kinds import Kind, detail_joins, get_kind, registered
 from coproduce.services.models import Activity, Service, Stage
 
@@ -201,13 +202,20 @@ class Response(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("response"))
+    # The Welsh beside the English, blank until written (docs/decisions/0025).
+    body_cy = models.TextField(_("response in Welsh"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    translated_fields: ClassVar[tuple[str, ...]] = ("body",)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"Response to {self.contribution}"
+
+    def clean(self) -> None:
+        check_english_beside(self)
 
 
 class StatusChange(models.Model):
@@ -291,6 +299,11 @@ class Decision(models.Model):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     title = models.CharField(_("what was decided"), max_length=200)
     description = models.TextField(_("details and reasons"), max_length=10_000)
+    # The Welsh beside the English, blank until written (docs/decisions/0025).
+    title_cy = models.CharField(_("what was decided, in Welsh"), max_length=200, blank=True)
+    description_cy = models.TextField(
+        _("details and reasons, in Welsh"), max_length=10_000, blank=True
+    )
     decided_by = models.CharField(
         _("decided by"),
         max_length=200,
@@ -303,6 +316,8 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    translated_fields: ClassVar[tuple[str, ...]] = ("title", "description")
+
     class Meta:
         ordering = ["-decided_on", "-id"]
 
@@ -311,6 +326,9 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("contributions:decision_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        check_english_beside(self)
 
 
 class Follow(models.Model):

@@ -8,17 +8,32 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
+from coproduce.common.languages import field_labels, in_language, missing_fields, missing_query
 from coproduce.contributions import rules
 from coproduce.contributions.kinds import (
     all_kinds,
+    answer_due_fields,
     detail_joins,
     export_prefetches,
     search_lookups,
@@ -35,6 +50,7 @@ from coproduce.contributions.models import (
 )
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import STAFF_ROLES, Activity, Service
+from coproduce.services.pages import Untranslated
 
 ACTIVITY_PATH = "activity__service_stage__service__organisation"
 
@@ -58,6 +74,19 @@ def visible_decision(request: HttpRequest, pk: int) -> Decision:
     if not rules.can_view_decision(request.user, decision):
         raise Http404
     return decision
+
+
+def visible_response(request: HttpRequest, pk: int) -> Response:
+    """An official answer, on a contribution the person can see."""
+    response = get_object_or_404(
+        Response.objects.select_related(
+            f"contribution__{ACTIVITY_PATH}", *(f"contribution__{j}" for j in detail_joins())
+        ),
+        pk=pk,
+    )
+    if not rules.can_view_contribution(request.user, response.contribution):
+        raise Http404
+    return response
 
 
 def page_url(obj: Any) -> str:
@@ -345,20 +374,24 @@ def is_following(user: Visitor, target: Service | Activity | Contribution) -> bo
 # --- The staff inbox: what waits for an answer, per service and across an organisation's.
 
 INBOX_AGES = (7, 14, 30)
+# Those promised an answer by a date (Kind.answer_due_field), and those past it.
+DUE_DATED, DUE_OVERDUE = "dated", "overdue"
 
 
 @dataclass(frozen=True)
 class InboxFilters:
-    """Which waiting contributions an inbox shows: of one activity, of one kind, or only those
-    waiting more than some days. Empty: all of them."""
+    """Which waiting contributions an inbox shows: of one activity, of one kind, only those
+    waiting more than some days, or only those promised an answer by a date (or past it).
+    Empty: all of them."""
 
     activity: int | None = None
     kind: str = ""
     older_than: int | None = None
+    due: str = ""
 
     @property
     def any(self) -> bool:
-        return bool(self.activity or self.kind or self.older_than)
+        return bool(self.activity or self.kind or self.older_than or self.due)
 
 
 def services_answered_by(user: User) -> QuerySet[Service]:
@@ -383,19 +416,62 @@ def _waiting(services: QuerySet[Service] | list[Service]) -> ContributionQuerySe
     )
 
 
+def _answer_due() -> Case | Value:
+    """The date each contribution was promised an answer by, read from its kind's own row
+    (``Kind.answer_due_field``), or null."""
+    fields = answer_due_fields()
+    if not fields:
+        return Value(None, output_field=DateField())
+    return Case(
+        *(When(kind=code, then=F(path)) for code, path in fields.items()),
+        default=Value(None),
+        output_field=DateField(),
+    )
+
+
+def answer_due_of(contribution: Contribution) -> dt.date | None:
+    """When the contribution was promised an answer by (the inbox's annotation, when loaded
+    through ``inbox``), or None."""
+    if hasattr(contribution, "answer_due"):
+        due: dt.date | None = contribution.answer_due
+        return due
+    path = answer_due_fields().get(contribution.kind)
+    if not path:
+        return None
+    value: Any = contribution
+    for name in path.split("__"):
+        value = getattr(value, name, None)
+    return value if isinstance(value, dt.date) else None
+
+
 def inbox(
     services: QuerySet[Service] | list[Service], filters: InboxFilters = InboxFilters()
 ) -> ContributionQuerySet:
-    """The inbox: what waits for an answer in these services, oldest first, with what each one
-    said joined (one query for a page of every kind)."""
-    items = _waiting(services)
+    """The inbox: what waits for an answer in these services, with what each one said joined (one
+    query for a page of every kind). Those past the date an answer was promised by come first,
+    the longest overdue first (decision 0026); then the rest, oldest first (decision 0020)."""
+    today = timezone.localdate()
+    items = _waiting(services).annotate(answer_due=_answer_due())
     if filters.activity:
         items = items.filter(activity_id=filters.activity)
     if filters.kind:
         items = items.filter(kind=filters.kind)
     if filters.older_than:
         items = items.filter(created_at__lt=timezone.now() - dt.timedelta(days=filters.older_than))
-    return items.with_details().prefetch_related(*export_prefetches()).order_by("created_at", "id")
+    if filters.due == DUE_DATED:
+        items = items.filter(answer_due__isnull=False)
+    elif filters.due == DUE_OVERDUE:
+        items = items.filter(answer_due__lt=today)
+    overdue = Case(
+        When(answer_due__lt=today, then=F("answer_due")),
+        default=Value(None),
+        output_field=DateField(),
+    )
+    return (
+        items.with_details()
+        .prefetch_related(*export_prefetches())
+        .order_by(overdue.asc(nulls_last=True), "created_at", "id")
+    )
 
 
 def inbox_activities(services: QuerySet[Service] | list[Service]) -> QuerySet[Activity]:
@@ -473,3 +549,49 @@ def waiting_by_service(services: QuerySet[Service] | list[Service]) -> list[Wait
         for s in found
     ]
     return sorted(result, key=lambda w: (w.oldest or timezone.now(), w.service.name))
+
+
+# --- What has no Welsh yet (services.pages.MISSING_WELSH) --------------------------------------
+
+
+def decisions_without_welsh(service: Service) -> QuerySet[Decision]:
+    """The service's decisions with some text that has no Welsh, newest first."""
+    return (
+        service.decisions.filter(missing_query(Decision))
+        .select_related("service")
+        .order_by("-decided_on", "-id")
+    )
+
+
+def answers_without_welsh(service: Service) -> QuerySet[Response]:
+    """Official answers to the service's published contributions that have no Welsh, newest
+    first (answers to held or hidden ones are not shown to the public)."""
+    return (
+        Response.objects.filter(
+            contribution__activity__service_stage__service=service,
+            contribution__visibility=Visibility.PUBLISHED,
+        )
+        .filter(missing_query(Response))
+        .select_related("contribution__activity", *(f"contribution__{j}" for j in detail_joins()))
+        .order_by("-created_at", "-id")
+    )
+
+
+def untranslated_decision(decision: Decision) -> Untranslated:
+    return Untranslated(
+        what=_("Decision"),
+        name=in_language(decision, "title"),
+        missing=field_labels(Decision, missing_fields(decision)),
+        url=reverse("contributions:decision_welsh", kwargs={"pk": decision.pk}),
+    )
+
+
+def untranslated_answer(response: Response) -> Untranslated:
+    contribution = response.contribution
+    return Untranslated(
+        what=_("Answer"),
+        name=_("Answer to “%(title)s”") % {"title": contribution.title},
+        missing=field_labels(Response, missing_fields(response)),
+        url=reverse("contributions:response_welsh", kwargs={"pk": response.pk}),
+        where=in_language(contribution.activity, "title"),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from coproduce.accounts.types import Visitor
 from coproduce.contributions.kinds import kinds_for_method
-from coproduce.contributions.models import Contribution, Decision, Visibility
+from coproduce.contributions.models import Contribution, Decision, Response, Visibility
 from coproduce.organisations.models import Role
 from coproduce.organisations.rules import role_in
 from coproduce.services.models import STAFF_ROLES, Activity, ActivityState, Service
@@ -43,6 +43,11 @@ def _is_staff(user: Visitor, service: Service) -> bool:
 def can_answer(user: Visitor, contribution: Contribution) -> bool:
     """Official answers: administrators and professionals of the owning organisation."""
     return can_answer_for(user, contribution.service)
+
+
+def can_translate_answer(user: Visitor, response: Response) -> bool:
+    """Write the Welsh of an answer: those who may answer (decision 0025)."""
+    return can_answer(user, response.contribution)
 
 
 def can_answer_for(user: Visitor, service: Service) -> bool:

@@ -17,6 +17,8 @@ urlpatterns = [
         "staff/services/<slug:slug>/decisions/new/", views.decision_create, name="decision_create"
     ),
     path("staff/decisions/<id:pk>/link/", views.decision_link, name="decision_link"),
+    path("staff/decisions/<id:pk>/welsh/", views.decision_welsh, name="decision_welsh"),
+    path("staff/answers/<id:pk>/welsh/", views.response_welsh, name="response_welsh"),
     # The staff inbox: what waits for an answer, across services and per service.
     path("staff/inbox/", views.inbox, name="inbox"),
     path("staff/services/<slug:slug>/inbox/", views.service_inbox, name="service_inbox"),

@@ -20,11 +20,13 @@ from coproduce.accounts.rules import can_manage_own_account
 from coproduce.accounts.types import SignedInRequest
 from coproduce.common.forms import handle_form
 from coproduce.common.http import safe_next_url
+from coproduce.common.languages import in_english, in_language
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
 from coproduce.contributions import actions, exports, queries, rules
 from coproduce.contributions.forms import (
     DecisionForm,
+    DecisionWelshForm,
     InboxAnswerForm,
     InboxDecisionForm,
     InboxFilterForm,
@@ -32,6 +34,7 @@ from coproduce.contributions.forms import (
     ModerationForm,
     ReportForm,
     ResponseForm,
+    ResponseWelshForm,
     StatusForm,
 )
 from coproduce.contributions.models import Contribution, Decision, Response
@@ -62,7 +65,10 @@ def respond(request: SignedInRequest, contribution: Contribution) -> HttpRespons
     def answer(data: dict[str, Any]) -> Response:
         published.append(
             actions.response_create(
-                contribution=contribution, author=request.user, body=data["body"]
+                contribution=contribution,
+                author=request.user,
+                body=data["body"],
+                body_cy=data.get("body_cy", ""),
             )
         )
         return published[-1]
@@ -304,6 +310,66 @@ def decision_link(request: SignedInRequest, decision: Decision) -> HttpResponse:
     )
 
 
+# --- Welsh for what was published in English (docs/decisions/0025) ----------------------------
+
+
+@rule_required(rules.can_link_decision, load=queries.visible_decision, staff=True)
+@require_http_methods(["GET", "POST"])
+def decision_welsh(request: SignedInRequest, decision: Decision) -> HttpResponse:
+    """Write the Welsh of a decision beside its English."""
+    form = DecisionWelshForm(
+        request.POST or None,
+        initial={"title_cy": decision.title_cy, "description_cy": decision.description_cy},
+        decision=decision,
+    )
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.decision_set_welsh(decision=decision, by=request.user, **data),
+        success=safe_next_url(request, decision.get_absolute_url()),
+        message=_("The Welsh is saved."),
+    )
+    return done or render(
+        request,
+        "services/welsh_form.html",
+        {
+            "form": form,
+            "service": decision.service,
+            "what": _("Decision"),
+            "english": in_english(decision.title),
+            "view_url": decision.get_absolute_url(),
+        },
+    )
+
+
+@rule_required(rules.can_translate_answer, load=queries.visible_response, staff=True)
+@require_http_methods(["GET", "POST"])
+def response_welsh(request: SignedInRequest, response: Response) -> HttpResponse:
+    """Write the Welsh of an official answer beside its English."""
+    contribution = response.contribution
+    form = ResponseWelshForm(
+        request.POST or None, initial={"body_cy": response.body_cy}, english=response.body
+    )
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.response_set_welsh(response=response, by=request.user, **data),
+        success=safe_next_url(request, queries.page_url(contribution)),
+        message=_("The Welsh is saved."),
+    )
+    return done or render(
+        request,
+        "services/welsh_form.html",
+        {
+            "form": form,
+            "service": contribution.service,
+            "what": _("Answer"),
+            "english": _("Answer to “%(title)s”") % {"title": contribution.title},
+            "view_url": queries.page_url(contribution),
+        },
+    )
+
+
 # --- The staff inbox ---------------------------------------------------------------------------
 
 INBOX_PAGE_SIZE = 20
@@ -372,10 +438,15 @@ def _inbox_page(
 ) -> HttpResponse:
     """An inbox (one service's, or every one the person answers for): filters, a page of what
     waits, an answer form for each, and for one service the form for the ones ticked."""
-    activities = [
-        (a.pk, a.title if service else f"{a.service_stage.service.name} – {a.title}")
-        for a in queries.inbox_activities(services)
-    ]
+
+    def label(activity: Activity) -> str:
+        """An activity in the filter, in the visitor's language (text alone: it is an option)."""
+        title = in_language(activity, "title").text
+        if service:
+            return title
+        return f"{in_language(activity.service_stage.service, 'name').text} – {title}"
+
+    activities = [(a.pk, label(a)) for a in queries.inbox_activities(services)]
     kinds = queries.inbox_kinds()
     filters = InboxFilterForm(request.GET, activities=activities, kinds=kinds).filters()
     shown = InboxFilterForm(
@@ -383,6 +454,7 @@ def _inbox_page(
             "activity": filters.activity or "",
             "kind": filters.kind,
             "age": filters.older_than or "",
+            "due": filters.due,
         },
         activities=activities,
         kinds=kinds,

@@ -4,7 +4,8 @@ Every demo service with an idea challenge gets ideas, supports, threaded comment
 official answers, and ideas moved along their statuses — adopted, adapted, not taken forward (with
 the reason), in delivery and delivered — plus a decision that the adopted ideas informed. The youth
 mental health service gets an idea challenge that is open now, with a held idea waiting for a
-moderator, a reported idea, and ideas still waiting for an answer.
+moderator, a reported idea, ideas still waiting for an answer, comments people agree with, and a
+supports threshold that two ideas have reached (one answered, one due).
 
 Everything goes through the factories and actions. Challenges that have already closed are
 reopened for a moment to take their ideas (as the insight chapter does), then everything is dated
@@ -72,6 +73,7 @@ class CommentSpec:
     answer: str = ""  # the team's official answer to a question
     hidden: str = ""  # reported for this reason, then hidden by a moderator
     replies: list[CommentSpec] = field(default_factory=list)
+    agreed: int = 0  # how many neighbours agree with it (never Jo Bennett, the browser tests' own)
 
 
 @dataclass
@@ -97,6 +99,9 @@ class ChallengeSpec:
     categories: list[str]
     ideas: list[IdeaSpec]
     decision: dict[str, Any] | None = None
+    # (supports, working days): ideas with that many supports get a written answer within the
+    # days (decision 0026); set once the ideas are in, each reached two days after it was posted.
+    threshold: tuple[int, int] | None = None
 
 
 ADOPTED, ADAPTED, NOT_TAKEN = IdeaStatus.ADOPTED, IdeaStatus.ADAPTED, IdeaStatus.NOT_TAKEN_FORWARD
@@ -452,8 +457,14 @@ YOUTH_IDEAS = ChallengeSpec(
                     "Would you need to give your name?",
                     question=True,
                     answer="No. You could stay anonymous unless you wanted more support.",
+                    agreed=3,
                 ),
-                CommentSpec("mia.robinson@example.org", "Please make it open until 7."),
+                CommentSpec("mia.robinson@example.org", "Please make it open until 7.", agreed=6),
+                CommentSpec(
+                    "owen.davies@example.org",
+                    "Could it be at the Millbrook club too? Eastgate is two buses away.",
+                    agreed=4,
+                ),
             ],
             answer="Thank you. This is one of the ideas young people will be able to vote on "
             "in the budget vote next month.",
@@ -470,6 +481,7 @@ YOUTH_IDEAS = ChallengeSpec(
                 CommentSpec(
                     "sophie.turner@example.org",
                     "There is Shout, but a local one would know the local services.",
+                    agreed=5,
                 ),
             ],
         ),
@@ -496,6 +508,7 @@ YOUTH_IDEAS = ChallengeSpec(
             category="Online",
         ),
     ],
+    threshold=(10, 15),
 )
 
 CHALLENGES: dict[tuple[str, str], ChallengeSpec] = {
@@ -546,7 +559,7 @@ def _comments(
     people: dict[str, User],
     parent: Comment | None = None,
 ) -> list[tuple[Comment, CommentSpec, dt.datetime]]:
-    made = []
+    made: list[tuple[Comment, CommentSpec, dt.datetime]] = []
     for index, spec in enumerate(specs):
         moment = posted + dt.timedelta(hours=5 + 7 * index + (3 if parent else 0))
         comment = CommentFactory(
@@ -557,6 +570,15 @@ def _comments(
             is_question=spec.question,
         )
         _date(comment.contribution, moment)
+        agreers = [
+            person
+            for email, _name in NEIGHBOURS
+            if email not in (spec.person, "resident@example.org")
+            for person in [_person(people, email)]
+        ]
+        start = (5 * len(made) + len(spec.body)) % len(agreers)
+        for person in (agreers[start:] + agreers[:start])[: spec.agreed]:
+            actions.agreement_add(comment=comment, user=person)
         made.append((comment, spec, moment))
         made += _comments(idea, spec.replies, moment, people, parent=comment)
     return made
@@ -623,6 +645,8 @@ def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, User])
             )
         if idea_spec.decided:
             decided.append(idea.contribution)
+    if spec.threshold:
+        _threshold(activity, spec.threshold, answerer, posted)
     if spec.decision and decided:
         spine_actions.decision_create(
             service=activity.service,
@@ -635,7 +659,27 @@ def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, User])
             contributions=decided,
         )
     # The demo's history happened over months, not in this minute: forget the support counts.
-    cache.delete_many([spam.support_rate_key(person) for person in supporters])
+    cache.delete_many([spam.vote_rate_key(person) for person in supporters])
+
+
+def _threshold(
+    activity: Activity,
+    threshold: tuple[int, int],
+    staff: User,
+    posted: list[tuple[Idea, IdeaSpec, dt.datetime]],
+) -> None:
+    """Promise answers to the most supported ideas; those that have the supports reached them two
+    days after they were posted, and are due so many working days after that."""
+    supports, days = threshold
+    promise = actions.supports_threshold_set(
+        activity=activity, supports=supports, answer_days=days, set_by=staff
+    )
+    assert promise is not None
+    for idea, _spec, moment in posted:
+        reached = _not_after_now(moment + dt.timedelta(days=2))
+        Idea.objects.filter(pk=idea.pk, threshold_reached_at__isnull=False).update(
+            threshold_reached_at=reached, answer_due_on=promise.due_on(timezone.localdate(reached))
+        )
 
 
 def _open_youth_challenge() -> None:

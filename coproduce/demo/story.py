@@ -16,10 +16,13 @@ from django.utils.text import slugify
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.demo.codesign import seed_codesign
+from coproduce.demo.email_settings import add_email_settings
 from coproduce.demo.insight import seed_insight
 from coproduce.demo.news import date_the_news
+from coproduce.demo.welsh import add_welsh
 from coproduce.organisations.models import Organisation, Role, Sector
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from coproduce.search.actions import index_rebuild
 from coproduce.services import actions
 from coproduce.services.models import (
     ActivityKind,
@@ -597,7 +600,10 @@ def seed() -> dict[str, Any]:
         chapter(cast)
     seed_insight(cast.people)
     seed_codesign(cast.people)
+    add_welsh()
     date_the_news()
+    add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news
+    index_rebuild()  # the site search finds it all, with the Welsh and the dates set above
     return {
         "organisations": Organisation.objects.count(),
         "services": Service.objects.count(),

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
@@ -38,12 +39,16 @@ from coproduce.insight.models import (
 from coproduce.insight.tasks import send_submission_confirmation
 from coproduce.organisations.models import Organisation
 from coproduce.organisations.rules import role_in
+from coproduce.search.actions import index_update
 from coproduce.services.models import Activity, ActivityKind
 
 CONFIRM_WITHIN = dt.timedelta(days=7)  # an anonymous answer not confirmed by then is deleted
 RESEND_AFTER = dt.timedelta(days=1)  # one confirmation email per address per survey per day
 MAX_OPTIONS = 20
 MAX_OPTION_LENGTH = 100
+WELSH_OPTIONS_COUNT = gettext_lazy(
+    "Give one Welsh option for each English option, in the same order, or leave them all empty."
+)
 
 # The Royal Mail format (BS 7666), as published for the Government Data Standards Catalogue.
 POSTCODE = re.compile(
@@ -128,8 +133,41 @@ def _clean_options(kind: str, options: Iterable[str]) -> list[str]:
     return cleaned
 
 
+def _clean_welsh_options(kind: str, english: list[str], welsh: Iterable[str]) -> list[str]:
+    """The Welsh of each option, in the order of the English ones; or none at all."""
+    if kind not in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        return []
+    cleaned = [text for text in (" ".join(str(option).split()) for option in welsh) if text]
+    if not cleaned:
+        return []
+    if len(cleaned) != len(english):
+        raise ValidationError({"options_cy": str(WELSH_OPTIONS_COUNT)})
+    seen: set[str] = set()
+    for text in cleaned:
+        if len(text) > MAX_OPTION_LENGTH:
+            raise ValidationError(
+                {"options_cy": _("Each option must be %(n)s characters or fewer.") % {"n": 100}}
+            )
+        if text.casefold() in seen:
+            raise ValidationError(
+                {
+                    "options_cy": _("“%(option)s” is there twice. Give each option once.")
+                    % {"option": text}
+                }
+            )
+        seen.add(text.casefold())
+    return cleaned
+
+
 def _fill_question(question: Question, fields: Mapping[str, Any]) -> None:
-    for name in ("text", "help_text", "scale_low_label", "scale_high_label"):
+    for name in (
+        "text",
+        "help_text",
+        "scale_low_label",
+        "scale_high_label",
+        "text_cy",
+        "help_text_cy",
+    ):
         if name in fields:
             setattr(question, name, " ".join(str(fields[name]).split()))
     for name in ("kind", "required"):
@@ -139,6 +177,10 @@ def _fill_question(question: Question, fields: Mapping[str, Any]) -> None:
         raise ValidationError({"kind": _("Choose the type of answer.")})
     if "options" in fields or "kind" in fields:
         question.options = _clean_options(question.kind, fields.get("options", question.options))
+    if "options" in fields or "kind" in fields or "options_cy" in fields:
+        question.options_cy = _clean_welsh_options(
+            question.kind, question.options, fields.get("options_cy", question.options_cy)
+        )
     if question.kind != QuestionKind.SCALE:
         question.scale_low_label = question.scale_high_label = ""
     if not question.text:
@@ -154,7 +196,11 @@ QUESTION_FIELDS = {
     "required",
     "scale_low_label",
     "scale_high_label",
+    "text_cy",
+    "help_text_cy",
+    "options_cy",
 }
+WELSH_QUESTION_FIELDS = {"text_cy", "help_text_cy", "options_cy"}
 
 
 @transaction.atomic
@@ -201,6 +247,19 @@ def question_update(*, question: Question, user: User, **fields: Any) -> Questio
             )
     _fill_question(question, fields)
     question.save()
+    return question
+
+
+@transaction.atomic
+def question_set_welsh(*, question: Question, user: User, **fields: Any) -> Question:
+    """Write the Welsh of a question, its hint and its options, at any time: also once the
+    survey has closed, since its results still show the questions (decision 0025)."""
+    _require(rules.can_manage_survey(user, question.survey.activity))
+    unknown = set(fields) - WELSH_QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown question fields: {', '.join(sorted(unknown))}")
+    _fill_question(question, fields)
+    question.save(update_fields=sorted(fields))
     return question
 
 
@@ -488,6 +547,7 @@ def asset_create(
     )
     asset.full_clean(exclude=["contribution"])
     asset.save()
+    index_update(InsightKind.ASSET, [asset.pk])
     return asset
 
 
@@ -523,4 +583,5 @@ def story_create(
     )
     story.full_clean(exclude=["contribution"])
     story.save()
+    index_update(InsightKind.STORY, [story.pk])  # found once a moderator publishes it
     return story

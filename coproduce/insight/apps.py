@@ -23,6 +23,11 @@ class InsightConfig(AppConfig):
             staff_links=[(_("Survey questions"), "insight:survey_manage")],
         )
         register_method(ActivityKind.STORY_COLLECTION, take_part_template="insight/_take_part.html")
+        # "What has no Welsh yet" on the staff service page: survey questions after activities.
+        from coproduce.insight import queries
+        from coproduce.services.pages import register_missing_welsh
+
+        register_missing_welsh(20, queries.questions_without_welsh, queries.untranslated_question)
         register_kind(
             Kind(
                 code=InsightKind.NEED,
@@ -56,4 +61,14 @@ class InsightConfig(AppConfig):
                 search=("title", "body"),
                 summary_template="insight/_story_summary.html",
             )
+        )
+        # The site search finds published stories and community assets (docs/decisions/0023);
+        # survey answers are read together, on each survey's results page.
+        from coproduce.contributions.kinds import get_kind
+        from coproduce.contributions.search import contribution_source
+        from coproduce.search.registry import register_source
+
+        register_source(contribution_source(get_kind(InsightKind.STORY), plural=_("Stories")))
+        register_source(
+            contribution_source(get_kind(InsightKind.ASSET), plural=_("Community assets"))
         )

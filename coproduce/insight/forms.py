@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.types import Visitor
 from coproduce.common.forms import OneTimeForm
+from coproduce.common.languages import english_hint, fill, in_language, item_in_language
 from coproduce.contributions.models import AuthorDisplay
-from coproduce.insight.actions import normalise_postcode
+from coproduce.insight.actions import WELSH_OPTIONS_COUNT, normalise_postcode
 from coproduce.insight.models import AssetKind, Question, QuestionKind
 from coproduce.organisations.models import Organisation, OrganisationQuerySet
 
@@ -49,13 +50,31 @@ class SurveySettingsForm(forms.Form):
     )
 
 
+# Every Welsh field is optional: until it is written, Welsh pages show the English (decision 0025).
+WELSH_HINT = _("Welsh pages show the English until you add the Welsh.")
+WELSH_OPTIONS_HINT = _("Write each option on its own line, in the same order as the English.")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Question"), max_length=300)
+    text_cy = forms.CharField(
+        label=_("Question in Welsh (optional)"),
+        max_length=300,
+        required=False,
+        help_text=WELSH_HINT,
+    )
     help_text = forms.CharField(
         label=_("Hint (optional)"),
         max_length=300,
         required=False,
         help_text=_("Extra words under the question, for example what to include."),
+    )
+    help_text_cy = forms.CharField(
+        label=_("Hint in Welsh (optional)"), max_length=300, required=False
     )
     kind = forms.ChoiceField(
         label=_("Type of answer"),
@@ -68,6 +87,12 @@ class QuestionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Write each option on its own line."),
+    )
+    options_cy = forms.CharField(
+        label=_("Options in Welsh (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=WELSH_OPTIONS_HINT,
     )
     scale_low_label = forms.CharField(
         label=_("What 1 means (for a scale)"),
@@ -84,7 +109,10 @@ class QuestionForm(forms.Form):
     required = forms.BooleanField(label=_("People must answer this question"), required=False)
 
     def clean_options(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
+        return _lines(self.cleaned_data["options"])
+
+    def clean_options_cy(self) -> list[str]:
+        return _lines(self.cleaned_data["options_cy"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -92,6 +120,9 @@ class QuestionForm(forms.Form):
         choice = kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
         if choice and len(data.get("options") or []) < 2:
             self.add_error("options", _("Give at least 2 options, one on each line."))
+        welsh = data.get("options_cy") or []
+        if choice and welsh and "options" in data and len(welsh) != len(data["options"]):
+            self.add_error("options_cy", WELSH_OPTIONS_COUNT)
         return data
 
     @staticmethod
@@ -101,6 +132,9 @@ class QuestionForm(forms.Form):
             "help_text": question.help_text,
             "kind": question.kind,
             "options": "\n".join(question.options),
+            "text_cy": question.text_cy,
+            "help_text_cy": question.help_text_cy,
+            "options_cy": "\n".join(question.options_cy),
             "scale_low_label": question.scale_low_label,
             "scale_high_label": question.scale_high_label,
             "required": question.required,
@@ -111,13 +145,57 @@ class NewQuestionForm(OneTimeForm, QuestionForm):
     """Add a question (sent again, it adds nothing)."""
 
 
+class QuestionWelshForm(forms.Form):
+    """The Welsh of a question, its hint and its options, written beside the English."""
+
+    text_cy = forms.CharField(label=_("Question in Welsh"), max_length=300, required=False)
+    help_text_cy = forms.CharField(label=_("Hint in Welsh"), max_length=300, required=False)
+    options_cy = forms.CharField(
+        label=_("Options in Welsh"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "text_cy": question.text_cy,
+                "help_text_cy": question.help_text_cy,
+                "options_cy": "\n".join(question.options_cy),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.fields["text_cy"].help_text = english_hint(question.text)
+        if question.help_text:
+            self.fields["help_text_cy"].help_text = english_hint(question.help_text)
+        else:
+            del self.fields["help_text_cy"]
+        if question.is_choice:
+            self.fields["options_cy"].help_text = fill(
+                "%(hint)s %(english)s",
+                hint=str(WELSH_OPTIONS_HINT),
+                english=english_hint(" / ".join(question.options)),
+            )
+        else:
+            del self.fields["options_cy"]
+
+    def clean_options_cy(self) -> list[str]:
+        welsh = _lines(self.cleaned_data["options_cy"])
+        if welsh and len(welsh) != len(self.question.options):
+            raise ValidationError(WELSH_OPTIONS_COUNT)
+        return welsh
+
+
 def _question_field(question: Question) -> forms.Field:
+    """The field for one question, in the visitor's language (the English, marked, where the
+    Welsh is missing: decision 0025)."""
+    text = in_language(question, "text").__html__()
     common: dict[str, Any] = {
-        "label": question.text
+        "label": text
         if question.required
-        else _("%(question)s (optional)") % {"question": question.text},
+        else fill(str(_("%(question)s (optional)")), question=text),
         "required": question.required,
-        "help_text": question.help_text,
+        "help_text": in_language(question, "help_text").__html__(),
     }
     if question.kind == QuestionKind.FREE_TEXT:
         return forms.CharField(
@@ -141,7 +219,10 @@ def _question_field(question: Question) -> forms.Field:
             },
             **common,
         )
-    choices = [(option, option) for option in question.options]
+    choices = [
+        (option, item_in_language(question, "options", option).__html__())
+        for option in question.options
+    ]
     if question.kind == QuestionKind.SINGLE_CHOICE:
         return forms.ChoiceField(
             choices=choices,

@@ -7,6 +7,7 @@ linked to decisions) plus a row of its own kind here.
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.common.languages import check_english_beside, in_language
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import Activity
@@ -59,6 +61,13 @@ class Question(models.Model):
     scale_low_label = models.CharField(_("label for 1"), max_length=60, blank=True)
     scale_high_label = models.CharField(_("label for 5"), max_length=60, blank=True)
     required = models.BooleanField(_("an answer is required"), default=False)
+    # The Welsh beside the English, blank until written (docs/decisions/0025). The Welsh options
+    # are labels only, in the order of the English ones: answers store the English option.
+    text_cy = models.CharField(_("question in Welsh"), max_length=300, blank=True)
+    help_text_cy = models.CharField(_("hint in Welsh"), max_length=300, blank=True)
+    options_cy = models.JSONField(_("options in Welsh"), default=list, blank=True)
+
+    translated_fields: ClassVar[tuple[str, ...]] = ("text", "help_text", "options")
 
     class Meta:
         ordering = ["survey", "position", "id"]
@@ -70,6 +79,9 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        check_english_beside(self)
 
     @property
     def field_name(self) -> str:
@@ -139,7 +151,8 @@ class SurveySubmission(models.Model):
     @property
     def display_title(self) -> str:
         # Through the contribution: lists load it with its activity already (with_details).
-        return str(_("Answers to “%(title)s”") % {"title": self.contribution.activity.title})
+        title = in_language(self.contribution.activity, "title").text
+        return str(_("Answers to “%(title)s”") % {"title": title})
 
     def get_absolute_url(self) -> str:
         return reverse("insight:submission_detail", kwargs={"pk": self.pk})

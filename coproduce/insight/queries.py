@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
+from coproduce.common.languages import field_labels, in_language, missing_fields, missing_query
 from coproduce.contributions.models import Contribution
 from coproduce.insight.models import (
     Answer,
@@ -28,6 +31,7 @@ from coproduce.services.models import (
     ActivityState,
     Service,
 )
+from coproduce.services.pages import Untranslated
 from coproduce.services.rules import can_view_activity
 
 
@@ -267,4 +271,33 @@ def open_surveys(service: Service) -> list[Activity]:
             kind=ActivityKind.NEEDS_SURVEY,
             state=ActivityState.OPEN,
         ).order_by("id")
+    )
+
+
+# --- What has no Welsh yet (services.pages.MISSING_WELSH) --------------------------------------
+
+
+def questions_without_welsh(service: Service) -> QuerySet[Question]:
+    """The questions of the service's surveys with some text that has no Welsh, in survey order."""
+    return (
+        Question.objects.filter(survey__activity__service_stage__service=service)
+        .filter(missing_query(Question))
+        .select_related("survey__activity")
+        .order_by(
+            "survey__activity__service_stage__cycle",
+            "survey__activity__service_stage__position",
+            "survey__activity_id",
+            "position",
+            "id",
+        )
+    )
+
+
+def untranslated_question(question: Question) -> Untranslated:
+    return Untranslated(
+        what=_("Survey question"),
+        name=in_language(question, "text"),
+        missing=field_labels(Question, missing_fields(question)),
+        url=reverse("insight:question_welsh", kwargs={"pk": question.pk}),
+        where=in_language(question.survey.activity, "title"),
     )

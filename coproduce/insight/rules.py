@@ -71,6 +71,12 @@ def can_see_every_answer(user: Visitor, contribution: Contribution) -> bool:
     return can_moderate_contribution(user, contribution)
 
 
+def can_translate_question(user: Visitor, question: Question) -> bool:
+    """Write the Welsh of a question: those who manage the survey, also once it has closed (its
+    results still show the question: decision 0025)."""
+    return can_manage_survey(user, question.survey.activity)
+
+
 def can_compose_question(user: Visitor, question: Question) -> bool:
     """Change, move or remove one question: as for the survey it belongs to."""
     return can_compose_survey(user, question.survey.activity)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/surveys/<id:pk>/settings/", views.survey_settings, name="survey_settings"),
     path("staff/surveys/<id:pk>/questions/new/", views.question_create, name="question_create"),
     path("staff/questions/<id:pk>/edit/", views.question_edit, name="question_edit"),
+    path("staff/questions/<id:pk>/welsh/", views.question_welsh, name="question_welsh"),
     path("staff/questions/<id:pk>/delete/", views.question_delete, name="question_delete"),
     path("staff/questions/<id:pk>/move/", views.question_move, name="question_move"),
 ]

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.common.forms import handle_form
+from coproduce.common.http import safe_next_url
+from coproduce.common.languages import in_english
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
 from coproduce.contributions import queries as spine_queries
@@ -31,6 +33,7 @@ from coproduce.insight.forms import (
     AssetForm,
     NewQuestionForm,
     QuestionForm,
+    QuestionWelshForm,
     StoryForm,
     SurveyAnswerForm,
     SurveySettingsForm,
@@ -339,6 +342,35 @@ def question_edit(request: SignedInRequest, question: Question) -> HttpResponse:
         request,
         "insight/question_form.html",
         {"activity": activity, "service": activity.service, "form": form, "question": question},
+    )
+
+
+@rule_required(rules.can_translate_question, load=queries.visible_question, staff=True)
+@require_http_methods(["GET", "POST"])
+def question_welsh(request: SignedInRequest, question: Question) -> HttpResponse:
+    """Write the Welsh of a question, also once the survey has closed (decision 0025)."""
+    activity = question.survey.activity
+    form = QuestionWelshForm(request.POST or None, question=question)
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.question_set_welsh(question=question, user=request.user, **data),
+        success=safe_next_url(request, _manage_url(activity)),
+        message=_("The Welsh is saved."),
+    )
+    return done or render(
+        request,
+        "services/welsh_form.html",
+        {
+            "form": form,
+            "service": activity.service,
+            "activity": activity,
+            "what": _("Survey question"),
+            "english": in_english(question.text),
+            "view_url": reverse("insight:survey_results", kwargs={"pk": activity.pk})
+            if activity.state != ActivityState.DRAFT
+            else "",
+        },
     )
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.common.text import unique_slug
 from coproduce.organisations.models import Organisation
+from coproduce.search.actions import index_service, index_service_renamed, index_update
+from coproduce.services import hooks, search
 from coproduce.services.models import (
     ACTIVITY_DATE_NAMES,
     ACTIVITY_DATES,
@@ -27,8 +29,28 @@ from coproduce.services.models import (
     Stage,
 )
 
-SERVICE_FIELDS = {"name", "summary", "description", "policy_area", "area_served"}
-ACTIVITY_FIELDS = {"kind", "title", "summary", "how_to_take_part", "opens_on", "closes_on"}
+SERVICE_FIELDS = {
+    "name",
+    "summary",
+    "description",
+    "policy_area",
+    "area_served",
+    "name_cy",
+    "summary_cy",
+    "description_cy",
+}
+ACTIVITY_FIELDS = {
+    "kind",
+    "title",
+    "summary",
+    "how_to_take_part",
+    "opens_on",
+    "closes_on",
+    "title_cy",
+    "summary_cy",
+    "how_to_take_part_cy",
+    "outcome_cy",
+}
 
 
 def _cycle_start(*, service: Service, cycle: int, planned: Mapping[str, str] | None = None) -> None:
@@ -56,6 +78,9 @@ def service_create(
     policy_area: str,
     area_served: str,
     description: str = "",
+    name_cy: str = "",
+    summary_cy: str = "",
+    description_cy: str = "",
     partners: Iterable[Organisation] = (),
     publish: bool = False,
 ) -> Service:
@@ -66,6 +91,9 @@ def service_create(
         slug=unique_slug(Service, name),
         summary=summary.strip(),
         description=description.strip(),
+        name_cy=name_cy.strip(),
+        summary_cy=summary_cy.strip(),
+        description_cy=description_cy.strip(),
         policy_area=policy_area,
         area_served=area_served.strip(),
         status=ServiceStatus.PUBLISHED if publish else ServiceStatus.DRAFT,
@@ -74,6 +102,7 @@ def service_create(
     service.save()
     service.partners.set([p for p in partners if p.pk != organisation.pk])
     _cycle_start(service=service, cycle=1)
+    index_update(search.SERVICE, [service.pk])
     return service
 
 
@@ -89,12 +118,16 @@ def service_update(
         raise ValidationError(
             {"partners": _("The organisation that runs the service cannot also be its partner.")}
         )
+    names = (service.name, service.name_cy)
     for name, value in fields.items():
         setattr(service, name, value.strip() if isinstance(value, str) else value)
     service.full_clean()
     service.save()
     if partners is not None:
         service.partners.set([p for p in partners if p.pk != service.organisation_id])
+    index_update(search.SERVICE, [service.pk])
+    if (service.name, service.name_cy) != names:  # every result of the service shows its name
+        index_service_renamed(service_id=service.pk, name=service.name, name_cy=service.name_cy)
     return service
 
 
@@ -103,8 +136,11 @@ def service_set_status(*, service: Service, status: str) -> Service:
     """Publish a draft service, or take a published one back to draft."""
     if status not in ServiceStatus.values:
         raise ValidationError({"status": _("Choose draft or published.")})
+    changed = service.status != status
     service.status = status
     service.save(update_fields=["status", "updated_at"])
+    if changed:  # everything of the service is found from now on, or nothing of it is
+        index_service(service.pk)
     return service
 
 
@@ -198,6 +234,9 @@ def activity_create(
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
     created_by: User | None = None,
+    title_cy: str = "",
+    summary_cy: str = "",
+    how_to_take_part_cy: str = "",
 ) -> Activity:
     """Add a draft activity to a stage of the service's current cycle."""
     try:
@@ -213,6 +252,9 @@ def activity_create(
         title=title.strip(),
         summary=summary.strip(),
         how_to_take_part=how_to_take_part.strip(),
+        title_cy=title_cy.strip(),
+        summary_cy=summary_cy.strip(),
+        how_to_take_part_cy=how_to_take_part_cy.strip(),
         opens_on=opens_on,
         closes_on=closes_on,
         created_by=created_by,
@@ -224,7 +266,10 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(*, activity: Activity, **fields: Any) -> Activity:
-    """Change an activity's details; its method cannot change once it has opened."""
+    """Change an activity's details; its method cannot change once it has opened.
+
+    Its outcome is written when it is reported (``activity_transition``); the Welsh of the
+    outcome may be added here later."""
     unknown = set(fields) - ACTIVITY_FIELDS
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))} here.")
@@ -239,12 +284,18 @@ def activity_update(*, activity: Activity, **fields: Any) -> Activity:
     _check_dates(activity.opens_on, activity.closes_on)
     activity.full_clean(exclude=["created_by"])
     activity.save()
+    index_update(search.ACTIVITY, [activity.pk])
     return activity
 
 
 @transaction.atomic
-def activity_transition(*, activity: Activity, to_state: str, outcome: str = "") -> Activity:
-    """Move an activity along draft → open → closed → reported (closed may re-open)."""
+def activity_transition(
+    *, activity: Activity, to_state: str, outcome: str = "", outcome_cy: str = ""
+) -> Activity:
+    """Move an activity along draft → open → closed → reported (closed may re-open).
+
+    The first time it opens, the ``hooks.ACTIVITY_OPENED`` callbacks run in this transaction.
+    """
     activity = (
         Activity.objects.select_for_update().select_related("service_stage").get(pk=activity.pk)
     )
@@ -273,6 +324,11 @@ def activity_transition(*, activity: Activity, to_state: str, outcome: str = "")
                 {"outcome": _("Say what came of the activity before you report it.")}
             )
         activity.outcome = outcome.strip()
+        activity.outcome_cy = outcome_cy.strip()
+    first_opening = to_state == ActivityState.OPEN and activity.state == ActivityState.DRAFT
     activity.state = to_state
-    activity.save(update_fields=["state", "outcome", "updated_at"])
+    activity.save(update_fields=["state", "outcome", "outcome_cy", "updated_at"])
+    if first_opening:
+        hooks.ACTIVITY_OPENED.call(activity)  # the spine tells the service's followers
+    index_update(search.ACTIVITY, [activity.pk])  # found once it has opened
     return activity

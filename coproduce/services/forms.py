@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.forms import DateField, OneTimeForm
+from coproduce.common.languages import english_hint
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import (
     ACTIVITY_DATE_NAMES,
@@ -20,6 +21,9 @@ from coproduce.services.models import (
     PolicyArea,
     Stage,
 )
+
+# Every Welsh field is optional: until it is written, Welsh pages show the English (decision 0025).
+WELSH_HINT = _("Welsh pages show the English until you add the Welsh.")
 
 
 class ServiceSearchForm(forms.Form):
@@ -49,14 +53,28 @@ class ServiceForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of your organisations.")},
     )
     name = forms.CharField(label=_("Service name"), max_length=200)
+    name_cy = forms.CharField(
+        label=_("Name in Welsh (optional)"), max_length=200, required=False, help_text=WELSH_HINT
+    )
     summary = forms.CharField(
         label=_("Summary"),
         max_length=300,
         help_text=_("One or two sentences that tell residents what the service does."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    summary_cy = forms.CharField(
+        label=_("Summary in Welsh (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    description_cy = forms.CharField(
+        label=_("Description in Welsh (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     policy_area = forms.ChoiceField(
         label=_("Policy area"), choices=PolicyArea.choices, widget=forms.RadioSelect
@@ -138,14 +156,28 @@ class ActivityForm(forms.Form):
         label=_("Method"), choices=ActivityKind.choices, widget=forms.RadioSelect
     )
     title = forms.CharField(label=_("Title"), max_length=200)
+    title_cy = forms.CharField(
+        label=_("Title in Welsh (optional)"), max_length=200, required=False, help_text=WELSH_HINT
+    )
     summary = forms.CharField(
         label=_("Summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    summary_cy = forms.CharField(
+        label=_("Summary in Welsh (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     how_to_take_part = forms.CharField(
         label=_("How to take part"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Where, when and how residents can join in."),
+    )
+    how_to_take_part_cy = forms.CharField(
+        label=_("How to take part, in Welsh (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     opens_on = DateField(
         label=_("Opens on"),
@@ -162,10 +194,21 @@ class ActivityForm(forms.Form):
         help_text=_("For example, 15 4 2027"),
     )
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+    # Only once the activity has been reported, beside the "What came of it" it was reported with.
+    outcome_cy = forms.CharField(
+        label=_("What came of it, in Welsh (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, outcome: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["stage"]
+        if outcome:
+            self.fields["outcome_cy"].help_text = english_hint(outcome)
+        else:
+            del self.fields["outcome_cy"]
 
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -186,6 +229,12 @@ class ActivityTransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Needed to report an activity: what people said, and what was done with it."),
+    )
+    outcome_cy = forms.CharField(
+        label=_("What came of it, in Welsh (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=WELSH_HINT,
     )
 
     def __init__(self, *args: Any, current_state: str, **kwargs: Any) -> None:

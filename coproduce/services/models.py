@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.dates import DateRange
+from coproduce.common.languages import check_english_beside
 from coproduce.common.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -130,6 +131,8 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             result = result.filter(
                 Q(name__icontains=word)
                 | Q(summary__icontains=word)
+                | Q(name_cy__icontains=word)
+                | Q(summary_cy__icontains=word)
                 | Q(organisation__name__icontains=word)
             )
         if area:
@@ -152,6 +155,10 @@ class Service(TimeStampedModel):
     slug = models.SlugField(max_length=80, unique=True)
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # The Welsh beside the English, blank until written (docs/decisions/0025).
+    name_cy = models.CharField(_("name in Welsh"), max_length=200, blank=True)
+    summary_cy = models.CharField(_("summary in Welsh"), max_length=300, blank=True)
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
     policy_area = models.CharField(_("policy area"), max_length=20, choices=PolicyArea.choices)
     area_served = models.CharField(_("area served"), max_length=200)
     status = models.CharField(
@@ -163,6 +170,8 @@ class Service(TimeStampedModel):
     current_cycle = models.PositiveSmallIntegerField(_("current cycle"), default=1)
 
     objects = ServiceQuerySet.as_manager()
+
+    translated_fields: ClassVar[tuple[str, ...]] = ("name", "summary", "description")
 
     class Meta:
         ordering = ["name"]
@@ -183,6 +192,9 @@ class Service(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("services:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        check_english_beside(self)
 
     @property
     def is_published(self) -> bool:
@@ -342,11 +354,23 @@ class Activity(TimeStampedModel):
         blank=True,
         help_text=_("The public report: what people said and what was done with it."),
     )
+    # The Welsh beside the English, blank until written (docs/decisions/0025).
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    summary_cy = models.CharField(_("summary in Welsh"), max_length=300, blank=True)
+    how_to_take_part_cy = models.TextField(_("how to take part, in Welsh"), blank=True)
+    outcome_cy = models.TextField(_("what came of it, in Welsh"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     objects = ActivityQuerySet.as_manager()
+
+    translated_fields: ClassVar[tuple[str, ...]] = (
+        "title",
+        "summary",
+        "how_to_take_part",
+        "outcome",
+    )
 
     class Meta:
         ordering = ["service_stage__cycle", "service_stage__position", "opens_on", "id"]
@@ -374,6 +398,9 @@ class Activity(TimeStampedModel):
             "services:activity_detail",
             kwargs={"slug": self.service_stage.service.slug, "pk": self.pk},
         )
+
+    def clean(self) -> None:
+        check_english_beside(self)
 
     @property
     def service(self) -> Service:

@@ -4,13 +4,23 @@ fill (common.sections).
 The answer spine adds answer coverage, "You said, we did", follow buttons, the moderation row,
 the inbox and the overdue flag, and the open-data links. A part is included with the page's own
 context (``service``, ``activity``, ``request`` …) plus ``section``.
+
+``MISSING_WELSH`` lists, for the staff page "What has no Welsh yet", the things a service shows
+that have English and no Welsh beside them: this app adds the service and its activities, the apps
+above add survey questions, decisions and answers (docs/decisions/0025).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from coproduce.accounts.models import User
+from coproduce.common.languages import Shown
+from coproduce.common.pagination import Chain
 from coproduce.common.sections import Sections
 from coproduce.services.models import Activity, Service
 
@@ -42,3 +52,39 @@ def activity_parts(activity: Activity) -> dict[str, Any]:
 
 def staff_dashboard_parts(user: User) -> dict[str, Any]:
     return {"staff_dashboard": STAFF_DASHBOARD.render_list(user)}
+
+
+@dataclass(frozen=True)
+class Untranslated:
+    """One thing on a service's pages with English and no Welsh beside it."""
+
+    what: str  # the kind of thing: "Activity", "Answer" …
+    name: Shown | str  # its name or title (Shown: in Welsh if that is written, else English)
+    missing: list[str]  # the names of its fields that have no Welsh
+    url: str  # the staff page where the Welsh is written
+    where: Shown | str = ""  # what it belongs to, to find it by (a question's activity)
+
+
+@dataclass(frozen=True)
+class WelshGaps:
+    """Things of one kind that lack Welsh: ``rows(service)`` in a stable order, each ``shown``."""
+
+    order: int
+    rows: Callable[[Service], QuerySet[Any]]
+    shown: Callable[[Any], Untranslated]
+
+
+MISSING_WELSH: list[WelshGaps] = []
+
+
+def register_missing_welsh(
+    order: int, rows: Callable[[Service], QuerySet[Any]], shown: Callable[[Any], Untranslated]
+) -> None:
+    """Add a kind of thing to "What has no Welsh yet"; kinds are listed by ``order``."""
+    MISSING_WELSH.append(WelshGaps(order, rows, shown))
+    MISSING_WELSH.sort(key=lambda gaps: gaps.order)
+
+
+def missing_welsh(service: Service) -> Chain:
+    """Everything the service shows that lacks Welsh, kind by kind, for a paginator."""
+    return Chain([(gaps.rows(service), gaps.shown) for gaps in MISSING_WELSH])

@@ -10,9 +10,11 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
+from coproduce.common.languages import field_labels, in_language, missing_fields, missing_query
 from coproduce.organisations.models import Organisation, OrganisationQuerySet
 from coproduce.services import rules
 from coproduce.services.models import (
@@ -30,6 +32,7 @@ from coproduce.services.models import (
     ServiceStage,
     Stage,
 )
+from coproduce.services.pages import Untranslated
 
 # --- The objects pages and API operations are about: 404 for those the visitor may not see (another
 # organisation's drafts are simply not there, to outsiders). Each is ``load`` for rule_required.
@@ -262,4 +265,40 @@ def planned_levels(service: Service) -> dict[str, str]:
         ServiceStage.objects.filter(service=service, cycle=service.current_cycle).values_list(
             "stage", "planned_level"
         )
+    )
+
+
+# --- What has no Welsh yet (services.pages.MISSING_WELSH) --------------------------------------
+
+
+def service_without_welsh(service: Service) -> QuerySet[Service]:
+    """The service itself, when some of its text has no Welsh."""
+    return Service.objects.filter(pk=service.pk).filter(missing_query(Service))
+
+
+def activities_without_welsh(service: Service) -> QuerySet[Activity]:
+    """The service's activities, drafts included, with some text that has no Welsh."""
+    return (
+        Activity.objects.filter(service_stage__service=service)
+        .filter(missing_query(Activity))
+        .select_related("service_stage")
+        .order_by("service_stage__cycle", "service_stage__position", "opens_on", "id")
+    )
+
+
+def untranslated_service(service: Service) -> Untranslated:
+    return Untranslated(
+        what=_("Service"),
+        name=in_language(service, "name"),
+        missing=field_labels(Service, missing_fields(service)),
+        url=reverse("services:service_edit", kwargs={"slug": service.slug}),
+    )
+
+
+def untranslated_activity(activity: Activity) -> Untranslated:
+    return Untranslated(
+        what=_("Activity"),
+        name=in_language(activity, "title"),
+        missing=field_labels(Activity, missing_fields(activity)),
+        url=reverse("services:activity_edit", kwargs={"pk": activity.pk}),
     )

@@ -18,6 +18,7 @@ urlpatterns = [
         "staff/services/<slug:slug>/involvement/", views.involvement_edit, name="involvement_edit"
     ),
     path("staff/services/<slug:slug>/advance/", views.service_advance, name="service_advance"),
+    path("staff/services/<slug:slug>/welsh/", views.staff_welsh, name="staff_welsh"),
     path(
         "staff/services/<slug:slug>/activities/new/", views.activity_create, name="activity_create"
     ),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.common.forms import handle_form
+from coproduce.common.http import safe_next_url
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
 from coproduce.organisations.models import Organisation
@@ -177,6 +178,7 @@ def _staff_service_url(service: Service) -> str:
 def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
     """Manage one service: its stage, involvement plan and every activity, drafts included."""
     cycles = queries.lifecycle(service, include_drafts=True)
+    can_manage = rules.can_manage_service(request.user, service)
     return render(
         request,
         "services/staff_service.html",
@@ -184,9 +186,20 @@ def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
             "service": service,
             "cycle": cycles[0],
             "index": queries.democratisation_index(cycles[0]),
-            "can_manage": rules.can_manage_service(request.user, service),
+            "can_manage": can_manage,
+            "without_welsh": pages.missing_welsh(service).count() if can_manage else None,
             "parts": pages.staff_service_parts(service),
         },
+    )
+
+
+@rule_required(rules.can_manage_service, load=queries.visible_service, staff=True)
+def staff_welsh(request: HttpRequest, service: Service) -> HttpResponse:
+    """What the service shows in English with no Welsh yet, each linked to where to write it."""
+    return render(
+        request,
+        "services/staff_welsh.html",
+        {"service": service, "page": paginate(request, pages.missing_welsh(service))},
     )
 
 
@@ -198,6 +211,9 @@ def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
         "name": service.name,
         "summary": service.summary,
         "description": service.description,
+        "name_cy": service.name_cy,
+        "summary_cy": service.summary_cy,
+        "description_cy": service.description_cy,
         "policy_area": service.policy_area,
         "area_served": service.area_served,
         "partners": list(service.partners.all()),
@@ -212,7 +228,8 @@ def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
         request,
         form,
         lambda data: actions.service_update(service=service, **data),
-        success=_staff_service_url,
+        # Back to "What has no Welsh yet" when the Welsh was added from there.
+        success=safe_next_url(request, _staff_service_url(service)),
         message=_("Service details saved."),
     )
     return done or render(request, "services/service_form.html", {"form": form, "service": service})
@@ -340,13 +357,20 @@ def activity_edit(request: HttpRequest, activity: Activity) -> HttpResponse:
         "how_to_take_part": activity.how_to_take_part,
         "opens_on": activity.opens_on,
         "closes_on": activity.closes_on,
+        "title_cy": activity.title_cy,
+        "summary_cy": activity.summary_cy,
+        "how_to_take_part_cy": activity.how_to_take_part_cy,
+        "outcome_cy": activity.outcome_cy,
     }
-    form = ActivityForm(request.POST or None, initial=initial, editing=True)
+    form = ActivityForm(
+        request.POST or None, initial=initial, editing=True, outcome=activity.outcome
+    )
     done = handle_form(
         request,
         form,
         lambda data: actions.activity_update(activity=activity, **data),
-        success=_staff_activity_url(activity),
+        # Back to "What has no Welsh yet" when the Welsh was added from there.
+        success=safe_next_url(request, _staff_activity_url(activity)),
         message=_("Activity saved."),
     )
     return done or render(

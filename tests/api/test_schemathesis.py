@@ -74,7 +74,8 @@ ACTIVITY_STAND_INS = {
 # questions and answers, an open story collection.
 MORE_ACTIVITIES = [1_000_005, 1_000_006, 1_000_007, 1_000_008]
 # Contributions (an idea's id is its contribution's): a published, a held, a hidden idea and
-# one in the closed challenge; a question; an asset; a published and a held story; answers.
+# one in the closed challenge; a question (a comment); an asset; a published and a held story;
+# answers.
 CONTRIBUTIONS = list(range(2_000_001, 2_000_010))
 DECISIONS = [3_000_001, 3_000_002, 3_000_003]  # ours, our draft service's, theirs (a draft)
 CATEGORIES = [4_000_001]
@@ -111,6 +112,7 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.activity_id": {"dictionary": "activities", "probability": 0.8},
                 "path.contribution_id": {"dictionary": "contributions", "probability": 0.8},
                 "path.idea_id": {"dictionary": "contributions", "probability": 0.8},
+                "path.comment_id": {"dictionary": "contributions", "probability": 0.8},
                 "path.decision_id": {"dictionary": "decisions", "probability": 0.8},
                 "query.idea": {"dictionary": "contributions", "probability": 0.5},
                 "body.organisation": {"dictionary": "slugs", "probability": 0.8},

@@ -306,6 +306,21 @@ def your_account(a: Auditor) -> None:
     assert a.site.url_name(a.page.url) == "services:home", a.page.url
 
 
+@public(user=RESIDENT, covers={"notifications:settings", "notifications:unsubscribe"})
+def email_settings_and_unsubscribe_link(a: Auditor) -> None:
+    """The settings page (from the account page), and an email's unsubscribe link: its question,
+    and what a broken link says (the journey in test_notification_settings.py unsubscribes)."""
+    from coproduce.accounts.models import User
+    from coproduce.notifications.emails import unsubscribe_path
+
+    a.goto(a.url("accounts:dashboard"))
+    a.submit(a.page.get_by_role("link", name="Change email settings"), heading="Email settings")
+    a.submit(a.button("Save settings"), heading="Email settings")
+    path = unsubscribe_path(User.objects.get(email=RESIDENT), ["response", "decision"])
+    a.goto(path, heading="Stop these emails")
+    a.goto(path[:-4], status=404, heading="This link does not work")
+
+
 # --- Staff pages ------------------------------------------------------------------------------
 
 
@@ -508,6 +523,7 @@ EVERY = frozenset(
         "account_login",
         "account_signup",
         "account_reset_password",
+        "search:results",  # the menu's link; tests/browser/test_search.py searches
     },
 )
 def crawl_as_visitor(a: Auditor) -> None:
@@ -599,6 +615,7 @@ def idea_challenge() -> tuple[Activity, Any]:
         "codesign:idea_create",
         "codesign:comment_create",
         "codesign:support",
+        "codesign:agree",
         "contributions:report",
     },
 )
@@ -613,6 +630,11 @@ def idea_challenge_as_resident(a: Auditor) -> None:
     # Supporting is enhanced with htmx: the button changes in place.
     support = a.page.get_by_role("button", name=re.compile("^Support this idea"))
     a.click(support, then=a.page.get_by_role("button", name=re.compile("^Withdraw my support")))
+    # So is agreeing with a comment (decision 0026); withdrawn again, for the next walk.
+    agree = a.page.get_by_role("button", name=re.compile("^Agree with the comment by"))
+    withdraw = a.page.get_by_role("button", name=re.compile("^Withdraw my agreement"))
+    a.click(agree, then=withdraw)
+    a.click(withdraw, then=agree)
     a.submit(a.button("Post comment"))
     a.errors_shown()
     a.goto(a.url("contributions:report", idea.contribution_id))
@@ -625,6 +647,7 @@ def idea_challenge_as_resident(a: Auditor) -> None:
     covers={
         "codesign:category_list",
         "codesign:category_edit",
+        "codesign:threshold",
         "contributions:set_status",
         "contributions:respond",
         "contributions:moderation",
@@ -643,6 +666,11 @@ def idea_challenge_as_staff(a: Auditor) -> None:
     a.errors_shown()
     category = challenge.idea_categories.first()
     a.goto(a.url("codesign:category_edit", category.pk))
+    a.goto(a.url("codesign:threshold", challenge.pk), heading="Supports threshold")
+    a.field("Number of supports (optional)").fill("none")
+    a.field("Working days to answer (optional)").fill("500")
+    a.submit(a.button("Save the threshold"))
+    a.errors_shown()
     a.goto(a.url("contributions:set_status", idea.pk))
     a.submit(a.button("Change status"))
     a.errors_shown()
@@ -808,6 +836,42 @@ def compose_a_survey(a: Auditor) -> None:
     question = draft.survey.questions.order_by("position").first()
     a.goto(a.url("insight:question_edit", question.pk))
     a.goto(a.url("insight:question_delete", question.pk))
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "services:staff_service",
+        "services:staff_welsh",
+        "insight:question_welsh",
+        "contributions:decision_welsh",
+        "contributions:response_welsh",
+    },
+)
+def what_has_no_welsh_yet(a: Auditor) -> None:
+    """The list of what has no Welsh (decision 0025), and the forms it links to, sent wrongly."""
+    a.goto(a.url("services:staff_service", RECOVERY))
+    a.submit(
+        a.page.get_by_role("link", name="See what has no Welsh"), heading="What has no Welsh yet"
+    )
+    # The link's hidden words name what it is for: "Add the Welsh: <question>".
+    question = re.compile(r"^Add the Welsh\W+When do you most need support\?$")
+    a.submit(a.page.get_by_role("link", name=question), heading="Write the Welsh")
+    a.field("Options in Welsh").fill("Yn y bore")  # one Welsh option for several English ones
+    a.submit(a.button("Save the Welsh"))
+    a.errors_shown()
+    decision = Decision.objects.filter(service__slug=RECOVERY).first()
+    assert decision is not None
+    a.goto(a.url("contributions:decision_welsh", decision.pk), heading="Write the Welsh")
+    title = a.field("What was decided, in Welsh")
+    title.evaluate("input => input.removeAttribute('maxlength')")  # the server's check, then
+    title.fill("x" * 201)
+    a.submit(a.button("Save the Welsh"))
+    a.errors_shown()
+    a.goto(a.url("services:staff_welsh", RECOVERY))
+    a.submit(a.page.get_by_role("link", name=re.compile(r"^Add the Welsh\W+Answer to")).first)
+    a.field("The answer in Welsh").fill("Diolch am ddweud wrthym.")
+    a.submit(a.button("Save the Welsh"))
 
 
 @public(

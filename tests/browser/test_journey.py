@@ -62,11 +62,11 @@ def staff_set_up_the_service(site: DemoSite, page: Page, auditor: Auditor) -> No
     page.get_by_label("Organisation that runs the service").select_option(
         label="Northfield Borough Council"
     )
-    page.get_by_label("Service name").fill(SERVICE)
-    page.get_by_label("Summary").fill(
+    page.get_by_label("Service name", exact=True).fill(SERVICE)
+    page.get_by_label("Summary", exact=True).fill(
         "Warm, free places to spend the day when heating your home costs too much."
     )
-    page.get_by_label("Description").fill(
+    page.get_by_label("Description", exact=True).fill(
         "Libraries, community centres and faith groups open their doors on weekday afternoons."
     )
     page.get_by_label("Housing", exact=True).check()
@@ -96,9 +96,11 @@ def staff_set_up_the_service(site: DemoSite, page: Page, auditor: Auditor) -> No
 
     page.get_by_role("button", name="Add an activity").click()
     page.get_by_label("Needs and assets survey").check()
-    page.get_by_label("Title").fill(ACTIVITY)
-    page.get_by_label("Summary").fill("Tell us which places you could get to, and when.")
-    page.get_by_label("How to take part").fill(
+    page.get_by_label("Title", exact=True).fill(ACTIVITY)
+    page.get_by_label("Summary", exact=True).fill(
+        "Tell us which places you could get to, and when."
+    )
+    page.get_by_label("How to take part", exact=True).fill(
         "Answer online, or pick up a paper form at any Northfield library."
     )
     today = dt.date.today()
@@ -120,7 +122,7 @@ def resident_finds_the_service(site: DemoSite, page: Page) -> None:
     """From the home page, search, open the service and the activity, and see the promise."""
     page.goto(site.url)
     page.get_by_label("Service name or keyword").fill("warm spaces")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="1 service found")).to_be_visible()
     page.get_by_role("link", name=SERVICE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(SERVICE)
@@ -157,7 +159,7 @@ def resident_journey(site: DemoSite, context: BrowserContext, auditor: Auditor |
     page.get_by_role("link", name="Find a service").click()
     page.get_by_label("Area", exact=True).fill("Northfield")
     page.get_by_label("Policy area").select_option(label="Housing")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     page.get_by_role("link", name=SERVICE).click()
     expect(page.get_by_text(COLLABORATE_PROMISE).first).to_be_visible()
     page.get_by_role("link", name=ACTIVITY).first.click()

@@ -76,6 +76,7 @@ CHROME = [
     "Page %(number)s",
     "There is a problem",
     "Error:",
+    "Some of this page is only in English so far.",
 ]
 
 # Vocabulary shown on every service page: the home page, timeline and democratisation index.
@@ -216,6 +217,7 @@ PLURALS = [
     ),
     ("%(counter)s person has answered.", "%(counter)s people have answered."),
     ("%(counter)s asset", "%(counter)s assets"),
+    ("%(counter)s thing has no Welsh yet", "%(counter)s things have no Welsh yet"),
 ]
 
 # One number for each Welsh plural form: 1, 2, most numbers, and 8 (as 11).

@@ -28,6 +28,8 @@ PROJECT_NAMESPACES = {
     "contributions",
     "insight",
     "codesign",
+    "notifications",
+    "search",
 }
 
 
@@ -361,6 +363,15 @@ CASES += [
         data=posted(support="add"),
         label="closed",
     ),
+    Case("codesign:agree", codesign("comment"), SIGNED_IN, method="post", data=posted(agree="add")),
+    Case(
+        "codesign:agree",
+        codesign("closed_comment"),
+        CLOSED_TO_ALL,
+        method="post",
+        data=posted(agree="add"),
+        label="closed",
+    ),
     Case("contributions:report", codesign("idea"), SIGNED_IN),
     Case(
         "contributions:report",
@@ -401,6 +412,16 @@ CASES += [
     ),
     Case("codesign:category_list", draft_activity, DRAFT_ACTIVITY_STAFF, label="draft"),
     Case("codesign:category_edit", codesign("category"), RUN_ACTIVITIES),
+    Case("codesign:threshold", open_activity, RUN_ACTIVITIES),
+    Case(
+        "codesign:threshold",
+        open_activity,
+        RUN_ACTIVITIES,
+        method="post",
+        data=posted(supports="50", answer_days="20"),
+        label="post",
+    ),
+    Case("codesign:threshold", draft_activity, DRAFT_ACTIVITY_STAFF, label="draft"),
     Case("contributions:moderation", published, RUN_ACTIVITIES),
     Case("contributions:moderation", draft, DRAFT_ACTIVITY_STAFF, label="draft"),
     Case(
@@ -417,6 +438,142 @@ CASES += [
         RUN_ACTIVITIES,
         method="post",
         data=posted(decision="hide"),
+    ),
+]
+
+
+# --- Notification settings, and the unsubscribe link of every email (no sign-in: the token). ---
+EVERYONE_HIDDEN = row(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+
+
+def unsubscribe_token(good: bool) -> Callable[[World], dict[str, Any]]:
+    def data(w: World) -> dict[str, Any]:
+        from coproduce.notifications.emails import unsubscribe_token
+
+        token = unsubscribe_token(w.people["resident"], ["response"])
+        return {"token": token if good else token[:-3]}
+
+    return data
+
+
+NOTIFICATION_SETTINGS = posted(
+    response="weekly", status="at_once", decision="never", new_activity="daily", language="en"
+)
+
+CASES += [
+    Case("notifications:settings", nothing, SIGNED_IN),
+    Case(
+        "notifications:settings",
+        nothing,
+        SIGNED_IN,
+        method="post",
+        data=NOTIFICATION_SETTINGS,
+        label="post",
+    ),
+    # Anyone holding the email's link: GET asks, POST unsubscribes the person the token names.
+    Case("notifications:unsubscribe", nothing, PUBLIC, data=unsubscribe_token(True)),
+    Case(
+        "notifications:unsubscribe",
+        nothing,
+        PUBLIC,
+        method="post",
+        data=unsubscribe_token(True),
+        label="post",
+    ),
+    Case(
+        "notifications:unsubscribe",
+        nothing,
+        EVERYONE_HIDDEN,
+        data=unsubscribe_token(False),
+        label="altered token",
+    ),
+    Case(
+        "notifications:unsubscribe",
+        nothing,
+        EVERYONE_HIDDEN,
+        method="post",
+        data=unsubscribe_token(False),
+        label="altered token, post",
+    ),
+]
+
+
+# --- Welsh beside the English (decision 0025): only the owning organisation's staff write it,
+# as they write the English. A response is made on the challenge's published idea.
+def answer_in_english(w: World) -> dict[str, Any]:
+    from coproduce.codesign.tests.factories import codesign_world
+    from coproduce.contributions.actions import response_create
+
+    contribution = codesign_world(w).idea.contribution
+    response = response_create(
+        contribution=contribution, author=w.people["org_admin"], body="Thank you."
+    )
+    return {"pk": response.pk}
+
+
+def survey_question(attribute: str) -> Callable[[World], dict[str, Any]]:
+    def kwargs(w: World) -> dict[str, Any]:
+        from coproduce.insight.tests.factories import insight_world
+
+        survey = getattr(insight_world(w), attribute)
+        return {"pk": survey.survey.questions.order_by("position", "id")[0].pk}
+
+    return kwargs
+
+
+CASES += [
+    Case("services:staff_welsh", published, MANAGE_SERVICE),
+    Case("services:staff_welsh", draft, MANAGE_DRAFT, label="draft"),
+    Case("contributions:decision_welsh", lambda w: {"pk": w.decision.pk}, MANAGE_SERVICE),
+    Case(
+        "contributions:decision_welsh",
+        lambda w: {"pk": w.decision.pk},
+        MANAGE_SERVICE,
+        method="post",
+        data=posted(title_cy="Penderfyniad", description_cy="Oherwydd."),
+        label="post",
+    ),
+    Case("contributions:response_welsh", answer_in_english, MANAGE_SERVICE),
+    Case(
+        "contributions:response_welsh",
+        answer_in_english,
+        MANAGE_SERVICE,
+        method="post",
+        data=posted(body_cy="Diolch."),
+        label="post",
+    ),
+    # Also once the survey has closed: its results still show the questions.
+    Case("insight:question_welsh", insight("question"), RUN_ACTIVITIES),
+    Case(
+        "insight:question_welsh",
+        insight("question"),
+        RUN_ACTIVITIES,
+        method="post",
+        data=posted(text_cy="Cwestiwn"),
+        label="post",
+    ),
+    Case(
+        "insight:question_welsh", survey_question("closed_survey"), RUN_ACTIVITIES, label="closed"
+    ),
+    Case(
+        "insight:question_welsh",
+        survey_question("draft_survey"),
+        DRAFT_ACTIVITY_STAFF,
+        label="draft",
+    ),
+]
+
+
+# --- The site search: anyone, and everyone sees the same (only public things are indexed). ---
+CASES += [
+    Case("search:results", nothing, PUBLIC),
+    Case("search:results", nothing, PUBLIC, data=lambda w: {"q": w.service.name}, label="q"),
+    Case(
+        "search:results",
+        nothing,
+        PUBLIC,
+        data=lambda w: {"q": '"((*', "kind": "nope", "service": "-", "page": "x"},
+        label="nonsense",
     ),
 ]
 

@@ -42,6 +42,7 @@ class Loop:
     category: IdeaCategory
     closed: Activity  # an idea challenge that has closed
     closed_idea: Idea
+    closed_comment: Comment  # on ``closed_idea``, made before the challenge closed
     survey: Activity  # an open needs and assets survey
     submission: SurveySubmission  # published, with free text and choices
     asset: Asset  # published, author shown by first name
@@ -71,6 +72,7 @@ def loop_world(world: World) -> Loop:
     question = CommentFactory(idea=idea, author=author, body="Which Saturdays?", is_question=True)
     closed = IdeaChallengeFactory(service=world.service, title="Closed challenge")
     closed_idea = IdeaFactory(activity=closed, author=author, title="Posted before closing")
+    closed_comment = CommentFactory(idea=closed_idea, author=author, body="Before closing.")
     service_actions.activity_transition(activity=closed, to_state=ActivityState.CLOSED)
     survey = NeedsSurveyFactory(service=world.service, title="Open survey")
     submission = SubmissionFactory(
@@ -91,6 +93,7 @@ def loop_world(world: World) -> Loop:
         category=IdeaCategoryFactory(activity=world.open_activity, name="Opening hours"),
         closed=closed,
         closed_idea=closed_idea,
+        closed_comment=closed_comment,
         survey=survey,
         submission=submission,
         asset=AssetFactory(activity=survey, author=author, name="Tenants' group", postcode=""),

@@ -265,6 +265,21 @@ WRITES = [
         CLOSED,
     ),
     Write(
+        "agree with a comment",
+        lambda api, w: api.put(f"/comments/{loop_world(w).question.pk}/agreement"),
+        TAKE_PART,
+    ),
+    Write(
+        "withdraw an agreement",
+        lambda api, w: api.delete(f"/comments/{loop_world(w).question.pk}/agreement"),
+        TAKE_PART,
+    ),
+    Write(
+        "agree with a comment of a closed challenge",
+        lambda api, w: api.put(f"/comments/{loop_world(w).closed_comment.pk}/agreement"),
+        CLOSED,
+    ),
+    Write(
         "record an asset",
         lambda api, w: api.post(
             f"/activities/{loop_world(w).survey.pk}/assets",
@@ -362,6 +377,21 @@ WRITES = [
             {"contributions": [loop_world(w).asset.pk]},
         ),
         ANSWER,
+    ),
+    # Your own notification settings: anyone with a token, for themselves alone (decision 0024).
+    Write(
+        "choose your notification settings",
+        lambda api, w: api.put(
+            "/me/notification-settings",
+            {
+                "response": "weekly",
+                "status": "at_once",
+                "decision": "never",
+                "new_activity": "daily",
+                "language": "en",
+            },
+        ),
+        TAKE_PART,
     ),
 ]
 

@@ -19,7 +19,7 @@ from coproduce.api.tests.client import Api, fields
 from coproduce.api.tests.loop import LINKS, Loop
 from coproduce.codesign import actions, spam
 from coproduce.codesign.models import Idea, IdeaStatus, Support
-from coproduce.codesign.spam import SUPPORTS_PER_MINUTE
+from coproduce.codesign.spam import VOTES_PER_MINUTE
 from coproduce.codesign.tests.factories import IdeaChallengeFactory, IdeaFactory
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import exports as spine_exports
@@ -210,6 +210,8 @@ def test_a_comment_a_story_and_an_asset(world: World, loop: Loop, anonymous: Api
         "parent": None,
         "body": "Which Saturdays?",
         "is_question": True,
+        "agreement_count": 0,
+        "agreed": False,
     }
     assert comment["needs_answer"] is True
     story = anonymous.get(f"/contributions/{loop.story.pk}").json()
@@ -405,6 +407,8 @@ def test_comment_and_reply(world: World, loop: Loop, as_role: AsRole) -> None:
         "parent": loop.question.pk,
         "body": "Every one.",
         "is_question": False,
+        "agreement_count": 0,
+        "agreed": False,
     }
     question = api.post(path, {"body": "Who pays?", "is_question": True})
     assert question.json()["needs_answer"] is True
@@ -465,10 +469,10 @@ def test_supports_are_rate_limited_like_on_the_website(
     world: World, loop: Loop, as_role: AsRole, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # One minute's counter throughout, however slowly the machine sends the requests.
-    monkeypatch.setattr(spam, "support_rate_key", lambda user: f"test-supports:{user.pk}")
+    monkeypatch.setattr(spam, "vote_rate_key", lambda user: f"test-votes:{user.pk}")
     api = as_role("resident")
     path = f"/ideas/{loop.idea.pk}/support"
-    for n in range(SUPPORTS_PER_MINUTE):
+    for n in range(VOTES_PER_MINUTE):
         assert (api.put if n % 2 == 0 else api.delete)(path).status_code == 200
     refused = api.put(path)
     assert fields(refused) == {("body",): "rule"}

@@ -96,17 +96,21 @@ class CommentFactory(DjangoModelFactory[Comment]):
 def codesign_world(world: Any) -> Any:
     """Ideas for the permission matrix, built once per world (``world.codesign``).
 
-    A published and a held idea and a category in the world's open challenge, and an idea in a
-    challenge of the same service that has since closed. A resident outside the matrix's roles
-    wrote them all, so nobody in the matrix is their author.
+    A published and a held idea, a comment and a category in the world's open challenge, and an
+    idea with a comment in a challenge of the same service that has since closed. A resident
+    outside the matrix's roles wrote them all, so nobody in the matrix is their author.
     """
     if getattr(world, "codesign", None) is None:
         author = UserFactory(email="idea-author@example.org")
         closed = IdeaChallengeFactory(service=world.service, title="Closed challenge")
         closed_idea = IdeaFactory(activity=closed, author=author, title="Posted before closing")
+        closed_comment = CommentFactory(idea=closed_idea, author=author, body="Said before closing")
         service_actions.activity_transition(activity=closed, to_state=ActivityState.CLOSED)
+        idea = IdeaFactory(activity=world.open_activity, author=author, title="Matrix idea")
         world.codesign = SimpleNamespace(
-            idea=IdeaFactory(activity=world.open_activity, author=author, title="Matrix idea"),
+            idea=idea,
+            comment=CommentFactory(idea=idea, author=author, body="Matrix comment"),
+            closed_comment=closed_comment,
             held_idea=IdeaFactory(
                 activity=world.open_activity,
                 author=author,

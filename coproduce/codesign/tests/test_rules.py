@@ -76,6 +76,7 @@ RULES: dict[str, Callable[[Visitor, Challenge], bool]] = {
     "post an idea": lambda u, c: rules.can_post_idea(u, c.activity),
     "comment": lambda u, c: rules.can_comment(u, c.idea),
     "support": lambda u, c: rules.can_support(u, c.idea),
+    "agree with a comment": lambda u, c: rules.can_agree(u, c.question),
     "report": lambda u, c: spine_rules.can_report(u, c.idea.contribution),
     "answer an idea": lambda u, c: spine_rules.can_answer(u, c.idea.contribution),
     "answer a question": lambda u, c: spine_rules.can_answer(u, c.question.contribution),
@@ -86,6 +87,7 @@ RULES: dict[str, Callable[[Visitor, Challenge], bool]] = {
         u, c.activity.service
     ),
     "manage categories": lambda u, c: service_rules.can_manage_activity(u, c.activity),
+    "set the supports threshold": lambda u, c: rules.can_set_threshold(u, c.activity),
 }
 
 OPEN_ONLY: dict[str, frozenset[str]] = {ActivityState.OPEN: SIGNED_IN}
@@ -95,6 +97,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "post an idea": OPEN_ONLY,
     "comment": OPEN_ONLY,
     "support": OPEN_ONLY,
+    "agree with a comment": OPEN_ONLY,
     "report": {ActivityState.DRAFT: OWNER_MEMBERS},
     "answer an idea": {},
     "answer a question": {},
@@ -103,6 +106,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "moderate": {},
     "see the moderation queue": {},
     "manage categories": {},
+    "set the supports threshold": {},
 }
 # What each rule allows in states not listed above.
 DEFAULT: dict[str, frozenset[str]] = {
@@ -111,6 +115,7 @@ DEFAULT: dict[str, frozenset[str]] = {
     "post an idea": NOBODY,
     "comment": NOBODY,
     "support": NOBODY,
+    "agree with a comment": NOBODY,
     "report": SIGNED_IN,
     "answer an idea": ANSWERERS,
     "answer a question": ANSWERERS,
@@ -119,6 +124,8 @@ DEFAULT: dict[str, frozenset[str]] = {
     "moderate": MODERATORS,
     "see the moderation queue": MODERATORS,
     "manage categories": MODERATORS,
+    # The people who run the challenge, as for its categories (decision 0026).
+    "set the supports threshold": MODERATORS,
 }
 
 

@@ -360,7 +360,7 @@ def test_support_with_htmx_swaps_the_button_and_count() -> None:
 def test_too_many_supports_in_a_minute_get_a_clear_message_and_change_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(spam, "SUPPORTS_PER_MINUTE", 2)
+    monkeypatch.setattr(spam, "VOTES_PER_MINUTE", 2)
     activity = IdeaChallengeFactory()
     ideas = [IdeaFactory(activity=activity) for _ in range(3)]
     fan: Any = UserFactory()

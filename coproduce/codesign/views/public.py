@@ -1,7 +1,8 @@
-"""Idea challenge pages for everyone: ideas, comments and supports.
+"""Idea challenge pages for everyone: ideas, comments, supports and agreements with comments.
 
-Every page works without JavaScript; supporting an idea is enhanced with htmx (the button and
-count are swapped in place). Answers, statuses, reports and moderation are the answer spine's pages.
+Every page works without JavaScript; supporting an idea and agreeing with a comment are enhanced
+with htmx (the button and count are swapped in place). Answers, statuses, reports and moderation
+are the answer spine's pages.
 """
 
 from __future__ import annotations
@@ -12,12 +13,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.codesign import actions, queries, rules
-from coproduce.codesign.forms import CommentForm, IdeaForm, IdeaListForm, SupportForm
+from coproduce.codesign.forms import (
+    AgreementForm,
+    CommentForm,
+    CommentOrderForm,
+    IdeaForm,
+    IdeaListForm,
+    SupportForm,
+)
 from coproduce.codesign.models import CodesignKind, Comment, Idea
 from coproduce.common import pagecache
 from coproduce.common.forms import handle_form
@@ -99,9 +108,11 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
             "page": page,
             "ideas": ideas,
             "own_unpublished": queries.own_unpublished_ideas(activity, user),
+            "threshold": queries.threshold_of(activity),
             "can_post": rules.can_post_idea(user, activity),
             "is_open": spine_rules.is_open_for(activity, CodesignKind.IDEA),
             "can_manage": service_rules.can_manage_activity(user, activity),
+            "can_set_threshold": rules.can_set_threshold(user, activity),
             "can_moderate": spine_rules.can_moderate(user, activity),
         },
     )
@@ -134,10 +145,11 @@ def idea_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
     )
 
 
-@pagecache.for_anonymous(probe=_idea_probe, params={"page"})
+@pagecache.for_anonymous(probe=_idea_probe, params={"page", "comments"})
 @rule_required(rules.can_view_idea, load=queries.visible_idea, hide=True)
 def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
-    """One idea: its status and history, official answers, decisions, supports and comments.
+    """One idea: its status and history, official answers, decisions, supports, what its
+    challenge's threshold promises it, and its comments (oldest, newest or most agreed first).
 
     Anonymous visitors get it from the cache while nothing on it has changed (decision 0801).
     """
@@ -145,14 +157,16 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
     contribution = idea.contribution
     activity = contribution.activity
     can_comment = rules.can_comment(user, idea)
+    sort = queries.comment_sort(request.GET.get("comments"))
     page_number: Any = request.GET.get("page")
     wanted = request.GET.get("comment", "")
     if page_number is None and wanted.isdigit() and len(wanted) <= 18:
         # A link to one comment (Comment.get_absolute_url) opens the page of its conversation.
         linked = queries.comment_on(idea, int(wanted))
         if linked is not None:
-            page_number = queries.comment_page_number(idea, linked, user)
-    comment_page, thread = queries.comment_thread(idea, user, page_number)
+            page_number = queries.comment_page_number(idea, linked, user, sort)
+    comment_page, thread = queries.comment_thread(idea, user, page_number, sort)
+    threshold = queries.threshold_of(activity)
     return render(
         request,
         "codesign/idea_detail.html",
@@ -165,6 +179,10 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
             "history": contribution.status_changes.all(),
             "thread": thread,
             "comment_page": comment_page,
+            "comment_sort": sort,
+            "comment_order_form": CommentOrderForm(),
+            "threshold": threshold,
+            "promise": queries.promise_for(idea, threshold),
             "supported": bool(queries.supported_by(user, [idea])),
             "can_support": rules.can_support(user, idea),
             "can_comment": can_comment,
@@ -179,11 +197,18 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
     )
 
 
-def _comment_url(idea: Idea, comment: Comment, user: Visitor) -> str:
-    """The idea page that shows the new comment's conversation, at the comment."""
-    number = queries.comment_page_number(idea, comment, user)
-    query = f"?page={number}" if number > 1 else ""
-    return f"{idea.get_absolute_url()}{query}#comment-{comment.pk}"
+def _comment_url(
+    idea: Idea, comment: Comment, user: Visitor, sort: str = queries.CommentSort.OLDEST
+) -> str:
+    """The idea page that shows the comment's conversation in this order, at the comment."""
+    number = queries.comment_page_number(idea, comment, user, sort)
+    query = urlencode(
+        [
+            *([("comments", sort)] if sort != queries.CommentSort.OLDEST else []),
+            *([("page", number)] if number > 1 else []),
+        ]
+    )
+    return f"{idea.get_absolute_url()}{'?' + query if query else ''}#comment-{comment.pk}"
 
 
 @rule_required(rules.can_comment, load=queries.visible_idea)
@@ -268,3 +293,51 @@ def support(request: SignedInRequest, idea: Idea) -> HttpResponse:
     else:
         messages.success(request, _("You no longer support “%(title)s”.") % {"title": idea.title})
     return redirect(safe_next_url(request, idea.get_absolute_url()))
+
+
+@rule_required(rules.can_agree, load=queries.visible_comment)
+@require_http_methods(["GET", "POST"])
+def agree(request: SignedInRequest, comment: Comment) -> HttpResponse:
+    """Agree with a comment or withdraw an agreement (POST agree=add|withdraw; ``comments`` is
+    the order the page showed); GET goes to the comment. Without JavaScript it goes back to the
+    comment, on the page that shows it now."""
+    idea = comment.idea
+    if request.method == "GET":
+        return redirect(comment.get_absolute_url())
+    form = AgreementForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Choose to agree with the comment or to withdraw your agreement.")
+    else:
+        try:
+            if form.cleaned_data["agree"] == "add":
+                actions.agreement_add(comment=comment, user=request.user)
+            else:
+                actions.agreement_withdraw(comment=comment, user=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+    comment.refresh_from_db(fields=["agreement_count"])
+    agreed = bool(queries.agreed_by(request.user, [comment.pk]))
+    sort = queries.comment_sort(request.POST.get("comments"))
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "codesign/_agreement.html",
+            {
+                "comment": comment,
+                "agreed": agreed,
+                "can_agree": True,
+                "error": error,
+                "comment_sort": sort,
+            },
+        )
+    name = comment.contribution.author_name
+    if error:
+        messages.error(request, error)
+    elif agreed:
+        messages.success(request, _("You agree with the comment by %(name)s.") % {"name": name})
+    else:
+        messages.success(
+            request, _("You no longer agree with the comment by %(name)s.") % {"name": name}
+        )
+    return redirect(safe_next_url(request, _comment_url(idea, comment, request.user, sort)))

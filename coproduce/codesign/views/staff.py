@@ -1,4 +1,5 @@
-"""Idea challenge pages for the people who run a challenge: its categories.
+"""Idea challenge pages for the people who run a challenge: its categories and its supports
+threshold.
 
 Answers, statuses and the moderation queue are the answer spine's staff pages.
 """
@@ -9,15 +10,17 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.codesign import actions, queries, rules
-from coproduce.codesign.forms import CategoryForm, NewCategoryForm
-from coproduce.codesign.models import IdeaCategory
+from coproduce.codesign.forms import CategoryForm, NewCategoryForm, ThresholdForm
+from coproduce.codesign.models import IdeaCategory, SupportsThreshold
 from coproduce.common.forms import handle_form
 from coproduce.common.permissions import rule_required
+from coproduce.contributions import rules as spine_rules
 from coproduce.services import rules as service_rules
 from coproduce.services.models import Activity
 
@@ -70,5 +73,45 @@ def category_edit(request: SignedInRequest, category: IdeaCategory) -> HttpRespo
             "category": category,
             "activity": category.activity,
             "service": category.activity.service,
+        },
+    )
+
+
+@rule_required(rules.can_set_threshold, load=queries.visible_challenge, staff=True)
+@require_http_methods(["GET", "POST"])
+def threshold(request: SignedInRequest, activity: Activity) -> HttpResponse:
+    """Set the challenge's supports threshold: how many supports get an idea a written answer,
+    and within how many working days."""
+    current = queries.threshold_of(activity)
+    form = ThresholdForm(
+        request.POST or None,
+        initial={"supports": current.supports, "answer_days": current.answer_days}
+        if current
+        else None,
+    )
+
+    def saved(threshold: SupportsThreshold | None) -> str:
+        if threshold is None:
+            return _("The challenge has no supports threshold now.")
+        return _("Threshold saved: %(promise)s") % {"promise": threshold.describe()}
+
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.supports_threshold_set(activity=activity, set_by=request.user, **data),
+        success=reverse("codesign:threshold", args=[activity.pk]),
+        message=saved,
+    )
+    return done or render(
+        request,
+        "codesign/threshold_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "service": activity.service,
+            "threshold": current,
+            "reached": queries.ideas_reaching_threshold(activity),
+            "can_answer": spine_rules.can_answer_for(request.user, activity.service),
+            "today": timezone.localdate(),
         },
     )

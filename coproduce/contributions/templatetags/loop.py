@@ -3,6 +3,7 @@ the moderation queue, the way into the staff inbox, and links that never fail.""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -76,6 +77,19 @@ def inbox_summary(context: dict[str, Any]) -> dict[str, Any]:
 def days_waiting(contribution: Contribution) -> int:
     """Whole days since the contribution was made."""
     return (timezone.now() - contribution.created_at).days
+
+
+@register.filter
+def answer_due(contribution: Contribution) -> dt.date | None:
+    """The date an answer was promised by (its kind's ``answer_due_field``), or None."""
+    return queries.answer_due_of(contribution)
+
+
+@register.filter
+def answer_overdue(contribution: Contribution) -> bool:
+    """Whether the date an answer was promised by has passed."""
+    due = queries.answer_due_of(contribution)
+    return due is not None and due < timezone.localdate()
 
 
 @register.filter
