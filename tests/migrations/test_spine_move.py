@@ -224,6 +224,10 @@ def test_rows_written_before_the_move_come_out_in_the_new_shape(back_to_latest: 
 def test_the_demo_story_keeps_every_row_both_ways(back_to_latest: None) -> None:
     cache.clear()
     seed()
+    # News of a new activity came after the move (notifications 0004), whose way back deletes it
+    # since the old column cannot hold its event; the spine's own rows are all kept.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM notifications_notification WHERE event = 'new_activity'")
     after = {new: _count(new) for new in TABLES.values()}
     assert after["contributions_contribution"] > 50  # the demo, not an empty database
 

@@ -1,9 +1,16 @@
 """Notification settings per person (docs/decisions/0024); each notification records how its email
-goes. The notifications made before went at once."""
+goes. The notifications made before went at once.
+
+Back to 0003: news of a new activity (an event 0003 does not have, too long for its column) is
+deleted first; every other notification is kept."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+
+def forget_new_activity_news(apps, schema_editor):  # type: ignore[no-untyped-def]
+    apps.get_model("notifications", "Notification").objects.filter(event="new_activity").delete()
 
 
 class Migration(migrations.Migration):
@@ -116,6 +123,8 @@ class Migration(migrations.Migration):
                 max_length=20,
             ),
         ),
+        # Reversed before the field above: the old column cannot hold the new event.
+        migrations.RunPython(migrations.RunPython.noop, forget_new_activity_news),
         migrations.AddIndex(
             model_name="notification",
             index=models.Index(
