@@ -12,7 +12,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from coproduce.api import contributions, decisions, notifications, organisations, search, services
+from coproduce.api import (
+    contributions,
+    decisions,
+    ledger,
+    notifications,
+    organisations,
+    search,
+    services,
+)
 
 # The docs page (/api/docs) keeps the site's strict CSP: ninja serves Swagger UI from our static
 # files with its initialiser in a file, and Swagger UI 5 styles through the CSSOM, which CSP does
@@ -35,6 +43,7 @@ api.add_router("/", contributions.router)
 api.add_router("/", decisions.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
+api.add_router("/", ledger.router)
 api.add_router("/", services.fallback)  # last: JSON 404 for any other address under /api/
 
 

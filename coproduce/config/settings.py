@@ -7,6 +7,8 @@ Every variable is listed in docs/operations.md (a test keeps that list complete)
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -57,6 +59,29 @@ ALLOWED_HOSTS = env_list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS to the host names the site answers on.")
+
+# The public ledger signs its tree heads with this Ed25519 key: base64 of the raw 32-byte private
+# key (docs/ledger.md). Required in production. In development and tests it is derived from the
+# secret key and labelled "development key" on /ledger/: never publish anything signed by it.
+LEDGER_SIGNING_KEY = env("COPRODUCE_LEDGER_SIGNING_KEY")
+LEDGER_SIGNING_KEY_IS_DEVELOPMENT = not LEDGER_SIGNING_KEY
+if PRODUCTION and LEDGER_SIGNING_KEY_IS_DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "Set COPRODUCE_LEDGER_SIGNING_KEY to the base64 of a random 32-byte Ed25519 private key "
+        "(docs/ledger.md says how to make one)."
+    )
+if LEDGER_SIGNING_KEY_IS_DEVELOPMENT:
+    LEDGER_SIGNING_KEY = base64.b64encode(
+        hashlib.sha256(b"coproduce ledger development key\n" + SECRET_KEY.encode()).digest()
+    ).decode()
+try:
+    if len(base64.b64decode(LEDGER_SIGNING_KEY, validate=True)) != 32:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        "COPRODUCE_LEDGER_SIGNING_KEY must be the base64 of exactly 32 bytes."
+    ) from None
+
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("COPRODUCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -82,6 +107,7 @@ INSTALLED_APPS = [
     "coproduce.organisations",
     "coproduce.services",
     "coproduce.notifications",
+    "coproduce.transparency",
     "coproduce.contributions",
     "coproduce.insight",
     "coproduce.codesign",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("coproduce.codesign.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
+    path("ledger/", include("coproduce.transparency.urls")),
     path("organisations/", include("coproduce.organisations.urls")),
     path("", include("coproduce.notifications.urls")),  # account/notifications/, email/unsubscribe/
     path("account/", include("coproduce.accounts.urls")),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.common.dates import long_date
-from coproduce.contributions import rules, search, spam
+from coproduce.contributions import ledger, rules, search, spam
 from coproduce.contributions.kinds import get_kind, registered
 from coproduce.contributions.models import (
     DECISION_DATE_NAME,
@@ -290,6 +290,7 @@ def decision_create(
     )
     decision.full_clean()
     decision.save()
+    ledger.record_decision(decision)  # before its links, which the ledger records next
     decision_link(decision=decision, contributions=linked, linked_by=recorded_by)
     index_update(search.DECISION, [decision.pk])
     return decision
@@ -308,6 +309,7 @@ def decision_link(
         if c.pk not in already
     ]
     decision.contributions.add(*new)
+    ledger.record_links(decision, [c.pk for c in new])
     contributions_changed(new)
     for contribution in new:
         _tell(
@@ -329,6 +331,7 @@ def decision_set_welsh(
     decision.title_cy, decision.description_cy = title_cy.strip(), description_cy.strip()
     decision.full_clean()
     decision.save(update_fields=["title_cy", "description_cy"])
+    ledger.record_decision_change(decision)  # a correction of its entry in the public ledger
     contributions_changed(decision.contributions.all())  # their pages show the decision
     index_update(search.DECISION, [decision.pk])
     return decision

@@ -36,3 +36,7 @@ class ContributionsConfig(AppConfig):
         from coproduce.contributions import search
 
         search.register()
+        # The public ledger records decisions and what informed them.
+        from coproduce.contributions import ledger
+
+        ledger.register()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from coproduce.contributions.actions import decision_set_welsh
 from coproduce.contributions.models import Decision, Response
 from coproduce.demo.codesign import YOUTH_DECISION
 from coproduce.demo.insight import RECOVERY
@@ -119,6 +120,8 @@ def add_welsh() -> None:
     for text, question_welsh in QUESTIONS.items():
         Question.objects.filter(text=text).update(**question_welsh)
     for title, welsh in DECISIONS.items():
-        Decision.objects.filter(title=title).update(**welsh)
+        # Through the action, so the public ledger records the Welsh as a correction.
+        for decision in Decision.objects.filter(title=title).select_related("recorded_by"):
+            decision_set_welsh(decision=decision, by=decision.recorded_by, **welsh)
     for body, body_cy in ANSWERS.items():
         Response.objects.filter(body=body).update(body_cy=body_cy)

@@ -79,6 +79,9 @@ MORE_ACTIVITIES = [1_000_005, 1_000_006, 1_000_007, 1_000_008]
 CONTRIBUTIONS = list(range(2_000_001, 2_000_010))
 DECISIONS = [3_000_001, 3_000_002, 3_000_003]  # ours, our draft service's, theirs (a draft)
 CATEGORIES = [4_000_001]
+# Entries of the public ledger: the decisions above and their links are recorded as they are made,
+# numbered from 1 (the numbers are the ledger's own, the same on both databases).
+ENTRIES = [1, 2, 3, 4, 5]
 
 
 # 25 random examples per operation (plus the coverage phase's boundary cases) keep both runs
@@ -106,6 +109,7 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "contributions": {"values": CONTRIBUTIONS},
                 "decisions": {"values": DECISIONS},
                 "categories": {"values": CATEGORIES},
+                "entries": {"values": ENTRIES},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -114,6 +118,9 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.idea_id": {"dictionary": "contributions", "probability": 0.8},
                 "path.comment_id": {"dictionary": "contributions", "probability": 0.8},
                 "path.decision_id": {"dictionary": "decisions", "probability": 0.8},
+                "path.seq": {"dictionary": "entries", "probability": 0.8},
+                "query.first": {"dictionary": "entries", "probability": 0.5},
+                "query.second": {"dictionary": "entries", "probability": 0.5},
                 "query.idea": {"dictionary": "contributions", "probability": 0.5},
                 "body.organisation": {"dictionary": "slugs", "probability": 0.8},
                 "body.category": {"dictionary": "categories", "probability": 0.5},

@@ -23,6 +23,10 @@ NOT_PAGES = {
     "contributions:export_csv": "an open-data download (CSV)",
     "contributions:export_json": "an open-data download (JSON)",
     "mfa_download_recovery_codes": "a text file of recovery codes (allauth)",
+    "transparency:proof": "an inclusion proof of the public ledger (JSON)",
+    "transparency:consistency": "a consistency proof of the public ledger (JSON)",
+    "transparency:sth": "the public ledger's signed tree head (JSON)",
+    "transparency:key": "the public key of the public ledger (JSON)",
 }
 # Pages that are not this project's own: Django's admin and the API's Swagger page.
 NOT_CRAWLED_PREFIXES = ("admin:", "api-")

@@ -91,6 +91,25 @@ def statements_and_welsh(a: Auditor) -> None:
     assert a.page.locator("html").get_attribute("lang") == "en"
 
 
+@public(user=None, covers={"transparency:ledger", "transparency:entry"})
+def public_ledger(a: Auditor) -> None:
+    """The ledger's list (and its next page), an entry, a correction, an entry that is not there."""
+    from coproduce.transparency.models import LedgerEntry
+
+    a.goto(a.url("transparency:ledger"), heading="Public ledger")
+    if a.page.get_by_role("link", name="Next").count():
+        a.submit(a.page.get_by_role("link", name="Next").first, heading="Public ledger")
+    a.goto(a.url("transparency:ledger", query="page=nonsense"), heading="Public ledger")
+    first = LedgerEntry.objects.order_by("seq").first()
+    assert first is not None, "the demo records its decisions in the ledger"
+    a.goto(a.url("transparency:entry", first.seq), heading=f"Entry {first.seq}")
+    correction = LedgerEntry.objects.filter(corrects__isnull=False).first()
+    if correction is not None:
+        a.goto(a.url("transparency:entry", correction.seq), heading=f"Entry {correction.seq}")
+        a.submit(a.page.get_by_role("link", name=f"entry {correction.corrects}").first)
+    a.goto(a.url("transparency:entry", 10**17), status=404)
+
+
 @public(user=None, covers=set())
 def not_found(a: Auditor) -> None:
     a.goto("/no-such-page/", status=404)

@@ -30,6 +30,7 @@ PROJECT_NAMESPACES = {
     "codesign",
     "notifications",
     "search",
+    "transparency",
 }
 
 
@@ -578,6 +579,37 @@ CASES += [
 ]
 
 
+# --- The public ledger: every entry, proof, tree head and key is public; what a record says is
+# shown only to those who may see the record (tests in coproduce/transparency and contributions).
+def first_entry(w: World) -> dict[str, Any]:
+    return {"seq": 1}
+
+
+BAD_REQUEST = row(*["status 400"] * 7)
+CASES += [
+    Case("transparency:ledger", nothing, PUBLIC),
+    Case("transparency:ledger", nothing, PUBLIC, data=lambda w: {"page": "x"}, label="nonsense"),
+    Case("transparency:entry", first_entry, PUBLIC),
+    Case(
+        "transparency:entry",
+        lambda w: {"seq": 10**17},
+        row(*[HIDDEN] * 7),
+        label="missing",
+    ),
+    Case("transparency:proof", first_entry, PUBLIC),
+    Case("transparency:consistency", nothing, PUBLIC, data=lambda w: {"from": 1, "to": 1}),
+    Case(
+        "transparency:consistency",
+        nothing,
+        BAD_REQUEST,
+        data=lambda w: {"from": "x", "to": 10**30},
+        label="nonsense",
+    ),
+    Case("transparency:sth", nothing, PUBLIC),
+    Case("transparency:key", nothing, PUBLIC),
+]
+
+
 def outcome(response: Any) -> str:
     if response.status_code == 404:
         return HIDDEN
@@ -651,7 +683,7 @@ def test_every_view_declares_a_rule() -> None:
 
 def _view(name: str) -> Any:
     """The view function behind a named URL, found by trying the argument shapes we use."""
-    for kwargs in ({}, {"slug": "x"}, {"pk": 1}, {"slug": "x", "pk": 1}):
+    for kwargs in ({}, {"slug": "x"}, {"pk": 1}, {"slug": "x", "pk": 1}, {"seq": 1}):
         try:
             return resolve(reverse(name, kwargs=kwargs)).func
         except NoReverseMatch:

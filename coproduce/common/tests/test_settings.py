@@ -46,9 +46,25 @@ def test_production_refuses_missing_hosts_and_uses_argon2() -> None:
     key = "k" * 60
     result = _load_production(DJANGO_SECRET_KEY=key)
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
-    result = _load_production(DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="example.org")
+    result = _load_production(
+        DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="example.org", **LEDGER_KEY
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+LEDGER_KEY = {"COPRODUCE_LEDGER_SIGNING_KEY": "A" * 43 + "="}  # base64 of 32 bytes
+
+
+@pytest.mark.parametrize("ledger_key", ["", "not base64!", "QUJD"])
+def test_production_refuses_a_missing_or_malformed_ledger_signing_key(ledger_key: str) -> None:
+    result = _load_production(
+        DJANGO_SECRET_KEY="k" * 60,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        COPRODUCE_LEDGER_SIGNING_KEY=ledger_key,
+    )
+    assert result.returncode != 0
+    assert "COPRODUCE_LEDGER_SIGNING_KEY" in result.stderr
 
 
 def test_every_environment_variable_is_documented() -> None:

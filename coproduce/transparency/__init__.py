@@ -1,0 +1,1 @@
+"""The public ledger: an append-only, hash-chained log of the public records that matter."""

@@ -1,0 +1,66 @@
+"""Many writers appending at once on PostgreSQL still make one chain, numbered without gaps.
+
+SQLite writes one transaction at a time (``BEGIN IMMEDIATE``, decision 0002), so there is nothing
+to race there; PostgreSQL runs the writers truly at once, and the locked head row orders them.
+CI's PostgreSQL run (``-m 'not browser'``) runs this test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from coproduce.services.tests.factories import ServiceFactory
+from coproduce.transparency import actions
+from coproduce.transparency.models import LedgerEntry, LedgerHead
+from coproduce.transparency.tests.conftest import service_content
+
+WRITERS, EACH = 12, 5
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite runs one write transaction at a time; the race exists only on PostgreSQL",
+    ),
+]
+
+
+def test_many_writers_at_once_make_one_chain_without_gaps(record_type: str) -> None:
+    services = ServiceFactory.create_batch(WRITERS)
+    start = threading.Barrier(WRITERS)
+    errors: list[BaseException] = []
+
+    def write(index: int) -> None:
+        try:
+            start.wait()
+            for _ in range(EACH):
+                with transaction.atomic():
+                    service = services[index]
+                    actions.record(record_type, service.pk, service_content(service))
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    total = WRITERS * EACH
+    entries = list(LedgerEntry.objects.in_order())
+    assert [e.seq for e in entries] == list(range(1, total + 1))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
+    assert len({e.prev_hash for e in entries}) == total  # no two entries after the same one
+    assert LedgerHead.objects.get().size == total
+    out = StringIO()
+    call_command("ledger_verify", stdout=out)
+    assert f"{total} entries match" in out.getvalue()
