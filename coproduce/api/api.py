@@ -14,7 +14,9 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from coproduce.api import (
     contributions,
+    datasets,
     decisions,
+    governance,
     ledger,
     notifications,
     organisations,
@@ -41,9 +43,11 @@ api.add_router("/organisations", organisations.router)
 api.add_router("/", services.router)
 api.add_router("/", contributions.router)
 api.add_router("/", decisions.router)
+api.add_router("/", governance.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)
+api.add_router("/", datasets.router)
 api.add_router("/", services.fallback)  # last: JSON 404 for any other address under /api/
 
 

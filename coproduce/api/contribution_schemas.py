@@ -38,6 +38,7 @@ class ContributionKind(StrEnum):
     STORY = "story"
     IDEA = "idea"
     COMMENT = "comment"
+    MEETING_QUESTION = "meeting_question"
 
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
@@ -289,6 +290,11 @@ class StoryOut(Schema):
     body: str
 
 
+class MeetingQuestionOut(Schema):
+    meeting: int = Field(description="The id of the meeting it was asked for (/api/meetings/{id}).")
+    text: str
+
+
 class AnswerOut(Schema):
     question: int = Field(description="The id of the question.")
     question_text: str
@@ -336,6 +342,9 @@ class ContributionOut(Schema):
     asset: AssetOut | None
     story: StoryOut | None
     need: NeedOut | None = Field(description="Answers to a needs survey.")
+    meeting_question: MeetingQuestionOut | None = Field(
+        description="A question from the public to a board's meeting, answered in its minutes."
+    )
 
 
 class SupportOut(Schema):

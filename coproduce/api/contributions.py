@@ -64,6 +64,7 @@ from coproduce.contributions.models import (
     StatusChange,
 )
 from coproduce.contributions.queries import visible_contribution
+from coproduce.governance.models import QUESTION as MEETING_QUESTION
 from coproduce.insight import actions as insight_actions
 from coproduce.insight import rules as insight_rules
 from coproduce.insight.models import Answer, InsightKind, QuestionKind
@@ -180,6 +181,9 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             ],
             "complete": everything,
         }
+    elif kind == MEETING_QUESTION:
+        question = contribution.meeting_question
+        fields["meeting_question"] = {"meeting": question.meeting_id, "text": question.text}
     return fields
 
 

@@ -82,6 +82,13 @@ except ValueError:
         "COPRODUCE_LEDGER_SIGNING_KEY must be the base64 of exactly 32 bytes."
     ) from None
 
+# The licence of everything on /data/ (docs/open-data.md): its name and the address of its text.
+OPEN_DATA_LICENCE = env("COPRODUCE_OPEN_DATA_LICENCE", "Open Government Licence v3.0")
+OPEN_DATA_LICENCE_URL = env(
+    "COPRODUCE_OPEN_DATA_LICENCE_URL",
+    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+)
+
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("COPRODUCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -111,6 +118,7 @@ INSTALLED_APPS = [
     "coproduce.contributions",
     "coproduce.insight",
     "coproduce.codesign",
+    "coproduce.governance",
     "coproduce.api",
     "coproduce.demo",
 ]

@@ -11,9 +11,10 @@ urlpatterns = [
     path("", include("coproduce.services.urls")),
     path("", include("coproduce.contributions.urls")),
     path("", include("coproduce.codesign.urls")),
+    path("", include("coproduce.governance.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
-    path("ledger/", include("coproduce.transparency.urls")),
+    path("", include("coproduce.transparency.urls")),  # ledger/, data/
     path("organisations/", include("coproduce.organisations.urls")),
     path("", include("coproduce.notifications.urls")),  # account/notifications/, email/unsubscribe/
     path("account/", include("coproduce.accounts.urls")),

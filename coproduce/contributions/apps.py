@@ -40,3 +40,7 @@ class ContributionsConfig(AppConfig):
         from coproduce.contributions import ledger
 
         ledger.register()
+        # The open-data catalogue (/data/) lists decisions and "You said, we did".
+        from coproduce.contributions import opendata
+
+        opendata.register()

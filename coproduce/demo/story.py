@@ -17,6 +17,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.demo.codesign import seed_codesign
 from coproduce.demo.email_settings import add_email_settings
+from coproduce.demo.governance import seed_governance
 from coproduce.demo.insight import seed_insight
 from coproduce.demo.news import date_the_news
 from coproduce.demo.welsh import add_welsh
@@ -600,6 +601,7 @@ def seed() -> dict[str, Any]:
         chapter(cast)
     seed_insight(cast.people)
     seed_codesign(cast.people)
+    seed_governance(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

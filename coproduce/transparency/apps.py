@@ -8,3 +8,9 @@ class TransparencyConfig(AppConfig):
     name = "coproduce.transparency"
     label = "transparency"
     verbose_name = "Public ledger"
+
+    def ready(self) -> None:
+        """Publish the ledger and the services as open data (/data/)."""
+        from coproduce.transparency import exports
+
+        exports.register()

@@ -7,11 +7,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.types import Visitor
 from coproduce.transparency import signing, verify
+from coproduce.transparency.datasets import Dataset, Format, all_datasets, get_dataset
 from coproduce.transparency.models import HEAD, LedgerEntry, LedgerHead, timestamp
 from coproduce.transparency.registry import get_type, registered
 
@@ -81,8 +84,11 @@ def signed_tree_head(
 ) -> dict[str, Any]:
     """The signed tree head of the first ``size`` entries (of all of them when None)."""
     tree = leaves(size) if tree is None else tree
-    size = len(tree)
-    root_hex = verify.root(tree).hex()
+    return sign_tree_head(len(tree), verify.root(tree).hex())
+
+
+def sign_tree_head(size: int, root_hex: str) -> dict[str, Any]:
+    """The signed tree head of the first ``size`` entries, whose root hash is ``root_hex``."""
     timestamp = _sth_timestamp(size)
     return {
         "tree_size": size,
@@ -215,3 +221,52 @@ def check_ledger(against: Mapping[str, Any] | None = None) -> Checked | Problem:
                 % {"size": size},
             )
     return Checked(len(tree), verify.root(tree).hex())
+
+
+# --- Open data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file of the open-data catalogue: a dataset in one format."""
+
+    dataset: Dataset
+    format: Format
+
+    @property
+    def filename(self) -> str:
+        return f"{self.dataset.code}.{self.format.extension}"
+
+
+def download_by_name(request: HttpRequest, code: str, extension: str) -> Download:
+    """The loader of /data/<code>.<extension>: 404 for a dataset or format nobody registered."""
+    dataset = get_dataset(code)
+    found = None if dataset is None else dataset.format(extension)
+    if dataset is None or found is None:
+        raise Http404
+    return Download(dataset, found)
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every dataset with its licence, formats and last update (the /data/ page and its JSON)."""
+    licence = {"name": settings.OPEN_DATA_LICENCE, "url": settings.OPEN_DATA_LICENCE_URL}
+    return [
+        {
+            "code": dataset.code,
+            "title": str(dataset.title),
+            "description": str(dataset.description),
+            "licence": licence,
+            "last_updated": dataset.last_updated(),
+            "formats": [
+                {
+                    "label": f.label,
+                    "extension": f.extension,
+                    "media_type": f.content_type,
+                    "standard": str(f.standard),
+                    "url": reverse("transparency:download", args=[dataset.code, f.extension]),
+                }
+                for f in dataset.formats
+            ],
+        }
+        for dataset in all_datasets()
+    ]

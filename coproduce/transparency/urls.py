@@ -5,10 +5,14 @@ from coproduce.transparency import views
 app_name = "transparency"
 
 urlpatterns = [
-    path("", views.ledger, name="ledger"),
-    path("<id:seq>/", views.entry, name="entry"),
-    path("proof/<id:seq>", views.proof, name="proof"),
-    path("consistency", views.consistency, name="consistency"),
-    path("sth", views.sth, name="sth"),
-    path("key", views.key, name="key"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/<id:seq>/", views.entry, name="entry"),
+    path("ledger/proof/<id:seq>", views.proof, name="proof"),
+    path("ledger/consistency", views.consistency, name="consistency"),
+    path("ledger/sth", views.sth, name="sth"),
+    path("ledger/key", views.key, name="key"),
+    # Open data: the catalogue, and each dataset's files (/data/ledger.jsonl …).
+    path("data/", views.catalogue, name="catalogue"),
+    path("data/catalogue.json", views.catalogue_json, name="catalogue_json"),
+    path("data/<slug:code>.<slug:extension>", views.download, name="download"),
 ]

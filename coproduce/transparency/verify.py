@@ -4,12 +4,15 @@
     python -m coproduce.transparency.verify proof https://example.org/ledger/proof/12
     python -m coproduce.transparency.verify consistency "https://example.org/ledger/consistency?from=10&to=40"
     python -m coproduce.transparency.verify sth https://example.org/ledger/sth --key https://example.org/ledger/key
+    python -m coproduce.transparency.verify ledger https://example.org/data/ledger.jsonl --key https://example.org/ledger/key
 
 Each argument is a web address or a file holding the JSON the site served. ``proof`` checks that
 an entry is in the tree the signed tree head describes (and, when the entry's content is given,
 that it hashes to the recorded digest); ``consistency`` that a later tree extends an earlier one
-without changing it; ``sth`` that the tree head was signed by the key. Exit status 0 means every
-check passed; 1 names the first that failed.
+without changing it; ``sth`` that the tree head was signed by the key; ``ledger`` re-computes
+every entry's hash, the chain and the root hash of a whole export (/data/ledger.jsonl) and checks
+them against the signed tree head on its last line. Exit status 0 means every check passed; 1 names
+the first that failed (for ``ledger``, the first bad line).
 
 The hashes are those of RFC 9162 (Certificate Transparency 2.0), section 2.1: a leaf is
 SHA-256(0x00 || entry hash), a node SHA-256(0x01 || left || right). The site uses the same
@@ -24,7 +27,7 @@ import hashlib
 import json
 import sys
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
@@ -205,6 +208,31 @@ def verify_consistency(
         raise VerificationError("The consistency path does not lead to both root hashes.")
 
 
+class RootBuilder:
+    """The root hash of leaves given one at a time, in O(log n) memory: the complete subtrees of
+    sizes 2^a > 2^b > … (the binary digits of the count), folded from the right, are MTH(D[n])."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._stack: list[tuple[int, bytes]] = []  # (height, hash) of complete subtrees
+
+    def add(self, leaf: bytes) -> None:
+        height, node = 0, leaf
+        while self._stack and self._stack[-1][0] == height:
+            node = node_hash(self._stack.pop()[1], node)
+            height += 1
+        self._stack.append((height, node))
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self._stack:
+            return hashlib.sha256(b"").digest()
+        result = self._stack[-1][1]
+        for _height, node in reversed(self._stack[:-1]):
+            result = node_hash(node, result)
+        return result
+
+
 # --- Signed tree heads -------------------------------------------------------------------------
 
 
@@ -286,6 +314,114 @@ def check_consistency(proof: dict[str, Any], public_key_b64: str | None = None) 
     )
 
 
+# --- A whole exported ledger (JSON Lines) -----------------------------------------------------
+
+EXPORT_FORMAT = "coproduce-ledger-export-v1"
+
+
+class LineError(VerificationError):
+    """A check failed on one line of an export."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+
+
+def check_export(lines: Iterable[str], public_key_b64: str | None = None) -> str:
+    """Check an export as /data/ledger.jsonl serves it: a header line, one line per entry from
+    entry 1, and the signed tree head on the last line. Re-computes each content digest (where the
+    content is public), each entry's hash, the chain and the root hash; raises LineError naming
+    the first line that does not hold."""
+    previous, expected = GENESIS, 1
+    newest: dict[tuple[str, str], int] = {}
+    tree = RootBuilder()
+    last_at, sth, number = "", None, 0
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        if sth is not None:
+            raise LineError(number, "there is more after the signed tree head.")
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise LineError(number, "this is not a line of JSON.") from None
+        if not isinstance(data, dict):
+            raise LineError(number, "this is not a JSON object.")
+        if number == 1:
+            if data.get("format") != EXPORT_FORMAT:
+                raise LineError(number, f"the first line must name the format {EXPORT_FORMAT}.")
+            continue
+        if "sth" in data:
+            sth = data["sth"]
+            continue
+        try:
+            seq = int(data["seq"])
+            if seq != expected:
+                raise LineError(
+                    number,
+                    f"entry {expected} should come next, not entry {seq}: "
+                    "an entry is missing, or the lines were reordered.",
+                )
+            if "content" in data and content_digest(data["content"]) != data["content_sha256"]:
+                raise LineError(number, "the content does not hash to the recorded digest.")
+            if data["prev"] != previous:
+                raise LineError(number, "the chain is broken (the previous hash differs).")
+            recomputed = entry_hash(
+                seq=seq,
+                type=str(data["type"]),
+                key=str(data["key"]),
+                content_sha256=str(data["content_sha256"]),
+                prev=str(data["prev"]),
+                at=str(data["at"]),
+                corrects=data["corrects"],
+            )
+            if recomputed != data["hash"]:
+                raise LineError(number, "the entry's fields do not hash to its hash.")
+            record = (str(data["type"]), str(data["key"]))
+            if data["corrects"] is not None and newest.get(record) != data["corrects"]:
+                raise LineError(number, "it corrects an entry of another record.")
+            _hex(data["hash"], "The entry's hash")
+            tree.add(leaf_hash(str(data["hash"])))
+        except (KeyError, TypeError, ValueError) as error:
+            raise LineError(number, f"the entry is incomplete or malformed ({error}).") from None
+        newest[record] = seq
+        previous, last_at, expected = data["hash"], str(data["at"]), expected + 1
+    if number == 0:
+        raise LineError(1, "the export is empty.")
+    if sth is None:
+        raise LineError(number + 1, "the signed tree head is missing from the end.")
+    try:
+        size, root_hex = int(sth["tree_size"]), str(sth["root_hash"])
+    except (KeyError, TypeError, ValueError):
+        raise LineError(number, "the signed tree head is malformed.") from None
+    if size != tree.size:
+        raise LineError(
+            number, f"the tree head is of {size} entries but the export holds {tree.size}."
+        )
+    if root_hex != tree.root().hex():
+        raise LineError(number, "the entries do not give the tree head's root hash.")
+    if str(sth.get("timestamp", "")) != last_at:
+        raise LineError(number, "the tree head's time is not the last entry's.")
+    if public_key_b64 is not None:
+        try:
+            verify_sth(sth, public_key_b64)
+        except VerificationError as error:
+            raise LineError(number, str(error)) from None
+    return f"The export holds the whole ledger of {size} entries, unchanged."
+
+
+def lines_of(source: str) -> Iterator[str]:
+    """The lines of a web address or a file, read as they come (an export can be large)."""
+    if source.startswith(("http://", "https://")):
+        request = urllib.request.Request(source)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            for raw in response:
+                yield raw.decode("utf-8")
+        return
+    with open(source, encoding="utf-8") as file:
+        yield from file
+
+
 # --- Command line ------------------------------------------------------------------------------
 
 
@@ -312,17 +448,24 @@ def _key(source: str | None) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m coproduce.transparency.verify",
-        description="Check the public ledger's proofs and signed tree heads.",
+        description="Check the public ledger's proofs, signed tree heads and exports.",
     )
-    parser.add_argument("what", choices=["proof", "consistency", "sth"])
-    parser.add_argument("source", help="a web address or a JSON file the site served")
+    parser.add_argument("what", choices=["proof", "consistency", "sth", "ledger"])
+    parser.add_argument(
+        "source", help="a web address or a file the site served (JSON; JSON Lines for ledger)"
+    )
     parser.add_argument(
         "--key", help="the public key: base64, or the address or file of /ledger/key"
     )
     args = parser.parse_args(argv)
     try:
-        data = load(args.source)
         key = _key(args.key)
+        if args.what == "ledger":
+            print(check_export(lines_of(args.source), key))
+            if key is None:
+                print("(The tree head's signature was not checked: give --key to check it.)")
+            return 0
+        data = load(args.source)
         if args.what == "proof":
             print(check_proof(data, key))
         elif args.what == "consistency":

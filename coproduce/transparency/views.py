@@ -1,11 +1,19 @@
-"""The public ledger's pages (the list and one entry) and its JSON (proofs, tree head, key)."""
+"""The public ledger's pages (the list and one entry) and its JSON (proofs, tree head, key); the
+open-data catalogue (/data/) and its files, streamed and cached by each dataset's version."""
 
 from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
+from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,6 +21,7 @@ from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
 from coproduce.transparency import queries, rules, signing
 from coproduce.transparency.models import LedgerEntry
+from coproduce.transparency.queries import Download
 
 PER_PAGE = 25
 JSON = {"indent": 2, "ensure_ascii": False}
@@ -137,3 +146,65 @@ def key(request: HttpRequest) -> HttpResponse:
             "development_key": signing.is_development_key(),
         }
     )
+
+
+# --- Open data ---------------------------------------------------------------------------------
+
+MAX_AGE = 300  # seconds a download may be reused before asking again (then 304 if unchanged)
+
+
+@rule_required(rules.can_view_open_data)
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Every open dataset with its formats, licence and last update."""
+    return render(request, "transparency/catalogue.html", {"datasets": queries.catalogue()})
+
+
+@rule_required(rules.can_view_open_data)
+@require_GET
+def catalogue_json(request: HttpRequest) -> HttpResponse:
+    """The catalogue for machines (after DCAT: title, description, licence, distributions)."""
+    base = request.build_absolute_uri("/")[:-1]
+    return _json(
+        {
+            "datasets": [
+                {
+                    "identifier": d["code"],
+                    "title": d["title"],
+                    "description": d["description"],
+                    "license": d["licence"],
+                    "modified": d["last_updated"].isoformat() if d["last_updated"] else None,
+                    "distributions": [
+                        {
+                            "format": f["label"],
+                            "media_type": f["media_type"],
+                            "conforms_to": f["standard"] or None,
+                            "download_url": base + f["url"],
+                        }
+                        for f in d["formats"]
+                    ],
+                }
+                for d in queries.catalogue()
+            ]
+        }
+    )
+
+
+@rule_required(rules.can_view_open_data, load=queries.download_by_name)
+@require_GET
+def download(request: HttpRequest, download: Download) -> HttpResponseBase:
+    """One file of a dataset, streamed; 304 when the asker already has this version."""
+    etag = quote_etag(f"{download.filename}-{download.dataset.version()}")
+    updated = download.dataset.last_updated()
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
+    if updated is not None:
+        headers["Last-Modified"] = http_date(updated.timestamp())
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        return HttpResponse(status=304, headers=headers)
+    response = StreamingHttpResponse(
+        download.format.stream(),
+        content_type=f"{download.format.content_type}; charset=utf-8",
+        headers=headers,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    return response

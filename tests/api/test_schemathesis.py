@@ -79,6 +79,8 @@ MORE_ACTIVITIES = [1_000_005, 1_000_006, 1_000_007, 1_000_008]
 CONTRIBUTIONS = list(range(2_000_001, 2_000_010))
 DECISIONS = [3_000_001, 3_000_002, 3_000_003]  # ours, our draft service's, theirs (a draft)
 CATEGORIES = [4_000_001]
+BOARDS = [5_000_001]  # a board of the published service
+MEETINGS = [6_000_001, 6_000_002]  # its public and its private meeting
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -110,6 +112,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "decisions": {"values": DECISIONS},
                 "categories": {"values": CATEGORIES},
                 "entries": {"values": ENTRIES},
+                "boards": {"values": BOARDS},
+                "meetings": {"values": MEETINGS},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -119,6 +123,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.comment_id": {"dictionary": "contributions", "probability": 0.8},
                 "path.decision_id": {"dictionary": "decisions", "probability": 0.8},
                 "path.seq": {"dictionary": "entries", "probability": 0.8},
+                "path.board_id": {"dictionary": "boards", "probability": 0.8},
+                "path.meeting_id": {"dictionary": "meetings", "probability": 0.8},
                 "query.first": {"dictionary": "entries", "probability": 0.5},
                 "query.second": {"dictionary": "entries", "probability": 0.5},
                 "query.idea": {"dictionary": "contributions", "probability": 0.5},
@@ -213,6 +219,20 @@ def _loop(
     }
 
 
+def _governance(published: Any, admin: Any) -> dict[int, int]:
+    """A board with a member, and a public meeting with its agenda and a private one."""
+    from coproduce.governance import actions as governance
+    from coproduce.governance.tests.factories import make_board, make_meeting, make_member
+
+    board = make_board(published, admin)
+    make_member(board, admin)
+    public = make_meeting(board, admin)
+    governance.agenda_item_add(meeting=public, title="Welcome", added_by=admin)
+    governance.agenda_publish(meeting=public, published_by=admin)
+    private = make_meeting(board, admin, title="In camera", is_public=False)
+    return {BOARDS[0]: board.pk, MEETINGS[0]: public.pk, MEETINGS[1]: private.pk}
+
+
 @pytest.fixture
 def world(db: Any) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status, activities in every state, contributions of
@@ -234,6 +254,7 @@ def world(db: Any) -> Iterator[dict[str, Any]]:
         for stand_in, state in ACTIVITY_STAND_INS.items()
     }
     ids |= _loop(ours, published, our_draft, their_draft, admin)
+    ids |= _governance(published, admin)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
@@ -262,7 +283,10 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
     """Swap every stand-in the fuzzer drew for the real id of that object."""
     ids = world["ids"]
     for parameters, names in (
-        (case.path_parameters, ("activity_id", "contribution_id", "idea_id", "decision_id")),
+        (
+            case.path_parameters,
+            ("activity_id", "contribution_id", "idea_id", "decision_id", "board_id", "meeting_id"),
+        ),
         (case.query, ("idea",)),
     ):
         for name in names:

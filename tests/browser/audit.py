@@ -27,6 +27,10 @@ NOT_PAGES = {
     "transparency:consistency": "a consistency proof of the public ledger (JSON)",
     "transparency:sth": "the public ledger's signed tree head (JSON)",
     "transparency:key": "the public key of the public ledger (JSON)",
+    "transparency:catalogue_json": "the open-data catalogue for machines (JSON)",
+    "transparency:download": "an open-data download (CSV, JSON, JSON Lines)",
+    "governance:meetings_ical": "the iCalendar feed of a service's public meetings",
+    "governance:paper_download": "a meeting paper (PDF, DOCX or ODT download)",
 }
 # Pages that are not this project's own: Django's admin and the API's Swagger page.
 NOT_CRAWLED_PREFIXES = ("admin:", "api-")

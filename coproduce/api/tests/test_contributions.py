@@ -727,8 +727,14 @@ def test_a_comment_is_no_idea_to_move(world: World, loop: Loop, as_role: AsRole)
 def test_every_kind_is_answerable_through_the_api(
     world: World, loop: Loop, as_role: AsRole
 ) -> None:
+    from coproduce.governance.actions import question_ask
+    from coproduce.governance.tests.factories import make_board, make_meeting
+
     api = as_role("professional")
-    for contribution in (loop.idea, loop.question, loop.asset, loop.story, loop.submission):
+    clerk = world.people["professional"]
+    meeting = make_meeting(make_board(world.service, clerk), clerk)
+    asked = question_ask(meeting=meeting, author=world.people["resident"], text="Parking?")
+    for contribution in (loop.idea, loop.question, loop.asset, loop.story, loop.submission, asked):
         response = api.post(f"/contributions/{contribution.pk}/responses", {"body": "Thank you."})
         assert response.status_code == 201, (contribution, response.content)
     kinds = set(

@@ -30,7 +30,9 @@ def test_the_demos_offline_activities_make_no_claims() -> None:
     offline = [
         activity
         for activity in Activity.objects.select_related("service_stage__service").order_by("id")
+        # A "meeting" activity with no board behind it still runs offline (decision 0029).
         if method_for(activity.kind) is None
+        or (activity.kind == "meeting" and not hasattr(activity, "meeting"))
     ]
     assert {activity.kind for activity in offline} >= {
         "opinion_map",

@@ -132,7 +132,9 @@ def test_the_services_templates_do_not_name_the_method_apps() -> None:
 def test_every_kind_has_a_method_or_says_that_it_runs_offline(client: Client, kind: str) -> None:
     activity = _activity(kind)
     page = _page(client, activity)
-    if method_for(kind) is None:
+    # governance runs the meetings of a service's boards; a "meeting" activity made by hand, with
+    # no board behind it, still says that it runs offline (docs/decisions/0029-governance.md).
+    if method_for(kind) is None or kind == ActivityKind.MEETING:
         assert OFFLINE_NOW in page
         assert 'id="offline"' in page
         assert "Come to the drop-in at Northfield library, Tuesdays 2pm." in page
