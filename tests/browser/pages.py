@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import Route, expect
 
 from coproduce.accounts.tests.factories import DEFAULT_PASSWORD
-from coproduce.contributions.models import Decision
+from coproduce.contributions.models import Decision, Response
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import Activity, ActivityState, Service
 from tests.browser.audit import Auditor, fill_date, scenario_registry
@@ -894,8 +894,16 @@ def what_has_no_welsh_yet(a: Auditor) -> None:
     title.fill("x" * 201)
     a.submit(a.button("Save the Welsh"))
     a.errors_shown()
-    a.goto(a.url("services:staff_welsh", RECOVERY))
-    a.submit(a.page.get_by_role("link", name=re.compile(r"^Add the Welsh\W+Answer to")).first)
+    # An answer with no Welsh (the list holds more than a page of them since the board's meetings).
+    answer = (
+        Response.objects.filter(
+            contribution__activity__service_stage__service__slug=RECOVERY, body_cy=""
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert answer is not None
+    a.goto(a.url("contributions:response_welsh", answer.pk), heading="Write the Welsh")
     a.field("The answer in Welsh").fill("Diolch am ddweud wrthym.")
     a.submit(a.button("Save the Welsh"))
 
