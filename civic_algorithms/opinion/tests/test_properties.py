@@ -125,7 +125,8 @@ def test_participant_relabelling_only_renames(votes: Votes, data: st.DataObject)
 @given(votes=vote_sets(), data=st.data())
 def test_statement_relabelling_only_renames(votes: Votes, data: st.DataObject) -> None:
     assume(_spectrum_gap_ok(votes))
-    ids = sorted(set(votes.statements))
+    # Every statement, including one moderated out that nobody voted on.
+    ids = sorted(set(votes.statements) | votes.moderated_out)
     rename = dict(zip(ids, data.draw(st.permutations(ids)), strict=True))
     renamed = Votes(
         votes.participants,
