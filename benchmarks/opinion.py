@@ -10,6 +10,13 @@ million votes by default) measures our engine alone at scale, with its peak memo
     .venv/bin/python benchmarks/opinion.py --repeats 1 --skip-synthetic
     .venv/bin/python benchmarks/opinion.py --synthetic-only --participants 20000
 
+red-dwarf must be importable by the interpreter that runs this script. `make bench` installs the
+peers into the project's environment; to keep them out of it, use a separate one (our engine needs
+only numpy and scipy, which red-dwarf brings, and is imported from this checkout):
+
+    python -m venv /tmp/bench && /tmp/bench/bin/pip install red-dwarf==0.4.0
+    /tmp/bench/bin/python benchmarks/opinion.py --repeats 3
+
 Timings on a shared machine are noisy: compare ratios within one run, not across runs.
 """
 
@@ -363,6 +370,18 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "(x = red-dwarf seconds / our seconds; k ours/red-dwarf/Polis server; ARI o-P and r-P:"
             " ours and red-dwarf's groups vs the Polis server's; o-r: ours vs red-dwarf's)"
+        )
+        rows = report["shared"]
+        ours = [row["ours_ari_polis"] for row in rows]
+        theirs = [row["reddwarf_ari_polis"] for row in rows]
+        at_least = sum(o >= t for o, t in zip(ours, theirs, strict=True))
+        report["mean_ari_polis"] = {
+            "ours": statistics.mean(ours),
+            "reddwarf": statistics.mean(theirs),
+        }
+        print(
+            f"mean ARI against the Polis server: ours {statistics.mean(ours):.3f}, red-dwarf"
+            f" {statistics.mean(theirs):.3f}; ours at least red-dwarf's on {at_least} of {len(rows)}"
         )
     if not args.skip_synthetic:
         size = (str(args.participants), str(args.statements), str(args.votes))

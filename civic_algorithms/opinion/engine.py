@@ -2,11 +2,13 @@
 
 1. Participants count ("in conversation") once they voted on min(7, statements) statements; while
    fewer than 15 count, the most active voters are added; once in, always in (Polis keeps the set
-   between updates: pass the previous set as ``keep_participant_ids`` or use :class:`OpinionEngine`).
+   between updates: pass the previous set as ``keep_participant_ids`` or use :class:`OpinionEngine`;
+   those Polis let in while the conversation was young are replayed from the vote times).
 2. PCA of the mean-filled, centred vote matrix (moderated-out and meta statements zeroed) and the
    Polis sparsity-aware projection of every participant to (x, y).
 3. Up to 100 base clusters of the participants who count (Polis k-means, arrival order), then
-   weighted k-means of the base clusters into k = 2..5 groups, k chosen by silhouette.
+   weighted k-means of the base clusters into k = 2..5 groups; the fewest groups whose participant
+   silhouette is within a margin of the best (decision 0203), smoothed across updates as in Polis.
 4. Representative statements per group, consensus statements, group-aware consensus, priorities.
 """
 
@@ -147,13 +149,59 @@ def _mask_of(ids: IdArray, chosen: set[Id]) -> npt.NDArray[np.bool_]:
     return mask
 
 
+def let_in_as_votes_arrived(view: MatrixView, parameters: Parameters) -> npt.NDArray[np.bool_]:
+    """Participants Polis let in while the conversation was young, replayed from vote times.
+
+    Polis re-applies its rule after every batch of votes and never lets anyone out again: while
+    fewer than ``greedy_participants`` count, everyone who has voted is topped up (so the first
+    arrivals are in), and the vote threshold is min(7, statements voted on so far), so whoever voted
+    on every statement while there were fewer than 7 is in. Replayed vote by vote (the finest
+    schedule Polis could have run), from the time of each participant's kept vote. Nobody is
+    added when some vote has no time: the order of arrival is then unknown.
+    """
+    n = view.n_participants
+    members = np.zeros(n, dtype=bool)
+    times = view.times
+    if view.nnz == 0 or np.isnan(times).any():
+        return members
+    order = clusters.points_order(view.first_seen, n)
+    arrived = order[view.vote_counts()[order] > 0]
+    members[arrived[: parameters.greedy_participants]] = True
+    # The time at which the min_votes-th statement got its first vote: before it, the threshold
+    # was the number of statements voted on so far.
+    first_vote = np.full(view.n_statements, np.inf)
+    np.minimum.at(first_vote, view.cols, times)
+    opened = np.sort(first_vote[np.isfinite(first_vote)])
+    horizon = opened[parameters.min_votes - 1] if len(opened) >= parameters.min_votes else np.inf
+    early = np.flatnonzero(times < horizon)
+    if len(early) == 0:
+        return members
+    early = early[np.argsort(times[early], kind="stable")]
+    who = view.rows()[early]
+    # Running number of votes of each participant, and of statements voted on, vote by vote.
+    by_who = np.argsort(who, kind="stable")
+    sorted_who = who[by_who]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_who[1:] != sorted_who[:-1])))
+    lengths = np.diff(np.append(starts, len(who)))
+    running = np.empty(len(who), dtype=np.int64)
+    running[by_who] = np.arange(len(who)) - np.repeat(starts, lengths) + 1
+    _, first_of_statement = np.unique(view.cols[early], return_index=True)
+    opened_so_far = np.zeros(len(who), dtype=np.int64)
+    opened_so_far[first_of_statement] = 1
+    members[who[running >= np.cumsum(opened_so_far)]] = True
+    return members
+
+
 def in_conversation(
     view: MatrixView, keep: npt.NDArray[np.bool_], parameters: Parameters
 ) -> npt.NDArray[np.bool_]:
-    """Polis' participants who count: enough votes, kept from before, or among the most active."""
+    """Polis' participants who count: enough votes, kept from before, let in while the
+    conversation was young (:func:`let_in_as_votes_arrived`), or among the most active."""
     counts = view.vote_counts()
     threshold = min(parameters.min_votes, view.n_statements)
     members: npt.NDArray[np.bool_] = ((counts >= threshold) & (counts > 0)) | keep
+    if parameters.in_conv_history:
+        members = members | let_in_as_votes_arrived(view, parameters)
     missing = parameters.greedy_participants - int(members.sum())
     if missing > 0:
         order = clusters.points_order(view.first_seen, view.n_participants)
@@ -196,8 +244,10 @@ def _cluster(
         max_iterations=parameters.group_iterations,
         threshold=parameters.convergence_threshold,
     )
-    smoother = smoother.update(candidates.best_k(), parameters.group_k_buffer)
-    k = smoother.smoothed_k if smoother.smoothed_k in candidates.by_k else candidates.best_k()
+    scores = _participant_silhouettes(points, base.labels, candidates, parameters)
+    best_k = clusters.fewest_groups_within(scores, parameters.group_k_margin)
+    smoother = smoother.update(best_k, parameters.group_k_buffer)
+    k = smoother.smoothed_k if smoother.smoothed_k in candidates.by_k else best_k
     chosen = candidates.by_k[k]
     group_labels[members] = chosen.labels[base.labels]
     membership = _Membership(
@@ -206,9 +256,27 @@ def _cluster(
         base_centers=base.centers,
         group_labels=group_labels,
         group_centers=chosen.centers,
-        silhouettes=candidates.silhouettes,
+        silhouettes=scores,
     )
     return membership, smoother
+
+
+def _participant_silhouettes(
+    points: FloatArray,
+    base_labels: IntArray,
+    candidates: clusters.GroupClusterings,
+    parameters: Parameters,
+) -> dict[int, float]:
+    """Silhouette of each candidate grouping over the participants themselves (decision 0203),
+    on at most ``silhouette_sample`` of them, evenly spread over the arrival order."""
+    if not candidates.silhouettes:
+        return {}
+    n = len(points)
+    sample = np.arange(n)
+    if n > parameters.silhouette_sample:
+        sample = np.unique(np.linspace(0, n - 1, parameters.silhouette_sample).round().astype(int))
+    labelings = {k: c.labels[base_labels[sample]] for k, c in candidates.by_k.items()}
+    return clusters.silhouettes(points[sample], labelings)
 
 
 def _run(

@@ -147,12 +147,19 @@ class Parameters:
     consensus_max: int = 5
     significance_z: float = 1.2816
     dense_pca_limit: int = 32
+    # Not Polis constants, but how this engine recovers from an export what Polis' history decided
+    # (decision 0203): who was let in as the votes arrived, and how many groups to show.
+    in_conv_history: bool = True
+    group_k_margin: float = 0.01
+    silhouette_sample: int = 2000
 
     def __post_init__(self) -> None:
         if self.min_votes < 1 or self.greedy_participants < 0 or self.base_k < 2:
             raise OpinionInputError("min_votes >= 1, greedy_participants >= 0, base_k >= 2")
         if self.max_groups < 2 or self.n_components != 2 or self.group_k_buffer < 1:
             raise OpinionInputError("max_groups >= 2, n_components == 2, group_k_buffer >= 1")
+        if not 0.0 <= self.group_k_margin < 1.0 or self.silhouette_sample < 2:
+            raise OpinionInputError("0 <= group_k_margin < 1, silhouette_sample >= 2")
 
 
 @dataclass(frozen=True)

@@ -506,7 +506,12 @@ def read_reddwarf_fixture(directory: Path | str) -> Conversation:
             mod = item.get("mod", item.get("moderated"))
             if mod is not None and _json_int(mod, "mod", comments_path, index) == -1:
                 moderated_out.add(sid)
-            if item.get("is_meta") is True:
+            flag = item.get("is_meta", item.get("is-meta"))
+            # JSON true, or 1 / "true" / "t" as some exports write it (as in comments.csv).
+            if flag is True or (
+                not isinstance(flag, bool)
+                and str(flag).strip().lower() in ("true", "1", "t", "yes")
+            ):
                 meta.add(sid)
             body = item.get("txt")
             if isinstance(body, str):

@@ -33,6 +33,7 @@ class MatrixView:
     cols: npt.NDArray[np.int32]
     values: npt.NDArray[np.int8]
     first_seen: FloatArray
+    times: FloatArray
 
     @property
     def n_participants(self) -> int:
@@ -169,6 +170,7 @@ class VoteStore:
             cols=readonly(self._cols.copy()),
             values=readonly(self._values.copy()),
             first_seen=readonly(self._first_seen.copy()),
+            times=readonly(self._times.copy()),
         )
 
     def _note_arrivals(self, rows: npt.NDArray[np.int32], times: FloatArray) -> None:

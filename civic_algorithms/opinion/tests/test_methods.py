@@ -113,11 +113,12 @@ def test_in_conversation_threshold_greedy_top_up_and_keep() -> None:
     assert members.sum() >= 15  # topped up to 15 with the most active
     assert set(np.flatnonzero(counts >= 7)) <= set(np.flatnonzero(members))
     assert not members[counts == 0].any()
-    strict = in_conversation(view, none, Parameters(greedy_participants=0))
+    final_state_only = Parameters(greedy_participants=0, in_conv_history=False)
+    strict = in_conversation(view, none, final_state_only)
     assert np.array_equal(strict, counts >= 7)
     keep = none.copy()
     keep[1] = True
-    assert in_conversation(view, keep, Parameters(greedy_participants=0))[1]
+    assert in_conversation(view, keep, final_state_only)[1]
 
 
 def test_threshold_is_the_number_of_statements_when_there_are_fewer_than_seven() -> None:
