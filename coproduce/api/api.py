@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from coproduce.api import (
+    budgets,
     contributions,
     datasets,
     decisions,
@@ -44,6 +45,7 @@ api.add_router("/", services.router)
 api.add_router("/", contributions.router)
 api.add_router("/", decisions.router)
 api.add_router("/", governance.router)
+api.add_router("/", budgets.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from coproduce.api.schemas import Date, Input, Slug, Text
+from coproduce.budgeting.models import Feasibility
 from coproduce.codesign.models import IdeaStatus
 from coproduce.contributions.models import AuthorDisplay, ReportStatus, Visibility
 from coproduce.insight.models import AssetKind, QuestionKind
@@ -39,6 +40,7 @@ class ContributionKind(StrEnum):
     IDEA = "idea"
     COMMENT = "comment"
     MEETING_QUESTION = "meeting_question"
+    BUDGET_PROPOSAL = "budget_proposal"
 
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
@@ -295,6 +297,16 @@ class MeetingQuestionOut(Schema):
     text: str
 
 
+class BudgetProposalOut(Schema):
+    budget: int = Field(description="The id of the budget (/api/budgets/{id}).")
+    reference: str = Field(description="The project's reference on ballots (P1 …).")
+    area: int = Field(description="The id of the budget's area it is for.")
+    description: str
+    estimated_cost: int
+    cost: int | None = Field(description="The cost after the feasibility review; null before.")
+    feasibility: Feasibility
+
+
 class AnswerOut(Schema):
     question: int = Field(description="The id of the question.")
     question_text: str
@@ -344,6 +356,9 @@ class ContributionOut(Schema):
     need: NeedOut | None = Field(description="Answers to a needs survey.")
     meeting_question: MeetingQuestionOut | None = Field(
         description="A question from the public to a board's meeting, answered in its minutes."
+    )
+    budget_proposal: BudgetProposalOut | None = Field(
+        description="A project proposed for a participatory budget (/api/budgets/{id}/projects)."
     )
 
 

@@ -43,6 +43,7 @@ from coproduce.api.contribution_schemas import (
     SupportOut,
 )
 from coproduce.api.schemas import IdPath, LimitOffset, Shaped
+from coproduce.budgeting.models import PROPOSAL as BUDGET_PROPOSAL
 from coproduce.codesign import actions, rules
 from coproduce.codesign.models import (
     IDEA_WORKFLOW,
@@ -184,6 +185,17 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
     elif kind == MEETING_QUESTION:
         question = contribution.meeting_question
         fields["meeting_question"] = {"meeting": question.meeting_id, "text": question.text}
+    elif kind == BUDGET_PROPOSAL:
+        proposal = contribution.budget_proposal
+        fields["budget_proposal"] = {
+            "budget": proposal.budget_id,
+            "reference": proposal.reference,
+            "area": proposal.area_id,
+            "description": proposal.description,
+            "estimated_cost": proposal.estimated_cost,
+            "cost": proposal.cost,
+            "feasibility": proposal.feasibility,
+        }
     return fields
 
 

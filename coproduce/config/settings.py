@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "coproduce.contributions",
     "coproduce.insight",
     "coproduce.codesign",
+    "coproduce.budgeting",
     "coproduce.governance",
     "coproduce.api",
     "coproduce.demo",
@@ -244,6 +245,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     # Not allauth's: anonymous survey answers, each of which sends an email (decision 0606).
     "insight_anonymous_answer": "10/h/ip",
+    # Not allauth's: voting codes typed in, per address (against guessing); ballots cast, per
+    # voter (the key), with a wide limit per address that a school or library still fits in.
+    "budget_code_attempt": "10/10m/ip",
+    "budget_ballot_cast": "1000/10m/ip,30/10m/key",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.accounts.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -300,12 +305,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (a nonce would differ on every response, so pages could not be cached whole: decision 0804).
 # The nonce stays available to a page that needs one; such a page is never cached.
 CSP_INLINE_SCRIPT_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
+# Maps of budget proposals (Leaflet): the tile server, as a Leaflet URL template such as
+# "https://tile.example.org/{z}/{x}/{y}.png", and the credit its licence asks for. No tile
+# server, no map: the pages list the same places (docs/operations.md).
+MAP_TILE_URL = env("COPRODUCE_MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env("COPRODUCE_MAP_TILE_ATTRIBUTION")
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The tile server's origin for img-src ({s} subdomains allowed with a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "*."))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, CSP_INLINE_SCRIPT_HASH, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tile_origin(MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

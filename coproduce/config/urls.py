@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("coproduce.contributions.urls")),
     path("", include("coproduce.codesign.urls")),
     path("", include("coproduce.governance.urls")),
+    path("", include("coproduce.budgeting.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
     path("", include("coproduce.transparency.urls")),  # ledger/, data/

@@ -467,7 +467,7 @@ YOUTH_IDEAS = ChallengeSpec(
                 ),
             ],
             answer="Thank you. This is one of the ideas young people will be able to vote on "
-            "in the budget vote next month.",
+            "in next year's budget vote.",
             statuses=[(CONSIDERING, "", 3)],
         ),
         IdeaSpec(
@@ -696,7 +696,7 @@ def _open_youth_challenge() -> None:
         service=service,
         title=title,
         summary="What would help? Post an idea, support the ones you like and say what you think. "
-        "The most supported ideas go forward to the young people's budget vote.",
+        "The most supported ideas go forward to next year's young people's budget vote.",
         how_to_take_part="Post online, or tell a youth worker at any Northfield youth club.",
         opens_on=today - dt.timedelta(days=12),
         closes_on=today + dt.timedelta(days=30),

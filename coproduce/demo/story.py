@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.demo.budgeting import seed_budgeting
 from coproduce.demo.codesign import seed_codesign
 from coproduce.demo.email_settings import add_email_settings
 from coproduce.demo.governance import seed_governance
@@ -463,17 +464,20 @@ def _youth_mental_health(cast: Cast) -> None:
         opens_on=days(-14),
         closes_on=days(60),
     )
+    # Open while young people proposed and voted; coproduce/demo/budgeting.py runs the budget,
+    # counts it and reports it (voting closed a few days ago).
     ActivityFactory(
         service=service,
         kind=ActivityKind.PARTICIPATORY_BUDGET,
-        state=ActivityState.DRAFT,
+        state=ActivityState.OPEN,
         title="Young people decide: £250,000 for mental health",
-        summary="Vote on paper, at your school, college or youth club, for the projects you want "
-        "funded. The money goes where young people decide.",
-        how_to_take_part="Ballot papers and a ballot box will be at every secondary school, "
-        "college and youth club in Northfield and Eastvale while the vote is open.",
-        opens_on=days(45),
-        closes_on=days(75),
+        summary="Young people proposed projects and voted for the ones they wanted funded. The "
+        "money goes where young people decided.",
+        how_to_take_part="Young people aged 11 to 25 voted with an account, with a voting code "
+        "from their school or college, or on a ballot paper at any secondary school, college or "
+        "youth club in Northfield and Eastvale.",
+        opens_on=days(-90),
+        closes_on=days(-6),
     )
 
 
@@ -602,6 +606,7 @@ def seed() -> dict[str, Any]:
     seed_insight(cast.people)
     seed_codesign(cast.people)
     seed_governance(cast.people)
+    seed_budgeting(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

@@ -81,6 +81,12 @@ DECISIONS = [3_000_001, 3_000_002, 3_000_003]  # ours, our draft service's, thei
 CATEGORIES = [4_000_001]
 BOARDS = [5_000_001]  # a board of the published service
 MEETINGS = [6_000_001, 6_000_002]  # its public and its private meeting
+# Participatory budgets: one in its voting phase, one with published results, one taking
+# proposals, and another organisation's draft; the areas of the first two. Their projects are
+# P1 to P4 (references are the same on both databases).
+BUDGETS = [7_000_001, 7_000_002, 7_000_003, 7_000_004]
+AREAS = [8_000_001, 8_000_002]
+PROJECTS = ["P1", "P2", "P3", "P4"]
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -114,6 +120,9 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "entries": {"values": ENTRIES},
                 "boards": {"values": BOARDS},
                 "meetings": {"values": MEETINGS},
+                "budgets": {"values": BUDGETS},
+                "areas": {"values": AREAS},
+                "projects": {"values": PROJECTS},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -125,6 +134,9 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.seq": {"dictionary": "entries", "probability": 0.8},
                 "path.board_id": {"dictionary": "boards", "probability": 0.8},
                 "path.meeting_id": {"dictionary": "meetings", "probability": 0.8},
+                "path.budget_id": {"dictionary": "budgets", "probability": 0.8},
+                "body.area": {"dictionary": "areas", "probability": 0.8},
+                "body.choices[*].project": {"dictionary": "projects", "probability": 0.8},
                 "query.first": {"dictionary": "entries", "probability": 0.5},
                 "query.second": {"dictionary": "entries", "probability": 0.5},
                 "query.idea": {"dictionary": "contributions", "probability": 0.5},
@@ -233,8 +245,42 @@ def _governance(published: Any, admin: Any) -> dict[int, int]:
     return {BOARDS[0]: board.pk, MEETINGS[0]: public.pk, MEETINGS[1]: private.pk}
 
 
+def _budgets(published: Any, their_draft: Any) -> dict[int, int]:
+    """Budgets in their voting, results and proposals phases, and another organisation's draft
+    budget; the areas of the first two."""
+    from coproduce.budgeting import actions as budgeting
+    from coproduce.budgeting.models import Phase
+    from coproduce.budgeting.tests.factories import (
+        close_and_count,
+        make_budget,
+        make_proposal,
+        make_voting,
+        vote,
+    )
+
+    def activity(service: Any, state: str = ActivityState.OPEN) -> Any:
+        return ActivityFactory.create(
+            service=service, kind=ActivityKind.PARTICIPATORY_BUDGET, state=state
+        )
+
+    voting = make_voting(activity=activity(published), max_choices=3)
+    counted = make_voting(activity=activity(published))
+    vote(counted, counted.proposals[:2])
+    vote(counted, counted.proposals[1:3])
+    close_and_count(counted)
+    budgeting.phase_set(budget=counted.budget, by=counted.staff, phase=Phase.RESULTS)
+    proposals = make_budget(activity=activity(published))
+    make_proposal(proposals, feasibility=None)
+    theirs = make_budget(activity=activity(their_draft, ActivityState.DRAFT))
+    budgets = [voting, counted, proposals, theirs]
+    return {
+        **dict(zip(BUDGETS, [setup.budget.pk for setup in budgets], strict=True)),
+        **dict(zip(AREAS, [voting.area.pk, counted.area.pk], strict=True)),
+    }
+
+
 @pytest.fixture
-def world(db: Any) -> Iterator[dict[str, Any]]:
+def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status, activities in every state, contributions of
     every kind and moderation state, decisions; an administrator's token."""
     ours = OrganisationFactory.create(name="Northfield Council")
@@ -255,6 +301,8 @@ def world(db: Any) -> Iterator[dict[str, Any]]:
     }
     ids |= _loop(ours, published, our_draft, their_draft, admin)
     ids |= _governance(published, admin)
+    if "/budgets" in request.node.name:  # about a second: only for the operations that use them
+        ids |= _budgets(published, their_draft)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
@@ -285,7 +333,15 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
     for parameters, names in (
         (
             case.path_parameters,
-            ("activity_id", "contribution_id", "idea_id", "decision_id", "board_id", "meeting_id"),
+            (
+                "activity_id",
+                "contribution_id",
+                "idea_id",
+                "decision_id",
+                "board_id",
+                "meeting_id",
+                "budget_id",
+            ),
         ),
         (case.query, ("idea",)),
     ):
@@ -294,12 +350,27 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 parameters[name] = _real(parameters[name], ids)
     body = case.body
     if isinstance(body, dict):
-        for name in ("category", "parent"):
+        for name in ("category", "parent", "area"):
             if name in body:
                 body[name] = _real(body[name], ids)
         if isinstance(body.get("contributions"), list):
             body["contributions"] = [_real(value, ids) for value in body["contributions"]]
+        if (
+            isinstance(body.get("choices"), list)
+            and case.meta
+            and case.meta.generation.mode.is_positive
+        ):
+            # Most drawn references name no project; make most of them the budget's, so that
+            # valid ballots are cast and changed (the dictionary alone rarely reaches list items).
+            for choice in body["choices"]:
+                project = choice.get("project") if isinstance(choice, dict) else None
+                if isinstance(project, str) and project not in PROJECTS and len(project) % 5:
+                    choice["project"] = PROJECTS[sum(map(ord, project)) % len(PROJECTS)]
 
+
+# The client's address, as every web server gives it: rate limits counted per address (casting a
+# budget ballot) refuse a request without one (allauth cannot tell who is asking).
+CLIENT = {"REMOTE_ADDR": "127.0.0.1"}
 
 # The number of examples comes from the configurations above (a max_examples here would override
 # them). derandomize makes every run send the same requests, so a failure is reproducible and
@@ -319,7 +390,7 @@ FUZZ = settings(
 def test_anonymous(case: Any, world: dict[str, Any]) -> None:
     """No token (or a generated, invalid one): reads answer, writes are refused with 401."""
     _use_world(case, world)
-    case.call_and_validate(additional_checks=[only_rules_refuse_valid_data])
+    case.call_and_validate(additional_checks=[only_rules_refuse_valid_data], environ_base=CLIENT)
 
 
 @as_staff.parametrize()
@@ -330,6 +401,7 @@ def test_as_staff(case: Any, world: dict[str, Any]) -> None:
     case.call_and_validate(
         headers={"Authorization": f"Bearer {world['token']}"},
         additional_checks=[only_rules_refuse_valid_data],
+        environ_base=CLIENT,
     )
 
 

@@ -31,6 +31,9 @@ NOT_PAGES = {
     "transparency:download": "an open-data download (CSV, JSON, JSON Lines)",
     "governance:meetings_ical": "the iCalendar feed of a service's public meetings",
     "governance:paper_download": "a meeting paper (PDF, DOCX or ODT download)",
+    "budgeting:export_pb": "a budget's ballots and projects as open data (Pabulib .pb)",
+    "budgeting:ballots_csv": "a budget's ballots as open data (CSV)",
+    "budgeting:projects_csv": "a budget's projects as open data (CSV)",
 }
 # Pages that are not this project's own: Django's admin and the API's Swagger page.
 NOT_CRAWLED_PREFIXES = ("admin:", "api-")

@@ -1065,3 +1065,6 @@ def clerk_a_board(a: Auditor) -> None:
     a.goto(a.url("governance:question_answer", waiting.pk), heading="Answer a question")
     a.submit(a.button("Save"))
     a.errors_shown()
+
+
+from tests.browser import pages_budgeting  # noqa: E402,F401

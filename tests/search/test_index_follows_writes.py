@@ -190,3 +190,13 @@ def test_the_search_page_finds_every_kind_and_links_to_it(client: Client) -> Non
     assert "1 result for ‘drop-in’" in html
     assert idea.contribution.activity.service.name in html  # the service it belongs to
     assert client.get(idea.get_absolute_url()).status_code == 200
+
+
+def test_a_budget_proposal_is_found_once_made_and_hidden_with_moderation() -> None:
+    from coproduce.budgeting.tests.factories import make_budget, make_proposal
+
+    setup = make_budget()
+    proposal = make_proposal(setup, title="Skate ramp by the library", feasibility=None)
+    assert found("skate ramp") == {("budget_proposal", "Skate ramp by the library")}
+    spine.moderation_hide(contribution=proposal.contribution, moderator=setup.staff)
+    assert found("skate ramp") == set()

@@ -393,7 +393,49 @@ WRITES = [
         ),
         TAKE_PART,
     ),
+    # Participatory budgets (coproduce/api/budgets.py): anyone with a token votes while voting is
+    # open; a budget that takes votes only with codes refuses accounts; voting in a budget that
+    # is not open is a rule (422) to those who can see it, and not there to others.
+    Write(
+        "cast a ballot",
+        lambda api, w: api.put(*_ballot(w, "voting")),
+        TAKE_PART,
+    ),
+    Write(
+        "cast a ballot where only voting codes vote",
+        lambda api, w: api.put(*_ballot(w, "codes")),
+        CLOSED,
+    ),
+    Write(
+        "cast a ballot in a draft budget",
+        lambda api, w: api.put(*_ballot(w, "draft")),
+        {
+            **UNSEEN_BY_OUTSIDERS,
+            **dict.fromkeys(["facilitator", "professional", "org_admin", "superuser"], 422),
+        },
+    ),
 ]
+
+
+def _ballot(w: World, which: str) -> tuple[str, dict[str, Any]]:
+    """The ballot address of a budget of the world's published service and a ballot for it:
+    in its voting phase ("voting", "codes": votes with codes only) or a draft ("draft")."""
+    from coproduce.budgeting.tests.factories import make_budget, make_voting
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    state = ActivityState.DRAFT if which == "draft" else ActivityState.OPEN
+    activity = ActivityFactory(
+        service=w.service, kind=ActivityKind.PARTICIPATORY_BUDGET, state=state
+    )
+    if which == "draft":
+        setup = make_budget(activity=activity)
+    else:
+        setup = make_voting(
+            activity=activity, accounts_may_vote=which != "codes", codes_may_vote=which == "codes"
+        )
+    choices = [{"project": p.reference} for p in setup.proposals[:1]]
+    return f"/budgets/{setup.budget.pk}/ballot", {"area": setup.area.pk, "choices": choices}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -724,6 +724,27 @@ def test_a_comment_is_no_idea_to_move(world: World, loop: Loop, as_role: AsRole)
     assert response.status_code == 404
 
 
+def _budget_proposal(world: World) -> Any:
+    """A proposal in a participatory budget of the world's published service."""
+    from coproduce.budgeting.tests.factories import make_budget, make_proposal
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    activity = ActivityFactory(
+        service=world.service, kind=ActivityKind.PARTICIPATORY_BUDGET, state=ActivityState.OPEN
+    )
+    return make_proposal(make_budget(activity=activity), feasibility=None)
+
+
+def test_a_budget_proposal_shows_its_project(world: World, anonymous: Api) -> None:
+    proposal = _budget_proposal(world)
+    body = anonymous.get(f"/contributions/{proposal.pk}").json()
+    assert body["kind"] == "budget_proposal"
+    assert body["budget_proposal"]["reference"] == proposal.reference
+    assert body["budget_proposal"]["budget"] == proposal.budget_id
+    assert body["budget_proposal"]["feasibility"] == "pending"
+
+
 def test_every_kind_is_answerable_through_the_api(
     world: World, loop: Loop, as_role: AsRole
 ) -> None:
@@ -734,7 +755,16 @@ def test_every_kind_is_answerable_through_the_api(
     clerk = world.people["professional"]
     meeting = make_meeting(make_board(world.service, clerk), clerk)
     asked = question_ask(meeting=meeting, author=world.people["resident"], text="Parking?")
-    for contribution in (loop.idea, loop.question, loop.asset, loop.story, loop.submission, asked):
+    proposal = _budget_proposal(world)
+    for contribution in (
+        loop.idea,
+        loop.question,
+        loop.asset,
+        loop.story,
+        loop.submission,
+        asked,
+        proposal.contribution,
+    ):
         response = api.post(f"/contributions/{contribution.pk}/responses", {"body": "Thank you."})
         assert response.status_code == 201, (contribution, response.content)
     kinds = set(

@@ -35,6 +35,9 @@ CREATES = (
 )
 # Operations on the person whose token it is (their settings): a token is needed even to read.
 PERSONAL = "/api/me/"
+# Your own ballot in a budget: a token is needed even to read it, like your settings, but the
+# budget is looked up (404).
+YOUR_BALLOT = "/ballot"
 OPERATIONS = [
     (method.upper(), path, operation)
     for path, item in SCHEMA["paths"].items()
@@ -58,6 +61,9 @@ def test_every_operation_declares_its_error_answers(
         body = {"400", "413", "422"} if method == "PUT" else set()
         assert "requestBody" in operation if method == "PUT" else "requestBody" not in operation
         assert declared == {"200", "401"} | body
+    elif method == "GET" and path.endswith(YOUR_BALLOT):
+        assert "requestBody" not in operation
+        assert declared == {"200", "401", "404", "422"}
     elif method == "GET":
         # A read has no body (no 400) and no permission to check (no 403).
         lookup = "{" in path
@@ -67,7 +73,9 @@ def test_every_operation_declares_its_error_answers(
         # 400 is for a body that is not JSON and 413 for one that is too large, so only
         # operations that take a body declare them.
         takes_a_body = "requestBody" in operation
-        assert takes_a_body == (method in {"POST", "PATCH"} or path.endswith("/involvement"))
+        assert takes_a_body == (
+            method in {"POST", "PATCH"} or path.endswith(("/involvement", YOUR_BALLOT))
+        )
         malformed = {"400", "413"} if takes_a_body else set()
         assert declared == {success, "401", "403", "404", "422"} | malformed
     for status, answer in operation["responses"].items():
@@ -79,7 +87,8 @@ def test_reads_take_an_optional_token_and_writes_require_one(
     method: str, path: str, operation: dict[str, Any]
 ) -> None:
     expected: list[dict[str, list[str]]] = [{"TokenAuth": []}]
-    if method == "GET" and not path.startswith(PERSONAL):  # your own things need your token
+    # Your own things need your token.
+    if method == "GET" and not path.startswith(PERSONAL) and not path.endswith(YOUR_BALLOT):
         expected.append({})
     assert operation["security"] == expected
 
@@ -90,7 +99,7 @@ def test_request_bodies_refuse_unknown_fields() -> None:
         for _method, _path, operation in OPERATIONS
         if "requestBody" in operation
     }
-    assert len(bodies) == 17
+    assert len(bodies) == 18
     for name in bodies:
         assert SCHEMA["components"]["schemas"][name]["additionalProperties"] is False, name
 

@@ -1,0 +1,689 @@
+"""Writes of a participatory budget: set-up, proposals and their feasibility answers, phases,
+ballots (online, by code, on paper typed twice), counting and the delivery of funded projects.
+
+Every answer a proposer gets — feasibility, funded or not, delivery news — is an official response
+of the answer spine, so it reaches the proposer and followers and shows in "You said, we did"
+(decision 0030).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.accounts.models import User
+from coproduce.accounts.types import Visitor
+from coproduce.budgeting import ballots as ballot_rules
+from coproduce.budgeting import ledger, rules
+from coproduce.budgeting.ballots import money
+from coproduce.budgeting.models import (
+    ON_BALLOT,
+    PHASE_ORDER,
+    PROPOSAL,
+    Area,
+    Ballot,
+    BallotChoice,
+    BallotSource,
+    Budget,
+    Count,
+    CountStatus,
+    DeliveryStatus,
+    DeliveryUpdate,
+    Feasibility,
+    PaperEntry,
+    Phase,
+    Proposal,
+    VotingCode,
+)
+from coproduce.contributions.actions import contribution_start, response_create
+from coproduce.contributions.kinds import get_kind
+from coproduce.contributions.models import Contribution, Visibility
+from coproduce.search.actions import index_update
+from coproduce.services.models import Activity, ActivityKind
+from coproduce.services.rules import can_manage_activity
+
+MAX_CODES = 5000  # in one batch
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Set-up ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_create(
+    *, activity: Activity, by: User, areas: Sequence[tuple[str, int]], **fields: Any
+) -> Budget:
+    """Make a participatory-budget activity a real budget, with its areas and their money."""
+    if activity.kind != ActivityKind.PARTICIPATORY_BUDGET:
+        raise ValidationError(_("Only a participatory-budget activity can have a budget."))
+    _require(can_manage_activity(by, activity))
+    if Budget.objects.filter(activity=activity).exists():
+        raise ValidationError(_("This activity already has a budget."))
+    if not areas:
+        raise ValidationError({"areas": _("Give the budget at least one area and its amount.")})
+    budget = Budget(activity=activity, **fields)
+    budget.full_clean(exclude=["activity"])
+    budget.save()
+    for name, amount in areas:
+        area_add(budget=budget, by=by, name=name, amount=amount)
+    return budget
+
+
+@transaction.atomic
+def budget_update(*, budget: Budget, by: User, **fields: Any) -> Budget:
+    """Change the settings; the kind of ballot and the rule are fixed once voting has opened."""
+    _require(rules.can_manage_budget(by, budget))
+    locked = PHASE_ORDER.index(budget.phase) >= PHASE_ORDER.index(Phase.VOTING)
+    for name, value in fields.items():
+        fixed = name in ("ballot_type", "min_choices", "max_choices", "points", "rule")
+        if locked and fixed and getattr(budget, name) != value:
+            raise ValidationError(
+                {name: _("This cannot change once voting has opened: ballots were cast on it.")}
+            )
+        setattr(budget, name, value)
+    budget.full_clean(exclude=["activity"])
+    budget.save()
+    return budget
+
+
+@transaction.atomic
+def area_add(*, budget: Budget, by: User, name: str, amount: int, name_cy: str = "") -> Area:
+    _require(rules.can_manage_budget(by, budget))
+    if not name.strip():
+        raise ValidationError({"name": _("Name the area.")})
+    if amount <= 0:
+        raise ValidationError({"amount": _("Give the area an amount of more than 0.")})
+    if budget.areas.filter(name=name.strip()).exists():
+        raise ValidationError({"name": _("This budget already has an area with this name.")})
+    return Area.objects.create(budget=budget, name=name.strip(), name_cy=name_cy, amount=amount)
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+def _next_reference(budget: Budget) -> str:
+    """P1, P2 … in order of proposal; the row lock on the budget keeps them unique."""
+    Budget.objects.select_for_update().filter(pk=budget.pk).first()
+    used = budget.proposals.filter(reference__regex=r"^P[0-9]+$").values_list(
+        "reference", flat=True
+    )
+    return f"P{max((int(ref[1:]) for ref in used), default=0) + 1}"
+
+
+def _check_area(budget: Budget, area: Area) -> None:
+    if area.budget_id != budget.pk:
+        raise ValidationError({"area": _("Choose one of this budget’s areas.")})
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    budget: Budget,
+    author: User,
+    area: Area,
+    title: str,
+    description: str,
+    estimated_cost: int,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    image: UploadedFile | None = None,
+    image_alt: str = "",
+) -> Proposal:
+    """A resident proposes a project while the budget takes proposals."""
+    _require(rules.can_propose(author, budget))
+    _check_area(budget, area)
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Give your proposal a title.")
+    if not description.strip():
+        errors["description"] = _("Describe what the project would do.")
+    if estimated_cost <= 0:
+        errors["estimated_cost"] = _("Estimate the cost: a whole number of more than 0.")
+    elif estimated_cost > area.amount:
+        errors["estimated_cost"] = _(
+            "This costs more than the area’s whole budget of %(amount)s. Make it smaller, or "
+            "split it into parts."
+        ) % {"amount": money(area.amount, budget.currency)}
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = _("Give both the latitude and the longitude, or neither.")
+    if image and not image_alt.strip():
+        errors["image_alt"] = _("Describe the picture for people who cannot see it.")
+    if errors:
+        raise ValidationError(errors)
+    contribution = contribution_start(
+        activity=budget.activity, kind=PROPOSAL, author=author, text=f"{title}\n{description}"
+    )
+    proposal = Proposal.objects.create(
+        contribution=contribution,
+        budget=budget,
+        area=area,
+        reference=_next_reference(budget),
+        title=title.strip(),
+        description=description.strip(),
+        estimated_cost=estimated_cost,
+        latitude=latitude,
+        longitude=longitude,
+        image=image or "",
+        image_alt=image_alt.strip(),
+    )
+    index_update(PROPOSAL, [proposal.pk])
+    return proposal
+
+
+@transaction.atomic
+def proposal_bring_forward(
+    *, budget: Budget, by: User, idea: Contribution, area: Area, estimated_cost: int
+) -> Proposal:
+    """Bring an idea from an idea challenge of the same service onto the budget as a proposal.
+
+    The proposal keeps the idea's author and links back to it, so its history and answers stay
+    where they are; the idea gets an answer saying where it went.
+    """
+    _require(rules.can_manage_budget(by, budget))
+    _check_area(budget, area)
+    if idea.activity.service_stage.service_id != budget.activity.service_stage.service_id:
+        raise ValidationError(_("Bring forward ideas from this service’s own idea challenges."))
+    if idea.kind != "idea" or idea.visibility != Visibility.PUBLISHED:
+        raise ValidationError(_("Only published ideas can be brought forward."))
+    if Proposal.objects.filter(budget=budget, from_contribution=idea).exists():
+        raise ValidationError(_("This idea is already a proposal in this budget."))
+    if estimated_cost <= 0:
+        raise ValidationError(
+            {"estimated_cost": _("Estimate the cost: a whole number of more than 0.")}
+        )
+    title = idea.title
+    description = get_kind(idea.kind).text(idea)
+    contribution = Contribution.objects.create(
+        activity=budget.activity,
+        kind=PROPOSAL,
+        author=idea.author,
+        author_display=idea.author_display,
+        visibility=Visibility.PUBLISHED,
+        needs_answer=True,
+    )
+    proposal = Proposal.objects.create(
+        contribution=contribution,
+        budget=budget,
+        area=area,
+        reference=_next_reference(budget),
+        title=title[:150],
+        description=description[:5000],
+        estimated_cost=estimated_cost,
+        from_contribution=idea,
+    )
+    index_update(PROPOSAL, [proposal.pk])
+    response_create(
+        contribution=idea,
+        author=by,
+        body=_("Taken forward to the budget vote “%(budget)s” as proposal %(ref)s.")
+        % {"budget": budget.activity.title, "ref": proposal.reference},
+    )
+    return proposal
+
+
+def _feasibility_answer(proposal: Proposal, reason: str) -> str:
+    cost = money(proposal.ballot_cost, proposal.budget.currency)
+    if proposal.feasibility == Feasibility.FEASIBLE:
+        text = _("Feasible: this proposal goes on the ballot at %(cost)s.") % {"cost": cost}
+    elif proposal.feasibility == Feasibility.COST_CHANGED:
+        text = _("Feasible at a different cost: this proposal goes on the ballot at %(cost)s.") % {
+            "cost": cost
+        }
+    elif proposal.feasibility == Feasibility.MERGED:
+        assert proposal.merged_into is not None
+        text = _("Merged with proposal %(ref)s, “%(title)s”, which goes forward for both.") % {
+            "ref": proposal.merged_into.reference,
+            "title": proposal.merged_into.title,
+        }
+    else:
+        text = _("Not feasible, so it is not on the ballot.")
+    return f"{text} {reason}".strip()
+
+
+@transaction.atomic
+def proposal_review(
+    *,
+    proposal: Proposal,
+    by: User,
+    feasibility: str,
+    reason: str = "",
+    cost: int | None = None,
+    merged_into: Proposal | None = None,
+) -> Proposal:
+    """Publish the feasibility review of a proposal as its official answer."""
+    _require(rules.can_review(by, proposal))
+    budget = proposal.budget
+    if PHASE_ORDER.index(budget.phase) >= PHASE_ORDER.index(Phase.VOTING):
+        raise ValidationError(_("Voting has opened, so the ballot can no longer change."))
+    reason = reason.strip()
+    errors: dict[str, str] = {}
+    if feasibility not in Feasibility.values or feasibility == Feasibility.PENDING:
+        errors["feasibility"] = _("Choose what the review found.")
+    needs_reason = (Feasibility.COST_CHANGED, Feasibility.MERGED, Feasibility.NOT_FEASIBLE)
+    if feasibility in needs_reason and not reason:
+        errors["reason"] = _("Explain why, so the person who proposed it understands.")
+    if feasibility == Feasibility.COST_CHANGED:
+        if cost is None or cost <= 0:
+            errors["cost"] = _("Give the new cost: a whole number of more than 0.")
+        elif cost == proposal.estimated_cost:
+            errors["cost"] = _("This is the estimated cost. Choose “Feasible” instead.")
+        elif cost > proposal.area.amount:
+            errors["cost"] = _("This costs more than the area’s whole budget.")
+    if feasibility == Feasibility.MERGED:
+        if merged_into is None or merged_into.budget_id != budget.pk or merged_into == proposal:
+            errors["merged_into"] = _("Choose the proposal it was merged with.")
+        elif merged_into.feasibility not in ON_BALLOT:
+            errors["merged_into"] = _(
+                "Choose a proposal that is on the ballot: review that one first."
+            )
+    if errors:
+        raise ValidationError(errors)
+    proposal.feasibility = feasibility
+    proposal.feasibility_reason = reason
+    proposal.cost = (
+        cost
+        if feasibility == Feasibility.COST_CHANGED
+        else (proposal.estimated_cost if feasibility == Feasibility.FEASIBLE else None)
+    )
+    proposal.merged_into = merged_into if feasibility == Feasibility.MERGED else None
+    proposal.save(update_fields=["feasibility", "feasibility_reason", "cost", "merged_into"])
+    response_create(
+        contribution=proposal.contribution, author=by, body=_feasibility_answer(proposal, reason)
+    )
+    return proposal
+
+
+# --- Phases ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def phase_set(*, budget: Budget, by: User, phase: str) -> Budget:
+    """Move the budget to its next phase (or back one, before the results are published)."""
+    _require(rules.can_manage_budget(by, budget))
+    locked = Budget.objects.select_for_update().get(pk=budget.pk)
+    here, there = PHASE_ORDER.index(locked.phase), PHASE_ORDER.index(phase)
+    if phase not in PHASE_ORDER or abs(there - here) != 1:
+        raise ValidationError(_("Move the budget one phase at a time."))
+    if there < here and locked.phase in (Phase.RESULTS, Phase.DELIVERY):
+        raise ValidationError(_("The results are published: they cannot be taken back."))
+    if there < here and locked.phase == Phase.COUNTING and locked.counts.exists():
+        raise ValidationError(_("Counting has started, so voting cannot open again."))
+    if phase == Phase.VOTING and there > here:
+        pending = locked.proposals.filter(feasibility=Feasibility.PENDING).count()
+        if pending:
+            raise ValidationError(
+                _("Review every proposal before voting opens: %(count)d still wait.")
+                % {"count": pending}
+            )
+        if not locked.proposals.on_ballot().exists():
+            raise ValidationError(_("Find at least one proposal feasible before voting opens."))
+    if phase == Phase.RESULTS:
+        latest = locked.counts.filter(status=CountStatus.DONE).first()
+        if latest is None:
+            raise ValidationError(_("Count the ballots before publishing the results."))
+        _publish_results(locked, latest, by)
+    if phase == Phase.DELIVERY:
+        _start_delivery(locked, by)
+    locked.phase = phase
+    locked.save(update_fields=["phase"])
+    budget.phase = phase
+    return budget
+
+
+def funded_pks(count: Count) -> set[int]:
+    return {
+        project["proposal"]
+        for area in count.result.get("areas", [])
+        for project in area["projects"]
+        if project["funded"]
+    }
+
+
+def _publish_results(budget: Budget, count: Count, by: User) -> None:
+    """Answer every proposal on the ballot with its result and record the result on the ledger."""
+    funded = funded_pks(count)
+    facts = {
+        project["proposal"]: project
+        for area in count.result.get("areas", [])
+        for project in area["projects"]
+    }
+    for proposal in budget.proposals.on_ballot().select_related("contribution"):
+        fact = facts.get(proposal.pk, {"votes": 0})
+        if proposal.pk in funded:
+            body = _("Funded, with %(votes)d votes: it will now be delivered.") % fact
+        else:
+            body = _("Not funded (%(votes)d votes). The results page explains why.") % fact
+        response_create(contribution=proposal.contribution, author=by, body=body)
+    ledger.record_result(budget, count)
+
+
+def _start_delivery(budget: Budget, by: User) -> None:
+    latest = budget.counts.filter(status=CountStatus.DONE).first()
+    if latest is None:
+        return
+    today = timezone.localdate()
+    for proposal in budget.proposals.filter(pk__in=funded_pks(latest), delivery_status=""):
+        proposal.delivery_status = DeliveryStatus.PLANNED
+        proposal.save(update_fields=["delivery_status"])
+        DeliveryUpdate.objects.create(
+            proposal=proposal, status=DeliveryStatus.PLANNED, on=today, by=by
+        )
+
+
+# --- Voting ------------------------------------------------------------------------------------
+
+
+def hash_secret(raw: str) -> str:
+    """A keyed hash of a receipt or voting code (the raw value is never stored)."""
+    normal = raw.strip().upper().replace("-", "").replace(" ", "")
+    return hmac.new(settings.SECRET_KEY.encode(), normal.encode(), hashlib.sha256).hexdigest()
+
+
+def public_id_for(receipt: str) -> str:
+    """The anonymised voter id published with the ballots: the first 20 hex digits of the hash."""
+    return hash_secret(receipt)[:20]
+
+
+def _new_secret(groups: int = 3) -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(groups * 4))
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@dataclass(frozen=True)
+class Cast:
+    ballot: Ballot
+    receipt: str
+    changed: bool
+
+
+def eligibility_errors(
+    budget: Budget, *, postcode: str, age_confirmed: bool, by_code: bool
+) -> dict[str, str]:
+    """What stops this person voting: the postcode outside the budget's areas, the age."""
+    errors: dict[str, str] = {}
+    prefixes = budget.prefixes()
+    if prefixes and not by_code:
+        normal = postcode.strip().upper()
+        if not normal:
+            errors["postcode"] = _("Enter your postcode, for example NF1 2AB.")
+        elif not any(normal.replace(" ", "").startswith(p.replace(" ", "")) for p in prefixes):
+            errors["postcode"] = _(
+                "This vote is for people who live in %(areas)s. If you live there, check your "
+                "postcode."
+            ) % {"areas": ", ".join(prefixes)}
+    if budget.min_age and not age_confirmed:
+        errors["age_confirmed"] = _("Confirm that you are %(age)d or older to vote.") % {
+            "age": budget.min_age
+        }
+    return errors
+
+
+def ballot_options(area: Area) -> list[ballot_rules.Option]:
+    return [
+        ballot_rules.Option(pk=p.pk, cost=p.ballot_cost)
+        for p in area.proposals.on_ballot().only("pk", "cost", "estimated_cost", "area_id")
+    ]
+
+
+def ballot_check(budget: Budget, area: Area, choices: Mapping[int, int]) -> list[str]:
+    """The ballot's rules, for the review step and for casting."""
+    _check_area(budget, area)
+    return ballot_rules.check(budget, area.amount, ballot_options(area), choices)
+
+
+@transaction.atomic
+def ballot_cast(
+    *,
+    budget: Budget,
+    area: Area,
+    choices: Mapping[int, int],
+    voter: Visitor | None = None,
+    code: VotingCode | None = None,
+    postcode: str = "",
+    age_confirmed: bool = False,
+) -> Cast:
+    """Cast a ballot, or replace the voter's earlier one, while voting is open.
+
+    One ballot per account and per code, enforced by the database: two tabs casting at once
+    end with one ballot, the later. Returns the new receipt code (shown once, never stored).
+    """
+    if code is None:
+        _require(voter is not None and rules.can_vote_online(voter, budget))
+    else:
+        _require(rules.can_vote_with_code(budget) and code.budget_id == budget.pk)
+    errors = eligibility_errors(
+        budget, postcode=postcode, age_confirmed=age_confirmed, by_code=code is not None
+    )
+    problems = ballot_check(budget, area, choices)
+    if problems:
+        errors["choices"] = " ".join(problems)
+    if errors:
+        raise ValidationError(errors)
+    receipt = _new_secret()
+    owner = {"code": code} if code is not None else {"voter": voter}
+    existing = Ballot.objects.select_for_update().filter(budget=budget, **owner).first()
+    fields = {
+        "area": area,
+        "public_id": public_id_for(receipt),
+        "postcode_district": postcode.strip().upper().split(" ")[0][:8],
+    }
+    if existing is None:
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    budget=budget, source=BallotSource.ONLINE, **owner, **fields
+                )
+        except IntegrityError:
+            # Another request of the same voter cast first: replace that one.
+            existing = Ballot.objects.select_for_update().get(budget=budget, **owner)
+    if existing is not None:
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        existing.choices.all().delete()
+        ballot = existing
+    BallotChoice.objects.bulk_create(
+        BallotChoice(ballot=ballot, proposal_id=pk, value=value) for pk, value in choices.items()
+    )
+    return Cast(ballot=ballot, receipt=receipt, changed=existing is not None)
+
+
+def ballot_for(
+    budget: Budget, *, voter: Visitor | None = None, code: VotingCode | None = None
+) -> Ballot | None:
+    if code is not None:
+        return Ballot.objects.filter(budget=budget, code=code).first()
+    if voter is None or not voter.is_authenticated:
+        return None
+    return Ballot.objects.filter(budget=budget, voter=voter).first()
+
+
+@transaction.atomic
+def codes_generate(*, budget: Budget, by: User, count: int) -> list[str]:
+    """Make a batch of one-time voting codes; the raw codes are returned once, here only."""
+    _require(rules.can_manage_budget(by, budget))
+    if not 1 <= count <= MAX_CODES:
+        raise ValidationError(
+            {"count": _("Make between 1 and %(max)d codes at a time.") % {"max": MAX_CODES}}
+        )
+    batch = (budget.codes.aggregate(m=Max("batch"))["m"] or 0) + 1
+    raw = [_new_secret() for _ in range(count)]
+    VotingCode.objects.bulk_create(
+        VotingCode(budget=budget, code_hash=hash_secret(code), batch=batch) for code in raw
+    )
+    return raw
+
+
+def code_find(budget: Budget, raw: str) -> VotingCode:
+    """The budget's code with this text, or a ValidationError that says what to check."""
+    code = VotingCode.objects.filter(budget=budget, code_hash=hash_secret(raw)).first()
+    if code is None:
+        raise ValidationError(
+            {"code": _("This code is not one of this vote’s codes. Check it and try again.")}
+        )
+    return code
+
+
+# --- Paper ballots, typed twice ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperResult:
+    entry: PaperEntry
+    ballot: Ballot | None  # made when this typing matched the first
+    mismatch: bool
+
+
+@transaction.atomic
+def paper_entry_add(
+    *,
+    budget: Budget,
+    by: User,
+    paper_reference: str,
+    area: Area,
+    choices: Mapping[int, int],
+) -> PaperResult:
+    """Type a paper ballot. The second typing by a different person makes the ballot when both
+    agree; when they differ, the paper is listed as a mismatch and nothing is counted."""
+    _require(rules.can_manage_budget(by, budget))
+    if budget.phase not in (Phase.VOTING, Phase.COUNTING):
+        raise ValidationError(_("Paper ballots are typed in while voting is open or just after."))
+    if budget.counts.exists():
+        raise ValidationError(_("Counting has started: no more paper ballots can be added."))
+    reference = paper_reference.strip().upper()
+    if not reference:
+        raise ValidationError({"paper_reference": _("Enter the number printed on the ballot.")})
+    problems = ballot_check(budget, area, choices)
+    if problems:
+        raise ValidationError({"choices": " ".join(problems)})
+    if budget.ballots.filter(paper_reference=reference).exists():
+        raise ValidationError(
+            {"paper_reference": _("This paper ballot has been typed twice and counted already.")}
+        )
+    PaperEntry.objects.select_for_update().filter(budget=budget, paper_reference=reference).first()
+    others = list(budget.paper_entries.filter(paper_reference=reference).exclude(entered_by=by))
+    if budget.paper_entries.filter(paper_reference=reference, entered_by=by).exists():
+        raise ValidationError(
+            {
+                "paper_reference": _(
+                    "You have typed this ballot already. A different person types it the second "
+                    "time."
+                )
+            }
+        )
+    stored = {str(pk): value for pk, value in sorted(choices.items())}
+    entry = PaperEntry.objects.create(
+        budget=budget, paper_reference=reference, area=area, choices=stored, entered_by=by
+    )
+    if not others:
+        return PaperResult(entry=entry, ballot=None, mismatch=False)
+    first = others[0]
+    if first.choices != stored or first.area_id != area.pk:
+        return PaperResult(entry=entry, ballot=None, mismatch=True)
+    ballot = Ballot.objects.create(
+        budget=budget,
+        area=area,
+        paper_reference=reference,
+        source=BallotSource.PAPER,
+        public_id=public_id_for(_new_secret()),
+    )
+    BallotChoice.objects.bulk_create(
+        BallotChoice(ballot=ballot, proposal_id=pk, value=value) for pk, value in choices.items()
+    )
+    return PaperResult(entry=entry, ballot=ballot, mismatch=False)
+
+
+@transaction.atomic
+def paper_entry_delete(*, entry: PaperEntry, by: User) -> None:
+    """Take back a typing that does not match (before the ballot is made)."""
+    _require(rules.can_manage_budget(by, entry.budget))
+    if entry.budget.ballots.filter(paper_reference=entry.paper_reference).exists():
+        raise ValidationError(_("This paper ballot is counted already."))
+    entry.delete()
+
+
+# --- Counting ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def count_start(*, budget: Budget, by: User | None) -> Count:
+    """Queue a count of the budget's ballots (the staff button and ``pb_count``)."""
+    if by is not None:
+        _require(rules.can_manage_budget(by, budget))
+    if budget.phase != Phase.COUNTING:
+        raise ValidationError(_("Close voting (move the budget to its counting phase) first."))
+    locked = Budget.objects.select_for_update().get(pk=budget.pk)
+    running = locked.counts.filter(status__in=[CountStatus.QUEUED, CountStatus.RUNNING]).first()
+    if running is not None:
+        return running
+    count = Count.objects.create(budget=locked, requested_by=by)
+    from coproduce.budgeting.tasks import count_budget
+
+    pk = count.pk
+    transaction.on_commit(lambda: count_budget.enqueue(pk))
+    return count
+
+
+# --- Delivery ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delivery_update_add(
+    *,
+    proposal: Proposal,
+    by: User,
+    status: str,
+    note: str,
+    on: date,
+    photo: UploadedFile | None = None,
+    photo_alt: str = "",
+) -> DeliveryUpdate:
+    """Say how a funded project is going; its proposer and followers hear (a spine answer)."""
+    _require(rules.can_review(by, proposal))
+    if not proposal.delivery_status:
+        raise ValidationError(_("Only funded projects in delivery have delivery news."))
+    errors = {}
+    if status not in DeliveryStatus.values:
+        errors["status"] = _("Choose planned, in progress or delivered.")
+    if not note.strip():
+        errors["note"] = _("Say what happened.")
+    if photo and not photo_alt.strip():
+        errors["photo_alt"] = _("Describe the photo for people who cannot see it.")
+    if errors:
+        raise ValidationError(errors)
+    update = DeliveryUpdate.objects.create(
+        proposal=proposal,
+        status=status,
+        note=note.strip(),
+        on=on,
+        photo=photo or "",
+        photo_alt=photo_alt.strip(),
+        by=by,
+    )
+    proposal.delivery_status = status
+    proposal.save(update_fields=["delivery_status"])
+    label = DeliveryStatus(status).label
+    response_create(
+        contribution=proposal.contribution,
+        author=by,
+        body=f"{label} ({on:%d/%m/%Y}): {note.strip()}",
+    )
+    return update

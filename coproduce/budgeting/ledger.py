@@ -1,0 +1,81 @@
+"""What a budget records in the public ledger: its published result.
+
+Recorded in the same transaction as the move to the results phase: the method, its version and
+parameters, the number of ballots and, per area, the funded projects and their cost, so that
+anyone can re-count the exported ballots and compare (decision 0030).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.accounts.types import Visitor
+from coproduce.budgeting import rules
+from coproduce.budgeting.models import Budget, Count
+from coproduce.transparency import actions as ledger
+from coproduce.transparency.registry import RecordType, register_type
+
+RESULT = "budget_result"
+
+
+def result_content(budget: Budget, count: Count) -> dict[str, Any]:
+    return {
+        "budget": budget.pk,
+        "activity": budget.activity_id,
+        "title": budget.activity.title,
+        "currency": budget.currency,
+        "count": count.pk,
+        "method": count.method,
+        "version": count.version,
+        "parameters": count.parameters,
+        "ballots": count.ballot_count,
+        "areas": [
+            {
+                "name": area["name"],
+                "amount": area["amount"],
+                "funded": area["selected"],
+                "cost": area["cost"],
+            }
+            for area in count.result.get("areas", [])
+        ],
+    }
+
+
+def _pk(key: str) -> int | None:
+    return int(key) if key.isdigit() and len(key) < 19 else None
+
+
+def _live(key: str) -> dict[str, Any] | None:
+    pk = _pk(key)
+    budget = None if pk is None else Budget.objects.select_related("activity").filter(pk=pk).first()
+    if budget is None or budget.phase not in ("results", "delivery"):
+        return None
+    count = budget.counts.filter(status="done").first()
+    return None if count is None else result_content(budget, count)
+
+
+def _links(user: Visitor, keys: Sequence[str]) -> Mapping[str, str]:
+    wanted = {key: _pk(key) for key in keys}
+    budgets = Budget.objects.select_related("activity__service_stage__service").filter(
+        pk__in=[pk for pk in wanted.values() if pk is not None]
+    )
+    visible = {b.pk: b.get_absolute_url() for b in budgets if rules.can_view_budget(user, b)}
+    return {key: visible[pk] for key, pk in wanted.items() if pk in visible}
+
+
+def record_result(budget: Budget, count: Count) -> None:
+    ledger.record_change(RESULT, budget.pk, result_content(budget, count))
+
+
+def register() -> None:
+    register_type(
+        RecordType(
+            type=RESULT,
+            label=_("Result of a participatory budget"),
+            content=_live,
+            links=_links,
+        )
+    )
