@@ -25,10 +25,12 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
+    """A zip with a fixed date on every member, so that the same files give the same bytes (and
+    the same test ids on every pytest-xdist worker, whenever each collects)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in files.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
