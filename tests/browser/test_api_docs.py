@@ -34,9 +34,10 @@ def test_swagger_ui_renders_and_runs_a_request_without_csp_violations(
     page.locator(".btn.try-out__btn").first.click()
     page.locator(".btn.execute").first.click()
     page.wait_for_selector(".live-responses-table", timeout=60_000)
-    # Open every other operation, then the dialog where a token is entered.
-    for summary in page.locator(".opblock-summary").all()[1:]:
-        summary.click()
+    # Open the first operation of every other tag (the same widgets render for each: opening all
+    # of them took minutes), then the dialog where a token is entered.
+    for section in page.locator(".opblock-tag-section").all()[1:]:
+        section.locator(".opblock-summary").first.click()
     page.locator("button.authorize").first.click()
     page.wait_for_selector(".modal-ux", timeout=60_000)
     operations = page.locator(".opblock").count()
