@@ -82,13 +82,21 @@ class OpinionEngine:
         meta: Iterable[Id] = (),
         parameters: Parameters | None = None,
         keep_participant_ids: Iterable[Id] = (),
+        smoother: clusters.KSmoother | None = None,
     ) -> None:
+        """``keep_participant_ids`` and ``smoother`` carry an earlier engine's history (who
+        counts, the damping of the number of groups) into a new one, as after a restart."""
         self.parameters = parameters or Parameters()
         self._store = VoteStore()
         self._moderated_out: set[Id] = set(moderated_out)
         self._meta: set[Id] = set(meta)
         self._in_conv: set[Id] = set(keep_participant_ids)
-        self._smoother = clusters.KSmoother()
+        self._smoother = smoother or clusters.KSmoother()
+
+    @property
+    def smoother(self) -> clusters.KSmoother:
+        """The damping of the number of groups after the last analysis (to restore later)."""
+        return self._smoother
 
     @property
     def n_votes(self) -> int:

@@ -41,6 +41,7 @@ class ContributionKind(StrEnum):
     COMMENT = "comment"
     MEETING_QUESTION = "meeting_question"
     BUDGET_PROPOSAL = "budget_proposal"
+    OPINION_STATEMENT = "opinion_statement"
 
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
@@ -307,6 +308,15 @@ class BudgetProposalOut(Schema):
     feasibility: Feasibility
 
 
+class OpinionStatementOut(Schema):
+    conversation: int = Field(description="The id of the opinion-map activity it belongs to.")
+    text: str
+    is_seed: bool = Field(description="Written by staff to start the conversation.")
+    is_meta: bool = Field(
+        description="About the conversation itself: voted on, but left out of the map."
+    )
+
+
 class AnswerOut(Schema):
     question: int = Field(description="The id of the question.")
     question_text: str
@@ -359,6 +369,9 @@ class ContributionOut(Schema):
     )
     budget_proposal: BudgetProposalOut | None = Field(
         description="A project proposed for a participatory budget (/api/budgets/{id}/projects)."
+    )
+    opinion_statement: OpinionStatementOut | None = Field(
+        description="A statement people agree or disagree with in an opinion map."
     )
 
 

@@ -65,6 +65,7 @@ from coproduce.contributions.models import (
     StatusChange,
 )
 from coproduce.contributions.queries import visible_contribution
+from coproduce.conversations.models import STATEMENT as OPINION_STATEMENT
 from coproduce.governance.models import QUESTION as MEETING_QUESTION
 from coproduce.insight import actions as insight_actions
 from coproduce.insight import rules as insight_rules
@@ -195,6 +196,14 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "estimated_cost": proposal.estimated_cost,
             "cost": proposal.cost,
             "feasibility": proposal.feasibility,
+        }
+    elif kind == OPINION_STATEMENT:
+        statement = contribution.opinion_statement
+        fields["opinion_statement"] = {
+            "conversation": statement.conversation_id,
+            "text": statement.text,
+            "is_seed": statement.is_seed,
+            "is_meta": statement.is_meta,
         }
     return fields
 

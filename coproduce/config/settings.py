@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "coproduce.insight",
     "coproduce.codesign",
     "coproduce.budgeting",
+    "coproduce.conversations",
+    "coproduce.panels",
     "coproduce.governance",
     "coproduce.api",
     "coproduce.demo",

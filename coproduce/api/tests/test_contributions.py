@@ -736,6 +736,35 @@ def _budget_proposal(world: World) -> Any:
     return make_proposal(make_budget(activity=activity), feasibility=None)
 
 
+def _opinion_statement(world: World) -> Any:
+    """A seed statement of an open opinion map in the world's published service."""
+    from coproduce.conversations import actions as conversation_actions
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    activity = ActivityFactory(
+        service=world.service, kind=ActivityKind.OPINION_MAP, state=ActivityState.OPEN
+    )
+    staff = world.people["professional"]
+    conversation = conversation_actions.conversation_create(activity=activity, by=staff)
+    return conversation_actions.statement_add(
+        conversation=conversation, by=staff, text="Evening buses should run later."
+    )
+
+
+def test_an_opinion_statement_shows_its_text(world: World, anonymous: Api) -> None:
+    statement = _opinion_statement(world)
+    body = anonymous.get(f"/contributions/{statement.pk}").json()
+    assert body["kind"] == "opinion_statement"
+    assert body["opinion_statement"] == {
+        "conversation": statement.conversation_id,
+        "text": "Evening buses should run later.",
+        "is_seed": True,
+        "is_meta": False,
+    }
+    assert body["budget_proposal"] is None
+
+
 def test_a_budget_proposal_shows_its_project(world: World, anonymous: Api) -> None:
     proposal = _budget_proposal(world)
     body = anonymous.get(f"/contributions/{proposal.pk}").json()
@@ -756,6 +785,7 @@ def test_every_kind_is_answerable_through_the_api(
     meeting = make_meeting(make_board(world.service, clerk), clerk)
     asked = question_ask(meeting=meeting, author=world.people["resident"], text="Parking?")
     proposal = _budget_proposal(world)
+    statement = _opinion_statement(world)
     for contribution in (
         loop.idea,
         loop.question,
@@ -764,6 +794,7 @@ def test_every_kind_is_answerable_through_the_api(
         loop.submission,
         asked,
         proposal.contribution,
+        statement.contribution,
     ):
         response = api.post(f"/contributions/{contribution.pk}/responses", {"body": "Thank you."})
         assert response.status_code == 201, (contribution, response.content)

@@ -61,7 +61,7 @@ def test_a_kind_is_registered_once(finding: Kind) -> None:
 def test_the_installed_apps_register_every_kind_they_make() -> None:
     assert {kind.code for kind in all_kinds()} >= {"need", "asset", "story", "idea", "comment"}
     assert kinds_for_method(ActivityKind.IDEA_CHALLENGE) == {"idea", "comment"}
-    assert kinds_for_method(ActivityKind.OPINION_MAP) == set()  # no app runs it yet
+    assert kinds_for_method(ActivityKind.OPINION_MAP) == {"opinion_statement"}
 
 
 def test_unknown_kinds_and_long_codes_are_refused() -> None:

@@ -1,0 +1,350 @@
+"""Writes of the conversations app: settings, participants, statements, votes, claims and map
+requests. Each is keyword-only and atomic; the map task is queued after the commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.accounts.models import User
+from coproduce.accounts.types import Visitor
+from coproduce.contributions.actions import (
+    contribution_start,
+    contributions_changed,
+    moderation_approve,
+    moderation_hide,
+)
+from coproduce.contributions.models import Visibility
+from coproduce.conversations import rules
+from coproduce.conversations.models import (
+    STATEMENT,
+    Conversation,
+    MapRun,
+    MapStatus,
+    Moderation,
+    Participant,
+    Statement,
+    Vote,
+    VoteValue,
+)
+from coproduce.services.models import Activity, ActivityKind
+from coproduce.services.rules import can_manage_activity
+
+STATEMENT_MAX_LENGTH = 280
+SETTINGS_FIELDS = (
+    "description",
+    "audience",
+    "postcode_prefixes",
+    "participants_may_add",
+    "moderation",
+    "seed",
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+def _set_fields(conversation: Conversation, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a conversation setting: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(conversation, name, value)
+    conversation.full_clean(exclude=["activity"])
+
+
+@transaction.atomic
+def conversation_create(*, activity: Activity, by: User | None, **fields: Any) -> Conversation:
+    """Make an opinion-map activity a conversation with these settings (``by`` None: a command)."""
+    if activity.kind != ActivityKind.OPINION_MAP:
+        raise ValidationError(_("Only an opinion-map activity can hold a conversation."))
+    if by is not None:
+        _require(can_manage_activity(by, activity))
+    if Conversation.objects.filter(activity=activity).exists():
+        raise ValidationError(_("This activity already has a conversation."))
+    conversation = Conversation(activity=activity)
+    _set_fields(conversation, fields)
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_update(*, conversation: Conversation, by: User, **fields: Any) -> Conversation:
+    """Change who may take part, whether participants add statements, moderation or the seed."""
+    _require(rules.can_manage_conversation(by, conversation))
+    _set_fields(conversation, fields)
+    conversation.save()
+    return conversation
+
+
+# --- Participants ------------------------------------------------------------------------------
+
+
+def _postcode_area(postcode: str) -> str:
+    """The postcode district ("NF1" of "NF1 2AB"), kept for the report by area."""
+    return postcode.strip().upper().split(" ")[0][:8] if postcode.strip() else ""
+
+
+@transaction.atomic
+def participant_get_or_create(
+    *, conversation: Conversation, user: Visitor | None = None, key: str = "", postcode: str = ""
+) -> Participant:
+    """The participant of a signed-in person (by account) or of a visitor (by the key of their
+    signed cookie; a new visitor, or an unknown key, gets a new participant and key)."""
+    visitor: Visitor = user if user is not None else AnonymousUser()
+    if not rules.can_take_part(visitor, conversation, postcode=postcode):
+        raise PermissionDenied(_("You cannot take part in this conversation."))
+    area = _postcode_area(postcode)
+    if isinstance(visitor, User) and visitor.is_authenticated:
+        found = Participant.objects.filter(conversation=conversation, user=visitor).first()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():  # two tabs at once: one participant
+                return Participant.objects.create(
+                    conversation=conversation, user=visitor, postcode_area=area
+                )
+        except IntegrityError:
+            return Participant.objects.get(conversation=conversation, user=visitor)
+    if key:
+        found = Participant.objects.filter(
+            conversation=conversation, key=key, user__isnull=True
+        ).first()
+        if found is not None:
+            return found
+    return Participant.objects.create(conversation=conversation, postcode_area=area)
+
+
+@transaction.atomic
+def participant_claim(*, participant: Participant, user: User) -> Participant:
+    """Merge a visitor's participant (from their cookie) into the signed-in user's participant.
+
+    The visitor's votes move across; where both voted on a statement the newer vote wins. Their
+    statements move too, and the visitor's participant is removed. Returns the user's participant.
+    """
+    conversation = participant.conversation
+    if participant.user_id == user.pk:
+        return participant
+    if participant.user_id is not None:
+        raise PermissionDenied(_("These votes belong to someone else."))
+    mine, _created = Participant.objects.get_or_create(conversation=conversation, user=user)
+    visitor = Participant.objects.select_for_update().get(pk=participant.pk)
+    now = timezone.now()
+    votes = Vote.objects.filter(participant=visitor)
+    theirs = {
+        statement: (value, updated)
+        for statement, value, updated in votes.values_list("statement_id", "value", "updated_at")
+    }
+    clash = Vote.objects.filter(participant=mine, statement_id__in=votes.values("statement_id"))
+    for vote in clash.select_for_update():
+        value, updated = theirs[vote.statement_id]
+        if updated is not None and (vote.updated_at is None or updated > vote.updated_at):
+            Vote.objects.filter(pk=vote.pk).update(value=value, updated_at=now)
+    Vote.objects.filter(participant=visitor, statement_id__in=clash.values("statement_id")).delete()
+    # Moved votes count as changed, so that the next map reads them again.
+    Vote.objects.filter(participant=visitor).update(participant=mine, updated_at=now)
+    Statement.objects.filter(author=visitor).update(author=mine)
+    if not mine.postcode_area and visitor.postcode_area:
+        Participant.objects.filter(pk=mine.pk).update(postcode_area=visitor.postcode_area)
+    visitor.delete()
+    # A participant left the conversation: a map engine in memory no longer matches the votes.
+    Conversation.objects.filter(pk=conversation.pk).update(data_version=F("data_version") + 1)
+    map_request(conversation=conversation)
+    mine.refresh_from_db()
+    return mine
+
+
+# --- Statements --------------------------------------------------------------------------------
+
+
+def _clean_text(conversation: Conversation, text: str) -> str:
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise ValidationError({"text": _("Write your statement.")})
+    if len(cleaned) > STATEMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": _("Keep your statement to %(max)s characters or fewer.")
+                % {"max": STATEMENT_MAX_LENGTH}
+            }
+        )
+    if conversation.statements.filter(text__iexact=cleaned).exists():
+        raise ValidationError({"text": _("This statement is already in the conversation.")})
+    return cleaned
+
+
+@transaction.atomic
+def statement_add(
+    *,
+    conversation: Conversation,
+    text: str,
+    by: User | None = None,
+    participant: Participant | None = None,
+) -> Statement:
+    """Add a statement: a seed statement by staff (``by``), published at once, or a participant's
+    statement, held for moderation first when the conversation is pre-moderated. A participant
+    agrees with their own statement, as in Polis."""
+    if participant is None:
+        if by is None:
+            raise ValueError("statement_add needs the staff member or the participant")
+        _require(rules.can_manage_conversation(by, conversation))
+    else:
+        if participant.conversation_id != conversation.pk:
+            raise ValueError("the participant is not in this conversation")
+        if not rules.is_open(conversation):
+            raise ValidationError(_("This conversation is closed."))
+        if not conversation.participants_may_add:
+            raise ValidationError(_("This conversation does not take new statements."))
+    cleaned = _clean_text(conversation, text)
+    author = by if participant is None else participant.user
+    contribution = contribution_start(
+        activity=conversation.activity,
+        kind=STATEMENT,
+        author=author,
+        text=cleaned,
+        always_moderate=participant is not None and conversation.moderation == Moderation.PRE,
+    )
+    if participant is None and contribution.visibility != Visibility.PUBLISHED:
+        # Staff write the seed statements; nobody checks them.
+        contribution.visibility = Visibility.PUBLISHED
+        contribution.held_reason = ""
+        contribution.save(update_fields=["visibility", "held_reason"])
+    statement = Statement.objects.create(
+        contribution=contribution,
+        conversation=conversation,
+        author=participant,
+        text=cleaned,
+        is_seed=participant is None,
+    )
+    if participant is not None:
+        _upsert_vote(participant=participant, statement=statement, value=VoteValue.AGREE)
+    map_request(conversation=conversation)
+    return statement
+
+
+class ModerationDecision:
+    ACCEPT = "accept"
+    REJECT = "reject"
+    META = "meta"
+    NOT_META = "not_meta"
+
+
+@transaction.atomic
+def statement_moderate(
+    *, statement: Statement, by: User, decision: str, reason: str = ""
+) -> Statement:
+    """Accept (publish) a statement, reject it with a reason (hidden: left out of the map), or
+    mark it as meta (about the conversation: voted on, left out of the map) or not."""
+    conversation = statement.conversation
+    _require(rules.can_moderate_conversation(by, conversation))
+    contribution = statement.contribution
+    if decision == ModerationDecision.ACCEPT:
+        moderation_approve(contribution=contribution, moderator=by)
+        statement.rejected_reason = ""
+    elif decision == ModerationDecision.REJECT:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why the statement is rejected.")})
+        moderation_hide(contribution=contribution, moderator=by)
+        statement.rejected_reason = reason.strip()[:300]
+    elif decision in (ModerationDecision.META, ModerationDecision.NOT_META):
+        statement.is_meta = decision == ModerationDecision.META
+        contributions_changed([contribution])
+    else:
+        raise ValueError(f"unknown moderation decision {decision!r}")
+    statement.save(update_fields=["rejected_reason", "is_meta"])
+    map_request(conversation=conversation)
+    return statement
+
+
+# --- Votes -------------------------------------------------------------------------------------
+
+
+def _upsert_vote(*, participant: Participant, statement: Statement, value: int) -> Vote:
+    """One row per participant and statement, inserted or changed in one statement (so two
+    requests at once neither lose a vote nor make two)."""
+    now = timezone.now()
+    Vote.objects.bulk_create(
+        [
+            Vote(
+                conversation_id=statement.conversation_id,
+                participant=participant,
+                statement=statement,
+                value=value,
+                created_at=now,
+                updated_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["participant", "statement"],
+        update_fields=["value", "updated_at"],
+    )
+    return Vote.objects.get(participant=participant, statement=statement)
+
+
+@transaction.atomic
+def vote_cast(*, participant: Participant, statement: Statement, value: int) -> Vote:
+    """Agree (1), disagree (-1) or pass (0) on a published statement; a second vote changes the
+    first. The map is recomputed shortly after."""
+    if value not in VoteValue.values:
+        raise ValidationError({"value": _("Choose agree, disagree or pass.")})
+    conversation = participant.conversation
+    if statement.conversation_id != conversation.pk:
+        raise ValidationError(_("This statement is not in this conversation."))
+    if not rules.is_open(conversation):
+        raise ValidationError(_("This conversation is closed."))
+    if statement.contribution.visibility != Visibility.PUBLISHED:
+        raise ValidationError(_("This statement cannot be voted on."))
+    vote = _upsert_vote(participant=participant, statement=statement, value=value)
+    map_request(conversation=conversation)
+    return vote
+
+
+# --- The map -----------------------------------------------------------------------------------
+
+
+def debounce_seconds() -> int:
+    """How long a map request waits for more votes before the map is computed."""
+    return int(getattr(settings, "COPRODUCE_MAP_DEBOUNCE_SECONDS", 10))
+
+
+@transaction.atomic
+def map_request(*, conversation: Conversation, by: User | None = None) -> MapRun:
+    """Ask for the map to be recomputed shortly; requests while one waits share it (debounce)."""
+    if by is not None:
+        _require(rules.can_manage_conversation(by, conversation))
+    waiting = MapRun.objects.filter(conversation=conversation, status=MapStatus.QUEUED).first()
+    if waiting is not None:
+        return waiting
+    try:
+        with transaction.atomic():
+            run = MapRun.objects.create(
+                conversation=conversation, status=MapStatus.QUEUED, seed=conversation.seed
+            )
+    except IntegrityError:  # another request queued one at the same moment
+        return MapRun.objects.get(conversation=conversation, status=MapStatus.QUEUED)
+    pk = conversation.pk
+    transaction.on_commit(lambda: _enqueue_map(pk))
+    return run
+
+
+def _enqueue_map(conversation_id: int) -> None:
+    from coproduce.conversations.tasks import compute_map
+
+    task = compute_map
+    delay = debounce_seconds()
+    if delay > 0 and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+    task.enqueue(conversation_id)

@@ -1,0 +1,51 @@
+"""Who may run, take part in and moderate a conversation.
+
+A conversation is seen with its activity. People vote and add statements while the activity is
+open, if its audience lets them in (anyone, signed-in people, or signed-in residents whose
+postcode starts with one of its prefixes). Settings and the map are for the people who run the
+service's activities; moderation for its facilitators and staff, as everywhere on the spine.
+"""
+
+from __future__ import annotations
+
+from coproduce.accounts.types import Visitor
+from coproduce.contributions.rules import can_moderate
+from coproduce.conversations.models import Audience, Conversation
+from coproduce.services.models import ActivityState
+from coproduce.services.rules import can_manage_activity, can_view_activity
+
+
+def can_view_conversation(user: Visitor, conversation: Conversation) -> bool:
+    return can_view_activity(user, conversation.activity)
+
+
+def can_manage_conversation(user: Visitor, conversation: Conversation) -> bool:
+    """Change the settings, write seed statements, recompute the map."""
+    return can_manage_activity(user, conversation.activity)
+
+
+def can_moderate_conversation(user: Visitor, conversation: Conversation) -> bool:
+    return can_moderate(user, conversation.activity)
+
+
+def is_open(conversation: Conversation) -> bool:
+    activity = conversation.activity
+    return activity.state == ActivityState.OPEN and activity.service.is_published
+
+
+def postcode_fits(conversation: Conversation, postcode: str) -> bool:
+    """Whether a postcode lies in the conversation's area (any postcode when it has none)."""
+    prefixes = conversation.prefixes()
+    normal = postcode.strip().upper()
+    return not prefixes or any(normal.startswith(prefix) for prefix in prefixes)
+
+
+def can_take_part(user: Visitor, conversation: Conversation, *, postcode: str = "") -> bool:
+    """Vote while the conversation is open, if its audience includes this person."""
+    if not is_open(conversation):
+        return False
+    if conversation.audience == Audience.ANYONE:
+        return True
+    if not user.is_authenticated:
+        return False
+    return conversation.audience == Audience.SIGNED_IN or postcode_fits(conversation, postcode)

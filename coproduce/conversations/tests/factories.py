@@ -1,0 +1,42 @@
+"""Test data for conversations, made through the real actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coproduce.accounts.models import User
+from coproduce.accounts.tests.factories import UserFactory
+from coproduce.conversations import actions
+from coproduce.conversations.models import Conversation, Participant, Statement
+from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+
+@dataclass
+class ConversationSetup:
+    """A conversation with the staff member who runs it and its seed statements."""
+
+    conversation: Conversation
+    staff: User
+    statements: list[Statement] = field(default_factory=list)
+
+
+def make_conversation(
+    *, seeds: int = 3, state: str = ActivityState.OPEN, **settings: Any
+) -> ConversationSetup:
+    """An open opinion-map conversation with ``seeds`` seed statements written by staff."""
+    activity = ActivityFactory(kind=ActivityKind.OPINION_MAP, state=state)
+    staff = staff_of(activity)
+    conversation = actions.conversation_create(activity=activity, by=staff, **settings)
+    statements = [
+        actions.statement_add(conversation=conversation, by=staff, text=f"Seed statement {i}")
+        for i in range(1, seeds + 1)
+    ]
+    return ConversationSetup(conversation=conversation, staff=staff, statements=statements)
+
+
+def make_participant(conversation: Conversation, *, signed_in: bool = False) -> Participant:
+    """A visitor (by cookie key) or, with ``signed_in``, a new resident with an account."""
+    user = UserFactory() if signed_in else None
+    return actions.participant_get_or_create(conversation=conversation, user=user)

@@ -1,0 +1,278 @@
+"""Settings, participants, statements, moderation, votes, claims and map requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from coproduce.accounts.tests.factories import UserFactory
+from coproduce.contributions.models import Visibility
+from coproduce.conversations import actions, tasks
+from coproduce.conversations.actions import ModerationDecision
+from coproduce.conversations.models import (
+    Audience,
+    MapRun,
+    MapStatus,
+    Moderation,
+    Participant,
+    Statement,
+    Vote,
+    VoteValue,
+)
+from coproduce.conversations.tests.factories import make_conversation, make_participant
+from coproduce.services.models import ActivityKind
+from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_an_opinion_map_activity_holds_a_conversation() -> None:
+    activity = ActivityFactory(kind=ActivityKind.IDEA_CHALLENGE)
+    with pytest.raises(ValidationError):
+        actions.conversation_create(activity=activity, by=staff_of(activity))
+
+
+def test_only_staff_change_the_settings() -> None:
+    setup = make_conversation()
+    with pytest.raises(PermissionDenied):
+        actions.conversation_update(
+            conversation=setup.conversation, by=UserFactory(), moderation=Moderation.POST
+        )
+    actions.conversation_update(
+        conversation=setup.conversation, by=setup.staff, moderation=Moderation.POST, seed=7
+    )
+    setup.conversation.refresh_from_db()
+    assert (setup.conversation.moderation, setup.conversation.seed) == (Moderation.POST, 7)
+
+
+def test_a_changed_vote_updates_its_row_and_is_never_duplicated() -> None:
+    setup = make_conversation()
+    participant = make_participant(setup.conversation)
+    statement = setup.statements[0]
+    first = actions.vote_cast(participant=participant, statement=statement, value=VoteValue.AGREE)
+    for value in (VoteValue.DISAGREE, VoteValue.PASS, VoteValue.DISAGREE):
+        vote = actions.vote_cast(participant=participant, statement=statement, value=value)
+    assert Vote.objects.filter(participant=participant, statement=statement).count() == 1
+    assert vote.pk == first.pk
+    assert vote.value == VoteValue.DISAGREE
+    assert vote.created_at == first.created_at
+    assert vote.updated_at is not None
+    assert first.updated_at is not None
+    assert vote.updated_at >= first.updated_at
+
+
+def test_a_vote_must_be_agree_disagree_or_pass_on_a_published_statement() -> None:
+    setup = make_conversation(moderation=Moderation.PRE)
+    participant = make_participant(setup.conversation)
+    with pytest.raises(ValidationError):
+        actions.vote_cast(participant=participant, statement=setup.statements[0], value=2)
+    held = actions.statement_add(
+        conversation=setup.conversation, participant=participant, text="Bins twice a week"
+    )
+    other = make_participant(setup.conversation)
+    with pytest.raises(ValidationError):
+        actions.vote_cast(participant=other, statement=held, value=VoteValue.AGREE)
+
+
+def test_the_same_person_or_cookie_is_the_same_participant() -> None:
+    setup = make_conversation()
+    user = UserFactory()
+    conversation = setup.conversation
+    by_user = actions.participant_get_or_create(conversation=conversation, user=user)
+    assert actions.participant_get_or_create(conversation=conversation, user=user) == by_user
+    visitor = actions.participant_get_or_create(conversation=conversation)
+    again = actions.participant_get_or_create(conversation=conversation, key=visitor.key)
+    assert again == visitor
+    # A forged or stale key is never someone else's participant, and never a signed-in one's.
+    forged = actions.participant_get_or_create(conversation=conversation, key=by_user.key)
+    assert forged not in (by_user, visitor)
+    assert Participant.objects.filter(conversation=conversation).count() == 3
+
+
+def test_the_audience_decides_who_takes_part() -> None:
+    signed_in = make_conversation(audience=Audience.SIGNED_IN).conversation
+    with pytest.raises(PermissionDenied):
+        actions.participant_get_or_create(conversation=signed_in, user=AnonymousUser())
+    assert actions.participant_get_or_create(conversation=signed_in, user=UserFactory())
+
+    residents = make_conversation(
+        audience=Audience.RESIDENTS, postcode_prefixes="NF1 NF2"
+    ).conversation
+    with pytest.raises(PermissionDenied):
+        actions.participant_get_or_create(
+            conversation=residents, user=UserFactory(), postcode="ZZ9 9ZZ"
+        )
+    resident = actions.participant_get_or_create(
+        conversation=residents, user=UserFactory(), postcode="nf2 4ab"
+    )
+    assert resident.postcode_area == "NF2"
+
+
+def test_nobody_takes_part_in_a_closed_conversation() -> None:
+    setup = make_conversation(state="closed")
+    with pytest.raises(PermissionDenied):
+        actions.participant_get_or_create(conversation=setup.conversation)
+
+
+def test_pre_moderation_holds_participant_statements_and_post_moderation_shows_them() -> None:
+    pre = make_conversation(moderation=Moderation.PRE)
+    participant = make_participant(pre.conversation)
+    held = actions.statement_add(
+        conversation=pre.conversation, participant=participant, text="More benches in the park"
+    )
+    assert held.contribution.visibility == Visibility.PENDING
+    assert not held.is_seed
+    assert held.author == participant
+    # The author agrees with their own statement, as in Polis.
+    assert Vote.objects.get(participant=participant, statement=held).value == VoteValue.AGREE
+    assert not held.contribution.needs_answer
+
+    post = make_conversation(moderation=Moderation.POST)
+    shown = actions.statement_add(
+        conversation=post.conversation,
+        participant=make_participant(post.conversation),
+        text="Longer library hours",
+    )
+    assert shown.contribution.visibility == Visibility.PUBLISHED
+    # Seed statements by staff are published whatever the mode.
+    assert all(s.contribution.visibility == Visibility.PUBLISHED for s in pre.statements)
+    assert all(s.is_seed and s.author is None for s in pre.statements)
+
+
+def test_statements_can_be_switched_off_and_duplicates_are_caught() -> None:
+    setup = make_conversation(participants_may_add=False)
+    participant = make_participant(setup.conversation)
+    with pytest.raises(ValidationError):
+        actions.statement_add(conversation=setup.conversation, participant=participant, text="Hi")
+    open_setup = make_conversation()
+    with pytest.raises(ValidationError):
+        actions.statement_add(
+            conversation=open_setup.conversation,
+            participant=make_participant(open_setup.conversation),
+            text="  seed STATEMENT 1 ",
+        )
+
+
+def test_moderators_accept_reject_with_a_reason_and_mark_meta() -> None:
+    setup = make_conversation(moderation=Moderation.PRE)
+    conversation = setup.conversation
+    participant = make_participant(conversation)
+    texts = ["Open the pool earlier", "Ban e-bikes", "This is a good conversation"]
+    held = [
+        actions.statement_add(conversation=conversation, participant=participant, text=t)
+        for t in texts
+    ]
+    with pytest.raises(PermissionDenied):
+        actions.statement_moderate(
+            statement=held[0], by=UserFactory(), decision=ModerationDecision.ACCEPT
+        )
+    actions.statement_moderate(statement=held[0], by=setup.staff, decision="accept")
+    with pytest.raises(ValidationError):
+        actions.statement_moderate(statement=held[1], by=setup.staff, decision="reject")
+    actions.statement_moderate(
+        statement=held[1], by=setup.staff, decision="reject", reason="Not about the service"
+    )
+    actions.statement_moderate(statement=held[2], by=setup.staff, decision="meta")
+    for statement in held:
+        statement.refresh_from_db()
+        statement.contribution.refresh_from_db()
+    assert held[0].contribution.visibility == Visibility.PUBLISHED
+    assert held[1].contribution.visibility == Visibility.HIDDEN
+    assert held[1].rejected_reason == "Not about the service"
+    assert held[2].is_meta
+
+
+def test_hidden_and_meta_statements_reach_the_engine_as_such() -> None:
+    setup = make_conversation(seeds=8, moderation=Moderation.POST)
+    conversation = setup.conversation
+    statements = setup.statements
+    for number in range(12):
+        participant = make_participant(conversation)
+        for index, statement in enumerate(statements):
+            value = 1 if (number + index) % 3 else -1
+            actions.vote_cast(participant=participant, statement=statement, value=value)
+    hidden, meta = statements[0], statements[1]
+    actions.statement_moderate(statement=hidden, by=setup.staff, decision="reject", reason="Rude")
+    actions.statement_moderate(statement=meta, by=setup.staff, decision="meta")
+    tasks.forget()
+    with tasks._LOCK:
+        result = tasks.engine_for(conversation).analyse(seed=0)
+    ids = result.statement_ids.tolist()
+    assert set(result.statement_ids[result.moderated_out].tolist()) == {hidden.pk}
+    assert set(result.statement_ids[result.meta].tolist()) == {meta.pk}
+    assert len(ids) == len(statements)
+    priorities = [pk for pk, _score in result.priority_ranking()]
+    assert hidden.pk not in priorities
+
+
+def _voted(participant: Participant, statement: Statement, value: int, at: dt.datetime) -> None:
+    actions.vote_cast(participant=participant, statement=statement, value=value)
+    Vote.objects.filter(participant=participant, statement=statement).update(updated_at=at)
+
+
+def test_a_visitor_claims_their_votes_and_the_newer_vote_wins() -> None:
+    setup = make_conversation(seeds=4)
+    conversation = setup.conversation
+    s1, s2, s3, s4 = setup.statements
+    user = UserFactory()
+    mine = actions.participant_get_or_create(conversation=conversation, user=user)
+    visitor = make_participant(conversation)
+    now = timezone.now()
+    hour = dt.timedelta(hours=1)
+    _voted(mine, s1, VoteValue.DISAGREE, now)  # the account's vote is newer: it stays
+    _voted(visitor, s1, VoteValue.AGREE, now - hour)
+    _voted(mine, s2, VoteValue.DISAGREE, now - hour)  # the visitor's vote is newer: it wins
+    _voted(visitor, s2, VoteValue.AGREE, now)
+    _voted(visitor, s3, VoteValue.PASS, now)  # only the visitor voted: it moves
+    _voted(mine, s4, VoteValue.AGREE, now)  # only the account voted: untouched
+    version = conversation.data_version
+    claimed = actions.participant_claim(participant=visitor, user=user)
+    assert claimed == mine
+    assert not Participant.objects.filter(pk=visitor.pk).exists()
+    votes = dict(Vote.objects.filter(participant=mine).values_list("statement_id", "value"))
+    assert votes == {
+        s1.pk: VoteValue.DISAGREE,
+        s2.pk: VoteValue.AGREE,
+        s3.pk: VoteValue.PASS,
+        s4.pk: VoteValue.AGREE,
+    }
+    assert Vote.objects.filter(conversation=conversation).count() == 4
+    conversation.refresh_from_db()
+    assert conversation.data_version == version + 1
+
+
+def test_someone_elses_participant_cannot_be_claimed() -> None:
+    setup = make_conversation()
+    other = make_participant(setup.conversation, signed_in=True)
+    with pytest.raises(PermissionDenied):
+        actions.participant_claim(participant=other, user=UserFactory())
+
+
+def test_map_requests_share_one_waiting_run() -> None:
+    setup = make_conversation()
+    conversation = setup.conversation
+    first = actions.map_request(conversation=conversation)
+    second = actions.map_request(conversation=conversation)
+    assert first == second
+    assert MapRun.objects.filter(conversation=conversation, status=MapStatus.QUEUED).count() == 1
+    with pytest.raises(PermissionDenied):
+        actions.map_request(conversation=conversation, by=UserFactory())
+
+
+def test_a_vote_queues_the_map_which_the_task_then_computes(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    setup = make_conversation()
+    participant = make_participant(setup.conversation)
+    MapRun.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.vote_cast(participant=participant, statement=setup.statements[0], value=1)
+    assert len(callbacks) == 1
+    run = MapRun.objects.get(conversation=setup.conversation)
+    assert run.status == MapStatus.DONE
+    assert run.vote_count == 1
