@@ -1,0 +1,137 @@
+"""Background jobs: drawing a panel, or its replacements (the coordinator's button and
+``panel_select``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from civic_algorithms.sortition import select_panel as engine_select
+from civic_algorithms.sortition.engine import VERSION
+from civic_algorithms.sortition.legacy import DEFAULT_RUNS
+from coproduce.panels import ledger
+from coproduce.panels.models import (
+    Registrant,
+    RegistrantStatus,
+    Selection,
+    SelectionStatus,
+)
+from coproduce.panels.pool import problem_digest, selection_problem
+
+logger = logging.getLogger(__name__)
+
+TICKETS = 1000  # the engine's and the command line's default
+
+
+def legacy_runs(algorithm: str) -> int:
+    """Monte Carlo runs: LEGACY's probabilities are estimated with the engine's default; the
+    other methods skip the comparison with LEGACY (it adds time, and changes no result)."""
+    return DEFAULT_RUNS if algorithm == "legacy" else 0
+
+
+def _progress(selection_id: int, percent: int) -> None:
+    Selection.objects.filter(pk=selection_id).update(progress=percent)
+
+
+def _fail(selection: Selection, message: str) -> Selection:
+    Selection.objects.filter(pk=selection.pk).update(
+        status=SelectionStatus.FAILED, finished_at=timezone.now(), error=message[:2000]
+    )
+    selection.refresh_from_db()
+    return selection
+
+
+def run_selection(selection_id: int) -> Selection | None:
+    """Draw the panel with the committed seed and store everything on the ``Selection`` row.
+
+    Safe to run twice: a selection that is done is left alone, and a re-run of one that is not
+    recomputes it whole. The seed must still hash to the published ``seed_hash``.
+    """
+    selection = Selection.objects.select_related("panel__activity").filter(pk=selection_id).first()
+    if selection is None or selection.status == SelectionStatus.DONE:
+        return selection
+    if not selection.seed_matches:
+        return _fail(selection, _("The seed does not match the hash published before the draw."))
+    Selection.objects.filter(pk=selection.pk).update(
+        status=SelectionStatus.RUNNING, started_at=timezone.now(), progress=5, error=""
+    )
+    try:
+        problem, registrants = selection_problem(
+            selection.panel, replacements=selection.replaces_id is not None
+        )
+        if problem_digest(problem) != selection.pool_hash:
+            return _fail(
+                selection,
+                _(
+                    "The pool or the quotas changed after the seed was committed. "
+                    "Commit a new seed to draw from them."
+                ),
+            )
+        _progress(selection.pk, 20)
+        result = engine_select(
+            problem,
+            algorithm=selection.algorithm,  # type: ignore[arg-type]  # checked by the model
+            seed=int(selection.seed),
+            tickets=TICKETS,
+            legacy_runs=legacy_runs(selection.algorithm),
+        )
+    except Exception as error:  # the coordinator sees what went wrong; nothing is half-stored
+        logger.exception("Selecting panel %s failed", selection.panel_id)
+        return _fail(selection, str(error))
+    _progress(selection.pk, 90)
+    pk_of = {registrant.external_id: registrant.pk for registrant in registrants}
+    members = [pk_of[person_id] for person_id in result.panel]
+    probabilities = {
+        str(pk_of[person_id]): p for person_id, p in result.distribution.probabilities.items()
+    }
+    chances = list(probabilities.values())
+    statistics: dict[str, Any] = {
+        "pool_size": len(registrants),
+        "panel_size": problem.panel_size,
+        "minimum_probability": min(chances),
+        "maximum_probability": max(chances),
+        "spread": max(chances) - min(chances),
+        "gini": result.statistics.gini,
+        "committees": result.distribution.committees,
+        "winning_ticket": result.winning_ticket,
+    }
+    with transaction.atomic():
+        Selection.objects.filter(pk=selection.pk).update(
+            status=SelectionStatus.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+            revealed_at=timezone.now(),
+            method=result.distribution.method[:120],
+            version=VERSION,
+            parameters={
+                "algorithm": selection.algorithm,
+                "panel_size": problem.panel_size,
+                "tickets": TICKETS,
+                "legacy_runs": legacy_runs(selection.algorithm),
+                "quotas": [[q.feature, q.value, q.min, q.max] for q in problem.quotas],
+            },
+            probabilities=probabilities,
+            members=members,
+            statistics=statistics,
+        )
+        status = (
+            RegistrantStatus.SELECTED
+            if selection.replaces_id is None
+            else RegistrantStatus.REPLACEMENT
+        )
+        Registrant.objects.filter(pk__in=members).update(status=status)
+        selection.refresh_from_db()
+        ledger.record_result(selection)
+    return selection
+
+
+@task()
+def select_panel(selection_id: int) -> str:
+    """Draw a panel in the background; returns the selection's final status."""
+    selection = run_selection(selection_id)
+    return "missing" if selection is None else selection.status
