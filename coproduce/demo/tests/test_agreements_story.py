@@ -11,7 +11,7 @@ from coproduce.codesign.models import Agreement, Comment, Idea, SupportsThreshol
 from coproduce.common.dates import add_working_days
 from coproduce.demo.story import seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 CHALLENGE = "Your ideas for young people's mental health"
 

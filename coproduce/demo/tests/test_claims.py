@@ -18,7 +18,7 @@ from coproduce.services.methods import method_for
 from coproduce.services.models import Activity, ActivityState
 from coproduce.services.tests.test_methods import CLAIMS, OFFLINE_NOW, OFFLINE_PAST
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 # The activity's own words must not point at something on the site either.
 TEXT_CLAIMS = [*CLAIMS, "on this site", "on this website", "see below", "this page"]

@@ -13,7 +13,7 @@ from coproduce.contributions.models import Contribution, Decision, Report, Repor
 from coproduce.demo.story import seed
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 
 def test_every_demo_idea_challenge_has_a_living_loop() -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from coproduce.contributions.models import Decision
 from coproduce.demo.story import seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 
 def test_no_demo_decision_is_informed_by_a_later_contribution() -> None:

@@ -17,7 +17,7 @@ from coproduce.notifications import queries
 from coproduce.notifications.models import Event, Frequency, Notification
 from coproduce.notifications.tasks import send_digests
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 RESIDENT = "resident@example.org"
 NEWS = {

@@ -14,7 +14,7 @@ from coproduce.governance.ledger import MINUTES, VOTES
 from coproduce.governance.models import Board, Meeting, MeetingDecision, Question
 from coproduce.transparency.models import LedgerEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 
 def test_the_recovery_partnership_board() -> None:

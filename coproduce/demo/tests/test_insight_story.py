@@ -10,7 +10,7 @@ from coproduce.insight import queries
 from coproduce.insight.models import Asset, Story, SurveySubmission
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 
 def test_every_demo_insight_activity_has_answered_unanswered_and_pending_contributions() -> None:

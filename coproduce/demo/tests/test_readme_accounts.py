@@ -18,7 +18,7 @@ from coproduce.contributions.models import Contribution
 from coproduce.demo.story import seed
 from coproduce.services.models import ActivityState, Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 README = Path(settings.BASE_DIR) / "README.md"
 

@@ -14,7 +14,7 @@ from coproduce.insight.models import Question
 from coproduce.services import pages
 from coproduce.services.models import Activity, Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
 
 WELSH = {"Accept-Language": "cy"}
 NOTE = 'id="language-note"'
