@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from coproduce.api import (
     budgets,
     contributions,
+    conversations,
     datasets,
     decisions,
     governance,
@@ -46,6 +47,7 @@ api.add_router("/", contributions.router)
 api.add_router("/", decisions.router)
 api.add_router("/", governance.router)
 api.add_router("/", budgets.router)
+api.add_router("/", conversations.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)

@@ -251,6 +251,8 @@ ACCOUNT_RATE_LIMITS = {
     # voter (the key), with a wide limit per address that a school or library still fits in.
     "budget_code_attempt": "10/10m/ip",
     "budget_ballot_cast": "1000/10m/ip,30/10m/key",
+    # Statements added to an opinion map, per person (the key) and per address.
+    "conversation_statement_add": "100/10m/ip,10/10m/key",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.accounts.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -1,8 +1,25 @@
-"""Reads of the conversations app: the latest map, and a participant's group."""
+"""Reads of the conversations app: what a person may see, the latest map, and a participant's
+group."""
 
 from __future__ import annotations
 
-from coproduce.conversations.models import Conversation, MapRun, MapStatus, Participant
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from coproduce.accounts.types import Visitor
+from coproduce.contributions.queries import contributions_seen_by
+from coproduce.conversations import rules
+from coproduce.conversations.models import (
+    Conversation,
+    MapRun,
+    MapStatus,
+    Participant,
+    StatementQuerySet,
+)
+from coproduce.services.models import ActivityState, ServiceStatus
+
+SERVICE = "activity__service_stage__service"
 
 
 def latest_map(conversation: Conversation) -> MapRun | None:
@@ -32,3 +49,41 @@ def group_of_participant(participant: Participant) -> int | None:
         return None
     label = run.result.get("group_of", {}).get(str(participant.pk))
     return int(label) if label is not None else None
+
+
+def conversations_seen_by(user: Visitor) -> QuerySet[Conversation]:
+    """rules.can_view_conversation as a filter: open (not draft) activities of published services,
+    and everything of the organisations the person works for."""
+    conversations = Conversation.objects.all()
+    if user.is_superuser:
+        return conversations
+    public = Q(**{f"{SERVICE}__status": ServiceStatus.PUBLISHED}) & ~Q(
+        activity__state=ActivityState.DRAFT
+    )
+    if not user.is_authenticated:
+        return conversations.filter(public)
+    return conversations.filter(
+        public | Q(**{f"{SERVICE}__organisation__in": list(user.staff_roles)})
+    )
+
+
+def visible_conversation(user: Visitor, pk: int) -> Conversation:
+    """The conversation with this key (its activity's), or 404 for those who may not see it."""
+    conversation = get_object_or_404(Conversation.objects.select_related(SERVICE), pk=pk)
+    if not rules.can_view_conversation(user, conversation):
+        raise Http404
+    return conversation
+
+
+def statements_seen_by(user: Visitor, conversation: Conversation) -> StatementQuerySet:
+    """The conversation's statements this person may see: published ones, their own, and every
+    one for its moderators (contributions_seen_by)."""
+    seen = contributions_seen_by(user, conversation.activity).values("pk")
+    return conversation.statements.filter(contribution__in=seen)
+
+
+def participant_of(user: Visitor, conversation: Conversation) -> Participant | None:
+    """A signed-in person's participant in the conversation, if they have taken part."""
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.filter(conversation=conversation, user_id=user.pk).first()

@@ -49,3 +49,13 @@ def can_take_part(user: Visitor, conversation: Conversation, *, postcode: str = 
     if not user.is_authenticated:
         return False
     return conversation.audience == Audience.SIGNED_IN or postcode_fits(conversation, postcode)
+
+
+# A map group of fewer people is shown by its label and size only: its area on the map and its
+# representative statements would come close to showing how each of its few members voted.
+SMALLEST_GROUP_SHOWN = 5
+
+
+def group_shown_in_full(size: int) -> bool:
+    """Whether a map group is big enough to show its area and representative statements."""
+    return size >= SMALLEST_GROUP_SHOWN

@@ -87,6 +87,10 @@ MEETINGS = [6_000_001, 6_000_002]  # its public and its private meeting
 BUDGETS = [7_000_001, 7_000_002, 7_000_003, 7_000_004]
 AREAS = [8_000_001, 8_000_002]
 PROJECTS = ["P1", "P2", "P3", "P4"]
+# Conversations (opinion maps): an open one with a computed map, a closed one, and another
+# organisation's draft; the open one's statements: published, waiting for a moderator, hidden.
+CONVERSATIONS = [9_000_001, 9_000_002, 9_000_003]
+STATEMENTS = [9_100_001, 9_100_002, 9_100_003]
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -123,6 +127,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "budgets": {"values": BUDGETS},
                 "areas": {"values": AREAS},
                 "projects": {"values": PROJECTS},
+                "conversations": {"values": CONVERSATIONS},
+                "statements": {"values": STATEMENTS},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -135,6 +141,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.board_id": {"dictionary": "boards", "probability": 0.8},
                 "path.meeting_id": {"dictionary": "meetings", "probability": 0.8},
                 "path.budget_id": {"dictionary": "budgets", "probability": 0.8},
+                "path.conversation_id": {"dictionary": "conversations", "probability": 0.8},
+                "path.statement_id": {"dictionary": "statements", "probability": 0.8},
                 "body.area": {"dictionary": "areas", "probability": 0.8},
                 "body.choices[*].project": {"dictionary": "projects", "probability": 0.8},
                 "query.first": {"dictionary": "entries", "probability": 0.5},
@@ -279,6 +287,50 @@ def _budgets(published: Any, their_draft: Any) -> dict[int, int]:
     }
 
 
+def _conversations(published: Any, their_draft: Any) -> dict[int, int]:
+    """An open conversation with votes and a computed map, a closed one and another
+    organisation's draft; the open one's published, pending and hidden statements."""
+    from coproduce.conversations import actions as conversing
+    from coproduce.conversations import tasks
+    from coproduce.conversations.models import Moderation
+    from coproduce.services.tests.factories import staff_of
+
+    def conversation(service: Any, state: str) -> Any:
+        activity = ActivityFactory.create(
+            service=service, kind=ActivityKind.OPINION_MAP, state=state
+        )
+        staff = staff_of(activity)
+        made = conversing.conversation_create(
+            activity=activity, by=staff, moderation=Moderation.PRE
+        )
+        conversing.statement_add(conversation=made, by=staff, text="A seed statement")
+        return made, staff
+
+    (open_, staff), (closed, _), (theirs, _) = (
+        conversation(published, ActivityState.OPEN),
+        conversation(published, ActivityState.CLOSED),
+        conversation(their_draft, ActivityState.DRAFT),
+    )
+    seed = open_.statements.get()
+    voters = [
+        conversing.participant_get_or_create(conversation=open_, user=UserFactory())
+        for _ in range(6)
+    ]
+    pending = conversing.statement_add(
+        conversation=open_, text="More lights", participant=voters[0]
+    )
+    hidden = conversing.statement_add(conversation=open_, text="Less noise", participant=voters[1])
+    conversing.statement_moderate(statement=hidden, by=staff, decision="reject", reason="Off topic")
+    for index, voter in enumerate(voters):
+        conversing.vote_cast(participant=voter, statement=seed, value=1 if index % 2 else -1)
+    tasks.forget()
+    tasks.run_map(open_.pk)
+    return {
+        **dict(zip(CONVERSATIONS, [open_.pk, closed.pk, theirs.pk], strict=True)),
+        **dict(zip(STATEMENTS, [seed.pk, pending.pk, hidden.pk], strict=True)),
+    }
+
+
 @pytest.fixture
 def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status, activities in every state, contributions of
@@ -303,6 +355,8 @@ def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     ids |= _governance(published, admin)
     if "/budgets" in request.node.name:  # about a second: only for the operations that use them
         ids |= _budgets(published, their_draft)
+    if "/conversations" in request.node.name:
+        ids |= _conversations(published, their_draft)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
@@ -341,6 +395,8 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 "board_id",
                 "meeting_id",
                 "budget_id",
+                "conversation_id",
+                "statement_id",
             ),
         ),
         (case.query, ("idea",)),

@@ -128,6 +128,11 @@ UNSEEN_BY_OUTSIDERS = {**CLOSED, "resident": HIDDEN, "other_professional": HIDDE
 # Official answers, idea statuses and decisions: administrators and professionals of the owner.
 ANSWER = MANAGE_SERVICE
 ANSWER_HELD = {**ANSWER, "resident": HIDDEN, "other_professional": HIDDEN}
+# Taking part in a draft activity's conversation: a rule (422) to those who see it.
+DRAFT_RULE = {
+    **UNSEEN_BY_OUTSIDERS,
+    **dict.fromkeys(["facilitator", "professional", "org_admin", "superuser"], 422),
+}
 
 
 @dataclass
@@ -414,7 +419,46 @@ WRITES = [
             **dict.fromkeys(["facilitator", "professional", "org_admin", "superuser"], 422),
         },
     ),
+    # Conversations (coproduce/api/conversations.py): anyone with a token adds statements and
+    # votes while a conversation is open; in a draft one that is a rule (422) to those who can
+    # see it, and not there to others.
+    Write(
+        "add a statement to a conversation",
+        lambda api, w: api.post(_conversation(w, "open")[0], {"text": "More lights"}),
+        TAKE_PART,
+        success=201,
+    ),
+    Write(
+        "add a statement to a draft conversation",
+        lambda api, w: api.post(_conversation(w, "draft")[0], {"text": "More lights"}),
+        DRAFT_RULE,
+    ),
+    Write(
+        "vote on a statement",
+        lambda api, w: api.put(_conversation(w, "open")[1], {"vote": "agree"}),
+        TAKE_PART,
+    ),
+    Write(
+        "vote on a statement of a draft conversation",
+        lambda api, w: api.put(_conversation(w, "draft")[1], {"vote": "agree"}),
+        DRAFT_RULE,
+    ),
 ]
+
+
+def _conversation(w: World, state: str) -> tuple[str, str]:
+    """The statements address of a conversation of the world's published service ("open" or
+    "draft") and the vote address of its seed statement."""
+    from coproduce.conversations import actions as conversing
+    from coproduce.services.models import ActivityKind
+    from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+    activity = ActivityFactory(service=w.service, kind=ActivityKind.OPINION_MAP, state=state)
+    staff = staff_of(activity)
+    conversation = conversing.conversation_create(activity=activity, by=staff)
+    seed = conversing.statement_add(conversation=conversation, by=staff, text="A seed")
+    statements = f"/conversations/{conversation.pk}/statements"
+    return statements, f"{statements}/{seed.pk}/vote"
 
 
 def _ballot(w: World, which: str) -> tuple[str, dict[str, Any]]:

@@ -32,12 +32,13 @@ CREATES = (
     "/stories",
     "/responses",
     "/decisions",
+    "/statements",
 )
 # Operations on the person whose token it is (their settings): a token is needed even to read.
 PERSONAL = "/api/me/"
-# Your own ballot in a budget: a token is needed even to read it, like your settings, but the
-# budget is looked up (404).
-YOUR_BALLOT = "/ballot"
+# Your own ballot in a budget, your vote on a conversation's statement: a token is needed even to
+# read them, like your settings, but the budget or statement is looked up (404).
+YOUR_OWN = ("/ballot", "/vote")
 OPERATIONS = [
     (method.upper(), path, operation)
     for path, item in SCHEMA["paths"].items()
@@ -61,7 +62,7 @@ def test_every_operation_declares_its_error_answers(
         body = {"400", "413", "422"} if method == "PUT" else set()
         assert "requestBody" in operation if method == "PUT" else "requestBody" not in operation
         assert declared == {"200", "401"} | body
-    elif method == "GET" and path.endswith(YOUR_BALLOT):
+    elif method == "GET" and path.endswith(YOUR_OWN):
         assert "requestBody" not in operation
         assert declared == {"200", "401", "404", "422"}
     elif method == "GET":
@@ -74,7 +75,7 @@ def test_every_operation_declares_its_error_answers(
         # operations that take a body declare them.
         takes_a_body = "requestBody" in operation
         assert takes_a_body == (
-            method in {"POST", "PATCH"} or path.endswith(("/involvement", YOUR_BALLOT))
+            method in {"POST", "PATCH"} or path.endswith(("/involvement", *YOUR_OWN))
         )
         malformed = {"400", "413"} if takes_a_body else set()
         assert declared == {success, "401", "403", "404", "422"} | malformed
@@ -88,7 +89,7 @@ def test_reads_take_an_optional_token_and_writes_require_one(
 ) -> None:
     expected: list[dict[str, list[str]]] = [{"TokenAuth": []}]
     # Your own things need your token.
-    if method == "GET" and not path.startswith(PERSONAL) and not path.endswith(YOUR_BALLOT):
+    if method == "GET" and not path.startswith(PERSONAL) and not path.endswith(YOUR_OWN):
         expected.append({})
     assert operation["security"] == expected
 
@@ -99,7 +100,7 @@ def test_request_bodies_refuse_unknown_fields() -> None:
         for _method, _path, operation in OPERATIONS
         if "requestBody" in operation
     }
-    assert len(bodies) == 18
+    assert len(bodies) == 20
     for name in bodies:
         assert SCHEMA["components"]["schemas"][name]["additionalProperties"] is False, name
 

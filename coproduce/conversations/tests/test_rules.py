@@ -46,3 +46,8 @@ def test_staff_manage_and_moderate_residents_do_not() -> None:
     assert not rules.can_manage_conversation(resident, conversation)
     assert not rules.can_moderate_conversation(resident, conversation)
     assert rules.can_view_conversation(resident, conversation)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4, 5, 6, 100])
+def test_only_groups_of_five_or_more_are_shown_in_full(size: int) -> None:
+    assert rules.group_shown_in_full(size) is (size >= 5)
