@@ -1,6 +1,7 @@
 """Background jobs: computing a conversation's opinion map (after votes, and ``conversation_map``).
 
-The votes are read with ``values_list`` into numpy arrays (no model instances). Each worker
+The votes are read with ``values_list`` into numpy arrays (no model instances), their times as
+microseconds counted by the database (no datetime objects). Each worker
 process keeps an ``OpinionEngine`` per conversation with the time up to which it has read the
 votes, and feeds it only the votes created or changed since (decision 0042): the engine keeps the
 latest vote per participant and statement by its time, so a changed vote replaces the old one.
@@ -21,6 +22,9 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BigIntegerField, Func
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django_tasks import task
 
@@ -38,8 +42,6 @@ from coproduce.conversations.models import (
 
 logger = logging.getLogger(__name__)
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-MICROSECOND = dt.timedelta(microseconds=1)
 DIVISIVE_MAX = 5
 READ_CHUNK = 100_000
 
@@ -70,24 +72,42 @@ def forget(conversation_id: int | None = None) -> None:
             _CACHE.pop(conversation_id, None)
 
 
-def micros(moment: dt.datetime | None) -> float:
-    """A vote time as the engine's timestamp: microseconds since 1970 (NaN when unknown)."""
-    return float((moment - EPOCH) // MICROSECOND) if moment is not None else float("nan")
-
-
-VoteRow = tuple[int, int, int, dt.datetime | None, dt.datetime | None]
 Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _columns(rows: Sequence[VoteRow]) -> Columns:
-    """Rows of (participant, statement, value, created_at, updated_at) as five arrays."""
-    n = len(rows)
+class EpochMicros(Func):
+    """A time as whole microseconds since 1970, computed by the database: reading millions of
+    votes, making a datetime of each in Python costs more than the whole analysis."""
+
+    arity = 1
+    output_field = BigIntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS bigint)"
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
+        """SQLite holds times as UTC text, ``YYYY-MM-DD HH:MM:SS[.ffffff]``."""
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                "(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) * 1000000"
+                " + CAST(substr(%(expressions)s, 21, 6) AS INTEGER))"
+            ),
+            **extra,
+        )
+
+
+def _columns(rows: Sequence[tuple[float | None, ...]]) -> Columns:
+    """Rows of (participant, statement, value, created, updated), times in microseconds since
+    1970 or None, as five arrays (times NaN where unknown)."""
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
     return (
-        np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
-        np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
-        np.fromiter((r[2] for r in rows), dtype=np.int8, count=n),
-        np.fromiter((micros(r[3]) for r in rows), dtype=np.float64, count=n),
-        np.fromiter((micros(r[4]) for r in rows), dtype=np.float64, count=n),
+        table[:, 0].astype(np.int64),
+        table[:, 1].astype(np.int64),
+        table[:, 2].astype(np.int8),
+        table[:, 3].copy(),
+        table[:, 4].copy(),
     )
 
 
@@ -114,35 +134,37 @@ def _batches(columns: Columns) -> list[VoteTable]:
     return batches
 
 
-def vote_batches(rows: Sequence[VoteRow]) -> list[VoteTable]:
-    """The engine's batches for rows of (participant, statement, value, created_at, updated_at):
-    the votes without a time (imported from a Polis matrix) first, then those with one.
-
-    A changed vote also goes in once at its first time (superseded at once by the later row), so
-    that the participant's arrival time is their first vote, as when the engine read the export.
-    """
-    return _batches(_columns(rows))
-
-
-def _feed(engine: OpinionEngine, conversation: Conversation, since: dt.datetime | None) -> None:
-    """Give the engine the conversation's votes changed since a time (all of them: None), read
-    in chunks into arrays so that millions of votes never sit in memory as Python objects."""
+def vote_tables(conversation: Conversation, since: dt.datetime | None) -> list[VoteTable]:
+    """The conversation's votes changed since a time (all of them: None) as the engine's batches,
+    read in chunks into arrays so that millions of votes never sit in memory as Python objects:
+    the votes without a time (imported from a Polis matrix) first, then those with one. A changed
+    vote also goes in once at its first time (superseded at once by the later row), so that the
+    participant's arrival time is their first vote, as when the engine read the export."""
     votes = Vote.objects.filter(conversation=conversation)
-    people = Participant.objects.filter(conversation=conversation)
     if since is not None:
         votes = votes.filter(updated_at__gte=since)
-        people = people.filter(created_at__gte=since)
-    engine.add_participants(people.values_list("pk", flat=True))
-    rows = votes.values_list(
-        "participant_id", "statement_id", "value", "created_at", "updated_at"
-    ).iterator(chunk_size=READ_CHUNK)
+    rows = (
+        votes.annotate(created=EpochMicros("created_at"), updated=EpochMicros("updated_at"))
+        .values_list("participant_id", "statement_id", "value", "created", "updated")
+        .iterator(chunk_size=READ_CHUNK)
+    )
     parts = []
     while chunk := list(itertools.islice(rows, READ_CHUNK)):
         parts.append(_columns(chunk))
-    if parts:
-        joined = [np.concatenate([part[i] for part in parts]) for i in range(5)]
-        for batch in _batches((joined[0], joined[1], joined[2], joined[3], joined[4])):
-            engine.add_votes(batch)
+    if not parts:
+        return []
+    joined = [np.concatenate([part[i] for part in parts]) for i in range(5)]
+    return _batches((joined[0], joined[1], joined[2], joined[3], joined[4]))
+
+
+def _feed(engine: OpinionEngine, conversation: Conversation, since: dt.datetime | None) -> None:
+    """Give the engine the participants who arrived and the votes changed since a time."""
+    people = Participant.objects.filter(conversation=conversation)
+    if since is not None:
+        people = people.filter(created_at__gte=since)
+    engine.add_participants(people.values_list("pk", flat=True))
+    for batch in vote_tables(conversation, since):
+        engine.add_votes(batch)
 
 
 def _moderation(conversation: Conversation) -> tuple[list[int], list[int]]:

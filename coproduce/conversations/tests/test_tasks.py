@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 
 from civic_algorithms.opinion import OpinionEngine
-from coproduce.conversations import tasks
+from coproduce.conversations import actions, tasks
 from coproduce.conversations.models import Conversation, MapRun, MapStatus, Vote
 from coproduce.conversations.polis_io import import_polis
+from coproduce.conversations.tests.factories import make_conversation, make_participant
 from coproduce.services.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,16 +127,28 @@ def test_a_failed_run_records_its_error_and_the_next_run_recovers(
 
 
 def test_vote_times_become_engine_timestamps_exactly() -> None:
+    setup = make_conversation(seeds=1)
+    statement = setup.statements[0]
+    changed, untimed = (make_participant(setup.conversation) for _ in range(2))
     moment = dt.datetime(2017, 7, 17, 2, 17, 32, 930000, tzinfo=dt.UTC)
     later = moment + dt.timedelta(seconds=1)
-    untimed, timed = tasks.vote_batches([(1, 2, 1, moment, later), (3, 2, 0, None, None)])
-    assert timed.timestamps is not None
-    assert untimed.timestamps is None
-    assert untimed.participant_ids.tolist() == [3]
-    # A changed vote goes in twice: first at its first time, then at its latest.
+    for participant in (changed, untimed):
+        actions.vote_cast(participant=participant, statement=statement, value=1)
+    Vote.objects.filter(participant=changed).update(created_at=moment, updated_at=later)
+    Vote.objects.filter(participant=untimed).update(value=0, created_at=None, updated_at=None)
+
+    first, timed = tasks.vote_tables(setup.conversation, None)
+
+    assert first.timestamps is None
+    assert first.participant_ids.tolist() == [untimed.pk]
+    assert first.votes.tolist() == [0]
+    # A changed vote goes in twice: first at its first time, then at its latest, to the
+    # microsecond as the database holds them.
     micros = calendar.timegm(moment.timetuple()) * 1_000_000 + moment.microsecond
+    assert timed.timestamps is not None
     assert timed.timestamps.tolist() == [micros, micros + 1_000_000]
-    assert timed.participant_ids.tolist() == [1, 1]
+    assert timed.participant_ids.tolist() == [changed.pk, changed.pk]
+    assert tasks.vote_tables(setup.conversation, later + dt.timedelta(seconds=1)) == []
 
 
 def test_a_group_hull_holds_every_point_of_the_group() -> None:
