@@ -24,7 +24,7 @@ from civic_algorithms.sortition.model import (
 )
 from civic_algorithms.sortition.solver import PanelProgram
 
-VERSION = "1"  # bump when the same input could give a different distribution or draw
+VERSION = "2"  # bump when the same input could give a different distribution or draw
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,17 +9,17 @@ LEXIMIN, fast path (docs/decisions/0301):
    few small linear programs, no panels needed. These probabilities bound the true LEXIMIN from
    above, stage by stage.
 2. ``peel`` writes that point as a mixture of panels: round the current point to a nearby valid
-   panel (every group and every quota count rounded down or up; local search first, the integer
+   panel (every group and every quota count rounded down or up; a tabu search first, the integer
    program when that fails), take as much of that panel as possible while the rest stays between
    the same roundings, repeat. Each step makes at least one more count whole, so it ends after
    at most groups + quotas steps.
 
 If peeling succeeds, the relaxed optimum is achieved by real panels, so it is the LEXIMIN answer
-(nothing can beat the relaxation). If it gets stuck, it is tried again with the integer program's
-best rounding at every step; if that gets stuck too, the exact column generation of the paper
-takes over (``ColumnGeneration``), starting from the panels found so far: first it tries to reach
-the relaxed point with more panels; if the pricing program proves that impossible, it runs the
-LEXIMIN stages with integer pricing. MAXIMIN is the first stage of that column generation.
+(nothing can beat the relaxation). If it gets stuck (in the cases measured, with at most 3e-6 of
+the weight left), the exact column generation of the paper takes over
+(``ColumnGeneration``), starting from the panels found so far: first it tries to reach the relaxed
+point with more panels; if the pricing program proves that impossible, it runs the LEXIMIN stages
+with integer pricing (docs/decisions/0067). MAXIMIN is the first stage of that column generation.
 """
 
 from __future__ import annotations
@@ -71,11 +71,10 @@ def leximin(groups: Groups, program: PanelProgram | None = None) -> Mixture:
     compositions, weights, complete = peel(groups, program, target)
     if complete:
         return _mixture(compositions, weights, "relaxation+peeling")
-    # The local-search roundings led to a dead end: peel again with the exact closest roundings.
-    exact, weights, complete = peel(groups, program, target, quick=False)
-    if complete:
-        return _mixture(exact, weights, "relaxation+peeling")
-    engine = ColumnGeneration(groups, program, np.vstack([compositions, exact]))
+    # A dead end (no rounding left, usually with little weight left): the column generation
+    # finishes from the panels found, which is far cheaper than peeling again with the integer
+    # program at every step (docs/decisions/0067).
+    engine = ColumnGeneration(groups, program, compositions)
     if engine.reach(target):
         return engine.mixture("relaxation+column-generation")
     return engine.leximin()
@@ -107,12 +106,12 @@ def peel(
     that rounding errors stay absolute instead of growing as the weight left shrinks. Stops when
     less than ``DUST`` weight is left (its effect on any probability is below 1e-9).
 
-    Each rounding prefers rounding up the larger fractional parts (the integer program finds the
-    best such rounding; with ``quick`` a local search tries first, which is faster but can lead
-    to a dead end sooner).
+    Each rounding prefers rounding up the larger fractional parts. With ``quick`` (what
+    ``leximin`` uses) a tabu search looks for one first and the integer program only when it
+    fails; without, the integer program finds the best rounding at every step, which reaches a
+    dead end less often but costs about 0.1 s a step (the tests use it as a cross-check).
     """
     rows = groups.rows
-    polish = LocalSearch(groups) if quick else None
     residual = probabilities * groups.size
     left = 1.0
     compositions: list[IntArray] = []
@@ -128,8 +127,8 @@ def peel(
         sums_high = np.maximum(np.minimum(sums_high, groups.row_hi), sums_low)
         preference = residual / left - low
         panel = None
-        if polish is not None:
-            panel = rounding(groups, preference, low, high, sums_low, sums_high, polish)
+        if quick:
+            panel = rounding(groups, preference, low, high, sums_low, sums_high)
         if panel is None:
             panel = program.best(
                 preference, lower=low, upper=high, row_lo=sums_low, row_hi=sums_high

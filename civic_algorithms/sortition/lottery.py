@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
+import scipy.linalg
 
 from civic_algorithms.sortition.groups import FloatArray, Groups, IntArray
 from civic_algorithms.sortition.leximin import Mixture
@@ -25,6 +26,7 @@ from civic_algorithms.sortition.model import SortitionInputError
 
 DEFAULT_TICKETS = 1000
 _WHOLE = 1e-9
+_RANK = 1e-12  # pivots below this share of the largest are zero (rank deficiency)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def round_to_tickets(groups: Groups, mixture: Mixture, tickets: int) -> IntArray
             candidates = np.flatnonzero(watched)
             watched[candidates[np.argmin(weight[candidates])]] = False
         matrix = np.vstack([np.ones(open_.size), shares[watched][:, open_]])
-        direction = np.linalg.svd(matrix)[2][-1]
+        direction = _null_direction(matrix)
         direction[np.abs(direction) < 1e-15] = 0.0
         counts[open_] += _step(counts[open_], direction) * direction
     total = int(np.rint(counts.sum()))
@@ -115,6 +117,26 @@ def round_to_tickets(groups: Groups, mixture: Mixture, tickets: int) -> IntArray
     if total != tickets or (result < 0).any():  # pragma: no cover - guarded by construction
         raise RuntimeError("ticket rounding lost tickets")
     return result
+
+
+def _null_direction(matrix: FloatArray) -> FloatArray:
+    """A unit vector ``d`` with ``matrix @ d = 0`` (``matrix`` has fewer rows than columns).
+
+    From a QR factorisation with column pivoting: solve the triangular part for one column past
+    the numerical rank. About 5 times cheaper than the SVD used before (decision 0067), which
+    took most of a 2,000-person selection once the distribution itself was fast.
+    """
+    upper, pivot = scipy.linalg.qr(matrix, mode="r", pivoting=True)
+    diagonal = np.abs(np.diag(upper))
+    rank = int(np.count_nonzero(diagonal > _RANK * diagonal[0])) if diagonal[0] > 0 else 0
+    solution = np.zeros(matrix.shape[1])
+    solution[rank] = 1.0
+    if rank:
+        solution[:rank] = scipy.linalg.solve_triangular(upper[:rank, :rank], -upper[:rank, rank])
+    direction = np.zeros(matrix.shape[1])
+    direction[pivot] = solution
+    unit: FloatArray = direction / np.linalg.norm(direction)
+    return unit
 
 
 def _step(values: FloatArray, direction: FloatArray) -> float:

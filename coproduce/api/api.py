@@ -22,6 +22,7 @@ from coproduce.api import (
     ledger,
     notifications,
     organisations,
+    panels,
     search,
     services,
 )
@@ -48,6 +49,7 @@ api.add_router("/", decisions.router)
 api.add_router("/", governance.router)
 api.add_router("/", budgets.router)
 api.add_router("/", conversations.router)
+api.add_router("/", panels.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)

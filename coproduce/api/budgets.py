@@ -8,7 +8,6 @@ the published result. Thin adapters over budgeting's actions, rules and queries,
 import datetime as dt
 from typing import Annotated, Any
 
-from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -44,6 +43,7 @@ from coproduce.budgeting.models import (
     Proposal,
     Rule,
 )
+from coproduce.common import ratelimit
 from coproduce.contributions.models import Visibility
 from coproduce.contributions.queries import contributions_seen_by
 from coproduce.services.models import ActivityState, ServiceStatus

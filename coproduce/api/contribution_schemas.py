@@ -42,6 +42,8 @@ class ContributionKind(StrEnum):
     MEETING_QUESTION = "meeting_question"
     BUDGET_PROPOSAL = "budget_proposal"
     OPINION_STATEMENT = "opinion_statement"
+    PANEL_QUESTION = "panel_question"
+    PANEL_RECOMMENDATION = "panel_recommendation"
 
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
@@ -317,6 +319,23 @@ class OpinionStatementOut(Schema):
     )
 
 
+class PanelQuestionOut(Schema):
+    panel: int = Field(description="The id of the citizen-panel activity whose members asked it.")
+    text: str
+
+
+class PanelRecommendationOut(Schema):
+    panel: int = Field(description="The id of the citizen-panel activity that made it.")
+    title: str
+    text: str
+    support_count: int | None = Field(description="Members who supported it in their vote.")
+    against_count: int | None = Field(description="Members who did not support it.")
+    members_count: int | None = Field(description="Members of the panel when the vote closed.")
+    answer_due: dt.date | None = Field(
+        description="The day by which the organisation should have answered it."
+    )
+
+
 class AnswerOut(Schema):
     question: int = Field(description="The id of the question.")
     question_text: str
@@ -372,6 +391,12 @@ class ContributionOut(Schema):
     )
     opinion_statement: OpinionStatementOut | None = Field(
         description="A statement people agree or disagree with in an opinion map."
+    )
+    panel_question: PanelQuestionOut | None = Field(
+        description="A citizen panel's question to the service, answered in public."
+    )
+    panel_recommendation: PanelRecommendationOut | None = Field(
+        description="A recommendation a citizen panel voted for, which the organisation answers."
     )
 
 

@@ -71,6 +71,8 @@ from coproduce.insight import actions as insight_actions
 from coproduce.insight import rules as insight_rules
 from coproduce.insight.models import Answer, InsightKind, QuestionKind
 from coproduce.organisations.models import Organisation
+from coproduce.panels.models import QUESTION as PANEL_QUESTION
+from coproduce.panels.models import RECOMMENDATION as PANEL_RECOMMENDATION
 from coproduce.services.queries import visible_activity
 
 router = Router(tags=["contributions"])
@@ -114,6 +116,51 @@ def _supported(user: Visitor, ids: list[int]) -> set[int]:
     return {*supports, *agreements}
 
 
+def status_history_out(contribution: Contribution) -> list[dict[str, Any]]:
+    """A contribution's status changes, oldest first (StatusChangeOut and its kin)."""
+    return [
+        {
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "reason": change.reason,
+            "created_at": change.created_at,
+        }
+        for change in contribution.status_changes.all()
+    ]
+
+
+def responses_out(contribution: Contribution) -> list[dict[str, Any]]:
+    """The organisation's published answers to a contribution (ResponseOut)."""
+    organisation = contribution.service.organisation
+    return [
+        {
+            "id": response.pk,
+            "created_at": response.created_at,
+            "organisation": organisation.slug,
+            "author": response.author.name or organisation.name,
+            "body": response.body,
+            "body_cy": response.body_cy,
+        }
+        for response in contribution.responses.all()
+    ]
+
+
+def decisions_out(contribution: Contribution) -> list[dict[str, Any]]:
+    """The decisions a contribution informed (DecisionBriefOut)."""
+    return [
+        {
+            "id": decision.pk,
+            "title": decision.title,
+            "title_cy": decision.title_cy,
+            "stage": decision.stage,
+            "cycle": decision.cycle,
+            "decided_by": decision.decided_by,
+            "decided_on": decision.decided_on,
+        }
+        for decision in contribution.decisions.all()
+    ]
+
+
 def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int]) -> dict[str, Any]:
     kind = contribution.kind
     fields: dict[str, Any] = dict.fromkeys(ContributionKind)
@@ -126,15 +173,7 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "status": contribution.status,
             "status_reason": contribution.status_reason,
             "next_statuses": IDEA_WORKFLOW.next_statuses(contribution.status),
-            "status_history": [
-                {
-                    "from_status": change.from_status,
-                    "to_status": change.to_status,
-                    "reason": change.reason,
-                    "created_at": change.created_at,
-                }
-                for change in contribution.status_changes.all()
-            ],
+            "status_history": status_history_out(contribution),
             "support_count": idea.support_count,
             "comment_count": idea.comment_count,
             "supported": idea.pk in supported,
@@ -205,6 +244,20 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "is_seed": statement.is_seed,
             "is_meta": statement.is_meta,
         }
+    elif kind == PANEL_QUESTION:
+        asked = contribution.panel_question
+        fields["panel_question"] = {"panel": asked.panel_id, "text": asked.text}
+    elif kind == PANEL_RECOMMENDATION:
+        recommendation = contribution.panel_recommendation
+        fields["panel_recommendation"] = {
+            "panel": recommendation.panel_id,
+            "title": recommendation.title,
+            "text": recommendation.text,
+            "support_count": recommendation.support_count,
+            "against_count": recommendation.against_count,
+            "members_count": recommendation.members_count,
+            "answer_due": recommendation.answer_due,
+        }
     return fields
 
 
@@ -212,7 +265,6 @@ def contribution_out(
     contribution: Contribution, user: Visitor, supported: set[int]
 ) -> dict[str, Any]:
     """One contribution as the API shows it to ``user`` (loaded through ``_rows``)."""
-    organisation = contribution.service.organisation
     return {
         "id": contribution.pk,
         "kind": contribution.kind,
@@ -228,29 +280,8 @@ def contribution_out(
         "title": contribution.title,
         "needs_answer": contribution.needs_answer,
         "first_response_at": contribution.first_response_at,
-        "responses": [
-            {
-                "id": response.pk,
-                "created_at": response.created_at,
-                "organisation": organisation.slug,
-                "author": response.author.name or organisation.name,
-                "body": response.body,
-                "body_cy": response.body_cy,
-            }
-            for response in contribution.responses.all()
-        ],
-        "decisions": [
-            {
-                "id": decision.pk,
-                "title": decision.title,
-                "title_cy": decision.title_cy,
-                "stage": decision.stage,
-                "cycle": decision.cycle,
-                "decided_by": decision.decided_by,
-                "decided_on": decision.decided_on,
-            }
-            for decision in contribution.decisions.all()
-        ],
+        "responses": responses_out(contribution),
+        "decisions": decisions_out(contribution),
         **_kind_fields(contribution, user, supported),
     }
 

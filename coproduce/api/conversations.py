@@ -6,7 +6,6 @@ Thin adapters over conversations' actions, rules and queries, as the website.
 # operation through the wrapper, in another module, so they must be real objects (decision 0407).
 
 import datetime as dt
-import string
 from typing import Annotated, Any, Literal
 
 from allauth.core import ratelimit
@@ -22,6 +21,7 @@ from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ER
 from coproduce.api.schemas import IdPath, Input, LimitOffset, Shaped, Text
 from coproduce.contributions.models import Visibility
 from coproduce.conversations import actions, queries, rules
+from coproduce.conversations.drawing import group_name
 from coproduce.conversations.models import (
     Audience,
     Conversation,
@@ -250,12 +250,6 @@ def _vote_out(statement: Statement, vote: Vote | None) -> dict[str, Any]:
     }
 
 
-def _group_name(label: int) -> str:
-    """A, B, C … as Polis names its groups (then A1, B1 … past Z)."""
-    letter, round_ = string.ascii_uppercase[label % 26], label // 26
-    return letter + (str(round_) if round_ else "")
-
-
 def _map_statement(item: dict[str, Any], texts: dict[int, str]) -> dict[str, Any] | None:
     """One statement of the stored map, or None when the caller may not see it (hidden since)."""
     pk = int(item["statement_id"])
@@ -283,7 +277,7 @@ def _map_out(run: MapRun, texts: dict[int, str], your_group: int | None) -> dict
         groups.append(
             {
                 "label": label,
-                "name": _group_name(label),
+                "name": group_name(label),
                 "size": group["size"],
                 "shown_in_full": full,
                 "center": group["center"] if full else None,

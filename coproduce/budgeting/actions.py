@@ -188,23 +188,33 @@ def proposal_create(
     return proposal
 
 
+# What can become a proposal: ideas of idea challenges and statements of opinion maps, named by
+# their spine kinds (budgeting does not import the apps that own them).
+BRING_FORWARD_KINDS = ("idea", "opinion_statement")
+
+
 @transaction.atomic
 def proposal_bring_forward(
     *, budget: Budget, by: User, idea: Contribution, area: Area, estimated_cost: int
 ) -> Proposal:
-    """Bring an idea from an idea challenge of the same service onto the budget as a proposal.
+    """Bring an idea from an idea challenge, or a statement from an opinion map, of the same
+    service onto the budget as a proposal.
 
-    The proposal keeps the idea's author and links back to it, so its history and answers stay
-    where they are; the idea gets an answer saying where it went.
+    The proposal keeps the contribution's author and links back to it, so its history and
+    answers stay where they are; the contribution gets an answer saying where it went.
     """
     _require(rules.can_manage_budget(by, budget))
     _check_area(budget, area)
     if idea.activity.service_stage.service_id != budget.activity.service_stage.service_id:
-        raise ValidationError(_("Bring forward ideas from this service’s own idea challenges."))
-    if idea.kind != "idea" or idea.visibility != Visibility.PUBLISHED:
-        raise ValidationError(_("Only published ideas can be brought forward."))
+        raise ValidationError(
+            _("Bring forward ideas and statements from this service’s own activities.")
+        )
+    if idea.kind not in BRING_FORWARD_KINDS or idea.visibility != Visibility.PUBLISHED:
+        raise ValidationError(
+            _("Only published ideas and opinion-map statements can be brought forward.")
+        )
     if Proposal.objects.filter(budget=budget, from_contribution=idea).exists():
-        raise ValidationError(_("This idea is already a proposal in this budget."))
+        raise ValidationError(_("This is already a proposal in this budget."))
     if estimated_cost <= 0:
         raise ValidationError(
             {"estimated_cost": _("Estimate the cost: a whole number of more than 0.")}

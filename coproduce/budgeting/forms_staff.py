@@ -366,8 +366,22 @@ class ReviewForm(forms.Form):
 # --- Bringing an idea forward --------------------------------------------------------------------
 
 
+def _choice_label(row: IdeaRow) -> str:
+    """An idea with its supports and challenge; a statement with its opinion map."""
+    if row.contribution.kind == "idea":
+        return ngettext(
+            "%(title)s (%(supports)d support, %(challenge)s)",
+            "%(title)s (%(supports)d supports, %(challenge)s)",
+            row.supports,
+        ) % {"title": row.title, "supports": row.supports, "challenge": row.challenge}
+    return gettext("%(title)s (statement in “%(activity)s”)") % {
+        "title": row.title,
+        "activity": row.challenge,
+    }
+
+
 class BringForwardForm(OneTimeForm):
-    idea = forms.ChoiceField(label=_("Idea"), widget=forms.RadioSelect)
+    idea = forms.ChoiceField(label=_("Idea or statement"), widget=forms.RadioSelect)
     area = KeyChoiceField(
         label=_("Area"), queryset=Area.objects.none(), empty_label=_("Choose an area")
     )
@@ -380,17 +394,7 @@ class BringForwardForm(OneTimeForm):
         idea_field = self.fields["idea"]
         assert isinstance(idea_field, forms.ChoiceField)
         idea_field.choices = [
-            (
-                str(row.contribution.pk),
-                ngettext(
-                    "%(title)s (%(supports)d support, %(challenge)s)",
-                    "%(title)s (%(supports)d supports, %(challenge)s)",
-                    row.supports,
-                )
-                % {"title": row.title, "supports": row.supports, "challenge": row.challenge},
-            )
-            for row in ideas
-            if row.proposal is None
+            (str(row.contribution.pk), _choice_label(row)) for row in ideas if row.proposal is None
         ]
         area_field = self.fields["area"]
         assert isinstance(area_field, KeyChoiceField)

@@ -12,6 +12,10 @@ import hashlib
 import os
 from pathlib import Path
 
+# civic_algorithms: OpenBLAS threads fight the web and task processes for the cores, which slows a
+# panel's draw several times over on a busy machine (decision 0067). Set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -253,6 +257,10 @@ ACCOUNT_RATE_LIMITS = {
     "budget_ballot_cast": "1000/10m/ip,30/10m/key",
     # Statements added to an opinion map, per person (the key) and per address.
     "conversation_statement_add": "100/10m/ip,10/10m/key",
+    # Votes on an opinion map, per participant and per address (a library or school shares one).
+    "conversation_vote": "3000/10m/ip,300/10m/key",
+    # Registration codes from panel letters typed in wrong, per address (right codes do not count).
+    "panel_code_attempt": "10/10m/ip",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.accounts.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("coproduce.codesign.urls")),
     path("", include("coproduce.governance.urls")),
     path("", include("coproduce.budgeting.urls")),
+    path("", include("coproduce.conversations.urls")),
+    path("", include("coproduce.panels.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
     path("", include("coproduce.transparency.urls")),  # ledger/, data/

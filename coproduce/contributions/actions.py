@@ -115,12 +115,14 @@ def contribution_start(
     text: str = "",
     always_moderate: bool = False,
     needs_answer: bool | None = None,
+    by_staff: bool = False,
 ) -> Contribution:
     """Create the shared Contribution row of a new contribution of a registered kind.
 
     It is held for moderation when the activity or the spam guard says so, starts in its kind's
     first status, and needs an answer when its kind says so (``needs_answer`` overrides, for a
-    comment that asks a question). The caller, the kind's own action, has already checked who may
+    comment that asks a question). ``by_staff``: written by staff in their role (an opinion map's
+    seed statements), so the spam guard, meant for the public, does not count or hold it. The caller, the kind's own action, has already checked who may
     contribute and runs in a transaction; it creates its own row next, with this one's key.
     """
     if not registered(kind) or not rules.accepts(activity, kind):
@@ -128,7 +130,7 @@ def contribution_start(
     if author_display not in AuthorDisplay.values:
         raise ValidationError({"author_display": _("Choose how your name is shown.")})
     spec = get_kind(kind)
-    reason = spam.hold_reason(author=author, text=text)
+    reason = "" if by_staff else spam.hold_reason(author=author, text=text)
     if not reason and (activity.premoderation or always_moderate):
         reason = _("Checked by a moderator before it appears")
     return Contribution.objects.create(

@@ -216,6 +216,7 @@ def statement_add(
         author=author,
         text=cleaned,
         always_moderate=participant is not None and conversation.moderation == Moderation.PRE,
+        by_staff=participant is None,
     )
     if participant is None and contribution.visibility != Visibility.PUBLISHED:
         # Staff write the seed statements; nobody checks them.

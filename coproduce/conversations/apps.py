@@ -9,13 +9,23 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Opinion maps"
 
     def ready(self) -> None:
-        """Tell the spine about statements (the method's pages come with its views)."""
+        """Tell the services pages and the spine about conversations and their statements."""
+        from allauth.account.signals import user_logged_in
         from django.utils.translation import gettext_lazy as _
 
         from coproduce.contributions.kinds import Kind, register_kind
         from coproduce.conversations.models import STATEMENT
+        from coproduce.conversations.participants import claim_on_sign_in
+        from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
 
+        register_method(
+            ActivityKind.OPINION_MAP,
+            take_part_template="conversations/_take_part.html",
+            staff_links=[
+                (_("Run the conversation"), "conversations:manage"),
+            ],
+        )
         register_kind(
             Kind(
                 code=STATEMENT,
@@ -28,3 +38,5 @@ class ConversationsConfig(AppConfig):
                 search=("text",),
             )
         )
+        # A visitor who signs in keeps the votes of their cookies (decision 0044).
+        user_logged_in.connect(claim_on_sign_in, dispatch_uid="conversations-claim-on-sign-in")

@@ -1,6 +1,7 @@
 """Polis exports in and out: ``import_polis`` reads a Polis export folder or a red-dwarf fixture
 (with civic_algorithms.opinion.readers) into a new conversation; ``export_polis`` writes
-comments.csv, votes.csv, participants-votes.csv and summary.csv in the Polis export format.
+comments.csv, votes.csv, participants-votes.csv and summary.csv in the Polis export format into
+a folder, ``export_polis_zip`` the same files into a zip (the public open-data download).
 
 Imported participants and statements keep their Polis ids as ``external_id`` and are created in
 the order of those ids, so the map computed in the database meets the participants and
@@ -11,13 +12,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 import math
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TextIO
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -236,17 +239,19 @@ def _create_statements(conversation: Conversation, data: Any, ids: list[int]) ->
 # --- Export ------------------------------------------------------------------------------------
 
 VoteRow = tuple[int, int, int, dt.datetime | None]
+# One file of an export: its name, its header row (None for summary.csv, which has none), rows.
+Table = tuple[str, list[str] | None, Iterable[Sequence[Any]]]
 
 
 def _millis(moment: dt.datetime | None) -> str:
     return "" if moment is None else str((moment - EPOCH) // dt.timedelta(milliseconds=1))
 
 
-def _write(path: Path, header: list[str], rows: Iterable[Sequence[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+def _write_csv(handle: TextIO, header: list[str] | None, rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(handle)
+    if header is not None:
         writer.writerow(header)
-        writer.writerows(rows)
+    writer.writerows(rows)
 
 
 def export_polis(conversation: Conversation, directory: Path | str) -> Path:
@@ -257,18 +262,43 @@ def export_polis(conversation: Conversation, directory: Path | str) -> Path:
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
+    for name, header, rows in polis_tables(conversation):
+        with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+            _write_csv(handle, header, rows)
+    return folder
+
+
+def export_polis_zip(
+    conversation: Conversation, handle: IO[bytes], *, published_only: bool = True
+) -> None:
+    """Write the four Polis files into a zip archive on ``handle``: the public open data, by
+    default only the published statements and the votes on them (decision 0053)."""
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, header, rows in polis_tables(conversation, published_only=published_only):
+            with io.TextIOWrapper(archive.open(name, "w"), encoding="utf-8", newline="") as text:
+                _write_csv(text, header, rows)
+
+
+def polis_tables(conversation: Conversation, *, published_only: bool = False) -> list[Table]:
+    """The four files of a Polis export as rows, for ``export_polis`` and ``export_polis_zip``.
+
+    With ``published_only``, statements waiting for a moderator or rejected are left out with
+    every vote on them, as if they had never been written.
+    """
     people = Participant.objects.filter(conversation=conversation).values_list("pk", "external_id")
     pid = {pk: (ext if ext is not None else pk) for pk, ext in people}
-    statements = list(
-        Statement.objects.filter(conversation=conversation)
-        .select_related("contribution")
-        .order_by("pk")
-    )
+    chosen = Statement.objects.filter(conversation=conversation)
+    if published_only:
+        chosen = chosen.published()
+    statements = list(chosen.select_related("contribution").order_by("pk"))
     tid = {statement.pk: statement.public_id for statement in statements}
+    voted = Vote.objects.filter(conversation=conversation)
+    if published_only:
+        voted = voted.filter(statement__in=chosen)
     votes: list[VoteRow] = list(
-        Vote.objects.filter(conversation=conversation)
-        .order_by("updated_at", "pk")
-        .values_list("participant_id", "statement_id", "value", "updated_at")
+        voted.order_by("updated_at", "pk").values_list(
+            "participant_id", "statement_id", "value", "updated_at"
+        )
     )
     matrix: dict[int, dict[int, int]] = {pk: {} for pk in pid}
     for voter, statement_pk, value, _time in votes:
@@ -276,37 +306,38 @@ def export_polis(conversation: Conversation, directory: Path | str) -> Path:
     authored = Counter(s.author_id for s in statements if s.author_id is not None)
     run = latest_map(conversation)
     group_of: dict[str, int] = dict(run.result.get("group_of", {})) if run is not None else {}
-
-    _write_comments(folder, statements, tid, pid, votes)
-    _write(
-        folder / "votes.csv",
-        ["timestamp", "datetime", "comment-id", "voter-id", "vote"],
-        (
-            [_millis(time), time.isoformat() if time else "", tid[st], pid[voter], value]
-            for voter, st, value, time in votes
-        ),
-    )
     order = [statement.pk for statement in statements]
-    _write(
-        folder / "participants-votes.csv",
-        ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
-        + [str(tid[pk]) for pk in order],
-        (
-            [
-                pid[pk],
-                group_of.get(str(pk), ""),
-                authored.get(pk, 0),
-                len(matrix[pk]),
-                sum(1 for v in matrix[pk].values() if v == 1),
-                sum(1 for v in matrix[pk].values() if v == -1),
-            ]
-            + [matrix[pk].get(st, "") for st in order]
-            for pk in sorted(pid, key=pid.__getitem__)
-        ),
-    )
     activity = conversation.activity
-    with (folder / "summary.csv").open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(
+    return [
+        _comments_table(statements, tid, pid, votes),
+        (
+            "votes.csv",
+            ["timestamp", "datetime", "comment-id", "voter-id", "vote"],
+            (
+                [_millis(time), time.isoformat() if time else "", tid[st], pid[voter], value]
+                for voter, st, value, time in votes
+            ),
+        ),
+        (
+            "participants-votes.csv",
+            ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
+            + [str(tid[pk]) for pk in order],
+            (
+                [
+                    pid[pk],
+                    group_of.get(str(pk), ""),
+                    authored.get(pk, 0),
+                    len(matrix[pk]),
+                    sum(1 for v in matrix[pk].values() if v == 1),
+                    sum(1 for v in matrix[pk].values() if v == -1),
+                ]
+                + [matrix[pk].get(st, "") for st in order]
+                for pk in sorted(pid, key=pid.__getitem__)
+            ),
+        ),
+        (
+            "summary.csv",
+            None,
             [
                 ["topic", activity.title],
                 ["url", ""],
@@ -315,18 +346,17 @@ def export_polis(conversation: Conversation, directory: Path | str) -> Path:
                 ["comments", len(statements)],
                 ["groups", len(set(group_of.values()))],
                 ["conversation-description", conversation.description or activity.summary],
-            ]
-        )
-    return folder
+            ],
+        ),
+    ]
 
 
-def _write_comments(
-    folder: Path,
+def _comments_table(
     statements: list[Statement],
     tid: dict[int, int],
     pid: dict[int, int],
     votes: list[VoteRow],
-) -> None:
+) -> Table:
     agrees = Counter(st for _voter, st, value, _time in votes if value == 1)
     disagrees = Counter(st for _voter, st, value, _time in votes if value == -1)
     moderated: dict[str, int] = {
@@ -334,8 +364,8 @@ def _write_comments(
         Visibility.PENDING: 0,
         Visibility.PUBLISHED: 1,
     }
-    _write(
-        folder / "comments.csv",
+    return (
+        "comments.csv",
         [
             "timestamp",
             "datetime",

@@ -17,10 +17,12 @@ from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.demo.budgeting import seed_budgeting
 from coproduce.demo.codesign import seed_codesign
+from coproduce.demo.conversations import seed_conversations
 from coproduce.demo.email_settings import add_email_settings
 from coproduce.demo.governance import seed_governance
 from coproduce.demo.insight import seed_insight
 from coproduce.demo.news import date_the_news
+from coproduce.demo.panels import seed_panels
 from coproduce.demo.welsh import add_welsh
 from coproduce.organisations.models import Organisation, Role, Sector
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
@@ -607,6 +609,8 @@ def seed() -> dict[str, Any]:
     seed_codesign(cast.people)
     seed_governance(cast.people)
     seed_budgeting(cast.people)
+    seed_conversations(cast.people)
+    seed_panels(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.types import Visitor
 from coproduce.panels.models import Registrant, Selection, SelectionStatus
+from coproduce.panels.rules import can_view_panel
 from coproduce.transparency import actions as ledger
 from coproduce.transparency.models import timestamp
 from coproduce.transparency.registry import RecordType, register_type
@@ -79,9 +81,16 @@ def _live_result(key: str) -> dict[str, Any] | None:
 
 
 def _links(user: Visitor, keys: Sequence[str]) -> Mapping[str, str]:
-    """No panel page exists yet (a later slice adds the public selection report)."""
-    del user, keys
-    return {}
+    """Each entry links to its panel's public selection report, for those who may see it."""
+    pks = [pk for key in keys if (pk := _pk(key)) is not None]
+    selections = Selection.objects.filter(pk__in=pks).select_related(
+        "panel__activity__service_stage__service"
+    )
+    return {
+        str(selection.pk): reverse("panels:selection_report", args=[selection.panel_id])
+        for selection in selections
+        if can_view_panel(user, selection.panel)
+    }
 
 
 def record_commitment(selection: Selection) -> None:

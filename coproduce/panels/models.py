@@ -10,10 +10,14 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.contributions.models import Contribution
 from coproduce.services.models import Activity
 
 PREFER_NOT_TO_SAY = "Prefer not to say"  # the quota value of a category's "prefer not to say"
@@ -56,6 +60,12 @@ class Panel(models.Model):
         _("days to keep registration data after the panel ends"), default=90
     )
     imported = models.BooleanField(default=False)  # from a pool file (panel_import_pool)
+    # The members' support a recommendation needs to be published (decision 0065).
+    recommendation_threshold = models.PositiveSmallIntegerField(
+        _("support a recommendation needs, in per cent of the members who vote"),
+        default=80,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+    )
 
     class Meta:
         constraints = [
@@ -282,3 +292,240 @@ class Selection(models.Model):
     def public_seed(self) -> str | None:
         """The seed once revealed by the draw; None before."""
         return self.seed if self.revealed_at is not None else None
+
+
+# --- Deliberation: members, sessions, questions, recommendations and the members' vote --------
+
+RECOMMENDATION = "panel_recommendation"  # the contribution kind of a published recommendation
+QUESTION = "panel_question"  # the contribution kind of a members' question to the service
+# Days the organisation has to answer a published recommendation before it is overdue (0066).
+ANSWER_DAYS = 56
+
+
+class PanelMember(models.Model):
+    """A selected person with an account, who may use the panel's workspace and vote."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_memberships"
+    )
+    # The registrant they were selected as, when the coordinator linked one.
+    registrant = models.OneToOneField(
+        Registrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="member"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "user"], name="one_panel_member_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"Member {self.pk} of panel {self.panel_id}"
+
+
+class Session(models.Model):
+    """One meeting of the panel: when, where, the agenda, the speakers and the evidence."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("link to join online"), blank=True)
+    agenda = models.TextField(_("agenda"), max_length=10_000, blank=True)
+    speakers = models.TextField(_("speakers"), max_length=5_000, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(online_link=""), name="session_place_or_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidencePaper(models.Model):
+    """A paper the members read for a session: a link and what it is (no uploads, decision 0064)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), max_length=500)
+    description = models.TextField(_("what it is"), max_length=2_000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PanelQuestion(models.Model):
+    """A member's question to the service: a contribution, answered in public by staff."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, primary_key=True, related_name="panel_question"
+    )
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField(_("your question"), max_length=2_000)
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("panels:recommendations", args=[self.panel_id])
+        return f"{url}#question-{self.pk}"
+
+
+class VotingRound(models.Model):
+    """The members' vote on the recommendations drafted so far, from opening to closing."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="voting_rounds")
+    threshold = models.PositiveSmallIntegerField()  # the panel's threshold when it opened
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_voting_round_per_panel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Vote of panel {self.panel_id} opened {self.opened_at:%Y-%m-%d}"
+
+
+class RecommendationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    VOTING = "voting", _("Members are voting")
+    PUBLISHED = "published", _("Published")
+    NOT_PASSED = "not_passed", _("Not enough support")
+
+
+class AnswerStatus(models.TextChoices):
+    """The organisation's answer to a published recommendation (its spine workflow)."""
+
+    WAITING = "waiting", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED_IN_PART = "accepted_in_part", _("Accepted in part")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class Recommendation(models.Model):
+    """What the members recommend. Drafted and voted on inside the panel; once passed it is
+    published as a contribution the organisation must answer (decision 0064)."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="recommendations")
+    # Set when the vote passes it: the spine's row, which carries its answers and status.
+    contribution = models.OneToOneField(
+        Contribution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_recommendation",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("the recommendation"), max_length=10_000)
+    status = models.CharField(
+        max_length=10, choices=RecommendationStatus.choices, default=RecommendationStatus.DRAFT
+    )
+    # Never shown: a recommendation is the panel's, not one member's.
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    voting_round = models.ForeignKey(
+        VotingRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+    )
+    # The result, set when the vote closes: totals only (decision 0065).
+    support_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    against_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    members_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    answer_due = models.DateField(null=True, blank=True)  # published day + ANSWER_DAYS
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RecommendationStatus.values),
+                name="recommendation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RecommendationStatus.PUBLISHED)
+                | Q(contribution__isnull=False, answer_due__isnull=False),
+                name="published_recommendation_on_the_spine",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("panels:recommendation_detail", args=[self.pk])
+
+    @property
+    def answer_overdue(self) -> bool:
+        """Published, unanswered and past the day its answer was due (decision 0066)."""
+        return (
+            self.status == RecommendationStatus.PUBLISHED
+            and self.contribution is not None
+            and self.contribution.first_response_at is None
+            and self.answer_due is not None
+            and self.answer_due < timezone.localdate()
+        )
+
+    @property
+    def votes_cast(self) -> int | None:
+        if self.support_count is None or self.against_count is None:
+            return None
+        return self.support_count + self.against_count
+
+    @property
+    def support_percent(self) -> int | None:
+        """Support as a whole per cent of the votes cast, rounded down (None before the result)."""
+        cast = self.votes_cast
+        if not cast or self.support_count is None:
+            return None
+        return self.support_count * 100 // cast
+
+
+class RecommendationVote(models.Model):
+    """A member's vote while the vote is open; deleted when it closes, leaving only the totals
+    (decision 0065). Never shown to anyone but the member who cast it."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="votes"
+    )
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="votes")
+    supports = models.BooleanField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "member"], name="one_vote_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"Vote {self.pk}"

@@ -5,20 +5,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic_algorithms.sortition import InfeasibleQuotasError, Problem, SortitionInputError
 from civic_algorithms.sortition.feasibility import check_feasible
 from civic_algorithms.sortition.groups import build_groups
 from civic_algorithms.sortition.solver import PanelProgram
+from coproduce.accounts.types import Visitor
+from coproduce.contributions.models import Decision, Response
+from coproduce.panels import rules
 from coproduce.panels.models import (
+    ON_PANEL,
+    EvidencePaper,
     Panel,
+    PanelMember,
+    PanelQuestion,
+    Recommendation,
+    RecommendationStatus,
     Registrant,
     RegistrationData,
     Selection,
     SelectionStatus,
+    Session,
+    VotingRound,
 )
 from coproduce.panels.pool import build_problem, pool
+from coproduce.services.models import ActivityState, Service, ServiceStatus
+
+SERVICE = "activity__service_stage__service"
 
 
 @dataclass(frozen=True)
@@ -139,3 +157,178 @@ def report_rows(selection: Selection) -> list[QuotaRow]:
         )
         for category, value, minimum, maximum in selection.parameters.get("quotas", [])
     ]
+
+
+# --- Deliberation ------------------------------------------------------------------------------
+
+PANEL_PATH = "activity__service_stage__service__organisation"
+
+
+def visible_panel(request: HttpRequest, pk: int) -> Panel:
+    """A panel whose activity the visitor may see; 404 for the others."""
+    panel = get_object_or_404(Panel.objects.select_related(PANEL_PATH), pk=pk)
+    if not rules.can_view_panel(request.user, panel):
+        raise Http404
+    return panel
+
+
+def visible_recommendation(request: HttpRequest, pk: int) -> Recommendation:
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related(f"panel__{PANEL_PATH}", "contribution"), pk=pk
+    )
+    if not rules.can_view_panel(request.user, recommendation.panel):
+        raise Http404
+    return recommendation
+
+
+def visible_session(request: HttpRequest, pk: int) -> Session:
+    session = get_object_or_404(Session.objects.select_related(f"panel__{PANEL_PATH}"), pk=pk)
+    if not rules.can_view_panel(request.user, session.panel):
+        raise Http404
+    return session
+
+
+def sessions_of(panel: Panel) -> QuerySet[Session]:
+    """The panel's sessions in time order, with their evidence papers."""
+    return panel.sessions.prefetch_related(
+        Prefetch("papers", queryset=EvidencePaper.objects.order_by("id"))
+    )
+
+
+def _with_answers(items: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    return items.select_related("contribution", "voting_round").prefetch_related(
+        Prefetch(
+            "contribution__responses",
+            queryset=Response.objects.select_related("author").order_by("created_at", "id"),
+        ),
+        Prefetch("contribution__decisions", queryset=Decision.objects.order_by("-decided_on")),
+    )
+
+
+def published_recommendations(panel: Panel) -> QuerySet[Recommendation]:
+    """Those the members passed, oldest first, with the organisation's answers."""
+    return _with_answers(
+        panel.recommendations.filter(status=RecommendationStatus.PUBLISHED).order_by(
+            "published_at", "id"
+        )
+    )
+
+
+def recommendations_not_passed(panel: Panel) -> QuerySet[Recommendation]:
+    return (
+        panel.recommendations.filter(status=RecommendationStatus.NOT_PASSED)
+        .select_related("voting_round")
+        .order_by("voting_round__opened_at", "id")
+    )
+
+
+def recommendations_in_progress(panel: Panel) -> QuerySet[Recommendation]:
+    """Drafts and those in the vote: for the workspace only."""
+    return panel.recommendations.filter(
+        status__in=[RecommendationStatus.DRAFT, RecommendationStatus.VOTING]
+    ).order_by("created_at", "id")
+
+
+def questions_of(panel: Panel, *, answered_only: bool = False) -> QuerySet[PanelQuestion]:
+    """The members' published questions to the service, oldest first, with their answers."""
+    items = panel.questions.filter(contribution__visibility="published")
+    if answered_only:
+        items = items.filter(contribution__first_response_at__isnull=False)
+    return (
+        items.select_related("contribution")
+        .prefetch_related(
+            Prefetch(
+                "contribution__responses",
+                queryset=Response.objects.select_related("author").order_by("created_at", "id"),
+            )
+        )
+        .order_by("contribution__created_at", "pk")
+    )
+
+
+def my_votes(user: Visitor, panel: Panel) -> dict[int, bool]:
+    """A member's own votes in the open vote, {recommendation pk: supports}: only for them."""
+    if not user.is_authenticated:
+        return {}
+    member = panel.members.filter(user_id=user.pk).first()
+    if member is None:
+        return {}
+    return dict(member.votes.values_list("recommendation_id", "supports"))
+
+
+def open_round(panel: Panel) -> VotingRound | None:
+    return panel.voting_rounds.filter(closed_at__isnull=True).first()
+
+
+def members_of(panel: Panel) -> QuerySet[PanelMember]:
+    return panel.members.select_related("user", "registrant").order_by("added_at", "id")
+
+
+def linkable_registrants(panel: Panel) -> QuerySet[Registrant]:
+    """Selected people not yet linked to a member, with their names (for coordinators only)."""
+    return (
+        panel.registrants.filter(status__in=ON_PANEL, member__isnull=True)
+        .select_related("data")
+        .order_by("external_id")
+    )
+
+
+def _overdue(items: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Published, past the day their answer was due and still unanswered (decision 0066)."""
+    return (
+        items.filter(
+            status=RecommendationStatus.PUBLISHED,
+            contribution__first_response_at__isnull=True,
+            answer_due__lt=timezone.localdate(),
+        )
+        .select_related("panel__activity")
+        .order_by("answer_due", "id")
+    )
+
+
+def overdue_recommendations(service: Service) -> QuerySet[Recommendation]:
+    """The overdue recommendations of all the service's panels: flagged on its page."""
+    return _overdue(Recommendation.objects.filter(panel__activity__service_stage__service=service))
+
+
+def overdue_in(panel: Panel) -> QuerySet[Recommendation]:
+    return _overdue(panel.recommendations.all())
+
+
+def first_selection(panel: Panel) -> Selection | None:
+    """The draw of the panel: the one done, or else the latest commitment still to be drawn."""
+    done = panel.selections.filter(replaces=None, status=SelectionStatus.DONE).first()
+    if done is not None:
+        return done
+    return (
+        panel.selections.filter(replaces=None)
+        .exclude(status=SelectionStatus.FAILED)
+        .order_by("-committed_at", "-pk")
+        .first()
+    )
+
+
+def rerun_command(selection: Selection) -> str:
+    """The command line that re-runs a draw from the exported pool files."""
+    parameters = selection.parameters
+    return (
+        f"python -m civic_algorithms sortition pool "
+        f"--panel-size {parameters.get('panel_size', selection.panel.size)} "
+        f"--algorithm {selection.algorithm} --seed {selection.public_seed} "
+        f"--tickets {parameters.get('tickets', 1000)} "
+        f"--legacy-runs {parameters.get('legacy_runs', 0)}"
+    )
+
+
+def panels_seen_by(user: Visitor) -> QuerySet[Panel]:
+    """rules.can_view_panel as a filter: open (not draft) activities of published services, and
+    everything of the organisations the person works for."""
+    panels = Panel.objects.all()
+    if user.is_superuser:
+        return panels
+    public = Q(**{f"{SERVICE}__status": ServiceStatus.PUBLISHED}) & ~Q(
+        activity__state=ActivityState.DRAFT
+    )
+    if not user.is_authenticated:
+        return panels.filter(public)
+    return panels.filter(public | Q(**{f"{SERVICE}__organisation__in": list(user.staff_roles)}))

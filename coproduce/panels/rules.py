@@ -9,7 +9,15 @@ registration data (answers, contact details, access needs), which are special-ca
 from __future__ import annotations
 
 from coproduce.accounts.types import Visitor
-from coproduce.panels.models import Panel
+from coproduce.panels.models import (
+    PHASE_ORDER,
+    Panel,
+    Phase,
+    Recommendation,
+    RecommendationStatus,
+    Session,
+)
+from coproduce.services.models import ActivityState
 from coproduce.services.rules import can_manage_activity, can_view_activity
 
 
@@ -25,3 +33,65 @@ def can_coordinate(user: Visitor, panel: Panel) -> bool:
 def can_view_registration_data(user: Visitor, panel: Panel) -> bool:
     """Answers, contact details and access needs: the coordinators only."""
     return can_coordinate(user, panel)
+
+
+# --- Deliberation: members, the workspace, recommendations and the members' vote ---------------
+
+
+def is_member(user: Visitor, panel: Panel) -> bool:
+    """A selected person the coordinators added as a member (with their account)."""
+    if not user.is_authenticated:
+        return False
+    return panel.members.filter(user=user).exists()
+
+
+def can_use_workspace(user: Visitor, panel: Panel) -> bool:
+    """Sessions, evidence, questions and drafts: the members and the coordinators."""
+    return can_view_panel(user, panel) and (is_member(user, panel) or can_coordinate(user, panel))
+
+
+def can_draft_recommendation(user: Visitor, panel: Panel) -> bool:
+    """Members draft recommendations and ask questions while the panel deliberates."""
+    return panel.phase == Phase.DELIBERATION and is_member(user, panel)
+
+
+def can_ask_question(user: Visitor, panel: Panel) -> bool:
+    return can_draft_recommendation(user, panel)
+
+
+def can_vote(user: Visitor, recommendation: Recommendation) -> bool:
+    """Members vote on a recommendation while its vote is open."""
+    panel = recommendation.panel
+    return (
+        recommendation.status == RecommendationStatus.VOTING
+        and panel.phase == Phase.DELIBERATION
+        and is_member(user, panel)
+    )
+
+
+def can_view_recommendations(user: Visitor, panel: Panel) -> bool:
+    """Published recommendations, their results and answers are public with the panel."""
+    return can_view_panel(user, panel)
+
+
+def can_view_recommendation(user: Visitor, recommendation: Recommendation) -> bool:
+    """One the members voted on (published or not passed): anyone who sees the panel, since
+    every result is public; a draft or one in the vote: the workspace's people."""
+    if recommendation.status in (RecommendationStatus.PUBLISHED, RecommendationStatus.NOT_PASSED):
+        return can_view_panel(user, recommendation.panel)
+    return can_use_workspace(user, recommendation.panel)
+
+
+def can_manage_session(user: Visitor, session: Session) -> bool:
+    """Sessions and their evidence papers: the coordinators."""
+    return can_coordinate(user, session.panel)
+
+
+def size_may_change(panel: Panel) -> bool:
+    """The panel's size may change until its selection phase (decision 0062)."""
+    return PHASE_ORDER.index(panel.phase) < PHASE_ORDER.index(Phase.SELECTION)
+
+
+def registration_open(panel: Panel) -> bool:
+    """People may register now: the panel is at registration and its activity open."""
+    return panel.phase == Phase.REGISTRATION and panel.activity.state == ActivityState.OPEN

@@ -1,12 +1,15 @@
 """Background jobs: drawing a panel, or its replacements (the coordinator's button and
-``panel_select``)."""
+``panel_select``), and the email that confirms a registration."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -22,6 +25,7 @@ from coproduce.panels.models import (
     SelectionStatus,
 )
 from coproduce.panels.pool import problem_digest, selection_problem
+from coproduce.panels.tokens import my_place_path
 
 logger = logging.getLogger(__name__)
 
@@ -135,3 +139,32 @@ def select_panel(selection_id: int) -> str:
     """Draw a panel in the background; returns the selection's final status."""
     selection = run_selection(selection_id)
     return "missing" if selection is None else selection.status
+
+
+@task()
+def send_registration_email(registrant_id: int) -> bool:
+    """Confirm a registration by email, with the link to the person's own page; False when there
+    is no one to write to (their data deleted, or no email given). A failed email loses nothing:
+    the thank-you page showed the same link. Not news: no unsubscribe link (decision 0024)."""
+    registrant = (
+        Registrant.objects.filter(pk=registrant_id)
+        .select_related("data", "panel__activity__service_stage__service")
+        .first()
+    )
+    data = getattr(registrant, "data", None) if registrant is not None else None
+    if registrant is None or data is None or not data.email:
+        return False
+    activity = registrant.panel.activity
+    context = {
+        "panel": registrant.panel,
+        "activity": activity,
+        "service": activity.service,
+        "link": settings.SITE_URL + my_place_path(registrant),
+    }
+    send_mail(
+        subject=render_to_string("panels/email/registered_subject.txt", context).strip(),
+        message=render_to_string("panels/email/registered_body.txt", context),
+        from_email=None,
+        recipient_list=[data.email],
+    )
+    return True

@@ -91,6 +91,11 @@ PROJECTS = ["P1", "P2", "P3", "P4"]
 # organisation's draft; the open one's statements: published, waiting for a moderator, hidden.
 CONVERSATIONS = [9_000_001, 9_000_002, 9_000_003]
 STATEMENTS = [9_100_001, 9_100_002, 9_100_003]
+# Citizen panels: one registering, one selected (with a draw of replacements), one deliberating,
+# and another organisation's draft; the deliberating one's recommendations: passed, not passed,
+# and a draft.
+PANELS = [9_200_001, 9_200_002, 9_200_003, 9_200_004]
+RECOMMENDATIONS = [9_300_001, 9_300_002, 9_300_003]
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -129,6 +134,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "projects": {"values": PROJECTS},
                 "conversations": {"values": CONVERSATIONS},
                 "statements": {"values": STATEMENTS},
+                "panels": {"values": PANELS},
+                "recommendations": {"values": RECOMMENDATIONS},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -143,6 +150,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.budget_id": {"dictionary": "budgets", "probability": 0.8},
                 "path.conversation_id": {"dictionary": "conversations", "probability": 0.8},
                 "path.statement_id": {"dictionary": "statements", "probability": 0.8},
+                "path.panel_id": {"dictionary": "panels", "probability": 0.8},
+                "path.recommendation_id": {"dictionary": "recommendations", "probability": 0.8},
                 "body.area": {"dictionary": "areas", "probability": 0.8},
                 "body.choices[*].project": {"dictionary": "projects", "probability": 0.8},
                 "query.first": {"dictionary": "entries", "probability": 0.5},
@@ -331,6 +340,61 @@ def _conversations(published: Any, their_draft: Any) -> dict[int, int]:
     }
 
 
+def _panels(published: Any, their_draft: Any, admin: Any) -> dict[int, int]:
+    """Panels registering, selected (with replacements drawn), deliberating and another
+    organisation's draft, with registrants; the deliberating one's recommendations."""
+    from coproduce.panels import actions as panelling
+    from coproduce.panels.models import Phase, Registrant
+    from coproduce.panels.tasks import run_selection
+    from coproduce.panels.tests.factories import advance, make_panel, register, small_pool
+
+    def panel(service: Any, phase: str, state: str = ActivityState.OPEN) -> Any:
+        activity = ActivityFactory.create(
+            service=service, kind=ActivityKind.CITIZEN_PANEL, state=state
+        )
+        setup = make_panel(
+            activity=activity,
+            staff=admin if service == published else None,
+            phase=Phase.REGISTRATION,
+            allow_volunteers=True,
+        )
+        for answers in small_pool():
+            register(setup, answers)
+        advance(setup, phase)
+        return setup
+
+    registering = panel(published, Phase.REGISTRATION)
+    selected = panel(published, Phase.SELECTION)
+    committed = panelling.seed_commit(panel=selected.panel, by=admin, seed=42)
+    first = run_selection(committed.pk)
+    assert first is not None
+    leaving = Registrant.objects.get(pk=first.members[0])
+    panelling.registrant_respond(registrant=leaving, by=admin, confirm=False)
+    run_selection(panelling.replacements_commit(selection=first, by=admin, seed=7).pk)
+    deliberating = panel(published, Phase.DELIBERATION)
+    member = UserFactory()
+    panelling.member_add(panel=deliberating.panel, by=admin, email=member.email)
+    passed, failed = (
+        panelling.recommendation_draft(
+            panel=deliberating.panel, by=member, title=title, text="Because."
+        )
+        for title in ("Open later", "Close on Mondays")
+    )
+    panelling.voting_open(panel=deliberating.panel, by=admin)
+    panelling.vote_cast(recommendation=passed, by=member, supports=True)
+    panelling.vote_cast(recommendation=failed, by=member, supports=False)
+    panelling.voting_close(panel=deliberating.panel, by=admin)
+    draft = panelling.recommendation_draft(
+        panel=deliberating.panel, by=member, title="More benches", text="In the park."
+    )
+    theirs = panel(their_draft, Phase.REGISTRATION, ActivityState.DRAFT)
+    panels = [registering, selected, deliberating, theirs]
+    return {
+        **dict(zip(PANELS, [setup.panel.pk for setup in panels], strict=True)),
+        **dict(zip(RECOMMENDATIONS, [passed.pk, failed.pk, draft.pk], strict=True)),
+    }
+
+
 @pytest.fixture
 def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status, activities in every state, contributions of
@@ -357,6 +421,8 @@ def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
         ids |= _budgets(published, their_draft)
     if "/conversations" in request.node.name:
         ids |= _conversations(published, their_draft)
+    if "/panel" in request.node.name:
+        ids |= _panels(published, their_draft, admin)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
@@ -397,6 +463,8 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 "budget_id",
                 "conversation_id",
                 "statement_id",
+                "panel_id",
+                "recommendation_id",
             ),
         ),
         (case.query, ("idea",)),

@@ -34,6 +34,10 @@ NOT_PAGES = {
     "budgeting:export_pb": "a budget's ballots and projects as open data (Pabulib .pb)",
     "budgeting:ballots_csv": "a budget's ballots as open data (CSV)",
     "budgeting:projects_csv": "a budget's projects as open data (CSV)",
+    "conversations:export_zip": "a conversation as open data (the Polis CSV files, zipped)",
+    "panels:pool_export": "a panel's anonymised pool, to re-run the draw (CSV files, zipped)",
+    "panels:mail_house_csv": "a panel's invitations for a mail house (CSV)",
+    "panels:letters_pdf": "a panel's invitation letters (PDF)",
 }
 # Pages that are not this project's own: Django's admin and the API's Swagger page.
 NOT_CRAWLED_PREFIXES = ("admin:", "api-")

@@ -1071,4 +1071,4 @@ def clerk_a_board(a: Auditor) -> None:
     a.errors_shown()
 
 
-from tests.browser import pages_budgeting  # noqa: E402,F401
+from tests.browser import pages_budgeting, pages_conversations, pages_panels  # noqa: E402,F401

@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.contributions.tests.world import ROLES, World, build_world
@@ -29,8 +30,10 @@ PROJECT_NAMESPACES = {
     "insight",
     "codesign",
     "budgeting",
+    "conversations",
     "governance",
     "notifications",
+    "panels",
     "search",
     "transparency",
 }
@@ -947,6 +950,218 @@ CASES += [
 ]
 
 
+# Opinion maps (coproduce/conversations): the conversation's pages are seen with its activity;
+# votes and statements come from anyone (the world's conversations let anyone take part) while it
+# is open; the staff pages are for those who run the service's activities, the summary (a
+# decision) for those who record its decisions.
+def _conversing(w: World, which: str) -> Any:
+    """A conversation of the world's published service with one seed statement, made once per
+    world: "open", "closed" or "draft"."""
+    made = w.people.setdefault("_conversing", {})
+    if which not in made:
+        from coproduce.conversations import actions as conversing
+        from coproduce.services.models import ActivityKind
+        from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+        activity = ActivityFactory(service=w.service, kind=ActivityKind.OPINION_MAP, state=which)
+        staff = staff_of(activity)
+        conversation = conversing.conversation_create(activity=activity, by=staff)
+        conversing.statement_add(conversation=conversation, by=staff, text="A seed statement")
+        made[which] = conversation
+    return made[which]
+
+
+def conversation(which: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _conversing(w, which).pk}
+
+
+def seed_statement(w: World) -> dict[str, Any]:
+    return {"pk": _conversing(w, "open").statements.get().pk}
+
+
+def a_vote(which: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"statement": _conversing(w, which).statements.get().pk, "value": "agree"}
+
+
+CASES += [
+    Case("conversations:conversation", conversation("open"), PUBLIC),
+    Case("conversations:conversation", conversation("closed"), PUBLIC, label="closed"),
+    Case("conversations:conversation", conversation("draft"), OWNER_MEMBERS, label="draft"),
+    Case("conversations:vote", conversation("open"), PUBLIC, method="post", data=a_vote("open")),
+    Case(
+        "conversations:vote",
+        conversation("draft"),
+        DRAFT_TAKE_PART,
+        method="post",
+        data=a_vote("draft"),
+        label="draft",
+    ),
+    Case(
+        "conversations:vote",
+        conversation("closed"),
+        row(*[DENIED] * 7),
+        method="post",
+        data=a_vote("closed"),
+        label="closed",
+    ),
+    Case("conversations:statement_add", conversation("open"), PUBLIC),
+    Case("conversations:statement_add", conversation("draft"), DRAFT_TAKE_PART, label="draft"),
+    Case("conversations:my_votes", conversation("open"), PUBLIC),
+    Case("conversations:map", conversation("open"), PUBLIC),
+    Case("conversations:map", conversation("draft"), OWNER_MEMBERS, label="draft"),
+    Case("conversations:report", conversation("open"), PUBLIC),
+    Case("conversations:report", conversation("draft"), OWNER_MEMBERS, label="draft"),
+    Case("conversations:export_zip", conversation("open"), PUBLIC),
+    Case("conversations:export_zip", conversation("draft"), OWNER_MEMBERS, label="draft"),
+    Case("conversations:how_the_map_works", nothing, PUBLIC),
+    Case("conversations:manage", conversation("open"), RUN_ACTIVITIES),
+    Case("conversations:manage", conversation("draft"), DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case("conversations:moderation", conversation("open"), RUN_ACTIVITIES),
+    Case(
+        "conversations:statement_moderate",
+        seed_statement,
+        RUN_ACTIVITIES,
+        method="post",
+        data=posted(decision="meta"),
+    ),
+    Case("conversations:map_refresh", conversation("open"), RUN_ACTIVITIES, method="post"),
+    Case("conversations:summary", conversation("open"), MANAGE_SERVICE),
+]
+
+
+# Citizen panels (coproduce/panels): public pages with the activity; registration while the panel
+# registers; the selection report and pool once the draw is done; the workspace for members (the
+# world's resident is one) and coordinators; staff pages for those who run the activities.
+def _panelling(w: World, which: str) -> Any:
+    """A panel of the world's published service, made once per world: "registration" (letters
+    drawn), "selected" (its draw done), "deliberation" (the resident a member, with a published
+    recommendation and one in the members' vote) or "draft" (its activity a draft)."""
+    made = w.people.setdefault("_panelling", {})
+    if which not in made:
+        from coproduce.panels import actions as panelling
+        from coproduce.panels.models import Phase
+        from coproduce.panels.tasks import run_selection
+        from coproduce.panels.tests.factories import advance, make_panel, register, small_pool
+        from coproduce.services.models import ActivityKind
+        from coproduce.services.tests.factories import ActivityFactory
+
+        state = "draft" if which == "draft" else "open"
+        activity = ActivityFactory(service=w.service, kind=ActivityKind.CITIZEN_PANEL, state=state)
+        staff = w.people["professional"]
+        setup = make_panel(activity=activity, staff=staff, allow_volunteers=True)
+        advance(setup, Phase.REGISTRATION)
+        for answers in small_pool():
+            register(setup, answers)
+        if which in ("selected", "deliberation"):
+            advance(setup, Phase.SELECTION)
+            committed = panelling.seed_commit(panel=setup.panel, by=staff, seed=42)
+            panelling.selection_start(selection=committed, by=staff)
+            run_selection(committed.pk)
+        if which == "deliberation":
+            advance(setup, Phase.DELIBERATION)
+            member = w.people["resident"]
+            panelling.member_add(panel=setup.panel, by=staff, email=member.email)
+            session = panelling.session_create(
+                panel=setup.panel,
+                by=staff,
+                title="First session",
+                starts_at=timezone.now(),
+                place="Town hall",
+            )
+            made["session"] = session
+            passed = panelling.recommendation_draft(
+                panel=setup.panel, by=member, title="Open later", text="Until 10pm."
+            )
+            panelling.voting_open(panel=setup.panel, by=staff)
+            panelling.vote_cast(recommendation=passed, by=member, supports=True)
+            panelling.voting_close(panel=setup.panel, by=staff)
+            made["published"] = passed
+            made["in_vote"] = panelling.recommendation_draft(
+                panel=setup.panel, by=member, title="More benches", text="In the park."
+            )
+            panelling.voting_open(panel=setup.panel, by=staff)
+        made[which] = setup.panel
+    return made[which]
+
+
+def panel(which: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _panelling(w, which).pk}
+
+
+def panel_part(which: str, part: str) -> Callable[[World], dict[str, Any]]:
+    def kwargs(w: World) -> dict[str, Any]:
+        _panelling(w, which)
+        return {"pk": w.people["_panelling"][part].pk}
+
+    return kwargs
+
+
+def latest_selection(w: World) -> dict[str, Any]:
+    return {"pk": _panelling(w, "selected").selections.latest("pk").pk}
+
+
+def my_place(w: World) -> dict[str, Any]:
+    from coproduce.panels.tokens import my_place_token
+
+    return {"token": my_place_token(_panelling(w, "selected").registrants.first())}
+
+
+WORKSPACE = row(LOGIN, OK, OK, OK, DENIED, OK, OK)
+MEMBERS_ONLY = row(LOGIN, OK, DENIED, DENIED, DENIED, DENIED, DENIED)
+CASES += [
+    Case("panels:panel_detail", panel("registration"), PUBLIC),
+    Case("panels:panel_detail", panel("draft"), OWNER_MEMBERS, label="draft"),
+    Case("panels:register", panel("registration"), PUBLIC),
+    Case("panels:register", panel("draft"), OWNER_MEMBERS, label="draft"),
+    Case("panels:registered", panel("registration"), PUBLIC),
+    Case("panels:my_place", my_place, PUBLIC),
+    Case("panels:selection_report", panel("selected"), PUBLIC),
+    Case("panels:selection_report", panel("draft"), OWNER_MEMBERS, label="draft"),
+    Case("panels:pool_export", panel("selected"), PUBLIC),
+    Case("panels:how_chosen", nothing, PUBLIC),
+    Case("panels:workspace", panel("deliberation"), WORKSPACE),
+    Case("panels:recommendations", panel("deliberation"), PUBLIC),
+    Case("panels:recommendation_detail", panel_part("deliberation", "published"), PUBLIC),
+    Case(
+        "panels:recommendation_detail",
+        panel_part("deliberation", "in_vote"),
+        WORKSPACE,
+        label="in the members' vote",
+    ),
+    Case("panels:recommendation_add", panel("deliberation"), MEMBERS_ONLY),
+    Case(
+        "panels:recommendation_vote",
+        panel_part("deliberation", "in_vote"),
+        MEMBERS_ONLY,
+        method="post",
+        data=posted(supports="yes"),
+    ),
+    Case("panels:session_add", panel("deliberation"), RUN_ACTIVITIES),
+    Case("panels:session_edit", panel_part("deliberation", "session"), RUN_ACTIVITIES),
+    Case("panels:voting", panel("deliberation"), RUN_ACTIVITIES),
+    Case("panels:members", panel("deliberation"), RUN_ACTIVITIES),
+    Case("panels:manage", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:manage", panel("draft"), DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case("panels:panel_edit", panel("registration"), RUN_ACTIVITIES),
+    Case(
+        "panels:phase_set",
+        panel("registration"),
+        RUN_ACTIVITIES,
+        method="post",
+        data=posted(phase="selection"),
+    ),
+    Case("panels:quotas", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:census_import", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:invitations", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:mail_house_csv", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:letters_pdf", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:registrants", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:feasibility", panel("registration"), RUN_ACTIVITIES),
+    Case("panels:selection", panel("selected"), RUN_ACTIVITIES),
+    Case("panels:selection_status", latest_selection, RUN_ACTIVITIES),
+]
+
+
 # The budgets API (coproduce/api/budgets.py), with each role's token: 401 without one on what
 # needs it, 404 for what the caller may not see, 403 where the budget takes no votes from
 # accounts, 422 (a rule) where voting is not open.
@@ -1054,23 +1269,6 @@ def test_every_budget_api_operation_is_in_the_matrix() -> None:
 # The conversations API (coproduce/api/conversations.py): seen with their activity (404 for what
 # the caller may not see); statements and votes need a token and an open conversation (a closed
 # or draft one is a 422 of type rule).
-def _conversing(w: World, which: str) -> Any:
-    """A conversation of the world's published service with one seed statement, made once per
-    world: "open", "closed" or "draft"."""
-    made = w.people.setdefault("_conversing", {})
-    if which not in made:
-        from coproduce.conversations import actions as conversing
-        from coproduce.services.models import ActivityKind
-        from coproduce.services.tests.factories import ActivityFactory, staff_of
-
-        activity = ActivityFactory(service=w.service, kind=ActivityKind.OPINION_MAP, state=which)
-        staff = staff_of(activity)
-        conversation = conversing.conversation_create(activity=activity, by=staff)
-        conversing.statement_add(conversation=conversation, by=staff, text="A seed statement")
-        made[which] = conversation
-    return made[which]
-
-
 API_ADDED = api_row(401, 201, 201, 201, 201, 201, 201)
 API_DRAFT_TAKE_PART = api_row(401, 404, 422, 422, 404, 422, 422)
 STATEMENTS = "/api/conversations/{conversation_id}/statements"
@@ -1219,6 +1417,7 @@ def _view(name: str) -> Any:
         {"slug": "x", "pk": 1},
         {"seq": 1},
         {"code": "x", "extension": "csv"},
+        {"token": "x"},
     ]
     for kwargs in shapes:
         try:

@@ -443,7 +443,36 @@ WRITES = [
         lambda api, w: api.put(_conversation(w, "draft")[1], {"vote": "agree"}),
         DRAFT_RULE,
     ),
+    # Citizen panels (coproduce/api/panels.py): the answer to a recommendation moves along its
+    # statuses at the hands of those who answer for the service, as an idea's status does.
+    Write(
+        "move the answer to a panel's recommendation",
+        lambda api, w: api.post(_recommendation_status(w), {"to_status": "accepted"}),
+        ANSWER,
+    ),
 ]
+
+
+def _recommendation_status(w: World) -> str:
+    """The status address of a recommendation a panel of the world's published service passed."""
+    from coproduce.accounts.tests.factories import UserFactory
+    from coproduce.panels import actions as panelling
+    from coproduce.panels.models import Phase
+    from coproduce.panels.tests.factories import make_panel
+    from coproduce.services.models import ActivityKind
+    from coproduce.services.tests.factories import ActivityFactory
+
+    activity = ActivityFactory(service=w.service, kind=ActivityKind.CITIZEN_PANEL, state="open")
+    setup = make_panel(activity=activity, phase=Phase.DELIBERATION)
+    member = UserFactory()
+    panelling.member_add(panel=setup.panel, by=setup.staff, email=member.email)
+    passed = panelling.recommendation_draft(
+        panel=setup.panel, by=member, title="Open later", text="Until 10pm."
+    )
+    panelling.voting_open(panel=setup.panel, by=setup.staff)
+    panelling.vote_cast(recommendation=passed, by=member, supports=True)
+    panelling.voting_close(panel=setup.panel, by=setup.staff)
+    return f"/panel-recommendations/{passed.pk}/status"
 
 
 def _conversation(w: World, state: str) -> tuple[str, str]:

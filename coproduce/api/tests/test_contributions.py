@@ -774,6 +774,50 @@ def test_a_budget_proposal_shows_its_project(world: World, anonymous: Api) -> No
     assert body["budget_proposal"]["feasibility"] == "pending"
 
 
+def _panel_contributions(world: World) -> tuple[Any, Any]:
+    """A question and a passed recommendation of a deliberating panel of the world's service."""
+    from coproduce.panels import actions as panel_actions
+    from coproduce.panels.models import Panel, Phase
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    coordinator = world.people["professional"]
+    activity = ActivityFactory(
+        service=world.service, kind=ActivityKind.CITIZEN_PANEL, state=ActivityState.OPEN
+    )
+    panel = panel_actions.panel_create(
+        activity=activity, by=coordinator, question="How should the park be used?", size=4
+    )
+    Panel.objects.filter(pk=panel.pk).update(phase=Phase.DELIBERATION)
+    panel.refresh_from_db()
+    member = world.people["resident"]
+    panel_actions.member_add(panel=panel, by=coordinator, email=member.email)
+    question = panel_actions.question_ask(panel=panel, by=member, text="Who owns the park?")
+    recommendation = panel_actions.recommendation_draft(
+        panel=panel, by=member, title="Open the park later", text="Until 10pm in summer."
+    )
+    panel_actions.voting_open(panel=panel, by=coordinator)
+    panel_actions.vote_cast(recommendation=recommendation, by=member, supports=True)
+    panel_actions.voting_close(panel=panel, by=coordinator)
+    recommendation.refresh_from_db()
+    assert recommendation.contribution is not None
+    return question.contribution, recommendation.contribution
+
+
+def test_panel_questions_and_recommendations_show_their_fields(
+    world: World, anonymous: Api
+) -> None:
+    question, recommendation = _panel_contributions(world)
+    body = anonymous.get(f"/contributions/{recommendation.pk}").json()
+    assert body["kind"] == "panel_recommendation"
+    assert body["panel_recommendation"]["title"] == "Open the park later"
+    assert body["panel_recommendation"]["support_count"] == 1
+    assert body["panel_question"] is None
+    assert question.visibility == "published"
+    shown = anonymous.get(f"/contributions/{question.pk}").json()
+    assert shown["panel_question"] == {"panel": question.activity_id, "text": "Who owns the park?"}
+
+
 def test_every_kind_is_answerable_through_the_api(
     world: World, loop: Loop, as_role: AsRole
 ) -> None:
@@ -786,6 +830,7 @@ def test_every_kind_is_answerable_through_the_api(
     asked = question_ask(meeting=meeting, author=world.people["resident"], text="Parking?")
     proposal = _budget_proposal(world)
     statement = _opinion_statement(world)
+    panel_question, recommendation = _panel_contributions(world)
     for contribution in (
         loop.idea,
         loop.question,
@@ -795,6 +840,8 @@ def test_every_kind_is_answerable_through_the_api(
         asked,
         proposal.contribution,
         statement.contribution,
+        panel_question,
+        recommendation,
     ):
         response = api.post(f"/contributions/{contribution.pk}/responses", {"body": "Thank you."})
         assert response.status_code == 201, (contribution, response.content)

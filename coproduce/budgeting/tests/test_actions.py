@@ -28,11 +28,30 @@ from coproduce.budgeting.tests.factories import (
     make_voting,
     vote,
 )
-from coproduce.contributions.models import Response
-from coproduce.services.models import ActivityState
+from coproduce.contributions.models import Contribution, Response, Visibility
+from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.tests.factories import ActivityFactory
 from coproduce.transparency.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
+
+
+def _statements(setup: Any, *texts: str) -> list[Contribution]:
+    """Seed statements of an opinion map of the budget's service, written through the
+    conversation's own staff pages (budgeting does not import conversations)."""
+    activity = ActivityFactory(
+        service=setup.budget.activity.service,
+        kind=ActivityKind.OPINION_MAP,
+        state=ActivityState.OPEN,
+    )
+    client = Client()
+    client.force_login(setup.staff)
+    url = reverse("conversations:manage", args=[activity.pk])
+    settings = {"audience": "anyone", "moderation": "pre", "participants_may_add": "on"}
+    assert client.post(url, settings).status_code == 302
+    for text in texts:
+        assert client.post(url, {"form": "statement", "text": text}).status_code == 302
+    return list(Contribution.objects.filter(activity=activity).order_by("pk"))
 
 
 # --- Proposals and their answers ---------------------------------------------------------------
@@ -445,3 +464,48 @@ def test_counting_needs_voting_closed() -> None:
     setup = make_voting()
     with pytest.raises(ValidationError, match="Close voting"):
         actions.count_start(budget=setup.budget, by=setup.staff)
+
+
+# --- Bringing forward ideas and statements ----------------------------------------------------
+
+
+def test_a_statement_of_an_opinion_map_is_brought_forward_as_a_proposal() -> None:
+    setup = make_budget()
+    text = "Secure bike hangars on every estate would cut e-bike theft"
+    (statement,) = _statements(setup, text)
+    assert statement.kind == "opinion_statement"
+    proposal = actions.proposal_bring_forward(
+        budget=setup.budget, by=setup.staff, idea=statement, area=setup.area, estimated_cost=9000
+    )
+    assert proposal.description == text
+    assert proposal.title == text
+    assert proposal.from_contribution == statement
+    assert proposal.contribution.author == statement.author
+    answer = Response.objects.get(contribution=statement)
+    assert proposal.reference in answer.body
+    with pytest.raises(ValidationError, match="already a proposal"):
+        actions.proposal_bring_forward(
+            budget=setup.budget, by=setup.staff, idea=statement, area=setup.area, estimated_cost=1
+        )
+
+
+def test_hidden_statements_other_kinds_and_other_services_are_not_brought_forward() -> None:
+    setup = make_budget()
+    hidden, _kept = _statements(setup, "Close the park at dusk", "Light the canal path")
+    Contribution.objects.filter(pk=hidden.pk).update(visibility=Visibility.HIDDEN)
+    hidden.refresh_from_db()
+    proposal = make_proposal(setup, feasibility=None).contribution  # a kind that is not taken
+    elsewhere = _statements(make_budget(), "Another service's statement")[0]
+    for contribution, message in (
+        (hidden, "Only published"),
+        (proposal, "Only published"),
+        (elsewhere, "own activities"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            actions.proposal_bring_forward(
+                budget=setup.budget,
+                by=setup.staff,
+                idea=contribution,
+                area=setup.area,
+                estimated_cost=500,
+            )

@@ -379,6 +379,34 @@ def test_bringing_forward_the_most_supported_ideas_of_the_service() -> None:
     assert f"proposal {proposal.reference} (3 supports)" in page
 
 
+def test_bringing_forward_a_statement_of_the_services_opinion_map() -> None:
+    setup = make_budget()
+    client = _client(setup.staff)
+    opinion_map = ActivityFactory(
+        service=setup.budget.activity.service,
+        kind=ActivityKind.OPINION_MAP,
+        state=ActivityState.OPEN,
+    )
+    manage = reverse("conversations:manage", args=[opinion_map.pk])
+    settings = {"audience": "anyone", "moderation": "pre", "participants_may_add": "on"}
+    assert client.post(manage, settings).status_code == 302
+    text = "Secure bike hangars on every estate"
+    assert client.post(manage, {"form": "statement", "text": text}).status_code == 302
+    statement = Contribution.objects.get(kind="opinion_statement", activity=opinion_map)
+    url = reverse("budgeting:bring_forward", args=[setup.budget.pk])
+    page = _page(client.get(url))
+    assert f"{text} (statement in “{opinion_map.title}”)" in page
+    response = client.post(
+        url, {"idea": str(statement.pk), "area": str(setup.area.pk), "estimated_cost": "15000"}
+    )
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(from_contribution=statement)
+    assert (proposal.title, proposal.description) == (text, text)
+    assert statement.responses.exists()
+    page = _page(client.get(url))
+    assert f"proposal {proposal.reference} (a statement)" in page
+
+
 # --- Voting codes -----------------------------------------------------------------------------
 
 

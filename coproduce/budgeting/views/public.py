@@ -45,6 +45,7 @@ from coproduce.budgeting.models import (
     Proposal,
     VotingCode,
 )
+from coproduce.common import ratelimit as busy_ratelimit
 from coproduce.common.forms import add_action_errors, handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import anyone, rule_required
@@ -530,7 +531,7 @@ def ballot_review(request: HttpRequest, budget: Budget) -> HttpResponse:
     problems = actions.ballot_check(budget, area, choices)
     status = 200
     if request.method == "POST" and not problems:
-        if not ratelimit.consume(request, action=CASTS, key=voter.key):
+        if not busy_ratelimit.consume(request, action=CASTS, key=voter.key):
             problems = [
                 _(
                     "You have cast or changed your vote many times in the last few minutes. "

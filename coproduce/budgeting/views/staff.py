@@ -34,6 +34,8 @@ from coproduce.budgeting.pabulib_io import import_pb
 from coproduce.common.forms import add_action_errors, handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
+from coproduce.contributions.kinds import get_kind
+from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.rules import can_answer_for
 from coproduce.services.models import Activity
 from coproduce.services.rules import can_manage_activity
@@ -225,11 +227,39 @@ def proposal_review(request: SignedInRequest, proposal: Proposal) -> HttpRespons
 # --- Ideas brought forward -------------------------------------------------------------------------
 
 
+STATEMENT = "opinion_statement"  # the spine kind of an opinion-map statement
+
+
+def _statements_to_bring_forward(budget: Budget, limit: int = 200) -> list[queries.IdeaRow]:
+    """The published statements of the service's opinion maps, oldest first, read through the
+    spine (budgeting does not import conversations)."""
+    kind = get_kind(STATEMENT)
+    statements = Contribution.objects.filter(
+        kind=STATEMENT,
+        activity__service_stage__service=budget.activity.service_stage.service_id,
+        visibility=Visibility.PUBLISHED,
+    ).select_related(kind.detail, "activity", *kind.select_related)
+    taken = {
+        p.from_contribution_id: p for p in budget.proposals.filter(from_contribution__isnull=False)
+    }
+    return [
+        queries.IdeaRow(
+            contribution=statement,
+            title=statement.title,
+            supports=0,
+            challenge=statement.activity.title,
+            proposal=taken.get(statement.pk),
+        )
+        for statement in statements.order_by("created_at", "pk")[:limit]
+    ]
+
+
 @rule_required(rules.can_manage_budget, load=queries.visible_budget, staff=True)
 @require_http_methods(["GET", "POST"])
 def bring_forward(request: SignedInRequest, budget: Budget) -> HttpResponse:
-    """Bring a published idea of the service's idea challenges onto the budget as a proposal."""
-    ideas = queries.ideas_to_bring_forward(budget)
+    """Bring a published idea of the service's idea challenges, or a published statement of its
+    opinion maps, onto the budget as a proposal."""
+    ideas = [*queries.ideas_to_bring_forward(budget), *_statements_to_bring_forward(budget)]
     by_pk = {str(row.contribution.pk): row.contribution for row in ideas}
     form = forms.BringForwardForm(request.POST or None, budget=budget, ideas=ideas)
     done = handle_form(
@@ -244,7 +274,7 @@ def bring_forward(request: SignedInRequest, budget: Budget) -> HttpResponse:
         ),
         success=lambda p: reverse("budgeting:proposal_review", args=[p.pk]),
         message=lambda p: (
-            _("The idea is proposal %(ref)s now, and its author has been told. Review it next.")
+            _("It is proposal %(ref)s now, and its author has been told. Review it next.")
             % {"ref": p.reference}
         ),
     )

@@ -276,3 +276,17 @@ def test_a_vote_queues_the_map_which_the_task_then_computes(
     run = MapRun.objects.get(conversation=setup.conversation)
     assert run.status == MapStatus.DONE
     assert run.vote_count == 1
+
+
+def test_staff_write_many_seed_statements_in_a_row_unheld() -> None:
+    # The spam guard holds a member of the public's 11th contribution in ten minutes and
+    # refuses the 31st; a conversation's seed statements are staff work, not counted.
+    setup = make_conversation(seeds=40)
+    assert setup.conversation.statements.published().count() == 40
+    visitor = make_participant(setup.conversation, signed_in=True)
+    assert visitor.user is not None
+    for number in range(11):
+        statement = actions.statement_add(
+            conversation=setup.conversation, participant=visitor, text=f"Mine {number}"
+        )
+    assert "short time" in statement.contribution.held_reason

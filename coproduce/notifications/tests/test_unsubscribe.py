@@ -175,6 +175,7 @@ def test_the_link_of_an_email_turns_its_topic_off(
 SENDERS = {
     "notifications/emails.py": "news: at once and in digests, with the unsubscribe headers",
     "insight/tasks.py": "the confirmation of an answer given without an account",
+    "panels/tasks.py": "the confirmation of a registration for a citizen panel",
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from coproduce.accounts.models import User
 from coproduce.panels import actions
 from coproduce.panels.models import PHASE_ORDER, Panel, Phase, Registrant
-from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.models import Activity, ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory, staff_of
 
 # Two categories with their quotas on a panel of 4: (value, minimum, maximum).
@@ -32,11 +32,15 @@ def make_panel(
     size: int = 4,
     quotas: Mapping[str, Sequence[tuple[str, int, int]]] = QUOTAS,
     phase: str = Phase.SET_UP,
+    activity: Activity | None = None,
+    staff: User | None = None,
     **fields: Any,
 ) -> PanelSetup:
-    """A panel on an open citizen-panel activity, with categories, quotas and a coordinator."""
-    activity = ActivityFactory(kind=ActivityKind.CITIZEN_PANEL, state=ActivityState.OPEN)
-    staff = staff_of(activity)
+    """A panel with categories, quotas and a coordinator, on ``activity`` (by default a new open
+    citizen-panel activity) run by ``staff`` (by default a new member of its organisation)."""
+    if activity is None:
+        activity = ActivityFactory(kind=ActivityKind.CITIZEN_PANEL, state=ActivityState.OPEN)
+    staff = staff or staff_of(activity)
     panel = actions.panel_create(
         activity=activity,
         by=staff,

@@ -3,6 +3,8 @@ registration."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -206,3 +208,25 @@ def test_nothing_in_a_registrant_reveals_the_answers() -> None:
     registrant = register(setup, {"Age": "40+", "Area": "North"}, name="Ffion Jones")
     values = {str(getattr(registrant, field.attname)) for field in Registrant._meta.concrete_fields}
     assert not values & {"40+", "North", "Ffion Jones"}
+
+
+def test_registration_data_are_deleted_when_the_closed_panels_time_is_up() -> None:
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from coproduce.panels.models import RegistrationData
+    from coproduce.panels.tests.factories import advance, make_pool, small_pool
+
+    setup, registrants = make_pool(small_pool(6), retention_days=30)
+    other, _others = make_pool(small_pool(6))
+    advance(setup, Phase.CLOSED)
+    today = timezone.localdate()
+    assert actions.registration_data_purge(today=today + dt.timedelta(days=29)) == 0
+    assert actions.registration_data_purge(today=today + dt.timedelta(days=30)) == len(registrants)
+    assert not RegistrationData.objects.filter(registrant__panel=setup.panel).exists()
+    assert setup.panel.registrants.count() == len(registrants)  # the pool ids stay
+    assert RegistrationData.objects.filter(registrant__panel=other.panel).count() == 6
+    call_command("purge_panel_registration_data", stdout=io.StringIO())  # nothing due today
+    assert RegistrationData.objects.filter(registrant__panel=other.panel).count() == 6
