@@ -886,6 +886,12 @@ def what_has_no_welsh_yet(a: Auditor) -> None:
     )
     # The link's hidden words name what it is for: "Add the Welsh: <question>".
     question = re.compile(r"^Add the Welsh\W+When do you most need support\?$")
+    # Other scenarios add activities to this service, which come first: the question may be on
+    # a later page of the list.
+    while not a.page.get_by_role("link", name=question).count():
+        a.submit(
+            a.page.get_by_role("link", name=re.compile("^Next")), heading="What has no Welsh yet"
+        )
     a.submit(a.page.get_by_role("link", name=question), heading="Write the Welsh")
     a.field("Options in Welsh").fill("Yn y bore")  # one Welsh option for several English ones
     a.submit(a.button("Save the Welsh"))
