@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -46,7 +46,7 @@ from coproduce.budgeting.models import (
 from coproduce.common import ratelimit
 from coproduce.contributions.models import Visibility
 from coproduce.contributions.queries import contributions_seen_by
-from coproduce.services.models import ActivityState, ServiceStatus
+from coproduce.services.queries import activity_seen_by
 
 router = Router(tags=["budgets"])
 
@@ -295,15 +295,7 @@ class CastOut(Schema):
 def _budgets_seen_by(user: Visitor) -> QuerySet[Budget]:
     """rules.can_view_budget as a filter: open (not draft) activities of published services, and
     everything of the organisations the person works for."""
-    budgets = Budget.objects.all()
-    if user.is_superuser:
-        return budgets
-    public = Q(**{f"{SERVICE}__status": ServiceStatus.PUBLISHED}) & ~Q(
-        activity__state=ActivityState.DRAFT
-    )
-    if not user.is_authenticated:
-        return budgets.filter(public)
-    return budgets.filter(public | Q(**{f"{SERVICE}__organisation__in": list(user.staff_roles)}))
+    return Budget.objects.filter(activity_seen_by(user))
 
 
 def _budget_out(budget: Budget) -> dict[str, Any]:
@@ -439,11 +431,12 @@ def _choices_out(ballot: Ballot) -> list[dict[str, Any]]:
     ]
 
 
-def _ballot_out(ballot: Ballot) -> dict[str, Any]:
+def _ballot_out(ballot: Ballot, choices: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The ballot as read back; ``choices`` when the caller just wrote them (no query)."""
     return {
         "budget": ballot.budget_id,
         "area": ballot.area_id,
-        "choices": _choices_out(ballot),
+        "choices": _choices_out(ballot) if choices is None else choices,
         "voter_id": ballot.public_id,
         "cast_at": ballot.created_at,
         "changed_at": ballot.updated_at,
@@ -635,4 +628,13 @@ def ballot_cast(request: SignedInRequest, budget_id: IdPath, payload: BallotIn) 
         postcode=payload.postcode,
         age_confirmed=payload.age_confirmed,
     )
-    return {"receipt": cast.receipt, "changed": cast.changed, "ballot": _ballot_out(cast.ballot)}
+    # The choices as written, in the order a read gives them (value, then reference).
+    written = sorted(
+        ({"project": choice.project.strip(), "value": choice.value} for choice in payload.choices),
+        key=lambda choice: (choice["value"], choice["project"]),
+    )
+    return {
+        "receipt": cast.receipt,
+        "changed": cast.changed,
+        "ballot": _ballot_out(cast.ballot, written),
+    }

@@ -3,7 +3,7 @@ group."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,7 +17,7 @@ from coproduce.conversations.models import (
     Participant,
     StatementQuerySet,
 )
-from coproduce.services.models import ActivityState, ServiceStatus
+from coproduce.services.queries import activity_seen_by
 
 SERVICE = "activity__service_stage__service"
 
@@ -54,17 +54,7 @@ def group_of_participant(participant: Participant) -> int | None:
 def conversations_seen_by(user: Visitor) -> QuerySet[Conversation]:
     """rules.can_view_conversation as a filter: open (not draft) activities of published services,
     and everything of the organisations the person works for."""
-    conversations = Conversation.objects.all()
-    if user.is_superuser:
-        return conversations
-    public = Q(**{f"{SERVICE}__status": ServiceStatus.PUBLISHED}) & ~Q(
-        activity__state=ActivityState.DRAFT
-    )
-    if not user.is_authenticated:
-        return conversations.filter(public)
-    return conversations.filter(
-        public | Q(**{f"{SERVICE}__organisation__in": list(user.staff_roles)})
-    )
+    return Conversation.objects.filter(activity_seen_by(user))
 
 
 def visible_conversation(user: Visitor, pk: int) -> Conversation:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
+from coproduce.accounts.types import Visitor
 from coproduce.common.languages import field_labels, in_language, missing_fields, missing_query
 from coproduce.organisations.models import Organisation, OrganisationQuerySet
 from coproduce.services import rules
@@ -30,6 +31,7 @@ from coproduce.services.models import (
     Service,
     ServiceQuerySet,
     ServiceStage,
+    ServiceStatus,
     Stage,
 )
 from coproduce.services.pages import Untranslated
@@ -52,6 +54,21 @@ def visible_activity(request: HttpRequest, pk: int) -> Activity:
     if not rules.can_view_activity(request.user, activity):
         raise Http404
     return activity
+
+
+def activity_seen_by(user: Visitor, activity: str = "activity") -> Q:
+    """rules.can_view_activity as a filter on rows that reach their activity by ``activity``:
+    open (not draft) activities of published services, and everything of the organisations the
+    person works for; everything for superusers (an empty Q)."""
+    if user.is_superuser:
+        return Q()
+    service = f"{activity}__service_stage__service"
+    public = Q(**{f"{service}__status": ServiceStatus.PUBLISHED}) & ~Q(
+        **{f"{activity}__state": ActivityState.DRAFT}
+    )
+    if not user.is_authenticated:
+        return public
+    return public | Q(**{f"{service}__organisation__in": list(user.staff_roles)})
 
 
 def delivered_level(activities: list[Activity]) -> str:

@@ -363,6 +363,8 @@ def test_points_and_ranks(world: World, api: Any) -> None:
         {"project": "P2", "value": 3},
         {"project": "P1", "value": 7},
     ]
+    # The cast's answer is built from what was written: the same as reading the ballot back.
+    assert api("resident").get(path).json()["ballot"] == cast["ballot"]
 
     ranks = _voting(world, ballot_type=BallotType.RANKING, max_choices=3)
     path = f"/budgets/{ranks.budget.pk}/ballot"
