@@ -6,6 +6,9 @@ Detection is one run of the panel integer program (so it never loops). When it f
   while the rest stays infeasible; what remains cannot all hold, yet any one of them may go;
 * the suggestion is the relaxation that changes the fewest seats in total (an integer program
   with slack on every bound, limited by ``min_flex`` / ``max_flex`` where the quotas give them).
+
+The error carries both as data (:class:`Conflict`, :class:`Relaxation`), so that an application
+can word them in its own language, and as English text for the command line.
 """
 
 from __future__ import annotations
@@ -18,6 +21,24 @@ import numpy as np
 from civic_algorithms.sortition.groups import Groups, IntArray
 from civic_algorithms.sortition.model import Problem, SortitionInputError
 from civic_algorithms.sortition.solver import INF, PanelProgram, new_highs, solve
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One quota bound of a conflict: at least (``min``) or at most (``max``) ``limit`` members
+    with ``feature=value``, when the pool has ``in_pool`` people with it."""
+
+    feature: str
+    value: str
+    label: str
+    bound: Literal["min", "max"]
+    limit: int
+    in_pool: int
+
+    def describe(self) -> str:
+        """Plain words: "age=16-29 at least 5 (3 in the pool)"."""
+        limit = f"at least {self.limit}" if self.bound == "min" else f"at most {self.limit}"
+        return f"{self.label} {limit} ({self.in_pool} in the pool)"
 
 
 @dataclass(frozen=True)
@@ -37,18 +58,22 @@ class Relaxation:
 
 
 class InfeasibleQuotasError(SortitionInputError):
-    """No panel meets every quota; says which quotas conflict and the smallest relaxation."""
+    """No panel meets every quota; says which quotas conflict and the smallest relaxation.
+
+    ``conflicts`` and ``relaxations`` are the data; ``conflicting`` is the conflicts in English.
+    """
 
     def __init__(
         self,
         message: str,
         *,
-        conflicting: tuple[str, ...],
+        conflicts: tuple[Conflict, ...],
         relaxations: tuple[Relaxation, ...],
         source: str | None = None,
     ) -> None:
         super().__init__(message, source=source)
-        self.conflicting = conflicting
+        self.conflicts = conflicts
+        self.conflicting = tuple(conflict.describe() for conflict in conflicts)
         self.relaxations = relaxations
 
 
@@ -83,10 +108,12 @@ def _explain(problem: Problem, groups: Groups, program: PanelProgram) -> Sortiti
             "households and no two panel members may share one",
             source=problem.source,
         )
-    bounds = [(row, "min") for row in range(len(quotas)) if lo[row] > 0]
+    bounds: list[tuple[int, Literal["min", "max"]]] = [
+        (row, "min") for row in range(len(quotas)) if lo[row] > 0
+    ]
     bounds += [(row, "max") for row in range(len(quotas)) if hi[row] < k]
     lower, upper = lo.copy(), hi.copy()
-    kept: list[tuple[int, str]] = []
+    kept: list[tuple[int, Literal["min", "max"]]] = []
     for row, kind in bounds:
         if kind == "min":
             lower[row] = 0
@@ -96,15 +123,21 @@ def _explain(problem: Problem, groups: Groups, program: PanelProgram) -> Sortiti
             kept.append((row, kind))
             lower[row], upper[row] = lo[row], hi[row]
     in_pool = groups.rows[: groups.quota_rows] @ groups.size
-    conflicting = []
-    for row, kind in kept:
-        quota = quotas[row]
-        limit = f"at least {quota.min}" if kind == "min" else f"at most {quota.max}"
-        conflicting.append(f"{quota.label} {limit} ({int(in_pool[row])} in the pool)")
+    conflicts = tuple(
+        Conflict(
+            quotas[row].feature,
+            quotas[row].value,
+            quotas[row].label,
+            bound,
+            quotas[row].min if bound == "min" else quotas[row].max,
+            int(in_pool[row]),
+        )
+        for row, bound in kept
+    )
     relaxations, within_flex = _smallest_relaxation(problem, groups)
     message = (
         f"no panel of {k} from this pool meets every quota. These quotas conflict: "
-        + "; ".join(conflicting)
+        + "; ".join(conflict.describe() for conflict in conflicts)
         + ". "
     )
     if relaxations:
@@ -115,7 +148,7 @@ def _explain(problem: Problem, groups: Groups, program: PanelProgram) -> Sortiti
         )
     return InfeasibleQuotasError(
         message,
-        conflicting=tuple(conflicting),
+        conflicts=conflicts,
         relaxations=relaxations,
         source=problem.source,
     )

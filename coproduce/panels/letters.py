@@ -1,11 +1,13 @@
 """Printable invitation letters: an A4 PDF with one page per drawn address, carrying the panel's
 question, how to register, the address's registration code and a QR code of the registration
-link with the code (decision 0062)."""
+link with the code (decision 0062), in DejaVu fonts shipped in ``fonts/`` so that Welsh and any
+other language print whole (decision 0070)."""
 
 from __future__ import annotations
 
-import unicodedata
+import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import cast
 from urllib.parse import urlencode
 
@@ -21,7 +23,11 @@ from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
 from coproduce.common.languages import in_language
 from coproduce.panels.models import Invitation, Panel
 
-ENCODING = "windows-1252"  # what the PDF's built-in fonts can show
+FONTS = Path(__file__).resolve().parent / "fonts"  # DejaVu 2.37, Bitstream Vera licence
+SANS = "DejaVuSans"
+MONO = "DejaVuSansMono"  # the registration code, every character the same width
+# fpdf2 subsets the fonts with fontTools, which logs dozens of INFO lines per file.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 LEFT = 20.0  # mm; the address sits in the window of a DL or C5 envelope
 WIDTH = 170.0
 QR_SIZE = 36.0
@@ -42,19 +48,6 @@ def registration_link(panel: Panel, code: str) -> str:
 def readable(code: str) -> str:
     """A code as printed: in two groups of four, which registration reads with or without."""
     return f"{code[:4]} {code[4:]}".strip()
-
-
-def printable(text: str) -> str:
-    """``text`` in the built-in fonts' characters: others lose their accents, or become "?"."""
-    out = []
-    for char in text:
-        try:
-            char.encode(ENCODING)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode(ENCODING, "ignore").decode(ENCODING)
-            char = "".join(c for c in base if not unicodedata.combining(c)) or "?"
-        out.append(char)
-    return "".join(out)
 
 
 def _qr_code(pdf: FPDF, link: str, x: float, y: float, size: float) -> None:
@@ -101,15 +94,12 @@ class _Letter:
     def text(self, words: str, size: float = 10.5, style: str = "", gap: float = 2.0) -> None:
         """A paragraph; its lines are broken once and reused on every letter (it is slow)."""
         pdf = self.pdf
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font(SANS, style, size)
         key = (words, size, style, WIDTH)
         if key not in self.broken:
-            lines = cast(
-                list[str],
-                pdf.multi_cell(WIDTH, size * 0.5, printable(words), dry_run=True, output="LINES"),
+            self.broken[key] = cast(
+                list[str], pdf.multi_cell(WIDTH, size * 0.5, words, dry_run=True, output="LINES")
             )
-            # The lines come back in the font's encoding, read as Latin-1: undo it.
-            self.broken[key] = [line.encode("latin-1").decode(ENCODING) for line in lines]
         for line in self.broken[key]:
             pdf.set_x(LEFT)
             pdf.cell(WIDTH, size * 0.5, line, new_x="LMARGIN", new_y="NEXT")
@@ -118,21 +108,21 @@ class _Letter:
     def write(self, invitation: Invitation) -> None:
         pdf, panel = self.pdf, self.panel
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(SANS, "B", 11)
         pdf.set_xy(LEFT, 16)
-        pdf.cell(WIDTH, LINE, printable(self.organisation), align="R")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(WIDTH, LINE, self.organisation, align="R")
+        pdf.set_font(SANS, "", 10)
         pdf.set_xy(LEFT, 16 + LINE)
-        pdf.cell(WIDTH, LINE, printable(self.date), align="R")
-        pdf.set_font("Helvetica", "", 8)
+        pdf.cell(WIDTH, LINE, self.date, align="R")
+        pdf.set_font(SANS, "", 8)
         pdf.set_xy(LEFT, 16 + 2 * LINE)
         reference = _("Reference %(reference)s") % {"reference": invitation.property_reference}
-        pdf.cell(WIDTH, LINE, printable(reference), align="R")
-        pdf.set_font("Helvetica", "", 11)
+        pdf.cell(WIDTH, LINE, reference, align="R")
+        pdf.set_font(SANS, "", 11)
         pdf.set_xy(LEFT, 48)
         for line in [*invitation.address_lines, invitation.postcode]:
             pdf.set_x(LEFT)
-            pdf.cell(100, LINE, printable(str(line)), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(100, LINE, str(line), new_x="LMARGIN", new_y="NEXT")
         pdf.set_y(88)
         self.text(_("You are invited to join a citizen panel"), size=16, style="B", gap=1)
         self.text(self.title, size=11, style="B")
@@ -163,25 +153,25 @@ class _Letter:
             self.text(" ".join(dates))
         top = pdf.get_y() + 1
         self.text(_("How to register"), size=13, style="B", gap=1)
-        pdf.set_font("Helvetica", "", 10.5)
+        pdf.set_font(SANS, "", 10.5)
         steps = [
             _("1. Go to %(url)s") % {"url": self.url},
             _("2. Enter your registration code:"),
         ]
         for step in steps:
             pdf.set_x(LEFT)
-            pdf.multi_cell(WIDTH - QR_SIZE - 8, LINE, printable(step))
-        pdf.set_font("Courier", "B", 20)
+            pdf.multi_cell(WIDTH - QR_SIZE - 8, LINE, step)
+        pdf.set_font(MONO, "B", 20)
         pdf.set_x(LEFT + 5)
         pdf.cell(
             70, 11, readable(invitation.registration_code or ""), new_x="LMARGIN", new_y="NEXT"
         )
-        pdf.set_font("Helvetica", "", 10.5)
+        pdf.set_font(SANS, "", 10.5)
         pdf.set_x(LEFT)
         pdf.multi_cell(
             WIDTH - QR_SIZE - 8,
             LINE,
-            printable(_("Or scan the square code with your phone’s camera.")),
+            _("Or scan the square code with your phone’s camera."),
         )
         _qr_code(
             pdf,
@@ -211,10 +201,12 @@ class _Letter:
 def invitation_letters(panel: Panel, invitations: Iterable[Invitation]) -> bytes:
     """The letters of the drawn ``invitations`` as one A4 PDF, one page each, in their order."""
     pdf = FPDF(format="A4", unit="mm")
-    pdf.core_fonts_encoding = ENCODING
+    pdf.add_font(SANS, "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font(SANS, "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.add_font(MONO, "B", FONTS / "DejaVuSansMono-Bold.ttf")
     pdf.set_auto_page_break(auto=False)  # one page per letter, whatever the question's length
     pdf.set_margins(LEFT, 15, LEFT)
-    pdf.set_title(printable(_("Invitation letters")))
+    pdf.set_title(_("Invitation letters"))
     pdf.set_creator("coproduce")
     letter = _Letter(pdf, panel)
     for invitation in invitations:

@@ -174,6 +174,9 @@ class Registrant(models.Model):
         max_length=12, choices=RegistrantStatus.choices, default=RegistrantStatus.REGISTERED
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the email saying they were drawn (or drawn as a replacement) went; set once, so a task
+    # run twice emails nobody twice (decision 0069).
+    told_selected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civic_algorithms.sortition import InfeasibleQuotasError, Problem, SortitionInputError
-from civic_algorithms.sortition.feasibility import check_feasible
+from civic_algorithms.sortition.feasibility import Conflict, Relaxation, check_feasible
 from civic_algorithms.sortition.groups import build_groups
 from civic_algorithms.sortition.solver import PanelProgram
 from coproduce.accounts.types import Visitor
+from coproduce.common.languages import in_language
 from coproduce.contributions.models import Decision, Response
 from coproduce.panels import rules
 from coproduce.panels.models import (
@@ -34,7 +36,8 @@ from coproduce.panels.models import (
     VotingRound,
 )
 from coproduce.panels.pool import build_problem, pool
-from coproduce.services.models import ActivityState, Service, ServiceStatus
+from coproduce.services.models import Service
+from coproduce.services.queries import activity_seen_by
 
 SERVICE = "activity__service_stage__service"
 
@@ -64,29 +67,48 @@ class Feasibility:
         return " ".join(parts)
 
 
+# (category, answer) as the engine names a quota → the two as a page shows them
+QuotaNames = dict[tuple[str, str], tuple[str, str]]
+
+
 def feasibility(panel: Panel) -> Feasibility:
     """Run the engine's feasibility check on the current pool and quotas; explain a failure."""
     registrants = pool(panel)
+    if len(registrants) < panel.size:  # the usual case early on, worded here for translation
+        return Feasibility(
+            feasible=False,
+            pool_size=len(registrants),
+            message=ngettext(
+                "The pool has %(pool)s person, fewer than the panel's %(size)s seats: wait for "
+                "more registrations, or choose a smaller panel.",
+                "The pool has %(pool)s people, fewer than the panel's %(size)s seats: wait for "
+                "more registrations, or choose a smaller panel.",
+                len(registrants),
+            )
+            % {"pool": len(registrants), "size": panel.size},
+        )
     try:
         problem = build_problem(panel, registrants)
     except SortitionInputError as error:
         return Feasibility(feasible=False, pool_size=len(registrants), message=str(error))
-    return problem_feasibility(problem)
+    return problem_feasibility(problem, panel=panel)
 
 
-def problem_feasibility(problem: Problem) -> Feasibility:
-    """Whether some panel of the problem meets every quota, with the engine's explanation."""
+def problem_feasibility(problem: Problem, *, panel: Panel | None = None) -> Feasibility:
+    """Whether some panel of the problem meets every quota; if not, the conflicting quotas and
+    the smallest change in the page's language (with ``panel``, its categories' own names)."""
     pool_size = len(problem.people)
     try:
         groups = build_groups(problem)
         check_feasible(problem, groups, PanelProgram(groups))
     except InfeasibleQuotasError as error:
+        names = quota_names(panel) if panel is not None else {}
         return Feasibility(
             feasible=False,
             pool_size=pool_size,
             message=_("No panel from this pool meets every quota."),
-            conflicting=error.conflicting,
-            suggestions=tuple(relaxation.describe() for relaxation in error.relaxations),
+            conflicting=tuple(conflict_text(conflict, names) for conflict in error.conflicts),
+            suggestions=tuple(relaxation_text(change, names) for change in error.relaxations),
         )
     except SortitionInputError as error:
         return Feasibility(feasible=False, pool_size=pool_size, message=str(error))
@@ -96,6 +118,73 @@ def problem_feasibility(problem: Problem) -> Feasibility:
         message=_("A panel of %(size)s meeting every quota can be drawn from %(pool)s people.")
         % {"size": problem.panel_size, "pool": pool_size},
     )
+
+
+def quota_names(panel: Panel) -> QuotaNames:
+    """The panel's categories and answers in the page's language, by their engine names."""
+    return {
+        (category.name, feature.value): (
+            in_language(category, "name"),
+            in_language(feature, "value"),
+        )
+        for category in panel.categories.prefetch_related("features")
+        for feature in category.features.all()
+    }
+
+
+def conflict_text(conflict: Conflict, names: QuotaNames | None = None) -> str:
+    """One quota of a conflict in words: "Age: 16-29 – at least 5 members (3 people in the
+    pool)"."""
+    category, value = (names or {}).get(
+        (conflict.feature, conflict.value), (conflict.feature, conflict.value)
+    )
+    in_pool = ngettext(
+        "%(count)s person in the pool", "%(count)s people in the pool", conflict.in_pool
+    ) % {"count": conflict.in_pool}
+    if conflict.bound == "min":
+        text = ngettext(
+            "%(category)s: %(value)s – at least %(count)s member (%(in_pool)s)",
+            "%(category)s: %(value)s – at least %(count)s members (%(in_pool)s)",
+            conflict.limit,
+        )
+    else:
+        text = ngettext(
+            "%(category)s: %(value)s – at most %(count)s member (%(in_pool)s)",
+            "%(category)s: %(value)s – at most %(count)s members (%(in_pool)s)",
+            conflict.limit,
+        )
+    return text % {
+        "category": category,
+        "value": value,
+        "count": conflict.limit,
+        "in_pool": in_pool,
+    }
+
+
+def relaxation_text(relaxation: Relaxation, names: QuotaNames | None = None) -> str:
+    """One change of the smallest relaxation in words: "lower the minimum of Age: 16-29 from 9
+    to 5 members"."""
+    category, value = (names or {}).get(
+        (relaxation.feature, relaxation.value), (relaxation.feature, relaxation.value)
+    )
+    if relaxation.bound == "min":
+        text = ngettext(
+            "lower the minimum of %(category)s: %(value)s from %(current)s to %(count)s member",
+            "lower the minimum of %(category)s: %(value)s from %(current)s to %(count)s members",
+            relaxation.suggested,
+        )
+    else:
+        text = ngettext(
+            "raise the maximum of %(category)s: %(value)s from %(current)s to %(count)s member",
+            "raise the maximum of %(category)s: %(value)s from %(current)s to %(count)s members",
+            relaxation.suggested,
+        )
+    return text % {
+        "category": category,
+        "value": value,
+        "current": relaxation.current,
+        "count": relaxation.suggested,
+    }
 
 
 def by_pool_id(selection: Selection) -> dict[str, object]:
@@ -323,12 +412,4 @@ def rerun_command(selection: Selection) -> str:
 def panels_seen_by(user: Visitor) -> QuerySet[Panel]:
     """rules.can_view_panel as a filter: open (not draft) activities of published services, and
     everything of the organisations the person works for."""
-    panels = Panel.objects.all()
-    if user.is_superuser:
-        return panels
-    public = Q(**{f"{SERVICE}__status": ServiceStatus.PUBLISHED}) & ~Q(
-        activity__state=ActivityState.DRAFT
-    )
-    if not user.is_authenticated:
-        return panels.filter(public)
-    return panels.filter(public | Q(**{f"{SERVICE}__organisation__in": list(user.staff_roles)}))
+    return Panel.objects.filter(activity_seen_by(user))

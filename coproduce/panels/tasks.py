@@ -1,5 +1,6 @@
 """Background jobs: drawing a panel, or its replacements (the coordinator's button and
-``panel_select``), and the email that confirms a registration."""
+``panel_select``), the email that confirms a registration, and the email that tells each person
+drawn that they were chosen (decision 0069)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from civic_algorithms.sortition.engine import VERSION
 from civic_algorithms.sortition.legacy import DEFAULT_RUNS
 from coproduce.panels import ledger
 from coproduce.panels.models import (
+    ON_PANEL,
     Registrant,
     RegistrantStatus,
     Selection,
@@ -131,7 +133,14 @@ def run_selection(selection_id: int) -> Selection | None:
         Registrant.objects.filter(pk__in=members).update(status=status)
         selection.refresh_from_db()
         ledger.record_result(selection)
+        transaction.on_commit(lambda: _tell_members(selection.pk, members))
     return selection
+
+
+def _tell_members(selection_id: int, members: list[int]) -> None:
+    """Queue one email per person drawn: one person's failed email does not hold up the rest."""
+    for registrant_id in members:
+        send_selected_email.enqueue(registrant_id, selection_id)
 
 
 @task()
@@ -167,4 +176,52 @@ def send_registration_email(registrant_id: int) -> bool:
         from_email=None,
         recipient_list=[data.email],
     )
+    return True
+
+
+@task()
+def send_selected_email(registrant_id: int, selection_id: int) -> bool:
+    """Tell someone drawn by this selection that they were chosen, with the link to their own
+    page to confirm or decline; False when there is nothing to send: they are not one of its
+    members or no longer on the panel, have no email address, or were told already.
+
+    Safe to run twice: ``told_selected_at`` is claimed with a conditional update in the
+    transaction that sends, so a second run finds it set and sends nothing, and an email that
+    fails to send leaves it unset for a retry (decision 0069)."""
+    selection = Selection.objects.filter(pk=selection_id, status=SelectionStatus.DONE).first()
+    if selection is None or registrant_id not in selection.members:
+        return False
+    with transaction.atomic():
+        registrant = (
+            Registrant.objects.filter(
+                pk=registrant_id, panel_id=selection.panel_id, status__in=ON_PANEL
+            )
+            .select_related("data", "panel__activity__service_stage__service")
+            .first()
+        )
+        data = getattr(registrant, "data", None) if registrant is not None else None
+        if registrant is None or data is None or not data.email:
+            return False
+        claimed = Registrant.objects.filter(pk=registrant.pk, told_selected_at__isnull=True).update(
+            told_selected_at=timezone.now()
+        )
+        if not claimed:
+            return False  # another run has told them
+        panel = registrant.panel
+        activity = panel.activity
+        context = {
+            "panel": panel,
+            "activity": activity,
+            "service": activity.service,
+            "name": data.name,
+            "replacement": selection.replaces_id is not None,
+            "first_session": panel.sessions.order_by("starts_at", "pk").first(),
+            "link": settings.SITE_URL + my_place_path(registrant),
+        }
+        send_mail(
+            subject=render_to_string("panels/email/selected_subject.txt", context).strip(),
+            message=render_to_string("panels/email/selected_body.txt", context),
+            from_email=None,
+            recipient_list=[data.email],
+        )
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from dataclasses import FrozenInstanceError
 
 import pytest
 
@@ -16,6 +17,7 @@ from civic_algorithms.sortition import (
     select_panel,
     winning_ticket,
 )
+from civic_algorithms.sortition.feasibility import Conflict
 
 QUOTAS = [Quota("age", "young", 1, 2), Quota("age", "old", 1, 2)]
 
@@ -92,6 +94,8 @@ def test_quotas_that_no_panel_meets_are_named_with_the_smallest_fix() -> None:
         select_panel(problem, seed=1)
     error = caught.value
     assert "age=young at least 3 (2 in the pool)" in str(error)
+    # Two young people in the pool cannot fill three seats: that minimum alone is the conflict.
+    assert error.conflicts == (Conflict("age", "young", "age=young", "min", 3, 2),)
     assert [r.describe() for r in error.relaxations] == [
         "lower the minimum of age=young from 3 to 2"
     ]
@@ -106,7 +110,27 @@ def test_sum_of_minimums_above_the_panel_size_names_both_quotas() -> None:
         "age=young at least 2 (2 in the pool)",
         "age=old at least 2 (3 in the pool)",
     }
+    assert set(caught.value.conflicts) == {
+        Conflict("age", "young", "age=young", "min", 2, 2),
+        Conflict("age", "old", "age=old", "min", 2, 3),
+    }
     assert len(caught.value.relaxations) == 1
+
+
+def test_maximums_below_the_panel_size_are_conflicts_as_data_and_as_words() -> None:
+    quotas = [Quota("age", "young", 0, 0), Quota("age", "old", 0, 1)]
+    problem = make_problem(quotas, people("young", "young", "young", "old", "old", "old"), 3)
+    with pytest.raises(InfeasibleQuotasError) as caught:
+        select_panel(problem, seed=1)
+    error = caught.value
+    assert set(error.conflicts) == {
+        Conflict("age", "young", "age=young", "max", 0, 3),
+        Conflict("age", "old", "age=old", "max", 1, 3),
+    }
+    assert error.conflicting == tuple(conflict.describe() for conflict in error.conflicts)
+    assert "age=old at most 1 (3 in the pool)" in error.conflicting
+    with pytest.raises(FrozenInstanceError):
+        error.conflicts[0].limit = 2  # type: ignore[misc]
 
 
 def test_relaxation_respects_flex_limits() -> None:

@@ -187,6 +187,25 @@ def test_registering_with_a_code_keeps_the_data_apart_and_emails_the_link(
     assert "14 February 2027" in page
 
 
+def test_a_second_click_or_tab_after_registering_shows_the_thank_you_page() -> None:
+    setup, codes = with_codes()
+    client = Client()
+    client.post(_url("register", setup), {"step": "code", "code": codes[0]})
+    form_page = client.get(_url("register", setup))
+    other_tab = client.get(_url("register", setup))  # a second copy of the form, its own token
+    sent = answers_post(setup, {"Age": "40+", "Area": "North"})
+    for page in (form_page, other_tab):
+        token = page.context["form"]["one_time_token"].value()
+        response = client.post(_url("register", setup), {**sent, "one_time_token": token})
+        assert response.status_code == 302
+        assert response["Location"] == _url("registered", setup)
+    assert Registrant.objects.count() == 1
+    # Another browser without the code is still asked for it.
+    response = Client().post(_url("register", setup), sent)
+    assert response.status_code == 200
+    assert 'name="code"' in _text(response)
+
+
 def test_a_used_code_is_refused_with_a_clear_message() -> None:
     setup, codes = with_codes()
     register(setup, {"Age": "40+", "Area": "North"}, code=codes[1])

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from civic_algorithms.__main__ import main as civic_algorithms_main
 from coproduce.accounts.tests.factories import UserFactory
@@ -152,7 +153,7 @@ def test_a_seed_is_not_committed_for_quotas_no_panel_meets() -> None:
     setup, _ = make_pool(small_pool())
     feature = setup.panel.categories.get(name="Area").features.get(value="North")
     actions.quota_set(feature=feature, by=setup.staff, minimum=4, maximum=4)  # with South = 2
-    with pytest.raises(ValidationError, match="Area=North at least 4"):
+    with pytest.raises(ValidationError, match="Area: North – at least 4 members"):
         actions.seed_commit(panel=setup.panel, by=setup.staff, seed=5)
     assert not Selection.objects.exists()
     assert not LedgerEntry.objects.filter(type=COMMITMENT).exists()
@@ -209,10 +210,47 @@ def test_feasibility_explains_quotas_the_pool_cannot_meet() -> None:
     found = queries.feasibility(setup.panel)
     assert not found.feasible
     assert found.pool_size == 12
-    assert any("Age=40+" in conflict for conflict in found.conflicting)
-    assert any("Age=16-39" in conflict for conflict in found.conflicting)
+    # small_pool(12): every third person is 40+, so 4 older and 8 younger people.
+    assert set(found.conflicting) == {
+        "Age: 40+ – at least 4 members (4 people in the pool)",
+        "Age: 16-39 – at least 1 member (8 people in the pool)",
+    }
+    # Either minimum may give way by one seat; the engine picks one.
     assert len(found.suggestions) == 1
-    assert "Age=" in found.suggestions[0]
+    assert found.suggestions[0] in {
+        "lower the minimum of Age: 40+ from 4 to 3 members",
+        "lower the minimum of Age: 16-39 from 1 to 0 members",
+    }
+    assert "These quotas conflict: Age: " in found.describe()
+
+
+def test_feasibility_words_the_engines_conflicts_in_the_pages_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    setup, _ = make_pool(small_pool())
+    age = setup.panel.categories.get(name="Age")
+    age.name_cy = "Oed"
+    age.save()
+    older = age.features.get(value="40+")
+    older.value_cy = "40 neu hŷn"
+    older.save()
+    actions.quota_set(feature=older, by=setup.staff, minimum=4, maximum=4)
+    # A stand-in catalogue: every phrase of the explanation must pass through ngettext.
+    monkeypatch.setattr(
+        queries, "ngettext", lambda one, many, n: "(t) " + (one if n == 1 else many)
+    )
+    with translation.override("cy"):
+        found = queries.feasibility(setup.panel)
+    assert set(found.conflicting) == {
+        "(t) Oed: 40 neu hŷn – at least 4 members ((t) 4 people in the pool)",
+        "(t) Oed: 16-39 – at least 1 member ((t) 8 people in the pool)",
+    }
+    assert found.suggestions[0].startswith("(t) lower the minimum of Oed: ")
+    assert not any("=" in text for text in (*found.conflicting, *found.suggestions))
+    # In English, the same quotas keep their English names.
+    with translation.override("en"):
+        english = queries.feasibility(setup.panel)
+    assert "(t) Age: 40+ – at least 4 members ((t) 4 people in the pool)" in english.conflicting
 
 
 # --- Replacements ------------------------------------------------------------------------------
@@ -285,8 +323,10 @@ def test_feasibility_of_a_pool_smaller_than_the_panel_says_so() -> None:
     setup, _ = make_pool(small_pool(3))
     found = queries.feasibility(setup.panel)
     assert not found.feasible
-    assert "fewer than the panel size" in found.message
-    with pytest.raises(ValidationError, match="fewer than the panel size"):
+    assert found.message.startswith(
+        f"The pool has 3 people, fewer than the panel's {setup.panel.size} seats"
+    )
+    with pytest.raises(ValidationError, match="fewer than the panel"):
         actions.seed_commit(panel=setup.panel, by=setup.staff, seed=1)
 
 
@@ -316,7 +356,8 @@ def test_the_coordinators_button_queues_the_task_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         queued = actions.selection_start(selection=committed, by=setup.staff)
         assert queued.status == SelectionStatus.QUEUED
-    assert len(callbacks) == 1
+    # The draw is queued after the commit; the draw's own commit then queues the emails (0069).
+    assert len(callbacks) == 2
     committed.refresh_from_db()
     assert committed.status == SelectionStatus.DONE
     assert len(committed.members) == setup.panel.size

@@ -381,7 +381,9 @@ def test_feasibility_says_yes_or_explains_which_quotas_conflict() -> None:
     page = _page(client.get(url))
     assert "No: the quotas cannot all be met" in page
     assert "No panel from this pool meets every quota." in page
-    assert "Area" in page
+    # Six people in the North (small_pool: every other one); the South keeps its two seats.
+    assert "Area: North – at least 4 members (6 people in the pool)" in page
+    assert "Area: South – at least 2 members (6 people in the pool)" in page
 
 
 # --- Selection ---------------------------------------------------------------------------------

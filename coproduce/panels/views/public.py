@@ -193,6 +193,10 @@ def register(request: HttpRequest, panel: Panel) -> HttpResponse:
     if request.method == "POST" and request.POST.get("step") == "code":
         return _code_step(request, panel)
     if not code and not without_code:
+        if request.method == "POST" and request.session.get(_registered_key(panel)) is not None:
+            # A second click, or a second tab, after this browser registered with its code
+            # (which the first registration used up): show what the first one did.
+            return redirect("panels:registered", panel.pk)
         return _code_step(request, panel)
     form = RegistrationForm(request.POST if request.method == "POST" else None, panel=panel)
 

@@ -36,7 +36,9 @@ from coproduce.panels.models import (
     PHASE_ORDER,
     Panel,
     Phase,
+    Registrant,
     RegistrantStatus,
+    RegistrationData,
     Selection,
     SelectionStatus,
 )
@@ -434,10 +436,23 @@ def letters_pdf(request: SignedInRequest, panel: Panel) -> HttpResponse:
 # --- Registrants ---------------------------------------------------------------------------------
 
 
+def _told(person: Registrant, data: RegistrationData | None, allowed: bool) -> str:
+    """Whether someone drawn was told by email: "told", "no_email" (when the viewer may see the
+    contact details), "waiting", or "" for people not drawn (decision 0069)."""
+    if person.told_selected_at is not None:
+        return "told"
+    if person.status not in ON_PANEL:
+        return ""
+    if allowed and (data is None or not data.email):
+        return "no_email"
+    return "waiting"
+
+
 @rule_required(rules.can_coordinate, load=queries.visible_panel, staff=True)
 @require_GET
 def registrants(request: SignedInRequest, panel: Panel) -> HttpResponse:
-    """Everyone who registered, with their status; their answers only for those allowed."""
+    """Everyone who registered, with their status and whether the drawn were told by email;
+    their answers only for those allowed."""
     allowed = rules.can_view_registration_data(request.user, panel)
     people = panel.registrants.order_by("id")
     if allowed:
@@ -449,7 +464,8 @@ def registrants(request: SignedInRequest, panel: Panel) -> HttpResponse:
         # Registration data are deleted on a schedule: the registrant may have none left.
         data = getattr(person, "data", None) if allowed else None
         answers = data.answers if data is not None else {}
-        rows.append((person, data, [answers.get(name, "") for name in categories]))
+        told = _told(person, data, allowed)
+        rows.append((person, data, [answers.get(name, "") for name in categories], told))
     counts = dict(
         panel.registrants.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
