@@ -22,6 +22,7 @@ from coproduce.api import (
     ledger,
     notifications,
     organisations,
+    outcomes,
     panels,
     search,
     services,
@@ -50,6 +51,7 @@ api.add_router("/", governance.router)
 api.add_router("/", budgets.router)
 api.add_router("/", conversations.router)
 api.add_router("/", panels.router)
+api.add_router("/", outcomes.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)

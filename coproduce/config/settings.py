@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "coproduce.notifications",
     "coproduce.transparency",
     "coproduce.contributions",
+    "coproduce.outcomes",
     "coproduce.insight",
     "coproduce.codesign",
     "coproduce.budgeting",
@@ -365,6 +366,9 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Application settings.
+# Residents' checks of an outcome indicator: a period with fewer answers shows "too few answers",
+# never a number (decision 0071).
+COPRODUCE_OUTCOMES_MIN_ANSWERS = 10
 COPRODUCE_PAGE_SIZE = 20
 COPRODUCE_API_TOKEN_TTL_DAYS = int(env("COPRODUCE_API_TOKEN_TTL_DAYS", "90"))
 

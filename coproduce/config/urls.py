@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("coproduce.budgeting.urls")),
     path("", include("coproduce.conversations.urls")),
     path("", include("coproduce.panels.urls")),
+    path("", include("coproduce.outcomes.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
     path("", include("coproduce.transparency.urls")),  # ledger/, data/

@@ -22,6 +22,7 @@ from coproduce.demo.email_settings import add_email_settings
 from coproduce.demo.governance import seed_governance
 from coproduce.demo.insight import seed_insight
 from coproduce.demo.news import date_the_news
+from coproduce.demo.outcomes import seed_outcomes
 from coproduce.demo.panels import seed_panels
 from coproduce.demo.welsh import add_welsh
 from coproduce.organisations.models import Organisation, Role, Sector
@@ -611,6 +612,7 @@ def seed() -> dict[str, Any]:
     seed_budgeting(cast.people)
     seed_conversations(cast.people)
     seed_panels(cast.people)
+    seed_outcomes(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

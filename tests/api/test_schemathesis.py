@@ -96,6 +96,9 @@ STATEMENTS = [9_100_001, 9_100_002, 9_100_003]
 # and a draft.
 PANELS = [9_200_001, 9_200_002, 9_200_003, 9_200_004]
 RECOMMENDATIONS = [9_300_001, 9_300_002, 9_300_003]
+# Outcome indicators: the published service's, measured by staff and reported by residents (with
+# answers), our draft service's and another organisation's draft's.
+INDICATORS = [9_400_001, 9_400_002, 9_400_003, 9_400_004]
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -136,6 +139,7 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "statements": {"values": STATEMENTS},
                 "panels": {"values": PANELS},
                 "recommendations": {"values": RECOMMENDATIONS},
+                "indicators": {"values": INDICATORS},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -152,6 +156,7 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.statement_id": {"dictionary": "statements", "probability": 0.8},
                 "path.panel_id": {"dictionary": "panels", "probability": 0.8},
                 "path.recommendation_id": {"dictionary": "recommendations", "probability": 0.8},
+                "path.indicator_id": {"dictionary": "indicators", "probability": 0.8},
                 "body.area": {"dictionary": "areas", "probability": 0.8},
                 "body.choices[*].project": {"dictionary": "projects", "probability": 0.8},
                 "query.first": {"dictionary": "entries", "probability": 0.5},
@@ -395,6 +400,37 @@ def _panels(published: Any, their_draft: Any, admin: Any) -> dict[int, int]:
     }
 
 
+def _outcomes(published: Any, our_draft: Any, their_draft: Any, admin: Any) -> dict[int, int]:
+    """Frameworks of the published service (an indicator staff measure, with values, and one
+    residents report, with answers), of our draft service and of another organisation's draft."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from coproduce.outcomes import actions as outcomes
+    from coproduce.outcomes.tests.factories import (
+        keeper_of,
+        make_check_indicator,
+        make_indicator,
+        make_outcome,
+    )
+
+    outcome = make_outcome(published, admin)
+    measured = make_indicator(outcome, admin)
+    for days_ago, value in ((60, "45"), (10, "52.5")):
+        outcomes.measurement_record(
+            indicator=measured,
+            by=admin,
+            measured_on=timezone.localdate() - dt.timedelta(days=days_ago),
+            value=Decimal(value),
+        )
+    checked = make_check_indicator(outcome, admin)
+    outcomes.check_answer(indicator=checked, respondent=UserFactory(), rating=4)
+    ours = make_indicator(make_outcome(our_draft, admin), admin)
+    keeper = keeper_of(their_draft)
+    theirs = make_indicator(make_outcome(their_draft, keeper), keeper)
+    return dict(zip(INDICATORS, [measured.pk, checked.pk, ours.pk, theirs.pk], strict=True))
+
+
 @pytest.fixture
 def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status, activities in every state, contributions of
@@ -423,6 +459,8 @@ def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
         ids |= _conversations(published, their_draft)
     if "/panel" in request.node.name:
         ids |= _panels(published, their_draft, admin)
+    if "/indicators" in request.node.name or "/outcomes" in request.node.name:
+        ids |= _outcomes(published, our_draft, their_draft, admin)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
@@ -465,6 +503,7 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 "statement_id",
                 "panel_id",
                 "recommendation_id",
+                "indicator_id",
             ),
         ),
         (case.query, ("idea",)),

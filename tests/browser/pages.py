@@ -1077,4 +1077,9 @@ def clerk_a_board(a: Auditor) -> None:
     a.errors_shown()
 
 
-from tests.browser import pages_budgeting, pages_conversations, pages_panels  # noqa: E402,F401
+from tests.browser import (  # noqa: E402,F401
+    pages_budgeting,
+    pages_conversations,
+    pages_outcomes,
+    pages_panels,
+)

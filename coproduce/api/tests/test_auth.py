@@ -450,7 +450,55 @@ WRITES = [
         lambda api, w: api.post(_recommendation_status(w), {"to_status": "accepted"}),
         ANSWER,
     ),
+    # Outcomes (coproduce/api/outcomes.py): those who keep the service's outcomes record values;
+    # anyone with a token answers an indicator's check of a published service, and on a draft
+    # service that is a rule (422) to those who see it.
+    Write(
+        "record an indicator's value",
+        lambda api, w: api.post(*_measurement(w, w.service)),
+        MANAGE_SERVICE,
+        success=201,
+    ),
+    Write(
+        "record a value of a draft service's indicator",
+        lambda api, w: api.post(*_measurement(w, w.draft_service)),
+        MANAGE_DRAFT,
+        success=201,
+    ),
+    Write(
+        "answer an indicator's check",
+        lambda api, w: api.put(_check(w, w.service), {"rating": 4}),
+        TAKE_PART,
+    ),
+    Write(
+        "answer a check of a draft service",
+        lambda api, w: api.put(_check(w, w.draft_service), {"rating": 4}),
+        DRAFT_RULE,
+    ),
 ]
+
+
+def _indicator(w: World, service: Any, *, check: bool) -> Any:
+    """An indicator of one of the world's services, made by its professional."""
+    from coproduce.outcomes.tests.factories import (
+        make_check_indicator,
+        make_indicator,
+        make_outcome,
+    )
+
+    keeper = w.people["professional"]
+    make = make_check_indicator if check else make_indicator
+    return make(make_outcome(service, keeper), keeper)
+
+
+def _measurement(w: World, service: Any) -> tuple[str, dict[str, Any]]:
+    indicator = _indicator(w, service, check=False)
+    body = {"measured_on": timezone.localdate().isoformat(), "value": 55}
+    return f"/indicators/{indicator.pk}/measurements", body
+
+
+def _check(w: World, service: Any) -> str:
+    return f"/indicators/{_indicator(w, service, check=True).pk}/check"
 
 
 def _recommendation_status(w: World) -> str:

@@ -33,12 +33,14 @@ CREATES = (
     "/responses",
     "/decisions",
     "/statements",
+    "/measurements",
 )
 # Operations on the person whose token it is (their settings): a token is needed even to read.
 PERSONAL = "/api/me/"
-# Your own ballot in a budget, your vote on a conversation's statement: a token is needed even to
-# read them, like your settings, but the budget or statement is looked up (404).
-YOUR_OWN = ("/ballot", "/vote")
+# Your own ballot in a budget, your vote on a conversation's statement, your answer to an
+# indicator's check: a token is needed even to read them, like your settings, but the budget,
+# statement or indicator is looked up (404).
+YOUR_OWN = ("/ballot", "/vote", "/check")
 OPERATIONS = [
     (method.upper(), path, operation)
     for path, item in SCHEMA["paths"].items()
@@ -100,7 +102,7 @@ def test_request_bodies_refuse_unknown_fields() -> None:
         for _method, _path, operation in OPERATIONS
         if "requestBody" in operation
     }
-    assert len(bodies) == 21
+    assert len(bodies) == 23
     for name in bodies:
         assert SCHEMA["components"]["schemas"][name]["additionalProperties"] is False, name
 
