@@ -119,17 +119,17 @@ class VoteIn(Input):
     )
 
 
-class VoteOut(Schema):
+class StatementVoteOut(Schema):
     statement: int
     vote: VoteName | None = Field(description="Your vote, or null if you have not voted on it.")
     voted_at: dt.datetime | None = Field(description="When you last cast or changed it.")
 
 
-class YourVoteOut(VoteOut):
+class YourVoteOut(StatementVoteOut):
     may_vote: bool = Field(description="Whether you may vote on it (or change your vote) now.")
 
 
-class CastOut(VoteOut):
+class StatementCastOut(StatementVoteOut):
     changed: bool = Field(description="True when this replaced an earlier, different vote.")
 
 
@@ -448,7 +448,7 @@ def vote_detail(
 
 @router.put(
     "/conversations/{conversation_id}/statements/{statement_id}/vote",
-    response={200: CastOut, **WRITE_ERRORS},
+    response={200: StatementCastOut, **WRITE_ERRORS},
     auth=WRITE,
     summary="Agree, disagree or pass on a statement; a second PUT changes your vote",
     description=(

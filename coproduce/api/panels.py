@@ -187,7 +187,7 @@ class AnswerStatusChangeOut(Schema):
     created_at: dt.datetime
 
 
-class AnswerOut(Schema):
+class RecommendationAnswerOut(Schema):
     status: AnswerStatus = Field(
         description=(
             "waiting → accepted / accepted_in_part / not_accepted → in_progress → done "
@@ -221,7 +221,9 @@ class RecommendationOut(Schema):
             "answer (`POST /api/contributions/{id}/responses`); null when not passed."
         )
     )
-    answer: AnswerOut | None = Field(description="Null for a recommendation that did not pass.")
+    answer: RecommendationAnswerOut | None = Field(
+        description="Null for a recommendation that did not pass."
+    )
 
 
 class RecommendationFilters(Schema):

@@ -38,9 +38,10 @@ CREATES = (
 # Operations on the person whose token it is (their settings): a token is needed even to read.
 PERSONAL = "/api/me/"
 # Your own ballot in a budget, your vote on a conversation's statement, your answer to an
-# indicator's check: a token is needed even to read them, like your settings, but the budget,
-# statement or indicator is looked up (404).
-YOUR_OWN = ("/ballot", "/vote", "/check")
+# indicator's check, your weighting of a commissioning round's criteria: a token is needed even
+# to read them, like your settings, but the budget, statement, indicator or round is looked up
+# (404).
+YOUR_OWN = ("/ballot", "/vote", "/check", "/weighting")
 OPERATIONS = [
     (method.upper(), path, operation)
     for path, item in SCHEMA["paths"].items()
@@ -102,7 +103,7 @@ def test_request_bodies_refuse_unknown_fields() -> None:
         for _method, _path, operation in OPERATIONS
         if "requestBody" in operation
     }
-    assert len(bodies) == 23
+    assert len(bodies) == 24
     for name in bodies:
         assert SCHEMA["components"]["schemas"][name]["additionalProperties"] is False, name
 
@@ -200,3 +201,26 @@ def test_the_guide_lists_every_operation_with_its_success_status() -> None:
         for method, path, operation in OPERATIONS
     }
     assert listed == operations
+
+
+def test_no_two_schemas_share_a_name() -> None:
+    """django-ninja names each component after its class: two classes of one name would make the
+    second overwrite the first in the OpenAPI document, whichever module loaded last."""
+    from ninja import Schema
+
+    def subclasses(cls: type) -> list[type]:
+        found: list[type] = []
+        sub: type
+        for sub in cls.__subclasses__():
+            found += [sub, *subclasses(sub)]
+        return found
+
+    ours = [cls for cls in subclasses(Schema) if cls.__module__.startswith("coproduce.api")]
+    names: dict[str, str] = {}
+    clashes = []
+    for cls in ours:
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in names and names[cls.__name__] != where:
+            clashes.append((names[cls.__name__], where))
+        names.setdefault(cls.__name__, where)
+    assert clashes == []
