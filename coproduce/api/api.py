@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from coproduce.api import (
     budgets,
+    commissioning,
     contributions,
     conversations,
     datasets,
@@ -52,6 +53,7 @@ api.add_router("/", budgets.router)
 api.add_router("/", conversations.router)
 api.add_router("/", panels.router)
 api.add_router("/", outcomes.router)
+api.add_router("/", commissioning.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)

@@ -44,6 +44,7 @@ class ContributionKind(StrEnum):
     OPINION_STATEMENT = "opinion_statement"
     PANEL_QUESTION = "panel_question"
     PANEL_RECOMMENDATION = "panel_recommendation"
+    CRITERIA_WEIGHTING = "criteria_weighting"
 
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
@@ -324,6 +325,16 @@ class PanelQuestionOut(Schema):
     text: str
 
 
+class WeightingPointsOut(Schema):
+    criterion: int = Field(description="The id of the award criterion.")
+    points: int = Field(description="The points given it, of 100.")
+
+
+class CriteriaWeightingOut(Schema):
+    round: int = Field(description="The id of the commissioning round's activity.")
+    points: list[WeightingPointsOut] = Field(description="Criteria given no points are left out.")
+
+
 class PanelRecommendationOut(Schema):
     panel: int = Field(description="The id of the citizen-panel activity that made it.")
     title: str
@@ -397,6 +408,9 @@ class ContributionOut(Schema):
     )
     panel_recommendation: PanelRecommendationOut | None = Field(
         description="A recommendation a citizen panel voted for, which the organisation answers."
+    )
+    criteria_weighting: CriteriaWeightingOut | None = Field(
+        description="A resident's 100 points shared across a commissioning round's criteria."
     )
 
 

@@ -54,6 +54,7 @@ from coproduce.codesign.models import (
     Support,
 )
 from coproduce.codesign.queries import visible_comment, visible_idea
+from coproduce.commissioning.models import WEIGHTING
 from coproduce.common.pagination import KeysFirst
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import queries as spine_queries
@@ -100,6 +101,7 @@ def _rows() -> QuerySet[Contribution]:
                     "question__position", "question_id"
                 ),
             ),
+            "weighting__points",
         )
     )
 
@@ -257,6 +259,15 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "against_count": recommendation.against_count,
             "members_count": recommendation.members_count,
             "answer_due": recommendation.answer_due,
+        }
+    elif kind == WEIGHTING:
+        weighting = contribution.weighting
+        fields["criteria_weighting"] = {
+            "round": weighting.round_id,
+            "points": [
+                {"criterion": given.criterion_id, "points": given.points}
+                for given in sorted(weighting.points.all(), key=lambda p: p.criterion_id)
+            ],
         }
     return fields
 

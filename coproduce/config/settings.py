@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "coproduce.budgeting",
     "coproduce.conversations",
     "coproduce.panels",
+    "coproduce.commissioning",
     "coproduce.governance",
     "coproduce.api",
     "coproduce.demo",

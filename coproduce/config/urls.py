@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("coproduce.conversations.urls")),
     path("", include("coproduce.panels.urls")),
     path("", include("coproduce.outcomes.urls")),
+    path("", include("coproduce.commissioning.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
     path("", include("coproduce.transparency.urls")),  # ledger/, data/

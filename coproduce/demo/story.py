@@ -17,6 +17,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.demo.budgeting import seed_budgeting
 from coproduce.demo.codesign import seed_codesign
+from coproduce.demo.commissioning import seed_commissioning
 from coproduce.demo.conversations import seed_conversations
 from coproduce.demo.email_settings import add_email_settings
 from coproduce.demo.governance import seed_governance
@@ -613,6 +614,7 @@ def seed() -> dict[str, Any]:
     seed_conversations(cast.people)
     seed_panels(cast.people)
     seed_outcomes(cast.people)
+    seed_commissioning(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

@@ -262,6 +262,7 @@ class ActivityKind(models.TextChoices):
     MYSTERY_SHOP = "mystery_shop", _("Mystery shopping")
     SELF_REFLECTION = "self_reflection", _("Self-reflection")
     MEETING = "meeting", _("Public meeting")
+    COMMISSIONING_ROUND = "commissioning_round", _("Commissioning round")
 
 
 # The most public power each method can give when it runs: the rule behind the delivered level.
@@ -277,6 +278,7 @@ KIND_LEVEL: dict[str, str] = {
     ActivityKind.ASSESSMENT: InvolvementLevel.COLLABORATE,
     ActivityKind.PEER_REVIEW: InvolvementLevel.COLLABORATE,
     ActivityKind.CITIZEN_PANEL: InvolvementLevel.COLLABORATE,
+    ActivityKind.COMMISSIONING_ROUND: InvolvementLevel.COLLABORATE,
     ActivityKind.PARTICIPATORY_BUDGET: InvolvementLevel.EMPOWER,
 }
 

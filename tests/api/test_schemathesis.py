@@ -99,6 +99,10 @@ RECOMMENDATIONS = [9_300_001, 9_300_002, 9_300_003]
 # Outcome indicators: the published service's, measured by staff and reported by residents (with
 # answers), our draft service's and another organisation's draft's.
 INDICATORS = [9_400_001, 9_400_002, 9_400_003, 9_400_004]
+# Commissioning rounds: an open one with criteria and a weighting, one with published weights, our
+# draft service's draft and another organisation's draft; the open round's three criteria.
+ROUNDS = [9_500_001, 9_500_002, 9_500_003, 9_500_004]
+CRITERIA = [9_600_001, 9_600_002, 9_600_003]
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -140,6 +144,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "panels": {"values": PANELS},
                 "recommendations": {"values": RECOMMENDATIONS},
                 "indicators": {"values": INDICATORS},
+                "rounds": {"values": ROUNDS},
+                "criteria": {"values": CRITERIA},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -157,6 +163,8 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.panel_id": {"dictionary": "panels", "probability": 0.8},
                 "path.recommendation_id": {"dictionary": "recommendations", "probability": 0.8},
                 "path.indicator_id": {"dictionary": "indicators", "probability": 0.8},
+                "path.round_id": {"dictionary": "rounds", "probability": 0.8},
+                "body.points[*].criterion": {"dictionary": "criteria", "probability": 0.8},
                 "body.area": {"dictionary": "areas", "probability": 0.8},
                 "body.choices[*].project": {"dictionary": "projects", "probability": 0.8},
                 "query.first": {"dictionary": "entries", "probability": 0.5},
@@ -431,6 +439,39 @@ def _outcomes(published: Any, our_draft: Any, their_draft: Any, admin: Any) -> d
     return dict(zip(INDICATORS, [measured.pk, checked.pk, ours.pk, theirs.pk], strict=True))
 
 
+def _commissioning(published: Any, our_draft: Any, their_draft: Any, admin: Any) -> dict[int, int]:
+    """Rounds of the published service (open, with criteria and a weighting; and one with its
+    weights published), of our draft service and of another organisation's draft."""
+    from coproduce.commissioning import actions as commissioning
+    from coproduce.commissioning.tests.factories import (
+        keeper_of,
+        make_criteria,
+        make_round,
+        make_weighting,
+    )
+
+    def activity(service: Any, state: str) -> Any:
+        return ActivityFactory.create(
+            service=service, kind=ActivityKind.COMMISSIONING_ROUND, state=state
+        )
+
+    open_round = make_round(activity(published, ActivityState.OPEN), admin)
+    criteria = make_criteria(open_round, admin)
+    make_weighting(open_round, {criteria[0].pk: 60, criteria[1].pk: 40})
+    published_round = make_round(activity(published, ActivityState.OPEN), admin)
+    weighed = make_criteria(published_round, admin)
+    make_weighting(published_round, {weighed[2].pk: 100})
+    commissioning.weights_publish(round_=published_round, by=admin)
+    ours = make_round(activity(our_draft, ActivityState.DRAFT), admin)
+    theirs_activity = activity(their_draft, ActivityState.DRAFT)
+    theirs = make_round(theirs_activity, keeper_of(their_draft))
+    rounds = [open_round, published_round, ours, theirs]
+    return {
+        **dict(zip(ROUNDS, [r.pk for r in rounds], strict=True)),
+        **dict(zip(CRITERIA, [c.pk for c in criteria], strict=True)),
+    }
+
+
 @pytest.fixture
 def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status, activities in every state, contributions of
@@ -461,6 +502,8 @@ def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
         ids |= _panels(published, their_draft, admin)
     if "/indicators" in request.node.name or "/outcomes" in request.node.name:
         ids |= _outcomes(published, our_draft, their_draft, admin)
+    if "/commissioning" in request.node.name:
+        ids |= _commissioning(published, our_draft, their_draft, admin)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
@@ -504,6 +547,7 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 "panel_id",
                 "recommendation_id",
                 "indicator_id",
+                "round_id",
             ),
         ),
         (case.query, ("idea",)),
@@ -518,6 +562,10 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 body[name] = _real(body[name], ids)
         if isinstance(body.get("contributions"), list):
             body["contributions"] = [_real(value, ids) for value in body["contributions"]]
+        if isinstance(body.get("points"), list):  # a weighting of a round's criteria
+            for item in body["points"]:
+                if isinstance(item, dict) and "criterion" in item:
+                    item["criterion"] = _real(item["criterion"], ids)
         if (
             isinstance(body.get("choices"), list)
             and case.meta

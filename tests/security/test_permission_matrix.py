@@ -23,6 +23,7 @@ from coproduce.contributions.tests.world import ROLES, World, build_world
 OK, LOGIN, DENIED, HIDDEN = "ok", "login", "denied", "hidden"
 PROJECT_NAMESPACES = {
     "common",
+    "commissioning",
     "accounts",
     "organisations",
     "services",
@@ -1417,6 +1418,59 @@ CASES += [
         },
         label="post",
     ),
+]
+
+
+# --- Commissioning rounds (issue 11): public as their activity is; residents weigh the criteria
+# signed in while the weighting is open; the round is kept by the service's admins and
+# professionals.
+def _commissioning(w: World, which: str) -> Any:
+    """A round with criteria on an open activity of the published service ("open"), on a draft
+    activity ("draft"), or a commissioning-round activity without a round ("bare")."""
+    made = w.people.setdefault("_commissioning", {})
+    if which not in made:
+        from coproduce.commissioning.tests.factories import make_criteria, make_round
+        from coproduce.services.models import ActivityKind, ActivityState
+        from coproduce.services.tests.factories import ActivityFactory
+
+        state = ActivityState.DRAFT if which == "draft" else ActivityState.OPEN
+        activity = ActivityFactory(
+            service=w.service, kind=ActivityKind.COMMISSIONING_ROUND, state=state
+        )
+        if which == "bare":
+            made[which] = {"activity": activity}
+        else:
+            round_ = make_round(activity=activity, staff=w.people["professional"])
+            criteria = make_criteria(round_, w.people["professional"])
+            made[which] = {"activity": activity, "round": round_, "criterion": criteria[0]}
+    return made[which]
+
+
+def commissioning(which: str, thing: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _commissioning(w, which)[thing].pk}
+
+
+CASES += [
+    Case("commissioning:round", commissioning("open", "round"), PUBLIC),
+    Case(
+        "commissioning:round", commissioning("draft", "round"), DRAFT_ACTIVITY_STAFF, label="draft"
+    ),
+    Case("commissioning:how_weighting_works", nothing, PUBLIC),
+    Case("commissioning:weigh", commissioning("open", "round"), SIGNED_IN),
+    Case(
+        "commissioning:weigh",
+        commissioning("draft", "round"),
+        row(HIDDEN, HIDDEN, OK, OK, HIDDEN, OK, OK),
+        label="draft",
+    ),
+    Case("commissioning:manage", commissioning("open", "activity"), MANAGE_SERVICE),
+    Case("commissioning:manage", commissioning("bare", "activity"), MANAGE_SERVICE, label="bare"),
+    Case("commissioning:manage", commissioning("draft", "activity"), MANAGE_DRAFT, label="draft"),
+    Case("commissioning:round_edit", commissioning("bare", "activity"), MANAGE_SERVICE),
+    Case("commissioning:criterion_add", commissioning("open", "round"), MANAGE_SERVICE),
+    Case("commissioning:criterion_edit", commissioning("open", "criterion"), MANAGE_SERVICE),
+    Case("commissioning:criterion_delete", commissioning("open", "criterion"), MANAGE_SERVICE),
+    Case("commissioning:weights_publish", commissioning("open", "round"), MANAGE_SERVICE),
 ]
 
 

@@ -475,7 +475,37 @@ WRITES = [
         lambda api, w: api.put(_check(w, w.draft_service), {"rating": 4}),
         DRAFT_RULE,
     ),
+    # Commissioning (coproduce/api/commissioning.py): anyone with a token weighs an open round's
+    # criteria; in a draft round that is a rule (422) to those who see it.
+    Write(
+        "weigh a round's criteria",
+        lambda api, w: api.put(*_weighting(w, "open")),
+        TAKE_PART,
+    ),
+    Write(
+        "weigh the criteria of a draft round",
+        lambda api, w: api.put(*_weighting(w, "draft")),
+        DRAFT_RULE,
+    ),
 ]
+
+
+def _weighting(w: World, state: str) -> tuple[str, dict[str, Any]]:
+    """The weighting address of a round of the world's published service ("open" or "draft"),
+    with criteria, and a weighting of them that adds up to 100."""
+    from coproduce.commissioning.tests.factories import make_criteria, make_round
+    from coproduce.services.models import ActivityKind
+    from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+    activity = ActivityFactory(
+        service=w.service, kind=ActivityKind.COMMISSIONING_ROUND, state=state
+    )
+    staff = staff_of(activity)
+    round_ = make_round(activity, staff)
+    criteria = make_criteria(round_, staff)
+    points = [{"criterion": c.pk, "points": 0} for c in criteria]
+    points[0]["points"] = 100
+    return f"/commissioning/rounds/{round_.pk}/weighting", {"points": points}
 
 
 def _indicator(w: World, service: Any, *, check: bool) -> Any:

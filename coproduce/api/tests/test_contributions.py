@@ -818,6 +818,33 @@ def test_panel_questions_and_recommendations_show_their_fields(
     assert shown["panel_question"] == {"panel": question.activity_id, "text": "Who owns the park?"}
 
 
+def _weighting(world: World) -> Any:
+    """A resident's weighting of a commissioning round's criteria in the world's service."""
+    from coproduce.commissioning.tests.factories import make_criteria, make_round, make_weighting
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    activity = ActivityFactory(
+        service=world.service, kind=ActivityKind.COMMISSIONING_ROUND, state=ActivityState.OPEN
+    )
+    round_ = make_round(activity=activity, staff=world.people["professional"])
+    criteria = make_criteria(round_, world.people["professional"])
+    return make_weighting(
+        round_, {criteria[0].pk: 70, criteria[1].pk: 30}, person=world.people["resident"]
+    )
+
+
+def test_a_weighting_shows_its_points(world: World, as_role: AsRole) -> None:
+    weighting = _weighting(world)
+    shown = as_role("anonymous").get(f"/contributions/{weighting.pk}").json()
+    assert shown["kind"] == "criteria_weighting"
+    given = sorted(weighting.points.values_list("criterion_id", "points"))
+    assert shown["criteria_weighting"] == {
+        "round": weighting.round_id,
+        "points": [{"criterion": pk, "points": points} for pk, points in given],
+    }
+
+
 def test_every_kind_is_answerable_through_the_api(
     world: World, loop: Loop, as_role: AsRole
 ) -> None:
@@ -831,6 +858,7 @@ def test_every_kind_is_answerable_through_the_api(
     proposal = _budget_proposal(world)
     statement = _opinion_statement(world)
     panel_question, recommendation = _panel_contributions(world)
+    weighting = _weighting(world)
     for contribution in (
         loop.idea,
         loop.question,
@@ -842,6 +870,7 @@ def test_every_kind_is_answerable_through_the_api(
         statement.contribution,
         panel_question,
         recommendation,
+        weighting.contribution,
     ):
         response = api.post(f"/contributions/{contribution.pk}/responses", {"body": "Thank you."})
         assert response.status_code == 201, (contribution, response.content)

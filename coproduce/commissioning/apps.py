@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+
+
+class CommissioningConfig(AppConfig):
+    """Commissioning rounds for long-term outcomes: the specification, the contract and its
+    timetable, award criteria whose weights residents set (issue 11; docs/commissioning.md)."""
+
+    name = "coproduce.commissioning"
+    label = "commissioning"
+    verbose_name = "Commissioning"
+
+    def ready(self) -> None:
+        """Tell the services app about the method, and the spine about residents' weightings."""
+        from django.utils.translation import gettext_lazy as _
+
+        from coproduce.commissioning.models import WEIGHTING
+        from coproduce.contributions.kinds import Kind, register_kind
+        from coproduce.services.methods import register_method
+        from coproduce.services.models import ActivityKind
+
+        register_method(
+            ActivityKind.COMMISSIONING_ROUND,
+            take_part_template="commissioning/_take_part.html",
+            staff_links=[(_("Run the commissioning round"), "commissioning:manage")],
+        )
+        register_kind(
+            Kind(
+                code=WEIGHTING,
+                label=_("Weighting of award criteria"),
+                detail="weighting",
+                methods={ActivityKind.COMMISSIONING_ROUND},
+                text=lambda contribution: contribution.weighting.summary(),
+                prefetch=("weighting__points__criterion",),
+                summary_template="commissioning/_weighting_summary.html",
+            )
+        )
