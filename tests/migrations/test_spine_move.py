@@ -19,6 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from coproduce.budgeting.models import Ballot, Count, PaperEntry
+from coproduce.commissioning.models import Weighting
 from coproduce.contributions.models import Contribution
 from coproduce.demo.story import seed
 from coproduce.notifications.models import Notification
@@ -245,8 +246,10 @@ def test_the_demo_story_keeps_every_row_both_ways(back_to_latest: None) -> None:
     Count.objects.all().delete()
     PaperEntry.objects.all().delete()
     Ballot.objects.all().delete()
-    # So do a citizen panel's recommendations (their published contribution is protected).
+    # So do a citizen panel's recommendations (their published contribution is protected), and
+    # residents' weightings of a commissioning round's criteria.
     Recommendation.objects.all().delete()
+    Weighting.objects.all().delete()
     newer = Contribution.objects.exclude(kind__in=OLD_KINDS)
     gone = set(newer.values_list("pk", flat=True))
     newer.delete()
