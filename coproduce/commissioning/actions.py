@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
-from coproduce.commissioning import rules, weights
+from coproduce.commissioning import ledger, rules, weights
 from coproduce.commissioning.models import (
     POINTS,
     WEIGHTING,
@@ -197,8 +197,13 @@ def criterion_update(
     criterion.name, criterion.description = name.strip(), description.strip()
     criterion.name_cy, criterion.description_cy = name_cy.strip(), description_cy.strip()
     criterion.full_clean(exclude=["round"])
-    criterion.save()
+    # Only the wording: the weights are the publishing's, whatever this instance holds.
+    criterion.save(update_fields=["name", "description", "name_cy", "description_cy"])
     criterion.indicators.set(chosen)
+    # The published weights name their criteria (read afresh: ``criterion.round`` may be old).
+    published = Round.objects.filter(pk=round_.pk, weights_published_at__isnull=False).first()
+    if published is not None:
+        ledger.record_weights(published)
     return criterion
 
 
@@ -341,6 +346,7 @@ def weights_publish(
     round_.weights_reason_cy = reason_cy.strip() if final != computed else ""
     round_.full_clean(exclude=["activity"])
     round_.save()
+    ledger.record_weights(round_)
     _answer_weightings(round_, criteria, by)
     return round_
 

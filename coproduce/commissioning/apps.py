@@ -10,13 +10,19 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning"
 
     def ready(self) -> None:
-        """Tell the services app about the method, and the spine about residents' weightings."""
+        """Tell the services app about the method and the promised-vs-delivered table, the spine
+        about residents' weightings, and the ledger about published weights and awards."""
         from django.utils.translation import gettext_lazy as _
 
+        from coproduce.commissioning import ledger, promised
         from coproduce.commissioning.models import WEIGHTING
         from coproduce.contributions.kinds import Kind, register_kind
+        from coproduce.services import pages
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
+
+        ledger.register()
+        pages.SERVICE_MAIN.register("commissioning/_promised.html", promised.service_section)
 
         register_method(
             ActivityKind.COMMISSIONING_ROUND,

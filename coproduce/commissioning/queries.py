@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from coproduce.accounts.types import Visitor
 from coproduce.commissioning import rules
-from coproduce.commissioning.models import Criterion, Round, Weighting
+from coproduce.commissioning.models import Award, Criterion, Round, Weighting
 from coproduce.services.queries import activity_seen_by
 
 PATH = "activity__service_stage__service__organisation"
@@ -73,3 +73,8 @@ def weight_rows(round_: Round) -> list[WeightRow]:
 
 def weighting_count(round_: Round) -> int:
     return round_.weightings.count()
+
+
+def award_of(round_: Round) -> Award | None:
+    """The round's award decision, once made."""
+    return Award.objects.filter(round=round_).select_related("bid__organisation").first()

@@ -1,4 +1,5 @@
-"""Who may see a commissioning round, keep it, and weigh its criteria (decision 0074).
+"""Who may see a commissioning round, keep it, and weigh its criteria (decision 0074);
+who may bid, open a sealed bid (decision 0077), declare, score and moderate (decision 0078).
 
 A round is public as its activity is (open activities of published services; drafts for the
 organisation's staff). Its set-up, criteria and published weights are kept by the service's
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from coproduce.accounts.types import Visitor
-from coproduce.commissioning.models import Round
+from coproduce.commissioning.models import Award, Bid, BidStatus, Evaluator, Round
+from coproduce.organisations.models import Membership, Organisation, Role
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 from coproduce.services.rules import can_manage_service, can_view_activity
 
@@ -50,3 +53,141 @@ def can_weigh(user: Visitor, round_: Round) -> bool:
         and round_.criteria.exists()
         and can_view_round(user, round_)
     )
+
+
+# --- Bids: sealed until the deadline (decision 0077) --------------------------------------------
+
+BIDDING_ROLES = (Role.ADMIN, Role.PROFESSIONAL)
+
+
+def bids_closed(round_: Round, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= round_.bids_close_at
+
+
+def bidding_organisations(user: Visitor) -> QuerySet[Organisation]:
+    """The organisations this person may bid for: those where they are an administrator or a
+    professional."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.with_role(user, list(BIDDING_ROLES))
+
+
+def is_bidder(user: Visitor, bid: Bid) -> bool:
+    """A member of the bidding organisation (administrator or professional)."""
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation_id=bid.organisation_id, role__in=BIDDING_ROLES
+        ).exists()
+    )
+
+
+def can_bid(user: Visitor, round_: Round) -> bool:
+    """Start or change a bid: for an organisation one belongs to, once the weights are published,
+    while the round is open and before bids close."""
+    return bool(
+        round_.activity.state == ActivityState.OPEN
+        and round_.weights_published_at is not None
+        and not bids_closed(round_)
+        and bidding_organisations(user).exists()
+        and can_view_round(user, round_)
+    )
+
+
+def can_edit_bid(user: Visitor, bid: Bid) -> bool:
+    return bid.status != BidStatus.WITHDRAWN and not bids_closed(bid.round) and is_bidder(user, bid)
+
+
+def can_open_bid(user: Visitor, bid: Bid) -> bool:
+    """Read a bid's content (price, statements, commitments, files). The bidder always may;
+    before the deadline nobody else may — administrators and superusers included; after it, the
+    round's keepers and the evaluators who have declared their interests in every bidder and
+    have no conflict with this one. Openings by anyone but the bidder are logged."""
+    if is_bidder(user, bid):
+        return True
+    if not bids_closed(bid.round) or bid.status != BidStatus.SUBMITTED:
+        return False
+    if can_keep_round(user, bid.round):
+        # Keepers run the round: they open every bid (logged), even one they declared an
+        # interest in; that interest keeps them from scoring or moderating it (decision 0078).
+        return True
+    evaluator = evaluator_of(user, bid.round)
+    return evaluator is not None and declared_all(evaluator) and not has_conflict(evaluator, bid)
+
+
+def can_ask_question(user: Visitor, round_: Round) -> bool:
+    """Bidders' clarification questions: from organisations' members, until questions close."""
+    return bool(
+        round_.activity.state == ActivityState.OPEN
+        and timezone.localdate() <= round_.questions_close_on
+        and bidding_organisations(user).exists()
+        and can_view_round(user, round_)
+    )
+
+
+def can_see_own_scores(user: Visitor, bid: Bid) -> bool:
+    """After the award, a bidder reads its own scores, comments and feedback."""
+    return award_made(bid.round) and is_bidder(user, bid)
+
+
+# --- Evaluation (decision 0078) -----------------------------------------------------------------
+
+
+def evaluator_of(user: Visitor, round_: Round) -> Evaluator | None:
+    if not user.is_authenticated:
+        return None
+    return Evaluator.objects.filter(round=round_, person=user).first()
+
+
+def submitted_bids(round_: Round) -> QuerySet[Bid]:
+    return round_.bids.filter(status=BidStatus.SUBMITTED)
+
+
+def declared_all(evaluator: Evaluator) -> bool:
+    """The evaluator has declared an interest or none in every submitted bid."""
+    return not submitted_bids(evaluator.round).exclude(declarations__evaluator=evaluator).exists()
+
+
+def has_conflict(evaluator: Evaluator, bid: Bid) -> bool:
+    return evaluator.declarations.filter(bid=bid, conflict=True).exists()
+
+
+def award_made(round_: Round) -> bool:
+    return Award.objects.filter(round=round_).exists()
+
+
+def can_declare(user: Visitor, round_: Round) -> bool:
+    """Evaluators declare once bids have closed (they then know who bid), before the award."""
+    return bids_closed(round_) and not award_made(round_) and evaluator_of(user, round_) is not None
+
+
+def can_score(user: Visitor, bid: Bid) -> bool:
+    """Score a bid: an evaluator of its round who has declared in every bidder and has no
+    conflict with this one, after the deadline and before the award."""
+    evaluator = evaluator_of(user, bid.round)
+    return bool(
+        evaluator is not None
+        and bid.status == BidStatus.SUBMITTED
+        and bids_closed(bid.round)
+        and not award_made(bid.round)
+        and declared_all(evaluator)
+        and not has_conflict(evaluator, bid)
+    )
+
+
+def can_choose_evaluators(user: Visitor, round_: Round) -> bool:
+    return not award_made(round_) and can_keep_round(user, round_)
+
+
+def can_moderate(user: Visitor, round_: Round) -> bool:
+    """Record the moderation meeting's agreed scores: the round's keepers, after the deadline,
+    before the award."""
+    return bids_closed(round_) and not award_made(round_) and can_keep_round(user, round_)
+
+
+def can_award(user: Visitor, round_: Round) -> bool:
+    return can_moderate(user, round_)
+
+
+def can_answer_questions(user: Visitor, round_: Round) -> bool:
+    return can_keep_round(user, round_)

@@ -288,6 +288,12 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "coproduce" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Bids' attachments (commissioning): never served by the web server or under MEDIA_URL; only
+    # the bid's download view reads them, after the deadline (decision 0077).
+    "sealed": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("COPRODUCE_SEALED_DIR", str(VAR_DIR / "sealed"))},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -370,6 +376,9 @@ if PRODUCTION:
 # Residents' checks of an outcome indicator: a period with fewer answers shows "too few answers",
 # never a number (decision 0071).
 COPRODUCE_OUTCOMES_MIN_ANSWERS = 10
+# The prefix of the Open Contracting ID of every commissioning round (registered with the OCP for
+# real publication; decision 0080).
+COPRODUCE_OCID_PREFIX = env("COPRODUCE_OCID_PREFIX", "ocds-coproduce")
 COPRODUCE_PAGE_SIZE = 20
 COPRODUCE_API_TOKEN_TTL_DAYS = int(env("COPRODUCE_API_TOKEN_TTL_DAYS", "90"))
 

@@ -1,4 +1,7 @@
-"""Overrides for the test suite only: fast hashing, immediate tasks, in-memory cache and mail."""
+"""Overrides for the test suite only: fast hashing, immediate tasks, in-memory cache and mail,
+a sealed-files folder of its own."""
+
+import tempfile
 
 from coproduce.config.settings import *  # noqa: F403
 
@@ -6,3 +9,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Bids' attachments go to a folder of this test run's own, never the real sealed folder. (The
+# model reads the storage once, when it loads: an override in a test would not reach it.)
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "sealed": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="coproduce-sealed-")},
+    },
+}

@@ -6,7 +6,8 @@ the award) answers two of the service's decisions and three of its outcome indic
 young people shared 100 points across its six criteria while the weighting was open; it closed
 last month, and Sam Reid published the weights with one change, and the reason for it. Every
 weighting was answered with the result. A second, smaller round ("Peer support in schools and
-colleges") is open, so that a visitor can weigh its criteria. Bids are not on the platform yet.
+colleges") is open, so that a visitor can weigh its criteria. The main round's bids, evaluation
+and award are in commissioning_bids.py.
 
 Everything goes through the commissioning actions (the weightings while the weighting was open,
 then the dates are moved into the past). Running it twice changes nothing.
@@ -26,6 +27,7 @@ from coproduce.commissioning import actions
 from coproduce.commissioning.models import CriterionKind, Round, Weighting
 from coproduce.contributions.actions import decision_create
 from coproduce.contributions.models import AuthorDisplay, Contribution, Decision, Response
+from coproduce.demo.commissioning_bids import seed_bids_and_award
 from coproduce.demo.outcomes import KEEPER, LISTENED, YOUTH
 from coproduce.notifications.models import Notification
 from coproduce.outcomes.models import Indicator
@@ -146,7 +148,7 @@ def _decision(service: Service, keeper: User) -> Decision:
     )
 
 
-def _main_round(service: Service, keeper: User) -> None:
+def _main_round(service: Service, keeper: User, people: dict[str, User]) -> None:
     activity = _activity(
         service,
         TITLE,
@@ -200,6 +202,7 @@ def _main_round(service: Service, keeper: User) -> None:
         f"{changed[safeguarding]} points and took the {RAISE} points from “{top_name}”, which "
         "young people weighed most.",
     )
+    seed_bids_and_award(round_, keeper, people)
     _date(round_)
 
 
@@ -265,5 +268,5 @@ def seed_commissioning(people: dict[str, User]) -> None:
     ):
         return
     keeper = people[KEEPER]
-    _main_round(service, keeper)
+    _main_round(service, keeper, people)
     _open_round(service, keeper)

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
+from coproduce.common import documents as papers
 from coproduce.contributions.actions import contribution_start, decision_create, response_create
 from coproduce.contributions.models import Contribution, Decision, Response
-from coproduce.governance import ledger, papers, rules
+from coproduce.governance import ledger, rules
 from coproduce.governance.models import (
     QUESTION,
     Action,

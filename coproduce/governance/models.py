@@ -186,7 +186,7 @@ class PaperKind(models.TextChoices):
 
 
 class Paper(models.Model):
-    """A paper for an agenda item: PDF, DOCX or ODT, at most 10 MB (governance.papers)."""
+    """A paper for an agenda item: PDF, DOCX or ODT, at most 10 MB (common.documents)."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(_("title of the paper"), max_length=200)

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts.types import SignedInRequest
+from coproduce.common import documents as papers
 from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
-from coproduce.governance import actions, calendar, forms, papers, queries, rules
+from coproduce.governance import actions, calendar, forms, queries, rules
 from coproduce.governance.models import AgendaItem, Board, Meeting, Paper, Question
 from coproduce.services.models import Service
 from coproduce.services.queries import visible_service

@@ -15,7 +15,7 @@ drafts included), not only 404s.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -100,9 +100,16 @@ RECOMMENDATIONS = [9_300_001, 9_300_002, 9_300_003]
 # answers), our draft service's and another organisation's draft's.
 INDICATORS = [9_400_001, 9_400_002, 9_400_003, 9_400_004]
 # Commissioning rounds: an open one with criteria and a weighting, one with published weights, our
-# draft service's draft and another organisation's draft; the open round's three criteria.
-ROUNDS = [9_500_001, 9_500_002, 9_500_003, 9_500_004]
-CRITERIA = [9_600_001, 9_600_002, 9_600_003]
+# draft service's draft and another organisation's draft; then one open for bids (our
+# organisation's draft bid, with a commitment), one whose bids have closed (our bid and theirs,
+# submitted) and one awarded. The open round's three criteria, then the bidding round's (two
+# quality, one social value) and the indicator its social-value criterion serves.
+ROUNDS = [9_500_001, 9_500_002, 9_500_003, 9_500_004, 9_500_005, 9_500_006, 9_500_007]
+CRITERIA = [9_600_001, 9_600_002, 9_600_003, 9_600_004, 9_600_005, 9_600_006]
+BID_INDICATORS = [9_650_001]
+# Bids: ours in the bidding round (a draft), ours and theirs in the closed round, the winner.
+BIDS = [9_700_001, 9_700_002, 9_700_003, 9_700_004]
+COMMITMENTS = [9_800_001, 9_800_002]  # in the bidding round's bid and in the closed round's
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -146,6 +153,9 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "indicators": {"values": INDICATORS},
                 "rounds": {"values": ROUNDS},
                 "criteria": {"values": CRITERIA},
+                "bid_indicators": {"values": BID_INDICATORS},
+                "bids": {"values": BIDS},
+                "commitments": {"values": COMMITMENTS},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -165,6 +175,11 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "path.indicator_id": {"dictionary": "indicators", "probability": 0.8},
                 "path.round_id": {"dictionary": "rounds", "probability": 0.8},
                 "body.points[*].criterion": {"dictionary": "criteria", "probability": 0.8},
+                "path.bid_id": {"dictionary": "bids", "probability": 0.8},
+                "path.commitment_id": {"dictionary": "commitments", "probability": 0.8},
+                "body.criterion": {"dictionary": "criteria", "probability": 0.8},
+                "body.indicator": {"dictionary": "bid_indicators", "probability": 0.8},
+                "body.statements[*].criterion": {"dictionary": "criteria", "probability": 0.8},
                 "body.area": {"dictionary": "areas", "probability": 0.8},
                 "body.choices[*].project": {"dictionary": "projects", "probability": 0.8},
                 "query.first": {"dictionary": "entries", "probability": 0.5},
@@ -466,9 +481,73 @@ def _commissioning(published: Any, our_draft: Any, their_draft: Any, admin: Any)
     theirs_activity = activity(their_draft, ActivityState.DRAFT)
     theirs = make_round(theirs_activity, keeper_of(their_draft))
     rounds = [open_round, published_round, ours, theirs]
+    bidding = _bidding(published, admin, activity)
     return {
-        **dict(zip(ROUNDS, [r.pk for r in rounds], strict=True)),
-        **dict(zip(CRITERIA, [c.pk for c in criteria], strict=True)),
+        **dict(zip(ROUNDS, [r.pk for r in rounds] + bidding.pop("rounds"), strict=True)),
+        **dict(zip(CRITERIA, [c.pk for c in criteria] + bidding.pop("criteria"), strict=True)),
+        **bidding,
+    }
+
+
+def _bidding(published: Any, admin: Any, activity: Callable[[Any, str], Any]) -> dict[Any, Any]:
+    """Rounds of the published service open for bids, with bids closed, and awarded: our
+    organisation (the administrator's) bids in each, the other organisation in the last two."""
+    from decimal import Decimal
+
+    from coproduce.commissioning import actions_award, actions_bids, actions_evaluation
+    from coproduce.commissioning.models import Bid, CriterionKind
+    from coproduce.commissioning.tests.factories import make_round
+    from coproduce.commissioning.tests.factories_bids import (
+        close_bids,
+        make_bid,
+        make_bidder,
+        ready_round,
+    )
+
+    made = []
+    for _which in ("bidding", "closed", "awarded"):
+        round_ = ready_round(make_round(activity(published, ActivityState.OPEN), admin))
+        ours = make_bid(round_, admin, published.organisation, submit=_which != "bidding")
+        social = round_.criteria.get(kind=CriterionKind.SOCIAL_VALUE)
+        commitment = actions_bids.commitment_add(
+            bid=ours,
+            by=admin,
+            criterion=social,
+            indicator=social.indicators.get(),
+            quantity=Decimal(12),
+            description="12 local young people employed",
+        )
+        theirs = None if _which == "bidding" else make_bid(round_, *make_bidder())
+        if _which != "bidding":
+            round_ = close_bids(round_)
+        if _which == "awarded":
+            for bid in Bid.objects.filter(round=round_):
+                actions_evaluation.agreed_scores_save(
+                    bid=bid,
+                    by=admin,
+                    agreed={
+                        c.pk: actions_evaluation.Given(4, "Agreed.") for c in round_.criteria.all()
+                    },
+                )
+            actions_award.award_make(
+                round_=round_,
+                by=admin,
+                bid=Bid.objects.get(pk=ours.pk),
+                reasons="The best plan.",
+                feedback={bid.pk: "Thank you." for bid in Bid.objects.filter(round=round_)},
+            )
+        made.append((round_, ours, theirs, commitment, social))
+    (bidding, bid, _, commitment, social), (closed, closed_bid, their_bid, closed_commitment, _) = (
+        made[0],
+        made[1],
+    )
+    awarded, won = made[2][0], made[2][1]
+    return {
+        "rounds": [bidding.pk, closed.pk, awarded.pk],
+        "criteria": [c.pk for c in bidding.criteria.all()],
+        BID_INDICATORS[0]: social.indicators.get().pk,
+        **dict(zip(BIDS, [bid.pk, closed_bid.pk, their_bid.pk, won.pk], strict=True)),
+        **dict(zip(COMMITMENTS, [commitment.pk, closed_commitment.pk], strict=True)),
     }
 
 
@@ -548,6 +627,8 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 "recommendation_id",
                 "indicator_id",
                 "round_id",
+                "bid_id",
+                "commitment_id",
             ),
         ),
         (case.query, ("idea",)),
@@ -557,13 +638,13 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 parameters[name] = _real(parameters[name], ids)
     body = case.body
     if isinstance(body, dict):
-        for name in ("category", "parent", "area"):
+        for name in ("category", "parent", "area", "criterion", "indicator"):
             if name in body:
                 body[name] = _real(body[name], ids)
         if isinstance(body.get("contributions"), list):
             body["contributions"] = [_real(value, ids) for value in body["contributions"]]
-        if isinstance(body.get("points"), list):  # a weighting of a round's criteria
-            for item in body["points"]:
+        for key in ("points", "statements"):  # a weighting's points, a bid's statements
+            for item in body.get(key) if isinstance(body.get(key), list) else []:
                 if isinstance(item, dict) and "criterion" in item:
                     item["criterion"] = _real(item["criterion"], ids)
         if (

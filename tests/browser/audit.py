@@ -38,6 +38,10 @@ NOT_PAGES = {
     "panels:pool_export": "a panel's anonymised pool, to re-run the draw (CSV files, zipped)",
     "panels:mail_house_csv": "a panel's invitations for a mail house (CSV)",
     "panels:letters_pdf": "a panel's invitation letters (PDF)",
+    "commissioning:ocds": "a commissioning round as open data (OCDS 1.1 release package, JSON)",
+    "commissioning:scores_csv": "a commissioning round's award scores as open data (CSV)",
+    "commissioning:interests_csv": "a commissioning round's register of interests (CSV)",
+    "commissioning:attachment": "a file of a bid (PDF, DOCX or ODT download; checked in a walk)",
 }
 # Pages that are not this project's own: Django's admin and the API's Swagger page.
 NOT_CRAWLED_PREFIXES = ("admin:", "api-")

@@ -1080,6 +1080,7 @@ def clerk_a_board(a: Auditor) -> None:
 from tests.browser import (  # noqa: E402,F401
     pages_budgeting,
     pages_commissioning,
+    pages_commissioning_bids,
     pages_conversations,
     pages_outcomes,
     pages_panels,

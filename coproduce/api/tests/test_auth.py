@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -128,6 +129,20 @@ UNSEEN_BY_OUTSIDERS = {**CLOSED, "resident": HIDDEN, "other_professional": HIDDE
 # Official answers, idea statuses and decisions: administrators and professionals of the owner.
 ANSWER = MANAGE_SERVICE
 ANSWER_HELD = {**ANSWER, "resident": HIDDEN, "other_professional": HIDDEN}
+# Bids (decision 0413): asking and bidding need an administrator's or a professional's
+# membership of an organisation; a bid is the bidding organisation's alone until bids close.
+BIDDERS_ASK = {**MANAGE_SERVICE, "other_professional": OK, "superuser": DENIED}
+THE_BIDDER = {**CLOSED, "other_professional": OK}
+SEALED_BID = {
+    **dict.fromkeys(ROLES, HIDDEN),
+    "anonymous": UNAUTHENTICATED,
+    "other_professional": OK,
+}
+BID_AFTER_DEADLINE = {
+    **SEALED_BID,
+    **dict.fromkeys(["professional", "org_admin", "superuser"], DENIED),
+    "other_professional": 422,
+}
 # Taking part in a draft activity's conversation: a rule (422) to those who see it.
 DRAFT_RULE = {
     **UNSEEN_BY_OUTSIDERS,
@@ -487,7 +502,113 @@ WRITES = [
         lambda api, w: api.put(*_weighting(w, "draft")),
         DRAFT_RULE,
     ),
+    # Bids (decision 0413): administrators and professionals of an organisation ask questions and
+    # bid for it. A bid is the other organisation's here: before bids close it is not there to
+    # anyone else (the owner's staff and the superuser included); after, the owner's staff may
+    # read it but not change it (403) and the bidder's change is a rule (422).
+    Write(
+        "ask a question about a commissioning round",
+        lambda api, w: api.post(f"/commissioning/rounds/{_bid(w)['round']}/questions", QUESTION),
+        BIDDERS_ASK,
+        success=201,
+    ),
+    Write(
+        "start a bid",
+        lambda api, w: api.post(
+            f"/commissioning/rounds/{_bid(w, 'fresh')['round']}/bids",
+            {"organisation": w.other.slug},
+        ),
+        THE_BIDDER,
+        success=201,
+    ),
+    Write(
+        "change a bid",
+        lambda api, w: api.put(f"/commissioning/bids/{_bid(w)['bid']}", BID_CHANGE),
+        SEALED_BID,
+    ),
+    Write(
+        "change a bid after bids close",
+        lambda api, w: api.put(f"/commissioning/bids/{_bid(w, 'closed')['bid']}", BID_CHANGE),
+        BID_AFTER_DEADLINE,
+    ),
+    Write(
+        "add a commitment to a bid",
+        lambda api, w: api.post(
+            f"/commissioning/bids/{_bid(w)['bid']}/commitments", _bid(w)["commitment_body"]
+        ),
+        SEALED_BID,
+        success=201,
+    ),
+    Write(
+        "take a commitment out of a bid",
+        lambda api, w: api.delete(f"/commissioning/commitments/{_bid(w)['commitment']}"),
+        SEALED_BID,
+    ),
+    Write(
+        "submit a bid",
+        lambda api, w: api.post(f"/commissioning/bids/{_bid(w)['bid']}/submit", {}),
+        SEALED_BID,
+    ),
+    Write(
+        "withdraw a bid",
+        lambda api, w: api.post(f"/commissioning/bids/{_bid(w)['bid']}/withdraw", {}),
+        SEALED_BID,
+    ),
 ]
+
+QUESTION: dict[str, Any] = {"question": "Does the contract include TUPE transfers?"}
+BID_CHANGE: dict[str, Any] = {
+    "price": 1000000,
+    "summary": "Our price is lower now.",
+    "statements": [],
+}
+
+
+def _bid(w: World, which: str = "bidding") -> dict[str, Any]:
+    """Ids of a round of the world's published service open for bids ("fresh": no bid yet;
+    "bidding": the other organisation's complete draft with a commitment) or whose bids have
+    closed ("closed": that bid submitted), made once per world; and a commitment's body."""
+    from coproduce.commissioning import actions_bids
+    from coproduce.commissioning.models import CriterionKind
+    from coproduce.commissioning.tests.factories import make_round
+    from coproduce.commissioning.tests.factories_bids import close_bids, make_bid, ready_round
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    made: dict[str, Any] = w.people.setdefault("_bids", {})
+    if which not in made:
+        activity = ActivityFactory(
+            service=w.service, kind=ActivityKind.COMMISSIONING_ROUND, state=ActivityState.OPEN
+        )
+        round_ = ready_round(make_round(activity, w.people["professional"]))
+        ids: dict[str, Any] = {"round": round_.pk}
+        if which != "fresh":
+            bidder = w.people["other_professional"]
+            bid = make_bid(round_, bidder, w.other, submit=which == "closed")
+            social = round_.criteria.get(kind=CriterionKind.SOCIAL_VALUE)
+            indicator = social.indicators.get()
+            commitment = actions_bids.commitment_add(
+                bid=bid,
+                by=bidder,
+                criterion=social,
+                indicator=indicator,
+                quantity=Decimal(12),
+                description="12 local young people employed",
+            )
+            ids |= {
+                "bid": bid.pk,
+                "commitment": commitment.pk,
+                "commitment_body": {
+                    "criterion": social.pk,
+                    "indicator": indicator.pk,
+                    "quantity": 3,
+                    "description": "3 apprenticeships",
+                },
+            }
+            if which == "closed":
+                close_bids(round_)
+        made[which] = ids
+    return made[which]
 
 
 def _weighting(w: World, state: str) -> tuple[str, dict[str, Any]]:

@@ -75,7 +75,9 @@ def test_anyone_sees_the_round_of_an_open_activity() -> None:
         assert criterion.name in page
     assert "Residents are weighing the criteria until" in page
     assert _url("weigh", round_) in page
-    assert "Bids are not taken on this website yet" in page
+    assert "Bids open once the weights of the award criteria are published." in page
+    assert _url("clarifications", round_) in page
+    assert _url("interests", round_) not in page  # published when bids close
     assert reverse("commissioning:how_weighting_works") in page
 
 

@@ -206,7 +206,8 @@ def test_the_page_shows_the_round_its_criteria_and_what_residents_give(
     assert all(cell in page.replace("\n  ", "") for cell in cells)
     assert reverse("commissioning:weights_publish", args=[round_.pk]) in page
     assert reverse("commissioning:round", args=[round_.pk]) in page
-    assert "Bids are not taken on the platform yet" in page
+    assert "Bids are sealed until" in page
+    assert reverse("commissioning:bids_received", args=[round_.pk]) in page
 
 
 def test_once_weighing_started_adding_and_removing_are_hidden(

@@ -2,8 +2,8 @@
 bids will be judged), weighing its criteria, and "How your weighting is used".
 
 Every page works without JavaScript: the weighing page's running total of points is a help, and
-the server checks the points add up to 100 (decision 0075). Bids are not taken on the platform
-yet: the round's page shows the dates, and says so.
+the server checks the points add up to 100 (decision 0075). The round's page also says where
+the bidding stands: open (sealed until the deadline), under evaluation, or awarded.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from coproduce.commissioning import actions, queries, rules, weights
+from coproduce.commissioning import actions, queries, queries_bids, rules, weights
 from coproduce.commissioning.forms_public import WeighForm
 from coproduce.commissioning.models import POINTS, CriterionKind, Round, Weighting
 from coproduce.commissioning.templatetags.commissioning import money as money  # staff pages use it
@@ -72,6 +72,11 @@ def round_detail(request: HttpRequest, round_: Round) -> HttpResponse:
             weighting_count=queries.weighting_count(round_),
             has_weighed=queries.weighting_of(round_, request.user) is not None,
             can_keep=rules.can_keep_round(request.user, round_),
+            bids_closed=rules.bids_closed(round_),
+            can_bid=rules.can_bid(request.user, round_),
+            award=queries.award_of(round_),
+            is_evaluator=rules.evaluator_of(request.user, round_) is not None,
+            own_bids=queries_bids.own_bids(round_, request.user),
         ),
     )
 

@@ -111,6 +111,9 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
             published=published,
             rows=queries.weight_rows(round_) if published else [],
             points=POINTS,
+            bids_closed=rules.bids_closed(round_),
+            award=queries.award_of(round_),
+            unanswered=round_.clarifications.filter(answered_at__isnull=True).count(),
         ),
     )
 

@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from coproduce.common import documents as papers
 from coproduce.contributions.tests.world import World, build_world
-from coproduce.governance import actions, papers
+from coproduce.governance import actions
 from coproduce.governance.models import AgendaItem
 from coproduce.governance.tests.factories import make_board, make_meeting
 

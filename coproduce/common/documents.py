@@ -1,5 +1,6 @@
-"""What a meeting paper may be: PDF, Word (DOCX) or OpenDocument text (ODT), at most 10 MB,
-recognised from its first bytes and its contents, not from its name alone."""
+"""What an uploaded document may be — a meeting paper, a bid's attachment: PDF, Word (DOCX) or
+OpenDocument text (ODT), at most 10 MB, recognised from its first bytes and its contents, not from
+its name alone."""
 
 from __future__ import annotations
 

@@ -1,0 +1,475 @@
+"""A round's open data: the OCDS release package (validated offline against the shipped OCDS 1.1.5
+schema) before the deadline, after it and after the award; the scores and interests CSV; the
+views, called directly and — once urls.py points at views/open_data.py — by their URLs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.test import Client, RequestFactory
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from coproduce.accounts.tests.factories import UserFactory
+from coproduce.commissioning import export
+from coproduce.commissioning.models import AgreedScore, Bid, Clarification, Round
+from coproduce.commissioning.tests.factories import make_criteria, make_round
+from coproduce.commissioning.tests.test_export_data import (
+    PRICES,
+    TOTALS,
+    Scenario,
+    add_bids,
+    add_evaluators,
+    agree_scores,
+    answered_question,
+    awarded_round,
+    close_bids,
+    make_award,
+    published_round,
+)
+from coproduce.commissioning.views import open_data
+from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+pytestmark = pytest.mark.django_db
+
+SCHEMAS = Path(export.__file__).resolve().parent / "schemas" / "ocds-1.1.5"
+
+
+# --- Validation against the shipped schema, offline ---------------------------------------------
+
+
+def _retrieve(uri: str) -> Any:
+    """The only schema the package schema refers to, from the repository: never the network."""
+    if uri != export.RELEASE_SCHEMA_URL:
+        raise ValueError(f"No network at test time: {uri}")
+    return json.loads((SCHEMAS / "release-schema.json").read_text())
+
+
+@cache
+def _validator() -> jsonschema_rs.Validator:
+    schema = json.loads((SCHEMAS / "release-package-schema.json").read_text())
+    return jsonschema_rs.Draft4Validator(schema, retriever=_retrieve, validate_formats=True)
+
+
+def _valid(package: dict[str, Any]) -> dict[str, Any]:
+    """The package, after checking it against the schema (every error listed when it fails)."""
+    text = json.dumps(package)  # what the view sends: plain JSON values only
+    errors = [f"{e.instance_path}: {e.message}" for e in _validator().iter_errors(json.loads(text))]
+    assert errors == []
+    return package
+
+
+def _text(package: dict[str, Any]) -> str:
+    return json.dumps(package, ensure_ascii=False)
+
+
+def _latest(package: dict[str, Any]) -> dict[str, Any]:
+    release: dict[str, Any] = package["releases"][-1]
+    return release
+
+
+def test_the_schemas_are_shipped_unchanged_with_their_licence_notice() -> None:
+    notice = (SCHEMAS / "LICENSE-NOTICE.md").read_text()
+    for words in ("Apache License 2.0", "Open Contracting Partnership", "1__1__5", "schema/"):
+        assert words in notice
+    release = json.loads((SCHEMAS / "release-schema.json").read_text())
+    assert release["id"] == export.RELEASE_SCHEMA_URL
+    package = json.loads((SCHEMAS / "release-package-schema.json").read_text())
+    assert package["properties"]["releases"]["items"]["$ref"] == export.RELEASE_SCHEMA_URL
+
+
+def test_the_validator_refuses_what_the_standard_refuses() -> None:
+    """The check is real: a release without its ocid, or with a tag outside the closed
+    codelist, fails."""
+    scenario = published_round()
+    package = export.ocds_package(scenario.round)
+    del package["releases"][0]["ocid"]
+    assert not _validator().is_valid(json.loads(json.dumps(package)))
+    package = export.ocds_package(scenario.round)
+    package["releases"][0]["tag"] = ["bids"]
+    assert not _validator().is_valid(json.loads(json.dumps(package)))
+
+
+# --- Before the deadline ------------------------------------------------------------------------
+
+
+def test_before_the_weights_are_published_the_tender_is_planned() -> None:
+    activity = ActivityFactory(kind=ActivityKind.COMMISSIONING_ROUND, state=ActivityState.OPEN)
+    staff = staff_of(activity)
+    round_ = make_round(activity, staff)
+    criteria = make_criteria(round_, staff)
+    package = _valid(export.ocds_package(round_))
+    (release,) = package["releases"]
+    assert release["tag"] == ["planning", "tender"]
+    assert release["tender"]["status"] == "planned"
+    assert "startDate" not in release["tender"]["tenderPeriod"]
+    details = release["tender"]["awardCriteriaDetails"]
+    assert "not published yet" in details
+    assert all(c.name in details for c in criteria)
+
+
+def test_before_the_deadline_nothing_sealed_is_in_the_package() -> None:
+    scenario = add_bids(published_round())
+    round_ = scenario.round
+    package = _valid(export.ocds_package(round_))
+    (release,) = package["releases"]
+    text = _text(package)
+    for bid in [*scenario.bids, *scenario.others]:
+        assert bid.organisation.name not in text
+        assert str(int(bid.price or 0)) not in text
+    assert "tenderer" not in text
+    assert "numberOfTenderers" not in text
+    assert "awards" not in release
+    assert "contracts" not in release
+    assert [party["roles"] for party in release["parties"]] == [["buyer", "procuringEntity"]]
+    # The planning and the tender, in full.
+    assert release["ocid"] == f"ocds-coproduce-{round_.pk}"
+    assert release["tag"] == ["planning", "tender"]
+    assert release["buyer"]["name"] == round_.activity.service.organisation.name
+    assert release["planning"]["rationale"].startswith(round_.specification)
+    assert scenario.indicator.name in release["planning"]["rationale"]
+    assert release["planning"]["documents"][0]["url"].endswith(
+        scenario.indicator.get_absolute_url()
+    )
+    tender = release["tender"]
+    assert tender["status"] == "active"
+    assert tender["value"] == {"amount": 1200000, "currency": "GBP"}
+    assert tender["awardCriteria"] == "ratedCriteria"
+    assert tender["tenderPeriod"]["endDate"] == export._time(round_.bids_close_at)
+    assert tender["enquiryPeriod"]["endDate"].startswith(round_.questions_close_on.isoformat())
+    assert tender["contractPeriod"] == {"durationInDays": 1096}  # 36 months, no start date yet
+    details = tender["awardCriteriaDetails"]
+    assert "Price counts for 40% of the award" in details
+    assert "Seen within four weeks (quality): 30 points, 18% of the award" in details
+    assert "Local jobs (social value): 40 points, 24% of the award" in details
+    assert "Residents who weighed the criteria: 1." in details
+    # And the CSVs say nothing but their headers.
+    assert "".join(export.scores_csv(round_)) == ",".join(export.SCORE_FIELDS) + "\r\n"
+    assert "".join(export.interests_csv(round_)) == ",".join(export.INTEREST_FIELDS) + "\r\n"
+
+
+def test_answered_questions_are_published_without_who_asked() -> None:
+    scenario = published_round()
+    asker = UserFactory(name="Quentin Asker", email="quentin@example.org")
+    answered = answered_question(scenario.round, asker, scenario.staff)
+    Clarification.objects.create(round=scenario.round, asked_by=asker, question="Unanswered?")
+    package = _valid(export.ocds_package(scenario.round))
+    tender = _latest(package)["tender"]
+    assert tender["hasEnquiries"] is True
+    assert tender["enquiries"] == [
+        {
+            "id": str(answered.pk),
+            "date": export._time(answered.asked_at),
+            "description": "Can a consortium bid?",
+            "answer": "Yes: name a lead organisation.",
+            "dateAnswered": export._time(answered.answered_at or timezone.now()),
+        }
+    ]
+    assert "Quentin" not in _text(package)
+    assert "quentin@example.org" not in _text(package)
+    assert export.ENQUIRY_EXTENSION in package["extensions"]
+    assert package["publishedDate"] == export._time(answered.answered_at or timezone.now())
+
+
+@override_settings(COPRODUCE_OCID_PREFIX="ocds-a1b2c3")
+def test_the_ocid_prefix_is_a_setting() -> None:
+    scenario = published_round()
+    package = _valid(export.ocds_package(scenario.round))
+    assert _latest(package)["ocid"] == f"ocds-a1b2c3-{scenario.round.pk}"
+    assert _latest(package)["buyer"]["id"].startswith("ocds-a1b2c3-org-")
+
+
+# --- After the deadline -------------------------------------------------------------------------
+
+
+def test_after_the_deadline_the_tenderers_are_public_and_their_prices_are_not() -> None:
+    scenario = close_bids(add_bids(published_round()))
+    package = _valid(export.ocds_package(scenario.round))
+    tender_release, update = package["releases"]
+    assert [r["tag"] for r in package["releases"]] == [["planning", "tender"], ["tenderUpdate"]]
+    assert "tenderers" not in tender_release["tender"]
+    assert update["date"] == export._time(scenario.round.bids_close_at)
+    assert update["tender"]["numberOfTenderers"] == 3
+    assert sorted(t["name"] for t in update["tender"]["tenderers"]) == sorted(
+        b.organisation.name for b in scenario.bids
+    )
+    roles = {party["name"]: party["roles"] for party in update["parties"]}
+    assert all(roles[b.organisation.name] == ["tenderer"] for b in scenario.bids)
+    text = _text(package)
+    for bid in scenario.others:  # drafts and withdrawn bids are never named
+        assert bid.organisation.name not in text
+    for price in PRICES:
+        assert str(int(price)) not in text
+    assert "awards" not in update
+    assert "".join(export.scores_csv(scenario.round)) == ",".join(export.SCORE_FIELDS) + "\r\n"
+
+
+def test_a_buyer_that_bids_is_one_party_with_both_roles() -> None:
+    scenario = published_round()
+    buyer = scenario.round.activity.service.organisation
+    Bid.objects.create(
+        round=scenario.round,
+        organisation=buyer,
+        status="submitted",
+        price=Decimal("1000"),
+        submitted_at=timezone.now(),
+    )
+    close_bids(scenario)
+    parties = _latest(_valid(export.ocds_package(scenario.round)))["parties"]
+    assert [p["roles"] for p in parties] == [["buyer", "procuringEntity", "tenderer"]]
+
+
+# --- After the award ----------------------------------------------------------------------------
+
+
+def test_after_the_award_the_package_has_the_award_and_the_contract() -> None:
+    scenario = awarded_round(contract_starts_on=dt.date(2027, 1, 31))
+    award = scenario.award
+    assert award is not None
+    package = _valid(export.ocds_package(scenario.round))
+    assert [r["tag"] for r in package["releases"]] == [
+        ["planning", "tender"],
+        ["tenderUpdate"],
+        ["award", "contract"],
+    ]
+    assert len({r["id"] for r in package["releases"]}) == 3
+    release = _latest(package)
+    winner = scenario.bids[0].organisation
+    assert release["tender"]["status"] == "complete"
+    (awarded,) = release["awards"]
+    assert awarded["value"] == {"amount": 1000000, "currency": "GBP"}
+    assert awarded["suppliers"] == [{"id": export._party_id(winner), "name": winner.name}]
+    assert awarded["date"] == export._time(award.decided_at)
+    assert awarded["status"] == "pending"  # during the standstill period
+    assert awarded["description"] == award.reasons
+    (contract,) = release["contracts"]
+    assert contract["awardID"] == awarded["id"]
+    assert contract["value"] == {"amount": 1000000, "currency": "GBP"}
+    assert contract["period"] == {
+        "startDate": export._day_start(dt.date(2027, 1, 31)),
+        "endDate": export._day_end(dt.date(2030, 1, 30)),
+        "durationInDays": 1096,
+    }
+    assert release["tender"]["contractPeriod"] == contract["period"]
+    assert "12 local young people employed" in contract["description"]
+    roles = {party["name"]: party["roles"] for party in release["parties"]}
+    assert roles[winner.name] == ["tenderer", "supplier"]
+    assert roles[scenario.bids[1].organisation.name] == ["tenderer"]
+    # Only the winner's price is published, never the others'.
+    text = _text(package)
+    assert str(int(PRICES[1])) not in text
+    assert str(int(PRICES[2])) not in text
+    assert package["publishedDate"] == export._time(award.decided_at)
+
+
+def test_the_award_and_contract_statuses_follow_the_calendar() -> None:
+    scenario = awarded_round(contract_starts_on=timezone.localdate() + dt.timedelta(days=20))
+    later = timezone.now() + dt.timedelta(days=30)
+    release = _latest(_valid(export.ocds_package(scenario.round, now=later)))
+    assert release["awards"][0]["status"] == "active"
+    assert release["contracts"][0]["status"] == "active"
+    much_later = timezone.now() + dt.timedelta(days=4 * 365)
+    release = _latest(_valid(export.ocds_package(scenario.round, now=much_later)))
+    assert release["contracts"][0]["status"] == "terminated"
+
+
+def test_without_a_start_date_the_contract_is_pending_and_has_only_its_length() -> None:
+    scenario = awarded_round()
+    release = _latest(_valid(export.ocds_package(scenario.round)))
+    assert release["contracts"][0]["status"] == "pending"
+    assert release["contracts"][0]["period"] == {"durationInDays": 1096}
+
+
+def test_the_contract_ends_the_day_before_the_same_date_months_later() -> None:
+    assert export.add_months(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 28)
+    assert export.add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert export.add_months(dt.date(2027, 11, 15), 3) == dt.date(2028, 2, 15)
+    scenario = published_round()
+    assert export.contract_period(scenario.round, dt.date(2027, 4, 1))["endDate"].startswith(
+        "2030-03-31"
+    )
+
+
+# --- The scores table ---------------------------------------------------------------------------
+
+
+def _rows(lines: Iterable[str]) -> list[list[str]]:
+    return list(csv.reader(io.StringIO("".join(lines))))
+
+
+def test_the_scores_table_after_the_award() -> None:
+    scenario = awarded_round()
+    header, *rows = _rows(export.scores_csv(scenario.round))
+    assert header == export.SCORE_FIELDS
+    assert len(rows) == 3 * 4  # price and three criteria for each bid
+    by_bidder: dict[str, list[list[str]]] = {}
+    for row in rows:
+        by_bidder.setdefault(row[0], []).append(row)
+    names = [bid.organisation.name for bid in scenario.bids]
+    assert list(by_bidder) == names  # best first
+    for rank, (name, total) in enumerate(zip(names, TOTALS, strict=True), 1):
+        assert {(row[7], row[8]) for row in by_bidder[name]} == {(total, str(rank))}
+    price, first, second, social = by_bidder[names[0]]
+    assert price == [names[0], "Price", "price", "40", "", "", "36.00", "88.80", "1"]
+    assert first[1:] == ["Seen within four weeks", "quality", "18", "4", "5", "14.40", "88.80", "1"]
+    assert second[1:7] == ["Staff young people trust", "quality", "18", "4", "5", "14.40"]
+    assert social[1:7] == ["Local jobs", "social_value", "24", "5", "5", "24.00"]
+    assert by_bidder[names[1]][0][6] == "32.73"  # 40 × 900,000 ÷ 1,100,000
+
+
+def test_equal_totals_share_a_rank_and_a_missing_agreed_score_counts_as_none() -> None:
+    scenario = agree_scores(add_evaluators(close_bids(add_bids(published_round()))))
+    # The charity's scores become the in-house team's, and its price too: the same total.
+    charity, inhouse = scenario.bids[1], scenario.bids[0]
+    Bid.objects.filter(pk=charity.pk).update(price=inhouse.price)
+    for agreed in AgreedScore.objects.filter(bid=inhouse):
+        AgreedScore.objects.filter(bid=charity, criterion=agreed.criterion).update(
+            score=agreed.score
+        )
+    AgreedScore.objects.filter(bid=scenario.bids[2], criterion=scenario.criteria[0]).delete()
+    make_award(scenario)
+    rows = _rows(export.scores_csv(scenario.round))[1:]
+    ranks = {row[0]: row[8] for row in rows}
+    assert ranks[inhouse.organisation.name] == ranks[charity.organisation.name] == "1"
+    assert ranks[scenario.bids[2].organisation.name] == "3"
+    missing = next(
+        row
+        for row in rows
+        if row[0] == scenario.bids[2].organisation.name and row[1] == "Seen within four weeks"
+    )
+    assert missing[4:7] == ["", "5", "0.00"]
+
+
+def test_cells_are_safe_from_spreadsheet_formulas() -> None:
+    scenario = add_bids(published_round())
+    bidder = scenario.bids[2].organisation
+    bidder.name = '=HYPERLINK("http://evil.example","Click")'
+    bidder.save()
+    close_bids(scenario)
+    add_evaluators(scenario)
+    agree_scores(scenario)
+    make_award(scenario)
+    for lines in (export.scores_csv(scenario.round), export.interests_csv(scenario.round)):
+        cells = [cell for row in _rows(lines) for cell in row]
+        assert "'" + bidder.name in cells
+        assert bidder.name not in cells
+
+
+# --- The register of interests ------------------------------------------------------------------
+
+
+def test_the_register_of_interests_after_the_deadline() -> None:
+    scenario = add_evaluators(close_bids(add_bids(published_round())))
+    text = "".join(export.interests_csv(scenario.round))
+    header, *rows = _rows([text])
+    assert header == ["evaluator", "role", "bidder", "interest", "details", "declared_on"]
+    assert len(rows) == 3 * 3  # every evaluator and every submitted bid
+    today = timezone.localdate().isoformat()
+    private = scenario.bids[2].organisation.name
+    assert ["Asha Patel", "resident", private, "yes", "My brother works for them.", today] in rows
+    assert ["Sam Reid", "staff", private, "no", "", today] in rows
+    assert ["Name not given", "resident", private, "", "", ""] in rows  # not declared yet
+    assert "@example.org" not in text  # never an email address
+    for bid in scenario.others:
+        assert bid.organisation.name not in text
+
+
+# --- The views ----------------------------------------------------------------------------------
+
+
+def _call(view: Any, round_: Round, user: Any = None) -> Any:
+    request = RequestFactory().get("/")
+    request.user = user or AnonymousUser()
+    return view(request, pk=round_.pk)
+
+
+def _body(response: Any) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
+
+
+def test_the_views_serve_json_and_csv_with_file_names() -> None:
+    scenario = awarded_round()
+    round_ = scenario.round
+    response = _call(open_data.ocds, round_)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert _valid(json.loads(_body(response)))["uri"].endswith(
+        reverse("commissioning:ocds", args=[round_.pk])
+    )
+    scores = _call(open_data.scores_csv, round_)
+    assert scores["Content-Type"] == "text/csv; charset=utf-8"
+    assert scores["Content-Disposition"] == (
+        f'attachment; filename="commissioning-round-{round_.pk}-scores.csv"'
+    )
+    assert _body(scores) == "".join(export.scores_csv(round_))
+    interests = _call(open_data.interests_csv, round_)
+    assert interests["Content-Type"] == "text/csv; charset=utf-8"
+    assert interests["Content-Disposition"] == (
+        f'attachment; filename="commissioning-round-{round_.pk}-interests.csv"'
+    )
+    assert "Asha Patel" in _body(interests)
+
+
+def test_a_draft_round_is_hidden_from_everyone_but_its_staff() -> None:
+    activity = ActivityFactory(kind=ActivityKind.COMMISSIONING_ROUND, state=ActivityState.DRAFT)
+    staff = staff_of(activity)
+    round_ = make_round(activity, staff)
+    for view in (open_data.ocds, open_data.scores_csv, open_data.interests_csv):
+        for visitor in (AnonymousUser(), UserFactory()):
+            with pytest.raises(Http404):
+                _call(view, round_, visitor)
+        assert _call(view, round_, staff).status_code == 200
+
+
+def test_the_views_answer_only_get() -> None:
+    scenario = published_round()
+    request = RequestFactory().post("/")
+    request.user = AnonymousUser()
+    assert open_data.ocds(request, pk=scenario.round.pk).status_code == 405
+
+
+# --- The pages, by URL: run once urls.py points at views/open_data.py ---------------------------
+
+
+def test_the_open_data_urls_serve_the_exports(client: Client) -> None:
+    scenario = awarded_round()
+    round_ = scenario.round
+    response = client.get(reverse("commissioning:ocds", args=[round_.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    _valid(response.json())
+    for name in ("scores_csv", "interests_csv"):
+        response = client.get(reverse(f"commissioning:{name}", args=[round_.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment; filename=" in response["Content-Disposition"]
+
+
+def test_the_open_data_urls_of_a_draft_round_are_not_found(client: Client) -> None:
+    activity = ActivityFactory(kind=ActivityKind.COMMISSIONING_ROUND, state=ActivityState.DRAFT)
+    round_ = make_round(activity, staff_of(activity))
+    for name in ("ocds", "scores_csv", "interests_csv"):
+        assert client.get(reverse(f"commissioning:{name}", args=[round_.pk])).status_code == 404
+
+
+def test_before_the_deadline_the_urls_give_nothing_sealed(client: Client) -> None:
+    scenario: Scenario = add_bids(published_round())
+    body = client.get(reverse("commissioning:ocds", args=[scenario.round.pk])).content.decode()
+    for bid in scenario.bids:
+        assert bid.organisation.name not in body
