@@ -176,6 +176,7 @@ SENDERS = {
     "notifications/emails.py": "news: at once and in digests, with the unsubscribe headers",
     "insight/tasks.py": "the confirmation of an answer given without an account",
     "panels/tasks.py": "the confirmation of a registration for a citizen panel",
+    "commissioning/actions_evaluation.py": "the letter to a person chosen to evaluate bids",
 }
 
 
