@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "coproduce.conversations",
     "coproduce.panels",
     "coproduce.commissioning",
+    "coproduce.assessment",
     "coproduce.governance",
     "coproduce.api",
     "coproduce.demo",
@@ -379,6 +380,9 @@ COPRODUCE_OUTCOMES_MIN_ANSWERS = 10
 # The prefix of the Open Contracting ID of every commissioning round (registered with the OCP for
 # real publication; decision 0080).
 COPRODUCE_OCID_PREFIX = env("COPRODUCE_OCID_PREFIX", "ocds-coproduce")
+# An assessment's results per standard are shown only from this many responses: fewer is "too few
+# to report" (decision 0081).
+COPRODUCE_ASSESSMENT_MIN_RESPONSES = 5
 COPRODUCE_PAGE_SIZE = 20
 COPRODUCE_API_TOKEN_TTL_DAYS = int(env("COPRODUCE_API_TOKEN_TTL_DAYS", "90"))
 

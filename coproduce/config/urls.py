@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("coproduce.panels.urls")),
     path("", include("coproduce.outcomes.urls")),
     path("", include("coproduce.commissioning.urls")),
+    path("", include("coproduce.assessment.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
     path("", include("coproduce.transparency.urls")),  # ledger/, data/

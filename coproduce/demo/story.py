@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.demo.assessment import seed_assessment
 from coproduce.demo.budgeting import seed_budgeting
 from coproduce.demo.codesign import seed_codesign
 from coproduce.demo.commissioning import seed_commissioning
@@ -569,8 +570,8 @@ def _transport(cast: Cast) -> None:
         "does not, and what to fix.",
         opens_on=days(-5),
         closes_on=days(25),
-        how_to_take_part="Join a workshop at Northfield library on Wednesdays at 2pm, or ask a "
-        "driver for a form.",
+        how_to_take_part="Rate the scheme online against the standards passengers wrote, join a "
+        "workshop at Northfield library on Wednesdays at 2pm, or ask a driver for a paper form.",
     )
     ActivityFactory(
         service=service,
@@ -615,6 +616,7 @@ def seed() -> dict[str, Any]:
     seed_panels(cast.people)
     seed_outcomes(cast.people)
     seed_commissioning(cast.people)
+    seed_assessment(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

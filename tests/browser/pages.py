@@ -1078,6 +1078,7 @@ def clerk_a_board(a: Auditor) -> None:
 
 
 from tests.browser import (  # noqa: E402,F401
+    pages_assessment,
     pages_budgeting,
     pages_commissioning,
     pages_commissioning_bids,

@@ -23,6 +23,7 @@ from coproduce.contributions.tests.world import ROLES, World, build_world
 OK, LOGIN, DENIED, HIDDEN = "ok", "login", "denied", "hidden"
 PROJECT_NAMESPACES = {
     "common",
+    "assessment",
     "commissioning",
     "accounts",
     "organisations",
@@ -1626,6 +1627,153 @@ CASES += [
         )
         for name in ("ocds", "scores_csv", "interests_csv")
     ],
+]
+
+
+# --- Assessment frameworks (issue 12, decision 0081): agreed versions public with the service;
+# the draft and every change kept by the service's administrators and professionals.
+FRAMEWORK_KEEPERS = row(HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK)
+
+
+def _standards(w: World, which: str) -> Any:
+    """Version 1 agreed (two standards) and version 2 drafted from it, on the published service;
+    an agreed version on the draft service ("hidden")."""
+    made = w.people.setdefault("_standards", {})
+    if not made:
+        from coproduce.assessment.tests.factories import make_framework, next_draft
+
+        keeper = w.people["professional"]
+        agreed = make_framework(w.service, keeper, count=2)
+        second = next_draft(agreed, keeper)
+        made.update(
+            agreed=agreed,
+            agreed_standard=agreed.standards.order_by("position").first(),
+            draft=second,
+            draft_standard=second.standards.order_by("position").first(),
+            hidden=make_framework(w.draft_service, keeper, count=1),
+        )
+    return made[which]
+
+
+def standards(which: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _standards(w, which).pk}
+
+
+CASES += [
+    Case("assessment:framework", published, PUBLIC),
+    Case("assessment:framework", draft, OWNER_MEMBERS, label="draft service"),
+    Case("assessment:version", standards("agreed"), PUBLIC),
+    Case("assessment:version", standards("draft"), FRAMEWORK_KEEPERS, label="draft"),
+    Case("assessment:version", standards("hidden"), OWNER_MEMBERS, label="draft service"),
+    Case("assessment:manage_framework", published, MANAGE_SERVICE),
+    Case("assessment:manage_framework", draft, MANAGE_DRAFT, label="draft service"),
+    Case("assessment:version_start", published, MANAGE_SERVICE),
+    Case("assessment:version_start", published, MANAGE_SERVICE, method="post", label="post"),
+    Case("assessment:version_edit", standards("draft"), MANAGE_SERVICE),
+    Case("assessment:version_edit", standards("agreed"), MANAGE_SERVICE, label="agreed"),
+    Case(
+        "assessment:version_edit",
+        standards("draft"),
+        MANAGE_SERVICE,
+        method="post",
+        data=lambda w: {"down": str(_standards(w, "draft_standard").pk)},
+        label="move",
+    ),
+    Case("assessment:standard_add", standards("draft"), MANAGE_SERVICE),
+    Case(
+        "assessment:standard_add",
+        standards("draft"),
+        MANAGE_SERVICE,
+        method="post",
+        data=lambda w: {"theme": "Booking", "statement": "I can book any time"},
+        label="post",
+    ),
+    Case("assessment:standard_edit", standards("draft_standard"), MANAGE_SERVICE),
+    Case("assessment:standard_edit", standards("agreed_standard"), MANAGE_SERVICE, label="agreed"),
+    Case("assessment:standard_delete", standards("draft_standard"), MANAGE_SERVICE),
+    Case(
+        "assessment:standard_delete",
+        standards("draft_standard"),
+        MANAGE_SERVICE,
+        method="post",
+        label="post",
+    ),
+    Case("assessment:version_agree", standards("draft"), MANAGE_SERVICE),
+    Case(
+        "assessment:version_agree",
+        standards("draft"),
+        MANAGE_SERVICE,
+        method="post",
+        data=lambda w: {"change_note": "Checked again."},
+        label="post",
+    ),
+]
+
+
+# --- User assessments (decision 0082): public as their activity is; signed-in people rate while
+# it is open; staff set it up, enter paper forms and download the anonymised ratings.
+def _assessment(w: World, which: str) -> Any:
+    """An assessment of the published service pinned to an agreed version, on an open ("open"),
+    closed ("closed") or draft ("draft") activity; or an assessment activity not set up ("bare")."""
+    made = w.people.setdefault("_assessment", {})
+    if which not in made:
+        from coproduce.assessment.actions_assessments import assessment_set_up
+        from coproduce.assessment.models import FrameworkVersion
+        from coproduce.assessment.tests.factories import make_framework
+        from coproduce.services.actions import activity_transition
+        from coproduce.services.models import ActivityKind, ActivityState
+        from coproduce.services.tests.factories import ActivityFactory
+
+        state = ActivityState.DRAFT if which == "draft" else ActivityState.OPEN
+        activity = ActivityFactory(service=w.service, kind=ActivityKind.ASSESSMENT, state=state)
+        if which == "bare":
+            made[which] = {"activity": activity}
+        else:
+            staff = w.people["professional"]
+            version = FrameworkVersion.objects.filter(
+                framework_id=w.service.pk, status="agreed"
+            ).first() or make_framework(w.service, staff)
+            made[which] = {
+                "activity": activity,
+                "assessment": assessment_set_up(activity=activity, by=staff, version=version),
+            }
+            if which == "closed":
+                activity_transition(activity=activity, to_state=ActivityState.CLOSED)
+    return made[which]
+
+
+def assessment(which: str, thing: str = "assessment") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _assessment(w, which)[thing].pk}
+
+
+CASES += [
+    Case("assessment:assessment", assessment("open"), PUBLIC),
+    Case("assessment:assessment", assessment("draft"), DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case("assessment:results", assessment("open"), PUBLIC),
+    Case("assessment:results", assessment("draft"), DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case("assessment:rate", assessment("open"), SIGNED_IN),
+    Case("assessment:rate", assessment("closed"), SIGNED_IN, label="closed"),
+    Case(
+        "assessment:rate",
+        assessment("closed"),
+        row(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED),
+        method="post",
+        label="closed, sent",
+    ),
+    Case(
+        "assessment:rate",
+        assessment("draft"),
+        row(HIDDEN, HIDDEN, OK, OK, HIDDEN, OK, OK),
+        label="draft",
+    ),
+    Case("assessment:manage", assessment("open", "activity"), MANAGE_SERVICE),
+    Case("assessment:manage", assessment("bare", "activity"), MANAGE_SERVICE, label="bare"),
+    Case("assessment:manage", assessment("draft", "activity"), MANAGE_DRAFT, label="draft"),
+    Case("assessment:paper_entry", assessment("open"), MANAGE_SERVICE),
+    Case("assessment:paper_entry", assessment("closed"), MANAGE_SERVICE, label="closed"),
+    Case("assessment:paper_entry", assessment("draft"), MANAGE_DRAFT, label="draft"),
+    Case("assessment:ratings_csv", assessment("open"), MANAGE_SERVICE),
+    Case("assessment:ratings_csv", assessment("draft"), MANAGE_DRAFT, label="draft"),
 ]
 
 

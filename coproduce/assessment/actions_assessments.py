@@ -1,0 +1,172 @@
+"""Every write of a user assessment: pinning the agreed version it rates against, a person's
+ratings online, and a paper form entered by staff (decision 0082).
+
+Each action checks its own rule (PermissionDenied), so the pages and a later API behave the same.
+An answer to every standard is needed: a rating from 1 to 5, or "does not apply to me" (None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from coproduce.accounts.models import User
+from coproduce.accounts.types import Visitor
+from coproduce.assessment import rules
+from coproduce.assessment.models import (
+    SCALE_MAX,
+    Assessment,
+    FrameworkVersion,
+    Rating,
+    Response,
+    Standard,
+    VersionStatus,
+)
+from coproduce.common.languages import in_language
+from coproduce.services.models import Activity
+
+COMMENT_MAX = 2000
+
+# What a person says about one standard: a rating (None: does not apply to them) and a comment.
+Answer = tuple[int | None, str]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def rating_key(standard_pk: int) -> str:
+    """The name of a standard's rating wherever it is asked for (the forms use it too)."""
+    return f"rating_{standard_pk}"
+
+
+def comment_key(standard_pk: int) -> str:
+    return f"comment_{standard_pk}"
+
+
+# --- Setting up ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion) -> Assessment:
+    """Pin the agreed version of the service's standards the assessment rates against (or change
+    it, until the first response: answers must all be about the same standards)."""
+    _require(rules.can_set_up_assessment(by, activity))
+    # A framework's key is its service's (one framework per service).
+    if (
+        version.status != VersionStatus.AGREED
+        or version.framework_id != activity.service_stage.service_id
+    ):
+        raise ValidationError(
+            {"version": _("Choose an agreed version of this service's standards.")}
+        )
+    assessment = Assessment.objects.select_for_update().filter(activity=activity).first()
+    if assessment is None:
+        return Assessment.objects.create(activity=activity, version=version, created_by=by)
+    if assessment.version_id == version.pk:
+        return assessment
+    if assessment.responses.exists():
+        raise ValidationError(
+            {
+                "version": _(
+                    "People have started rating the service against version %(number)s, so it "
+                    "cannot change: every answer must be about the same standards."
+                )
+                % {"number": assessment.version.number}
+            }
+        )
+    assessment.version = version
+    assessment.save(update_fields=["version"])
+    return assessment
+
+
+# --- Answers ------------------------------------------------------------------------------------
+
+
+def _answers(
+    assessment: Assessment, ratings: Mapping[int, Answer]
+) -> list[tuple[Standard, Answer]]:
+    """Each standard of the pinned version with its answer, or a ValidationError naming every
+    standard without a valid answer (on its own field) and every comment too long."""
+    standards = list(Standard.objects.filter(version_id=assessment.version_id))
+    errors: dict[str, Any] = {}
+    known = {standard.pk for standard in standards}
+    if any(key not in known for key in ratings):
+        errors[NON_FIELD_ERRORS] = _(
+            "Some answers are about standards this assessment does not use. Reload the page "
+            "and answer again."
+        )
+    answers: list[tuple[Standard, Answer]] = []
+    for standard in standards:
+        statement = in_language(standard, "statement").text
+        given = ratings.get(standard.pk)
+        rating, comment = given if given is not None else (None, "")
+        comment = (comment or "").strip()
+        on_scale = isinstance(rating, int) and 1 <= rating <= SCALE_MAX
+        if given is None or not (rating is None or on_scale):
+            errors[rating_key(standard.pk)] = _(
+                "Choose how often “%(standard)s” is true for you, or “Does not apply to me”."
+            ) % {"standard": statement}
+        if len(comment) > COMMENT_MAX:
+            errors[comment_key(standard.pk)] = _(
+                "Your comment on “%(standard)s” must be %(limit)s characters or fewer. "
+                "It has %(length)s."
+            ) % {"standard": statement, "limit": COMMENT_MAX, "length": len(comment)}
+        answers.append((standard, (rating, comment)))
+    if errors:
+        raise ValidationError(errors)
+    return answers
+
+
+def _write(response: Response, answers: list[tuple[Standard, Answer]]) -> None:
+    response.ratings.all().delete()
+    Rating.objects.bulk_create(
+        Rating(response=response, standard=standard, rating=rating, comment=comment)
+        for standard, (rating, comment) in answers
+    )
+
+
+@transaction.atomic
+def response_save(
+    *, assessment: Assessment, person: Visitor, ratings: Mapping[int, Answer], named: bool
+) -> Response:
+    """A person's answers (standard key → (rating or None, comment)); saving again replaces
+    theirs, while the assessment is open. ``named``: show their name with their comments."""
+    _require(rules.can_rate(person, assessment))
+    assert isinstance(person, User)
+    answers = _answers(assessment, ratings)
+    response = (
+        Response.objects.select_for_update().filter(assessment=assessment, person=person).first()
+    )
+    if response is None:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    assessment=assessment, person=person, named=named
+                )
+        except IntegrityError:  # the same person sent the form twice at once
+            raise ValidationError(
+                _("Your answers were saved a moment ago. Reload the page to change them.")
+            ) from None
+    else:
+        response.named = named
+        response.save(update_fields=["named", "updated_at"])
+    _write(response, answers)
+    return response
+
+
+@transaction.atomic
+def paper_response_add(
+    *, assessment: Assessment, by: User, ratings: Mapping[int, Answer]
+) -> Response:
+    """A paper form, entered by staff: a new response with no person, never named."""
+    _require(rules.can_enter_paper(by, assessment))
+    answers = _answers(assessment, ratings)
+    response = Response.objects.create(assessment=assessment, person=None, entered_by=by)
+    _write(response, answers)
+    return response
