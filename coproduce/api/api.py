@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from coproduce.api import (
     budgets,
     commissioning,
+    commissioning_bids,
     contributions,
     conversations,
     datasets,
@@ -54,6 +55,7 @@ api.add_router("/", conversations.router)
 api.add_router("/", panels.router)
 api.add_router("/", outcomes.router)
 api.add_router("/", commissioning.router)
+api.add_router("/", commissioning_bids.router)
 api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)

@@ -1,4 +1,5 @@
-"""The commissioning API (coproduce/api/commissioning.py) × every role, with each role's token.
+"""The commissioning API (coproduce/api/commissioning.py and commissioning_bids.py) × every
+role, with each role's token.
 
 Rounds are seen as their activities are: a draft round is 404 to those who may not see it.
 Your weighting needs a token, to read as well as to write; weighing a draft round, or one whose

@@ -18,7 +18,7 @@ from django.utils import timezone
 from coproduce.accounts.actions import api_token_create
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.api import commissioning as api_commissioning
+from coproduce.api import commissioning_bids as api_commissioning
 from coproduce.api.tests.client import Api, fields
 from coproduce.commissioning import actions_award, actions_bids, actions_evaluation, export
 from coproduce.commissioning.models import (
