@@ -20,6 +20,7 @@ from coproduce.assessment import rules
 from coproduce.assessment.models import (
     SCALE_MAX,
     Assessment,
+    AssessorRating,
     FrameworkVersion,
     Rating,
     Response,
@@ -52,6 +53,16 @@ def comment_key(standard_pk: int) -> str:
 # --- Setting up ---------------------------------------------------------------------------------
 
 
+def has_answers(assessment: Assessment) -> bool:
+    """Whether anyone has rated against the pinned version yet (then it cannot change): a response,
+    an assessor's rating, or a team's agreed rating."""
+    return (
+        assessment.responses.exists()
+        or AssessorRating.objects.filter(assessor__assessment=assessment).exists()
+        or assessment.agreed_ratings.exists()
+    )
+
+
 @transaction.atomic
 def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion) -> Assessment:
     """Pin the agreed version of the service's standards the assessment rates against (or change
@@ -70,7 +81,7 @@ def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion
         return Assessment.objects.create(activity=activity, version=version, created_by=by)
     if assessment.version_id == version.pk:
         return assessment
-    if assessment.responses.exists():
+    if has_answers(assessment):
         raise ValidationError(
             {
                 "version": _(

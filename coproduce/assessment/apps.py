@@ -10,22 +10,62 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Assessment"
 
     def ready(self) -> None:
-        """Tell the services app about the user assessment method, the standards on the service's
-        public and staff pages, and the draft standards that have no Welsh yet."""
+        """Tell the services app about the methods (user assessment, peer review,
+        self-reflection), the standards and the improvement actions on the service's pages, and the
+        draft standards that have no Welsh yet; and the spine about findings."""
         from django.utils.translation import gettext_lazy as _
 
-        from coproduce.assessment import queries_framework
+        from coproduce.assessment import queries_findings, queries_framework
+        from coproduce.assessment.models import FINDING, METHODS
+        from coproduce.contributions.kinds import Kind, register_kind
         from coproduce.services import pages
         from coproduce.services.methods import register_method
-        from coproduce.services.models import ActivityKind
+        from coproduce.services.models import ActivityKind, InvolvementLevel
 
+        # A user assessment or peer review counts as "collaborate" once its results are out;
+        # until then as "consult" (decision 0086).
         register_method(
             ActivityKind.ASSESSMENT,
             take_part_template="assessment/_take_part.html",
             staff_links=[(_("Run the assessment"), "assessment:manage")],
+            delivered=queries_findings.delivered,
+            until_delivered=InvolvementLevel.CONSULT,
+        )
+        register_method(
+            ActivityKind.PEER_REVIEW,
+            take_part_template="assessment/_take_part_peer.html",
+            staff_links=[
+                (_("Run the peer review"), "assessment:manage"),
+                (_("The team and the visit"), "assessment:team"),
+            ],
+            delivered=queries_findings.delivered,
+            until_delivered=InvolvementLevel.CONSULT,
+        )
+        register_method(
+            ActivityKind.SELF_REFLECTION,
+            take_part_template="assessment/_take_part_self.html",
+            staff_links=[(_("Run the self-reflection"), "assessment:manage")],
+        )
+        register_kind(
+            Kind(
+                code=FINDING,
+                label=_("Assessment finding"),
+                detail="finding",
+                methods=set(METHODS),
+                text=lambda contribution: (
+                    f"{contribution.finding.title}\n{contribution.finding.evidence}"
+                ),
+                search=("title", "evidence"),
+                summary_template="assessment/findings/_summary.html",
+                loop_template="assessment/findings/_loop.html",
+                loop_prefetch=("finding__actions",),
+            )
         )
         pages.SERVICE_MAIN.register(
             "assessment/framework/_service_summary.html", queries_framework.service_summary
+        )
+        pages.SERVICE_MAIN.register(
+            "assessment/findings/_service_actions.html", queries_findings.service_summary
         )
         pages.STAFF_SERVICE_MAIN.register(
             "assessment/framework/_staff_service.html", queries_framework.staff_summary

@@ -4,12 +4,16 @@ it, kept in numbered versions, and the assessments that rate the service against
 The framework is the service's; each agreed version is frozen (an assessment pins the version it
 used, so results stay comparable and explainable). A standard keeps its ``lineage`` number from
 version to version, so the change on "the same standard" can be shown from one assessment to the next.
-This first part has user assessments (people who use the service rate it, online or on paper);
-peer assessment, mystery shopping, self-reflection and coaching use the same framework later.
+The methods share it: a user assessment (people who use the service rate it, online or on paper),
+a peer review (a team of trained peers rate it independently, then agree a report) and a team's
+self-reflection (private until the team publishes it). An assessment's report lists findings
+(strengths, concerns, urgent concerns: contributions answered through the spine), and the service
+answers concerns with improvement actions that have an owner, a due date and evidence when done.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -20,7 +24,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.languages import check_english_beside
-from coproduce.services.models import Activity, Service
+from coproduce.contributions.models import Contribution
+from coproduce.services.models import Activity, ActivityKind, Service
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -35,6 +40,16 @@ SCALE: tuple[tuple[int, StrOrPromise], ...] = (
     (2, _("Rarely")),
     (1, _("Never")),
 )
+
+
+# The activity kinds that rate the service against its framework (one Assessment row each).
+METHODS: tuple[str, ...] = (
+    ActivityKind.ASSESSMENT,
+    ActivityKind.PEER_REVIEW,
+    ActivityKind.SELF_REFLECTION,
+)
+# Those whose ratings are agreed by a team and published when the team chooses (AgreedRating).
+TEAM_METHODS: tuple[str, ...] = (ActivityKind.PEER_REVIEW, ActivityKind.SELF_REFLECTION)
 
 
 class Framework(models.Model):
@@ -144,8 +159,9 @@ class Standard(models.Model):
 
 
 class Assessment(models.Model):
-    """An assessment activity's use of the framework: the agreed version it rates against,
-    pinned when it is set up."""
+    """An assessment activity's use of the framework (any of METHODS): the agreed version it rates
+    against, pinned when it is set up. A peer review or self-reflection also has its team's agreed
+    ratings and report, published when the team chooses (``published_at``)."""
 
     activity = models.OneToOneField(
         Activity, on_delete=models.PROTECT, primary_key=True, related_name="service_assessment"
@@ -155,12 +171,37 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A peer review's visit (or desk review) date, set when it is scheduled.
+    visit_on = models.DateField(_("date of the visit"), null=True, blank=True)
+    visit_place = models.CharField(_("where"), max_length=200, blank=True)
+    # The team's agreed report (peer review, self-reflection): a summary, then public once published.
+    summary = models.TextField(_("summary of the report"), max_length=10_000, blank=True)
+    summary_cy = models.TextField(
+        _("summary of the report, in Welsh"), max_length=10_000, blank=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    translated_fields: ClassVar[tuple[str, ...]] = ("summary",)
 
     def __str__(self) -> str:
         return self.activity.title
 
     def get_absolute_url(self) -> str:
         return reverse("assessment:assessment", args=[self.pk])
+
+    def clean(self) -> None:
+        check_english_beside(self)
+
+    @property
+    def kind(self) -> str:
+        return self.activity.kind
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Response(models.Model):
@@ -220,3 +261,210 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating} for {self.standard}"
+
+
+class AgreedRating(models.Model):
+    """A team's agreed rating of one standard (a peer review's report, a team's self-reflection),
+    with the reason or evidence. Private to the team until the assessment is published."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="agreed_ratings"
+    )
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(SCALE_MAX)]
+    )
+    note = models.TextField(_("why, and what shows it"), max_length=2000, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "standard__position", "standard_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "standard"], name="one_agreed_rating_per_standard"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=SCALE_MAX),
+                name="agreed_rating_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreed {self.rating} for {self.standard}"
+
+
+class Assessor(models.Model):
+    """A member of a peer review's team: a trained peer (someone who uses another service, or
+    from a partner organisation) who rates the service on their own before the team agrees."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assessors")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Where they come from, as shown on the report ("Eastvale Dial-a-Ride user group").
+    from_group = models.CharField(_("from"), max_length=200)
+    is_lead = models.BooleanField(_("leads the team"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    # When they handed in their own ratings (then the others' become visible to them).
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "-is_lead", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "person"], name="one_assessor_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessor {self.pk} of {self.assessment}"
+
+
+class AssessorRating(models.Model):
+    """One assessor's own rating of one standard, with their evidence notes."""
+
+    assessor = models.ForeignKey(Assessor, on_delete=models.CASCADE, related_name="ratings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(SCALE_MAX)]
+    )
+    evidence = models.TextField(_("what you saw or heard"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["assessor", "standard__position", "standard_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessor", "standard"], name="one_assessor_rating_per_standard"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=SCALE_MAX),
+                name="assessor_rating_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} for {self.standard}"
+
+
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", _("Strength")
+    CONCERN = "concern", _("Concern")
+    URGENT = "urgent", _("Urgent concern")
+
+
+# The spine's code for findings (contributions.kinds).
+FINDING = "assessment_finding"
+
+
+class Finding(models.Model):
+    """What an assessment found, in its report: a strength, a concern or an urgent concern, linked
+    to the standards it is about and the evidence. A contribution of the assessment's activity, so
+    concerns are answered through the spine and show in "You said, we did"."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, primary_key=True, related_name="finding"
+    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(_("kind of finding"), max_length=10, choices=FindingKind.choices)
+    title = models.CharField(_("finding"), max_length=200)
+    title_cy = models.CharField(_("finding, in Welsh"), max_length=200, blank=True)
+    evidence = models.TextField(_("evidence"), max_length=4000)
+    evidence_cy = models.TextField(_("evidence, in Welsh"), max_length=4000, blank=True)
+    standards = models.ManyToManyField(Standard, blank=True, related_name="findings")
+
+    translated_fields: ClassVar[tuple[str, ...]] = ("title", "evidence")
+
+    class Meta:
+        ordering = ["assessment", "contribution_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FindingKind.values), name="finding_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        check_english_beside(self)
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:finding", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        return self.title
+
+    @property
+    def needs_answer(self) -> bool:
+        return self.kind != FindingKind.STRENGTH
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Not going ahead")
+
+
+class ImprovementAction(models.Model):
+    """What the service will do about a concern: who, by when, where it stands, and the evidence
+    that it was done (or why it is not going ahead)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("what will be done"), max_length=300)
+    description_cy = models.CharField(_("what will be done, in Welsh"), max_length=300, blank=True)
+    owner = models.CharField(
+        _("who will do it"),
+        max_length=120,
+        help_text=_("A role or a team, for example 'Scheme manager'."),
+    )
+    due_on = models.DateField(_("by when"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    # What shows it is done, or why it is not going ahead (required for those statuses).
+    evidence = models.TextField(_("what shows it is done"), max_length=4000, blank=True)
+    evidence_cy = models.TextField(
+        _("what shows it is done, in Welsh"), max_length=4000, blank=True
+    )
+    evidence_link = models.URLField(_("link to the evidence"), blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    translated_fields: ClassVar[tuple[str, ...]] = ("description", "evidence")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "in_progress"], closed_on__isnull=True)
+                | (Q(status__in=["done", "dropped"], closed_on__isnull=False) & ~Q(evidence="")),
+                name="closed_action_has_date_and_evidence",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="improvement_action_due")]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def clean(self) -> None:
+        check_english_beside(self)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.due_on < today

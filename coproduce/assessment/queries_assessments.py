@@ -19,6 +19,7 @@ from coproduce.assessment import results as calc
 from coproduce.assessment import rules
 from coproduce.assessment.actions_assessments import Answer
 from coproduce.assessment.models import (
+    METHODS,
     SCALE,
     Assessment,
     FrameworkVersion,
@@ -47,9 +48,10 @@ def visible_assessment(request: HttpRequest, pk: int) -> Assessment:
 
 
 def assessment_activity(request: HttpRequest, pk: int) -> Activity:
-    """A user-assessment activity the visitor may see, with or without its assessment yet."""
+    """An assessment activity (any of the methods) the visitor may see, with or without its
+    assessment yet."""
     activity = visible_activity(request, pk)
-    if activity.kind != ActivityKind.ASSESSMENT:
+    if activity.kind not in METHODS:
         raise Http404
     return activity
 

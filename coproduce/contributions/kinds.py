@@ -74,6 +74,11 @@ class Kind:
     # idea that reached its challenge's supports threshold). The inbox shows it, lists the
     # overdue first and filters by it; a path, not a function, so that a paged list can sort.
     answer_due_field: str = ""
+    # Shown in "You said, we did" under a contribution's answers: what was done beyond the answer
+    # (an assessment finding's improvement actions). Its context has ``contribution`` and
+    # ``detail``; ``loop_prefetch`` (from Contribution) loads what it shows, for a whole page.
+    loop_template: str = ""
+    loop_prefetch: Sequence[str] = ()
     # Called in the same transaction when the spine changes contributions of this kind (an
     # answer, a moderation, a link to a decision): the app keeps its cached pages fresh.
     on_change: Callable[[Sequence[Contribution]], None] | None = None
@@ -120,6 +125,10 @@ def detail_joins() -> list[str]:
 
 def export_prefetches() -> list[str]:
     return [path for kind in _KINDS.values() for path in kind.prefetch]
+
+
+def loop_prefetches() -> list[str]:
+    return [path for kind in _KINDS.values() for path in kind.loop_prefetch]
 
 
 def search_lookups() -> list[str]:

@@ -36,6 +36,7 @@ from coproduce.contributions.kinds import (
     answer_due_fields,
     detail_joins,
     export_prefetches,
+    loop_prefetches,
     search_lookups,
 )
 from coproduce.contributions.models import (
@@ -285,6 +286,7 @@ def loop_contributions(service: Service, *, answered: bool) -> QuerySet[Contribu
     return base.prefetch_related(
         Prefetch("responses", queryset=Response.objects.order_by("created_at")),
         Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on")),
+        *loop_prefetches(),
     )
 
 

@@ -7,7 +7,10 @@ paper forms from the drivers). Passengers then asked for online booking and a cl
 standard, so version 2 was agreed this month, and this year's assessment ("Passengers assess the
 scheme", open) rates against it: 34 responses so far. The results page shows the change on each
 standard since last year; getting through on the phone improved after the mystery shop of the
-booking line.
+booking line. Last year's report has three findings: passengers' respect for the drivers (a
+strength), the phone (a concern, answered; its action — a second booking line — is done, with the
+evidence) and late pick-ups (a concern, answered; its action — a text when the bus is late — is
+overdue, so the service page flags it).
 
 Everything goes through the assessment actions while each activity is open; dates are then moved
 back. Running it twice changes nothing.
@@ -22,14 +25,20 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from coproduce.accounts.models import User
-from coproduce.assessment import actions_assessments, actions_framework
+from coproduce.assessment import actions_assessments, actions_findings, actions_framework
 from coproduce.assessment.models import (
+    ActionStatus,
     Assessment,
+    FindingKind,
     Framework,
     FrameworkVersion,
+    ImprovementAction,
     Response,
     Standard,
 )
+from coproduce.contributions.actions import response_create
+from coproduce.contributions.models import Contribution
+from coproduce.contributions.models import Response as Answer
 from coproduce.services.actions import activity_transition
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 from coproduce.services.tests.factories import ActivityFactory
@@ -168,6 +177,100 @@ def _date(assessment: Assessment, opened: int, span: int) -> None:
         Response.objects.filter(pk=pk).update(created_at=when, updated_at=when)
 
 
+PICK_UP = "I am picked up at the time I was told"
+RESPECT = "Drivers and staff treat me with respect"
+# Last year's findings: kind, finding, evidence, standard, the answer, and the action (what, who,
+# due days from today, and its evidence when done).
+FINDINGS = (
+    (
+        FindingKind.STRENGTH,
+        "Passengers feel respected by drivers and staff",
+        "Nine in ten said drivers and staff always or mostly treat them with respect; many "
+        "comments name their driver.",
+        RESPECT,
+        "",
+        None,
+    ),
+    (
+        FindingKind.CONCERN,
+        "Getting through on the phone is too hard",
+        "The weakest standard: fewer than a third said they always or mostly get through. Eleven "
+        "comments mention the engaged tone on Monday mornings.",
+        PHONE,
+        "You are right. We will add a second booking line and test it with a mystery shop.",
+        (
+            "Add a second phone line for bookings, staffed on Monday and Tuesday mornings",
+            "Scheme manager",
+            -280,
+            "The second line opened in March. The mystery shop of the booking line found 7 of "
+            "8 calls answered within five minutes, and this year's ratings of the phone standard "
+            "are up.",
+        ),
+    ),
+    (
+        FindingKind.CONCERN,
+        "Pick-ups are often late, and nobody says so",
+        "Only half said they are always or mostly picked up on time; passengers waiting outside "
+        "in the cold were the most common comment.",
+        PICK_UP,
+        "We cannot promise every pick-up on time in winter traffic, but we can tell you when we "
+        "are late. We will text passengers when the bus is more than ten minutes late.",
+        (
+            "Text passengers when the bus will be more than ten minutes late",
+            "Transport coordinator",
+            -20,
+            "",
+        ),
+    ),
+)
+
+
+def _findings(assessment: Assessment, keeper: User) -> None:
+    """Last year's findings, answered, with their improvement actions; dated after it closed."""
+    today = timezone.now()
+    standards = {s.statement: s for s in Standard.objects.filter(version=assessment.version)}
+    for n, (kind, title, evidence, statement, answer, action) in enumerate(FINDINGS):
+        finding = actions_findings.finding_add(
+            assessment=assessment,
+            by=keeper,
+            kind=kind,
+            title=title,
+            evidence=evidence,
+            standards=[standards[statement]],
+        )
+        written = today - dt.timedelta(days=345, hours=n)
+        Contribution.objects.filter(pk=finding.pk).update(created_at=written)
+        if answer:
+            response = response_create(
+                contribution=finding.contribution, author=keeper, body=answer
+            )
+            answered = written + dt.timedelta(days=6)
+            Answer.objects.filter(pk=response.pk).update(created_at=answered)
+            Contribution.objects.filter(pk=finding.pk).update(
+                first_response_at=answered, last_response_at=answered
+            )
+        if action is None:
+            continue
+        what, owner, due_in, done = action
+        made = actions_findings.action_add(
+            finding=finding,
+            by=keeper,
+            description=what,
+            owner=owner,
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+        due = timezone.localdate() + dt.timedelta(days=due_in)
+        ImprovementAction.objects.filter(pk=made.pk).update(
+            due_on=due, created_at=written + dt.timedelta(days=6)
+        )
+        if done:
+            ImprovementAction.objects.filter(pk=made.pk).update(
+                status=ActionStatus.DONE, evidence=done, closed_on=due - dt.timedelta(days=12)
+            )
+        else:
+            ImprovementAction.objects.filter(pk=made.pk).update(status=ActionStatus.IN_PROGRESS)
+
+
 def seed_assessment(people: dict[str, User]) -> None:
     """The community transport scheme's standards and its two yearly assessments."""
     service = Service.objects.filter(slug=TRANSPORT).first()
@@ -194,6 +297,7 @@ def seed_assessment(people: dict[str, User]) -> None:
         outcome="26 passengers rated the scheme. Getting through on the phone was the weakest "
         "standard: the scheme added a second phone line and tested it with a mystery shop.",
     )
+    _findings(Assessment.objects.get(pk=earlier.pk), keeper)
 
     current = Activity.objects.get(service_stage__service=service, title=CURRENT)
     now = actions_assessments.assessment_set_up(activity=current, by=keeper, version=second)

@@ -17,14 +17,15 @@ See docs/decisions/0015-activity-methods-registry.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from coproduce.services.models import Activity, ActivityKind
+from coproduce.services.models import Activity, ActivityKind, ActivityState
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,6 +46,11 @@ class Method:
     kind: str
     take_part_template: str
     staff_links: tuple[StaffLink, ...] = ()
+    # Which of some opened activities of the kind have delivered what the method promises (an
+    # assessment whose results are out), and the level the others count at until then (decision
+    # 0086). None: an opened activity counts at its kind's level (decision 0006).
+    delivered: Callable[[Sequence[Activity]], set[int]] | None = None
+    until_delivered: str = ""
 
     def staff_links_for(self, activity: Activity) -> list[tuple[StrOrPromise, str]]:
         """(label, url) of each staff page of the method for this activity."""
@@ -61,14 +67,16 @@ def register_method(
     *,
     take_part_template: str,
     staff_links: Sequence[tuple[StrOrPromise, str]] = (),
+    delivered: Callable[[Sequence[Activity]], set[int]] | None = None,
+    until_delivered: str = "",
 ) -> Method:
     """Say that an app runs activities of ``kind``; call it from that app's ``AppConfig.ready()``.
 
     ``take_part_template`` is included in the public activity page (it gets the page's context:
     ``activity``, ``service``, ``can_manage``, ``user``). ``staff_links`` are (label, URL name)
     pairs; each URL is reversed with the activity's pk on the staff activity page. Labels should
-    be lazy translations. Registering a kind twice, or a kind that is not an ``ActivityKind``, is
-    an error.
+    be lazy translations. ``delivered`` and ``until_delivered``: see ``Method``. Registering a
+    kind twice, or a kind that is not an ``ActivityKind``, is an error.
     """
     if kind not in ActivityKind.values:
         raise ImproperlyConfigured(f"{kind!r} is not an activity kind (ActivityKind).")
@@ -78,6 +86,8 @@ def register_method(
         kind=str(kind),
         take_part_template=take_part_template,
         staff_links=tuple(StaffLink(label, url_name) for label, url_name in staff_links),
+        delivered=delivered,
+        until_delivered=until_delivered,
     )
     _METHODS[method.kind] = method
     return method
@@ -86,3 +96,21 @@ def register_method(
 def method_for(kind: str) -> Method | None:
     """The registered method for ``kind``, or None when no app runs it on this site yet."""
     return _METHODS.get(kind)
+
+
+def levels_until_delivered(activities: Iterable[Activity]) -> dict[int, str]:
+    """The level each opened activity counts at while its method says it has not delivered yet
+    (activity pk → level); activities not in it count at their kind's level. One query per kind
+    whose method judges delivery. See docs/decisions/0086-delivered-assessments.md."""
+    by_kind: dict[str, list[Activity]] = defaultdict(list)
+    for activity in activities:
+        if activity.state != ActivityState.DRAFT:
+            by_kind[activity.kind].append(activity)
+    levels: dict[int, str] = {}
+    for kind, group in by_kind.items():
+        method = _METHODS.get(kind)
+        if method is None or method.delivered is None:
+            continue
+        done = method.delivered(group)
+        levels.update({a.pk: method.until_delivered for a in group if a.pk not in done})
+    return levels

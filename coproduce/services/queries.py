@@ -18,6 +18,7 @@ from coproduce.accounts.types import Visitor
 from coproduce.common.languages import field_labels, in_language, missing_fields, missing_query
 from coproduce.organisations.models import Organisation, OrganisationQuerySet
 from coproduce.services import rules
+from coproduce.services.methods import levels_until_delivered
 from coproduce.services.models import (
     KIND_LEVEL,
     LEVEL_PLAIN,
@@ -71,14 +72,17 @@ def activity_seen_by(user: Visitor, activity: str = "activity") -> Q:
     return public | Q(**{f"{service}__organisation__in": list(user.staff_roles)})
 
 
-def delivered_level(activities: list[Activity]) -> str:
+def delivered_level(activities: list[Activity], held_back: dict[int, str] | None = None) -> str:
     """The highest involvement level among activities that ran ('' when none ran).
 
     An activity has run once it has been opened; drafts do not count. Each method delivers at
-    most the level in KIND_LEVEL. See docs/decisions/0006-delivered-involvement-level.md.
+    most the level in KIND_LEVEL; ``held_back`` (methods.levels_until_delivered) gives a lower
+    level to those whose method has not delivered yet ('' for none). See
+    docs/decisions/0006-delivered-involvement-level.md and 0086-delivered-assessments.md.
     """
-    ran = [KIND_LEVEL[a.kind] for a in activities if a.state != ActivityState.DRAFT]
-    return max(ran, key=LEVEL_RANK.__getitem__, default="")
+    held = held_back or {}
+    ran = [held.get(a.pk, KIND_LEVEL[a.kind]) for a in activities if a.state != ActivityState.DRAFT]
+    return max((level for level in ran if level), key=LEVEL_RANK.__getitem__, default="")
 
 
 @dataclass(frozen=True)
@@ -124,11 +128,12 @@ def lifecycle(service: Service, *, include_drafts: bool = False) -> list[CycleVi
     activities = Activity.objects.order_by("opens_on", "id")
     if not include_drafts:
         activities = activities.exclude(state=ActivityState.DRAFT)
-    rows = (
+    rows = list(
         ServiceStage.objects.filter(service=service)
         .order_by("-cycle", "position")
         .prefetch_related(Prefetch("activities", queryset=activities))
     )
+    held_back = levels_until_delivered(a for row in rows for a in row.activities.all())
     cycles = []
     for number, stages in groupby(rows, key=lambda row: row.cycle):
         views = []
@@ -140,7 +145,7 @@ def lifecycle(service: Service, *, include_drafts: bool = False) -> list[CycleVi
                 status = "past"
             else:
                 status = "future"
-            delivered = delivered_level(acts)
+            delivered = delivered_level(acts, held_back)
             views.append(
                 StageView(
                     stage=row.stage,

@@ -127,3 +127,210 @@ def run_an_assessment(a: Auditor) -> None:
     a.goto(a.url("assessment:paper_entry", activity.pk), heading="Enter a paper form")
     a.submit(a.button("Add this paper form"))
     a.errors_shown()
+
+
+def a_closed_assessment(name: str) -> tuple[Any, Any]:
+    """A closed user assessment of a new council service: (assessment, the keeper)."""
+    from coproduce.assessment.models import Assessment
+    from coproduce.services.actions import activity_transition
+    from coproduce.services.models import ActivityState
+
+    assessment = an_assessment(name)
+    activity_transition(activity=assessment.activity, to_state=ActivityState.CLOSED)
+    keeper = assessment.created_by
+    return Assessment.objects.get(pk=assessment.pk), keeper
+
+
+@public(user=None, covers={"assessment:finding", "assessment:actions"})
+def findings_as_a_visitor(a: Auditor) -> None:
+    """A concern with two improvement actions (one overdue), its page, the service's list of
+    actions, and the service page's "Improving the service"."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coproduce.assessment import actions_findings
+    from coproduce.assessment.models import ImprovementAction
+
+    assessment, keeper = a_closed_assessment("Community buses: findings")
+    finding = actions_findings.finding_add(
+        assessment=assessment,
+        by=keeper,
+        kind="concern",
+        title="Getting through on the phone is hard",
+        evidence="Fewer than a third said they always or mostly get through.",
+    )
+    soon = timezone.localdate() + dt.timedelta(days=20)
+    for what in ("Open a second line", "Ring back within a day"):
+        actions_findings.action_add(
+            finding=finding, by=keeper, description=what, owner="Scheme manager", due_on=soon
+        )
+    ImprovementAction.objects.filter(description="Ring back within a day").update(
+        due_on=timezone.localdate() - dt.timedelta(days=3)
+    )
+    service = assessment.activity.service
+    a.goto(a.url("assessment:finding", finding.pk), heading=finding.title)
+    a.goto(a.url("assessment:actions", service.slug), heading="Improvement actions")
+    a.goto(service.get_absolute_url(), heading=service.name)
+    a.page.locator("#overdue-actions").wait_for()
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "assessment:finding_add",
+        "assessment:finding_edit",
+        "assessment:action_add",
+        "assessment:action_edit",
+    },
+)
+def turn_a_finding_into_an_action(a: Auditor) -> None:
+    """Write a concern (errors first), correct it, add an improvement action (errors first) and
+    close it with its evidence (errors first)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.browser.audit import fill_date
+
+    assessment, _keeper = a_closed_assessment("Community buses: acting on findings")
+    title = "Pick-ups are often late"
+    a.goto(a.url("assessment:manage", assessment.pk), heading="Run the assessment")
+    a.goto(a.url("assessment:finding_add", assessment.pk), heading="Add a finding")
+    a.submit(a.button("Publish the finding"))
+    a.errors_shown()
+    a.page.get_by_label("Concern", exact=True).check()
+    a.field("The finding, in a sentence").fill(title)
+    a.field("Evidence").fill("Only half said they are picked up on time.")
+    a.submit(a.button("Publish the finding"), heading=title)
+    a.submit(a.page.get_by_role("link", name="Correct this finding"), heading="Correct a finding")
+    a.submit(a.button("Save the finding"), heading=title)
+    a.submit(
+        a.page.get_by_role("button", name="Add an improvement action"),
+        heading="Add an improvement action",
+    )
+    a.submit(a.button("Add the action"))
+    a.errors_shown()
+    a.field("What will be done").fill("Text passengers when the bus is late")
+    a.field("Who will do it").fill("Transport coordinator")
+    fill_date(a.page, "By when", timezone.localdate() + dt.timedelta(days=30))
+    a.submit(a.button("Add the action"), heading=title)
+    a.submit(
+        a.page.get_by_role("link", name="Update – Text passengers when the bus is late"),
+        heading="Text passengers when the bus is late",
+    )
+    a.page.get_by_label("Done", exact=True).check()
+    a.submit(a.button("Save"))
+    a.errors_shown()
+    a.field("What shows it is done, or why it is not going ahead").fill(
+        "Texts started in May; complaints about waiting fell by half."
+    )
+    a.submit(a.button("Save"), heading=title)
+
+
+def a_team_method(name: str, kind: str) -> Any:
+    """An open peer review or self-reflection of a new council service, pinned to its agreed
+    standards."""
+    from coproduce.assessment.actions_assessments import assessment_set_up
+    from coproduce.services.models import ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    service, first, _draft, keeper = a_framework(name)
+    activity = ActivityFactory(
+        service=service, kind=kind, state=ActivityState.OPEN, title=f"{name}: {kind}"
+    )
+    return assessment_set_up(activity=activity, by=keeper, version=first)
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={"assessment:team", "assessment:assessor_remove", "assessment:team_ratings"},
+)
+def choose_a_peer_team(a: Auditor) -> None:
+    """The visit and the team (errors first), taking someone off, the ratings side by side."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coproduce.accounts.tests.factories import UserFactory
+    from tests.browser.audit import fill_date
+
+    review = a_team_method("Community buses: peer team", "peer_review")
+    peer = UserFactory(name="Morgan Peer")
+    a.goto(a.url("assessment:manage", review.pk), heading="Run the peer review")
+    a.goto(a.url("assessment:team", review.pk), heading="The peer review team")
+    a.submit(a.button("Add to the team"))
+    a.errors_shown()
+    a.field("Email address of their account").fill(peer.email)
+    a.field("Where they come from").fill("Eastvale Dial-a-Ride user group")
+    a.submit(a.button("Add to the team"), heading="The peer review team")
+    fill_date(a.page, "Date of the visit", timezone.localdate() + dt.timedelta(days=14))
+    a.submit(a.button("Save the visit"), heading="The peer review team")
+    assessor = review.assessors.get()
+    a.goto(a.url("assessment:assessor_remove", assessor.pk))
+    a.submit(a.button("Remove from the team"), heading="The peer review team")
+    a.goto(a.url("assessment:team_ratings", review.pk), heading="The team’s ratings")
+
+
+@public(
+    user="priya.s@example.org",
+    covers={
+        "assessment:assessor_rate",
+        "assessment:report_edit",
+        "assessment:report_publish",
+        "assessment:report",
+    },
+)
+def lead_a_peer_review(a: Auditor) -> None:
+    """The lead assessor hands in their ratings (errors first), sees the team's, writes the agreed
+    report and publishes it."""
+    from coproduce.accounts.models import User
+    from coproduce.assessment.tests.factories_peer import add_assessor, hand_in
+
+    review = a_team_method("Community buses: peer visit", "peer_review")
+    keeper = review.created_by
+    add_assessor(review, keeper, User.objects.get(email="priya.s@example.org"), lead=True)
+    hand_in(add_assessor(review, keeper), 4)
+    a.goto(a.url("assessment:assessor_rate", review.pk), heading="Your ratings")
+    a.submit(a.button("Hand in my ratings"))
+    a.errors_shown()
+    for radio in a.page.locator("input[type=radio][value='4']").all():
+        radio.check()
+    a.submit(a.button("Hand in my ratings"), heading="The team’s ratings")
+    a.goto(a.url("assessment:report_edit", review.pk), heading="Write the report")
+    for radio in a.page.locator("input[type=radio][value='4']").all():
+        radio.check()
+    a.field("Summary of the report").fill("A friendly, reliable service; booking by phone is hard.")
+    a.submit(a.button("Save the report"), heading="Peer review report")
+    a.goto(a.url("assessment:report_publish", review.pk), heading="Publish the report")
+    a.submit(a.button("Publish the report"), heading="Peer review report")
+
+
+@staff(user=COUNCIL_ADMIN, covers={"assessment:report_edit", "assessment:report"})
+def reflect_as_a_team(a: Auditor) -> None:
+    """A team's self-reflection: a note without a rating (errors), then the ratings; the report
+    beside how people rate the service."""
+    reflection = a_team_method("Community buses: our reflection", "self_reflection")
+    a.goto(a.url("assessment:report_edit", reflection.pk), heading="Write the report")
+    a.page.get_by_label("Why, and what shows it (optional)").first.fill("Calls wait too long.")
+    a.submit(a.button("Save the report"))
+    a.errors_shown()
+    for radio in a.page.locator("input[type=radio][value='3']").all():
+        radio.check()
+    a.field("Summary of the report").fill("We are proud of the drivers; booking needs work.")
+    a.submit(a.button("Save the report"), heading="Self-reflection report")
+
+
+@public(user=None, covers={"assessment:report"})
+def read_a_published_self_reflection(a: Auditor) -> None:
+    """A published self-reflection, as a visitor."""
+    from coproduce.assessment import actions_report
+    from coproduce.assessment.tests.factories_report import every
+
+    reflection = a_team_method("Community buses: published reflection", "self_reflection")
+    keeper = reflection.created_by
+    actions_report.report_save(
+        assessment=reflection, by=keeper, ratings=every(reflection, 4), summary="Proud, mostly."
+    )
+    actions_report.report_publish(assessment=reflection, by=keeper)
+    a.goto(a.url("assessment:report", reflection.pk), heading="Self-reflection report")

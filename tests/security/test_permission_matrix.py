@@ -1777,6 +1777,104 @@ CASES += [
 ]
 
 
+# --- Findings and improvement actions (decision 0084): public with their finding; written by the
+# service's staff once the assessment's results are public.
+def _finding(w: World) -> dict[str, Any]:
+    made = w.people.setdefault("_finding", {})
+    if not made:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from coproduce.assessment import actions_findings
+
+        closed = _assessment(w, "closed")["assessment"]
+        closed.activity.refresh_from_db()
+        staff = w.people["professional"]
+        finding = actions_findings.finding_add(
+            assessment=closed, by=staff, kind="concern", title="Late pick-ups", evidence="Half."
+        )
+        made["finding"] = finding
+        made["action"] = actions_findings.action_add(
+            finding=finding,
+            by=staff,
+            description="Text when late",
+            owner="Coordinator",
+            due_on=timezone.localdate() + dt.timedelta(days=9),
+        )
+    return made
+
+
+def finding(thing: str = "finding") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _finding(w)[thing].pk}
+
+
+NOBODY_SIGNED_IN = row(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED)
+CASES += [
+    Case("assessment:finding", finding(), PUBLIC),
+    Case("assessment:finding_add", assessment("closed"), MANAGE_SERVICE),
+    Case("assessment:finding_add", assessment("open"), NOBODY_SIGNED_IN, label="still open"),
+    Case("assessment:finding_edit", finding(), MANAGE_SERVICE),
+    Case("assessment:action_add", finding(), MANAGE_SERVICE),
+    Case("assessment:action_edit", finding("action"), MANAGE_SERVICE),
+    Case("assessment:actions", published, PUBLIC),
+    Case("assessment:actions", draft, OWNER_MEMBERS, label="draft service"),
+]
+
+
+# --- Peer reviews and self-reflections (decisions 0083, 0085): a peer team's pages are private to
+# it and the service's staff; a report is private until published, then public. The resident is
+# the lead assessor of the peer review and has handed in their ratings.
+def _team(w: World) -> dict[str, Any]:
+    made = w.people.setdefault("_team", {})
+    if not made:
+        from django.utils import timezone
+
+        from coproduce.assessment.models import Assessment
+        from coproduce.assessment.tests.factories_peer import add_assessor, hand_in
+        from coproduce.assessment.tests.factories_report import make_team_assessment
+        from coproduce.services.models import ActivityKind
+
+        staff = w.people["professional"]
+        for which, kind in (
+            ("self", ActivityKind.SELF_REFLECTION),
+            ("self_published", ActivityKind.SELF_REFLECTION),
+            ("peer", ActivityKind.PEER_REVIEW),
+        ):
+            made[which], _staff = make_team_assessment(kind, service=w.service)
+        Assessment.objects.filter(pk=made["self_published"].pk).update(published_at=timezone.now())
+        lead = add_assessor(made["peer"], staff, w.people["resident"], lead=True)
+        hand_in(lead, 4)
+        made["assessor"] = add_assessor(made["peer"], staff)
+    return made
+
+
+def team(which: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _team(w)[which].pk}
+
+
+TEAM_STAFF = row(HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK)
+NOBODY = row(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+LEAD_ONLY = row(HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+CASES += [
+    Case("assessment:team", team("peer"), TEAM_STAFF),
+    Case("assessment:team", team("self"), NOBODY, label="self-reflection"),
+    Case("assessment:assessor_remove", team("assessor"), TEAM_STAFF),
+    Case("assessment:assessor_remove", team("assessor"), TEAM_STAFF, method="post", label="post"),
+    Case("assessment:assessor_rate", team("peer"), LEAD_ONLY),
+    Case("assessment:team_ratings", team("peer"), row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK, OK)),
+    Case("assessment:report", team("self"), TEAM_STAFF, label="self-reflection, draft"),
+    Case("assessment:report", team("self_published"), PUBLIC, label="self-reflection"),
+    Case("assessment:report", team("peer"), row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK, OK)),
+    Case("assessment:report", assessment("open"), NOBODY, label="user assessment"),
+    Case("assessment:report_edit", team("self"), TEAM_STAFF, label="self-reflection"),
+    Case("assessment:report_edit", team("self_published"), NOBODY, label="published"),
+    Case("assessment:report_edit", team("peer"), LEAD_ONLY),
+    Case("assessment:report_publish", team("self"), TEAM_STAFF, label="self-reflection"),
+    Case("assessment:report_publish", team("peer"), LEAD_ONLY),
+]
+
+
 def outcome(response: Any) -> str:
     if response.status_code == 404:
         return HIDDEN

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,21 +24,12 @@ from coproduce.assessment import queries_assessments as queries
 from coproduce.assessment import rules
 from coproduce.assessment.forms_assessments import PaperForm, RateForm, VersionForm
 from coproduce.assessment.models import Assessment
+from coproduce.assessment.queries_findings import findings_of
+from coproduce.assessment.views.common import assessment_page, numbered_themes
 from coproduce.common.forms import handle_form
 from coproduce.common.permissions import rule_required, signed_in
 from coproduce.contributions.opendata import csv_stream
-from coproduce.services.models import Activity
-
-
-def _page(assessment: Assessment, **extra: Any) -> dict[str, Any]:
-    activity = assessment.activity
-    return {
-        "assessment": assessment,
-        "activity": activity,
-        "service": activity.service,
-        "version": assessment.version,
-        **extra,
-    }
+from coproduce.services.models import Activity, ActivityKind
 
 
 def _manage_url(activity: Activity) -> str:
@@ -47,17 +38,6 @@ def _manage_url(activity: Activity) -> str:
 
 def _sign_in_url(path: str) -> str:
     return f"{reverse('account_login')}?{urlencode({'next': path})}"
-
-
-def _numbered_themes(form: RateForm | PaperForm) -> list[queries.Theme]:
-    """The form's standards by theme, each numbered in the order the page shows them."""
-    themes = queries.by_theme(form.standard_fields(), lambda item: item["standard"])
-    number = 0
-    for theme in themes:
-        for item in theme.items:
-            number += 1
-            item["number"] = number
-    return themes
 
 
 # --- Staff: setting up ----------------------------------------------------------------------------
@@ -105,10 +85,13 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
         latest = versions[0] if versions else None
         context.update(
             counts=counts,
-            version_fixed=counts.total > 0,
+            version_fixed=actions.has_answers(assessment),
             newer=latest if latest and latest.number > assessment.version.number else None,
             can_enter_paper=rules.can_enter_paper(request.user, assessment),
             can_download=counts.total >= context["min_responses"],
+            findings=findings_of(assessment, request.user),
+            can_add_finding=rules.can_add_finding(request.user, assessment),
+            results_public=rules.results_public(assessment),
         )
     return render(request, "assessment/assessments/manage.html", context)
 
@@ -128,7 +111,7 @@ def assessment_detail(request: HttpRequest, assessment: Assessment) -> HttpRespo
     return render(
         request,
         "assessment/assessments/detail.html",
-        _page(
+        assessment_page(
             assessment,
             themes=themes,
             standard_count=len(standards),
@@ -154,7 +137,7 @@ def rate(request: SignedInRequest, assessment: Assessment) -> HttpResponse:
         return render(
             request,
             "assessment/assessments/rate_closed.html",
-            _page(
+            assessment_page(
                 assessment,
                 refused=request.method == "POST",
                 response=response,
@@ -185,10 +168,10 @@ def rate(request: SignedInRequest, assessment: Assessment) -> HttpResponse:
     return done or render(
         request,
         "assessment/assessments/rate.html",
-        _page(
+        assessment_page(
             assessment,
             form=form,
-            themes=_numbered_themes(form),
+            themes=numbered_themes(form),
             response=response,
             standard_count=len(standards),
         ),
@@ -206,7 +189,7 @@ def paper_entry(request: SignedInRequest, assessment: Assessment) -> HttpRespons
         return render(
             request,
             "assessment/assessments/paper_closed.html",
-            _page(assessment, refused=request.method == "POST"),
+            assessment_page(assessment, refused=request.method == "POST"),
             status=403 if request.method == "POST" else 200,
         )
     standards = queries.standards_of(assessment.version)
@@ -229,10 +212,10 @@ def paper_entry(request: SignedInRequest, assessment: Assessment) -> HttpRespons
     return done or render(
         request,
         "assessment/assessments/paper_entry.html",
-        _page(
+        assessment_page(
             assessment,
             form=form,
-            themes=_numbered_themes(form),
+            themes=numbered_themes(form),
             responses=queries.response_count(assessment),
         ),
     )
@@ -245,15 +228,20 @@ def paper_entry(request: SignedInRequest, assessment: Assessment) -> HttpRespons
 @require_GET
 def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """Per theme and standard: the responses, each rating's count and share, the share of
-    "Always" and "Mostly" and its change since the previous cycle, a chart, and the comments."""
+    "Always" and "Mostly" and its change since the previous cycle, a chart, and the comments;
+    then the findings. A peer review's or self-reflection's results are its agreed report."""
+    if assessment.activity.kind != ActivityKind.ASSESSMENT:
+        return redirect("assessment:report", assessment.pk)
     return render(
         request,
         "assessment/assessments/results.html",
-        _page(
+        assessment_page(
             assessment,
             results=queries.results(assessment),
             labels=queries.scale_labels(),
             can_keep=rules.can_keep_assessment(request.user, assessment),
+            findings=findings_of(assessment, request.user),
+            can_add_finding=rules.can_add_finding(request.user, assessment),
         ),
     )
 

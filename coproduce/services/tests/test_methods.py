@@ -135,13 +135,15 @@ def test_every_kind_has_a_method_or_says_that_it_runs_offline(client: Client, ki
     # governance runs the meetings of a service's boards; a "meeting" activity made by hand, with
     # no board behind it, still says that it runs offline (docs/decisions/0029-governance.md), as
     # does an opinion map without its conversation, a citizen panel without its panel, or a
-    # service assessment without the standards it rates against.
+    # service assessment, peer review or self-reflection without the standards it rates against.
     not_set_up = (
         ActivityKind.MEETING,
         ActivityKind.OPINION_MAP,
         ActivityKind.CITIZEN_PANEL,
         ActivityKind.COMMISSIONING_ROUND,
         ActivityKind.ASSESSMENT,
+        ActivityKind.PEER_REVIEW,
+        ActivityKind.SELF_REFLECTION,
     )
     if method_for(kind) is None or kind in not_set_up:
         assert OFFLINE_NOW in page

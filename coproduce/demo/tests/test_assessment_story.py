@@ -1,0 +1,60 @@
+"""The community transport scheme's assessments in the demo: last year's findings answered, with
+one improvement action done and one overdue (flagged on the service page); a published peer visit
+by another service's passengers with its agreement; the team's published self-reflection beside
+passengers' view; and seeding twice changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from coproduce.assessment import queries_report
+from coproduce.assessment.models import (
+    ActionStatus,
+    Assessment,
+    Finding,
+    FindingKind,
+    ImprovementAction,
+)
+from coproduce.demo.assessment import TRANSPORT
+from coproduce.demo.assessment_team import PEER_VISIT, REFLECTION
+from coproduce.demo.story import seed
+from coproduce.services.models import Service
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+
+
+def test_the_scheme_acts_on_its_findings_and_its_team_methods_are_published() -> None:
+    seed()
+    service = Service.objects.get(slug=TRANSPORT)
+    concerns = Finding.objects.filter(
+        assessment__activity__service_stage__service=service, kind=FindingKind.CONCERN
+    )
+    assert concerns.count() == 2
+    assert all(finding.contribution.first_response_at for finding in concerns)
+    actions = ImprovementAction.objects.filter(finding__in=concerns)
+    today = timezone.localdate()
+    assert [a.is_overdue(today) for a in actions.order_by("due_on")] == [False, True]
+    done = actions.get(status=ActionStatus.DONE)
+    assert done.evidence
+    assert done.closed_on is not None
+    page = Client().get(service.get_absolute_url()).content.decode()
+    assert "1 improvement action is overdue." in page
+
+    visit = Assessment.objects.get(activity__title=PEER_VISIT)
+    assert visit.is_published
+    assert visit.assessors.filter(submitted_at__isnull=False).count() == 3
+    agreement = queries_report.team_agreement(visit)
+    assert agreement.alpha is not None
+    reflection = Assessment.objects.get(activity__title=REFLECTION)
+    assert reflection.is_published
+    report = Client().get(reverse("assessment:report", args=[reflection.pk]))
+    assert report.status_code == 200
+    loop = Client().get(reverse("contributions:you_said_we_did", args=[service.slug]))
+    assert "We are acting on it:" in loop.content.decode()
+
+    seed()
+    assert Assessment.objects.filter(activity__title=PEER_VISIT).count() == 1
+    assert ImprovementAction.objects.filter(finding__in=concerns).count() == 2
