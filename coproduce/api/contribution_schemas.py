@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from annotated_types import Interval
 from ninja import Field, Schema
@@ -45,6 +45,7 @@ class ContributionKind(StrEnum):
     PANEL_QUESTION = "panel_question"
     PANEL_RECOMMENDATION = "panel_recommendation"
     CRITERIA_WEIGHTING = "criteria_weighting"
+    ASSESSMENT_FINDING = "assessment_finding"
 
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
@@ -335,6 +336,31 @@ class CriteriaWeightingOut(Schema):
     points: list[WeightingPointsOut] = Field(description="Criteria given no points are left out.")
 
 
+class ImprovementActionOut(Schema):
+    id: int
+    description: str = Field(description="What will be done.")
+    owner: str = Field(description="Who will do it: a role or a team.")
+    due_on: dt.date
+    status: Literal["planned", "in_progress", "done", "dropped"] = Field(
+        description="``dropped``: not going ahead (``evidence`` says why)."
+    )
+    overdue: bool = Field(description="Still planned or in progress after its due date.")
+    closed_on: dt.date | None = Field(description="When it was done or dropped.")
+    evidence: str = Field(description="What shows it is done, or why it is not going ahead.")
+    evidence_link: str
+
+
+class AssessmentFindingOut(Schema):
+    assessment: int = Field(description="The id of the assessment's activity.")
+    kind: Literal["strength", "concern", "urgent"] = Field(
+        description="A strength needs no answer; a concern or urgent concern does."
+    )
+    title: str
+    evidence: str
+    standards: list[int] = Field(description="The ids of the standards it is about.")
+    actions: list[ImprovementActionOut] = Field(description="What the service is doing about it.")
+
+
 class PanelRecommendationOut(Schema):
     panel: int = Field(description="The id of the citizen-panel activity that made it.")
     title: str
@@ -411,6 +437,10 @@ class ContributionOut(Schema):
     )
     criteria_weighting: CriteriaWeightingOut | None = Field(
         description="A resident's 100 points shared across a commissioning round's criteria."
+    )
+    assessment_finding: AssessmentFindingOut | None = Field(
+        description="A finding of a service assessment, peer review or self-reflection, with the "
+        "improvement actions it led to."
     )
 
 

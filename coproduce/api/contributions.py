@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -43,6 +44,7 @@ from coproduce.api.contribution_schemas import (
     SupportOut,
 )
 from coproduce.api.schemas import IdPath, LimitOffset, Shaped
+from coproduce.assessment.models import FINDING
 from coproduce.budgeting.models import PROPOSAL as BUDGET_PROPOSAL
 from coproduce.codesign import actions, rules
 from coproduce.codesign.models import (
@@ -102,6 +104,8 @@ def _rows() -> QuerySet[Contribution]:
                 ),
             ),
             "weighting__points",
+            "finding__standards",
+            "finding__actions",
         )
     )
 
@@ -267,6 +271,30 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "points": [
                 {"criterion": given.criterion_id, "points": given.points}
                 for given in sorted(weighting.points.all(), key=lambda p: p.criterion_id)
+            ],
+        }
+    elif kind == FINDING:
+        finding = contribution.finding
+        today = timezone.localdate()
+        fields["assessment_finding"] = {
+            "assessment": finding.assessment_id,
+            "kind": finding.kind,
+            "title": finding.title,
+            "evidence": finding.evidence,
+            "standards": sorted(standard.pk for standard in finding.standards.all()),
+            "actions": [
+                {
+                    "id": action.pk,
+                    "description": action.description,
+                    "owner": action.owner,
+                    "due_on": action.due_on,
+                    "status": action.status,
+                    "overdue": action.is_overdue(today),
+                    "closed_on": action.closed_on,
+                    "evidence": action.evidence,
+                    "evidence_link": action.evidence_link,
+                }
+                for action in sorted(finding.actions.all(), key=lambda a: (a.due_on, a.pk))
             ],
         }
     return fields

@@ -834,6 +834,55 @@ def _weighting(world: World) -> Any:
     )
 
 
+def _finding(world: World) -> Any:
+    """A concern found by a closed assessment of the world's service, with an improvement action."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coproduce.assessment import actions_assessments, actions_findings
+    from coproduce.assessment.models import Assessment
+    from coproduce.assessment.tests.factories import make_framework
+    from coproduce.services.actions import activity_transition
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    staff = world.people["professional"]
+    activity = ActivityFactory(
+        service=world.service, kind=ActivityKind.ASSESSMENT, state=ActivityState.OPEN
+    )
+    version = make_framework(world.service, staff)
+    assessment = actions_assessments.assessment_set_up(activity=activity, by=staff, version=version)
+    activity_transition(activity=activity, to_state=ActivityState.CLOSED)
+    finding = actions_findings.finding_add(
+        assessment=Assessment.objects.get(pk=assessment.pk),
+        by=staff,
+        kind="concern",
+        title="Late pick-ups",
+        evidence="Half said they are picked up on time.",
+        standards=list(version.standards.all()[:1]),
+    )
+    actions_findings.action_add(
+        finding=finding,
+        by=staff,
+        description="Text when late",
+        owner="Coordinator",
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
+    return finding
+
+
+def test_a_finding_shows_its_standards_and_actions(world: World, as_role: AsRole) -> None:
+    finding = _finding(world)
+    shown = as_role("anonymous").get(f"/contributions/{finding.pk}").json()
+    assert shown["kind"] == "assessment_finding"
+    detail = shown["assessment_finding"]
+    assert detail["kind"] == "concern"
+    assert detail["standards"] == [finding.standards.get().pk]
+    assert [a["description"] for a in detail["actions"]] == ["Text when late"]
+    assert detail["actions"][0]["overdue"] is False
+
+
 def test_a_weighting_shows_its_points(world: World, as_role: AsRole) -> None:
     weighting = _weighting(world)
     shown = as_role("anonymous").get(f"/contributions/{weighting.pk}").json()
@@ -859,6 +908,7 @@ def test_every_kind_is_answerable_through_the_api(
     statement = _opinion_statement(world)
     panel_question, recommendation = _panel_contributions(world)
     weighting = _weighting(world)
+    finding = _finding(world)
     for contribution in (
         loop.idea,
         loop.question,
@@ -871,6 +921,7 @@ def test_every_kind_is_answerable_through_the_api(
         panel_question,
         recommendation,
         weighting.contribution,
+        finding.contribution,
     ):
         response = api.post(f"/contributions/{contribution.pk}/responses", {"body": "Thank you."})
         assert response.status_code == 201, (contribution, response.content)
