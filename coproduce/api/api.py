@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from coproduce.api import (
+    assessment,
     budgets,
     commissioning,
     commissioning_bids,
@@ -60,6 +61,7 @@ api.add_router("/", notifications.router)
 api.add_router("/", search.router)
 api.add_router("/", ledger.router)
 api.add_router("/", datasets.router)
+api.add_router("/", assessment.router)
 api.add_router("/", services.fallback)  # last: JSON 404 for any other address under /api/
 
 

@@ -46,6 +46,7 @@ class ContributionKind(StrEnum):
     PANEL_RECOMMENDATION = "panel_recommendation"
     CRITERIA_WEIGHTING = "criteria_weighting"
     ASSESSMENT_FINDING = "assessment_finding"
+    STANDARD_PROPOSAL = "standard_proposal"
 
 
 # A UK postcode as the Royal Mail writes it (insight.actions.POSTCODE), in either case, with or
@@ -361,6 +362,18 @@ class AssessmentFindingOut(Schema):
     actions: list[ImprovementActionOut] = Field(description="What the service is doing about it.")
 
 
+class StandardProposalOut(Schema):
+    framework: str = Field(description="Slug of the service whose standards it is about.")
+    standard: int | None = Field(
+        description="The agreed standard it comments on; null for a proposed new standard."
+    )
+    text: str = Field(description="The proposal.")
+    why: str = Field(description="Why it matters to the person; may be empty.")
+    became: int | None = Field(
+        description="The draft standard it became once taken in (/api/services/{slug}/standards)."
+    )
+
+
 class PanelRecommendationOut(Schema):
     panel: int = Field(description="The id of the citizen-panel activity that made it.")
     title: str
@@ -441,6 +454,9 @@ class ContributionOut(Schema):
     assessment_finding: AssessmentFindingOut | None = Field(
         description="A finding of a service assessment, peer review or self-reflection, with the "
         "improvement actions it led to."
+    )
+    standard_proposal: StandardProposalOut | None = Field(
+        description="A resident's proposal for a service's standards: a new one, or a comment on one."
     )
 
 

@@ -44,7 +44,7 @@ from coproduce.api.contribution_schemas import (
     SupportOut,
 )
 from coproduce.api.schemas import IdPath, LimitOffset, Shaped
-from coproduce.assessment.models import FINDING
+from coproduce.assessment.models import FINDING, STANDARD_PROPOSAL
 from coproduce.budgeting.models import PROPOSAL as BUDGET_PROPOSAL
 from coproduce.codesign import actions, rules
 from coproduce.codesign.models import (
@@ -86,7 +86,12 @@ def _rows() -> QuerySet[Contribution]:
     """Contributions with everything their API shape shows, in a fixed number of queries."""
     return (
         Contribution.objects.with_details()
-        .select_related(ACTIVITY_PATH, "idea__category", "asset__organisation")
+        .select_related(
+            ACTIVITY_PATH,
+            "idea__category",
+            "asset__organisation",
+            "standard_proposal__framework__service",
+        )
         .prefetch_related(
             Prefetch(
                 "responses",
@@ -296,6 +301,15 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
                 }
                 for action in sorted(finding.actions.all(), key=lambda a: (a.due_on, a.pk))
             ],
+        }
+    elif kind == STANDARD_PROPOSAL:
+        proposed = contribution.standard_proposal
+        fields["standard_proposal"] = {
+            "framework": proposed.framework.service.slug,
+            "standard": proposed.standard_id,
+            "text": proposed.text,
+            "why": proposed.why,
+            "became": proposed.became_id,
         }
     return fields
 

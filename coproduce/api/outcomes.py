@@ -67,12 +67,16 @@ class MeasurementSource(StrEnum):
     STAFF = "staff"
     IMPORT = "import"
     RESIDENTS = "residents"
+    ASSESSMENT = "assessment"
 
 
 # --- Shapes -------------------------------------------------------------------------------------
 
 VALUE = "A number with at most two decimals."
-TOO_FEW = "null when residents gave too few answers to show a value (minimum_answers)."
+TOO_FEW = (
+    "null when residents gave too few answers to show a value (minimum_answers), or a linked "
+    "assessment standard had too few ratings to report."
+)
 
 
 class LatestOut(Schema):
@@ -151,9 +155,13 @@ class FrameworkOut(Schema):
 class MeasurementOut(Schema):
     measured_on: dt.date
     value: float | None = Field(description=f"{VALUE} {TOO_FEW}")
-    answers: int | None = Field(description="Residents' checks: how many answered; else null.")
+    answers: int | None = Field(
+        description="Residents' checks, or a linked assessment standard: how many answered "
+        "(null when too few to report); else null."
+    )
     source: MeasurementSource = Field(
-        description="Entered by staff, imported from a file, or reported by residents."
+        description="Entered by staff, imported from a file, reported by residents, or recorded "
+        "from a service assessment's standard that feeds the indicator."
     )
     cycle: int = Field(description="The service's cycle when it was recorded.")
     note: str

@@ -15,8 +15,10 @@ class AssessmentConfig(AppConfig):
         draft standards that have no Welsh yet; and the spine about findings."""
         from django.utils.translation import gettext_lazy as _
 
-        from coproduce.assessment import queries_findings, queries_framework
-        from coproduce.assessment.models import FINDING, METHODS
+        from coproduce.accounts.pages import ACCOUNT_PAGE
+        from coproduce.assessment import queries_coaching, queries_findings, queries_framework
+        from coproduce.assessment.actions_proposals import PROPOSAL_WORKFLOW
+        from coproduce.assessment.models import FINDING, METHODS, STANDARD_PROPOSAL
         from coproduce.contributions.kinds import Kind, register_kind
         from coproduce.services import pages
         from coproduce.services.methods import register_method
@@ -42,6 +44,14 @@ class AssessmentConfig(AppConfig):
             until_delivered=InvolvementLevel.CONSULT,
         )
         register_method(
+            ActivityKind.MYSTERY_SHOP,
+            take_part_template="assessment/_take_part_shop.html",
+            staff_links=[
+                (_("Run the mystery shop"), "assessment:manage"),
+                (_("Choose the coordinator"), "assessment:coordinator"),
+            ],
+        )
+        register_method(
             ActivityKind.SELF_REFLECTION,
             take_part_template="assessment/_take_part_self.html",
             staff_links=[(_("Run the self-reflection"), "assessment:manage")],
@@ -61,12 +71,25 @@ class AssessmentConfig(AppConfig):
                 loop_prefetch=("finding__actions",),
             )
         )
+        register_kind(
+            Kind(
+                code=STANDARD_PROPOSAL,
+                label=_("Proposal for the standards"),
+                detail="standard_proposal",
+                methods={ActivityKind.ASSESSMENT},
+                text=lambda contribution: contribution.standard_proposal.text,
+                search=("text", "why"),
+                workflow=PROPOSAL_WORKFLOW,
+                summary_template="assessment/proposals/_summary.html",
+            )
+        )
         pages.SERVICE_MAIN.register(
             "assessment/framework/_service_summary.html", queries_framework.service_summary
         )
         pages.SERVICE_MAIN.register(
             "assessment/findings/_service_actions.html", queries_findings.service_summary
         )
+        ACCOUNT_PAGE.register("assessment/_account.html", queries_coaching.account_summary)
         pages.STAFF_SERVICE_MAIN.register(
             "assessment/framework/_staff_service.html", queries_framework.staff_summary
         )

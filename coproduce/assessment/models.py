@@ -17,6 +17,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.languages import check_english_beside
 from coproduce.contributions.models import Contribution
+from coproduce.outcomes.models import Indicator
 from coproduce.services.models import Activity, ActivityKind, Service
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ METHODS: tuple[str, ...] = (
     ActivityKind.ASSESSMENT,
     ActivityKind.PEER_REVIEW,
     ActivityKind.SELF_REFLECTION,
+    ActivityKind.MYSTERY_SHOP,
 )
 # Those whose ratings are agreed by a team and published when the team chooses (AgreedRating).
 TEAM_METHODS: tuple[str, ...] = (ActivityKind.PEER_REVIEW, ActivityKind.SELF_REFLECTION)
@@ -182,6 +185,15 @@ class Assessment(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A mystery shop's coordinator: the one person who knows who the shoppers are (never the
+    # service's own staff, so that they cannot tell who shopped them).
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     translated_fields: ClassVar[tuple[str, ...]] = ("summary",)
@@ -468,3 +480,201 @@ class ImprovementAction(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.is_open and self.due_on < today
+
+
+# --- Standards feeding outcome indicators --------------------------------------------------------
+
+
+class IndicatorLink(models.Model):
+    """A standard of the framework (by lineage, so every version's wording counts) that feeds an
+    indicator of the service's outcomes: each closed user assessment records, as the indicator's
+    value on the day it closed, the share of people who said "Always" or "Mostly"."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="links")
+    lineage = models.PositiveIntegerField()
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework", "lineage", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "lineage", "indicator"], name="one_link_per_indicator"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Standard {self.lineage} of {self.framework} feeds {self.indicator}"
+
+
+# --- Mystery shopping -----------------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("By phone")
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
+
+
+class Assignment(models.Model):
+    """A mystery shopper's task: a scenario to try, by a channel, within a window of dates. Who the
+    shopper is, is known to the coordinator only; everyone else sees "Shopper <number>"."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    shopper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Numbered from 1 within the assessment, the shopper's only name outside the coordinator's pages.
+    number = models.PositiveSmallIntegerField()
+    scenario = models.TextField(_("what to try"), max_length=2000)
+    channel = models.CharField(_("how"), max_length=10, choices=Channel.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="one_shopper_number"),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="assignment_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="assignment_window_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Shopper {self.number} of {self.assessment}"
+
+
+class ShopReport(models.Model):
+    """What the shopper found: when they made contact, what happened, a rating of each standard
+    the visit could test, and evidence. A draft until they send it; sent, it is final."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, primary_key=True, related_name="report"
+    )
+    contacted_at = models.DateTimeField(_("when you made contact"), null=True, blank=True)
+    account = models.TextField(_("what happened"), max_length=6000, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Report of {self.assignment}"
+
+
+class ShopRating(models.Model):
+    report = models.ForeignKey(ShopReport, on_delete=models.CASCADE, related_name="ratings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(SCALE_MAX)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["report", "standard__position", "standard_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "standard"], name="one_shop_rating_per_standard"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=SCALE_MAX),
+                name="shop_rating_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} for {self.standard}"
+
+
+def private_storage() -> Storage:
+    """Evidence files: settings.STORAGES["sealed"], outside the public media; only the evidence
+    view reads them, for those who may see the report."""
+    return storages["sealed"]
+
+
+class Evidence(models.Model):
+    """A photo or document a shopper attached: its type checked from its bytes, a photo's
+    metadata (location included) stripped before it is stored, under a random name."""
+
+    report = models.ForeignKey(ShopReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(storage=private_storage, upload_to="assessment/evidence/%Y/%m/")
+    description = models.CharField(_("what it shows"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Evidence {self.pk} of {self.report}"
+
+
+# --- Coaching -------------------------------------------------------------------------------------
+
+
+class CoachingSession(models.Model):
+    """A session between a coach (a peer, an experienced co-producer) and a team or a resident
+    assessor: its goals and the next steps agreed. Private to the coach and the participants."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="coaching_sessions")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    held_on = models.DateField(_("date of the session"))
+    goals = models.TextField(_("goals"), max_length=4000)
+    next_steps = models.TextField(_("next steps agreed"), max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Coaching session {self.pk} of {self.service}"
+
+
+# --- Residents' proposals for the standards ---------------------------------------------------------
+
+# The spine's code for proposals (contributions.kinds).
+STANDARD_PROPOSAL = "standard_proposal"
+
+
+class StandardProposal(models.Model):
+    """A resident's proposal for the service's standards: a new standard, or a comment on one of
+    the agreed version (``standard``). A contribution of the service's open assessment activity, so
+    staff answer it through the spine; taken into the draft, it links to the standard it became."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, primary_key=True, related_name="standard_proposal"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="proposals")
+    standard = models.ForeignKey(
+        Standard, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    text = models.CharField(_("your proposal"), max_length=500)
+    why = models.TextField(_("why it matters to you"), max_length=2000, blank=True)
+    # The draft standard it became, once staff took it in.
+    became = models.ForeignKey(
+        Standard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["framework", "contribution_id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:proposal", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        return self.text

@@ -15,6 +15,13 @@ ratings) and publishes it; until then it is seen by the team and the service's s
 Findings and improvement actions (decision 0084): staff write an assessment's findings once its
 results are public (a user assessment once closed, a team method once published); findings are
 public with them; concerns are answered through the spine and get improvement actions, kept by staff.
+
+Mystery shopping (decision 0087): staff choose a coordinator who does not work for the service; only
+the coordinator knows who the shoppers are and gives them assignments; a shopper files their own
+report; the service's staff and the coordinator read the reports (shoppers as "Shopper N") and the
+coordinator publishes them. Coaching (decision 0088): private to the coach and the participants.
+Residents' proposals for the standards (decision 0089): made in an open user assessment, answered
+through the spine, taken into the draft by those who keep the framework.
 """
 
 from __future__ import annotations
@@ -24,10 +31,14 @@ from coproduce.assessment.models import (
     METHODS,
     Assessment,
     Assessor,
+    Assignment,
+    CoachingSession,
+    Evidence,
     Finding,
     FindingKind,
     FrameworkVersion,
     Standard,
+    StandardProposal,
     VersionStatus,
 )
 from coproduce.contributions.rules import can_view_contribution
@@ -168,8 +179,8 @@ def can_view_report(user: Visitor, assessment: Assessment) -> bool:
 
 
 def results_public(assessment: Assessment) -> bool:
-    """Whether the assessment's results are out: a user assessment once closed, a team method
-    once published. Findings are written from public results only."""
+    """Whether the assessment's results are out: a user assessment once closed, a team method or
+    a mystery shop once published. Findings are written from public results only."""
     if assessment.activity.kind == ActivityKind.ASSESSMENT:
         return assessment.activity.state in (ActivityState.CLOSED, ActivityState.REPORTED)
     return assessment.is_published
@@ -191,4 +202,142 @@ def can_keep_actions(user: Visitor, finding: Finding) -> bool:
     """Add improvement actions to a concern and update them: the service's staff."""
     return finding.kind != FindingKind.STRENGTH and can_manage_service(
         user, finding.assessment.activity.service
+    )
+
+
+# --- Mystery shopping (decision 0087) -------------------------------------------------------------
+
+
+def _is_mystery_shop(assessment: Assessment) -> bool:
+    return assessment.activity.kind == ActivityKind.MYSTERY_SHOP
+
+
+def _works_for_service(user: Visitor, assessment: Assessment) -> bool:
+    return can_manage_service(user, assessment.activity.service)
+
+
+def is_coordinator(user: Visitor, assessment: Assessment) -> bool:
+    return bool(
+        user.is_authenticated
+        and _is_mystery_shop(assessment)
+        and assessment.coordinator_id is not None
+        and assessment.coordinator_id == user.pk
+    )
+
+
+def can_choose_coordinator(user: Visitor, assessment: Assessment) -> bool:
+    return (
+        _is_mystery_shop(assessment)
+        and not assessment.is_published
+        and _works_for_service(user, assessment)
+    )
+
+
+def can_coordinate(user: Visitor, assessment: Assessment) -> bool:
+    """Give and take back assignments, see who the shoppers are, publish the reports."""
+    return is_coordinator(user, assessment) and not assessment.is_published
+
+
+def shopper_assignment(user: Visitor, assignment: Assignment) -> bool:
+    """Whether the assignment is the visitor's own."""
+    return bool(user.is_authenticated and assignment.shopper_id == user.pk)
+
+
+def can_shop(user: Visitor, assignment: Assignment) -> bool:
+    """Write and send the report of one's own assignment, until it is sent or published."""
+    report = getattr(assignment, "report", None)
+    return (
+        shopper_assignment(user, assignment)
+        and not assignment.assessment.is_published
+        and (report is None or report.submitted_at is None)
+    )
+
+
+def can_view_shop_reports(user: Visitor, assessment: Assessment) -> bool:
+    """The sent reports (shoppers unnamed): the service's staff and the coordinator; everyone who
+    can see the activity once the coordinator has published them."""
+    if not _is_mystery_shop(assessment):
+        return False
+    if assessment.is_published and can_view_assessment(user, assessment):
+        return True
+    return _works_for_service(user, assessment) or is_coordinator(user, assessment)
+
+
+def can_view_evidence(user: Visitor, evidence: Evidence) -> bool:
+    """A report's photos and files: its shopper, the coordinator and the service's staff; never
+    the public (a photo may show people)."""
+    assignment = evidence.report.assignment
+    assessment = assignment.assessment
+    return (
+        shopper_assignment(user, assignment)
+        or is_coordinator(user, assessment)
+        or _works_for_service(user, assessment)
+    )
+
+
+# --- Coaching (decision 0088) ---------------------------------------------------------------------
+
+
+def can_start_coaching(user: Visitor, service: Service) -> bool:
+    """Set up a coaching session about the service: its staff, and the residents on its
+    assessment teams (peer assessors, mystery shoppers and coordinators)."""
+    if not user.is_authenticated:
+        return False
+    if can_manage_service(user, service):
+        return True
+    on_service = {"assessment__activity__service_stage__service": service, "person_id": user.pk}
+    if Assessor.objects.filter(**on_service).exists():
+        return True
+    if Assignment.objects.filter(
+        assessment__activity__service_stage__service=service, shopper_id=user.pk
+    ).exists():
+        return True
+    return Assessment.objects.filter(
+        activity__service_stage__service=service, coordinator_id=user.pk
+    ).exists()
+
+
+def can_view_session(user: Visitor, session: CoachingSession) -> bool:
+    """The coach and the participants; nobody else, superusers included."""
+    if not user.is_authenticated:
+        return False
+    return session.coach_id == user.pk or session.participants.filter(pk=user.pk).exists()
+
+
+def can_edit_session(user: Visitor, session: CoachingSession) -> bool:
+    return can_view_session(user, session)
+
+
+# --- Proposals for the standards (decision 0089) ---------------------------------------------------
+
+
+def can_propose(user: Visitor, assessment: Assessment) -> bool:
+    """Propose a standard, or comment on one, in an open user assessment: signed in."""
+    return bool(
+        user.is_authenticated
+        and assessment.activity.kind == ActivityKind.ASSESSMENT
+        and rating_open(assessment)
+        and can_view_assessment(user, assessment)
+    )
+
+
+def can_take_in(user: Visitor, proposal: StandardProposal) -> bool:
+    """Take a proposal into the draft standards: those who keep the framework."""
+    return can_keep_framework(user, proposal.framework.service)
+
+
+# --- Standards feeding outcome indicators (decision 0090) -----------------------------------------
+
+
+def can_link_indicators(user: Visitor, service: Service) -> bool:
+    """Say which standards feed which of the service's outcome indicators."""
+    return can_keep_framework(user, service)
+
+
+def can_record_indicators(user: Visitor, assessment: Assessment) -> bool:
+    """Record a closed user assessment's results in the linked indicators."""
+    return (
+        assessment.activity.kind == ActivityKind.ASSESSMENT
+        and assessment.activity.state in (ActivityState.CLOSED, ActivityState.REPORTED)
+        and can_keep_assessment(user, assessment)
     )

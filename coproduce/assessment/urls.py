@@ -1,6 +1,16 @@
 from django.urls import path
 
-from coproduce.assessment.views import assessments, findings, framework, peer, report
+from coproduce.assessment.views import (
+    assessments,
+    coaching,
+    findings,
+    framework,
+    links,
+    peer,
+    proposals,
+    report,
+    shopping,
+)
 
 app_name = "assessment"
 
@@ -44,4 +54,36 @@ urlpatterns = [
     path("staff/findings/<id:pk>/actions/new/", findings.action_add, name="action_add"),
     path("staff/improvement-actions/<id:pk>/", findings.action_edit, name="action_edit"),
     path("services/<slug:slug>/improvement-actions/", findings.action_list, name="actions"),
+    # Mystery shopping: the coordinator, assignments, shoppers' reports and evidence.
+    path("staff/assessments/<id:pk>/coordinator/", shopping.coordinator, name="coordinator"),
+    path("assessments/<id:pk>/assignments/", shopping.assignments, name="assignments"),
+    path("assignments/<id:pk>/remove/", shopping.assignment_remove, name="assignment_remove"),
+    path("assignments/<id:pk>/", shopping.shop, name="shop"),
+    path("assignments/<id:pk>/evidence/", shopping.evidence_add, name="evidence_add"),
+    path("evidence/<id:pk>/", shopping.evidence_file, name="evidence_file"),
+    path("evidence/<id:pk>/remove/", shopping.evidence_remove, name="evidence_remove"),
+    path("assessments/<id:pk>/shop-reports/", shopping.shop_reports, name="shop_reports"),
+    path("assessments/<id:pk>/shop-reports/publish/", shopping.shop_publish, name="shop_publish"),
+    path("account/assignments/", shopping.my_assignments, name="my_assignments"),
+    # Coaching sessions, private to those involved.
+    path("services/<slug:slug>/coaching/new/", coaching.coaching_add, name="coaching_add"),
+    path("coaching/<id:pk>/", coaching.coaching, name="coaching"),
+    path("coaching/<id:pk>/edit/", coaching.coaching_edit, name="coaching_edit"),
+    path("coaching/<id:pk>/leave/", coaching.coaching_leave, name="coaching_leave"),
+    path("account/coaching/", coaching.my_coaching, name="my_coaching"),
+    # Residents' proposals for the standards.
+    path("assessments/<id:pk>/propose/", proposals.propose, name="propose"),
+    path("proposals/<id:pk>/", proposals.proposal, name="proposal"),
+    path("services/<slug:slug>/standards/proposals/", proposals.proposals, name="proposals"),
+    path("staff/proposals/<id:pk>/take-in/", proposals.proposal_take_in, name="proposal_take_in"),
+    # Standards feeding outcome indicators.
+    path(
+        "staff/services/<slug:slug>/standards/indicators/",
+        links.indicator_links,
+        name="indicator_links",
+    ),
+    path("staff/standard-links/<id:pk>/remove/", links.indicator_link_remove, name="link_remove"),
+    path(
+        "staff/assessments/<id:pk>/indicators/", links.record_indicators, name="record_indicators"
+    ),
 ]

@@ -49,6 +49,11 @@ class Source(models.TextChoices):
     STAFF = "staff", _("Entered by staff")
     IMPORT = "import", _("Imported from a file")
     RESIDENTS = "residents", _("Reported by residents")
+    ASSESSMENT = "assessment", _("From a service assessment")
+
+
+# The sources whose value is worked out from people's answers: no value when there are too few.
+COUNTED = (Source.RESIDENTS, Source.ASSESSMENT)
 
 
 def better(direction: str, value: Decimal, than: Decimal) -> bool:
@@ -160,7 +165,8 @@ class Measurement(models.Model):
     value = models.DecimalField(
         _("value"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
     )
-    answers = models.PositiveIntegerField(null=True, blank=True)  # residents' checks: how many
+    # How many answered: residents' checks, or the people who rated a linked assessment standard.
+    answers = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     cycle = models.PositiveSmallIntegerField()  # the service's cycle when it was recorded
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -177,12 +183,12 @@ class Measurement(models.Model):
                 condition=Q(source__in=Source.values), name="measurement_source_valid"
             ),
             models.CheckConstraint(
-                condition=Q(value__isnull=False) | Q(source=Source.RESIDENTS),
+                condition=Q(value__isnull=False) | Q(source__in=COUNTED),
                 name="measurement_value_unless_too_few_answers",
             ),
             models.CheckConstraint(
-                condition=Q(answers__isnull=True) | Q(source=Source.RESIDENTS),
-                name="measurement_answers_only_from_residents",
+                condition=Q(answers__isnull=True) | Q(source__in=COUNTED),
+                name="measurement_answers_only_from_counted_sources",
             ),
         ]
 

@@ -18,7 +18,8 @@ See docs/decisions/0015-activity-methods-registry.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -91,6 +92,18 @@ def register_method(
     )
     _METHODS[method.kind] = method
     return method
+
+
+@contextmanager
+def unregistered(kind: str) -> Iterator[None]:
+    """For tests: the site as if no app ran ``kind`` (every kind has an app now; the pages keep
+    their fallback for a site that leaves one out)."""
+    method = _METHODS.pop(kind, None)
+    try:
+        yield
+    finally:
+        if method is not None:
+            _METHODS[kind] = method
 
 
 def method_for(kind: str) -> Method | None:

@@ -110,6 +110,10 @@ BID_INDICATORS = [9_650_001]
 # Bids: ours in the bidding round (a draft), ours and theirs in the closed round, the winner.
 BIDS = [9_700_001, 9_700_002, 9_700_003, 9_700_004]
 COMMITMENTS = [9_800_001, 9_800_002]  # in the bidding round's bid and in the closed round's
+# Assessments: a closed user assessment of the published service with results, a finding and an
+# improvement action; a published peer review; a self-reflection with a draft report; a mystery
+# shop; and a user assessment of another organisation's draft service.
+ASSESSMENTS = [9_900_001, 9_900_002, 9_900_003, 9_900_004, 9_900_005]
 # Entries of the public ledger: the decisions above and their links are recorded as they are made,
 # numbered from 1 (the numbers are the ledger's own, the same on both databases).
 ENTRIES = [1, 2, 3, 4, 5]
@@ -156,6 +160,7 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "bid_indicators": {"values": BID_INDICATORS},
                 "bids": {"values": BIDS},
                 "commitments": {"values": COMMITMENTS},
+                "assessments": {"values": ASSESSMENTS},
             },
             "parameters": {
                 "path.slug": {"dictionary": "slugs", "probability": 0.8},
@@ -177,6 +182,7 @@ def _config(*, anonymous: bool) -> SchemathesisConfig:
                 "body.points[*].criterion": {"dictionary": "criteria", "probability": 0.8},
                 "path.bid_id": {"dictionary": "bids", "probability": 0.8},
                 "path.commitment_id": {"dictionary": "commitments", "probability": 0.8},
+                "path.assessment_id": {"dictionary": "assessments", "probability": 0.8},
                 "body.criterion": {"dictionary": "criteria", "probability": 0.8},
                 "body.indicator": {"dictionary": "bid_indicators", "probability": 0.8},
                 "body.statements[*].criterion": {"dictionary": "criteria", "probability": 0.8},
@@ -551,6 +557,57 @@ def _bidding(published: Any, admin: Any, activity: Callable[[Any, str], Any]) ->
     }
 
 
+def _assessment(published: Any, their_draft: Any, admin: Any) -> dict[int, int]:
+    """Assessments of every method of the published service (see ASSESSMENTS), with the
+    standards, ratings, findings and actions their operations show; and another organisation's
+    draft's."""
+    import datetime as dt
+
+    from coproduce.assessment import actions_findings, actions_report
+    from coproduce.assessment.models import Assessment
+    from coproduce.assessment.tests.factories import keeper_of, make_framework
+    from coproduce.assessment.tests.factories_report import (
+        add_assessor,
+        every,
+        make_team_assessment,
+        user_assessment,
+    )
+
+    version = make_framework(published, admin)
+    lineages = list(version.standards.values_list("lineage", flat=True))
+    user = Assessment.objects.get(
+        pk=user_assessment(
+            published, {lineages[0]: [5, 4, 4, 3, 5, 2], lineages[1]: [5, 4]}, version=version
+        ).pk
+    )
+    finding = actions_findings.finding_add(
+        assessment=user, by=admin, kind="concern", title="Phones", evidence="Slow to answer."
+    )
+    actions_findings.action_add(
+        finding=finding,
+        by=admin,
+        description="A second line",
+        owner="Manager",
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
+    peer, _staff = make_team_assessment("peer_review", service=published, version=version)
+    lead = add_assessor(peer, lead=True, ratings=[4] * len(lineages))
+    add_assessor(peer, ratings=[3] * len(lineages))
+    actions_report.report_save(
+        assessment=peer, by=lead.person, ratings=every(peer, 4), summary="Kind drivers."
+    )
+    actions_report.report_publish(assessment=Assessment.objects.get(pk=peer.pk), by=lead.person)
+    reflection, staff = make_team_assessment("self_reflection", service=published, version=version)
+    actions_report.report_save(
+        assessment=reflection, by=staff, ratings=every(reflection, 5), summary="Our view."
+    )
+    shop, _staff = make_team_assessment("mystery_shop", service=published, version=version)
+    make_framework(their_draft, keeper_of(their_draft))
+    theirs = user_assessment(their_draft, {}, close=False)
+    made = [user, peer, reflection, shop, theirs]
+    return dict(zip(ASSESSMENTS, [a.pk for a in made], strict=True))
+
+
 @pytest.fixture
 def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """Two organisations, services in every status, activities in every state, contributions of
@@ -583,6 +640,8 @@ def world(db: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
         ids |= _outcomes(published, our_draft, their_draft, admin)
     if "/commissioning" in request.node.name:
         ids |= _commissioning(published, our_draft, their_draft, admin)
+    if any(part in request.node.name for part in ("/assessments", "/standards", "-actions")):
+        ids |= _assessment(published, their_draft, admin)
     assert sorted(SLUGS) == sorted(
         [published.slug, "our-draft-service", "their-draft-service", ours.slug, theirs.slug]
     )
@@ -629,6 +688,7 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
                 "round_id",
                 "bid_id",
                 "commitment_id",
+                "assessment_id",
             ),
         ),
         (case.query, ("idea",)),

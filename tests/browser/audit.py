@@ -43,6 +43,7 @@ NOT_PAGES = {
     "commissioning:scores_csv": "a commissioning round's award scores as open data (CSV)",
     "commissioning:interests_csv": "a commissioning round's register of interests (CSV)",
     "commissioning:attachment": "a file of a bid (PDF, DOCX or ODT download; checked in a walk)",
+    "assessment:evidence_file": "a mystery shopper's photo or file (download; checked in a walk)",
 }
 # Pages that are not this project's own: Django's admin and the API's Swagger page.
 NOT_CRAWLED_PREFIXES = ("admin:", "api-")

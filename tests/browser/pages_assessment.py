@@ -334,3 +334,253 @@ def read_a_published_self_reflection(a: Auditor) -> None:
     )
     actions_report.report_publish(assessment=reflection, by=keeper)
     a.goto(a.url("assessment:report", reflection.pk), heading="Self-reflection report")
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={
+        "assessment:coaching_add",
+        "assessment:coaching",
+        "assessment:coaching_edit",
+        "assessment:my_coaching",
+    },
+)
+def coach_a_resident(a: Auditor) -> None:
+    """Record a coaching session (errors first), change it, and see it among one's sessions."""
+    from django.utils import timezone
+
+    from coproduce.services.tests.factories import ActivityFactory
+    from tests.browser.audit import fill_date
+    from tests.browser.pages import RESIDENT
+
+    service, _first, _draft, _keeper = a_framework("Community buses: coaching")
+    ActivityFactory(service=service)
+    a.goto(a.url("assessment:coaching_add", service.slug), heading="Record a coaching session")
+    a.submit(a.button("Save the session"))
+    a.errors_shown()
+    a.page.get_by_label("I am the coach", exact=True).check()
+    a.field("Email addresses of the people being coached").fill(RESIDENT)
+    fill_date(a.page, "Date of the session", timezone.localdate())
+    a.field("Goals").fill("Write evidence notes the rest of the team can follow.")
+    a.submit(a.button("Save the session"))
+    a.page.locator("h1", has_text="Coaching session on").wait_for()
+    a.submit(
+        a.page.get_by_role("button", name="Change the session"),
+        heading="Change the coaching session",
+    )
+    a.submit(a.button("Save the changes"))
+    a.page.locator("h1", has_text="Coaching session on").wait_for()
+    a.goto(a.url("assessment:my_coaching"), heading="Your coaching sessions")
+
+
+@public(
+    user="priya.s@example.org",
+    covers={"assessment:coaching", "assessment:coaching_leave", "assessment:my_coaching"},
+)
+def leave_a_coaching_session(a: Auditor) -> None:
+    """A resident's sessions, one of them, and leaving it."""
+    from coproduce.accounts.models import User
+    from coproduce.assessment.tests.factories_coaching import make_session
+
+    service, _first, _draft, keeper = a_framework("Community buses: being coached")
+    session = make_session(service, keeper, [User.objects.get(email="priya.s@example.org")])
+    a.goto(a.url("assessment:my_coaching"), heading="Your coaching sessions")
+    a.goto(a.url("assessment:coaching", session.pk))
+    a.goto(a.url("assessment:coaching_leave", session.pk))
+    a.submit(a.button("Leave the session"), heading="Your coaching sessions")
+
+
+@public(
+    user="priya.s@example.org",
+    covers={"assessment:propose", "assessment:proposal", "assessment:proposals"},
+)
+def propose_a_standard(a: Auditor) -> None:
+    """A resident proposes a standard (errors first), sees it, and the list of proposals."""
+    assessment = an_assessment("Community buses: proposals")
+    service = assessment.activity.service
+    a.goto(a.url("assessment:assessment", assessment.pk), heading=assessment.activity.title)
+    a.goto(
+        a.url("assessment:propose", assessment.pk), heading="Propose a standard, or comment on one"
+    )
+    a.submit(a.button("Send your proposal"))
+    a.errors_shown()
+    a.page.get_by_label("Propose a new standard", exact=True).check()
+    a.field("Your proposal").fill("I can book a journey by text message")
+    a.submit(a.button("Send your proposal"), heading="A new standard, proposed")
+    a.goto(a.url("assessment:proposals", service.slug), heading="Proposals for the standards")
+    a.goto(a.url("assessment:framework", service.slug), heading=f"Standards: {service.name}")
+
+
+@staff(user=COUNCIL_ADMIN, covers={"assessment:proposal_take_in", "assessment:proposal"})
+def take_in_a_proposal(a: Auditor) -> None:
+    """Take a resident's proposal into the draft standards (errors first)."""
+    from coproduce.accounts.models import User
+    from coproduce.assessment.actions_proposals import proposal_add
+
+    assessment = an_assessment("Community buses: taking in")
+    proposal = proposal_add(
+        assessment=assessment,
+        author=User.objects.get(email="priya.s@example.org"),
+        text="I can book a journey by text message",
+    )
+    a.goto(a.url("assessment:proposal", proposal.pk), heading="A new standard, proposed")
+    a.goto(
+        a.url("assessment:proposal_take_in", proposal.pk),
+        heading="Take a proposal into the draft standards",
+    )
+    a.field("Standard").fill("")
+    a.submit(a.button("Add it to the draft"))
+    a.errors_shown()
+    a.field("Theme").fill("Booking")
+    a.field("Standard").fill("I can book a journey by text message")
+    a.submit(a.button("Add it to the draft"), heading="A new standard, proposed")
+
+
+def a_mystery_shop(name: str) -> tuple[Any, Any]:
+    """An open mystery shop of a new council service, with a coordinator: (assessment, the
+    coordinator)."""
+    from coproduce.accounts.tests.factories import UserFactory
+    from coproduce.assessment import actions_shopping
+
+    shop = a_team_method(name, "mystery_shop")
+    coordinator = UserFactory(name="Casey Coordinator")
+    shop = actions_shopping.coordinator_choose(
+        assessment=shop, by=shop.created_by, email=coordinator.email
+    )
+    return shop, coordinator
+
+
+@public(
+    user="priya.s@example.org",
+    covers={"assessment:shop", "assessment:evidence_add", "assessment:my_assignments"},
+)
+def mystery_shop_the_service(a: Auditor) -> None:
+    """A shopper's assignments, their report sent empty (errors), a file refused and one added,
+    then the report sent."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coproduce.accounts.models import User
+    from coproduce.assessment.tests.factories_shopping import assign
+    from tests.browser.audit import fill_date
+
+    shop, _coordinator = a_mystery_shop("Community buses: mystery shop")
+    assignment = assign(shop, User.objects.get(email="priya.s@example.org"))
+    a.goto(a.url("assessment:my_assignments"), heading="Your mystery-shopping assignments")
+    a.goto(a.url("assessment:shop", assignment.pk), heading="Your mystery-shopping assignment")
+    a.submit(a.button("Send my report"))
+    a.errors_shown()
+    a.goto(
+        a.url("assessment:evidence_add", assignment.pk),
+        heading="Add a photo or a file to your report",
+    )
+    a.page.get_by_label("Choose a file").set_input_files(
+        files=[{"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
+    )
+    a.submit(a.button("Add the file"))
+    a.errors_shown()
+    a.goto(a.url("assessment:shop", assignment.pk), heading="Your mystery-shopping assignment")
+    fill_date(a.page, "Date", timezone.localdate() - dt.timedelta(days=1))
+    a.field("Time").fill("10:30")
+    a.field("What happened?").fill(
+        "I rang at half past ten; the line was answered in two minutes and my trip was booked."
+    )
+    for radio in a.page.locator("input[type=radio][value='4']").all():
+        radio.check()
+    a.submit(a.button("Send my report"), heading="Your mystery-shopping assignment")
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={"assessment:coordinator", "assessment:shop_reports"},
+)
+def read_the_shoppers_reports(a: Auditor) -> None:
+    """Choose the coordinator (errors first) and read the reports, shoppers unnamed."""
+    from coproduce.assessment.tests.factories_shopping import assign, send_report
+
+    shop, _coordinator = a_mystery_shop("Community buses: shoppers' reports")
+    send_report(assign(shop))
+    a.goto(a.url("assessment:manage", shop.pk), heading="Run the mystery shop")
+    a.goto(a.url("assessment:coordinator", shop.pk), heading="The coordinator")
+    a.field("Email address of the coordinator’s account").fill("nobody@example.org")
+    a.submit(a.button("Change the coordinator"))
+    a.errors_shown()
+    a.goto(a.url("assessment:shop_reports", shop.pk), heading="Mystery shoppers’ reports")
+
+
+@public(
+    user=None,
+    covers={
+        "assessment:assignments",
+        "assessment:assignment_remove",
+        "assessment:shop_publish",
+        "assessment:evidence_remove",
+        "assessment:shop_reports",
+    },
+)
+def coordinate_a_mystery_shop(a: Auditor) -> None:
+    """The coordinator gives an assignment (errors first), takes one back, and publishes; a
+    shopper's file's removal page; the published reports as a visitor."""
+    from coproduce.assessment import actions_shopping
+    from coproduce.assessment.tests.factories_shopping import assign, jpeg_with_gps, send_report
+
+    shop, coordinator = a_mystery_shop("Community buses: coordinating")
+    send_report(assign(shop))
+    spare = assign(shop)
+    extra = assign(shop)
+    evidence = actions_shopping.evidence_add(
+        assignment=extra, by=extra.shopper, upload=jpeg_with_gps(), description="The timetable"
+    )
+    a.site.sign_in(a.page.context, coordinator.email)
+    a.goto(
+        a.url("assessment:assignments", shop.pk), heading="Mystery shoppers and their assignments"
+    )
+    a.submit(a.button("Give the assignment"))
+    a.errors_shown()
+    a.goto(a.url("assessment:assignment_remove", spare.pk))
+    a.submit(a.button("Take back the assignment"), heading="Mystery shoppers and their assignments")
+    a.goto(a.url("assessment:shop_publish", shop.pk), heading="Publish the reports?")
+    a.submit(a.button("Publish the reports"), heading="Mystery shoppers’ reports")
+    a.site.sign_in(a.page.context, extra.shopper.email)
+    a.goto(a.url("assessment:evidence_remove", evidence.pk))
+    a.page.context.clear_cookies()
+    a.goto(a.url("assessment:shop_reports", shop.pk), heading="Mystery shoppers’ reports")
+
+
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={"assessment:indicator_links", "assessment:record_indicators", "assessment:link_remove"},
+)
+def feed_an_outcome_indicator(a: Auditor) -> None:
+    """Link a standard to an indicator (errors first), record a closed assessment's results in it,
+    then remove the link."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coproduce.outcomes.tests.factories import make_indicator, make_outcome
+    from coproduce.services.models import Activity
+
+    assessment, keeper = a_closed_assessment("Community buses: indicators")
+    service = assessment.activity.service
+    make_indicator(make_outcome(service, keeper), keeper)
+    today = timezone.localdate()
+    Activity.objects.filter(pk=assessment.pk).update(
+        opens_on=today - dt.timedelta(days=30), closes_on=today - dt.timedelta(days=1)
+    )
+    heading = "Standards that feed outcome indicators"
+    a.goto(a.url("assessment:indicator_links", service.slug), heading=heading)
+    a.submit(a.button("Link them"))
+    a.errors_shown()
+    a.field("Standard").select_option(index=1)
+    a.field("Outcome indicator it feeds").select_option(index=1)
+    a.submit(a.button("Link them"), heading=heading)
+    a.goto(
+        a.url("assessment:record_indicators", assessment.pk),
+        heading="Record the results in the outcome indicators",
+    )
+    a.submit(a.button("Record the results"))
+    a.goto(a.url("assessment:indicator_links", service.slug), heading=heading)
+    a.submit(a.page.get_by_role("link", name="Remove").first)
+    a.submit(a.button("Remove the link"), heading=heading)

@@ -1875,6 +1875,176 @@ CASES += [
 ]
 
 
+# --- Coaching (decision 0088): private to the coach and the participants, superusers too. The
+# professional coaches the resident.
+def _coaching(w: World) -> dict[str, Any]:
+    made = w.people.setdefault("_coaching", {})
+    if not made:
+        from coproduce.assessment.tests.factories_coaching import make_session
+
+        made["session"] = make_session(w.service, w.people["professional"], [w.people["resident"]])
+    return made
+
+
+def coaching(w: World) -> dict[str, Any]:
+    return {"pk": _coaching(w)["session"].pk}
+
+
+IN_THE_SESSION = row(HIDDEN, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN)
+CASES += [
+    Case("assessment:coaching_add", published, MANAGE_SERVICE),
+    Case("assessment:coaching", coaching, IN_THE_SESSION),
+    Case("assessment:coaching_edit", coaching, IN_THE_SESSION),
+    Case("assessment:coaching_leave", coaching, IN_THE_SESSION),
+    Case("assessment:my_coaching", lambda w: {}, SIGNED_IN),
+]
+
+
+# --- Residents' proposals for the standards (decision 0089): public with their activity; made in
+# an open user assessment; taken into the draft by staff.
+def _proposal(w: World, which: str = "published") -> Any:
+    made = w.people.setdefault("_proposal", {})
+    if which not in made:
+        from coproduce.accounts.tests.factories import UserFactory
+        from coproduce.assessment.actions_proposals import proposal_add
+        from coproduce.contributions.actions import moderation_hide
+
+        proposal = proposal_add(
+            assessment=_assessment(w, "open")["assessment"],
+            author=UserFactory(),
+            text=f"I can book a journey on the day ({which})",
+        )
+        if which == "hidden":
+            moderation_hide(contribution=proposal.contribution, moderator=w.people["professional"])
+        made[which] = proposal
+    return made[which]
+
+
+def proposal(which: str = "published") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _proposal(w, which).pk}
+
+
+CASES += [
+    Case("assessment:propose", assessment("open"), SIGNED_IN),
+    Case("assessment:propose", assessment("closed"), SIGNED_IN, label="closed"),
+    Case(
+        "assessment:propose",
+        assessment("closed"),
+        NOBODY_SIGNED_IN,
+        method="post",
+        label="closed, sent",
+    ),
+    Case(
+        "assessment:propose",
+        assessment("draft"),
+        row(HIDDEN, HIDDEN, OK, OK, HIDDEN, OK, OK),
+        label="draft",
+    ),
+    Case("assessment:proposal", proposal(), PUBLIC),
+    Case("assessment:proposal", proposal("hidden"), DRAFT_ACTIVITY_STAFF, label="hidden"),
+    Case("assessment:proposals", published, PUBLIC),
+    Case("assessment:proposals", draft, OWNER_MEMBERS, label="draft service"),
+    Case("assessment:proposal_take_in", proposal(), MANAGE_SERVICE),
+]
+
+
+# --- Mystery shopping (decision 0087): the coordinator and the shoppers are residents outside the
+# matrix's roles, so their own pages are 404 to every role; the service's staff read the reports
+# (shoppers unnamed) and their evidence files; the public reads the reports once published.
+def _shop(w: World) -> dict[str, Any]:
+    made = w.people.setdefault("_shop", {})
+    if not made:
+        from django.utils import timezone
+
+        from coproduce.assessment import actions_shopping
+        from coproduce.assessment.models import Assessment
+        from coproduce.assessment.tests.factories_shopping import (
+            assign,
+            jpeg_with_gps,
+            mystery_shop,
+            send_report,
+        )
+
+        for which in ("open", "published"):
+            shop, _staff, _coordinator = mystery_shop(service=w.service)
+            assignment = assign(shop)
+            evidence = actions_shopping.evidence_add(
+                assignment=assignment,
+                by=assignment.shopper,
+                upload=jpeg_with_gps(),
+                description="The booking line's recorded message",
+            )
+            send_report(assignment)
+            made[which] = {"shop": shop, "assignment": assignment, "evidence": evidence}
+        Assessment.objects.filter(pk=made["published"]["shop"].pk).update(
+            published_at=timezone.now()
+        )
+        made["draft"] = {"assignment": assign(mystery_shop(service=w.service)[0])}
+    return made
+
+
+def shop(which: str, thing: str = "shop") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _shop(w)[which][thing].pk}
+
+
+SERVICE_STAFF_ONLY = row(HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK)
+CASES += [
+    Case("assessment:coordinator", shop("open"), MANAGE_SERVICE),
+    Case("assessment:assignments", shop("open"), NOBODY),
+    Case("assessment:assignment_remove", shop("draft", "assignment"), NOBODY),
+    Case("assessment:shop", shop("draft", "assignment"), NOBODY),
+    Case("assessment:evidence_add", shop("draft", "assignment"), NOBODY),
+    Case("assessment:evidence_file", shop("open", "evidence"), SERVICE_STAFF_ONLY),
+    Case(
+        "assessment:evidence_file",
+        shop("published", "evidence"),
+        SERVICE_STAFF_ONLY,
+        label="published",
+    ),
+    Case("assessment:evidence_remove", shop("open", "evidence"), NOBODY),
+    Case("assessment:shop_reports", shop("open"), SERVICE_STAFF_ONLY),
+    Case("assessment:shop_reports", shop("published"), PUBLIC, label="published"),
+    Case("assessment:shop_publish", shop("open"), NOBODY),
+    Case("assessment:my_assignments", lambda w: {}, SIGNED_IN),
+]
+
+
+# --- Standards feeding outcome indicators (decision 0090): the service's staff.
+def _link(w: World) -> dict[str, Any]:
+    made = w.people.setdefault("_link", {})
+    if not made:
+        from coproduce.assessment.actions_links import link_add
+        from coproduce.assessment.queries_assessments import latest_agreed
+        from coproduce.outcomes.tests.factories import make_indicator, make_outcome
+
+        staff = w.people["professional"]
+        _assessment(w, "closed")
+        latest = latest_agreed(w.service)
+        assert latest is not None
+        made["link"] = link_add(
+            service=w.service,
+            by=staff,
+            standard=latest.standards.order_by("position").first(),
+            indicator=make_indicator(make_outcome(w.service, staff), staff),
+        )
+    return {"pk": made["link"].pk}
+
+
+CASES += [
+    Case("assessment:indicator_links", published, MANAGE_SERVICE),
+    Case("assessment:indicator_links", draft, MANAGE_DRAFT, label="draft service"),
+    Case("assessment:link_remove", _link, MANAGE_SERVICE),
+    Case("assessment:record_indicators", assessment("closed"), MANAGE_SERVICE),
+    Case("assessment:record_indicators", assessment("open"), NOBODY_SIGNED_IN, label="still open"),
+    Case(
+        "assessment:record_indicators",
+        assessment("draft"),
+        row(HIDDEN, HIDDEN, DENIED, DENIED, HIDDEN, DENIED, DENIED),
+        label="draft",
+    ),
+]
+
+
 def outcome(response: Any) -> str:
     if response.status_code == 404:
         return HIDDEN

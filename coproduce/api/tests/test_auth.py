@@ -70,6 +70,23 @@ def test_reads_are_public_but_a_bad_token_is_still_401(world: World, anonymous: 
     _refused_with_401(Api("cp_not-a-real-token").get("/services"))
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/services/published-service/standards",
+        "/services/published-service/improvement-actions",
+        "/assessments/2147483647",
+        "/assessments/2147483647/findings",
+    ],
+)
+def test_assessment_reads_need_no_token_but_refuse_a_bad_one(
+    world: World, anonymous: Api, path: str
+) -> None:
+    """The token is checked before anything is looked up: 401 even where the answer is 404."""
+    assert anonymous.get(path).status_code == (404 if "/assessments/" in path else 200)
+    _refused_with_401(Api("cp_not-a-real-token").get(path))
+
+
 def test_a_token_records_when_it_was_last_used(world: World) -> None:
     token, raw = api_token_create(user=world.people["professional"], name="used")
     assert token.last_used_at is None

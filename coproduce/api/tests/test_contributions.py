@@ -872,6 +872,57 @@ def _finding(world: World) -> Any:
     return finding
 
 
+def _standard_proposal(world: World) -> Any:
+    """A resident's proposal for a new standard, made in an open user assessment of the world's
+    service (directly, with the spine's contribution_start, as the proposal's own action will)."""
+    from coproduce.assessment import actions_assessments
+    from coproduce.assessment.models import (
+        STANDARD_PROPOSAL,
+        FrameworkVersion,
+        StandardProposal,
+        VersionStatus,
+    )
+    from coproduce.assessment.tests.factories import make_framework
+    from coproduce.services.models import ActivityKind, ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    staff = world.people["professional"]
+    version = FrameworkVersion.objects.filter(
+        framework_id=world.service.pk, status=VersionStatus.AGREED
+    ).first() or make_framework(world.service, staff)
+    activity = ActivityFactory(
+        service=world.service, kind=ActivityKind.ASSESSMENT, state=ActivityState.OPEN
+    )
+    actions_assessments.assessment_set_up(activity=activity, by=staff, version=version)
+    text = "I can bring my wheelchair on every bus"
+    contribution = spine_actions.contribution_start(
+        activity=activity, kind=STANDARD_PROPOSAL, author=world.people["resident"], text=text
+    )
+    return StandardProposal.objects.create(
+        contribution=contribution,
+        framework_id=world.service.pk,
+        standard=version.standards.first(),
+        text=text,
+        why="Twice this year the driver said there was no room.",
+    )
+
+
+def test_a_standard_proposal_shows_its_framework_and_standard(
+    world: World, as_role: AsRole
+) -> None:
+    proposal = _standard_proposal(world)
+    shown = as_role("anonymous").get(f"/contributions/{proposal.pk}").json()
+    assert shown["kind"] == "standard_proposal"
+    assert shown["standard_proposal"] == {
+        "framework": world.service.slug,
+        "standard": proposal.standard_id,
+        "text": "I can bring my wheelchair on every bus",
+        "why": "Twice this year the driver said there was no room.",
+        "became": None,
+    }
+    assert shown["assessment_finding"] is None
+
+
 def test_a_finding_shows_its_standards_and_actions(world: World, as_role: AsRole) -> None:
     finding = _finding(world)
     shown = as_role("anonymous").get(f"/contributions/{finding.pk}").json()
@@ -909,6 +960,7 @@ def test_every_kind_is_answerable_through_the_api(
     panel_question, recommendation = _panel_contributions(world)
     weighting = _weighting(world)
     finding = _finding(world)
+    standard_proposal = _standard_proposal(world)
     for contribution in (
         loop.idea,
         loop.question,
@@ -922,6 +974,7 @@ def test_every_kind_is_answerable_through_the_api(
         recommendation,
         weighting.contribution,
         finding.contribution,
+        standard_proposal.contribution,
     ):
         response = api.post(f"/contributions/{contribution.pk}/responses", {"body": "Thank you."})
         assert response.status_code == 201, (contribution, response.content)

@@ -238,3 +238,49 @@ def test_no_two_schemas_share_a_name() -> None:
             clashes.append((names[cls.__name__], where))
         names.setdefault(cls.__name__, where)
     assert clashes == []
+
+
+ASSESSMENT_OPERATIONS = {
+    ("GET", "/api/services/{slug}/standards"),
+    ("GET", "/api/assessments/{assessment_id}"),
+    ("GET", "/api/assessments/{assessment_id}/findings"),
+    ("GET", "/api/services/{slug}/improvement-actions"),
+}
+# Who rated, who was on a peer team, who shopped: never in an assessment operation's answer.
+PRIVATE_FIELDS = {"email", "person", "assessor", "assessors", "shopper", "shoppers", "assignments"}
+
+
+def _properties(node: Any, seen: set[str]) -> set[str]:
+    """Every property name a schema can hold, following its references once each."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref not in seen:
+            seen.add(ref)
+            found |= _properties(SCHEMA["components"]["schemas"][ref.split("/")[-1]], seen)
+        found |= set(node.get("properties", {}))
+        for value in node.values():
+            found |= _properties(value, seen)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _properties(value, seen)
+    return found
+
+
+def test_the_assessment_api_only_reads_and_names_nobody_who_rated() -> None:
+    """Issue 12: assessment is read-only in the API, and no answer has room for a rater's,
+    an assessor's or a mystery shopper's identity (mystery shops' reports are not exposed)."""
+    about = {
+        (method, path)
+        for method, path, _operation in OPERATIONS
+        if path.startswith("/api/assessments") or path.endswith(("/standards", "-actions"))
+    }
+    assert about == ASSESSMENT_OPERATIONS
+    for method, path, operation in OPERATIONS:
+        if (method, path) in ASSESSMENT_OPERATIONS:
+            ok = next(a for status, a in operation["responses"].items() if str(status) == "200")
+            names = _properties(ok, set())
+            assert names & PRIVATE_FIELDS == set(), path
+            if path == "/api/assessments/{assessment_id}":
+                # The walk reaches the nested shapes: a team is counts and groups.
+                assert {"too_few", "team", "size", "groups"} <= names

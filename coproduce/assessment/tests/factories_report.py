@@ -1,12 +1,10 @@
 """Test data for agreed reports: self-reflections and peer reviews set up through the real actions,
-peer teams made directly (their pages are written elsewhere), and user assessments to compare."""
+peer teams made through the peer review's actions, and user assessments to compare."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
@@ -14,11 +12,11 @@ from coproduce.assessment import actions_assessments
 from coproduce.assessment.models import (
     Assessment,
     Assessor,
-    AssessorRating,
     FrameworkVersion,
     Standard,
     VersionStatus,
 )
+from coproduce.assessment.tests import factories_peer
 from coproduce.assessment.tests.factories import make_framework
 from coproduce.services import actions as services_actions
 from coproduce.services.models import ActivityKind, ActivityState, Service
@@ -74,14 +72,10 @@ def add_assessor(
     ratings: Sequence[int | None] | None = None,
     person: User | None = None,
 ) -> Assessor:
-    """A member of the peer team. With ``ratings`` (one per standard, in order) they have rated
-    every standard and handed in."""
-    assessor = Assessor.objects.create(
-        assessment=assessment,
-        person=person or UserFactory(),
-        from_group=from_group,
-        is_lead=lead,
-    )
+    """A member of the peer team, put on it by a new member of the service's staff. With
+    ``ratings`` (one per standard, in order) they have rated every standard and handed in."""
+    by = staff_of(assessment.activity)
+    assessor = factories_peer.add_assessor(assessment, by, person, lead=lead, from_group=from_group)
     if ratings is not None:
         hand_in(assessor, ratings)
     return assessor
@@ -89,11 +83,11 @@ def add_assessor(
 
 def hand_in(assessor: Assessor, ratings: Sequence[int | None]) -> Assessor:
     """The assessor's own rating of each standard (in order), handed in."""
-    for standard, rating in zip(standards(assessor.assessment), ratings, strict=True):
-        AssessorRating.objects.create(assessor=assessor, standard=standard, rating=rating)
-    assessor.submitted_at = timezone.now()
-    assessor.save(update_fields=["submitted_at"])
-    return assessor
+    given = {
+        standard.pk: (rating, "")
+        for standard, rating in zip(standards(assessor.assessment), ratings, strict=True)
+    }
+    return factories_peer.hand_in(assessor, given)
 
 
 def every(assessment: Assessment, rating: int | None, note: str = "") -> dict[int, Any]:

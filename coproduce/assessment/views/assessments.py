@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coproduce.accounts.types import SignedInRequest
 from coproduce.assessment import actions_assessments as actions
 from coproduce.assessment import queries_assessments as queries
-from coproduce.assessment import rules
+from coproduce.assessment import queries_proposals, rules
 from coproduce.assessment.forms_assessments import PaperForm, RateForm, VersionForm
 from coproduce.assessment.models import Assessment
 from coproduce.assessment.queries_findings import findings_of
@@ -118,6 +118,7 @@ def assessment_detail(request: HttpRequest, assessment: Assessment) -> HttpRespo
             open=rules.rating_open(assessment),
             can_rate=rules.can_rate(request.user, assessment),
             can_keep=rules.can_keep_assessment(request.user, assessment),
+            open_assessment=queries_proposals.open_assessment(assessment.activity.service),
             responses=queries.response_count(assessment),
             response=response,
             own=queries.own_answers(response, in_order) if response else [],
@@ -229,7 +230,10 @@ def paper_entry(request: SignedInRequest, assessment: Assessment) -> HttpRespons
 def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """Per theme and standard: the responses, each rating's count and share, the share of
     "Always" and "Mostly" and its change since the previous cycle, a chart, and the comments;
-    then the findings. A peer review's or self-reflection's results are its agreed report."""
+    then the findings. A peer review's or self-reflection's results are its agreed report; a
+    mystery shop's, its shoppers' reports."""
+    if assessment.activity.kind == ActivityKind.MYSTERY_SHOP:
+        return redirect("assessment:shop_reports", assessment.pk)
     if assessment.activity.kind != ActivityKind.ASSESSMENT:
         return redirect("assessment:report", assessment.pk)
     return render(
@@ -242,6 +246,7 @@ def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
             can_keep=rules.can_keep_assessment(request.user, assessment),
             findings=findings_of(assessment, request.user),
             can_add_finding=rules.can_add_finding(request.user, assessment),
+            can_record=rules.can_record_indicators(request.user, assessment),
         ),
     )
 

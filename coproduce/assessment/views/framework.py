@@ -23,7 +23,7 @@ from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.assessment import actions_framework as actions
 from coproduce.assessment import forms_framework as forms
 from coproduce.assessment import queries_framework as queries
-from coproduce.assessment import rules
+from coproduce.assessment import queries_proposals, rules
 from coproduce.assessment.models import FrameworkVersion, Standard, VersionStatus
 from coproduce.common.forms import handle_form
 from coproduce.common.languages import in_language
@@ -92,6 +92,7 @@ def framework(request: HttpRequest, service: Service) -> HttpResponse:
         "version": latest,
         "can_keep": rules.can_keep_framework(request.user, service),
         "scale": queries.scale_labels(),
+        "open_assessment": queries_proposals.open_assessment(service),
     }
     if latest is not None:
         context.update(

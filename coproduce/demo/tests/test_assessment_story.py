@@ -1,7 +1,8 @@
 """The community transport scheme's assessments in the demo: last year's findings answered, with
 one improvement action done and one overdue (flagged on the service page); a published peer visit
 by another service's passengers with its agreement; the team's published self-reflection beside
-passengers' view; and seeding twice changes nothing."""
+passengers' view; the booking line's mystery shop, published with the shoppers unnamed and one
+assignment late; and seeding twice changes nothing."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from coproduce.assessment.models import (
     FindingKind,
     ImprovementAction,
 )
+from coproduce.assessment.queries_shopping import LATE, SENT, assignment_status
 from coproduce.demo.assessment import TRANSPORT
-from coproduce.demo.assessment_team import PEER_VISIT, REFLECTION
+from coproduce.demo.assessment_team import PEER_VISIT, REFLECTION, SHOP
 from coproduce.demo.story import seed
 from coproduce.services.models import Service
 
@@ -54,6 +56,15 @@ def test_the_scheme_acts_on_its_findings_and_its_team_methods_are_published() ->
     assert report.status_code == 200
     loop = Client().get(reverse("contributions:you_said_we_did", args=[service.slug]))
     assert "We are acting on it:" in loop.content.decode()
+
+    shop = Assessment.objects.get(activity__title=SHOP)
+    assert shop.is_published
+    statuses = sorted(assignment_status(a, today) for a in shop.assignments.all())
+    assert statuses == sorted([LATE, SENT, SENT])
+    reports = Client().get(reverse("assessment:shop_reports", args=[shop.pk])).content.decode()
+    assert "Shopper 1" in reports
+    assert "Jo Bennett" not in reports
+    assert "passenger20" not in reports
 
     seed()
     assert Assessment.objects.filter(activity__title=PEER_VISIT).count() == 1
