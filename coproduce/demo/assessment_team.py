@@ -1,15 +1,12 @@
-"""The assessment chapter's other methods: a peer visit to the community transport scheme by
-passengers of another service, the scheme team's own self-reflection, and the mystery shop of its
-booking line.
+"""The assessment chapter's team methods: a peer visit to the community transport scheme by
+passengers of another service, and the scheme team's own self-reflection.
 
 Three members of the Eastvale Dial-a-Ride user group — Priya Sharma leads them — visited the
 scheme three weeks ago, each rated it on their own against version 2 of its standards, then agreed
 a report, which is published: they mostly agreed (the agreement is shown on the report). The
 scheme's team rated itself against the same standards and published it, so the report page shows
 "how we see ourselves" beside how passengers rate the scheme this year. A strength the visit found
-is among the findings. Three passengers mystery-shopped the booking line last month for their
-coordinator, Dave Morgan: two sent their reports (published, the shoppers unnamed); Jo Bennett's
-assignment is late.
+is among the findings.
 
 Everything goes through the actions; dates are then moved back. Running it twice changes nothing.
 """
@@ -27,21 +24,17 @@ from coproduce.assessment import (
     actions_findings,
     actions_peer,
     actions_report,
-    actions_shopping,
 )
 from coproduce.assessment.models import (
     Assessment,
     Assessor,
-    Assignment,
-    Channel,
     FindingKind,
     FrameworkVersion,
-    ShopReport,
     Standard,
 )
 from coproduce.contributions.models import Contribution
 from coproduce.services.actions import activity_transition
-from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
+from coproduce.services.models import ActivityKind, ActivityState, Service
 from coproduce.services.tests.factories import ActivityFactory
 
 TRANSPORT = "community-transport-scheme"
@@ -198,83 +191,3 @@ def seed_team_assessments(people: dict[str, User]) -> None:
     keeper = people[KEEPER]
     _peer_visit(service, keeper, version, people[LEAD])
     _self_reflection(service, keeper, version)
-    first = FrameworkVersion.objects.get(framework_id=service.pk, number=1)
-    _mystery_shop(service, keeper, first)
-
-
-# --- The mystery shop of the booking line ---------------------------------------------------------
-
-SHOP = "Mystery shopping the booking line"  # made by the story, closed
-COORDINATOR = "dave.m@example.org"
-SHOPPERS = (
-    "passenger20@villages.northfield.example",
-    "passenger21@villages.northfield.example",
-    "resident@example.org",  # Jo Bennett: her assignment is late (never sent)
-)
-SCENARIO = (
-    "Ring the booking line on a weekday morning and book a return journey to the surgery for "
-    "next week. Note how long you waited and whether you were told the pick-up time."
-)
-# Each sent report: when (days ago), what happened, and the rating of each standard of version 1.
-SHOP_REPORTS = (
-    (
-        33,
-        "Rang at 9.05 on Monday: engaged twice, answered at the third try after 12 minutes. The "
-        "booking itself was quick and friendly, and I was told the pick-up time.",
-        (4, 2, 5, 5, 4, 5, 4),
-    ),
-    (
-        29,
-        "Rang at 10.40 on Thursday on the new second line: answered within two minutes. I was "
-        "told a pick-up window of half an hour, not a time.",
-        (5, 4, 5, 5, 4, 5, 3),
-    ),
-)
-
-
-def _mystery_shop(service: Service, keeper: User, version: FrameworkVersion) -> None:
-    """Three passengers tested the booking line last month for the coordinator, Dave Morgan: two
-    sent their reports, one is late; the reports are published, shoppers unnamed."""
-    activity = Activity.objects.filter(
-        service_stage__service=service, title=SHOP, kind=ActivityKind.MYSTERY_SHOP
-    ).first()
-    if activity is None or hasattr(activity, "service_assessment"):
-        return
-    shop = actions_assessments.assessment_set_up(activity=activity, by=keeper, version=version)
-    shop = actions_shopping.coordinator_choose(assessment=shop, by=keeper, email=COORDINATOR)
-    coordinator = User.objects.get(email=COORDINATOR)
-    today = timezone.localdate()
-    assignments = [
-        actions_shopping.assignment_add(
-            assessment=shop,
-            by=coordinator,
-            email=email,
-            scenario=SCENARIO,
-            channel=Channel.PHONE,
-            starts_on=today,
-            ends_on=today + dt.timedelta(days=7),
-        )
-        for email in SHOPPERS
-    ]
-    standards = list(Standard.objects.filter(version=version).order_by("position", "id"))
-    now = timezone.now()
-    for assignment, (_days, account, ratings) in zip(assignments, SHOP_REPORTS, strict=False):
-        actions_shopping.report_save(
-            assignment=assignment,
-            by=assignment.shopper,
-            contacted_at=now - dt.timedelta(minutes=30),
-            account=account,
-            ratings=_answers(standards, ratings, ""),
-            send=True,
-        )
-    actions_shopping.shop_publish(assessment=shop, by=coordinator)
-    # Dates: the window was 40 to 10 days ago; the reports came in during it; published 8 days ago.
-    Assignment.objects.filter(assessment=shop).update(
-        starts_on=today - dt.timedelta(days=40), ends_on=today - dt.timedelta(days=10)
-    )
-    for assignment, (days, _account, _ratings) in zip(assignments, SHOP_REPORTS, strict=False):
-        when = now - dt.timedelta(days=days, hours=2)
-        ShopReport.objects.filter(pk=assignment.pk).update(contacted_at=when, submitted_at=when)
-    Assessment.objects.filter(pk=shop.pk).update(
-        created_at=now - dt.timedelta(days=42), published_at=now - dt.timedelta(days=8)
-    )

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.demo.assessment import seed_assessment
+from coproduce.demo.assessment_shops import seed_mystery_shops
 from coproduce.demo.assessment_team import seed_team_assessments
 from coproduce.demo.budgeting import seed_budgeting
 from coproduce.demo.codesign import seed_codesign
@@ -619,6 +620,7 @@ def seed() -> dict[str, Any]:
     seed_commissioning(cast.people)
     seed_assessment(cast.people)
     seed_team_assessments(cast.people)
+    seed_mystery_shops(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

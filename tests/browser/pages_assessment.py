@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.browser.audit import Auditor
 from tests.browser.pages import COUNCIL, COUNCIL_ADMIN, public, staff
+from tests.browser.pages_commissioning_bids import without_script
 
 
 def a_framework(name: str) -> tuple[Any, Any, Any, Any]:
@@ -186,14 +187,20 @@ def findings_as_a_visitor(a: Auditor) -> None:
 )
 def turn_a_finding_into_an_action(a: Auditor) -> None:
     """Write a concern (errors first), correct it, add an improvement action (errors first) and
-    close it with its evidence (errors first)."""
+    close it with its evidence (errors first); then the same without JavaScript."""
+    act_on_a_finding(a, "Community buses: acting on findings")
+    with without_script(a, COUNCIL_ADMIN) as later:
+        act_on_a_finding(later, "Community buses: acting on findings (no JavaScript)")
+
+
+def act_on_a_finding(a: Auditor, name: str) -> None:
     import datetime as dt
 
     from django.utils import timezone
 
     from tests.browser.audit import fill_date
 
-    assessment, _keeper = a_closed_assessment("Community buses: acting on findings")
+    assessment, _keeper = a_closed_assessment(name)
     title = "Pick-ups are often late"
     a.goto(a.url("assessment:manage", assessment.pk), heading="Run the assessment")
     a.goto(a.url("assessment:finding_add", assessment.pk), heading="Add a finding")
@@ -226,6 +233,11 @@ def turn_a_finding_into_an_action(a: Auditor) -> None:
         "Texts started in May; complaints about waiting fell by half."
     )
     a.submit(a.button("Save"), heading=title)
+    service = assessment.activity.service
+    # Not answered yet, so among what still waits for an answer, with its action.
+    waiting = a.url("contributions:you_said_we_did", service.slug) + "?show=waiting"
+    a.goto(waiting, heading="You said, we did")
+    a.page.get_by_text("We are acting on it:").first.wait_for()
 
 
 def a_team_method(name: str, kind: str) -> Any:
@@ -283,13 +295,19 @@ def choose_a_peer_team(a: Auditor) -> None:
 )
 def lead_a_peer_review(a: Auditor) -> None:
     """The lead assessor hands in their ratings (errors first), sees the team's, writes the agreed
-    report and publishes it."""
+    report and publishes it; then another review, led by another resident, without JavaScript."""
+    lead_the_review(a, "Community buses: peer visit", "priya.s@example.org")
+    with without_script(a, "dave.m@example.org") as later:
+        lead_the_review(later, "Community buses: peer visit (no JavaScript)", "dave.m@example.org")
+
+
+def lead_the_review(a: Auditor, name: str, lead: str) -> None:
     from coproduce.accounts.models import User
     from coproduce.assessment.tests.factories_peer import add_assessor, hand_in
 
-    review = a_team_method("Community buses: peer visit", "peer_review")
+    review = a_team_method(name, "peer_review")
     keeper = review.created_by
-    add_assessor(review, keeper, User.objects.get(email="priya.s@example.org"), lead=True)
+    add_assessor(review, keeper, User.objects.get(email=lead), lead=True)
     hand_in(add_assessor(review, keeper), 4)
     a.goto(a.url("assessment:assessor_rate", review.pk), heading="Your ratings")
     a.submit(a.button("Hand in my ratings"))
@@ -306,11 +324,20 @@ def lead_a_peer_review(a: Auditor) -> None:
     a.submit(a.button("Publish the report"), heading="Peer review report")
 
 
-@staff(user=COUNCIL_ADMIN, covers={"assessment:report_edit", "assessment:report"})
+@staff(
+    user=COUNCIL_ADMIN,
+    covers={"assessment:report_edit", "assessment:report", "assessment:report_publish"},
+)
 def reflect_as_a_team(a: Auditor) -> None:
     """A team's self-reflection: a note without a rating (errors), then the ratings; the report
-    beside how people rate the service."""
-    reflection = a_team_method("Community buses: our reflection", "self_reflection")
+    beside how people rate the service; published. Then the same without JavaScript."""
+    reflect(a, "Community buses: our reflection")
+    with without_script(a, COUNCIL_ADMIN) as later:
+        reflect(later, "Community buses: our reflection (no JavaScript)")
+
+
+def reflect(a: Auditor, name: str) -> None:
+    reflection = a_team_method(name, "self_reflection")
     a.goto(a.url("assessment:report_edit", reflection.pk), heading="Write the report")
     a.page.get_by_label("Why, and what shows it (optional)").first.fill("Calls wait too long.")
     a.submit(a.button("Save the report"))
@@ -319,6 +346,8 @@ def reflect_as_a_team(a: Auditor) -> None:
         radio.check()
     a.field("Summary of the report").fill("We are proud of the drivers; booking needs work.")
     a.submit(a.button("Save the report"), heading="Self-reflection report")
+    a.goto(a.url("assessment:report_publish", reflection.pk), heading="Publish the report")
+    a.submit(a.button("Publish the report"), heading="Self-reflection report")
 
 
 @public(user=None, covers={"assessment:report"})
@@ -392,13 +421,26 @@ def leave_a_coaching_session(a: Auditor) -> None:
 
 @public(
     user="priya.s@example.org",
-    covers={"assessment:propose", "assessment:proposal", "assessment:proposals"},
+    covers={
+        "assessment:propose",
+        "assessment:proposal",
+        "assessment:proposals",
+        "assessment:rate",
+    },
 )
 def propose_a_standard(a: Auditor) -> None:
-    """A resident proposes a standard (errors first), sees it, and the list of proposals."""
-    assessment = an_assessment("Community buses: proposals")
+    """A resident proposes a standard (errors first), sees it and the list of proposals, and later
+    rates the service; then another resident does the same without JavaScript."""
+    propose_then_rate(a, "Community buses: proposals")
+    with without_script(a, "dave.m@example.org") as later:
+        propose_then_rate(later, "Community buses: proposals (no JavaScript)")
+
+
+def propose_then_rate(a: Auditor, name: str) -> None:
+    assessment = an_assessment(name)
     service = assessment.activity.service
-    a.goto(a.url("assessment:assessment", assessment.pk), heading=assessment.activity.title)
+    title = assessment.activity.title
+    a.goto(a.url("assessment:assessment", assessment.pk), heading=title)
     a.goto(
         a.url("assessment:propose", assessment.pk), heading="Propose a standard, or comment on one"
     )
@@ -409,6 +451,10 @@ def propose_a_standard(a: Auditor) -> None:
     a.submit(a.button("Send your proposal"), heading="A new standard, proposed")
     a.goto(a.url("assessment:proposals", service.slug), heading="Proposals for the standards")
     a.goto(a.url("assessment:framework", service.slug), heading=f"Standards: {service.name}")
+    a.goto(a.url("assessment:rate", assessment.pk), heading="Rate the service")
+    for radio in a.page.locator("input[type=radio][value='4']").all():
+        radio.check()
+    a.submit(a.button("Send my answers"), heading=title)
 
 
 @staff(user=COUNCIL_ADMIN, covers={"assessment:proposal_take_in", "assessment:proposal"})
@@ -455,8 +501,17 @@ def a_mystery_shop(name: str) -> tuple[Any, Any]:
     covers={"assessment:shop", "assessment:evidence_add", "assessment:my_assignments"},
 )
 def mystery_shop_the_service(a: Auditor) -> None:
-    """A shopper's assignments, their report sent empty (errors), a file refused and one added,
-    then the report sent."""
+    """A shopper's assignments, their report sent empty (errors), a file refused, then the report
+    sent; then another shopper without JavaScript. Their names never reach the staff's pages (the
+    tests in test_shopping_views.py check every page)."""
+    shop_and_report(a, "Community buses: mystery shop", "priya.s@example.org")
+    with without_script(a, "dave.m@example.org") as later:
+        shop_and_report(
+            later, "Community buses: mystery shop (no JavaScript)", "dave.m@example.org"
+        )
+
+
+def shop_and_report(a: Auditor, name: str, shopper: str) -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -465,8 +520,8 @@ def mystery_shop_the_service(a: Auditor) -> None:
     from coproduce.assessment.tests.factories_shopping import assign
     from tests.browser.audit import fill_date
 
-    shop, _coordinator = a_mystery_shop("Community buses: mystery shop")
-    assignment = assign(shop, User.objects.get(email="priya.s@example.org"))
+    shop, _coordinator = a_mystery_shop(name)
+    assignment = assign(shop, User.objects.get(email=shopper))
     a.goto(a.url("assessment:my_assignments"), heading="Your mystery-shopping assignments")
     a.goto(a.url("assessment:shop", assignment.pk), heading="Your mystery-shopping assignment")
     a.submit(a.button("Send my report"))

@@ -2,7 +2,7 @@
 one improvement action done and one overdue (flagged on the service page); a published peer visit
 by another service's passengers with its agreement; the team's published self-reflection beside
 passengers' view; the booking line's mystery shop, published with the shoppers unnamed and one
-assignment late; and seeding twice changes nothing."""
+assignment late, and the police 101 line's; and seeding twice changes nothing."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from coproduce.assessment.models import (
 )
 from coproduce.assessment.queries_shopping import LATE, SENT, assignment_status
 from coproduce.demo.assessment import TRANSPORT
-from coproduce.demo.assessment_team import PEER_VISIT, REFLECTION, SHOP
+from coproduce.demo.assessment_shops import BOOKING_LINE, LINE_101
+from coproduce.demo.assessment_team import PEER_VISIT, REFLECTION
 from coproduce.demo.story import seed
 from coproduce.services.models import Service
 
@@ -57,7 +58,7 @@ def test_the_scheme_acts_on_its_findings_and_its_team_methods_are_published() ->
     loop = Client().get(reverse("contributions:you_said_we_did", args=[service.slug]))
     assert "We are acting on it:" in loop.content.decode()
 
-    shop = Assessment.objects.get(activity__title=SHOP)
+    shop = Assessment.objects.get(activity__title=BOOKING_LINE)
     assert shop.is_published
     statuses = sorted(assignment_status(a, today) for a in shop.assignments.all())
     assert statuses == sorted([LATE, SENT, SENT])
@@ -65,6 +66,9 @@ def test_the_scheme_acts_on_its_findings_and_its_team_methods_are_published() ->
     assert "Shopper 1" in reports
     assert "Jo Bennett" not in reports
     assert "passenger20" not in reports
+    line = Assessment.objects.get(activity__title=LINE_101)
+    assert line.is_published
+    assert line.assignments.filter(report__submitted_at__isnull=False).count() == 20
 
     seed()
     assert Assessment.objects.filter(activity__title=PEER_VISIT).count() == 1
