@@ -22,13 +22,16 @@ from coproduce.services.tests.factories import ServiceFactory
 pytestmark = pytest.mark.django_db
 
 AsRole = Callable[[str], Api]
-TODAY = timezone.localdate().isoformat()
-DECISION = {
-    "title": "Open on Saturdays",
-    "description": "From May, because many of you asked.",
-    "decided_by": "Service manager",
-    "decided_on": TODAY,
-}
+
+
+def _decision() -> dict[str, Any]:
+    """A decision made today (read when the test runs: a run may cross midnight)."""
+    return {
+        "title": "Open on Saturdays",
+        "description": "From May, because many of you asked.",
+        "decided_by": "Service manager",
+        "decided_on": timezone.localdate().isoformat(),
+    }
 
 
 def _titles(response: Any) -> list[str]:
@@ -122,7 +125,7 @@ def test_record_a_decision_linking_contributions(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = as_role("professional").post(
             "/services/published-service/decisions",
-            {**DECISION, "contributions": [loop.idea.pk, loop.submission.pk, loop.idea.pk]},
+            {**_decision(), "contributions": [loop.idea.pk, loop.submission.pk, loop.idea.pk]},
         )
         assert response.status_code == 201, response.content
         assert mail.outbox == []
@@ -168,13 +171,13 @@ def test_linking_more_tells_only_the_newly_linked(
     ],
 )
 def test_who_may_record_a_decision(world: World, as_role: AsRole, viewer: str, status: int) -> None:
-    response = as_role(viewer).post("/services/published-service/decisions", DECISION)
+    response = as_role(viewer).post("/services/published-service/decisions", _decision())
     assert response.status_code == status, response.content
 
 
 def test_a_decision_of_another_organisations_draft_is_404(world: World, as_role: AsRole) -> None:
     ServiceFactory(organisation=world.owner, name="Secret plan", status="draft")
-    response = as_role("other_professional").post("/services/secret-plan/decisions", DECISION)
+    response = as_role("other_professional").post("/services/secret-plan/decisions", _decision())
     assert response.status_code == 404
 
 
@@ -187,7 +190,7 @@ def test_only_published_contributions_of_this_service_can_be_linked(
     for refused in (elsewhere.pk, loop.pending_idea.pk, loop.hidden_idea.pk, 2_000_000_000):
         response = api.post(
             "/services/published-service/decisions",
-            {**DECISION, "contributions": [loop.idea.pk, refused]},
+            {**_decision(), "contributions": [loop.idea.pk, refused]},
         )
         assert fields(response) == {("body", "contributions"): "rule"}
         assert response.json()["detail"][0]["msg"].endswith(f"these are not: {refused}.")
@@ -197,7 +200,7 @@ def test_only_published_contributions_of_this_service_can_be_linked(
 def test_a_decision_in_the_future_is_a_rule_error(world: World, as_role: AsRole) -> None:
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     response = as_role("professional").post(
-        "/services/published-service/decisions", {**DECISION, "decided_on": tomorrow}
+        "/services/published-service/decisions", {**_decision(), "decided_on": tomorrow}
     )
     assert fields(response) == {("body", "decided_on"): "rule"}
 
@@ -209,11 +212,13 @@ def test_a_decision_cannot_be_informed_by_later_contributions(
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     response = api.post(
         "/services/published-service/decisions",
-        {**DECISION, "decided_on": yesterday, "contributions": [loop.idea.pk]},
+        {**_decision(), "decided_on": yesterday, "contributions": [loop.idea.pk]},
     )
     assert fields(response) == {("body", "contributions"): "rule"}
     assert "made after" in response.json()["detail"][0]["msg"]
-    past = api.post("/services/published-service/decisions", {**DECISION, "decided_on": yesterday})
+    past = api.post(
+        "/services/published-service/decisions", {**_decision(), "decided_on": yesterday}
+    )
     assert past.status_code == 201, past.content
     linked = api.post(
         f"/decisions/{past.json()['id']}/contributions", {"contributions": [loop.idea.pk]}
@@ -224,10 +229,10 @@ def test_a_decision_cannot_be_informed_by_later_contributions(
 def test_the_stage_defaults_to_the_current_one(world: World, as_role: AsRole) -> None:
     api = as_role("professional")
     assert api.post("/services/published-service/advance", {}).status_code == 200
-    made = api.post("/services/published-service/decisions", DECISION).json()
+    made = api.post("/services/published-service/decisions", _decision()).json()
     assert (made["stage"], made["cycle"]) == ("design", 1)
     chosen = api.post(
-        "/services/published-service/decisions", {**DECISION, "stage": "commissioning"}
+        "/services/published-service/decisions", {**_decision(), "stage": "commissioning"}
     )
     assert chosen.json()["stage"] == "commissioning"
 
@@ -255,7 +260,7 @@ def test_bad_decision_input_is_a_field_level_422(
     world: World, as_role: AsRole, change: dict[str, Any], loc: tuple[Any, ...], kind: str
 ) -> None:
     response = as_role("professional").post(
-        "/services/published-service/decisions", {**DECISION, **change}
+        "/services/published-service/decisions", {**_decision(), **change}
     )
     assert fields(response) == {loc: kind}
     assert Decision.objects.count() == 1

@@ -25,8 +25,6 @@ from coproduce.organisations.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def staff_for(service: Any) -> User:
     user = UserFactory(mfa=True)
@@ -55,13 +53,14 @@ def _decide(service: Any, staff: Any, decided_on: dt.date, contributions: Any = 
 
 
 def test_a_decision_is_not_informed_by_what_came_after_it() -> None:
+    today = timezone.localdate()
     challenge = IdeaChallengeFactory()
     service = challenge.service
     staff = staff_for(service)
-    before = _made_on(IdeaFactory(activity=challenge, title="Before"), TODAY - dt.timedelta(9))
-    same_day = _made_on(IdeaFactory(activity=challenge, title="Same day"), TODAY - dt.timedelta(5))
-    after = _made_on(IdeaFactory(activity=challenge, title="After"), TODAY - dt.timedelta(4))
-    decided_on = TODAY - dt.timedelta(5)
+    before = _made_on(IdeaFactory(activity=challenge, title="Before"), today - dt.timedelta(9))
+    same_day = _made_on(IdeaFactory(activity=challenge, title="Same day"), today - dt.timedelta(5))
+    after = _made_on(IdeaFactory(activity=challenge, title="After"), today - dt.timedelta(4))
+    decided_on = today - dt.timedelta(5)
     with pytest.raises(ValidationError) as error:
         _decide(service, staff, decided_on, [before, after])
     (message,) = error.value.message_dict["contributions"]
@@ -81,10 +80,11 @@ def test_a_decision_is_not_informed_by_what_came_after_it() -> None:
 
 def test_the_action_keeps_a_decisions_date_in_range() -> None:
     """From 1 January 2000 to today: the API calls this action too."""
+    today = timezone.localdate()
     service = IdeaChallengeFactory().service
     staff = staff_for(service)
     for day, message in (
-        (TODAY + dt.timedelta(days=1), "The date of the decision must be today or in the past."),
+        (today + dt.timedelta(days=1), "The date of the decision must be today or in the past."),
         (dt.date(9999, 12, 31), "The date of the decision must be today or in the past."),
         (dt.date(1999, 12, 31), "The date of the decision must be between 1 January 2000 and "),
         (dt.date(1, 1, 1), "The date of the decision must be between 1 January 2000 and "),
@@ -106,6 +106,7 @@ def _date(day: dt.date) -> dict[str, str]:
 def test_the_decision_form_takes_three_inputs_and_shows_the_rule_on_contributions(
     client: Client,
 ) -> None:
+    today = timezone.localdate()
     challenge = IdeaChallengeFactory()
     service = challenge.service
     idea = IdeaFactory(activity=challenge, title="A late idea")
@@ -125,10 +126,10 @@ def test_the_decision_form_takes_three_inputs_and_shows_the_rule_on_contribution
     assert "made after 2 December 2025: “A late idea”." in page
     assert 'href="#id_contributions_0"' in page  # the error is on the contributions
     assert not Decision.objects.exists()
-    done = client.post(url, {**form, **_date(TODAY)})
+    done = client.post(url, {**form, **_date(today)})
     decision = Decision.objects.get()
     assert done["Location"] == decision.get_absolute_url()
-    assert decision.decided_on == TODAY
+    assert decision.decided_on == today
 
 
 @pytest.mark.parametrize(

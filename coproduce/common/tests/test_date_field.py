@@ -13,8 +13,6 @@ from django.utils import timezone
 from coproduce.common.dates import DateRange, years_after
 from coproduce.common.forms import DateField, date_parts, error_target
 
-TODAY = timezone.localdate()
-
 
 class DecisionDate(forms.Form):
     decided_on = DateField(
@@ -118,8 +116,9 @@ def test_a_year_needs_4_numbers(year: str) -> None:
 
 
 def test_the_decisions_range() -> None:
-    tomorrow = TODAY + dt.timedelta(days=1)
-    assert clean(TODAY.day, TODAY.month, TODAY.year)[0] == TODAY
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    assert clean(today.day, today.month, today.year)[0] == today
     future = ["The date of the decision must be today or in the past."]
     assert clean(tomorrow.day, tomorrow.month, tomorrow.year)[1:] == (
         future,
@@ -133,7 +132,8 @@ def test_the_decisions_range() -> None:
 
 
 def test_the_activities_range() -> None:
-    latest = years_after(TODAY, 10)
+    today = timezone.localdate()
+    latest = years_after(today, 10)
     after = latest + dt.timedelta(days=1)
     for day, valid in ((latest, True), (after, False), (dt.date(1999, 12, 31), False)):
         form = ActivityDates(data=posted(day.day, day.month, day.year, field="opens_on"))

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from coproduce.accounts.models import User
+from coproduce.contributions.models import Contribution
 from coproduce.governance import actions
 from coproduce.governance.models import Board, BoardKind, HowChosen, Meeting, MeetingFormat
 from coproduce.services.models import Service
@@ -59,9 +60,17 @@ def make_meeting(
 
 
 def move_meeting(meeting: Meeting, *, days: float) -> Meeting:
-    """Move a meeting in time (tests of questions after it started, overdue minutes)."""
+    """Move a meeting in time (tests of questions after it started, overdue minutes).
+
+    Questions already asked move with it to just before it starts, as they would have been
+    asked; otherwise a meeting moved a few minutes back just after midnight would be on the
+    day before its own questions.
+    """
     length = meeting.ends_at - meeting.starts_at
     meeting.starts_at = timezone.now() + dt.timedelta(days=days)
     meeting.ends_at = meeting.starts_at + length
     meeting.save(update_fields=["starts_at", "ends_at"])
+    Contribution.objects.filter(
+        meeting_question__meeting=meeting, created_at__gte=meeting.starts_at
+    ).update(created_at=meeting.starts_at - dt.timedelta(minutes=1))
     return meeting
