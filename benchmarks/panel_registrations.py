@@ -503,6 +503,7 @@ def main() -> int:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         # Production settings need a ledger key (docs/ledger.md); any random one will do here.
         "COPRODUCE_LEDGER_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "COPRODUCE_EQUALITY_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_LOG_LEVEL": "WARNING",

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+# How an erased account is named wherever a name is shown.
+FORMER_PARTICIPANT = _("A former participant")
+
 
 class UserManager(BaseUserManager["User"]):
     """Creates users keyed by a normalised email address."""
@@ -50,6 +53,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person deleted their account: the row stays, with no name, email or password,
+    # so that what they did stays counted and answered (privacy.erasure, decision 0094).
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -62,12 +68,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(FORMER_PARTICIPANT)
         return self.name or self.email
 
     def get_short_name(self) -> str:
+        if self.erased_at is not None:
+            return str(FORMER_PARTICIPANT)
         return self.name.split(" ")[0] if self.name else self.email
 
     @cached_property

@@ -27,6 +27,7 @@ from coproduce.api import (
     organisations,
     outcomes,
     panels,
+    privacy,
     search,
     services,
 )
@@ -62,6 +63,7 @@ api.add_router("/", search.router)
 api.add_router("/", ledger.router)
 api.add_router("/", datasets.router)
 api.add_router("/", assessment.router)
+api.add_router("/", privacy.router)
 api.add_router("/", services.fallback)  # last: JSON 404 for any other address under /api/
 
 

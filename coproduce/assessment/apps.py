@@ -19,7 +19,9 @@ class AssessmentConfig(AppConfig):
         from coproduce.assessment import queries_coaching, queries_findings, queries_framework
         from coproduce.assessment.actions_proposals import PROPOSAL_WORKFLOW
         from coproduce.assessment.models import FINDING, METHODS, STANDARD_PROPOSAL
+        from coproduce.assessment.queries_assessments import raters
         from coproduce.contributions.kinds import Kind, register_kind
+        from coproduce.equality import participation
         from coproduce.services import pages
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind, InvolvementLevel
@@ -96,3 +98,4 @@ class AssessmentConfig(AppConfig):
         pages.register_missing_welsh(
             27, queries_framework.standards_without_welsh, queries_framework.untranslated_standard
         )
+        participation.register(raters)  # taking part, for "who is missing"

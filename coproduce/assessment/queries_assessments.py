@@ -349,3 +349,12 @@ def csv_rows(assessment: Assessment) -> Iterator[list[Any]]:
             ("" if rating is None else rating) if shown else TOO_FEW,
             comment if shown else "",
         ]
+
+
+def raters(activity_ids: list[int]) -> QuerySet:
+    """(activity id, user id) of everyone who rated a user assessment online: taking part, for
+    equality monitoring (registered in apps.py). Mystery shoppers are left out: their identities
+    are hidden from the service's staff, and a handful of them would be "too few" anyway."""
+    return Response.objects.filter(
+        assessment_id__in=activity_ids, person__isnull=False
+    ).values_list("assessment_id", "person_id")

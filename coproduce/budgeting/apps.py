@@ -16,8 +16,10 @@ class BudgetingConfig(AppConfig):
 
         from coproduce.budgeting import datasets, ledger
         from coproduce.budgeting.models import PROPOSAL, funded_projects
+        from coproduce.budgeting.queries import voters
         from coproduce.contributions.kinds import Kind, get_kind, register_kind
         from coproduce.contributions.search import contribution_source
+        from coproduce.equality import participation
         from coproduce.search.registry import register_source
         from coproduce.services import pages
         from coproduce.services.methods import register_method
@@ -47,3 +49,5 @@ class BudgetingConfig(AppConfig):
             "budgeting/_service_delivery.html",
             lambda service: {"projects": list(funded_projects(service))},
         )
+
+        participation.register(voters)  # taking part, for "who is missing"

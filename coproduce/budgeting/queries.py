@@ -15,6 +15,7 @@ from coproduce.budgeting import rules
 from coproduce.budgeting.models import (
     ON_BALLOT,
     PHASE_ORDER,
+    Ballot,
     BallotSource,
     Budget,
     Count,
@@ -252,3 +253,11 @@ def choices_shown(budget: Budget, entry: PaperEntry) -> list[tuple[str, str, int
     proposals = budget.proposals.filter(pk__in=values).only("pk", "reference", "title")
     rows = [(p.reference, p.title, values[p.pk]) for p in proposals]
     return sorted(rows, key=lambda row: (row[2], row[0]))
+
+
+def voters(activity_ids: list[int]) -> QuerySet:
+    """(activity id, user id) of everyone who voted online with their account: taking part, for
+    equality monitoring (registered in apps.py)."""
+    return Ballot.objects.filter(budget_id__in=activity_ids, voter__isnull=False).values_list(
+        "budget_id", "voter_id"
+    )

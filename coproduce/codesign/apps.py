@@ -13,7 +13,9 @@ class CodesignConfig(AppConfig):
 
         from coproduce.codesign.actions import pages_changed
         from coproduce.codesign.models import IDEA_WORKFLOW, CodesignKind
+        from coproduce.codesign.queries import supporters
         from coproduce.contributions.kinds import Kind, register_kind
+        from coproduce.equality import participation
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
 
@@ -78,3 +80,5 @@ class CodesignConfig(AppConfig):
                 public=Q(comment__idea__contribution__visibility=Visibility.PUBLISHED),
             )
         )
+
+        participation.register(supporters)  # taking part, for "who is missing"

@@ -410,3 +410,11 @@ def comments_on(ideas: Sequence[int]) -> dict[str, list[int]]:
             Comment.objects.filter(idea__in=ideas).values_list("pk", flat=True)
         )
     }
+
+
+def supporters(activity_ids: list[int]) -> QuerySet:
+    """(activity id, user id) of everyone who backed an idea: taking part, for equality
+    monitoring (registered in apps.py)."""
+    return Support.objects.filter(idea__contribution__activity_id__in=activity_ids).values_list(
+        "idea__contribution__activity_id", "user_id"
+    )

@@ -74,8 +74,18 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @rule_required(anyone)
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The privacy notice."""
-    return render(request, "common/privacy.html")
+    """The privacy notice, its periods read from the same settings that enforce them."""
+    return render(
+        request,
+        "common/privacy.html",
+        {
+            "min_cell": settings.EQUALITY_MIN_CELL,
+            "export_days": getattr(settings, "COPRODUCE_DATA_EXPORT_DAYS", 7),
+            "unconfirmed_days": settings.COPRODUCE_UNCONFIRMED_ANSWER_DAYS,
+            "inactive_days": settings.COPRODUCE_INACTIVE_ACCOUNT_DAYS,
+            "token_days": settings.COPRODUCE_API_TOKEN_TTL_DAYS,
+        },
+    )
 
 
 @rule_required(anyone)

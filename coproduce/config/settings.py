@@ -86,6 +86,34 @@ except ValueError:
         "COPRODUCE_LEDGER_SIGNING_KEY must be the base64 of exactly 32 bytes."
     ) from None
 
+# Equality answers (issue 16) are encrypted at rest with Fernet keys: a comma-separated list of
+# url-safe base64 32-byte keys; the first encrypts, every one decrypts, so a new key goes first to
+# rotate (docs/equality.md). Required in production: a key derived from the secret key would make
+# every answer unreadable the day the secret key changes. Derived from it in development and tests.
+EQUALITY_KEYS = env_list("COPRODUCE_EQUALITY_KEYS")
+if PRODUCTION and not EQUALITY_KEYS:
+    raise ImproperlyConfigured(
+        "Set COPRODUCE_EQUALITY_KEYS to a Fernet key (docs/equality.md says how to make one)."
+    )
+if not EQUALITY_KEYS:
+    EQUALITY_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"coproduce equality development key\n" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+try:
+    if any(len(base64.urlsafe_b64decode(key.encode())) != 32 for key in EQUALITY_KEYS):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        "Each key in COPRODUCE_EQUALITY_KEYS must be the url-safe base64 of exactly 32 bytes."
+    ) from None
+# Counts of people below this are not shown in equality tables; other cells are hidden with them so
+# that they cannot be worked out from the totals (docs/disclosure.md).
+EQUALITY_MIN_CELL = int(env("COPRODUCE_EQUALITY_MIN_CELL", "10"))
+if EQUALITY_MIN_CELL < 2:
+    raise ImproperlyConfigured("COPRODUCE_EQUALITY_MIN_CELL must be 2 or more.")
+
 # The licence of everything on /data/ (docs/open-data.md): its name and the address of its text.
 OPEN_DATA_LICENCE = env("COPRODUCE_OPEN_DATA_LICENCE", "Open Government Licence v3.0")
 OPEN_DATA_LICENCE_URL = env(
@@ -121,6 +149,7 @@ INSTALLED_APPS = [
     "coproduce.transparency",
     "coproduce.contributions",
     "coproduce.outcomes",
+    "coproduce.equality",
     "coproduce.insight",
     "coproduce.codesign",
     "coproduce.budgeting",
@@ -129,6 +158,7 @@ INSTALLED_APPS = [
     "coproduce.commissioning",
     "coproduce.assessment",
     "coproduce.governance",
+    "coproduce.privacy",
     "coproduce.api",
     "coproduce.demo",
 ]
@@ -238,6 +268,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
+# A newcomer is asked the optional equality questions once, straight after signing up (issue 16).
+ACCOUNT_SIGNUP_REDIRECT_URL = "equality:mine"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -264,6 +296,8 @@ ACCOUNT_RATE_LIMITS = {
     "conversation_vote": "3000/10m/ip,300/10m/key",
     # Registration codes from panel letters typed in wrong, per address (right codes do not count).
     "panel_code_attempt": "10/10m/ip",
+    # Tries at "Delete my account", each with the password (privacy.views_erasure).
+    "account_delete": "5/10m/key",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.accounts.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -385,6 +419,15 @@ COPRODUCE_OCID_PREFIX = env("COPRODUCE_OCID_PREFIX", "ocds-coproduce")
 COPRODUCE_ASSESSMENT_MIN_RESPONSES = 5
 COPRODUCE_PAGE_SIZE = 20
 COPRODUCE_API_TOKEN_TTL_DAYS = int(env("COPRODUCE_API_TOKEN_TTL_DAYS", "90"))
+
+# Retention (docs/privacy.md; `manage.py retention_enforce`, daily): anonymous survey answers whose
+# email confirmation never came, and accounts nobody has signed in to (erased as if their owner
+# had deleted them; 0 keeps them for ever). Panels' registration data go after each panel's own
+# retention days.
+COPRODUCE_UNCONFIRMED_ANSWER_DAYS = int(env("COPRODUCE_UNCONFIRMED_ANSWER_DAYS", "7"))
+COPRODUCE_INACTIVE_ACCOUNT_DAYS = int(env("COPRODUCE_INACTIVE_ACCOUNT_DAYS", "1095"))
+# How many days a "Download my data" link works before its file is deleted (docs/privacy.md).
+COPRODUCE_DATA_EXPORT_DAYS = int(env("COPRODUCE_DATA_EXPORT_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

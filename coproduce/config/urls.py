@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("coproduce.outcomes.urls")),
     path("", include("coproduce.commissioning.urls")),
     path("", include("coproduce.assessment.urls")),
+    path("", include("coproduce.equality.urls")),
+    path("", include("coproduce.privacy.urls")),
     path("insight/", include("coproduce.insight.urls")),
     path("search/", include("coproduce.search.urls")),
     path("", include("coproduce.transparency.urls")),  # ledger/, data/

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.accounts.models import FORMER_PARTICIPANT
 from coproduce.common.dates import DateRange
 from coproduce.common.languages import check_english_beside
 from coproduce.contributions.kinds import Kind, detail_joins, get_kind, registered
@@ -159,6 +160,8 @@ class Contribution(models.Model):
     @property
     def author_name(self) -> str:
         """The name shown in public: as the author chose, never their email."""
+        if self.author is not None and self.author.erased_at is not None:
+            return str(FORMER_PARTICIPANT)  # they deleted their account (privacy.erasure)
         if (
             self.author is None
             or self.author_display == AuthorDisplay.ANONYMOUS

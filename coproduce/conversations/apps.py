@@ -16,6 +16,8 @@ class ConversationsConfig(AppConfig):
         from coproduce.contributions.kinds import Kind, register_kind
         from coproduce.conversations.models import STATEMENT
         from coproduce.conversations.participants import claim_on_sign_in
+        from coproduce.conversations.queries import voters
+        from coproduce.equality import participation
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
 
@@ -40,3 +42,5 @@ class ConversationsConfig(AppConfig):
         )
         # A visitor who signs in keeps the votes of their cookies (decision 0044).
         user_logged_in.connect(claim_on_sign_in, dispatch_uid="conversations-claim-on-sign-in")
+
+        participation.register(voters)  # taking part, for "who is missing"

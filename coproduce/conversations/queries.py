@@ -77,3 +77,11 @@ def participant_of(user: Visitor, conversation: Conversation) -> Participant | N
     if not user.is_authenticated:
         return None
     return Participant.objects.filter(conversation=conversation, user_id=user.pk).first()
+
+
+def voters(activity_ids: list[int]) -> QuerySet:
+    """(activity id, user id) of everyone signed in who took part in a conversation: taking part,
+    for equality monitoring (registered in apps.py)."""
+    return Participant.objects.filter(
+        conversation_id__in=activity_ids, user__isnull=False
+    ).values_list("conversation_id", "user_id")

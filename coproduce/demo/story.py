@@ -23,6 +23,7 @@ from coproduce.demo.codesign import seed_codesign
 from coproduce.demo.commissioning import seed_commissioning
 from coproduce.demo.conversations import seed_conversations
 from coproduce.demo.email_settings import add_email_settings
+from coproduce.demo.equality import seed_equality
 from coproduce.demo.governance import seed_governance
 from coproduce.demo.insight import seed_insight
 from coproduce.demo.news import date_the_news
@@ -621,6 +622,7 @@ def seed() -> dict[str, Any]:
     seed_assessment(cast.people)
     seed_team_assessments(cast.people)
     seed_mystery_shops(cast.people)
+    seed_equality(cast.people)
     add_welsh()
     date_the_news()
     add_email_settings()  # after the dating: Jo's weekly summary waits with this week's news

@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
@@ -42,7 +43,12 @@ from coproduce.organisations.rules import role_in
 from coproduce.search.actions import index_update
 from coproduce.services.models import Activity, ActivityKind
 
-CONFIRM_WITHIN = dt.timedelta(days=7)  # an anonymous answer not confirmed by then is deleted
+
+def confirm_within() -> dt.timedelta:
+    """An anonymous answer not confirmed by then is deleted (COPRODUCE_UNCONFIRMED_ANSWER_DAYS)."""
+    return dt.timedelta(days=settings.COPRODUCE_UNCONFIRMED_ANSWER_DAYS)
+
+
 RESEND_AFTER = dt.timedelta(days=1)  # one confirmation email per address per survey per day
 MAX_OPTIONS = 20
 MAX_OPTION_LENGTH = 100
@@ -469,9 +475,17 @@ def submission_confirm(*, raw_token: str) -> SurveySubmission:
     if submission is None:
         raise invalid
     contribution = submission.contribution
-    if contribution.created_at < timezone.now() - CONFIRM_WITHIN:
+    if contribution.created_at < timezone.now() - confirm_within():
+        days = settings.COPRODUCE_UNCONFIRMED_ANSWER_DAYS
         raise ValidationError(
-            _("This link has expired. Links work for 7 days. You can answer the survey again.")
+            ngettext(
+                "This link has expired. Links work for %(days)d day. You can answer the survey "
+                "again.",
+                "This link has expired. Links work for %(days)d days. You can answer the survey "
+                "again.",
+                days,
+            )
+            % {"days": days}
         )
     if not is_open_for(contribution.activity, InsightKind.NEED):
         raise ValidationError(
@@ -490,8 +504,8 @@ def submission_confirm(*, raw_token: str) -> SurveySubmission:
 
 @transaction.atomic
 def submissions_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
-    """Delete anonymous answers never confirmed within 7 days, with their email addresses."""
-    cutoff = (now or timezone.now()) - CONFIRM_WITHIN
+    """Delete anonymous answers never confirmed in time, with their email addresses."""
+    cutoff = (now or timezone.now()) - confirm_within()
     stale = Contribution.objects.filter(
         kind=InsightKind.NEED,
         submission__confirmed_at__isnull=True,

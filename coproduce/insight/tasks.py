@@ -37,6 +37,7 @@ def send_submission_confirmation(submission_id: int) -> bool:
     context = {
         "activity": activity,
         "service": activity.service,
+        "days": settings.COPRODUCE_UNCONFIRMED_ANSWER_DAYS,
         "link": settings.SITE_URL
         + reverse("insight:survey_confirm")
         + "?"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts.types import SignedInRequest, Visitor
@@ -144,10 +146,14 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
 def _answered_message(submission: SurveySubmission, form: SurveyAnswerForm, user: Visitor) -> str:
     """What happens next: confirm by email, wait for a moderator, or nothing more to do."""
     if not user.is_authenticated:
-        return _(
+        days = settings.COPRODUCE_UNCONFIRMED_ANSWER_DAYS
+        return ngettext(
             "Check your email. We have sent a link to %(email)s. Your answers count "
-            "once you select it. The link works for 7 days."
-        ) % {"email": form.cleaned_data["email"]}
+            "once you select it. The link works for %(days)d day.",
+            "Check your email. We have sent a link to %(email)s. Your answers count "
+            "once you select it. The link works for %(days)d days.",
+            days,
+        ) % {"email": form.cleaned_data["email"], "days": days}
     if submission.contribution.visibility == Visibility.PENDING:
         return _(
             "Thank you. Your answers have been counted. A moderator will read your "

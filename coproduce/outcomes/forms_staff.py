@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -31,7 +30,6 @@ BASELINE_DATES = DateRange(years_ahead=5)
 TARGET_DATES = DateRange(years_ahead=30)
 MEASURED_DATES = DateRange()  # a value is measured today or earlier
 SOURCES_OFFERED = 100  # the service's newest published contributions offered as sources
-MAX_CSV_BYTES = 2 * 1024 * 1024
 DECIMAL = forms.TextInput(
     attrs={"class": "govuk-input--width-10", "inputmode": "decimal", "spellcheck": "false"}
 )
@@ -338,58 +336,3 @@ class MeasurementForm(OneTimeForm):
         required=False,
         help_text=_("Anything that explains the value, for example “Two weeks of staff illness”."),
     )
-
-
-# --- Import -------------------------------------------------------------------------------------
-
-
-def _upload_text(upload: UploadedFile | None) -> str:
-    """The text of an uploaded CSV file, or a ValidationError saying what is wrong with it."""
-    if upload is None:
-        return ""
-    if upload.size is not None and upload.size > MAX_CSV_BYTES:
-        raise forms.ValidationError(_("The file must be smaller than 2 MB."))
-    upload.seek(0)
-    try:
-        return str(upload.read().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise forms.ValidationError(
-            _("The file must be a CSV file saved as UTF-8 text (in Excel: “CSV UTF-8”).")
-        ) from None
-
-
-class CsvForm(forms.Form):
-    """A CSV table of values, pasted or uploaded; the upload wins when both are given.
-
-    Not a OneTimeForm: its token would treat a second file sent within the hour as the first
-    one sent again (files are not part of what it compares). The import refuses a value an
-    indicator already has, so nothing is imported twice.
-    """
-
-    text = forms.CharField(
-        label=_("Paste the table"),
-        required=False,
-        max_length=MAX_CSV_BYTES,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-    )
-    upload = forms.FileField(label=_("Or upload a CSV file"), required=False)
-    upload_name = ""  # the uploaded file's name, for error messages
-
-    def clean_upload(self) -> str:
-        upload = self.cleaned_data.get("upload")
-        self.upload_name = str(upload.name or "") if upload else ""
-        return _upload_text(upload)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not self.errors and not (data.get("upload") or str(data.get("text") or "").strip()):
-            self.add_error("text", gettext("Paste the table or choose a CSV file."))
-        return data
-
-    def table(self) -> tuple[str, str, str]:
-        """The CSV text, the name to give it in error messages, and the field it came from."""
-        upload = self.cleaned_data.get("upload")
-        if upload:
-            return upload, self.upload_name or gettext("The file"), "upload"
-        return str(self.cleaned_data["text"]).lstrip("\ufeff"), gettext("The pasted table"), "text"

@@ -189,7 +189,7 @@ def registration_data_purge(*, today: dt.date | None = None) -> int:
     """Delete the registration data (special-category answers, contact details, access needs)
     whose time is up: ``delete_after`` is set when a panel closes (its retention days on). The
     registrants stay, under their pool ids, so the published selection can still be checked.
-    Returns how many were deleted. Run daily (``manage.py purge_panel_registration_data``)."""
+    Returns how many were deleted. Run daily by ``manage.py retention_enforce``."""
     due = RegistrationData.objects.filter(delete_after__lte=today or timezone.localdate())
     deleted, _by_model = due.delete()
     return deleted

@@ -38,6 +38,7 @@ NOT_PAGES = {
     "panels:pool_export": "a panel's anonymised pool, to re-run the draw (CSV files, zipped)",
     "panels:mail_house_csv": "a panel's invitations for a mail house (CSV)",
     "panels:letters_pdf": "a panel's invitation letters (PDF)",
+    "privacy:download": "a person's own data as a ZIP download (its expired page is checked in a walk)",
     "assessment:ratings_csv": "a user assessment's anonymised ratings (CSV)",
     "commissioning:ocds": "a commissioning round as open data (OCDS 1.1 release package, JSON)",
     "commissioning:scores_csv": "a commissioning round's award scores as open data (CSV)",

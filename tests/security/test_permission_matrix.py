@@ -36,6 +36,8 @@ PROJECT_NAMESPACES = {
     "governance",
     "notifications",
     "outcomes",
+    "equality",
+    "privacy",
     "panels",
     "search",
     "transparency",
@@ -2061,6 +2063,62 @@ def outcome(response: Any) -> str:
     return f"status {response.status_code}"
 
 
+def an_area(w: World) -> dict[str, Any]:
+    from coproduce.equality.models import PopulationArea
+
+    area, _new = PopulationArea.objects.get_or_create(
+        organisation=w.owner, code="E05011121", defaults={"name": "Northfield"}
+    )
+    return {"slug": w.owner.slug, "code": area.code}
+
+
+def owner_org(w: World) -> dict[str, Any]:
+    return {"slug": w.owner.slug}
+
+
+# Equality monitoring (issue 16): a person's own answers; totals for the staff who run activities
+# and, for published services, the public; population figures kept by admins and professionals.
+CASES += [
+    Case("equality:mine", nothing, SIGNED_IN),
+    Case("equality:mine", nothing, SIGNED_IN, method="post", label="post"),
+    Case("equality:withdraw", nothing, SIGNED_IN),
+    Case("equality:withdraw", nothing, SIGNED_IN, method="post", label="post"),
+    Case("equality:service_public", published, PUBLIC),
+    Case(
+        "equality:service_public",
+        draft,
+        row(HIDDEN, HIDDEN, DENIED, DENIED, HIDDEN, DENIED, DENIED),
+        label="draft",
+    ),
+    Case("equality:service_staff", published, RUN_ACTIVITIES),
+    Case("equality:service_staff", draft, DRAFT_ACTIVITY_STAFF, label="draft"),
+    Case("equality:service_area", published, MANAGE_SERVICE, method="post"),
+    Case("equality:service_area", draft, MANAGE_DRAFT, method="post", label="draft"),
+    Case("equality:areas", owner_org, MANAGE_SERVICE),
+    Case("equality:population_import", owner_org, MANAGE_SERVICE),
+    Case("equality:area_detail", an_area, MANAGE_SERVICE),
+]
+
+
+def _data_export(w: World) -> dict[str, Any]:
+    made = w.people.setdefault("_data_export", {})
+    if not made:
+        from coproduce.privacy.tests.factories import ready_export
+
+        made["export"] = ready_export(w.people["resident"])
+    return {"pk": made["export"].pk}
+
+
+# Data rights (issue 16): each person's own data, and their own account to delete.
+CASES += [
+    Case("privacy:data", nothing, SIGNED_IN),
+    Case("privacy:data", nothing, SIGNED_IN, method="post", label="ask"),
+    Case("privacy:download", _data_export, row(LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    Case("privacy:delete", nothing, SIGNED_IN),
+    Case("privacy:delete", nothing, SIGNED_IN, method="post", label="without a password"),
+]
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     w = build_world()
@@ -2125,6 +2183,7 @@ def _view(name: str) -> Any:
         {"slug": "x", "pk": 1},
         {"seq": 1},
         {"code": "x", "extension": "csv"},
+        {"slug": "x", "code": "x"},
         {"token": "x"},
     ]
     for kwargs in shapes:

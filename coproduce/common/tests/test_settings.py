@@ -53,7 +53,10 @@ def test_production_refuses_missing_hosts_and_uses_argon2() -> None:
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
-LEDGER_KEY = {"COPRODUCE_LEDGER_SIGNING_KEY": "A" * 43 + "="}  # base64 of 32 bytes
+LEDGER_KEY = {
+    "COPRODUCE_LEDGER_SIGNING_KEY": "A" * 43 + "=",  # base64 of 32 bytes
+    "COPRODUCE_EQUALITY_KEYS": "B" * 43 + "=",  # url-safe base64 of 32 bytes
+}
 
 
 @pytest.mark.parametrize("ledger_key", ["", "not base64!", "QUJD"])
@@ -65,6 +68,18 @@ def test_production_refuses_a_missing_or_malformed_ledger_signing_key(ledger_key
     )
     assert result.returncode != 0
     assert "COPRODUCE_LEDGER_SIGNING_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("keys", ["", "not base64!", "QUJD", "B" * 43 + "=,QUJD"])
+def test_production_refuses_missing_or_malformed_equality_keys(keys: str) -> None:
+    result = _load_production(
+        DJANGO_SECRET_KEY="k" * 60,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        COPRODUCE_LEDGER_SIGNING_KEY=LEDGER_KEY["COPRODUCE_LEDGER_SIGNING_KEY"],
+        COPRODUCE_EQUALITY_KEYS=keys,
+    )
+    assert result.returncode != 0
+    assert "COPRODUCE_EQUALITY_KEYS" in result.stderr
 
 
 def test_every_environment_variable_is_documented() -> None:

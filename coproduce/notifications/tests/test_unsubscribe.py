@@ -177,6 +177,7 @@ SENDERS = {
     "insight/tasks.py": "the confirmation of an answer given without an account",
     "panels/tasks.py": "the confirmation of a registration for a citizen panel",
     "commissioning/actions_evaluation.py": "the letter to a person chosen to evaluate bids",
+    "privacy/tasks.py": "the link to a person's own data, ready to download (they asked for it)",
 }
 
 

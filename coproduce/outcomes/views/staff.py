@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.accounts.types import SignedInRequest
+from coproduce.common.csvform import CsvForm
 from coproduce.common.forms import handle_form
 from coproduce.common.languages import in_language
 from coproduce.common.permissions import rule_required
@@ -185,7 +186,7 @@ def measurement_add(request: SignedInRequest, indicator: Indicator) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def measurements_import(request: SignedInRequest, service: Service) -> HttpResponse:
     """Add many values from a CSV file: all or none, each problem named with its line."""
-    form = forms.CsvForm(request.POST or None, request.FILES or None)
+    form = CsvForm(request.POST or None, request.FILES or None)
 
     def run_import(data: dict[str, Any]) -> int:
         text, source, field = form.table()

@@ -3,8 +3,6 @@ registration."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -213,7 +211,6 @@ def test_nothing_in_a_registrant_reveals_the_answers() -> None:
 def test_registration_data_are_deleted_when_the_closed_panels_time_is_up() -> None:
     import datetime as dt
 
-    from django.core.management import call_command
     from django.utils import timezone
 
     from coproduce.panels.models import RegistrationData
@@ -228,5 +225,5 @@ def test_registration_data_are_deleted_when_the_closed_panels_time_is_up() -> No
     assert not RegistrationData.objects.filter(registrant__panel=setup.panel).exists()
     assert setup.panel.registrants.count() == len(registrants)  # the pool ids stay
     assert RegistrationData.objects.filter(registrant__panel=other.panel).count() == 6
-    call_command("purge_panel_registration_data", stdout=io.StringIO())  # nothing due today
+    assert actions.registration_data_purge() == 0  # nothing due today
     assert RegistrationData.objects.filter(registrant__panel=other.panel).count() == 6

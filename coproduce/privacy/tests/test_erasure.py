@@ -1,0 +1,178 @@
+"""Delete my account: every field that points at a person has a policy; afterwards no table holds
+the person's email or name; votes stay counted and words stay unless the person asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+
+from coproduce.accounts.models import User
+from coproduce.accounts.tests.factories import UserFactory, client_for
+from coproduce.budgeting.models import Ballot
+from coproduce.codesign.models import Idea, Support
+from coproduce.contributions.models import Contribution, Follow
+from coproduce.conversations.models import Participant
+from coproduce.equality.models import EqualityRecord
+from coproduce.privacy import erasure
+from coproduce.privacy.erasure import POLICIES, Policy
+from coproduce.privacy.tests.factories import busy_resident
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a long and unusual passphrase"
+
+
+def test_every_field_that_points_at_a_person_has_a_policy() -> None:
+    assert erasure.unpoliced() == []
+    fields = {label: field for label, _model, field in erasure.user_fields()}
+    assert set(POLICIES) == set(fields), "a policy for a field that no longer exists"
+    for label, (policy, _why) in POLICIES.items():
+        if policy is Policy.UNLINK:
+            assert fields[label].null, f"{label} cannot be unlinked: it is not nullable"
+
+
+def test_a_new_field_without_a_policy_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    trimmed = dict(POLICIES)
+    del trimmed["codesign.Support.user"]
+    monkeypatch.setattr(erasure, "POLICIES", trimmed)
+    assert erasure.unpoliced() == ["codesign.Support.user"]
+
+
+def _text_fields() -> list[tuple[type[models.Model], str]]:
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField | models.EmailField)
+    ]
+
+
+def _tables_holding(text: str) -> list[str]:
+    found = []
+    for model, name in _text_fields():
+        if model._default_manager.filter(**{f"{name}__icontains": text}).exists():
+            found.append(f"{model._meta.label}.{name}")
+    return found
+
+
+def test_erasure_leaves_no_personal_data_in_any_table(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The residents of the factory write their email into their words, so their words are
+    removed too here: then no text column of any table holds the email or the name."""
+    resident = busy_resident("zebedee.quill@example.org")
+    other = busy_resident("other.person@example.org")
+    user = resident.user
+    Participant.objects.filter(user=user).update(postcode_area="B31")
+    # Someone else's idea carries the email in its title (the factory's): not the person's data.
+    Idea.objects.filter(pk=resident.supported.pk).update(title="Someone else's idea")
+    # Before: the email and the name are in the account, its email address row, and more.
+    assert _tables_holding("zebedee.quill@example.org")
+    with django_capture_on_commit_callbacks(execute=True):  # the search index forgets them
+        done = erasure.account_erase(user=user, remove_words=True)
+    assert _tables_holding("zebedee.quill@example.org") == []
+    assert _tables_holding("Name of zebedee") == []
+    user.refresh_from_db()
+    assert user.erased_at is not None
+    assert not user.is_active
+    assert not user.has_usable_password()
+    assert str(user) == "A former participant"
+    assert not EqualityRecord.objects.filter(user=user).exists()
+    assert not Follow.objects.filter(user=user).exists()
+    assert not user.api_tokens.exists()
+    assert done["equality.EqualityRecord.user"] == 1
+    assert done["budgeting.Ballot.voter"] == 1
+    # The other person is untouched.
+    assert _tables_holding("other.person@example.org")
+    assert EqualityRecord.objects.filter(user=other.user).exists()
+
+
+def test_votes_stay_counted_and_words_stay_by_a_former_participant() -> None:
+    resident = busy_resident("zebedee.quill@example.org")
+    user = resident.user
+    supports_before = resident.supported.supports.count()
+    ballots_before = Ballot.objects.count()
+    erasure.account_erase(user=user)
+    assert resident.supported.supports.count() == supports_before
+    assert Support.objects.filter(user=user).exists()  # held by the account with no name
+    assert Ballot.objects.count() == ballots_before
+    assert not Ballot.objects.filter(voter=user).exists()
+    participant = Participant.objects.get(votes__isnull=False, user__isnull=True)
+    assert participant.postcode_area == ""
+    contribution = Contribution.objects.get(pk=resident.idea.pk)
+    assert contribution.author_name == "A former participant"
+    assert Idea.objects.get(pk=resident.idea.pk).title.startswith("=Idea of")
+
+
+def test_words_are_removed_when_asked_and_answers_stay() -> None:
+    from coproduce.contributions import actions as spine
+    from coproduce.services.tests.factories import staff_of
+
+    resident = busy_resident("zebedee.quill@example.org")
+    contribution = Contribution.objects.get(pk=resident.idea.pk)
+    staff = staff_of(contribution.activity)
+    spine.response_create(contribution=contribution, author=staff, body="We will try it.")
+    erasure.account_erase(user=resident.user, remove_words=True)
+    idea = Idea.objects.get(pk=resident.idea.pk)
+    assert idea.title.startswith("Removed at the request")
+    assert idea.description == "Removed at the request of the person who wrote it."
+    assert contribution.responses.get().body == "We will try it."
+
+
+def test_erasing_twice_does_nothing_more() -> None:
+    user = busy_resident("zebedee.quill@example.org").user
+    erasure.account_erase(user=user)
+    email = User.objects.get(pk=user.pk).email
+    assert erasure.account_erase(user=User.objects.get(pk=user.pk)) == {}
+    assert User.objects.get(pk=user.pk).email == email
+
+
+# --- The page -----------------------------------------------------------------------------------
+
+
+def _resident(**extra: Any) -> tuple[User, Client]:
+    user = UserFactory(email="zebedee.quill@example.org", name="Zebedee Quill", **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user, client_for(user)
+
+
+def test_the_page_says_what_stays_and_asks_for_the_password() -> None:
+    user, client = _resident()
+    url = reverse("privacy:delete")
+    page = client.get(url).content.decode()
+    assert "What stays, and why" in page
+    assert "stay counted" in page
+    wrong = client.post(url, {"password": "wrong"})
+    assert "The password is not right." in wrong.content.decode()
+    assert User.objects.get(pk=user.pk).erased_at is None
+    done = client.post(url, {"password": PASSWORD})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("services:home")
+    assert User.objects.get(pk=user.pk).erased_at is not None
+    # Signed out: the account page now asks to sign in.
+    assert client.get(reverse("accounts:dashboard")).status_code == 302
+
+
+def test_wrong_passwords_are_limited(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coproduce.common import ratelimit
+
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 6000.0)  # one window, however slow
+    user, client = _resident()
+    url = reverse("privacy:delete")
+    for _ in range(5):
+        client.post(url, {"password": "wrong"})
+    refused = client.post(url, {"password": PASSWORD})
+    assert "Too many tries" in refused.content.decode()
+    assert User.objects.get(pk=user.pk).erased_at is None
+
+
+def test_a_visitor_is_asked_to_sign_in() -> None:
+    response = Client().get(reverse("privacy:delete"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
