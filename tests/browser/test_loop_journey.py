@@ -138,7 +138,12 @@ def resident_signs_up(a: Auditor) -> None:
     (sent,) = emails_to(RESIDENT)
     (code,) = re.findall(r"in your open browser window\.\s+(\S+)", sent.body)
     a.field("Code").fill(code)
-    a.submit(a.button("Confirm"), heading="Your account")
+    a.submit(a.button("Confirm"), heading="About you: equality questions")
+    # Asked once, straight after signing up (issue 16): she gives her age band and agrees.
+    page.get_by_role("group", name="What is your age?").get_by_label("35 to 49").check()
+    page.get_by_label("I agree", exact=False).check()
+    a.submit(a.button("Save my answers"), heading="About you: equality questions")
+    page.get_by_text("You have given these answers").wait_for()
 
 
 def resident_finds_the_service(a: Auditor) -> None:
