@@ -481,3 +481,24 @@ def test_replacements_are_committed_for_people_who_dropped_out() -> None:
     page = _page(client.get(response["Location"]))
     assert "Replacements drawn" in page
     assert Registrant.objects.filter(status=RegistrantStatus.REPLACEMENT).count() == 1
+
+
+def test_the_quotas_page_names_the_groups_the_service_has_missed() -> None:
+    """Equality monitoring's gaps feed the panel's quotas (issue 16): totals only."""
+    from coproduce.equality.models import PopulationArea, ServicePopulation
+    from coproduce.equality.tests.factories import population, took_part
+
+    setup = make_panel(quotas={})
+    service = setup.panel.activity.service
+    url = reverse("panels:quotas", args=[setup.panel.pk])
+    assert "Under-represented so far" not in _page(_client(setup.staff).get(url))
+    for _ in range(12):
+        took_part(setup.panel.activity, {"age": "75_plus"})
+    area = PopulationArea.objects.create(
+        organisation=service.organisation, code="E1", name="Northfield"
+    )
+    population(area, "age", {"16_24": 500, "75_plus": 100})
+    ServicePopulation.objects.create(service=service, area=area)
+    page = _page(_client(setup.staff).get(url))
+    assert "Under-represented so far in this service’s activities" in page
+    assert "Age: 16 to 24" in page

@@ -28,6 +28,7 @@ from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
+from coproduce.equality.queries import representation
 from coproduce.panels import actions, queries, rules
 from coproduce.panels import forms_staff as forms
 from coproduce.panels.letters import invitation_letters, registration_link, registration_url
@@ -241,6 +242,9 @@ def quotas(request: SignedInRequest, panel: Panel) -> HttpResponse:
             add_form=add_form,
             quota_forms=quota_forms,
             pending=_pending_selection(panel),
+            # Who the service's activities have missed so far: quotas can make sure the panel
+            # does not (issue 16; equality monitoring, totals only).
+            gaps=representation(panel.activity.service).under,
         ),
     )
 
