@@ -134,3 +134,25 @@ def test_the_module_runs_as_a_program(shared_data: Path) -> None:
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert payload["selected"] == ["11", "13", "14", "2", "3", "8", "9"]
+
+
+def test_the_budget_command_loads_only_what_it_needs(shared_data: Path) -> None:
+    """A whole `python -m civic_algorithms budget` process is what a user times: it must not load
+    the sortition engine or scipy (issue 17; each method's package imports on first use)."""
+    path = shared_data / "pabulib" / "Netherlands_Assen_2024.pb"
+    script = (
+        "import sys, runpy\n"
+        f"sys.argv = ['civic_algorithms', 'budget', {str(path)!r}, '--rule', 'mes', '--json']\n"
+        "try:\n"
+        "    runpy.run_module('civic_algorithms', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('scipy', 'civic_algorithms.sortition.engine', 'civic_algorithms.opinion.engine')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy))\n"
+        "print(loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=REPO
+    )
+    assert json.loads(done.stdout)["selected"]
+    assert done.stderr.strip() == "[]"

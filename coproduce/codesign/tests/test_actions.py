@@ -200,3 +200,35 @@ def test_authors_cannot_support_their_own_idea() -> None:
     assert actions.support_add(idea=idea, user=other)
     idea.refresh_from_db()
     assert idea.support_count == 1
+
+
+def _fail_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the counter's update fail, after the row it counts was written (F builds it)."""
+
+    def boom(*args: Any) -> Any:
+        raise RuntimeError("the process died between the two steps")
+
+    monkeypatch.setattr(actions, "F", boom)
+
+
+def test_a_support_and_its_count_are_written_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure between the support and the count leaves neither (issue 17)."""
+    from coproduce.codesign.models import Agreement, Idea, Support
+
+    idea = IdeaFactory()
+    comment = CommentFactory(idea=idea)
+    backer, withdrawer = UserFactory(), UserFactory()
+    actions.support_add(idea=idea, user=withdrawer)
+    _fail_counting(monkeypatch)
+    with pytest.raises(RuntimeError):
+        actions.support_add(idea=idea, user=backer)
+    with pytest.raises(RuntimeError):
+        actions.support_withdraw(idea=idea, user=withdrawer)
+    with pytest.raises(RuntimeError):
+        actions.agreement_add(comment=comment, user=backer)
+    idea.refresh_from_db()
+    comment.refresh_from_db()
+    assert list(Support.objects.values_list("user", flat=True)) == [withdrawer.pk]
+    assert idea.support_count == 1 == Idea.objects.get(pk=idea.pk).supports.count()
+    assert not Agreement.objects.exists()
+    assert comment.agreement_count == 0
