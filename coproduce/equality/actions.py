@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
+from coproduce.contributions.models import Contribution
 from coproduce.equality import rules
 from coproduce.equality.categories import BY_CODE, POSTCODE_DISTRICT
 from coproduce.equality.models import (
@@ -28,6 +29,7 @@ from coproduce.equality.models import (
     PopulationArea,
     PopulationCount,
     ServicePopulation,
+    SurveyEqualityRecord,
     cipher,
 )
 from coproduce.organisations.models import Organisation
@@ -103,18 +105,33 @@ def record_withdraw(*, user: User) -> bool:
     return bool(deleted)
 
 
+@transaction.atomic
+def survey_record_save(*, contribution: Contribution, answers: dict[str, str]) -> None:
+    """Keep the equality answers given at the end of an anonymous survey answer, with it.
+
+    The caller has the person's consent (the form's box) and has just made the contribution;
+    answers given with the person's account are kept by ``record_save`` instead (decision 0110).
+    """
+    if contribution.author_id is not None:
+        raise ValueError("Answers given with an account are kept with the account.")
+    record = SurveyEqualityRecord(contribution=contribution, consented_at=timezone.now())
+    record.encrypt(_clean_answers(answers))
+    record.save()
+
+
 def records_rotate() -> int:
     """Encrypt again with the first key every record written with another one (after a new key
     is put first). Safe to run again: a record already under the first key is left alone."""
     first = Fernet(settings.EQUALITY_KEYS[0].encode())
     changed = 0
-    for record in EqualityRecord.objects.iterator():
-        try:
-            first.decrypt(record.answers.encode())
-        except InvalidToken:
-            rotated = cipher().rotate(record.answers.encode()).decode()
-            EqualityRecord.objects.filter(pk=record.pk).update(answers=rotated)
-            changed += 1
+    for model in (EqualityRecord, SurveyEqualityRecord):
+        for record in model.objects.only("answers").iterator():
+            try:
+                first.decrypt(record.answers.encode())
+            except InvalidToken:
+                rotated = cipher().rotate(record.answers.encode()).decode()
+                model.objects.filter(pk=record.pk).update(answers=rotated)
+                changed += 1
     return changed
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.equality.actions import district
 from coproduce.equality.categories import CATEGORIES, DISTRICT_QUESTION, POSTCODE_DISTRICT
 from coproduce.equality.models import PopulationArea
 
@@ -57,6 +58,42 @@ class AnswersForm(forms.Form):
             for code, value in self.cleaned_data.items()
             if code != "consent" and value
         }
+
+
+class SurveyAnswersForm(AnswersForm):
+    """The same questions at the end of an anonymous survey answer: all optional, the box too;
+    answers are kept only when it is ticked (decision 0110)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        consent = self.fields["consent"]
+        consent.required = False
+        consent.label = _(
+            "I agree that coproduce keeps these answers with my survey answers, as explained "
+            "above, without my name or email address"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.answers() and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                _(
+                    "Tick the box to say you agree to us keeping your answers about you, or "
+                    "clear them."
+                ),
+            )
+        district_typed = cleaned.get(POSTCODE_DISTRICT)
+        if district_typed and not district(district_typed):
+            self.add_error(
+                POSTCODE_DISTRICT,
+                _("Enter the first half of a postcode, like B31, or leave it empty."),
+            )
+        return cleaned
+
+    def kept(self) -> dict[str, str] | None:
+        """The answers to keep, or None when the box was not ticked."""
+        return self.answers() if self.cleaned_data.get("consent") else None
 
 
 class AreaForm(forms.Form):

@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.contributions.models import Contribution
 from coproduce.organisations.models import Organisation
 from coproduce.services.models import Service
 
@@ -34,23 +35,16 @@ def cipher() -> MultiFernet:
     return _fernet(tuple(settings.EQUALITY_KEYS))
 
 
-class EqualityRecord(models.Model):
-    """One person's answers, given with their explicit consent (UK GDPR article 9).
+class Answers(models.Model):
+    """Equality answers given with explicit consent (UK GDPR article 9): ``answers`` holds the
+    Fernet token of a JSON object {category code: answer code}; a question left out is absent."""
 
-    Deleted with the account, and when the person withdraws their consent. ``answers`` holds the
-    Fernet token of a JSON object {category code: answer code}; a question left out is absent.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", editable=False
-    )
     answers = models.TextField(editable=False)
     consent_version = models.PositiveSmallIntegerField(default=CONSENT_VERSION)
     consented_at = models.DateTimeField()
-    updated_at = models.DateTimeField(auto_now=True)
 
-    def __str__(self) -> str:
-        return f"Equality record {self.pk}"  # never the person's name
+    class Meta:
+        abstract = True
 
     def decrypted(self) -> dict[str, str]:
         """The answers, {category code: answer code}."""
@@ -61,6 +55,39 @@ class EqualityRecord(models.Model):
         """Store these answers, encrypted with the first key."""
         text = json.dumps(answers, sort_keys=True, separators=(",", ":")).encode()
         self.answers = cipher().encrypt(text).decode()
+
+
+class EqualityRecord(Answers):
+    """One person's answers, given with their explicit consent.
+
+    Deleted with the account, and when the person withdraws their consent.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Equality record {self.pk}"  # never the person's name
+
+
+class SurveyEqualityRecord(Answers):
+    """The answers given at the end of an anonymous survey answer, with explicit consent
+    (decision 0110).
+
+    Tied to that answer, not to a person: no account, no email address. They count once the
+    answer is confirmed, and go with it: an answer never confirmed is deleted by the retention
+    task, and its equality answers with it. Nobody can find them again to change or withdraw them,
+    which the consent wording says before anyone agrees.
+    """
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+
+    def __str__(self) -> str:
+        return f"Survey equality record {self.pk}"
 
 
 class PopulationArea(models.Model):

@@ -2,8 +2,10 @@
 app counts as taking part (supports, ballots, conversation votes), registered by that app in its
 ``AppConfig.ready()`` (the layers let equality see the spine, not the method apps).
 
-A source takes activity ids and returns a query of (activity id, user id) pairs; anonymous
-taking part has no user and cannot be set beside equality answers, so it is left out.
+A source takes activity ids and returns a query of (activity id, user id) pairs. Anonymous taking
+part has no user: it counts only where equality answers can be tied to it, as those given at the
+end of an anonymous survey answer are to that answer (decision 0110). An app with such answers
+registers an *anonymous* source: (activity id, contribution id) pairs of the answers that count.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from coproduce.contributions.models import Contribution
 
 Source = Callable[[list[int]], QuerySet]
 _SOURCES: list[Source] = []
+_ANONYMOUS: list[Source] = []
 
 
 def register(source: Source) -> None:
@@ -34,13 +37,24 @@ def _contributors(activity_ids: list[int]) -> QuerySet:
 register(_contributors)
 
 
-def participants(activity_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Activity id → the ids of the signed-in people who took part in it."""
+def register_anonymous(source: Source) -> None:
+    """Count anonymous contributions that may carry equality answers (call from ready())."""
+    if source not in _ANONYMOUS:
+        _ANONYMOUS.append(source)
+
+
+# Who took part: an account ("user", id), or an anonymous contribution ("contribution", id).
+Person = tuple[str, int]
+
+
+def participants(activity_ids: Iterable[int]) -> dict[int, set[Person]]:
+    """Activity id → the people who took part in it: accounts, and anonymous contributions."""
     ids = list(activity_ids)
-    found: dict[int, set[int]] = defaultdict(set)
+    found: dict[int, set[Person]] = defaultdict(set)
     if not ids:
         return found
-    for source in _SOURCES:
-        for activity_id, user_id in source(ids).distinct():
-            found[activity_id].add(user_id)
+    for kind, sources in (("user", _SOURCES), ("contribution", _ANONYMOUS)):
+        for source in sources:
+            for activity_id, key in source(ids).distinct():
+                found[activity_id].add((kind, key))
     return found

@@ -34,8 +34,9 @@ from coproduce.equality.models import (
     PopulationArea,
     PopulationCount,
     ServicePopulation,
+    SurveyEqualityRecord,
 )
-from coproduce.equality.participation import participants
+from coproduce.equality.participation import Person, participants
 from coproduce.services.models import Activity, ActivityState, Service
 
 # A group is flagged when its share of participants is below 80 % or above 125 % of its share of
@@ -117,11 +118,14 @@ class CategoryTable:
 class Representation:
     """Who took part in an activity or a whole service, beside the area's population."""
 
-    participants: int  # signed-in people who took part
+    participants: int  # people who took part: accounts, and anonymous survey answers
     answered: int  # of whom gave equality answers
     area: PopulationArea | None
     tables: tuple[CategoryTable, ...]
     min_cell: int
+    # Withheld: the activity's people differ from those of the whole service (or of an activity
+    # shown before it) by so few that subtracting one table from the other would show them.
+    withheld: bool = False
 
     @property
     def too_few(self) -> bool:
@@ -138,9 +142,18 @@ class Representation:
         return [f"{table.title}: {label}" for table in self.tables for label in table.under]
 
 
-def _answers_of(user_ids: Iterable[int]) -> list[dict[str, str]]:
-    records: QuerySet[EqualityRecord] = EqualityRecord.objects.filter(user_id__in=list(user_ids))
-    return [record.decrypted() for record in records.only("answers")]
+def _answers_of(people: Iterable[Person]) -> dict[Person, dict[str, str]]:
+    """The answers of those of these people who gave some, decrypted."""
+    users = [key for kind, key in people if kind == "user"]
+    contributions = [key for kind, key in people if kind == "contribution"]
+    found: dict[Person, dict[str, str]] = {}
+    for record in EqualityRecord.objects.filter(user_id__in=users).only("user_id", "answers"):
+        found[("user", record.user_id)] = record.decrypted()
+    for survey_record in SurveyEqualityRecord.objects.filter(
+        contribution_id__in=contributions
+    ).only("contribution_id", "answers"):
+        found[("contribution", survey_record.contribution_id)] = survey_record.decrypted()
+    return found
 
 
 def _population(area: PopulationArea | None) -> dict[str, dict[str, int]]:
@@ -206,37 +219,89 @@ def _flag(count: int, base: int, population_share: float | None) -> str:
     return ""
 
 
+def _shown_activities(service: Service) -> list[Activity]:
+    return list(
+        Activity.objects.filter(service_stage__service=service)
+        .exclude(state=ActivityState.DRAFT)
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every table of one service is made from, read once."""
+
+    people: dict[int, set[Person]]  # activity id → people who took part
+    answers: dict[Person, dict[str, str]]  # person → their equality answers, where given
+    area: PopulationArea | None
+    population: dict[str, dict[str, int]]
+    threshold: int
+
+    @classmethod
+    def of(cls, service: Service, activities: list[Activity]) -> _Context:
+        people = participants(activity.pk for activity in activities)
+        everyone: set[Person] = set().union(*people.values())
+        link = ServicePopulation.objects.filter(service=service).select_related("area").first()
+        area = link.area if link else None
+        return cls(people, _answers_of(everyone), area, _population(area), min_cell())
+
+    def report(self, people: set[Person], *, withheld: bool = False) -> Representation:
+        answers = [self.answers[person] for person in people if person in self.answers]
+        tables: list[CategoryTable] = []
+        if len(answers) >= self.threshold and not withheld:
+            for category in CATEGORIES:
+                tables.append(
+                    _table(
+                        category.code,
+                        str(category.title),
+                        _labels(category),
+                        answers,
+                        self.population.get(category.code, {}),
+                        self.threshold,
+                    )
+                )
+            tables.append(_district_table(answers, self.population, self.threshold))
+        return Representation(
+            len(people), len(answers), self.area, tuple(tables), self.threshold, withheld
+        )
+
+    def answered(self, people: set[Person]) -> frozenset[Person]:
+        return frozenset(person for person in people if person in self.answers)
+
+
+def _published(context: _Context, activities: list[Activity]) -> dict[int, bool]:
+    """Which activities' tables can be shown beside the whole service's and each other's.
+
+    Two tables of groups of people that differ by fewer than the smallest count shown give those
+    few people's answers away, by subtraction. The whole service's table is always shown; then,
+    in a fixed order (oldest first), an activity's table is shown only when its people who
+    answered are the same as, or differ by at least the smallest count from, those of every table
+    already shown; otherwise it is withheld (decision 0093). A group too small to show a table
+    publishes nothing, so it is not compared with later ones.
+    """
+    everyone = context.answered(set().union(*context.people.values()))
+    shown: list[frozenset[Person]] = [everyone]
+    published: dict[int, bool] = {}
+    for activity in activities:
+        group = context.answered(context.people.get(activity.pk, set()))
+        safe = all(
+            not (difference := len(group ^ other)) or difference >= context.threshold
+            for other in shown
+        )
+        published[activity.pk] = safe
+        if safe and len(group) >= context.threshold and group not in shown:
+            shown.append(group)
+    return published
+
+
 def representation(service: Service, activity: Activity | None = None) -> Representation:
     """Who took part in the activity, or in any of the service's activities, beside the area."""
-    if activity is not None:
-        people = participants([activity.pk]).get(activity.pk, set())
-    else:
-        ids = list(
-            Activity.objects.filter(service_stage__service=service)
-            .exclude(state=ActivityState.DRAFT)
-            .values_list("pk", flat=True)
-        )
-        people = set().union(*participants(ids).values())
-    answers = _answers_of(people)
-    link = ServicePopulation.objects.filter(service=service).select_related("area").first()
-    area = link.area if link else None
-    population = _population(area)
-    threshold = min_cell()
-    tables: list[CategoryTable] = []
-    if len(answers) >= threshold:
-        for category in CATEGORIES:
-            tables.append(
-                _table(
-                    category.code,
-                    str(category.title),
-                    _labels(category),
-                    answers,
-                    population.get(category.code, {}),
-                    threshold,
-                )
-            )
-        tables.append(_district_table(answers, population, threshold))
-    return Representation(len(people), len(answers), area, tuple(tables), threshold)
+    activities = _shown_activities(service)
+    context = _Context.of(service, activities)
+    if activity is None:
+        return context.report(set().union(*context.people.values()))
+    withheld = not _published(context, activities).get(activity.pk, False)
+    return context.report(context.people.get(activity.pk, set()), withheld=withheld)
 
 
 def _labels(category: Category) -> list[tuple[str, str]]:
@@ -259,12 +324,18 @@ def _district_table(
 
 def activities_under(service: Service) -> list[tuple[Activity, Representation]]:
     """Each open or closed activity with its representation, for the outreach list."""
-    activities = list(
-        Activity.objects.filter(service_stage__service=service)
-        .exclude(state=ActivityState.DRAFT)
-        .order_by("pk")
-    )
-    return [(activity, representation(service, activity)) for activity in activities]
+    activities = _shown_activities(service)
+    context = _Context.of(service, activities)
+    published = _published(context, activities)
+    return [
+        (
+            activity,
+            context.report(
+                context.people.get(activity.pk, set()), withheld=not published[activity.pk]
+            ),
+        )
+        for activity in activities
+    ]
 
 
 def areas(organisation_id: int) -> QuerySet[PopulationArea]:

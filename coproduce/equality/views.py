@@ -26,7 +26,7 @@ from coproduce.equality.forms import AnswersForm, AreaForm, ServiceAreaForm
 from coproduce.equality.models import PopulationArea
 from coproduce.organisations.models import Organisation
 from coproduce.organisations.queries import load_organisation
-from coproduce.services.models import Activity, ActivityState, Service
+from coproduce.services.models import Service
 from coproduce.services.queries import visible_service
 
 # --- A person's own answers ---------------------------------------------------------------------
@@ -81,12 +81,12 @@ def withdraw(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def service_staff(request: SignedInRequest, service: Service) -> HttpResponse:
     """The whole service or one activity beside the area, and the groups missing from each."""
-    activities = list(
-        Activity.objects.filter(service_stage__service=service)
-        .exclude(state=ActivityState.DRAFT)
-        .order_by("pk")
+    outreach = queries.activities_under(service)
+    activities = [activity for activity, _report in outreach]
+    chosen, report = next(
+        ((a, r) for a, r in outreach if str(a.pk) == request.GET.get("activity", "")),
+        (None, None),
     )
-    chosen = next((a for a in activities if str(a.pk) == request.GET.get("activity", "")), None)
     area_form = ServiceAreaForm(
         organisation_id=service.organisation_id,
         initial={"area": getattr(getattr(service, "population", None), "area", None)},
@@ -98,8 +98,8 @@ def service_staff(request: SignedInRequest, service: Service) -> HttpResponse:
             "service": service,
             "activities": activities,
             "chosen": chosen,
-            "report": queries.representation(service, chosen),
-            "outreach": queries.activities_under(service),
+            "report": report or queries.representation(service),
+            "outreach": outreach,
             "area_form": area_form,
             "can_choose_area": rules.can_choose_area(request.user, service),
         },

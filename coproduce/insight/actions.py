@@ -25,6 +25,7 @@ from coproduce.accounts.types import Visitor
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.contributions.rules import is_open_for
+from coproduce.equality.actions import survey_record_save
 from coproduce.insight import rules
 from coproduce.insight.models import (
     Answer,
@@ -403,12 +404,14 @@ def survey_submit(
     answers: Mapping[int, Any],
     email: str = "",
     author_display: str = AuthorDisplay.ANONYMOUS,
+    about_me: dict[str, str] | None = None,
 ) -> SurveySubmission:
     """Record one person's answers (question id → text, option, options or 1–5).
 
     Signed in: it counts at once, one submission per person per survey. Anonymous (where the
-    activity allows it): it counts once confirmed through the emailed link. Answers with free text
-    wait for a moderator before that text is shown.
+    activity allows it): it counts once confirmed through the emailed link, and may carry the
+    equality answers the person agreed to give with it (``about_me``; decision 0110). Answers with
+    free text wait for a moderator before that text is shown.
     """
     _require(rules.can_take_survey(author, activity))
     survey = _survey_for(activity)
@@ -449,6 +452,8 @@ def survey_submit(
     for row in rows:
         row.submission = submission
     Answer.objects.bulk_create(rows)
+    if not signed_in and about_me is not None:
+        survey_record_save(contribution=contribution, answers=about_me)
     if not signed_in:
         pk = submission.pk
         transaction.on_commit(lambda: send_submission_confirmation.enqueue(pk))

@@ -72,3 +72,8 @@ class InsightConfig(AppConfig):
         register_source(
             contribution_source(get_kind(InsightKind.ASSET), plural=_("Community assets"))
         )
+        # Who took part: confirmed anonymous answers count beside the equality answers given
+        # with them (decision 0110); signed-in answers count through their contributions.
+        from coproduce.equality import participation
+
+        participation.register_anonymous(queries.confirmed_anonymous_answers)

@@ -301,3 +301,12 @@ def untranslated_question(question: Question) -> Untranslated:
         url=reverse("insight:question_welsh", kwargs={"pk": question.pk}),
         where=in_language(question.survey.activity, "title"),
     )
+
+
+def confirmed_anonymous_answers(activity_ids: list[int]) -> QuerySet:
+    """(activity id, contribution id) of the confirmed answers given without an account."""
+    return SurveySubmission.objects.filter(
+        contribution__activity_id__in=activity_ids,
+        respondent__isnull=True,
+        confirmed_at__isnull=False,
+    ).values_list("contribution__activity_id", "contribution_id")

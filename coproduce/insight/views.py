@@ -29,6 +29,7 @@ from coproduce.common.permissions import anyone, rule_required
 from coproduce.contributions import queries as spine_queries
 from coproduce.contributions import rules as spine_rules
 from coproduce.contributions.models import Visibility
+from coproduce.equality.forms import SurveyAnswersForm
 from coproduce.insight import actions, queries, rules
 from coproduce.insight.forms import (
     AssetFilterForm,
@@ -104,7 +105,14 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
     form = SurveyAnswerForm(
         request.POST or None, questions=questions, anonymous=not user.is_authenticated
     )
+    # Without an account, the equality questions may be answered with the survey (decision 0110).
+    about = (
+        None if user.is_authenticated else SurveyAnswersForm(request.POST or None, prefix="about")
+    )
     results = reverse("insight:survey_results", kwargs={"pk": activity.pk})
+    if request.method == "POST" and about is not None and not about.is_valid():
+        form.is_valid()  # so that both forms' problems are listed together
+        return _survey_answer_page(request, activity, form, about)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -120,7 +128,7 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
                 "again later, or sign in to answer now."
             ),
         )
-        return _survey_answer_page(request, activity, form, status=429)
+        return _survey_answer_page(request, activity, form, about, status=429)
     try:
         done = handle_form(
             request,
@@ -131,6 +139,7 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
                 answers=form.answers(),
                 email=data.get("email", ""),
                 author_display=data.get("author_display", "anonymous"),
+                about_me=about.kept() if about is not None else None,
             ),
             success=lambda submission: (
                 submission.get_absolute_url() if user.is_authenticated else results
@@ -140,7 +149,7 @@ def survey_answer(request: HttpRequest, activity: Activity) -> HttpResponse:
     except actions.AlreadyAnswered:
         messages.info(request, _("You have already answered this survey. Thank you."))
         return redirect(results)
-    return done or _survey_answer_page(request, activity, form)
+    return done or _survey_answer_page(request, activity, form, about)
 
 
 def _answered_message(submission: SurveySubmission, form: SurveyAnswerForm, user: Visitor) -> str:
@@ -163,7 +172,11 @@ def _answered_message(submission: SurveySubmission, form: SurveyAnswerForm, user
 
 
 def _survey_answer_page(
-    request: HttpRequest, activity: Activity, form: SurveyAnswerForm, status: int = 200
+    request: HttpRequest,
+    activity: Activity,
+    form: SurveyAnswerForm,
+    about: SurveyAnswersForm | None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -174,6 +187,9 @@ def _survey_answer_page(
             "survey": queries.survey_of(activity),
             "questions": form.questions,
             "form": form,
+            "about": about,
+            "min_cell": settings.EQUALITY_MIN_CELL,
+            "confirm_days": settings.COPRODUCE_UNCONFIRMED_ANSWER_DAYS,
         },
         status=status,
     )

@@ -798,8 +798,17 @@ def answer_a_survey_without_an_account(a: Auditor) -> None:
     for group in a.page.locator(
         "fieldset:has(input[type=radio]), fieldset:has(input[type=checkbox])"
     ).all():
-        group.locator("input").first.check()
+        if not group.locator("input[name^=about-]").count():  # the survey's own questions
+            group.locator("input").first.check()
     a.page.get_by_label("Your email address").fill("visitor@example.org")
+    # The equality questions at the end (decision 0110): an answer without the box is refused,
+    # with everything typed kept; with the box ticked, it is kept with the survey answer.
+    a.page.get_by_text("About you: equality questions (optional)").click()
+    a.field("16 to 24").check()
+    a.submit(a.button("Send my answers"))
+    a.errors_shown()
+    assert not mail.outbox, "an answer was kept without consent"
+    a.page.get_by_label("I agree that coproduce keeps these answers with my survey answers").check()
     a.submit(a.button("Send my answers"))
     assert mail.outbox, "no confirmation email was sent"
     (path,) = re.findall(r"/insight/surveys/confirm/\?token=\S+", mail.outbox[-1].body)

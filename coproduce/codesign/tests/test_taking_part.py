@@ -19,4 +19,4 @@ def test_supporters_and_authors_took_part() -> None:
     Support.objects.create(idea=idea, user=supporter)
     IdeaFactory(activity=IdeaChallengeFactory())  # another activity's author
     found = participants([challenge.pk])
-    assert found[challenge.pk] == {supporter.pk, idea.contribution.author_id}
+    assert found[challenge.pk] == {("user", supporter.pk), ("user", idea.contribution.author_id)}

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+from types import SimpleNamespace
+
 import pytest
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from coproduce.contributions.models import Contribution
 from coproduce.contributions.tests.world import World, build_world
 from coproduce.equality import queries
 from coproduce.equality.categories import NOT_ANSWERED, PREFER_NOT
 from coproduce.equality.models import PopulationArea, ServicePopulation
+from coproduce.equality.participation import Person
 from coproduce.equality.tests.factories import population, took_part
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +143,58 @@ def test_shares_leave_out_prefer_not_to_say_and_tiny_groups_are_not_flagged_by_c
     assert ethnic["other"].flag == ""
     # Nobody with no religion, 40 % of the area, among 45: not chance.
     assert _rows(report, "religion")["none"].flag == "under"
+
+
+# --- Tables that differ by a few people (decision 0093) ------------------------------------------
+
+
+def test_an_activity_almost_the_same_as_the_whole_service_is_withheld(world: World) -> None:
+    from coproduce.services.models import ActivityState
+    from coproduce.services.tests.factories import ActivityFactory
+
+    other = ActivityFactory(service=world.service, state=ActivityState.OPEN)
+    people = [took_part(world.open_activity, {"age": "16_24"}) for _ in range(12)]
+    for person in people:
+        Contribution.objects.create(activity=other, kind="idea", author=person)
+    took_part(other, {"age": "75_plus"})  # the one person the tables would give away
+    # The whole service and `other` are the same 13 people; the open activity is 12 of them.
+    assert not queries.representation(world.service).withheld
+    assert not queries.representation(world.service, other).withheld
+    withheld = queries.representation(world.service, world.open_activity)
+    assert withheld.withheld
+    assert withheld.tables == ()
+    assert withheld.under == []
+    outreach = dict(queries.activities_under(world.service))
+    assert outreach[world.open_activity].withheld
+    assert not outreach[other].withheld
+
+
+_k = 3  # a small threshold keeps the examples small
+
+
+@st.composite
+def _services(draw: st.DrawFn) -> tuple[dict[int, set[Person]], dict[Person, dict[str, str]]]:
+    people = [("user", n) for n in range(draw(st.integers(1, 14)))]
+    activities = draw(st.integers(1, 5))
+    taking_part = {
+        pk: set(draw(st.lists(st.sampled_from(people), max_size=len(people))))
+        for pk in range(1, activities + 1)
+    }
+    answered = draw(st.lists(st.sampled_from(people), max_size=len(people)))
+    return taking_part, {person: {} for person in answered}
+
+
+@given(_services())
+@settings(max_examples=300, deadline=None)
+def test_no_two_tables_shown_differ_by_fewer_than_the_threshold(
+    service: tuple[dict[int, set[Person]], dict[Person, dict[str, str]]],
+) -> None:
+    people, answers = service
+    context = queries._Context(people, answers, None, {}, _k)
+    activities = [SimpleNamespace(pk=pk) for pk in sorted(people)]
+    published = queries._published(context, activities)  # type: ignore[arg-type]
+    groups = [context.answered(set().union(*people.values()))]
+    groups += [context.answered(people[pk]) for pk in sorted(people) if published[pk]]
+    shown = [group for group in groups if len(group) >= _k]  # smaller ones show no table
+    for first, second in itertools.combinations(shown, 2):
+        assert len(first ^ second) == 0 or len(first ^ second) >= _k
