@@ -9,10 +9,18 @@ had used when it was stopped (its imports included) over ours. Ratios are
 of CPU seconds (reading the file plus counting, imports excluded): both libraries run on one core,
 and CPU time stays meaningful when other work loads the machine; wall seconds are printed too.
 
+Beside that counting-only ratio it prints the whole-process one, as a user meets it: a whole
+``python -m civic_algorithms budget FILE ... --json`` process (Python start-up, imports, reading,
+counting, printing; median of the same number of fresh processes) against the whole pabutools
+process above, by the CPU seconds of each child (``getrusage(RUSAGE_CHILDREN)`` deltas) and by
+wall seconds.
+
     .venv/bin/python benchmarks/budgeting.py                   # default selection (minutes)
     .venv/bin/python benchmarks/budgeting.py --files Netherlands_Assen_2024 --rules mes_add1
     .venv/bin/python benchmarks/budgeting.py --rules all --timeout 600 --markdown
     .venv/bin/python benchmarks/budgeting.py --ours-only --rules all   # the 5-second check
+    .venv/bin/python benchmarks/budgeting.py --ours-only --files France_Toulouse_2022 \
+        --rules mes_add1 mes_add1_greedy mes_add1_card mes_add1_greedy_card   # the 2-second check
 
 Variants are named as in ``*.expected.json``: greedy, mes, mes_greedy, mes_add1,
 mes_add1_greedy, with ``_card`` for cardinality satisfaction (the plain names use the ballot
@@ -100,6 +108,7 @@ def _vote_type(path: Path) -> str:
 
 
 def _worker_ours(path: Path, variant: str) -> dict[str, Any]:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the budget command does (decision 0105)
     started = time.perf_counter()
     from civic_algorithms.budgeting.pabulib import read_pabulib
     from civic_algorithms.budgeting.profile import compile_ballots
@@ -172,18 +181,57 @@ def _worker_peer(path: Path, variant: str) -> dict[str, Any]:
 
 
 def _measure(who: str, path: Path, variant: str, timeout: float | None) -> dict[str, Any] | None:
-    """One fresh-process measurement; None when it ran out of time."""
+    """One fresh-process measurement; None when it ran out of time.
+
+    Besides the worker's own figures, ``process_wall`` and ``process_cpu`` are the whole child
+    process's wall and CPU seconds (start-up and imports included).
+    """
     command = [sys.executable, __file__, "--worker", who, str(path), variant]
+    process = _run_process(command, timeout)
+    if process is None:
+        return None
+    done, wall, cpu = process
+    if done.returncode != 0:
+        raise SystemExit(f"{who} failed on {path.name} {variant}:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    result.update(process_wall=wall, process_cpu=cpu)
+    return result
+
+
+def _run_process(
+    command: list[str], timeout: float | None
+) -> tuple[subprocess.CompletedProcess[str], float, float] | None:
+    """Run a child to its end: its result, wall seconds and CPU seconds; None when cut off."""
+    cpu = _children_cpu()
+    started = time.perf_counter()
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, check=False, cwd=REPO
         )
     except subprocess.TimeoutExpired:
         return None
+    return done, time.perf_counter() - started, _children_cpu() - cpu
+
+
+def _cli_command(path: Path, variant: str, vote_type: str) -> list[str]:
+    """The budget command a user would type for this variant, printing JSON."""
+    base = variant.removesuffix("_card")
+    rule = ["--rule", "greedy"] if base == "greedy" else ["--rule", "mes"]
+    completion = [] if base == "greedy" else ["--completion", COMPLETIONS[base]]
+    sat = ["--sat", _sat(variant, vote_type)]
+    return [sys.executable, "-m", "civic_algorithms", "budget", str(path), *rule, *sat,
+            *completion, "--json"]  # fmt: skip
+
+
+def _measure_cli(path: Path, variant: str, vote_type: str) -> dict[str, Any]:
+    """One whole ``python -m civic_algorithms budget`` process: wall, CPU and its winners."""
+    process = _run_process(_cli_command(path, variant, vote_type), None)
+    assert process is not None  # no time limit
+    done, wall, cpu = process
     if done.returncode != 0:
-        raise SystemExit(f"{who} failed on {path.name} {variant}:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+        raise SystemExit(f"the budget command failed on {path.name} {variant}:\n{done.stderr}")
+    selected = sorted(json.loads(done.stdout)["selected"])
+    return {"wall": wall, "cpu": cpu, "selected": selected}
 
 
 # --- the benchmark -----------------------------------------------------------------------------
@@ -233,9 +281,14 @@ def main() -> int:
             seconds = statistics.median(run["total"] for run in mine)
             cpu = statistics.median(run["cpu"] for run in mine)
             rule_seconds = statistics.median(run["rule"] for run in mine)
+            cli = [_measure_cli(path, variant, vote_type) for _ in range(args.repeats)]
+            if any(run["selected"] != mine[0]["selected"] for run in cli):
+                raise SystemExit(f"the budget command and the engine differ on {stem} {variant}")
             children = _children_cpu()
+            started = time.perf_counter()
             peer = None if args.ours_only else _measure("peer", path, variant, args.timeout)
             peer_cpu_used = _children_cpu() - children  # includes a run cut off by the limit
+            peer_wall_used = time.perf_counter() - started
             row = {
                 "file": stem,
                 "variant": variant,
@@ -250,6 +303,11 @@ def main() -> int:
                 "peer_rule": None if peer is None else peer["rule"],
                 "peer_cpu_used": peer_cpu_used,
                 "peer_mb": None if peer is None else peer["peak_mb"],
+                "cli_wall": statistics.median(run["wall"] for run in cli),
+                "cli_cpu": statistics.median(run["cpu"] for run in cli),
+                "peer_process_wall": None if peer is None else peer["process_wall"],
+                "peer_process_cpu": None if peer is None else peer["process_cpu"],
+                "peer_wall_used": peer_wall_used,
                 "agree": None if peer is None else peer["selected"] == mine[0]["selected"],
             }
             rows.append(row)
@@ -260,8 +318,10 @@ def main() -> int:
     slow = [row for row in rows if row["ours_cpu"] >= 5]
     heavy = [row for row in rows if row["peak_mb"] >= 1024]
     disagree = [row for row in rows if row["agree"] is False]
+    over_two = [row for row in rows if row["cli_wall"] >= 2]
     print(
         f"\n{len(rows)} measurements; ours over 5 CPU seconds: {len(slow)}; over 1 GB: {len(heavy)}; "
+        f"whole budget command over 2 s wall: {len(over_two)}; "
         f"different winners from pabutools: {len(disagree)}"
     )
     return 1 if disagree else 0
@@ -273,41 +333,69 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _times(ratio: float) -> str:
+    return f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"
+
+
 def _peer_text(row: dict[str, Any], timeout: float, ours_only: bool) -> tuple[str, str]:
     """pabutools' wall seconds and the ratio of CPU seconds (robust to a busy machine)."""
     if ours_only:
         return "-", "-"
     if row["peer"] is None:
         return f"> {timeout:.0f}", f"> {row['peer_cpu_used'] / row['ours_cpu']:.0f}x"
-    ratio = row["peer_cpu"] / row["ours_cpu"]
-    return f"{row['peer']:.2f}", f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"
+    return f"{row['peer']:.2f}", _times(row["peer_cpu"] / row["ours_cpu"])
+
+
+def _process_text(row: dict[str, Any], ours_only: bool) -> tuple[str, str]:
+    """Whole-process ratios, pabutools over the budget command: by CPU and by wall seconds."""
+    if ours_only:
+        return "-", "-"
+    if row["peer_process_cpu"] is None:  # cut off: a lower bound from what it had used
+        return (
+            f"> {row['peer_cpu_used'] / row['cli_cpu']:.0f}x",
+            f"> {row['peer_wall_used'] / row['cli_wall']:.0f}x",
+        )
+    return (
+        _times(row["peer_process_cpu"] / row["cli_cpu"]),
+        _times(row["peer_process_wall"] / row["cli_wall"]),
+    )
 
 
 def _line(row: dict[str, Any], timeout: float, ours_only: bool) -> str:
     peer, ratio = _peer_text(row, timeout, ours_only)
+    whole_cpu, whole_wall = _process_text(row, ours_only)
     agree = {True: "same winners", False: "DIFFERENT WINNERS", None: ""}[row["agree"]]
     memory = "" if row["peer_mb"] is None else f" ({row['peer_mb']:.0f} MB)"
     return (
         f"{row['file']:<36} {row['variant']:<20} ours {row['ours']:7.3f} s "
         f"(CPU {row['ours_cpu']:.3f}, rule {row['ours_rule']:.3f}, {row['peak_mb']:.0f} MB)  "
-        f"pabutools {peer:>7} s{memory}  {ratio:>7}  {agree}"
+        f"pabutools {peer:>7} s{memory}  {ratio:>7}  "
+        f"whole process: ours {row['cli_wall']:.2f} s (CPU {row['cli_cpu']:.2f})  "
+        f"ratio CPU {whole_cpu:>6} wall {whole_wall:>6}  {agree}"
     )
 
 
 def _markdown(rows: list[dict[str, Any]], timeout: float, ours_only: bool) -> str:
     lines = [
         "| file | variant | sat | ours s | ours CPU s | peak MB | pabutools s | pabutools MB "
-        "| ratio (CPU) | winners |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| ratio (CPU) | whole process: ours s (CPU s) | pabutools s (CPU s) "
+        "| ratio CPU / wall | winners |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         peer, ratio = _peer_text(row, timeout, ours_only)
+        whole_cpu, whole_wall = _process_text(row, ours_only)
         agree = {True: "same", False: "**different**", None: "n/a"}[row["agree"]]
         memory = "-" if row["peer_mb"] is None else f"{row['peer_mb']:.0f}"
+        if row["peer_process_wall"] is not None:
+            peer_process = f"{row['peer_process_wall']:.2f} ({row['peer_process_cpu']:.2f})"
+        else:
+            peer_process = "-" if ours_only else f"> {timeout:.0f}"
         lines.append(
             f"| {row['file']} | {row['variant']} | {row['sat']} | {row['ours']:.3f} "
             f"| {row['ours_cpu']:.3f} | {row['peak_mb']:.0f} | {peer} | {memory} | {ratio} "
-            f"| {agree} |"
+            f"| {row['cli_wall']:.2f} ({row['cli_cpu']:.2f}) | {peer_process} "
+            f"| {whole_cpu} / {whole_wall} | {agree} |"
         )
     return "\n".join(lines)
 
