@@ -70,20 +70,57 @@ class AgreedRow:
     rating: int | None  # None: does not apply (or not answered yet)
     label: str
     note: str
+    change: calc.Change  # since the previous report of the same method
+
+
+def previous_report(assessment: Assessment) -> Assessment | None:
+    """The latest published report of the same method (peer review or self-reflection) of the
+    same service, set up before this one: the one each standard's change is measured from
+    (decision 0930). Published, as a user assessment's must be closed: its ratings are final."""
+    return (
+        Assessment.objects.filter(
+            activity__service_stage__service_id=assessment.activity.service_stage.service_id,
+            activity__kind=assessment.activity.kind,
+            published_at__isnull=False,
+            created_at__lt=assessment.created_at,
+        )
+        .exclude(pk=assessment.pk)
+        .select_related("activity", "version")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _agreed_by_lineage(assessment: Assessment) -> dict[int, int | None]:
+    """A report's agreed ratings keyed by each standard's lineage (None: does not apply)."""
+    return dict(
+        AgreedRating.objects.filter(assessment=assessment).values_list(
+            "standard__lineage", "rating"
+        )
+    )
 
 
 def agreed_rows(assessment: Assessment) -> list[AgreedRow]:
-    """Every standard of the pinned version, in order, with the team's answer so far."""
+    """Every standard of the pinned version, in order, with the team's answer so far and its
+    change since the previous report of the same method, matched by lineage."""
     agreed = {row.standard_id: row for row in AgreedRating.objects.filter(assessment=assessment)}
+    previous = previous_report(assessment)
+    before = _agreed_by_lineage(previous) if previous is not None else {}
     labels = scale_labels()
     rows = []
     for standard in standards_of(assessment.version):
         found = agreed.get(standard.pk)
+        change = calc.rating_change(
+            found.rating if found is not None else None,
+            before.get(standard.lineage),
+            previous_exists=previous is not None,
+            in_previous=standard.lineage in before,
+        )
         if found is None:
-            rows.append(AgreedRow(standard, False, None, _("Not agreed yet"), ""))
+            rows.append(AgreedRow(standard, False, None, _("Not agreed yet"), "", change))
             continue
         label = labels[found.rating] if found.rating is not None else _("Does not apply")
-        rows.append(AgreedRow(standard, True, found.rating, label, found.note))
+        rows.append(AgreedRow(standard, True, found.rating, label, found.note, change))
     return rows
 
 

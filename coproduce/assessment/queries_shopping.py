@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.types import Visitor
+from coproduce.assessment import results as calc
 from coproduce.assessment import rules
 from coproduce.assessment.actions_assessments import Answer
 from coproduce.assessment.models import (
@@ -32,6 +34,7 @@ from coproduce.assessment.queries_assessments import (
     Theme,
     assessment_activity,
     by_theme,
+    min_responses,
     scale_labels,
     standards_of,
 )
@@ -117,6 +120,7 @@ STATUS_LABELS = {
     SENT: gettext_lazy("Sent"),
     LATE: gettext_lazy("Late"),
 }
+SENT_LATE_LABEL = gettext_lazy("Sent late")
 
 
 def _report_of(assignment: Assignment) -> ShopReport | None:
@@ -132,6 +136,23 @@ def assignment_status(assignment: Assignment, today: dt.date) -> str:
     if assignment.ends_on < today:
         return LATE
     return INCOMPLETE if report is not None else NOT_STARTED
+
+
+def sent_late(assignment: Assignment) -> bool:
+    """Sent on a day after the window ended (allowed, if contact was made within it)."""
+    report = _report_of(assignment)
+    return (
+        report is not None
+        and report.submitted_at is not None
+        and timezone.localdate(report.submitted_at) > assignment.ends_on
+    )
+
+
+def _status_label(assignment: Assignment, status: str) -> str:
+    """The status in words; a report sent after the window says so (its status stays "sent")."""
+    if status == SENT and sent_late(assignment):
+        return str(SENT_LATE_LABEL)
+    return str(STATUS_LABELS[status])
 
 
 @dataclass(frozen=True)
@@ -177,7 +198,7 @@ def assignment_rows(assessment: Assessment, today: dt.date) -> list[AssignmentRo
     rows = []
     for assignment in _with_reports(assessment):
         status = assignment_status(assignment, today)
-        rows.append(AssignmentRow(assignment, status, str(STATUS_LABELS[status])))
+        rows.append(AssignmentRow(assignment, status, _status_label(assignment, status)))
     return rows
 
 
@@ -194,7 +215,7 @@ def my_assignments(user: Visitor, today: dt.date) -> list[AssignmentRow]:
         "report", "assessment__activity__service_stage__service"
     )
     rows = [
-        AssignmentRow(a, status := assignment_status(a, today), str(STATUS_LABELS[status]))
+        AssignmentRow(a, status := assignment_status(a, today), _status_label(a, status))
         for a in assignments
     ]
     order = {LATE: 0, INCOMPLETE: 1, NOT_STARTED: 2, SENT: 3}
@@ -333,38 +354,60 @@ class Point:
 
 @dataclass(frozen=True)
 class StandardSummary:
-    """How the sent reports rated one standard: a count per point of the scale, and how many
-    shoppers could not test it."""
+    """How the sent reports rated one standard, worked out as a user assessment's results are
+    (results.summarise): "too few to report" while fewer shoppers than the threshold rated it
+    (decision 0930); otherwise a count per point of the scale and of "could not test"."""
 
     standard: Standard
     number: int
-    points: list[Point]  # Always (5) … Never (1)
-    could_not_test: int
+    result: calc.Summary
+    labels: dict[int, str]
 
     @property
-    def rated(self) -> int:
-        return sum(point.count for point in self.points)
+    def reportable(self) -> bool:
+        return self.result.reportable
+
+    @property
+    def points(self) -> list[Point]:
+        """Always (5) … Never (1); empty when too few to report."""
+        return [
+            Point(cell.rating, self.labels.get(cell.rating, str(cell.rating)), cell.count)
+            for cell in self.result.cells
+        ]
+
+    @property
+    def could_not_test(self) -> int | None:
+        """None when too few to report (it would give the number of ratings away)."""
+        return self.result.does_not_apply
+
+    @property
+    def rated(self) -> int | None:
+        return self.result.rated
+
+
+def summary_headings() -> list[Point]:
+    """The points of the scale as the summary's columns: Always (5) … Never (1)."""
+    labels = scale_labels()
+    return [Point(value, labels[value], 0) for value in sorted(labels, reverse=True)]
 
 
 def summary(assessment: Assessment) -> list[Theme]:
-    """Per theme, each standard's count of sent ratings per point of the scale, and of "could
-    not test" (of StandardSummary)."""
+    """Per theme, each standard's sent ratings summarised (of StandardSummary): "could not
+    test" counts as "does not apply" does in a user assessment, and the same threshold applies."""
     standards = _in_page_order(assessment)
-    counts: dict[tuple[int, int | None], int] = {}
+    answers: dict[int, list[int | None]] = {}
     for standard_id, rating in ShopRating.objects.filter(
         report__assignment__assessment=assessment, report__submitted_at__isnull=False
     ).values_list("standard_id", "rating"):
-        counts[(standard_id, rating)] = counts.get((standard_id, rating), 0) + 1
+        answers.setdefault(standard_id, []).append(rating)
     labels = scale_labels()
+    least = min_responses()
     rows = [
         StandardSummary(
             standard=standard,
             number=number,
-            points=[
-                Point(value, labels[value], counts.get((standard.pk, value), 0))
-                for value in sorted(labels, reverse=True)
-            ],
-            could_not_test=counts.get((standard.pk, None), 0),
+            result=calc.summarise(answers.get(standard.pk, []), min_responses=least),
+            labels=labels,
         )
         for number, standard in enumerate(standards, 1)
     ]

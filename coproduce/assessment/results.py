@@ -103,6 +103,7 @@ class ChangeKind(enum.StrEnum):
     NO_PREVIOUS = "no_previous"  # no earlier assessment of the service to compare with
     NEW = "new"  # the standard was not in the earlier assessment's version
     TOO_FEW = "too_few"  # one side (or both) has too few ratings to report
+    NOT_RATED = "not_rated"  # a team's agreed answer: "does not apply" (or none yet) on one side
     SHOWN = "shown"
 
 
@@ -130,6 +131,21 @@ def change_since(now: Summary, before: Summary | None, *, previous_exists: bool)
     if now.positive_share is None or before.positive_share is None:
         return Change(ChangeKind.TOO_FEW)
     return Change(ChangeKind.SHOWN, now.positive_share - before.positive_share)
+
+
+def rating_change(
+    now: int | None, before: int | None, *, previous_exists: bool, in_previous: bool
+) -> Change:
+    """The change of a team's agreed rating (a peer review's or a self-reflection's) since its
+    previous report, in points of the scale: one rating each side, so no threshold applies
+    (decision 0930). None is "does not apply" or not agreed yet."""
+    if not previous_exists:
+        return Change(ChangeKind.NO_PREVIOUS)
+    if not in_previous:
+        return Change(ChangeKind.NEW)
+    if now is None or before is None:
+        return Change(ChangeKind.NOT_RATED)
+    return Change(ChangeKind.SHOWN, now - before)
 
 
 @dataclass(frozen=True)

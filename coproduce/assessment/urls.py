@@ -3,6 +3,7 @@ from django.urls import path
 from coproduce.assessment.views import (
     assessments,
     coaching,
+    exports,
     findings,
     framework,
     links,
@@ -47,6 +48,9 @@ urlpatterns = [
     path("assessments/<id:pk>/report/", report.report, name="report"),
     path("assessments/<id:pk>/report/edit/", report.report_edit, name="report_edit"),
     path("assessments/<id:pk>/report/publish/", report.report_publish, name="report_publish"),
+    # The anonymised ratings of peer reviews and self-reflections, for staff (decision 0930).
+    path("assessments/<id:pk>/peer-ratings.csv", exports.peer_ratings_csv, name="peer_ratings_csv"),
+    path("assessments/<id:pk>/self-ratings.csv", exports.self_ratings_csv, name="self_ratings_csv"),
     # Findings and improvement actions (views/findings.py).
     path("staff/assessments/<id:pk>/findings/new/", findings.finding_add, name="finding_add"),
     path("findings/<id:pk>/", findings.finding, name="finding"),

@@ -1,6 +1,7 @@
 """The assessment chapter's mystery shops: the community transport scheme's booking line, tested
-last month by three passengers for their coordinator, Dave Morgan (two reports, published with the
-shoppers unnamed; Jo Bennett's assignment is late), and the police's 101 line, tested a year ago
+last month by three passengers for their coordinator, Dave Morgan (three reports, published with
+the shoppers unnamed; Jo Bennett sent hers late, the day after the window closed), and the
+police's 101 line, tested a year ago
 by twenty residents for a Neighbourhood Watch coordinator against standards residents wrote with
 the neighbourhood team.
 
@@ -35,15 +36,19 @@ BOOKING_COORDINATOR = "dave.m@example.org"
 BOOKING_SHOPPERS = (
     "passenger20@villages.northfield.example",
     "passenger21@villages.northfield.example",
-    "resident@example.org",  # Jo Bennett: her assignment is late (never sent)
+    "resident@example.org",  # Jo Bennett: she rang in the window but sent her report late
 )
 BOOKING_SCENARIO = (
     "Ring the booking line on a weekday morning and book a return journey to the surgery for "
     "next week. Note how long you waited and whether you were told the pick-up time."
 )
-# Each sent report: when (days ago), what happened, and the rating of each standard of version 1.
+# The window: opened and closed this many days ago; the reports were published after it.
+BOOKING_OPENED, BOOKING_CLOSED, BOOKING_PUBLISHED = 40, 10, 8
+# Each sent report: when contact was made and when it was sent (days ago), what happened, and the
+# rating of each standard of version 1. The third was sent after the window closed: late.
 BOOKING_REPORTS = (
     (
+        33,
         33,
         "Rang at 9.05 on Monday: engaged twice, answered at the third try after 12 minutes. The "
         "booking itself was quick and friendly, and I was told the pick-up time.",
@@ -51,9 +56,17 @@ BOOKING_REPORTS = (
     ),
     (
         29,
+        29,
         "Rang at 10.40 on Thursday on the new second line: answered within two minutes. I was "
         "told a pick-up window of half an hour, not a time.",
         (5, 4, 5, 5, 4, 5, 3),
+    ),
+    (
+        11,
+        9,
+        "Rang at 11.15 on the window's last Friday: answered in four minutes on the second line, "
+        "and told the pick-up time. I was away afterwards, so this report is late.",
+        (4, 4, 5, 4, 4, 5, 4),
     ),
 )
 
@@ -79,6 +92,12 @@ def _account(email: str, name: str) -> User:
     return User.objects.get_or_create(
         email=email, defaults={"name": name, "password": make_password(None)}
     )[0]
+
+
+def _days_ago(days: int, *, hour: int) -> dt.datetime:
+    """A time of day ``days`` ago, local: on that day whatever the hour the demo is seeded."""
+    day = timezone.localdate() - dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 def _backdate(shop: Assessment, *, opened: int, closed: int, published: int) -> None:
@@ -154,14 +173,15 @@ def _booking_line(people: dict[str, User]) -> None:
         User.objects.get(email=BOOKING_COORDINATOR),
         [User.objects.get(email=email) for email in BOOKING_SHOPPERS],
         BOOKING_SCENARIO,
-        [(account, ratings) for _days, account, ratings in BOOKING_REPORTS],
+        [(account, ratings) for _contact, _sent, account, ratings in BOOKING_REPORTS],
     )
-    _backdate(shop, opened=40, closed=10, published=8)
-    for assignment, (days, _account, _ratings) in zip(
+    _backdate(shop, opened=BOOKING_OPENED, closed=BOOKING_CLOSED, published=BOOKING_PUBLISHED)
+    for assignment, (contact, sent, _account, _ratings) in zip(
         shop.assignments.order_by("number"), BOOKING_REPORTS, strict=False
     ):
-        when = timezone.now() - dt.timedelta(days=days, hours=2)
-        ShopReport.objects.filter(pk=assignment.pk).update(contacted_at=when, submitted_at=when)
+        ShopReport.objects.filter(pk=assignment.pk).update(
+            contacted_at=_days_ago(contact, hour=10), submitted_at=_days_ago(sent, hour=15)
+        )
 
 
 def _line_101(people: dict[str, User]) -> None:

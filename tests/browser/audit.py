@@ -40,6 +40,8 @@ NOT_PAGES = {
     "panels:letters_pdf": "a panel's invitation letters (PDF)",
     "privacy:download": "a person's own data as a ZIP download (its expired page is checked in a walk)",
     "assessment:ratings_csv": "a user assessment's anonymised ratings (CSV)",
+    "assessment:peer_ratings_csv": "a peer review's anonymised ratings (CSV)",
+    "assessment:self_ratings_csv": "a self-reflection's agreed ratings (CSV)",
     "commissioning:ocds": "a commissioning round as open data (OCDS 1.1 release package, JSON)",
     "commissioning:scores_csv": "a commissioning round's award scores as open data (CSV)",
     "commissioning:interests_csv": "a commissioning round's register of interests (CSV)",

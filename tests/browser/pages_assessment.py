@@ -145,7 +145,7 @@ def a_closed_assessment(name: str) -> tuple[Any, Any]:
 @public(user=None, covers={"assessment:finding", "assessment:actions"})
 def findings_as_a_visitor(a: Auditor) -> None:
     """A concern with two improvement actions (one overdue), its page, the service's list of
-    actions, and the service page's "Improving the service"."""
+    actions, the service page's "Improving the service", and "You said, we did"."""
     import datetime as dt
 
     from django.utils import timezone
@@ -174,6 +174,11 @@ def findings_as_a_visitor(a: Auditor) -> None:
     a.goto(a.url("assessment:actions", service.slug), heading="Improvement actions")
     a.goto(service.get_absolute_url(), heading=service.name)
     a.page.locator("#overdue-actions").wait_for()
+    # And in "You said, we did", among what waits for an answer, with what is being done.
+    waiting = a.url("contributions:you_said_we_did", service.slug) + "?show=waiting"
+    a.goto(waiting, heading="You said, we did")
+    a.page.get_by_text("Getting through on the phone is hard").first.wait_for()
+    a.page.get_by_text("We are acting on it:").first.wait_for()
 
 
 @staff(

@@ -461,7 +461,8 @@ def test_the_coordinator_publishes_once_a_report_is_in_and_it_is_final() -> None
         assign(published)
 
 
-def test_the_summary_counts_sent_ratings_only() -> None:
+def test_the_summary_counts_sent_ratings_only(settings: Any) -> None:
+    settings.COPRODUCE_ASSESSMENT_MIN_RESPONSES = 1
     assessment, _staff, _coordinator = mystery_shop()
     send_report(assign(assessment), rating=5)
     send_report(assign(assessment), rating=None)
@@ -481,3 +482,39 @@ def test_the_summary_counts_sent_ratings_only() -> None:
         assert row.could_not_test == 1
     reports = queries.sent_reports(assessment)
     assert [report.number for report in reports] == [1, 2]
+
+
+def test_the_summary_says_too_few_to_report_under_the_threshold(settings: Any) -> None:
+    """Four shoppers' ratings are too few; "could not test" does not count toward five; the
+    fifth rating makes the standard reportable, as a user assessment's results (decision 0930)."""
+    settings.COPRODUCE_ASSESSMENT_MIN_RESPONSES = 5
+    assessment, _staff, _coordinator = mystery_shop()
+    for rating in (5, 4, 4, 2, None):
+        send_report(assign(assessment), rating=rating)
+
+    def rows() -> list[Any]:
+        return [row for theme in queries.summary(assessment) for row in theme.items]
+
+    for row in rows():
+        assert not row.reportable
+        assert (row.points, row.could_not_test, row.rated) == ([], None, None)
+    send_report(assign(assessment), rating=1)
+    for row in rows():
+        assert row.reportable
+        assert [(p.value, p.count) for p in row.points] == [(5, 1), (4, 2), (3, 0), (2, 1), (1, 1)]
+        assert (row.could_not_test, row.rated) == (1, 5)
+
+
+def test_a_report_sent_after_the_window_is_sent_and_labelled_late() -> None:
+    assessment, _staff, _coordinator = mystery_shop()
+    on_time, late = assign(assessment), assign(assessment)
+    send_report(on_time)
+    send_report(late)
+    today = timezone.localdate()
+    Assignment.objects.filter(pk=late.pk).update(ends_on=today - dt.timedelta(days=1))
+    rows = queries.assignment_rows(assessment, today)
+    assert [(row.status, row.label, row.flagged) for row in rows] == [
+        (queries.SENT, "Sent", False),
+        (queries.SENT, "Sent late", False),
+    ]
+    assert queries.status_counts(assessment, today).sent == 2

@@ -428,3 +428,19 @@ def test_no_page_the_services_staff_can_open_names_a_shopper() -> None:
     page = _text(client_for(coordinator).get(_url("assignments", assessment.pk)))
     assert SECRET_NAME in page
     assert SECRET_EMAIL in page
+
+
+def test_the_reports_page_says_too_few_to_report_until_enough_shoppers_rated(
+    settings: Any,
+) -> None:
+    settings.COPRODUCE_ASSESSMENT_MIN_RESPONSES = 3
+    assessment, staff, _coordinator = mystery_shop()
+    for _ in range(2):
+        send_report(assign(assessment), rating=4)
+    page = _text(client_for(staff).get(_url("shop_reports", assessment.pk)))
+    assert "once at least 3 shoppers have rated it" in page
+    assert page.count("Too few to report</td>") == assessment.version.standards.count()
+    send_report(assign(assessment), rating=4)
+    page = _text(client_for(staff).get(_url("shop_reports", assessment.pk)))
+    assert "Too few to report</td>" not in page
+    assert 'govuk-table__cell--numeric">3</td>' in page

@@ -57,11 +57,13 @@ def report(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         assessment,
         can_write=rules.can_write_report(user, assessment),
         can_see_team_ratings=rules.can_see_team_ratings(user, assessment),
+        can_download=rules.can_keep_assessment(user, assessment),
     )
     if not context["waiting"]:
         rows = queries.agreed_rows(assessment)
         context.update(
             themes=by_theme(rows, lambda row: row.standard),
+            previous=queries.previous_report(assessment),
             agreed_count=sum(1 for row in rows if row.answered),
             standard_count=len(rows),
         )

@@ -351,6 +351,8 @@ def shop_reports(request: HttpRequest, assessment: Assessment) -> HttpResponse:
             assessment,
             reports=queries.sent_reports(assessment),
             summary=queries.summary(assessment),
+            headings=queries.summary_headings(),
+            min_responses=queries.min_responses(),
             is_coordinator=is_coordinator,
             can_publish=rules.can_coordinate(user, assessment),
             show_files=is_coordinator or rules.can_keep_assessment(user, assessment),

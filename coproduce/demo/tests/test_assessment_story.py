@@ -1,8 +1,8 @@
 """The community transport scheme's assessments in the demo: last year's findings answered, with
 one improvement action done and one overdue (flagged on the service page); a published peer visit
 by another service's passengers with its agreement; the team's published self-reflection beside
-passengers' view; the booking line's mystery shop, published with the shoppers unnamed and one
-assignment late, and the police 101 line's; and seeding twice changes nothing."""
+passengers' view; the booking line's mystery shop, three reports published with the shoppers
+unnamed and one sent late, and the police 101 line's; and seeding twice changes nothing."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from coproduce.assessment.models import (
     FindingKind,
     ImprovementAction,
 )
-from coproduce.assessment.queries_shopping import LATE, SENT, assignment_status
+from coproduce.assessment.queries_shopping import SENT, assignment_status, sent_late
 from coproduce.demo.assessment import TRANSPORT
 from coproduce.demo.assessment_shops import BOOKING_LINE, LINE_101
 from coproduce.demo.assessment_team import PEER_VISIT, REFLECTION
@@ -61,9 +61,19 @@ def test_the_scheme_acts_on_its_findings_and_its_team_methods_are_published() ->
     shop = Assessment.objects.get(activity__title=BOOKING_LINE)
     assert shop.is_published
     statuses = sorted(assignment_status(a, today) for a in shop.assignments.all())
-    assert statuses == sorted([LATE, SENT, SENT])
+    assert statuses == [SENT, SENT, SENT]
+    assert [sent_late(a) for a in shop.assignments.order_by("number")] == [False, False, True]
+    assert all(
+        a.starts_on <= timezone.localdate(a.report.contacted_at) <= a.ends_on
+        for a in shop.assignments.select_related("report")
+    )
+    sent_at = [a.report.submitted_at for a in shop.assignments.select_related("report")]
+    assert shop.published_at is not None
+    assert all(when is not None and when < shop.published_at for when in sent_at)
     reports = Client().get(reverse("assessment:shop_reports", args=[shop.pk])).content.decode()
     assert "Shopper 1" in reports
+    assert "Shopper 3" in reports
+    assert "The standards, across 3 reports" in reports
     assert "Jo Bennett" not in reports
     assert "passenger20" not in reports
     line = Assessment.objects.get(activity__title=LINE_101)
