@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,6 +27,7 @@ from coproduce.codesign.models import (
     SupportsThreshold,
 )
 from coproduce.codesign.rules import can_agree, can_view_idea
+from coproduce.common import fragments
 from coproduce.common.pagination import KeysFirst
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.queries import answers_prefetch
@@ -74,8 +75,17 @@ def visible_challenge(request: HttpRequest, pk: int) -> Activity:
 
 
 def visible_idea(request: HttpRequest, pk: int) -> Idea:
+    return _visible_idea(request, pk, Idea.objects.all())
+
+
+def visible_idea_for_page(request: HttpRequest, pk: int) -> Idea:
+    """The idea with the versions of its page, read with it: its fragments' keys (decision 0806)."""
+    return _visible_idea(request, pk, fragments.versioned(Idea.objects.all()))
+
+
+def _visible_idea(request: HttpRequest, pk: int, ideas: QuerySet[Idea]) -> Idea:
     idea = get_object_or_404(
-        Idea.objects.select_related(
+        ideas.select_related(
             "contribution__author",
             f"contribution__activity__{ACTIVITY_PATH}",
             "contribution__activity__supports_threshold",
@@ -228,11 +238,10 @@ def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -
     """The ideas of a challenge for a list page: ordered keys, then each page with its answers.
 
     Without a category the count reads the contributions' index alone: every idea contribution
-    has its Idea row, made in the same transaction (actions.idea_create).
+    has its Idea row, made in the same transaction (actions.idea_create). Each row comes with the
+    versions of its card (decision 0806); ``load_answers`` reads the answers of the cards to render.
     """
-    rows = Idea.objects.select_related("contribution__author", "category").prefetch_related(
-        *answers_prefetch("contribution__")
-    )
+    rows = fragments.versioned(Idea.objects.select_related("contribution__author", "category"))
     counted = None
     if category is None:
         counted = Contribution.objects.filter(
@@ -241,6 +250,13 @@ def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -
         if sort == IdeaSort.ANSWERED:
             counted = counted.filter(last_response_at__isnull=False)
     return KeysFirst(idea_keys(activity, sort, category), rows, counted)
+
+
+def load_answers(rows: Sequence[Idea | Comment]) -> None:
+    """Official answers and decisions of these ideas or comments, for the fragments that show
+    them and are not in the cache (decision 0806): two queries, or none."""
+    if rows:
+        prefetch_related_objects(list(rows), *answers_prefetch("contribution__"))
 
 
 def supported_by(user: Visitor, ideas: list[Idea]) -> set[int]:
@@ -275,6 +291,7 @@ class CommentNode:
     replies: list[CommentNode] = field(default_factory=list)
     agreed: bool = False  # the person reading agrees with it
     can_agree: bool = False
+    fragment_key: str = ""  # of its cached part (decision 0806): set by the idea page
 
 
 # Comments are shown a thread at a time: a top-level comment with all its replies. Fifty threads
@@ -353,10 +370,16 @@ def comment_page_number(
 
 
 def comment_thread(
-    idea: Idea, user: Visitor, page_number: Any = 1, sort: str = CommentSort.OLDEST
+    idea: Idea,
+    user: Visitor,
+    page_number: Any = 1,
+    sort: str = CommentSort.OLDEST,
+    *,
+    with_answers: bool = True,
 ) -> tuple[Page[int], list[CommentNode]]:
     """One page of an idea's comment threads, oldest first, newest first or most agreed first: in
-    five queries whatever their size.
+    five queries whatever their size (three without their answers: ``load_answers`` reads them
+    for the comments it is given).
 
     Returns the page (of top-level comment keys) and its threads as CommentNodes.
     """
@@ -368,14 +391,10 @@ def comment_thread(
         pk = stack.pop()
         wanted.append(pk)
         stack.extend(reply for reply in index.children.get(pk, []) if reply in index.kept)
-    comments = (
-        Comment.objects.filter(pk__in=wanted)
-        .select_related("contribution__author")
-        .prefetch_related(*answers_prefetch("contribution__"))
-        .in_bulk()
-        if wanted
-        else {}
-    )
+    rows = Comment.objects.filter(pk__in=wanted).select_related("contribution__author")
+    if with_answers:
+        rows = rows.prefetch_related(*answers_prefetch("contribution__"))
+    comments = rows.in_bulk() if wanted else {}
     agreed = agreed_by(user, [pk for pk in wanted if pk in index.shown])
 
     def build(keys: list[int], depth: int) -> list[CommentNode]:

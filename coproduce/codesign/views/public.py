@@ -28,7 +28,7 @@ from coproduce.codesign.forms import (
     SupportForm,
 )
 from coproduce.codesign.models import CodesignKind, Comment, Idea
-from coproduce.common import pagecache
+from coproduce.common import fragments, pagecache
 from coproduce.common.forms import handle_form
 from coproduce.common.http import safe_next_url
 from coproduce.common.pagination import paginate
@@ -73,11 +73,54 @@ _idea_probe = pagecache.Probe(
 )
 
 
+def _above(activity: Activity) -> tuple[Any, ...]:
+    """The state of the rows above an idea that its fragments show (the challenge's title and
+    threshold, the organisation's name) and that no version covers: they change ``updated_at``.
+    Read before the ideas, like the versions."""
+    service = activity.service
+    return (
+        activity.state,
+        activity.updated_at,
+        service.status,
+        service.updated_at,
+        service.organisation.updated_at,
+    )
+
+
+def _comment_keys(
+    nodes: list[queries.CommentNode], idea_parts: tuple[Any, ...], reader: tuple[Any, ...]
+) -> dict[str, Comment]:
+    """Give each comment in the threads the key of its fragment; return the comments by key. A
+    comment's fragment holds its buttons and links, so the key says which the reader gets (never
+    who)."""
+    keys = {}
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        node.fragment_key = fragments.key(
+            "codesign.comment",
+            node.comment.pk,
+            node.comment.contribution.visibility,
+            *idea_parts,
+            *reader,
+            node.shown,
+            node.agreed,
+            node.can_agree,
+            node.can_report,
+        )
+        keys[node.fragment_key] = node.comment
+        stack.extend(node.replies)
+    return keys
+
+
 def _posted_message(contribution: Contribution, published: str, held: str) -> str:
     return published if contribution.visibility == Visibility.PUBLISHED else held
 
 
-@pagecache.for_anonymous(probe=_challenge_probe, params={"sort", "category", "page"})
+_LIST_PARAMS = {"sort", "category", "page"}
+
+
+@pagecache.for_anonymous(probe=_challenge_probe, params=_LIST_PARAMS)
 @rule_required(service_rules.can_view_activity, load=queries.visible_challenge, hide=True)
 def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     """The ideas of a challenge: sorted, filtered by category, a page at a time.
@@ -91,11 +134,33 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
     page = paginate(request, queries.listed_ideas(activity, sort, category))
     ideas = list(page.object_list)
     supported = queries.supported_by(user, ideas)
+    above = _above(activity)
+    list_path = request.get_full_path()
+    # Only addresses of the list's own short parameters share cards: other query strings
+    # (the buttons send readers back to the address) would only fill the cache.
+    plain = all(
+        name in _LIST_PARAMS and len(values) == 1 and pagecache.PLAIN_VALUE.fullmatch(values[0])
+        for name, values in request.GET.lists()
+    )
     for idea in ideas:
         idea.contribution.activity = activity  # already loaded: no query per idea for the rules
         idea.supported = idea.pk in supported
         idea.can_support = rules.can_support(user, idea)
-    return render(
+        # A card is the same for everyone who gets the same button (decision 0806).
+        idea.fragment_key = ""
+        if plain:
+            idea.fragment_key = fragments.key(
+                "codesign.idea_card",
+                idea.pk,
+                *fragments.versions_of(idea),
+                above,
+                list_path,
+                idea.supported,
+                idea.can_support,
+            )
+    cards = fragments.Fragments(idea.fragment_key for idea in ideas if idea.fragment_key)
+    queries.load_answers([idea for idea in ideas if cards.get(idea.fragment_key) is None])
+    response = render(
         request,
         "codesign/idea_list.html",
         {
@@ -107,6 +172,8 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
             "categories": categories,
             "page": page,
             "ideas": ideas,
+            "fragments": cards,
+            "list_path": list_path,
             "own_unpublished": queries.own_unpublished_ideas(activity, user),
             "threshold": queries.threshold_of(activity),
             "can_post": rules.can_post_idea(user, activity),
@@ -116,6 +183,8 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
             "can_moderate": spine_rules.can_moderate(user, activity),
         },
     )
+    cards.save()
+    return response
 
 
 @rule_required(rules.can_post_idea, load=queries.visible_challenge)
@@ -146,17 +215,27 @@ def idea_create(request: SignedInRequest, activity: Activity) -> HttpResponse:
 
 
 @pagecache.for_anonymous(probe=_idea_probe, params={"page", "comments"})
-@rule_required(rules.can_view_idea, load=queries.visible_idea, hide=True)
+@rule_required(rules.can_view_idea, load=queries.visible_idea_for_page, hide=True)
 def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
     """One idea: its status and history, official answers, decisions, supports, what its
     challenge's threshold promises it, and its comments (oldest, newest or most agreed first).
 
-    Anonymous visitors get it from the cache while nothing on it has changed (decision 0801).
+    Anonymous visitors get it from the cache while nothing on it has changed (decision 0801);
+    for everyone else, the parts that are the same for all come from the cache (decision 0806).
     """
     user = request.user
     contribution = idea.contribution
     activity = contribution.activity
     can_comment = rules.can_comment(user, idea)
+    can_answer = spine_rules.can_answer(user, contribution)
+    # The versions came with the idea, before anything else the page shows was read; its
+    # visibility is in the key like in the page cache's probe (decision 0801).
+    idea_parts = (
+        idea.pk,
+        *fragments.versions_of(idea),
+        contribution.visibility,
+        _above(activity),
+    )
     sort = queries.comment_sort(request.GET.get("comments"))
     page_number: Any = request.GET.get("page")
     wanted = request.GET.get("comment", "")
@@ -165,9 +244,21 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
         linked = queries.comment_on(idea, int(wanted))
         if linked is not None:
             page_number = queries.comment_page_number(idea, linked, user, sort)
-    comment_page, thread = queries.comment_thread(idea, user, page_number, sort)
+    comment_page, thread = queries.comment_thread(idea, user, page_number, sort, with_answers=False)
     threshold = queries.threshold_of(activity)
-    return render(
+    fragment_keys = {
+        part: fragments.key(f"codesign.idea_{part}", *idea_parts)
+        for part in ("idea", "answers", "history")
+    }
+    comments = _comment_keys(thread, idea_parts, (can_comment, can_answer, sort))
+    shared = fragments.Fragments([*fragment_keys.values(), *comments])
+    queries.load_answers([c for k, c in comments.items() if shared.get(k) is None])
+    answers = (
+        spine_queries.answers_of(contribution)
+        if shared.get(fragment_keys["answers"]) is None
+        else {}
+    )
+    response = render(
         request,
         "codesign/idea_detail.html",
         {
@@ -175,9 +266,11 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
             "contribution": contribution,
             "activity": activity,
             "service": activity.service,
-            **spine_queries.answers_of(contribution),
+            **answers,
             "history": contribution.status_changes.all(),
             "thread": thread,
+            "fragment_keys": fragment_keys,
+            "fragments": shared,
             "comment_page": comment_page,
             "comment_sort": sort,
             "comment_order_form": CommentOrderForm(),
@@ -189,12 +282,14 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
             "comment_form": CommentForm(comments=Comment.objects.none()) if can_comment else None,
             "is_open": spine_rules.is_open_for(activity, CodesignKind.COMMENT),
             "can_report": spine_rules.can_report(user, contribution),
-            "can_answer": spine_rules.can_answer(user, contribution),
+            "can_answer": can_answer,
             "can_set_status": spine_rules.can_set_status(user, contribution),
             "can_moderate": spine_rules.can_moderate(user, activity),
             "is_author": user.is_authenticated and contribution.author_id == user.pk,
         },
     )
+    shared.save()
+    return response
 
 
 def _comment_url(
