@@ -1874,6 +1874,9 @@ CASES += [
     Case("assessment:report_edit", team("peer"), LEAD_ONLY),
     Case("assessment:report_publish", team("self"), TEAM_STAFF, label="self-reflection"),
     Case("assessment:report_publish", team("peer"), LEAD_ONLY),
+    Case("assessment:peer_ratings_csv", team("peer"), MANAGE_SERVICE),
+    Case("assessment:self_ratings_csv", team("self"), TEAM_STAFF, label="draft"),
+    Case("assessment:self_ratings_csv", team("self_published"), MANAGE_SERVICE),
 ]
 
 
