@@ -41,7 +41,7 @@ demo: install ## Set up SQLite with the demo story, then serve http://127.0.0.1:
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	@echo "Demo staff accounts: when asked for an authentication code, enter 000000 (demo only)."
-	COPRODUCE_DEMO_MFA_CODE=000000 $(PY) manage.py db_worker & worker=$$!; \
+	COPRODUCE_DEMO_MFA_CODE=000000 $(PY) manage.py task_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	COPRODUCE_DEMO_MFA_CODE=000000 $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -71,4 +71,13 @@ bench: install ## Run the benchmarks against the peer libraries (installs them f
 	$(PY) benchmarks/web.py
 	$(PY) benchmarks/search.py
 
-.PHONY: help install demo chromium test lint messages bench
+haproxy:
+	@command -v haproxy >/dev/null || { echo "Installing Debian's haproxy for make scale"; apt-get install -y haproxy >/dev/null; }
+
+scale: install haproxy ## Start the production shape here: HAProxy, 2 web instances, 2 task workers, PostgreSQL, Redis
+	scripts/scale.sh start
+
+scale-stop: ## Stop what make scale started (by the pids in var/scale/)
+	scripts/scale.sh stop
+
+.PHONY: help install demo chromium test lint messages bench haproxy scale scale-stop

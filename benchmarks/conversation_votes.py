@@ -6,7 +6,7 @@ error, and that the map is recomputed within 30 s of the last vote.
 
 It serves the project with gunicorn in the production posture of benchmarks/web.py (4 sync
 workers, DEBUG off, hashed static files, Redis for the cache and rate limits) and runs the task
-worker (manage.py db_worker) beside it, as docs/operations.md does, on the PostgreSQL database of
+worker (manage.py task_worker) beside it, as docs/operations.md does, on the PostgreSQL database of
 DATABASE_URL, which it migrates and fills with one open conversation of --statements statements.
 
 Each simulated participant is a visitor without an account, as most people in an opinion map are:
@@ -373,7 +373,7 @@ def main() -> int:
     )
     seeded = json.loads(seeded_path.read_text())
     worker = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker"],
+        [PYTHON, "manage.py", "task_worker"],
         env=env,
         cwd=REPO,
         stdout=(work / "worker.log").open("w"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,6 +36,7 @@ from coproduce.commissioning.models import (
     Round,
     Score,
 )
+from coproduce.common.email_once import send_once
 from coproduce.organisations.models import Membership
 
 DETAILS_MAX = 2000  # Declaration.details
@@ -167,7 +168,8 @@ def evaluator_remove(*, evaluator: Evaluator, by: User) -> None:
 @task()
 def send_evaluator_email(evaluator_id: int) -> bool:
     """Tell a person they were chosen to evaluate a round, with the link to their list of what
-    to do; False when they are no longer an evaluator. Not news: no unsubscribe link."""
+    to do; False when they are no longer an evaluator, or a run before this one told them
+    (decision 0901). Not news: no unsubscribe link."""
     evaluator = (
         Evaluator.objects.filter(pk=evaluator_id)
         .select_related("person", "round__activity__service_stage__service__organisation")
@@ -184,15 +186,16 @@ def send_evaluator_email(evaluator_id: int) -> bool:
         "link": settings.SITE_URL + reverse("commissioning:evaluate", args=[round_.pk]),
         "interests_link": settings.SITE_URL + reverse("commissioning:interests", args=[round_.pk]),
     }
-    send_mail(
-        subject=render_to_string(
-            "commissioning/evaluation/email/chosen_subject.txt", context
-        ).strip(),
-        message=render_to_string("commissioning/evaluation/email/chosen_body.txt", context),
-        from_email=None,
-        recipient_list=[evaluator.person.email],
+    return send_once(
+        f"commissioning.evaluator-chosen:{evaluator.pk}",
+        EmailMessage(
+            subject=render_to_string(
+                "commissioning/evaluation/email/chosen_subject.txt", context
+            ).strip(),
+            body=render_to_string("commissioning/evaluation/email/chosen_body.txt", context),
+            to=[evaluator.person.email],
+        ),
     )
-    return True
 
 
 # --- Declarations of interest ------------------------------------------------------------------

@@ -43,3 +43,17 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class SentEmail(models.Model):
+    """An email handed to the mail server, by its idempotency key (``mail.send_once``).
+
+    The key is made from what the email is about (``insight.confirm:42``), so a task that runs again
+    after its worker was killed finds it and sends nothing twice (docs/decisions/0901-idempotent-emails.md).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
@@ -62,7 +64,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: rendered without context processors that could fail again."""
+    """500: rendered without context processors that could fail again; a database that cannot
+    answer outside a view (a session saved after it went away) gets the 503 instead (0920)."""
+    from coproduce.common.middleware import database_unavailable, database_unavailable_response
+
+    error = sys.exc_info()[1]
+    if error is not None and database_unavailable(error):
+        return database_unavailable_response(request)
     return _error(request, "errors/500.html", 500)
 
 

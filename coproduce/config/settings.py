@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 # civic_algorithms: OpenBLAS threads fight the web and task processes for the cores, which slows a
 # panel's draw several times over on a busy machine (decision 0067). Set before numpy loads.
@@ -166,6 +167,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GET pages read from the replica when there is one (DATABASE_REPLICA_URL).
+    "coproduce.common.middleware.ReplicaReadsMiddleware",
+    # The database down or restarting: a 503 page (or JSON under /api/), not a 500.
+    "coproduce.common.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,13 +209,39 @@ TEMPLATES = [
 
 # --- Database: embedded SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+# Connections are checked before each request reuses them (CONN_HEALTH_CHECKS), so after a database
+# restart every process reconnects by itself; while it is down, pages answer 503
+# (common.middleware.DatabaseUnavailableMiddleware; docs/decisions/0920-database-unavailable.md).
+# DATABASE_POOL=1: a psycopg pool per process, for threaded or ASGI servers; it needs CONN_MAX_AGE 0.
+# Many machines share PostgreSQL through PgBouncer instead (docs/decisions/0921-connection-pooling-settings.md).
+DATABASE_POOL = env_bool("DATABASE_POOL", default=False)
+DATABASE_CONN_MAX_AGE = 0 if DATABASE_POOL else int(env("DATABASE_CONN_MAX_AGE", "60"))
+
+
+def database(url: str) -> dict[str, Any]:
+    """One DATABASES entry from a URL, with the site's connection settings."""
+    settings_dict: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
     )
-}
+    if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+        # PgBouncer in transaction mode cannot keep a server-side cursor between transactions.
+        settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+            "DATABASE_TRANSACTION_POOLER", default=False
+        )
+        if DATABASE_POOL:
+            # A request waits up to 10 s for a connection, then gets the 503 page.
+            pool = {
+                "min_size": 1,
+                "max_size": int(env("DATABASE_POOL_MAX_SIZE", "4")),
+                "timeout": 10,
+            }
+            settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "pool": pool}
+    elif DATABASE_POOL:
+        raise ImproperlyConfigured("DATABASE_POOL works with PostgreSQL only.")
+    return settings_dict
+
+
+DATABASES = {"default": database(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one runs the pragmas
     # below and closing the last one checkpoints the WAL, 1-2 ms of CPU that every page paid
@@ -223,6 +254,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+# An optional read replica (streaming replication of the same database): anonymous visitors' GET
+# pages read from it, everything else uses "default" (common.dbrouters; decision 0922). Tests
+# point it at the test database ("MIRROR"), so it needs no database of its own.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["coproduce.common.dbrouters.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions and rate limits: the database cache embedded, Redis when REDIS_URL is set.
@@ -244,8 +282,16 @@ else:
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# --- Background jobs: django-tasks with the database worker (manage.py db_worker).
+# --- Background jobs: django-tasks with the database worker (manage.py task_worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still RUNNING after this many seconds is taken to have lost its worker (killed, crashed)
+# and is put back in the queue by `manage.py task_worker` (docs/decisions/0900-task-recovery.md).
+# Longer than the longest task: a task that outlives it may run twice at once.
+COPRODUCE_TASK_TIMEOUT = int(env("COPRODUCE_TASK_TIMEOUT", "600"))
+if COPRODUCE_TASK_TIMEOUT < 1:
+    raise ImproperlyConfigured(
+        "COPRODUCE_TASK_TIMEOUT must be a whole number of seconds, 1 or more."
+    )
 
 # --- Accounts: email as the login, Argon2, allauth with TOTP for staff.
 AUTH_USER_MODEL = "accounts.User"

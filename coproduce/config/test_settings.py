@@ -9,6 +9,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A DATABASE_REPLICA_URL left in the environment must not send tests' reads elsewhere (0922); the
+# router's own tests configure the replica themselves.
+DATABASES.pop("replica", None)  # noqa: F405
+DATABASE_ROUTERS = []
 
 # Bids' attachments go to a folder of this test run's own, never the real sealed folder. (The
 # model reads the storage once, when it loads: an override in a test would not reach it.)

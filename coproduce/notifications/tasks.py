@@ -2,11 +2,13 @@
 
 Each notification is emailed once, whatever runs twice: a job locks the rows it sends (PostgreSQL
 skips rows another job holds; SQLite runs one writing transaction at a time), sends, and sets
-``emailed_at`` in the same transaction. An email that fails to send leaves its rows unsent.
+``emailed_at`` in the same transaction. An email that fails to send leaves its rows unsent. Each
+email also carries an idempotency key made from the notifications it tells of (``send_once``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from itertools import groupby
 
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from coproduce.common.email_once import send_once
 from coproduce.notifications import queries
 from coproduce.notifications.emails import email_message, language_of
 from coproduce.notifications.models import (
@@ -50,14 +53,17 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             if notification is None:
                 continue
             user = notification.user
-            email_message(
-                user=user,
-                topics=[notification.event],
-                language=language_of(queries.settings_of(user)),
-                subject_template="notifications/email_subject.txt",
-                body_template="notifications/email_body.txt",
-                context={"notification": notification, "service": notification.service},
-            ).send()
+            send_once(
+                f"notifications.at-once:{notification.pk}:{user.pk}",
+                email_message(
+                    user=user,
+                    topics=[notification.event],
+                    language=language_of(queries.settings_of(user)),
+                    subject_template="notifications/email_subject.txt",
+                    body_template="notifications/email_body.txt",
+                    context={"notification": notification, "service": notification.service},
+                ),
+            )
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
         sent += 1
@@ -103,13 +109,24 @@ def _send_digest(user_id: int, period: str) -> bool:
         topics = {n.event for n in news} | {
             topic for topic, frequency in choices.frequencies.items() if frequency == period
         }
-        email_message(
-            user=user,
-            topics=topics,
-            language=language_of(choices),
-            subject_template="notifications/digest_subject.txt",
-            body_template="notifications/digest_body.txt",
-            context={"period": period, "groups": groups, "more": len(news) - len(listed)},
-        ).send()
+        send_once(
+            _digest_key(user_id, period, [n.pk for n in news]),
+            email_message(
+                user=user,
+                topics=topics,
+                language=language_of(choices),
+                subject_template="notifications/digest_subject.txt",
+                body_template="notifications/digest_body.txt",
+                context={"period": period, "groups": groups, "more": len(news) - len(listed)},
+            ),
+        )
         Notification.objects.filter(pk__in=[n.pk for n in news]).update(emailed_at=timezone.now())
     return True
+
+
+def _digest_key(user_id: int, period: str, notification_ids: list[int]) -> str:
+    """The digest's idempotency key: the same for a re-run that finds the same news waiting."""
+    ids = ",".join(str(pk) for pk in sorted(notification_ids))
+    return (
+        f"notifications.digest:{period}:{user_id}:{hashlib.sha256(ids.encode()).hexdigest()[:24]}"
+    )

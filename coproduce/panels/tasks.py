@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django_tasks import task
 from civic_algorithms.sortition import select_panel as engine_select
 from civic_algorithms.sortition.engine import VERSION
 from civic_algorithms.sortition.legacy import DEFAULT_RUNS
+from coproduce.common.email_once import send_once
 from coproduce.panels import ledger
 from coproduce.panels.models import (
     ON_PANEL,
@@ -145,8 +146,17 @@ def _tell_members(selection_id: int, members: list[int]) -> None:
 
 @task()
 def select_panel(selection_id: int) -> str:
-    """Draw a panel in the background; returns the selection's final status."""
+    """Draw a panel in the background; returns the selection's final status.
+
+    Run again on a selection already done (its worker was killed after the commit, before the
+    emails were queued), it queues the emails of the members not told yet; each goes once."""
+    was_done = Selection.objects.filter(pk=selection_id, status=SelectionStatus.DONE).exists()
     selection = run_selection(selection_id)
+    if was_done and selection is not None:
+        untold = Registrant.objects.filter(
+            pk__in=selection.members, status__in=ON_PANEL, told_selected_at__isnull=True
+        ).values_list("pk", flat=True)
+        _tell_members(selection.pk, list(untold))
     return "missing" if selection is None else selection.status
 
 
@@ -154,7 +164,8 @@ def select_panel(selection_id: int) -> str:
 def send_registration_email(registrant_id: int) -> bool:
     """Confirm a registration by email, with the link to the person's own page; False when there
     is no one to write to (their data deleted, or no email given). A failed email loses nothing:
-    the thank-you page showed the same link. Not news: no unsubscribe link (decision 0024)."""
+    the thank-you page showed the same link. Not news: no unsubscribe link (decision 0024).
+    False too when a run before this one sent it (decision 0901)."""
     registrant = (
         Registrant.objects.filter(pk=registrant_id)
         .select_related("data", "panel__activity__service_stage__service")
@@ -170,13 +181,14 @@ def send_registration_email(registrant_id: int) -> bool:
         "service": activity.service,
         "link": settings.SITE_URL + my_place_path(registrant),
     }
-    send_mail(
-        subject=render_to_string("panels/email/registered_subject.txt", context).strip(),
-        message=render_to_string("panels/email/registered_body.txt", context),
-        from_email=None,
-        recipient_list=[data.email],
+    return send_once(
+        f"panels.registered:{registrant.pk}",
+        EmailMessage(
+            subject=render_to_string("panels/email/registered_subject.txt", context).strip(),
+            body=render_to_string("panels/email/registered_body.txt", context),
+            to=[data.email],
+        ),
     )
-    return True
 
 
 @task()
@@ -218,6 +230,8 @@ def send_selected_email(registrant_id: int, selection_id: int) -> bool:
             "first_session": panel.sessions.order_by("starts_at", "pk").first(),
             "link": settings.SITE_URL + my_place_path(registrant),
         }
+        # Once per person by ``told_selected_at``, claimed in this transaction: the guarantee
+        # send_once gives the others (decision 0901), without its Message-ID for now.
         send_mail(
             subject=render_to_string("panels/email/selected_subject.txt", context).strip(),
             message=render_to_string("panels/email/selected_body.txt", context),

@@ -109,6 +109,6 @@ def data_exports_expire(*, now: dt.datetime | None = None) -> int:
     DataExport.objects.waiting().filter(created_at__lt=now - STALE_AFTER).update(
         status=ExportStatus.FAILED,
         finished_at=now,
-        error="No worker built it within a day: is manage.py db_worker running?",
+        error="No worker built it within a day: is manage.py task_worker running?",
     )
     return deleted

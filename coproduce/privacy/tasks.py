@@ -4,13 +4,14 @@ Each is safe to run twice (decision 0098)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from coproduce.common.email_once import send_once
 from coproduce.notifications.emails import language_of
 from coproduce.notifications.queries import settings_of
 from coproduce.privacy.models import DataExport, ExportStatus, export_days
@@ -18,10 +19,18 @@ from coproduce.privacy.models import DataExport, ExportStatus, export_days
 
 @task()
 def build_data_export(export_id: int) -> str:
-    """Build a requested export; returns its status afterwards ("missing" when it is gone)."""
+    """Build a requested export; returns its status afterwards ("missing" when it is gone).
+
+    Run again on an export already built but not emailed (its worker was killed after the
+    commit, before the email was queued), it queues the email; it goes once."""
     from coproduce.privacy.actions import data_export_build
 
+    was_ready = DataExport.objects.filter(
+        pk=export_id, status=ExportStatus.READY, emailed_at__isnull=True
+    ).exists()
     export = data_export_build(export_id=export_id)
+    if was_ready and export is not None and export.emailed_at is None and export.downloadable:
+        send_data_export_email.enqueue(export.pk)
     return "missing" if export is None else export.status
 
 
@@ -56,13 +65,15 @@ def send_data_export_email(export_id: int) -> bool:
                 "link": settings.SITE_URL + reverse("privacy:download", args=[export.pk]),
                 "page": settings.SITE_URL + reverse("privacy:data"),
             }
-            send_mail(
+            message = EmailMultiAlternatives(
                 subject=render_to_string("privacy/email/ready_subject.txt", context).strip(),
-                message=render_to_string("privacy/email/ready_body.txt", context),
-                html_message=render_to_string("privacy/email/ready_body.html", context),
-                from_email=None,
-                recipient_list=[user.email],
+                body=render_to_string("privacy/email/ready_body.txt", context),
+                to=[user.email],
             )
+            message.attach_alternative(
+                render_to_string("privacy/email/ready_body.html", context), "text/html"
+            )
+            send_once(f"privacy.export-ready:{export.pk}:{user.pk}", message)
     return True
 
 
