@@ -24,12 +24,13 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def replica_alias(django_db_setup: None) -> Iterator[None]:
     """A "replica" alias with the test database's settings: its own connection, the same data.
 
-    Added once the test database exists (so it names it) and before each test's database set-up
-    (so tests may use it); transactional tests commit, so it sees what a real replica would.
+    Added once the test database exists (so it names it) and before each test's database set-up,
+    for every test of the module whatever the order (the module's marker names the alias);
+    transactional tests commit, so it sees what a real replica would.
     """
     settings_dict = {**connections["default"].settings_dict}
     settings_dict["TEST"] = {**settings_dict["TEST"], "MIRROR": "default"}
