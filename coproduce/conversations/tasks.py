@@ -278,10 +278,21 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v.item() if isinstance(v, np.generic) else v for k, v in item.items()}
 
 
+LOST_RUN = "Its worker stopped before it finished; the map was computed again by a later run."
+
+
 def _claim_run(conversation: Conversation) -> MapRun:
-    """The waiting run of the conversation, now running, or a new running one."""
+    """The waiting run of the conversation, now running, or a new running one.
+
+    A run still running after the task timeout lost its worker (killed mid-run; task_worker runs
+    the task again, decision 0900): it is marked failed so that no run stays "running" for ever.
+    """
     now = timezone.now()
+    lost_before = now - dt.timedelta(seconds=settings.COPRODUCE_TASK_TIMEOUT)
     with transaction.atomic():
+        MapRun.objects.filter(
+            conversation=conversation, status=MapStatus.RUNNING, started_at__lt=lost_before
+        ).update(status=MapStatus.FAILED, finished_at=now, error=LOST_RUN)
         waiting = MapRun.objects.filter(conversation=conversation, status=MapStatus.QUEUED).first()
         if waiting is not None and MapRun.objects.filter(
             pk=waiting.pk, status=MapStatus.QUEUED

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -198,8 +198,8 @@ def send_selected_email(registrant_id: int, selection_id: int) -> bool:
     members or no longer on the panel, have no email address, or were told already.
 
     Safe to run twice: ``told_selected_at`` is claimed with a conditional update in the
-    transaction that sends, so a second run finds it set and sends nothing, and an email that
-    fails to send leaves it unset for a retry (decision 0069)."""
+    transaction that sends, and the email carries an idempotency key (decision 0901), so a second
+    run sends nothing; an email that fails to send leaves both unset for a retry (decision 0069)."""
     selection = Selection.objects.filter(pk=selection_id, status=SelectionStatus.DONE).first()
     if selection is None or registrant_id not in selection.members:
         return False
@@ -230,12 +230,13 @@ def send_selected_email(registrant_id: int, selection_id: int) -> bool:
             "first_session": panel.sessions.order_by("starts_at", "pk").first(),
             "link": settings.SITE_URL + my_place_path(registrant),
         }
-        # Once per person by ``told_selected_at``, claimed in this transaction: the guarantee
-        # send_once gives the others (decision 0901), without its Message-ID for now.
-        send_mail(
-            subject=render_to_string("panels/email/selected_subject.txt", context).strip(),
-            message=render_to_string("panels/email/selected_body.txt", context),
-            from_email=None,
-            recipient_list=[data.email],
+        # Once per person and selection by its key, as every task's email (decision 0901); the
+        # flag, claimed in this transaction, is what the coordinator's page shows.
+        return send_once(
+            f"panels.selected:{registrant.pk}:{selection.pk}",
+            EmailMessage(
+                subject=render_to_string("panels/email/selected_subject.txt", context).strip(),
+                body=render_to_string("panels/email/selected_body.txt", context),
+                to=[data.email],
+            ),
         )
-    return True

@@ -22,7 +22,14 @@ from coproduce.accounts.models import User
 from coproduce.notifications.emails import language_of
 from coproduce.notifications.queries import settings_of
 from coproduce.privacy import archive, queries
-from coproduce.privacy.models import STALE_AFTER, DataExport, ExportStatus, export_days
+from coproduce.privacy.models import (
+    EXPORTS_FOLDER,
+    STALE_AFTER,
+    DataExport,
+    ExportStatus,
+    export_days,
+    private_storage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +105,9 @@ def data_exports_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the files of exports past their expiry (the rows stay, for the person's list) and
     give up on requests no worker built within a day. Returns how many files were deleted.
 
-    Safe to run twice, and to stop half-way: the file is deleted before the row forgets it, and
-    deleting a file that is already gone is not an error."""
+    Files no export holds (a build stopped after writing its file) go a day after they were
+    written. Safe to run twice, and to stop half-way: the file is deleted before the row forgets
+    it, and deleting a file that is already gone is not an error."""
     now = now or timezone.now()
     deleted = 0
     for export in DataExport.objects.expired(now).only("pk", "file"):
@@ -111,4 +119,22 @@ def data_exports_expire(*, now: dt.datetime | None = None) -> int:
         finished_at=now,
         error="No worker built it within a day: is manage.py task_worker running?",
     )
+    _orphans_delete(now)
     return deleted
+
+
+def _orphans_delete(now: dt.datetime) -> None:
+    """Delete the files no export holds, written over a day ago: a build killed between writing
+    its file and marking the export ready (the re-run writes a file of its own). A file younger
+    than that may belong to a build still running, so it stays until the next day's run."""
+    storage = private_storage()
+    try:
+        _folders, names = storage.listdir(EXPORTS_FOLDER)
+    except FileNotFoundError:  # nothing was ever built
+        return
+    held = set(DataExport.objects.exclude(file="").values_list("file", flat=True))
+    for name in names:
+        path = f"{EXPORTS_FOLDER}{name}"
+        if path not in held and storage.get_modified_time(path) < now - STALE_AFTER:
+            storage.delete(path)
+            logger.warning("Deleted %s: no data export holds it (a build was stopped)", path)

@@ -16,6 +16,8 @@ from coproduce.accounts.models import User
 # A request that no worker has built within this time no longer counts as waiting: the nightly
 # clean-up marks it failed, so the person can ask again.
 STALE_AFTER = dt.timedelta(hours=24)
+# Where the built ZIPs go in the private storage.
+EXPORTS_FOLDER = "data-exports/"
 
 
 def export_days() -> int:
@@ -65,7 +67,7 @@ class DataExport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     # Blank before it is built and once it has expired (the file is deleted, the row kept).
-    file = models.FileField(storage=private_storage, upload_to="data-exports/", blank=True)
+    file = models.FileField(storage=private_storage, upload_to=EXPORTS_FOLDER, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     # Claimed by the task that sends the "ready" email, so a second run sends nothing.
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -124,6 +125,33 @@ def test_a_failed_run_records_its_error_and_the_next_run_recovers(
     assert failed.status == MapStatus.FAILED
     assert "out of memory" in failed.error
     assert tasks.run_map(conversation.pk).status == MapStatus.DONE  # type: ignore[union-attr]
+
+
+def test_a_run_whose_worker_was_killed_is_marked_failed_by_the_next_run(
+    settings: Any,
+) -> None:
+    settings.COPRODUCE_TASK_TIMEOUT = 600
+    conversation = make_conversation().conversation
+    now = timezone.now()
+    lost = MapRun.objects.create(
+        conversation=conversation,
+        status=MapStatus.RUNNING,
+        started_at=now - dt.timedelta(seconds=601),
+    )
+    busy = MapRun.objects.create(  # another worker's run, still within the timeout
+        conversation=conversation,
+        status=MapStatus.RUNNING,
+        started_at=now - dt.timedelta(seconds=30),
+    )
+    run = tasks.run_map(conversation.pk)
+    assert run is not None
+    assert run.status == MapStatus.DONE
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.status == MapStatus.FAILED
+    assert lost.error == tasks.LOST_RUN
+    assert lost.finished_at is not None
+    assert busy.status == MapStatus.RUNNING
 
 
 def test_vote_times_become_engine_timestamps_exactly() -> None:

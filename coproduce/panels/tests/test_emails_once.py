@@ -9,8 +9,13 @@ from django.core import mail
 
 from coproduce.common.email_once import message_id
 from coproduce.panels import actions
-from coproduce.panels.models import SelectionStatus
-from coproduce.panels.tasks import run_selection, select_panel, send_registration_email
+from coproduce.panels.models import Registrant, SelectionStatus
+from coproduce.panels.tasks import (
+    run_selection,
+    select_panel,
+    send_registration_email,
+    send_selected_email,
+)
 from coproduce.panels.tests.factories import make_pool, small_pool
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +46,22 @@ def test_a_draw_run_again_after_its_commit_tells_the_members_it_had_not_told_yet
     assert len(mail.outbox) == setup.panel.size
     assert select_panel.call(selection.pk) == SelectionStatus.DONE
     assert len(mail.outbox) == setup.panel.size
+
+
+def test_the_chosen_email_carries_its_key_and_goes_once_even_if_the_flag_is_lost(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    setup, _ = make_pool(small_pool())
+    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=42)
+    committed = actions.selection_start(selection=committed, by=setup.staff)
+    with django_capture_on_commit_callbacks(execute=False):
+        selection = run_selection(committed.pk)
+    assert selection is not None
+    member = selection.members[0]
+    assert send_selected_email.call(member, selection.pk) is True
+    key = f"panels.selected:{member}:{selection.pk}"
+    assert mail.outbox[0].extra_headers["Message-ID"] == message_id(key)
+    # A re-run after a crash that lost the flag's update still sends nothing.
+    Registrant.objects.filter(pk=member).update(told_selected_at=None)
+    assert send_selected_email.call(member, selection.pk) is False
+    assert len(mail.outbox) == 1

@@ -185,6 +185,53 @@ def test_a_file_already_gone_is_not_an_error() -> None:
     assert actions.data_exports_expire() == 1
 
 
+def _stored() -> set[str]:
+    """The names of the files in the exports' folder, none when it was never made."""
+    try:
+        return set(private_storage().listdir("data-exports/")[1])
+    except FileNotFoundError:
+        return set()
+
+
+def test_a_file_left_by_a_killed_build_is_deleted_a_day_later(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jo = busy_resident("jo@example.org")
+    with django_capture_on_commit_callbacks(execute=False):
+        export = actions.data_export_request(user=jo.user)
+
+    class Killed(BaseException):  # SIGKILL: no except clause runs, nothing is marked
+        pass
+
+    before = _stored()  # other tests' files
+    saved: list[str] = []
+    original = DataExport.objects.filter
+
+    def killed_after_the_file(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("status") == ExportStatus.REQUESTED and "pk" in kwargs:
+            saved.extend(_stored() - before)
+            raise Killed
+        return original(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(DataExport.objects, "filter", killed_after_the_file)
+        with pytest.raises(Killed):
+            actions.data_export_build(export_id=export.pk)
+    [orphan] = saved
+    path = Path(private_storage().path(f"data-exports/{orphan}"))
+    assert path.is_file()
+    with django_capture_on_commit_callbacks(execute=False):
+        rebuilt = actions.data_export_build(export_id=export.pk)  # the task run again
+    assert rebuilt is not None
+    assert rebuilt.status == ExportStatus.READY
+    kept = Path(private_storage().path(str(rebuilt.file.name)))
+    actions.data_exports_expire()  # the same day: the orphan may still be a build running
+    assert path.is_file()
+    actions.data_exports_expire(now=timezone.now() + dt.timedelta(hours=25))
+    assert not path.exists()
+    assert kept.is_file()
+
+
 def test_requests_no_worker_built_are_given_up_after_a_day() -> None:
     user = UserFactory()
     stuck = DataExport.objects.create(user=user)
