@@ -12,7 +12,8 @@ middleware, no query, no template), the ceiling of this stack on this machine; a
 shell (base.html, no content), what any page pays before showing anything. Anonymous visitors get
 the idea pages from the page cache (decision 0801), as they would in production: each page is
 fetched once before it is measured. Three more rows, without a verdict, show the same pages for a
-signed-in resident (a session made by web_seed.py), which are rendered on every request.
+signed-in resident (a session made by web_seed.py): rendered on every request, with the parts
+every resident sees alike taken from the fragment cache (decision 0806).
 
 For each database it prints requests/s, median (p50) and 95th-percentile latency, throughput as a
 share of the bare view's, and PASS/FAIL against the targets of issue 6: p95 <= 150 ms and at least

@@ -39,7 +39,7 @@ _CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 # Names a fragment's template may not read: they belong to one request.
 PERSONAL = ("request", "user", "perms", "messages")
 
-recent = pagecache._Recent(size=4096)
+recent = pagecache.Recent(size=4096)
 
 
 def versioned(rows: QuerySet[Any, Any]) -> QuerySet[Any, Any]:

@@ -157,11 +157,12 @@ class Probe:
         return tuple(row[:width]), tuple(version or 0 for version in row[width:])
 
 
-class _Recent:
-    """The pages this process stored or fetched last, so a hit need not ask the shared cache.
+class Recent:
+    """The pages (or fragments: ``common.fragments``) this process stored or fetched last, so a
+    hit need not ask the shared cache.
 
     Entries are checked against the versions like those from the shared cache; at most ``size``
-    pages (a few KiB each, compressed) are kept, the least recently used dropped first.
+    entries (a few KiB each, compressed) are kept, the least recently used dropped first.
     """
 
     def __init__(self, size: int) -> None:
@@ -188,7 +189,7 @@ class _Recent:
             self.pages.clear()
 
 
-recent = _Recent(size=256)
+recent = Recent(size=256)
 
 
 def forget() -> None:
