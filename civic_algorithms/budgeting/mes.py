@@ -420,18 +420,24 @@ class FloatState:
             return None
         return budget < need
 
-    def pay(self, project: int, rho: float) -> None:
-        """Charge a bought project's supporters: each pays min(budget, rho * satisfaction)."""
+    def pay(self, project: int, rho: float) -> npt.NDArray[np.bool_] | None:
+        """Charge a bought project's supporters: each pays min(budget, rho * satisfaction).
+
+        Returns :meth:`split` at this price as it was before paying.
+        """
         c = self.candidates
         groups = c.supporters[project]
         common = c.common[project]
         charge = rho * common if common else rho * c.values_f[project]
         left = self.value[groups] - charge
         close = np.abs(left) <= EPS * charge
-        if close.any():
-            self.fuzzy[groups[close]] = True
+        poor = left < 0
         np.maximum(left, 0.0, out=left)
         self.value[groups] = left
+        if close.any():
+            self.fuzzy[groups[close]] = True
+            return None
+        return poor
 
 
 @dataclass
@@ -582,12 +588,16 @@ class _Pricer:
         near.sort(key=self.ranks.__getitem__)
         return near, unsure
 
-    def buy(self, project: int, rho: float) -> None:
-        """Charge a purchase's supporters; the projects sharing one with it go stale."""
-        self.state.pay(project, rho)
+    def buy(self, project: int, rho: float) -> npt.NDArray[np.bool_] | None:
+        """Charge a purchase's supporters; the projects sharing one with it go stale.
+
+        Returns who paid all they had (:meth:`FloatState.pay`).
+        """
+        split = self.state.pay(project, rho)
         # a new set, not -=: that walks all the overlapping projects, this only the fresh few
         self.fresh = self.fresh - self.candidates.overlapping(project)
         self.alive.discard(project)
+        return split
 
     def none_affordable(self) -> bool:
         """Whether every project left is certainly unaffordable."""
@@ -682,14 +692,15 @@ def extend_run(
     Along a fixed set of purchases more starting money never lowers a budget, so prices can
     only fall and affordability only grow as the share rises; and buying more only raises
     prices. So it is enough to replay ``base`` at ``share`` and find, before each purchase,
-    every other project unaffordable or dearer than the purchase was at ``base_share``. Two
+    every other project unaffordable or dearer than the purchase was at ``base_share``. Three
     exceptions keep the proof: a later purchase that shares no supporter with anything bought
-    in between may come earlier (buying it first changes no one else's price), and prices that
-    are cost / total satisfaction (nobody pays all they have) stay put, so ties between such
-    prices carry over. Failing that, a comparison that holds at both ends holds in between as
-    long as nothing in it changes who pays all they have (then everything is affine in the
-    share). The result lists the purchases in ``base`` order; MES at ``share`` buys the same
-    set.
+    in between may come earlier (buying it first changes no one else's price), and so may one
+    whose shared supporters can pay in full for it and all bought in between (decision 0106),
+    as buying it first changes no price either; and prices that are cost / total satisfaction
+    (nobody pays all they have) stay put, so ties between such prices carry over. Failing
+    that, a comparison that holds at both ends holds in between as long as nothing in it
+    changes who pays all they have (then everything is affine in the share). The result lists
+    the purchases in ``base`` order; MES at ``share`` buys the same set.
     """
     extension = _Extension(candidates, base, base_share, share, ranks)
     for index, (chosen, before) in enumerate(zip(base.bought, base.prices, strict=True)):
@@ -727,12 +738,16 @@ class _Extension:
         self.ranks = ranks
         self.high = _Pricer(candidates, share, ranks)
         self.low = FloatState(candidates, base_share)
+        self.candidates = candidates
+        self.base = base
         self.position = {project: index for index, project in enumerate(base.bought)}
         self.last_overlap = _last_overlaps(candidates, base.bought)
         # While every purchase so far splits its supporters the same way at both shares, every
         # budget is an affine function of the share in between, and so is any price that also
         # splits the same way at both ends: such a comparison that holds at both ends holds between.
         self.affine = True
+        self.step: tuple[int, float, float] = (-1, 0.0, 0.0)  # this round's purchase and prices
+        self.step_affine: bool | None = None  # self.affine with its split too, found when needed
         self.constants: dict[int, Fraction | None] = {}  # this round's, found when first needed
         self.run = MesRun(replayed=True)
 
@@ -743,7 +758,7 @@ class _Extension:
             return False
         limit = before * (1 + EPS)
         now = high.bound[chosen]
-        self.affine = self.affine and self._same_split(chosen, before, now)
+        self.step, self.step_affine = (chosen, before, now), None
         for rival in high.queue.pop_up_to(high.alive, _Ceiling(limit)):
             if rival == chosen:
                 continue
@@ -755,10 +770,18 @@ class _Extension:
                 or self._may_come_first(rival, index)
             ):
                 continue
-            if not self._stays_behind(rival, chosen, limit, now):
+            if not self._stays_behind(rival, chosen, limit, now) and not self._commutes(
+                rival, index
+            ):
                 return False
-        high.buy(chosen, now)
-        self.low.pay(chosen, before)
+        high_split = high.buy(chosen, now)
+        low_split = self.low.pay(chosen, before)
+        self.affine = (
+            self.affine
+            and high_split is not None
+            and low_split is not None
+            and bool(np.array_equal(high_split, low_split))
+        )
         self.constants.clear()  # a purchase moves prices
         self.run.bought.append(chosen)
         self.run.prices.append(now)
@@ -768,6 +791,31 @@ class _Extension:
         """Whether ``rival`` is a later purchase sharing no supporter with those from ``index`` on."""
         later = self.position.get(rival, -1)
         return later > index and self.last_overlap[later] < index
+
+    def _commutes(self, rival: int, index: int) -> bool:
+        """Whether ``rival``, a later purchase, may come first because buying it earlier changes
+        no price: every supporter it shares with the purchases from ``index`` up to it can pay
+        for all of those (and it) in full at the base share, with room to spare (decision 0106).
+        """
+        later = self.position.get(rival, -1)
+        if later <= index:
+            return False
+        c = self.candidates
+        need = np.zeros(len(self.low.value))
+        shared = np.zeros(len(self.low.value), dtype=bool)
+        for project, price in zip(
+            self.base.bought[index:later], self.base.prices[index:later], strict=True
+        ):
+            groups = c.supporters[project]
+            need[groups] += price * c.values_f[project]
+            shared[groups] = True
+        groups = c.supporters[rival]
+        mine = shared[groups]
+        groups = groups[mine]
+        total = need[groups] + self.base.prices[later] * c.values_f[rival][mine]
+        if bool(self.low.fuzzy[groups].any()):
+            return False
+        return bool(np.all(self.low.value[groups] > total * (1 + EPS)))
 
     def _stays_behind(self, rival: int, chosen: int, limit: float, now: float) -> bool:
         """Whether a rival priced close to the purchase stays behind it at every share between."""
@@ -786,12 +834,18 @@ class _Extension:
     def _dearer_throughout(self, rival: int, limit: float, now: float) -> bool:
         """Whether a rival is dearer at both shares and, like every budget, affine in between."""
         high_price = self.high.bound[rival]
-        if not self.affine or high_price <= now * (1 + EPS):
+        if not self._affine() or high_price <= now * (1 + EPS):
             return False
         earlier = self.low.price(rival, 0.0)
         if not earlier.certain or earlier.rho is None or earlier.rho <= limit:
             return False
         return self._same_split(rival, earlier.rho, high_price)
+
+    def _affine(self) -> bool:
+        """Whether every purchase so far and this round's split their supporters the same way."""
+        if self.step_affine is None:
+            self.step_affine = self.affine and self._same_split(*self.step)
+        return self.step_affine
 
     def _same_split(self, project: int, low_price: float, high_price: float) -> bool:
         """Whether the same supporters pay all they have at both shares (none of them too close)."""
