@@ -66,7 +66,8 @@ class ConversationDetailOut(ConversationOut):
     audience: Audience = Field(
         description=(
             "Who may take part: `anyone`, `signed_in` (people with an account; the API always "
-            "needs a token), or `residents` (signed-in people whose postcode starts with one of "
+            "needs a token), or `residents` (signed-in people verified on the website with the "
+            "one-time code posted to them, and a postcode starting with one of "
             "`postcode_prefixes`)."
         )
     )
@@ -108,14 +109,22 @@ class StatementIn(Input):
         description="A short statement others can agree or disagree with."
     )
     postcode: Postcode = Field(
-        "", description="Needed when only residents of some postcode areas take part."
+        "",
+        description=(
+            "Kept for the report by area when you first take part. Residents-only conversations "
+            "take the postcode given with the resident's code on the website instead."
+        ),
     )
 
 
 class VoteIn(Input):
     vote: VoteName
     postcode: Postcode = Field(
-        "", description="Needed when only residents of some postcode areas take part."
+        "",
+        description=(
+            "Kept for the report by area when you first take part. Residents-only conversations "
+            "take the postcode given with the resident's code on the website instead."
+        ),
     )
 
 
@@ -306,7 +315,9 @@ def _map_out(run: MapRun, texts: dict[int, str], your_group: int | None) -> dict
     }
 
 
-def _may_take_part(user: Visitor, conversation: Conversation, postcode: str) -> None:
+def _may_take_part(
+    user: Visitor, conversation: Conversation, participant: Participant | None
+) -> None:
     """Why this person cannot vote or add statements now, as a rule (decision 0402)."""
     if conversation.activity.state == ActivityState.DRAFT:
         raise ValidationError(_("This conversation has not opened yet."))
@@ -314,17 +325,21 @@ def _may_take_part(user: Visitor, conversation: Conversation, postcode: str) -> 
         raise ValidationError(
             _("This conversation is closed: it takes no more statements or votes.")
         )
-    if not rules.can_take_part(user, conversation, postcode=postcode):
-        message = _("Only residents of the conversation’s area take part.")
-        if not postcode.strip():
-            message = _("Give your postcode: only residents of the conversation’s area take part.")
-        raise ValidationError({"postcode": message})
+    if not rules.can_take_part(user, conversation, participant=participant):
+        # Residents are verified on the website only, where code attempts are rate-limited
+        # (decision 0112).
+        raise ValidationError(
+            _(
+                "Only verified residents take part in this conversation: enter the code posted "
+                "to you on the conversation’s page on the website first."
+            )
+        )
 
 
 def _participant(
     request: SignedInRequest, conversation: Conversation, postcode: str
 ) -> Participant:
-    _may_take_part(request.user, conversation, postcode)
+    _may_take_part(request.user, conversation, queries.participant_of(request.user, conversation))
     return actions.participant_get_or_create(
         conversation=conversation, user=request.user, postcode=postcode
     )
@@ -402,8 +417,9 @@ def statement_list(request: HttpRequest, conversation_id: IdPath) -> Shaped[dict
     description=(
         "You agree with your own statement. Where the conversation is moderated first "
         "(`moderation: pre`) it is `pending` until a moderator accepts it. A closed "
-        "conversation, one that takes no new statements, a statement already there, a postcode "
-        "outside the area (`audience: residents`) are each a `422` of type `rule`. At most 10 "
+        "conversation, one that takes no new statements, a statement already there, or a "
+        "person not yet verified with a resident's code (`audience: residents`) are each a "
+        "`422` of type `rule`. At most 10 "
         "statements in 10 minutes by one person (100 from one address), website and API together."
     ),
 )
@@ -438,10 +454,9 @@ def vote_detail(
     statement = _visible_statement(request.user, conversation, statement_id)
     participant = queries.participant_of(request.user, conversation)
     vote = None if participant is None else participant.votes.filter(statement=statement).first()
-    postcode = "" if participant is None else participant.postcode_area
     return {
         **_vote_out(statement, vote),
-        "may_vote": rules.can_take_part(request.user, conversation, postcode=postcode)
+        "may_vote": rules.can_take_part(request.user, conversation, participant=participant)
         and statement.contribution.visibility == Visibility.PUBLISHED,
     }
 
@@ -453,8 +468,8 @@ def vote_detail(
     summary="Agree, disagree or pass on a statement; a second PUT changes your vote",
     description=(
         "One vote per person and statement, whether cast on the website or here. A closed "
-        "conversation, a statement that is not published, or a postcode outside the area "
-        "(`audience: residents`) are each a `422` of type `rule`. The map is computed again "
+        "conversation, a statement that is not published, or a person not yet verified with a "
+        "resident's code (`audience: residents`) are each a `422` of type `rule`. The map is computed again "
         "shortly after."
     ),
 )

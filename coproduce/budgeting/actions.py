@@ -8,15 +8,11 @@ of the answer spine, so it reaches the proposer and followers and shows in "You 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -48,15 +44,15 @@ from coproduce.budgeting.models import (
     Proposal,
     VotingCode,
 )
+from coproduce.common.onetime import hash_secret, new_secret
 from coproduce.contributions.actions import contribution_start, response_create
-from coproduce.contributions.kinds import get_kind
+from coproduce.contributions.kinds import agreed, get_kind
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.search.actions import index_update
 from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
 
 MAX_CODES = 5000  # in one batch
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
 def _require(allowed: bool) -> None:
@@ -197,8 +193,8 @@ BRING_FORWARD_KINDS = ("idea", "opinion_statement")
 def proposal_bring_forward(
     *, budget: Budget, by: User, idea: Contribution, area: Area, estimated_cost: int
 ) -> Proposal:
-    """Bring an idea from an idea challenge, or a statement from an opinion map, of the same
-    service onto the budget as a proposal.
+    """Bring an idea from an idea challenge, or a statement that all groups agreed with on an
+    opinion map (decision 0111), of the same service onto the budget as a proposal.
 
     The proposal keeps the contribution's author and links back to it, so its history and
     answers stay where they are; the contribution gets an answer saying where it went.
@@ -212,6 +208,15 @@ def proposal_bring_forward(
     if idea.kind not in BRING_FORWARD_KINDS or idea.visibility != Visibility.PUBLISHED:
         raise ValidationError(
             _("Only published ideas and opinion-map statements can be brought forward.")
+        )
+    if get_kind(idea.kind).agreed is not None and idea.pk not in agreed(idea.kind, [idea.pk]):
+        raise ValidationError(
+            {
+                "idea": _(
+                    "Choose a statement that all groups agreed with on the opinion map’s latest "
+                    "map: only those can be brought forward."
+                )
+            }
         )
     if Proposal.objects.filter(budget=budget, from_contribution=idea).exists():
         raise ValidationError(_("This is already a proposal in this budget."))
@@ -401,20 +406,9 @@ def _start_delivery(budget: Budget, by: User) -> None:
 # --- Voting ------------------------------------------------------------------------------------
 
 
-def hash_secret(raw: str) -> str:
-    """A keyed hash of a receipt or voting code (the raw value is never stored)."""
-    normal = raw.strip().upper().replace("-", "").replace(" ", "")
-    return hmac.new(settings.SECRET_KEY.encode(), normal.encode(), hashlib.sha256).hexdigest()
-
-
 def public_id_for(receipt: str) -> str:
     """The anonymised voter id published with the ballots: the first 20 hex digits of the hash."""
     return hash_secret(receipt)[:20]
-
-
-def _new_secret(groups: int = 3) -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(groups * 4))
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 @dataclass(frozen=True)
@@ -487,7 +481,7 @@ def ballot_cast(
         errors["choices"] = " ".join(problems)
     if errors:
         raise ValidationError(errors)
-    receipt = _new_secret()
+    receipt = new_secret()
     owner = {"code": code} if code is not None else {"voter": voter}
     existing = Ballot.objects.select_for_update().filter(budget=budget, **owner).first()
     fields = {
@@ -535,7 +529,7 @@ def codes_generate(*, budget: Budget, by: User, count: int) -> list[str]:
             {"count": _("Make between 1 and %(max)d codes at a time.") % {"max": MAX_CODES}}
         )
     batch = (budget.codes.aggregate(m=Max("batch"))["m"] or 0) + 1
-    raw = [_new_secret() for _ in range(count)]
+    raw = [new_secret() for _ in range(count)]
     VotingCode.objects.bulk_create(
         VotingCode(budget=budget, code_hash=hash_secret(code), batch=batch) for code in raw
     )
@@ -613,7 +607,7 @@ def paper_entry_add(
         area=area,
         paper_reference=reference,
         source=BallotSource.PAPER,
-        public_id=public_id_for(_new_secret()),
+        public_id=public_id_for(new_secret()),
     )
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, proposal_id=pk, value=value) for pk, value in choices.items()

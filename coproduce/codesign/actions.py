@@ -1,5 +1,5 @@
 """Every write of an idea challenge: posting ideas and comments, supporting ideas, agreeing with
-comments, categories and the supports threshold.
+comments, categories, the supports threshold, and opinion-map statements taken forward as ideas.
 
 Answers, statuses, decisions and moderation are the answer spine's (``contributions.actions``).
 Each action checks the rule it needs (raising PermissionDenied) so that the web views and the API
@@ -14,11 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.codesign import rules, spam
 from coproduce.codesign.models import (
+    IDEA_WORKFLOW,
+    STATEMENT,
     Agreement,
     CodesignKind,
     Comment,
@@ -28,8 +31,9 @@ from coproduce.codesign.models import (
     SupportsThreshold,
 )
 from coproduce.common import pagecache
-from coproduce.contributions.actions import contribution_start
-from coproduce.contributions.models import AuthorDisplay, Contribution
+from coproduce.contributions.actions import contribution_start, response_create
+from coproduce.contributions.kinds import agreed, get_kind
+from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.search.actions import index_update
 from coproduce.services import rules as service_rules
 from coproduce.services.models import Activity, ActivityKind
@@ -298,3 +302,66 @@ def idea_category_rename(*, category: IdeaCategory, name: str, renamed_by: User)
         idea_ids=category.ideas.values_list("pk", flat=True),
     )
     return category
+
+
+@transaction.atomic
+def idea_take_forward(*, challenge: Activity, by: User, statement: Contribution) -> Idea:
+    """Take a statement that all groups agreed with on an opinion map of the same service forward
+    as a published idea of the challenge (decision 0111).
+
+    The idea keeps the statement's author and links back to it, so its history and votes stay
+    where they are; the statement gets an answer saying where it went ("You said, we did").
+    """
+    _require(rules.can_take_forward(by, challenge))
+    if challenge.kind != ActivityKind.IDEA_CHALLENGE:
+        raise ValidationError(_("Only idea challenges take ideas."))
+    if statement.activity.service_stage.service_id != challenge.service_stage.service_id:
+        raise ValidationError(
+            {"statement": _("Take forward statements from this service’s own opinion maps.")}
+        )
+    if statement.kind != STATEMENT or statement.visibility != Visibility.PUBLISHED:
+        raise ValidationError(
+            {"statement": _("Only published opinion-map statements can be taken forward.")}
+        )
+    if statement.pk not in agreed(STATEMENT, [statement.pk]):
+        raise ValidationError(
+            {
+                "statement": _(
+                    "Choose a statement that all groups agreed with on the opinion map’s latest "
+                    "map: only those can be taken forward."
+                )
+            }
+        )
+    # One at a time per statement, so that two staff sending the form at once make one idea.
+    Contribution.objects.select_for_update().filter(pk=statement.pk).exists()
+    if Idea.objects.filter(contribution__activity=challenge, from_contribution=statement).exists():
+        raise ValidationError(
+            {"statement": _("This statement is already an idea in this challenge.")}
+        )
+    text = get_kind(STATEMENT).text(statement).strip()
+    contribution = Contribution.objects.create(
+        activity=challenge,
+        kind=CodesignKind.IDEA,
+        author=statement.author,
+        author_display=statement.author_display,
+        visibility=Visibility.PUBLISHED,
+        needs_answer=get_kind(CodesignKind.IDEA).answerable,
+        status=IDEA_WORKFLOW.initial,
+    )
+    idea = Idea(
+        contribution=contribution,
+        title=Truncator(text).chars(150),
+        description=text[:5000],
+        from_contribution=statement,
+    )
+    idea.full_clean(exclude=["contribution", "from_contribution"])
+    idea.save()
+    _pages_change(activity_id=challenge.pk, idea_ids=[idea.pk])
+    index_update(CodesignKind.IDEA, [idea.pk])
+    response_create(
+        contribution=statement,
+        author=by,
+        body=_("Taken forward to the idea challenge “%(challenge)s” as an idea.")
+        % {"challenge": challenge.title},
+    )
+    return idea

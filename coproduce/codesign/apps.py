@@ -25,6 +25,7 @@ class CodesignConfig(AppConfig):
             staff_links=[
                 (_("Idea categories"), "codesign:category_list"),
                 (_("Supports threshold"), "codesign:threshold"),
+                (_("Take forward agreed opinion-map statements"), "codesign:take_forward"),
             ],
         )
         register_kind(

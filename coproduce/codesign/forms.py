@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.codesign.models import MAX_ANSWER_DAYS, Comment, IdeaCategory
-from coproduce.codesign.queries import CommentSort, IdeaSort
+from coproduce.codesign.queries import CommentSort, IdeaSort, StatementRow
 from coproduce.common.forms import KeyChoiceField, OneTimeForm
 from coproduce.contributions.forms import author_display_field
 
@@ -170,3 +171,27 @@ class CategoryForm(forms.Form):
 
 class NewCategoryForm(OneTimeForm, CategoryForm):
     """Add a category (sent again, it adds nothing)."""
+
+
+class TakeForwardForm(OneTimeForm):
+    """Choose one agreed statement of the service's opinion maps to take forward as an idea."""
+
+    statement = forms.ChoiceField(
+        label=_("Statement"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the statement to take forward."),
+            "invalid_choice": _(
+                "Choose one of the statements listed: all groups agreed with it, and it is not "
+                "an idea in this challenge yet."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, rows: Sequence[StatementRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["statement"]).choices = [
+            (str(row.contribution.pk), f"{row.text} ({row.opinion_map})")
+            for row in rows
+            if row.idea is None
+        ]

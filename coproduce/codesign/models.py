@@ -23,6 +23,10 @@ from coproduce.contributions.kinds import Workflow
 from coproduce.contributions.models import Contribution
 from coproduce.services.models import Activity
 
+# The spine kind of an opinion-map statement, which can be taken forward as an idea (decision
+# 0111): named here because codesign does not import conversations.
+STATEMENT = "opinion_statement"
+
 
 class CodesignKind(models.TextChoices):
     """The kinds of contribution an idea challenge takes (registered with the spine)."""
@@ -187,6 +191,15 @@ class Idea(models.Model):
     # by support_add and supports_threshold_set: a promise stands (decision 0026).
     threshold_reached_at = models.DateTimeField(null=True, blank=True)
     answer_due_on = models.DateField(null=True, blank=True)
+    # A statement all groups agreed with on an opinion map, taken forward by staff as this idea
+    # (idea_take_forward, decision 0111): its contribution, kept for its history.
+    from_contribution = models.ForeignKey(
+        Contribution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="taken_forward_as",
+    )
 
     class Meta:
         indexes = [

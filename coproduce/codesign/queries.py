@@ -1,5 +1,6 @@
 """Reads of an idea challenge: the objects its pages are about, idea lists a page at a time,
-comment threads in three orders, who supports and agrees with what, the supports threshold."""
+comment threads in three orders, who supports and agrees with what, the supports threshold, and
+the opinion-map statements that can be taken forward into it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.types import Visitor
 from coproduce.codesign.models import (
+    STATEMENT,
     Agreement,
     CodesignKind,
     Comment,
@@ -29,6 +31,7 @@ from coproduce.codesign.models import (
 from coproduce.codesign.rules import can_agree, can_view_idea
 from coproduce.common import fragments
 from coproduce.common.pagination import KeysFirst
+from coproduce.contributions import kinds
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.queries import answers_prefetch
 from coproduce.contributions.rules import can_report, can_view_contribution
@@ -437,3 +440,46 @@ def supporters(activity_ids: list[int]) -> QuerySet:
     return Support.objects.filter(idea__contribution__activity_id__in=activity_ids).values_list(
         "idea__contribution__activity_id", "user_id"
     )
+
+
+# --- Statements taken forward as ideas ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    contribution: Contribution
+    text: str
+    opinion_map: str  # the title of the statement's activity
+    idea: Idea | None  # the idea it already is in this challenge, if it is one
+
+
+def statements_to_take_forward(challenge: Activity, limit: int = 200) -> list[StatementRow]:
+    """The published statements of the service's opinion maps that all groups agreed with on
+    their latest map, oldest first, and those already taken forward into this challenge; read
+    through the spine (codesign does not import conversations; decision 0111)."""
+    spec = kinds.get_kind(STATEMENT)
+    published = Contribution.objects.filter(
+        kind=STATEMENT,
+        activity__service_stage__service=challenge.service_stage.service_id,
+        visibility=Visibility.PUBLISHED,
+    )
+    taken = {
+        idea.from_contribution_id: idea
+        for idea in Idea.objects.filter(
+            contribution__activity=challenge, from_contribution__in=published
+        )
+    }
+    chosen = kinds.agreed(STATEMENT, list(published.values_list("pk", flat=True)))
+    chosen |= {pk for pk in taken if pk is not None}
+    statements = published.filter(pk__in=chosen).select_related(
+        spec.detail, "activity", *spec.select_related
+    )
+    return [
+        StatementRow(
+            contribution=statement,
+            text=spec.text(statement),
+            opinion_map=statement.activity.title,
+            idea=taken.get(statement.pk),
+        )
+        for statement in statements.order_by("created_at", "pk")[:limit]
+    ]

@@ -1,5 +1,5 @@
-"""Who may post ideas, comment, support, agree with comments, and manage a challenge's categories
-and supports threshold.
+"""Who may post ideas, comment, support, agree with comments, manage a challenge's categories
+and supports threshold, and take opinion-map statements forward into it.
 
 Residents take part only while a challenge is open. Answers, statuses, decisions and moderation
 follow the answer spine's rules (``contributions.rules``). Every rule takes the person first and
@@ -11,7 +11,7 @@ from __future__ import annotations
 from coproduce.accounts.types import Visitor
 from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory
 from coproduce.contributions.models import Visibility
-from coproduce.contributions.rules import can_contribute, can_view_contribution
+from coproduce.contributions.rules import can_answer_for, can_contribute, can_view_contribution
 from coproduce.services.models import Activity
 from coproduce.services.rules import can_manage_activity
 
@@ -57,3 +57,10 @@ def can_manage_categories(user: Visitor, category: IdeaCategory) -> bool:
 def can_set_threshold(user: Visitor, activity: Activity) -> bool:
     """A challenge's supports threshold is set by the people who run it, as its categories are."""
     return can_manage_activity(user, activity)
+
+
+def can_take_forward(user: Visitor, activity: Activity) -> bool:
+    """Take an agreed opinion-map statement forward as an idea of the challenge: the people who
+    run it and who may also answer the statement, which is told where it went — administrators
+    and professionals, not facilitators (decisions 0020 and 0111)."""
+    return can_manage_activity(user, activity) and can_answer_for(user, activity.service)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("staff/challenges/<id:pk>/categories/", staff.category_list, name="category_list"),
     path("staff/categories/<id:pk>/", staff.category_edit, name="category_edit"),
     path("staff/challenges/<id:pk>/threshold/", staff.threshold, name="threshold"),
+    path("staff/challenges/<id:pk>/take-forward/", staff.take_forward, name="take_forward"),
 ]

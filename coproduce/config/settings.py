@@ -340,6 +340,9 @@ ACCOUNT_RATE_LIMITS = {
     "conversation_statement_add": "100/10m/ip,10/10m/key",
     # Votes on an opinion map, per participant and per address (a library or school shares one).
     "conversation_vote": "3000/10m/ip,300/10m/key",
+    # Residents' codes typed in on an opinion map, per account (the key) and per address (an
+    # event where codes are handed out shares one address) (decision 0112).
+    "conversation_code_attempt": "100/10m/ip,10/10m/key",
     # Registration codes from panel letters typed in wrong, per address (right codes do not count).
     "panel_code_attempt": "10/10m/ip",
     # Tries at "Delete my account", each with the password (privacy.views_erasure).

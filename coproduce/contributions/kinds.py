@@ -82,6 +82,10 @@ class Kind:
     # Called in the same transaction when the spine changes contributions of this kind (an
     # answer, a moderation, a link to a decision): the app keeps its cached pages fresh.
     on_change: Callable[[Sequence[Contribution]], None] | None = None
+    # Given keys of contributions of this kind, those that reached agreement (an opinion-map
+    # statement all groups agree with on its conversation's latest map). None: the kind has no
+    # such test. In a small fixed number of queries, however many keys (decision 0111).
+    agreed: Callable[[Sequence[int]], set[int]] | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -144,6 +148,13 @@ def answer_due_fields() -> dict[str, str]:
         for kind in _KINDS.values()
         if kind.answer_due_field
     }
+
+
+def agreed(code: str, pks: Sequence[int]) -> set[int]:
+    """Of these contributions of one kind, those that reached agreement; none for a kind that
+    cannot (decision 0111)."""
+    test = get_kind(code).agreed
+    return test(pks) if test is not None and pks else set()
 
 
 def unregister_kind(code: str) -> None:

@@ -10,12 +10,13 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
+from coproduce.common.onetime import hash_secret, new_secret
 from coproduce.contributions.actions import (
     contribution_start,
     contributions_changed,
@@ -31,6 +32,7 @@ from coproduce.conversations.models import (
     MapStatus,
     Moderation,
     Participant,
+    ResidentCode,
     Statement,
     Vote,
     VoteValue,
@@ -39,6 +41,7 @@ from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
 
 STATEMENT_MAX_LENGTH = 280
+MAX_CODES = 5000  # residents' codes in one batch
 SETTINGS_FIELDS = (
     "description",
     "audience",
@@ -98,34 +101,141 @@ def _postcode_area(postcode: str) -> str:
     return postcode.strip().upper().split(" ")[0][:8] if postcode.strip() else ""
 
 
+def _user_participant(conversation: Conversation, user: User, area: str = "") -> Participant:
+    """The participant of a signed-in person, made now if they are new."""
+    found = Participant.objects.filter(conversation=conversation, user=user).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():  # two tabs at once: one participant
+            return Participant.objects.create(
+                conversation=conversation, user=user, postcode_area=area
+            )
+    except IntegrityError:
+        return Participant.objects.get(conversation=conversation, user=user)
+
+
 @transaction.atomic
 def participant_get_or_create(
     *, conversation: Conversation, user: Visitor | None = None, key: str = "", postcode: str = ""
 ) -> Participant:
     """The participant of a signed-in person (by account) or of a visitor (by the key of their
-    signed cookie; a new visitor, or an unknown key, gets a new participant and key)."""
+    signed cookie; a new visitor, or an unknown key, gets a new participant and key). A new
+    participant keeps the district of ``postcode`` for the report. In a residents-only
+    conversation, only a participant verified with a code (``resident_verify``)."""
     visitor: Visitor = user if user is not None else AnonymousUser()
-    if not rules.can_take_part(visitor, conversation, postcode=postcode):
-        raise PermissionDenied(_("You cannot take part in this conversation."))
-    area = _postcode_area(postcode)
+    refused = PermissionDenied(_("You cannot take part in this conversation."))
     if isinstance(visitor, User) and visitor.is_authenticated:
         found = Participant.objects.filter(conversation=conversation, user=visitor).first()
+        if not rules.can_take_part(visitor, conversation, participant=found):
+            raise refused
         if found is not None:
             return found
-        try:
-            with transaction.atomic():  # two tabs at once: one participant
-                return Participant.objects.create(
-                    conversation=conversation, user=visitor, postcode_area=area
-                )
-        except IntegrityError:
-            return Participant.objects.get(conversation=conversation, user=visitor)
+        return _user_participant(conversation, visitor, _postcode_area(postcode))
+    if not rules.can_take_part(visitor, conversation):
+        raise refused
     if key:
         found = Participant.objects.filter(
             conversation=conversation, key=key, user__isnull=True
         ).first()
         if found is not None:
             return found
-    return Participant.objects.create(conversation=conversation, postcode_area=area)
+    return Participant.objects.create(
+        conversation=conversation, postcode_area=_postcode_area(postcode)
+    )
+
+
+# --- Residents' codes (decision 0112) -----------------------------------------------------------
+
+
+@transaction.atomic
+def codes_generate(*, conversation: Conversation, by: User, count: int) -> list[str]:
+    """Make a batch of one-time residents' codes; the raw codes are returned once, here only."""
+    _require(rules.can_manage_codes(by, conversation))
+    if not rules.needs_code(conversation):
+        raise ValidationError(
+            _(
+                "Codes are only for conversations where verified residents take part. Change "
+                "who may take part in the settings first."
+            )
+        )
+    if not 1 <= count <= MAX_CODES:
+        raise ValidationError(
+            {"count": _("Make between 1 and %(max)d codes at a time.") % {"max": MAX_CODES}}
+        )
+    batch = (conversation.resident_codes.aggregate(m=Max("batch"))["m"] or 0) + 1
+    raw = [new_secret() for _ in range(count)]
+    ResidentCode.objects.bulk_create(
+        ResidentCode(conversation=conversation, code_hash=hash_secret(code), batch=batch)
+        for code in raw
+    )
+    return raw
+
+
+def _code_used_message() -> str:
+    return _(
+        "This code has already been used: each code lets one person take part. If you did not "
+        "use it, ask the people who sent it to you for a new one."
+    )
+
+
+@transaction.atomic
+def resident_verify(
+    *, conversation: Conversation, user: User, code: str, postcode: str
+) -> Participant:
+    """Accept a resident's one-time code: their participant (made now if new) is verified and
+    keeps their postcode district, and the code is used up. A wrong code, a used one or another
+    conversation's is refused on ``code``; a postcode outside the area on ``postcode``."""
+    _require(rules.can_verify_residence(user, conversation))
+    found = Participant.objects.filter(conversation=conversation, user=user).first()
+    if found is not None and rules.is_verified(found):
+        return found
+    errors: dict[str, str] = {}
+    if not postcode.strip():
+        errors["postcode"] = _("Enter your postcode, for example NF1 2AB.")
+    elif not rules.postcode_fits(conversation, postcode):
+        errors["postcode"] = _(
+            "This postcode is not in the conversation’s area: only people who live there can "
+            "take part. Check your postcode."
+        )
+    resident_code = (
+        ResidentCode.objects.filter(conversation=conversation, code_hash=hash_secret(code)).first()
+        if code.strip()
+        else None
+    )
+    if not code.strip():
+        errors["code"] = _("Enter the code from your letter or card.")
+    elif resident_code is None:
+        errors["code"] = _(
+            "This code is not one of this conversation’s codes. Check it and try again."
+        )
+    elif resident_code.used_at is not None:
+        errors["code"] = _code_used_message()
+    if errors or resident_code is None:
+        raise ValidationError(errors)
+    participant = found if found is not None else _user_participant(conversation, user)
+    now = timezone.now()
+    # One update decides who uses the code: two people typing it at once, only one wins.
+    taken = ResidentCode.objects.filter(pk=resident_code.pk, used_at__isnull=True).update(
+        used_by=participant, used_at=now
+    )
+    if not taken:
+        raise ValidationError({"code": _code_used_message()})
+    participant.verified_at = now
+    participant.postcode_area = _postcode_area(postcode)
+    participant.save(update_fields=["verified_at", "postcode_area"])
+    return participant
+
+
+def _require_verified(participant: Participant) -> None:
+    """In a residents-only conversation, only verified participants vote and add statements."""
+    if rules.needs_code(participant.conversation) and not rules.is_verified(participant):
+        raise ValidationError(
+            _(
+                "Only verified residents can take part in this conversation. Enter the code "
+                "posted to you first."
+            )
+        )
 
 
 @transaction.atomic
@@ -208,6 +318,7 @@ def statement_add(
             raise ValidationError(_("This conversation is closed."))
         if not conversation.participants_may_add:
             raise ValidationError(_("This conversation does not take new statements."))
+        _require_verified(participant)
     cleaned = _clean_text(conversation, text)
     author = by if participant is None else participant.user
     contribution = contribution_start(
@@ -308,6 +419,7 @@ def vote_cast(*, participant: Participant, statement: Statement, value: int) -> 
         raise ValidationError(_("This conversation is closed."))
     if statement.contribution.visibility != Visibility.PUBLISHED:
         raise ValidationError(_("This statement cannot be voted on."))
+    _require_verified(participant)
     vote = _upsert_vote(participant=participant, statement=statement, value=value)
     map_request(conversation=conversation)
     return vote

@@ -16,7 +16,7 @@ class ConversationsConfig(AppConfig):
         from coproduce.contributions.kinds import Kind, register_kind
         from coproduce.conversations.models import STATEMENT
         from coproduce.conversations.participants import claim_on_sign_in
-        from coproduce.conversations.queries import voters
+        from coproduce.conversations.queries import agreed_statements, voters
         from coproduce.equality import participation
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
@@ -38,6 +38,9 @@ class ConversationsConfig(AppConfig):
                 # The conversation is answered as a whole, by its summary (decision 0040).
                 answerable=False,
                 search=("text",),
+                # What all groups agree with on the latest map can be taken forward as an idea or
+                # a budget proposal (decision 0111).
+                agreed=agreed_statements,
             )
         )
         # A visitor who signs in keeps the votes of their cookies (decision 0044).

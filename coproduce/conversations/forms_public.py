@@ -20,20 +20,12 @@ VOTES: dict[str, int] = {
     "pass": VoteValue.PASS,
 }
 VOTE_NAMES = {value: name for name, value in VOTES.items()}
-POSTCODE_LABEL = _("Your postcode")
-POSTCODE_HINT = _("Only people who live in the area can take part. For example, NF1 2AB.")
 
 
 def _text_hint() -> str:
     return gettext(
         "One idea that others can agree or disagree with, in %(max)s characters or fewer."
     ) % {"max": STATEMENT_MAX_LENGTH}
-
-
-def postcode_field() -> forms.CharField:
-    return forms.CharField(
-        label=POSTCODE_LABEL, help_text=POSTCODE_HINT, max_length=10, required=False
-    )
 
 
 class VoteForm(forms.Form):
@@ -57,7 +49,6 @@ class VoteForm(forms.Form):
             "invalid_choice": _("Choose agree, disagree or pass."),
         },
     )
-    postcode = postcode_field()
 
     def __init__(self, *args: Any, conversation: Conversation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,12 +74,37 @@ class StatementForm(OneTimeForm):
             "max_length": _("Keep your statement to %(limit_value)s characters or fewer."),
         },
     )
-    postcode = postcode_field()
     add_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, ask_postcode: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Longer text is refused with a message, never cut off by the browser.
         self.fields["text"].widget.attrs.pop("maxlength", None)
-        if not ask_postcode:
-            del self.fields["postcode"]
+
+
+class ResidentCodeForm(forms.Form):
+    """A resident's one-time code and their postcode (residents-only conversations); the action
+    checks both and says on which field what is wrong."""
+
+    code = forms.CharField(
+        label=_("Your code"),
+        help_text=_("It is on the letter or card we gave you, for example ABCD-EFGH-JKLM."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-20"}
+        ),
+        error_messages={"required": _("Enter the code from your letter or card.")},
+    )
+    postcode = forms.CharField(
+        label=_("Your postcode"),
+        help_text=_("Only people who live in the area can take part. For example, NF1 2AB."),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "postal-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+        error_messages={"required": _("Enter your postcode, for example NF1 2AB.")},
+    )

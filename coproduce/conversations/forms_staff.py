@@ -6,11 +6,12 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.forms import DateField, OneTimeForm
 from coproduce.contributions.models import DECISION_DATE_NAME, DECISION_DATES, Contribution
-from coproduce.conversations.actions import STATEMENT_MAX_LENGTH, ModerationDecision
+from coproduce.conversations.actions import MAX_CODES, STATEMENT_MAX_LENGTH, ModerationDecision
 from coproduce.conversations.models import Audience, Moderation
 
 # The start of a UK postcode: an area ("NF"), or a district ("NF1", "NF12", "EC1A").
@@ -36,13 +37,19 @@ class ConversationForm(OneTimeForm):
         choices=Audience.choices,
         initial=Audience.ANYONE,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Verified residents take part with a one-time code that you post to each household "
+            "or hand out at events. Make the codes on the conversation’s “Residents’ codes” "
+            "page."
+        ),
         error_messages={"required": _("Choose who may take part.")},
     )
     postcode_prefixes = forms.CharField(
-        label=_("Postcode areas (only for residents of the area)"),
+        label=_("Postcode areas (only for verified residents)"),
         help_text=_(
             "The start of the postcodes that count as the area, separated by spaces, for "
-            "example “NF1 NF2”. Used only when residents of the area take part."
+            "example “NF1 NF2”. Residents give their postcode with their code; a postcode "
+            "outside these areas is refused."
         ),
         max_length=200,
         required=False,
@@ -89,6 +96,29 @@ class ConversationForm(OneTimeForm):
     def settings(self) -> dict[str, Any]:
         """The cleaned settings, as conversation_create and conversation_update take them."""
         return {name: self.cleaned_data[name] for name in SETTINGS}
+
+
+class CodesForm(forms.Form):
+    """How many residents' codes to make in one batch."""
+
+    count = forms.IntegerField(
+        label=_("How many codes"),
+        min_value=1,
+        max_value=MAX_CODES,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={
+            "required": _("Enter how many codes to make."),
+            "invalid": _("Enter how many codes to make as a whole number, such as 200."),
+            "min_value": _("Make at least 1 code."),
+            "max_value": _("Make %(limit_value)s codes or fewer at a time."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["count"].help_text = gettext(
+            "One for each household or person. Between 1 and %(max)d at a time."
+        ) % {"max": MAX_CODES}
 
 
 class StatementForm(OneTimeForm):

@@ -27,7 +27,7 @@ class Audience(models.TextChoices):
 
     ANYONE = "anyone", _("Anyone with a web browser")
     SIGNED_IN = "signed_in", _("People who are signed in")
-    RESIDENTS = "residents", _("Signed-in residents of the area (checked by postcode)")
+    RESIDENTS = "residents", _("Verified residents of the area (with a code posted to them)")
 
 
 class Moderation(models.TextChoices):
@@ -108,6 +108,8 @@ class Participant(models.Model):
     external_id = models.BigIntegerField(null=True, blank=True)
     # The postcode district a resident gave (residents-only conversations), for the report.
     postcode_area = models.CharField(max_length=8, blank=True)
+    # When a resident's code was accepted (residents-only conversations: needed to take part).
+    verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,6 +134,47 @@ class Participant(models.Model):
     def public_id(self) -> int:
         """The id shown in exports and maps: the Polis id for imported participants."""
         return self.external_id if self.external_id is not None else self.pk
+
+
+class ResidentCodeQuerySet(models.QuerySet["ResidentCode"]):
+    def used(self) -> ResidentCodeQuerySet:
+        return self.filter(used_at__isnull=False)
+
+
+class ResidentCode(models.Model):
+    """A one-time code posted to a household or handed out at an event: it lets one signed-in
+    person take part in a residents-only conversation. Stored as a keyed hash (decision 0112)."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="resident_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    batch = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A code verifies one participant, once: ``used_at`` stays set (the code stays used) even
+    # if its participant is removed later.
+    used_by = models.OneToOneField(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident_code",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResidentCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["batch", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_by__isnull=True) | Q(used_at__isnull=False),
+                name="resident_code_used_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Resident code {self.pk} (batch {self.batch})"
 
 
 class StatementQuerySet(models.QuerySet["Statement"]):

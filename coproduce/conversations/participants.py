@@ -22,9 +22,6 @@ from coproduce.conversations.models import Conversation, Participant
 COOKIE_PREFIX = "cv-"
 COOKIE_SALT = "coproduce.conversations.participant"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year
-# The postcode a resident gave that fits, kept for the rest of their visit (residents-only
-# conversations): the participant keeps only its district, which a sector prefix cannot check.
-POSTCODE_SESSION_KEY = "conversations:postcode"
 
 
 def cookie_name(conversation_pk: int) -> str:
@@ -55,15 +52,14 @@ def current(request: HttpRequest, conversation: Conversation) -> Participant | N
     return found
 
 
-def join(request: HttpRequest, conversation: Conversation, *, postcode: str = "") -> Participant:
+def join(request: HttpRequest, conversation: Conversation) -> Participant:
     """The participant of this request, made now if they are new (raises PermissionDenied when
-    the conversation's rules keep them out)."""
+    the conversation's rules keep them out: in a residents-only one, until verified by code)."""
     user = request.user if isinstance(request.user, User) else None
     return actions.participant_get_or_create(
         conversation=conversation,
         user=user,
         key="" if user is not None else cookie_key(request, conversation.pk),
-        postcode=postcode,
     )
 
 

@@ -3,7 +3,9 @@ group."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Sequence
+
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -15,6 +17,7 @@ from coproduce.conversations.models import (
     MapRun,
     MapStatus,
     Participant,
+    Statement,
     StatementQuerySet,
 )
 from coproduce.services.queries import activity_seen_by
@@ -25,6 +28,32 @@ SERVICE = "activity__service_stage__service"
 def latest_map(conversation: Conversation) -> MapRun | None:
     """The most recent finished map of the conversation."""
     return conversation.maps.filter(status=MapStatus.DONE).order_by("-finished_at", "-pk").first()
+
+
+def agreed_statements(pks: Sequence[int]) -> set[int]:
+    """Of these statements (contribution keys), those all groups agree with — the ``consensus``
+    ``agree`` list — on their conversation's latest finished map: the statement kind's ``agreed``
+    (decision 0111). Two queries however many conversations; only that list of each map is read."""
+    if not pks:
+        return set()
+    conversation_of = dict(
+        Statement.objects.filter(pk__in=pks).values_list("pk", "conversation_id")
+    )
+    if not conversation_of:
+        return set()
+    latest = (  # the same order as latest_map
+        MapRun.objects.filter(conversation=OuterRef("conversation"), status=MapStatus.DONE)
+        .order_by("-finished_at", "-pk")
+        .values("pk")[:1]
+    )
+    runs = MapRun.objects.filter(
+        conversation__in=set(conversation_of.values()), status=MapStatus.DONE, pk=Subquery(latest)
+    ).values_list("conversation_id", "result__consensus__agree")
+    agree: dict[int, set[int]] = {
+        conversation: {int(item["statement_id"]) for item in items or ()}
+        for conversation, items in runs
+    }
+    return {pk for pk, conversation in conversation_of.items() if pk in agree.get(conversation, ())}
 
 
 def public_group_of(run: MapRun) -> dict[int, int]:

@@ -1,16 +1,17 @@
 """Who may run, take part in and moderate a conversation.
 
 A conversation is seen with its activity. People vote and add statements while the activity is
-open, if its audience lets them in (anyone, signed-in people, or signed-in residents whose
-postcode starts with one of its prefixes). Settings and the map are for the people who run the
-service's activities; moderation for its facilitators and staff, as everywhere on the spine.
+open, if its audience lets them in (anyone, signed-in people, or verified residents: signed-in
+people whose participant was verified with a one-time code posted to them, decision 0112).
+Settings, residents' codes and the map are for the people who run the service's activities;
+moderation for its facilitators and staff, as everywhere on the spine.
 """
 
 from __future__ import annotations
 
 from coproduce.accounts.types import Visitor
 from coproduce.contributions.rules import can_moderate
-from coproduce.conversations.models import Audience, Conversation
+from coproduce.conversations.models import Audience, Conversation, Participant
 from coproduce.services.models import ActivityState
 from coproduce.services.rules import can_manage_activity, can_view_activity
 
@@ -40,15 +41,44 @@ def postcode_fits(conversation: Conversation, postcode: str) -> bool:
     return not prefixes or any(normal.startswith(prefix) for prefix in prefixes)
 
 
-def can_take_part(user: Visitor, conversation: Conversation, *, postcode: str = "") -> bool:
-    """Vote while the conversation is open, if its audience includes this person."""
+def needs_code(conversation: Conversation) -> bool:
+    """Whether people take part only once verified with a resident's code."""
+    return conversation.audience == Audience.RESIDENTS
+
+
+def is_verified(participant: Participant | None) -> bool:
+    return participant is not None and participant.verified_at is not None
+
+
+def can_take_part(
+    user: Visitor, conversation: Conversation, *, participant: Participant | None = None
+) -> bool:
+    """Vote while the conversation is open, if its audience includes this person; in a
+    residents-only conversation, ``participant`` (theirs) must have been verified with a code."""
     if not is_open(conversation):
         return False
     if conversation.audience == Audience.ANYONE:
         return True
     if not user.is_authenticated:
         return False
-    return conversation.audience == Audience.SIGNED_IN or postcode_fits(conversation, postcode)
+    if not needs_code(conversation):
+        return True
+    return (
+        participant is not None
+        and participant.conversation_id == conversation.pk
+        and participant.user_id == user.pk
+        and is_verified(participant)
+    )
+
+
+def can_verify_residence(user: Visitor, conversation: Conversation) -> bool:
+    """Enter a resident's code: signed-in people, while a residents-only conversation is open."""
+    return is_open(conversation) and needs_code(conversation) and user.is_authenticated
+
+
+def can_manage_codes(user: Visitor, conversation: Conversation) -> bool:
+    """Make residents' codes and see how many were used: those who change the settings."""
+    return can_manage_conversation(user, conversation)
 
 
 # A map group of fewer people is shown by its label and size only: its area on the map and its

@@ -10,6 +10,7 @@ urlpatterns = [
     path("conversations/<id:pk>/vote/", public.vote, name="vote"),
     path("conversations/<id:pk>/statements/new/", public.statement_add, name="statement_add"),
     path("conversations/<id:pk>/my-votes/", public.my_votes, name="my_votes"),
+    path("conversations/<id:pk>/code/", public.resident_code, name="resident_code"),
     # The map, the report and open data (views/maps.py)
     path("conversations/<id:pk>/map/", maps.map_page, name="map"),
     path("conversations/<id:pk>/report/", maps.report, name="report"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("staff/statements/<id:pk>/moderate/", staff.statement_moderate, name="statement_moderate"),
     path("staff/conversations/<id:pk>/map/", staff.map_refresh, name="map_refresh"),
     path("staff/conversations/<id:pk>/summary/", staff.summary, name="summary"),
+    path("staff/conversations/<id:pk>/codes/", staff.codes, name="codes"),
 ]

@@ -678,6 +678,7 @@ def idea_challenge_as_resident(a: Auditor) -> None:
         "codesign:category_list",
         "codesign:category_edit",
         "codesign:threshold",
+        "codesign:take_forward",
         "contributions:set_status",
         "contributions:respond",
         "contributions:moderation",
@@ -701,6 +702,16 @@ def idea_challenge_as_staff(a: Auditor) -> None:
     a.field("Working days to answer (optional)").fill("500")
     a.submit(a.button("Save the threshold"))
     a.errors_shown()
+    # The recovery service's evening-support opinion map has four statements all groups agreed
+    # with on its map (decision 0111): one becomes an idea of the challenge.
+    take_forward = a.url("codesign:take_forward", challenge.pk)
+    a.goto(take_forward, heading="Take forward an agreed statement")
+    a.submit(a.button("Take it forward as an idea"))
+    a.errors_shown()
+    a.page.get_by_role("radio").first.check()
+    a.submit(a.button("Take it forward as an idea"))
+    assert "/ideas/" in a.page.url, a.page.url
+    a.goto(take_forward, heading="Take forward an agreed statement")
     a.goto(a.url("contributions:set_status", idea.pk))
     a.submit(a.button("Change status"))
     a.errors_shown()

@@ -95,6 +95,28 @@ def an_opinion_map_before_its_first_map_without_an_account(a: Auditor) -> None:
     a.goto(a.url("conversations:conversation", signed_in.pk), heading="Evening support")
 
 
+@public(user=RESIDENT, covers={"conversations:resident_code", "conversations:conversation"})
+def an_opinion_map_for_verified_residents(a: Auditor) -> None:
+    from coproduce.conversations import actions
+    from coproduce.services.tests.factories import staff_of
+
+    conversation = make_conversation(
+        "Evening support: residents", audience="residents", postcode_prefixes="NF1"
+    )
+    [code] = actions.codes_generate(
+        conversation=conversation, by=staff_of(conversation.activity), count=1
+    )
+    a.goto(a.url("conversations:conversation", conversation.pk), heading="Evening support")
+    a.goto(a.url("conversations:resident_code", conversation.pk), heading="Enter your code")
+    a.field("Your code").fill("ABCD-EFGH-JKLM")
+    a.field("Your postcode").fill("NF1 2AB")
+    a.submit(a.button("Continue"), status=400, heading="Enter your code")
+    a.errors_shown()
+    a.field("Your code").fill(code)
+    a.field("Your postcode").fill("NF1 2AB")
+    a.submit(a.button("Continue"), heading="Evening support: residents")
+
+
 @staff(
     user=COUNCIL_ADMIN,
     covers={
@@ -103,6 +125,7 @@ def an_opinion_map_before_its_first_map_without_an_account(a: Auditor) -> None:
         "conversations:statement_moderate",
         "conversations:map_refresh",
         "conversations:summary",
+        "conversations:codes",
     },
 )
 def an_opinion_map_as_staff(a: Auditor) -> None:
@@ -134,3 +157,12 @@ def an_opinion_map_as_staff(a: Auditor) -> None:
     a.goto(a.url("conversations:summary", conversation.pk), heading="Publish the summary")
     a.submit(a.button("Publish the summary"), heading="Publish the summary")
     a.errors_shown()
+    a.goto(a.url("conversations:codes", conversation.pk), heading="Residents’ codes")
+    residents = make_conversation(
+        "Evening support: residents' codes", audience="residents", postcode_prefixes="NF1"
+    )
+    a.goto(a.url("conversations:codes", residents.pk), heading="Residents’ codes")
+    a.submit(a.button("Make the codes"), status=400, heading="Residents’ codes")
+    a.errors_shown()
+    a.field("How many codes").fill("4")
+    a.submit(a.button("Make the codes"), heading="4 residents’ codes to print")

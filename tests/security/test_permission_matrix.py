@@ -433,6 +433,8 @@ CASES += [
         label="post",
     ),
     Case("codesign:threshold", draft_activity, DRAFT_ACTIVITY_STAFF, label="draft"),
+    # Taking an agreed statement forward answers it: those who answer for the service (0111).
+    Case("codesign:take_forward", open_activity, MANAGE_SERVICE),
     Case("contributions:moderation", published, RUN_ACTIVITIES),
     Case("contributions:moderation", draft, DRAFT_ACTIVITY_STAFF, label="draft"),
     Case(
@@ -984,6 +986,21 @@ def seed_statement(w: World) -> dict[str, Any]:
     return {"pk": _conversing(w, "open").statements.get().pk}
 
 
+def residents_conversation(w: World) -> dict[str, Any]:
+    """An open conversation of verified residents only (residents' codes, decision 0112)."""
+    made = w.people.setdefault("_conversing", {})
+    if "residents" not in made:
+        from coproduce.conversations import actions as conversing
+        from coproduce.services.models import ActivityKind
+        from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+        activity = ActivityFactory(service=w.service, kind=ActivityKind.OPINION_MAP, state="open")
+        made["residents"] = conversing.conversation_create(
+            activity=activity, by=staff_of(activity), audience="residents", postcode_prefixes="NF1"
+        )
+    return {"pk": made["residents"].pk}
+
+
 def a_vote(which: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"statement": _conversing(w, which).statements.get().pk, "value": "agree"}
 
@@ -1012,6 +1029,8 @@ CASES += [
     Case("conversations:statement_add", conversation("open"), PUBLIC),
     Case("conversations:statement_add", conversation("draft"), DRAFT_TAKE_PART, label="draft"),
     Case("conversations:my_votes", conversation("open"), PUBLIC),
+    Case("conversations:resident_code", conversation("open"), PUBLIC),
+    Case("conversations:resident_code", residents_conversation, SIGNED_IN, label="residents"),
     Case("conversations:map", conversation("open"), PUBLIC),
     Case("conversations:map", conversation("draft"), OWNER_MEMBERS, label="draft"),
     Case("conversations:report", conversation("open"), PUBLIC),
@@ -1031,6 +1050,8 @@ CASES += [
     ),
     Case("conversations:map_refresh", conversation("open"), RUN_ACTIVITIES, method="post"),
     Case("conversations:summary", conversation("open"), MANAGE_SERVICE),
+    Case("conversations:codes", conversation("open"), RUN_ACTIVITIES),
+    Case("conversations:codes", residents_conversation, RUN_ACTIVITIES, label="residents"),
 ]
 
 

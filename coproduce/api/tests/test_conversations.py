@@ -26,7 +26,9 @@ from coproduce.conversations.models import (
 )
 from coproduce.conversations.tests.factories import (
     ConversationSetup,
+    make_codes,
     make_conversation,
+    make_resident,
 )
 from coproduce.services.models import ActivityState
 
@@ -81,12 +83,7 @@ def test_the_detail_gives_the_settings_and_counts() -> None:
         description="Bike theft near the station.",
     )
     conversation = setup.conversation
-    voters = [
-        actions.participant_get_or_create(
-            conversation=conversation, user=UserFactory(), postcode="NF1 1AA"
-        )
-        for _ in range(2)
-    ]
+    voters = [make_resident(conversation) for _ in range(2)]
     for voter in voters:
         actions.vote_cast(participant=voter, statement=setup.statements[0], value=1)
     actions.vote_cast(participant=voters[0], statement=setup.statements[1], value=-1)
@@ -196,15 +193,26 @@ def test_no_statements_where_they_are_not_taken(settings: dict[str, Any], state:
     assert not setup.conversation.statements.exists()
 
 
-def test_residents_give_a_postcode_in_the_area() -> None:
-    setup = make_conversation(seeds=0, audience=Audience.RESIDENTS, postcode_prefixes="NF1")
-    api = _api(UserFactory())
-    path = _path(setup.conversation, "/statements")
-    assert _rules(api.post(path, {"text": "Hi"})) == [(["body", "postcode"], "rule")]
-    wrong = api.post(path, {"text": "Hi", "postcode": "XX9 9XX"})
-    assert _rules(wrong) == [(["body", "postcode"], "rule")]
-    assert api.post(path, {"text": "Hi", "postcode": "nf1 2ab"}).status_code == 201
-    assert setup.conversation.participants.get().postcode_area == "NF1"
+def test_only_residents_verified_with_a_code_take_part() -> None:
+    setup = make_conversation(seeds=1, audience=Audience.RESIDENTS, postcode_prefixes="NF1")
+    conversation = setup.conversation
+    person = UserFactory()
+    api = _api(person)
+    path = _path(conversation, "/statements")
+    # A postcode in the area is not enough: the code is entered on the website first.
+    refused = api.post(path, {"text": "Hi", "postcode": "nf1 2ab"})
+    assert _rules(refused) == [(["body"], "rule")]
+    assert "code" in refused.json()["detail"][0]["msg"]
+    vote = _vote_path(setup.statements[0])
+    assert _rules(api.put(vote, {"vote": "agree"})) == [(["body"], "rule")]
+    assert api.get(vote).json()["may_vote"] is False
+    assert not conversation.participants.exists()
+    [code] = make_codes(conversation)
+    actions.resident_verify(conversation=conversation, user=person, code=code, postcode="NF1 2AB")
+    assert api.get(vote).json()["may_vote"] is True
+    assert api.put(vote, {"vote": "agree"}).status_code == 200
+    assert api.post(path, {"text": "Hi"}).status_code == 201
+    assert conversation.participants.get().postcode_area == "NF1"
 
 
 def test_a_draft_conversation_is_not_there_to_outsiders() -> None:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import pytest
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.budgeting import actions
 from coproduce.budgeting.models import Area, Budget, Feasibility, Phase, Proposal
+from coproduce.contributions import kinds
+from coproduce.contributions.models import Contribution
 from coproduce.services.models import ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+STATEMENT = "opinion_statement"  # the spine kind of an opinion-map statement
 
 
 @dataclass
@@ -109,3 +115,14 @@ def close_and_count(setup: BudgetSetup) -> Any:
     actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.COUNTING)
     count = actions.count_start(budget=setup.budget, by=setup.staff)
     return run_count(count.pk)
+
+
+def agreed_on_the_map(monkeypatch: pytest.MonkeyPatch, *statements: Contribution) -> None:
+    """As if the latest map of their opinion map had these statements in its consensus: the
+    statement kind's ``agreed`` stands in for the map, for this test only (budgeting does not
+    import conversations; tests/spine/test_budget_bring_forward.py uses a real map)."""
+    pks = {statement.pk for statement in statements}
+    spec = kinds.get_kind(STATEMENT)
+    monkeypatch.setitem(
+        kinds._KINDS, STATEMENT, replace(spec, agreed=lambda asked: pks & set(asked))
+    )

@@ -20,8 +20,10 @@ from coproduce.budgeting.models import (
     DeliveryStatus,
     Feasibility,
     Phase,
+    Proposal,
 )
 from coproduce.budgeting.tests.factories import (
+    agreed_on_the_map,
     close_and_count,
     make_budget,
     make_proposal,
@@ -469,11 +471,14 @@ def test_counting_needs_voting_closed() -> None:
 # --- Bringing forward ideas and statements ----------------------------------------------------
 
 
-def test_a_statement_of_an_opinion_map_is_brought_forward_as_a_proposal() -> None:
+def test_a_statement_of_an_opinion_map_is_brought_forward_as_a_proposal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     setup = make_budget()
     text = "Secure bike hangars on every estate would cut e-bike theft"
     (statement,) = _statements(setup, text)
     assert statement.kind == "opinion_statement"
+    agreed_on_the_map(monkeypatch, statement)
     proposal = actions.proposal_bring_forward(
         budget=setup.budget, by=setup.staff, idea=statement, area=setup.area, estimated_cost=9000
     )
@@ -487,6 +492,21 @@ def test_a_statement_of_an_opinion_map_is_brought_forward_as_a_proposal() -> Non
         actions.proposal_bring_forward(
             budget=setup.budget, by=setup.staff, idea=statement, area=setup.area, estimated_cost=1
         )
+
+
+def test_a_statement_not_all_groups_agreed_with_is_not_brought_forward(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    setup = make_budget()
+    agreed, divisive = _statements(setup, "Light the canal path", "Close the park at dusk")
+    agreed_on_the_map(monkeypatch, agreed)
+    with pytest.raises(ValidationError) as refused:
+        actions.proposal_bring_forward(
+            budget=setup.budget, by=setup.staff, idea=divisive, area=setup.area, estimated_cost=500
+        )
+    assert "all groups agreed with" in refused.value.message_dict["idea"][0]
+    assert not Proposal.objects.filter(from_contribution=divisive).exists()
+    assert not Response.objects.filter(contribution=divisive).exists()
 
 
 def test_hidden_statements_other_kinds_and_other_services_are_not_brought_forward() -> None:

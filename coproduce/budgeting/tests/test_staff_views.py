@@ -35,6 +35,7 @@ from coproduce.budgeting.models import (
 from coproduce.budgeting.tasks import run_count
 from coproduce.budgeting.tests.factories import (
     BudgetSetup,
+    agreed_on_the_map,
     close_and_count,
     make_budget,
     make_proposal,
@@ -379,7 +380,9 @@ def test_bringing_forward_the_most_supported_ideas_of_the_service() -> None:
     assert f"proposal {proposal.reference} (3 supports)" in page
 
 
-def test_bringing_forward_a_statement_of_the_services_opinion_map() -> None:
+def test_bringing_forward_a_statement_all_groups_agreed_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     setup = make_budget()
     client = _client(setup.staff)
     opinion_map = ActivityFactory(
@@ -390,12 +393,23 @@ def test_bringing_forward_a_statement_of_the_services_opinion_map() -> None:
     manage = reverse("conversations:manage", args=[opinion_map.pk])
     settings = {"audience": "anyone", "moderation": "pre", "participants_may_add": "on"}
     assert client.post(manage, settings).status_code == 302
-    text = "Secure bike hangars on every estate"
-    assert client.post(manage, {"form": "statement", "text": text}).status_code == 302
-    statement = Contribution.objects.get(kind="opinion_statement", activity=opinion_map)
+    text, divisive = "Secure bike hangars on every estate", "Ban e-bikes from the high street"
+    for written in (text, divisive):
+        assert client.post(manage, {"form": "statement", "text": written}).status_code == 302
+    statement, other = Contribution.objects.filter(
+        kind="opinion_statement", activity=opinion_map
+    ).order_by("pk")
+    agreed_on_the_map(monkeypatch, statement)
     url = reverse("budgeting:bring_forward", args=[setup.budget.pk])
     page = _page(client.get(url))
     assert f"{text} (statement in “{opinion_map.title}”)" in page
+    assert divisive not in page
+    refused = client.post(
+        url, {"idea": str(other.pk), "area": str(setup.area.pk), "estimated_cost": "15000"}
+    )
+    assert refused.status_code == 200
+    assert "Select a valid choice" in _page(refused)
+    assert not Proposal.objects.filter(from_contribution=other).exists()
     response = client.post(
         url, {"idea": str(statement.pk), "area": str(setup.area.pk), "estimated_cost": "15000"}
     )

@@ -34,7 +34,7 @@ from coproduce.budgeting.pabulib_io import import_pb
 from coproduce.common.forms import add_action_errors, handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
-from coproduce.contributions.kinds import get_kind
+from coproduce.contributions.kinds import agreed, get_kind
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.rules import can_answer_for
 from coproduce.services.models import Activity
@@ -231,17 +231,24 @@ STATEMENT = "opinion_statement"  # the spine kind of an opinion-map statement
 
 
 def _statements_to_bring_forward(budget: Budget, limit: int = 200) -> list[queries.IdeaRow]:
-    """The published statements of the service's opinion maps, oldest first, read through the
-    spine (budgeting does not import conversations)."""
+    """The published statements of the service's opinion maps that all groups agreed with on
+    their latest map, oldest first, read through the spine (budgeting does not import
+    conversations; decision 0111)."""
     kind = get_kind(STATEMENT)
-    statements = Contribution.objects.filter(
+    published = Contribution.objects.filter(
         kind=STATEMENT,
         activity__service_stage__service=budget.activity.service_stage.service_id,
         visibility=Visibility.PUBLISHED,
-    ).select_related(kind.detail, "activity", *kind.select_related)
+    )
     taken = {
         p.from_contribution_id: p for p in budget.proposals.filter(from_contribution__isnull=False)
     }
+    # Those brought forward already stay listed as such, whatever a later map says.
+    chosen = agreed(STATEMENT, list(published.values_list("pk", flat=True)))
+    chosen |= {pk for pk in taken if pk is not None}
+    statements = published.filter(pk__in=chosen).select_related(
+        kind.detail, "activity", *kind.select_related
+    )
     return [
         queries.IdeaRow(
             contribution=statement,
@@ -257,8 +264,8 @@ def _statements_to_bring_forward(budget: Budget, limit: int = 200) -> list[queri
 @rule_required(rules.can_manage_budget, load=queries.visible_budget, staff=True)
 @require_http_methods(["GET", "POST"])
 def bring_forward(request: SignedInRequest, budget: Budget) -> HttpResponse:
-    """Bring a published idea of the service's idea challenges, or a published statement of its
-    opinion maps, onto the budget as a proposal."""
+    """Bring a published idea of the service's idea challenges, or a statement of its opinion
+    maps that all groups agreed with, onto the budget as a proposal."""
     ideas = [*queries.ideas_to_bring_forward(budget), *_statements_to_bring_forward(budget)]
     by_pk = {str(row.contribution.pk): row.contribution for row in ideas}
     form = forms.BringForwardForm(request.POST or None, budget=budget, ideas=ideas)

@@ -1,5 +1,5 @@
-"""Idea challenge pages for the people who run a challenge: its categories and its supports
-threshold.
+"""Idea challenge pages for the people who run a challenge: its categories, its supports
+threshold, and opinion-map statements taken forward into it as ideas.
 
 Answers, statuses and the moderation queue are the answer spine's staff pages.
 """
@@ -16,8 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.codesign import actions, queries, rules
-from coproduce.codesign.forms import CategoryForm, NewCategoryForm, ThresholdForm
-from coproduce.codesign.models import IdeaCategory, SupportsThreshold
+from coproduce.codesign.forms import (
+    CategoryForm,
+    NewCategoryForm,
+    TakeForwardForm,
+    ThresholdForm,
+)
+from coproduce.codesign.models import Idea, IdeaCategory, SupportsThreshold
 from coproduce.common.forms import handle_form
 from coproduce.common.permissions import rule_required
 from coproduce.contributions import rules as spine_rules
@@ -113,5 +118,40 @@ def threshold(request: SignedInRequest, activity: Activity) -> HttpResponse:
             "reached": queries.ideas_reaching_threshold(activity),
             "can_answer": spine_rules.can_answer_for(request.user, activity.service),
             "today": timezone.localdate(),
+        },
+    )
+
+
+@rule_required(rules.can_take_forward, load=queries.visible_challenge, staff=True)
+@require_http_methods(["GET", "POST"])
+def take_forward(request: SignedInRequest, activity: Activity) -> HttpResponse:
+    """Take a statement that all groups agreed with on one of the service's opinion maps forward
+    as an idea of the challenge (decision 0111)."""
+    rows = queries.statements_to_take_forward(activity)
+    by_pk = {str(row.contribution.pk): row.contribution for row in rows}
+    form = TakeForwardForm(request.POST or None, rows=rows)
+
+    def taken(idea: Idea) -> str:
+        return _("“%(title)s” is an idea of this challenge now, and its author has been told.") % {
+            "title": idea.title
+        }
+
+    done = handle_form(
+        request,
+        form,
+        lambda data: actions.idea_take_forward(
+            challenge=activity, by=request.user, statement=by_pk[data["statement"]]
+        ),
+        success=lambda idea: idea.get_absolute_url(),
+        message=taken,
+    )
+    return done or render(
+        request,
+        "codesign/take_forward.html",
+        {
+            "form": form,
+            "activity": activity,
+            "service": activity.service,
+            "taken": [row for row in rows if row.idea is not None],
         },
     )

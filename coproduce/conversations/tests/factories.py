@@ -40,3 +40,17 @@ def make_participant(conversation: Conversation, *, signed_in: bool = False) -> 
     """A visitor (by cookie key) or, with ``signed_in``, a new resident with an account."""
     user = UserFactory() if signed_in else None
     return actions.participant_get_or_create(conversation=conversation, user=user)
+
+
+def make_codes(conversation: Conversation, count: int = 1) -> list[str]:
+    """``count`` new residents' codes of a residents-only conversation, made by its staff."""
+    staff = staff_of(conversation.activity)
+    return actions.codes_generate(conversation=conversation, by=staff, count=count)
+
+
+def make_resident(conversation: Conversation, *, postcode: str = "NF1 1AA") -> Participant:
+    """A signed-in resident verified with a new code (residents-only conversations)."""
+    [code] = make_codes(conversation)
+    return actions.resident_verify(
+        conversation=conversation, user=UserFactory(), code=code, postcode=postcode
+    )

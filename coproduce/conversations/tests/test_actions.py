@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.common.onetime import hash_secret
 from coproduce.contributions.models import Visibility
 from coproduce.conversations import actions, tasks
 from coproduce.conversations.actions import ModerationDecision
@@ -20,11 +21,17 @@ from coproduce.conversations.models import (
     MapStatus,
     Moderation,
     Participant,
+    ResidentCode,
     Statement,
     Vote,
     VoteValue,
 )
-from coproduce.conversations.tests.factories import make_conversation, make_participant
+from coproduce.conversations.tests.factories import (
+    make_codes,
+    make_conversation,
+    make_participant,
+    make_resident,
+)
 from coproduce.services.models import ActivityKind
 from coproduce.services.tests.factories import ActivityFactory, staff_of
 
@@ -103,14 +110,16 @@ def test_the_audience_decides_who_takes_part() -> None:
     residents = make_conversation(
         audience=Audience.RESIDENTS, postcode_prefixes="NF1 NF2"
     ).conversation
+    # A postcode in the area is not enough: only a resident verified with a code takes part.
+    person = UserFactory()
     with pytest.raises(PermissionDenied):
-        actions.participant_get_or_create(
-            conversation=residents, user=UserFactory(), postcode="ZZ9 9ZZ"
-        )
-    resident = actions.participant_get_or_create(
-        conversation=residents, user=UserFactory(), postcode="nf2 4ab"
+        actions.participant_get_or_create(conversation=residents, user=person, postcode="NF2 4AB")
+    [code] = make_codes(residents)
+    verified = actions.resident_verify(
+        conversation=residents, user=person, code=code, postcode="nf2 4ab"
     )
-    assert resident.postcode_area == "NF2"
+    assert actions.participant_get_or_create(conversation=residents, user=person) == verified
+    assert verified.postcode_area == "NF2"
 
 
 def test_nobody_takes_part_in_a_closed_conversation() -> None:
@@ -290,3 +299,153 @@ def test_staff_write_many_seed_statements_in_a_row_unheld() -> None:
             conversation=setup.conversation, participant=visitor, text=f"Mine {number}"
         )
     assert "short time" in statement.contribution.held_reason
+
+
+# --- Residents' codes (decision 0112) -------------------------------------------------------------
+
+
+def _residents(**settings: Any) -> Any:
+    return make_conversation(
+        seeds=2, audience=Audience.RESIDENTS, postcode_prefixes="NF1 NF2", **settings
+    )
+
+
+def test_codes_are_made_in_batches_and_kept_only_as_keyed_hashes() -> None:
+    setup = _residents()
+    conversation = setup.conversation
+    first = actions.codes_generate(conversation=conversation, by=setup.staff, count=3)
+    second = actions.codes_generate(conversation=conversation, by=setup.staff, count=2)
+    assert len(set(first + second)) == 5
+    rows = list(conversation.resident_codes.order_by("pk"))
+    assert [row.batch for row in rows] == [1, 1, 1, 2, 2]
+    assert [row.code_hash for row in rows] == [hash_secret(code) for code in first + second]
+    assert not any(code.replace("-", "") in row.code_hash for code in first for row in rows)
+    assert not conversation.resident_codes.used().exists()
+
+
+def test_only_staff_make_codes_and_only_for_residents_only_conversations() -> None:
+    setup = _residents()
+    with pytest.raises(PermissionDenied):
+        actions.codes_generate(conversation=setup.conversation, by=UserFactory(), count=1)
+    with pytest.raises(ValidationError) as too_many:
+        actions.codes_generate(
+            conversation=setup.conversation, by=setup.staff, count=actions.MAX_CODES + 1
+        )
+    assert "count" in too_many.value.message_dict
+    anyone = make_conversation(seeds=0)
+    with pytest.raises(ValidationError):
+        actions.codes_generate(conversation=anyone.conversation, by=anyone.staff, count=1)
+    assert not ResidentCode.objects.exists()
+
+
+def test_a_right_code_verifies_a_resident_once_and_they_vote() -> None:
+    setup = _residents()
+    conversation = setup.conversation
+    [code] = make_codes(conversation)
+    person = UserFactory()
+    unverified = Participant.objects.create(conversation=conversation, user=person)
+    with pytest.raises(ValidationError):  # not verified yet: no vote
+        actions.vote_cast(participant=unverified, statement=setup.statements[0], value=1)
+    # Typed as on paper, in lower case with spaces: the same code.
+    participant = actions.resident_verify(
+        conversation=conversation, user=person, code=f" {code.lower()} ", postcode="nf1 2ab"
+    )
+    assert participant == unverified
+    assert participant.verified_at is not None
+    assert participant.postcode_area == "NF1"
+    used = ResidentCode.objects.get()
+    assert used.used_by == participant
+    assert used.used_at is not None
+    assert actions.vote_cast(participant=participant, statement=setup.statements[0], value=1)
+    # Verified once: entering a code again changes nothing and uses no code.
+    [spare] = make_codes(conversation)
+    again = actions.resident_verify(
+        conversation=conversation, user=person, code=spare, postcode="NF1 2AB"
+    )
+    assert again.verified_at == participant.verified_at
+    assert conversation.resident_codes.used().count() == 1
+
+
+def test_a_used_code_does_not_verify_anyone_else() -> None:
+    setup = _residents()
+    [code] = make_codes(setup.conversation)
+    actions.resident_verify(
+        conversation=setup.conversation, user=UserFactory(), code=code, postcode="NF1 1AA"
+    )
+    other = UserFactory()
+    with pytest.raises(ValidationError) as refused:
+        actions.resident_verify(
+            conversation=setup.conversation, user=other, code=code, postcode="NF1 1AA"
+        )
+    assert "already been used" in refused.value.message_dict["code"][0]
+    assert not Participant.objects.filter(user=other).exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "postcode", "field"),
+    [
+        ("WRNG-CODE-HERE", "NF1 1AA", "code"),
+        ("", "NF1 1AA", "code"),
+        (None, "ZZ9 9ZZ", "postcode"),
+        (None, "", "postcode"),
+    ],
+)
+def test_a_wrong_code_or_postcode_is_refused_on_its_field(
+    code: str | None, postcode: str, field: str
+) -> None:
+    setup = _residents()
+    [right] = make_codes(setup.conversation)
+    with pytest.raises(ValidationError) as refused:
+        actions.resident_verify(
+            conversation=setup.conversation,
+            user=UserFactory(),
+            code=right if code is None else code,
+            postcode=postcode,
+        )
+    assert set(refused.value.message_dict) == {field}
+    assert not setup.conversation.resident_codes.used().exists()  # the right code is not spent
+    assert not Participant.objects.exists()
+
+
+def test_another_conversations_code_is_refused() -> None:
+    setup = _residents()
+    elsewhere = _residents()
+    [theirs] = make_codes(elsewhere.conversation)
+    with pytest.raises(ValidationError) as refused:
+        actions.resident_verify(
+            conversation=setup.conversation, user=UserFactory(), code=theirs, postcode="NF1 1AA"
+        )
+    assert "not one of this conversation’s codes" in refused.value.message_dict["code"][0]
+    assert not ResidentCode.objects.used().exists()
+
+
+def test_codes_are_entered_only_while_a_residents_only_conversation_is_open() -> None:
+    closed = _residents(state="closed")
+    [code] = make_codes(closed.conversation)
+    with pytest.raises(PermissionDenied):
+        actions.resident_verify(
+            conversation=closed.conversation, user=UserFactory(), code=code, postcode="NF1 1AA"
+        )
+
+
+def test_an_unverified_resident_adds_no_statement_and_a_verified_one_does() -> None:
+    setup = _residents(moderation=Moderation.POST)
+    unverified = Participant.objects.create(conversation=setup.conversation, user=UserFactory())
+    with pytest.raises(ValidationError):
+        actions.statement_add(
+            conversation=setup.conversation, participant=unverified, text="Light the canal path"
+        )
+    resident = make_resident(setup.conversation)
+    statement = actions.statement_add(
+        conversation=setup.conversation, participant=resident, text="Light the canal path"
+    )
+    assert statement.author == resident
+
+
+def test_a_used_code_stays_used_when_its_participant_is_removed() -> None:
+    setup = _residents()
+    resident = make_resident(setup.conversation)
+    resident.delete()
+    code = ResidentCode.objects.get()
+    assert code.used_by is None
+    assert ResidentCode.objects.used().count() == 1

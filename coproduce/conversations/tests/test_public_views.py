@@ -27,6 +27,7 @@ from coproduce.conversations.models import (
 )
 from coproduce.conversations.tests.factories import (
     ConversationSetup,
+    make_codes,
     make_conversation,
     make_participant,
 )
@@ -254,24 +255,116 @@ def test_a_signed_in_conversation_sends_visitors_to_sign_in() -> None:
     assert Vote.objects.get().participant.user == user
 
 
-def test_residents_give_a_postcode_and_one_outside_the_area_is_refused() -> None:
-    setup = make_conversation(seeds=2, audience=Audience.RESIDENTS, postcode_prefixes="NF1")
+def _residents(seeds: int = 2) -> ConversationSetup:
+    return make_conversation(seeds=seeds, audience=Audience.RESIDENTS, postcode_prefixes="NF1")
+
+
+def _enter_code(client: Client, setup: ConversationSetup, code: str, postcode: str) -> Any:
+    data = {"code": code, "postcode": postcode}
+    return client.post(_url("resident_code", setup.conversation), data)
+
+
+def test_a_resident_without_a_code_is_asked_for_it_and_cannot_vote() -> None:
+    setup = _residents()
     client = _client(UserFactory())
     page = _text(client.get(_url("conversation", setup.conversation)))
+    assert 'id="resident-code"' in page
+    assert f'action="{_url("resident_code", setup.conversation)}"' in page
+    assert 'name="code"' in page
     assert 'name="postcode"' in page
-    response = _vote(client, setup, setup.statements[0], "agree", postcode="XX9 9ZZ")
-    assert response.status_code == 400
-    text = _text(response)
-    assert "not in the conversation’s area" in text
-    assert 'href="#postcode"' in text  # the error summary links to the field
-    assert _shown(text) == setup.statements[0].pk  # the same statement, to vote again
+    assert 'name="statement"' not in page  # no statement card before the code
+    # A vote posted anyway (an old page, a made-up request) is refused and says why.
+    response = _vote(client, setup, setup.statements[0], "agree", postcode="NF1 2AB")
+    assert response.status_code == 403
+    assert "Enter the code we posted to you first" in _text(response)
+    assert 'href="#code-code"' in _text(response)  # the summary links to the code field
+    assert 'id="resident-code"' in _text(response)
     assert not Vote.objects.exists()
-    assert _vote(client, setup, setup.statements[0], "agree", postcode="nf1 2ab").status_code == 303
-    assert Participant.objects.get().postcode_area == "NF1"
-    # The postcode is remembered for the rest of the visit.
-    assert 'name="postcode"' not in _text(client.get(_url("conversation", setup.conversation)))
+    # Adding a statement is refused the same way, with the way to the code.
+    added = client.post(_url("statement_add", setup.conversation), {"text": "Light the path"})
+    assert added.status_code == 403
+    assert _url("resident_code", setup.conversation) in _text(added)
+    assert not Statement.objects.filter(is_seed=False).exists()
+
+
+def test_a_visitor_without_an_account_is_sent_to_sign_in_for_the_code_page() -> None:
+    setup = _residents()
+    response = Client().get(_url("resident_code", setup.conversation))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_a_resident_with_a_right_code_is_verified_once_and_votes() -> None:
+    setup = _residents()
+    [code] = make_codes(setup.conversation)
+    client = _client(UserFactory())
+    form = client.get(_url("resident_code", setup.conversation))
+    assert form.status_code == 200
+    assert "Enter your code" in _text(form)
+    entered = _enter_code(client, setup, code, "nf1 2ab")
+    assert entered.status_code == 303
+    assert entered["Location"] == _url("conversation", setup.conversation)
+    participant = Participant.objects.get()
+    assert participant.verified_at is not None
+    assert participant.postcode_area == "NF1"
+    page = _text(client.get(_url("conversation", setup.conversation)))
+    assert "your code is accepted" in page
+    assert 'id="resident-code"' not in page
+    assert _shown(page) in {statement.pk for statement in setup.statements}
+    assert _vote(client, setup, setup.statements[0], "agree").status_code == 303
     assert _vote(client, setup, setup.statements[1], "pass").status_code == 303
-    assert Vote.objects.count() == 2
+    assert Vote.objects.filter(participant=participant).count() == 2
+    # Verified: the code page sends them back to the statements.
+    again = client.get(_url("resident_code", setup.conversation))
+    assert again.status_code == 303
+
+
+def test_a_wrong_or_used_code_is_an_error_on_the_code_field() -> None:
+    setup = _residents()
+    [code] = make_codes(setup.conversation)
+    client = _client(UserFactory())
+    wrong = _enter_code(client, setup, "ABCD-EFGH-JKLM", "NF1 2AB")
+    assert wrong.status_code == 400
+    text = _text(wrong)
+    assert "not one of this conversation’s codes" in text
+    assert 'href="#code-code"' in text  # the error summary links to the field
+    assert 'id="code-code-error"' in text
+    outside = _enter_code(client, setup, code, "XX9 9ZZ")
+    assert outside.status_code == 400
+    assert 'href="#code-postcode"' in _text(outside)
+    assert not setup.conversation.resident_codes.used().exists()
+    # Someone else uses the code first.
+    assert _enter_code(_client(UserFactory()), setup, code, "NF1 1AA").status_code == 303
+    used = _enter_code(client, setup, code, "NF1 2AB")
+    assert used.status_code == 400
+    assert "already been used" in _text(used)
+    assert Participant.objects.filter(verified_at__isnull=False).count() == 1
+
+
+def test_code_attempts_are_rate_limited(settings: Any) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "conversation_code_attempt": "2/10m/key",
+    }
+    setup = _residents()
+    [code] = make_codes(setup.conversation)
+    client = _client(UserFactory())
+    for _attempt in range(2):
+        assert _enter_code(client, setup, "ABCD-EFGH-JKLM", "NF1 2AB").status_code == 400
+    # Over the limit even the right code is not tried.
+    limited = _enter_code(client, setup, code, "NF1 2AB")
+    assert limited.status_code == 429
+    assert "tried many codes" in _text(limited)
+    assert not setup.conversation.resident_codes.used().exists()
+    # Another person is not held back by it.
+    assert _enter_code(_client(UserFactory()), setup, code, "NF1 2AB").status_code == 303
+
+
+def test_the_code_page_of_a_conversation_without_codes_goes_back_to_it() -> None:
+    setup = make_conversation(seeds=1)
+    response = _client(UserFactory()).get(_url("resident_code", setup.conversation))
+    assert response.status_code == 303
+    assert response["Location"] == _url("conversation", setup.conversation)
 
 
 def test_the_vote_is_rate_limited_with_a_message(settings: Any) -> None:
@@ -403,16 +496,15 @@ def test_a_statement_too_long_or_a_duplicate_gets_a_field_message() -> None:
     assert Statement.objects.count() == 1
 
 
-def test_a_resident_adding_a_statement_gives_a_postcode_in_the_area() -> None:
-    setup = make_conversation(seeds=0, audience=Audience.RESIDENTS, postcode_prefixes="NF1")
+def test_a_verified_resident_adds_a_statement_with_their_area() -> None:
+    setup = _residents(seeds=0)
     client = _client(UserFactory())
+    [code] = make_codes(setup.conversation)
     url = _url("statement_add", setup.conversation)
-    assert 'name="postcode"' in _text(client.get(url))
-    refused = client.post(url, {"text": "Light the canal path", "postcode": "XX1 1AA"})
-    assert "not in the conversation’s area" in _text(refused)
-    assert "\nLight the canal path</textarea>" in _text(refused)  # nothing lost
-    assert not Statement.objects.exists()
-    added = client.post(url, {"text": "Light the canal path", "postcode": "NF1 1AA"})
+    assert client.get(url).status_code == 403
+    assert _enter_code(client, setup, code, "NF1 1AA").status_code == 303
+    assert 'name="postcode"' not in _text(client.get(url))
+    added = client.post(url, {"text": "Light the canal path"})
     assert added.status_code == 302
     author = Statement.objects.get().author
     assert author is not None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.common.onetime import hash_secret
 from coproduce.contributions.models import Decision, Visibility
 from coproduce.conversations import actions
 from coproduce.conversations.models import (
@@ -25,6 +26,7 @@ from coproduce.conversations.tests.factories import (
     ConversationSetup,
     make_conversation,
     make_participant,
+    make_resident,
 )
 from coproduce.organisations.models import Role
 from coproduce.services.models import ActivityKind, ActivityState
@@ -67,6 +69,7 @@ def _pages(setup: ConversationSetup) -> list[str]:
         reverse("conversations:manage", args=[pk]),
         reverse("conversations:moderation", args=[pk]),
         reverse("conversations:summary", args=[pk]),
+        reverse("conversations:codes", args=[pk]),
     ]
 
 
@@ -368,3 +371,55 @@ def test_a_summary_with_missing_fields_or_foreign_statements_is_refused() -> Non
     assert "Choose statements of this conversation." in page
     assert "Almost everyone wants safer bike parking" in page  # nothing lost
     assert not Decision.objects.exists()
+
+
+# --- Residents' codes ---------------------------------------------------------------------------
+
+
+def _codes(setup: ConversationSetup) -> str:
+    return reverse("conversations:codes", args=[setup.conversation.pk])
+
+
+def test_staff_make_residents_codes_shown_once_to_print() -> None:
+    setup = make_conversation(audience=Audience.RESIDENTS, postcode_prefixes="NF1")
+    staff = _client(setup.staff)
+    manage = _page(staff.get(_manage(setup)))
+    assert f'href="{_codes(setup)}"' in manage  # linked from the conversation's page
+    before = _page(staff.get(_codes(setup)))
+    assert 'id="codes-made">0<' in before
+    assert 'name="count"' in before
+    made = staff.post(_codes(setup), {"count": "3"})
+    assert made.status_code == 200
+    assert made["Cache-Control"] == "no-store"
+    sheet = _page(made)
+    assert "codes-print.css" in sheet
+    rows = list(setup.conversation.resident_codes.all())
+    assert len(rows) == 3
+    shown = sheet.split('class="app-code-slip__code">', 1)[1].split("</p>", 1)[0]
+    shown = shown.rsplit("</span>", 1)[-1].strip()
+    assert hash_secret(shown) in {row.code_hash for row in rows}
+    # A code is never shown again: the page keeps only how many were made and used.
+    make_resident(setup.conversation)
+    after = _page(staff.get(_codes(setup)))
+    assert 'id="codes-made">4<' in after
+    assert 'id="codes-used">1<' in after
+    assert shown not in after
+
+
+def test_a_wrong_number_of_codes_is_a_field_error() -> None:
+    setup = make_conversation(audience=Audience.RESIDENTS, postcode_prefixes="NF1")
+    response = _client(setup.staff).post(_codes(setup), {"count": "0"})
+    assert response.status_code == 400
+    assert 'class="govuk-error-summary"' in _page(response)
+    assert 'href="#id_count"' in _page(response)
+    assert not setup.conversation.resident_codes.exists()
+
+
+def test_a_conversation_without_residents_only_says_it_takes_no_codes() -> None:
+    setup = make_conversation(audience=Audience.SIGNED_IN)
+    staff = _client(setup.staff)
+    page = _page(staff.get(_codes(setup)))
+    assert 'id="no-codes"' in page
+    assert 'name="count"' not in page
+    assert staff.post(_codes(setup), {"count": "3"}).status_code == 400
+    assert not setup.conversation.resident_codes.exists()

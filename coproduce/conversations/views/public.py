@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coproduce.accounts.models import User
 from coproduce.common import ratelimit as busy_ratelimit
 from coproduce.common.forms import add_action_errors, handle_form
 from coproduce.common.http import safe_next_url
@@ -32,7 +33,12 @@ from coproduce.common.permissions import rule_required
 from coproduce.contributions.models import Visibility
 from coproduce.conversations import actions, participants, queries, rules, similar
 from coproduce.conversations.drawing import group_name
-from coproduce.conversations.forms_public import VOTE_NAMES, StatementForm, VoteForm
+from coproduce.conversations.forms_public import (
+    VOTE_NAMES,
+    ResidentCodeForm,
+    StatementForm,
+    VoteForm,
+)
 from coproduce.conversations.models import (
     Audience,
     Conversation,
@@ -46,20 +52,18 @@ from coproduce.services.models import ActivityState
 
 VOTES = "conversation_vote"  # settings.ACCOUNT_RATE_LIMITS: votes per participant and address
 ADDS = "conversation_statement_add"  # shared with the API (api/conversations.py)
+CODE_ATTEMPTS = "conversation_code_attempt"  # residents' codes typed in, per person and address
 
 # Why someone cannot take part now ("" when they can).
-NOT_YET, CLOSED, SIGN_IN, POSTCODE, OUTSIDE = "not_yet", "closed", "sign_in", "postcode", "outside"
+NOT_YET, CLOSED, SIGN_IN, CODE = "not_yet", "closed", "sign_in", "code"
 REFUSALS = {
     NOT_YET: gettext_lazy("This conversation has not opened yet, so nothing was saved."),
     CLOSED: gettext_lazy(
         "This conversation is closed: it takes no more votes or statements, so nothing was saved."
     ),
-    POSTCODE: gettext_lazy(
-        "Enter your postcode: only people who live in the area can take part. Nothing was saved."
-    ),
-    OUTSIDE: gettext_lazy(
-        "This postcode is not in the conversation’s area: only people who live there can take "
-        "part. Check your postcode. Nothing was saved."
+    CODE: gettext_lazy(
+        "Enter the code we posted to you first: only residents of the area with a code can "
+        "take part. Nothing was saved."
     ),
 }
 SAVED = {
@@ -78,39 +82,19 @@ def visible(request: HttpRequest, pk: int) -> Conversation:
 
 
 def why_not(
-    request: HttpRequest,
-    conversation: Conversation,
-    participant: Participant | None,
-    postcode_given: str = "",
-) -> tuple[str, str]:
-    """Why this person cannot take part now ("" when they can), and the postcode that counts:
-    the one just given, else the one given earlier this visit, else their participant's."""
+    request: HttpRequest, conversation: Conversation, participant: Participant | None
+) -> str:
+    """Why this person cannot take part now ("" when they can); ``CODE``: a signed-in person in
+    a residents-only conversation who has not given their resident's code yet."""
     if conversation.activity.state == ActivityState.DRAFT:
-        return NOT_YET, ""
+        return NOT_YET
     if not rules.is_open(conversation):
-        return CLOSED, ""
+        return CLOSED
     if conversation.audience != Audience.ANYONE and not request.user.is_authenticated:
-        return SIGN_IN, ""
-    postcode = ""
-    if conversation.audience == Audience.RESIDENTS:
-        given = postcode_given.strip()
-        postcode = (
-            given
-            or str(request.session.get(participants.POSTCODE_SESSION_KEY, ""))
-            or (participant.postcode_area if participant is not None else "")
-        )
-        if not postcode:
-            return POSTCODE, ""
-        if not rules.can_take_part(request.user, conversation, postcode=postcode):
-            return (OUTSIDE if given else POSTCODE), postcode
-    return "", postcode
-
-
-def _keep_postcode(request: HttpRequest, conversation: Conversation, postcode: str) -> None:
-    """Remember a resident's postcode that fits for the rest of their visit."""
-    key = participants.POSTCODE_SESSION_KEY
-    if conversation.audience == Audience.RESIDENTS and request.session.get(key) != postcode:
-        request.session[key] = postcode
+        return SIGN_IN
+    if not rules.can_take_part(request.user, conversation, participant=participant):
+        return CODE
+    return ""
 
 
 def _limit_key(request: HttpRequest, participant: Participant) -> str:
@@ -194,7 +178,6 @@ def _card(
         conversation,
         **shown,
         form=form,
-        ask_postcode=reason in (POSTCODE, OUTSIDE),
         may_add=conversation.participants_may_add,
     )
 
@@ -209,12 +192,14 @@ def _take_part_page(
     statement: Statement | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_take_part = reason in ("", POSTCODE, OUTSIDE)
+    may_take_part = reason == ""
     context = _page(conversation, reason=reason, may_take_part=may_take_part, form=form)
     if may_take_part:
         context.update(_card(conversation, participant, reason, form=form, statement=statement))
     else:
         context["total"] = conversation.statements.published().count()
+    if reason == CODE:
+        context["code_form"] = ResidentCodeForm(auto_id="code-%s")
     group = queries.group_of_participant(participant) if participant is not None else None
     context.update(
         group=None if group is None else group_name(group),
@@ -229,7 +214,7 @@ def _take_part_page(
 def conversation(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     """The take-part page: one statement at a time, how far you are, and your group."""
     participant = participants.current(request, conversation)
-    reason, _postcode = why_not(request, conversation, participant)
+    reason = why_not(request, conversation, participant)
     return _take_part_page(request, conversation, participant, reason)
 
 
@@ -240,19 +225,16 @@ def vote(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     participant = participants.current(request, conversation)
     form = VoteForm(request.POST, conversation=conversation)
     valid = form.is_valid()
-    reason, postcode = why_not(
-        request, conversation, participant, str(request.POST.get("postcode", ""))
-    )
+    reason = why_not(request, conversation, participant)
     if reason == SIGN_IN:
         return redirect_to_login(reverse("conversations:conversation", args=[conversation.pk]))
     status = 400
     if reason:
-        form.add_error("postcode" if reason in (POSTCODE, OUTSIDE) else None, REFUSALS[reason])
-        status = 400 if reason in (POSTCODE, OUTSIDE) else 403
+        form.add_error(None, REFUSALS[reason])
+        status = 403
     elif valid:
         if participant is None:
-            participant = participants.join(request, conversation, postcode=postcode)
-        _keep_postcode(request, conversation, postcode)
+            participant = participants.join(request, conversation)
         statement: Statement = form.cleaned_data["statement"]
         value = form.vote_value()
         if not busy_ratelimit.consume(request, action=VOTES, key=_limit_key(request, participant)):
@@ -340,28 +322,23 @@ def _similar(
 def statement_add(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     """Add a statement, after being shown any that already say much the same."""
     participant = participants.current(request, conversation)
-    known, _postcode = why_not(request, conversation, participant)
-    reason, postcode = why_not(
-        request, conversation, participant, str(request.POST.get("postcode", ""))
-    )
+    reason = why_not(request, conversation, participant)
     if reason == SIGN_IN:
         return redirect_to_login(request.get_full_path())
-    if reason in (NOT_YET, CLOSED) or not conversation.participants_may_add:
+    if reason or not conversation.participants_may_add:
         context = _page(conversation, reason=reason or "no_adding", form=None)
         return render(request, "conversations/statement_form.html", context, status=403)
-    form = StatementForm(request.POST or None, ask_postcode=known in (POSTCODE, OUTSIDE))
+    form = StatementForm(request.POST or None)
     alike: list[Statement] = []
     if request.method == "POST":
         valid = form.is_valid()
-        if reason:
-            form.add_error("postcode" if "postcode" in form.fields else None, REFUSALS[reason])
-        elif valid and not form.cleaned_data["add_anyway"]:
+        if valid and not form.cleaned_data["add_anyway"]:
             alike = _similar(conversation, participant, form.cleaned_data["text"])
     if request.method == "POST" and not form.errors and not alike:
         joined: list[Participant] = []
 
         def add(data: dict[str, Any]) -> Statement:
-            person = participant or participants.join(request, conversation, postcode=postcode)
+            person = participant or participants.join(request, conversation)
             joined.append(person)
             if not ratelimit.consume(request, action=ADDS, key=_limit_key(request, person)):
                 raise ValidationError(
@@ -382,7 +359,6 @@ def statement_add(request: HttpRequest, conversation: Conversation) -> HttpRespo
             message=_added_message,
         )
         if done is not None:
-            _keep_postcode(request, conversation, postcode)
             if joined:
                 participants.remember(done, request, joined[0])
             return done
@@ -410,7 +386,7 @@ def _added_message(statement: Statement) -> str:
 def my_votes(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     """Your votes in this conversation, newest first, each with buttons to change it."""
     participant = participants.current(request, conversation)
-    reason, _postcode = why_not(request, conversation, participant)
+    reason = why_not(request, conversation, participant)
     votes = (
         participant.votes.select_related("statement__contribution").order_by("-updated_at", "-pk")
         if participant is not None
@@ -431,4 +407,53 @@ def my_votes(request: HttpRequest, conversation: Conversation) -> HttpResponse:
         request,
         "conversations/my_votes.html",
         _page(conversation, page=page, rows=rows, reason=reason, here=request.get_full_path()),
+    )
+
+
+@rule_required(rules.can_view_conversation, load=visible, hide=True)
+@require_http_methods(["GET", "POST"])
+def resident_code(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """A resident's one-time code (and postcode), asked before their first vote in a
+    residents-only conversation; a right code verifies them, once (decision 0112)."""
+    participant = participants.current(request, conversation)
+    reason = why_not(request, conversation, participant)
+    back = reverse("conversations:conversation", args=[conversation.pk])
+    if reason == SIGN_IN:
+        return redirect_to_login(request.get_full_path())
+    if reason != CODE:  # verified already, not residents-only, or not open: the page says so
+        return HttpResponseRedirect(back, status=303)
+    form = ResidentCodeForm(request.POST or None, auto_id="code-%s")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            key = f"user:{request.user.pk}"
+            if not busy_ratelimit.consume(request, action=CODE_ATTEMPTS, key=key):
+                form.add_error(
+                    "code",
+                    _(
+                        "You have tried many codes in the last few minutes. Wait a few minutes, "
+                        "then type your code again. If it still does not work, ask the people "
+                        "who sent it."
+                    ),
+                )
+                status = 429
+            else:
+                assert isinstance(request.user, User)  # signed in (why_not)
+                try:
+                    actions.resident_verify(
+                        conversation=conversation,
+                        user=request.user,
+                        code=form.cleaned_data["code"],
+                        postcode=form.cleaned_data["postcode"],
+                    )
+                except ValidationError as error:
+                    add_action_errors(form, error)
+                else:
+                    messages.success(
+                        request, _("Thank you: your code is accepted. You can vote now.")
+                    )
+                    return HttpResponseRedirect(back, status=303)
+    return render(
+        request, "conversations/resident_code.html", _page(conversation, form=form), status=status
     )

@@ -380,3 +380,52 @@ def summary(request: SignedInRequest, conversation: Conversation) -> HttpRespons
         "conversations/staff/summary.html",
         _context(conversation, form=form, has_map=bool(highlights)),
     )
+
+
+# --- Residents' codes (decision 0112) ----------------------------------------------------------
+
+
+@rule_required(rules.can_manage_codes, load=_conversation, staff=True)
+@require_http_methods(["GET", "POST"])
+def codes(request: SignedInRequest, conversation: Conversation) -> HttpResponse:
+    """Make a batch of residents' codes; the answer to the form is the codes themselves, to
+    print, shown this once. Only residents-only conversations take codes."""
+    needs_code = rules.needs_code(conversation)
+    form = forms.CodesForm(request.POST or None) if needs_code else None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form is not None and form.is_valid():
+            try:
+                raw = actions.codes_generate(
+                    conversation=conversation, by=request.user, count=form.cleaned_data["count"]
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                response = render(
+                    request,
+                    "conversations/staff/codes_print.html",
+                    _context(
+                        conversation,
+                        codes=raw,
+                        take_part_url=request.build_absolute_uri(
+                            reverse("conversations:conversation", args=[conversation.pk])
+                        ),
+                    ),
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+    made = conversation.resident_codes.all()
+    return render(
+        request,
+        "conversations/staff/codes.html",
+        _context(
+            conversation,
+            form=form,
+            needs_code=needs_code,
+            made=made.count(),
+            used=made.used().count(),
+        ),
+        status=status,
+    )
