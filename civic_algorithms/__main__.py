@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -19,6 +20,10 @@ COMMANDS = {
     "opinion": "civic_algorithms.opinion.cli",
     "sortition": "civic_algorithms.sortition.cli",
 }
+
+# Commands whose numpy work is dot products of single vectors, where OpenBLAS's second thread only
+# spins: they run with one (decision 0105).
+ONE_BLAS_THREAD = {"budget"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.add_arguments(subparsers.add_parser(name, help=module.HELP, description=module.HELP))
         runners[name] = module.run
     args = parser.parse_args(argv)
+    if args.command in ONE_BLAS_THREAD:
+        # Before the command first imports numpy: OpenBLAS reads it once, when it loads.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         return int(runners[args.command](args))
     except InputError as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from fractions import Fraction
@@ -68,9 +67,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the file, count, print the result; bad input raises InputError."""
-    # One BLAS thread (decision 0105): counting takes dot products of single vectors, where
-    # OpenBLAS's second thread only spins; it must be set before numpy is first imported.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from civic_algorithms.budgeting.checks import election_warnings
     from civic_algorithms.budgeting.pabulib import parse_number, read_pabulib
     from civic_algorithms.budgeting.profile import compile_ballots
