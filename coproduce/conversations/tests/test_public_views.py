@@ -280,6 +280,17 @@ def test_a_resident_without_a_code_is_asked_for_it_and_cannot_vote() -> None:
     assert 'href="#code-code"' in _text(response)  # the summary links to the code field
     assert 'id="resident-code"' in _text(response)
     assert not Vote.objects.exists()
+    # With htmx (a page from before the code was asked for), the page that asks is loaded.
+    swapped = client.post(
+        _url("vote", setup.conversation),
+        {"statement": setup.statements[0].pk, "value": "agree"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert swapped.headers["HX-Redirect"] == _url("conversation", setup.conversation)
+    reloaded = _text(client.get(_url("conversation", setup.conversation)))
+    assert "Enter the code we posted to you first: only residents" in reloaded  # the message
+    assert 'id="resident-code"' in reloaded
+    assert not Vote.objects.exists()
     # Adding a statement is refused the same way, with the way to the code.
     added = client.post(_url("statement_add", setup.conversation), {"text": "Light the path"})
     assert added.status_code == 403

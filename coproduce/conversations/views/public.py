@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from coproduce.accounts.models import User
 from coproduce.common import ratelimit as busy_ratelimit
@@ -296,6 +297,11 @@ def _vote_refused(
         default = reverse("conversations:conversation", args=[conversation.pk])
         return HttpResponseRedirect(safe_next_url(request, default), status=303)
     if getattr(request, "htmx", False):
+        if reason == CODE:  # a page from before the code was asked for: load the page that asks
+            messages.error(request, str(REFUSALS[CODE]))
+            return HttpResponseClientRedirect(
+                reverse("conversations:conversation", args=[conversation.pk])
+            )
         # htmx swaps only successful answers: the card with its error comes as a 200.
         context = _card(conversation, participant, reason, form=form, statement=tried)
         return render(request, "conversations/_statement_card.html", context)
