@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,15 +43,15 @@ from coproduce.budgeting.models import (
     Proposal,
     VotingCode,
 )
-from coproduce.common.onetime import hash_secret, new_secret
+from coproduce.common.onetime import MAX_BATCH, hash_secret, make_batch, new_secret
 from coproduce.contributions.actions import contribution_start, response_create
-from coproduce.contributions.kinds import agreed, get_kind
+from coproduce.contributions.kinds import IDEA, OPINION_STATEMENT, agreed, get_kind
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.search.actions import index_update
 from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
 
-MAX_CODES = 5000  # in one batch
+MAX_CODES = MAX_BATCH  # voting codes in one batch
 
 
 def _require(allowed: bool) -> None:
@@ -186,7 +185,7 @@ def proposal_create(
 
 # What can become a proposal: ideas of idea challenges and statements of opinion maps, named by
 # their spine kinds (budgeting does not import the apps that own them).
-BRING_FORWARD_KINDS = ("idea", "opinion_statement")
+BRING_FORWARD_KINDS = (IDEA, OPINION_STATEMENT)
 
 
 @transaction.atomic
@@ -524,16 +523,11 @@ def ballot_for(
 def codes_generate(*, budget: Budget, by: User, count: int) -> list[str]:
     """Make a batch of one-time voting codes; the raw codes are returned once, here only."""
     _require(rules.can_manage_budget(by, budget))
-    if not 1 <= count <= MAX_CODES:
-        raise ValidationError(
-            {"count": _("Make between 1 and %(max)d codes at a time.") % {"max": MAX_CODES}}
-        )
-    batch = (budget.codes.aggregate(m=Max("batch"))["m"] or 0) + 1
-    raw = [new_secret() for _ in range(count)]
-    VotingCode.objects.bulk_create(
-        VotingCode(budget=budget, code_hash=hash_secret(code), batch=batch) for code in raw
+    return make_batch(
+        budget.codes.all(),
+        lambda code_hash, batch: VotingCode(budget=budget, code_hash=code_hash, batch=batch),
+        count,
     )
-    return raw
 
 
 def code_find(budget: Budget, raw: str) -> VotingCode:

@@ -19,19 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coproduce.common.dates import add_working_days
+from coproduce.contributions import kinds
 from coproduce.contributions.kinds import Workflow
 from coproduce.contributions.models import Contribution
 from coproduce.services.models import Activity
 
 # The spine kind of an opinion-map statement, which can be taken forward as an idea (decision
-# 0111): named here because codesign does not import conversations.
-STATEMENT = "opinion_statement"
+# 0111): named by the spine because codesign does not import conversations.
+STATEMENT = kinds.OPINION_STATEMENT
 
 
 class CodesignKind(models.TextChoices):
     """The kinds of contribution an idea challenge takes (registered with the spine)."""
 
-    IDEA = "idea", _("Idea")
+    IDEA = kinds.IDEA, _("Idea")
     COMMENT = "comment", _("Comment")
 
 

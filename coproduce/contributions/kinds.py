@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 Label = str | Promise
 
+# The codes of the kinds that other apps name without importing the app that owns them: budgets
+# bring ideas (codesign) and opinion-map statements (conversations) forward as proposals, and idea
+# challenges take statements forward as ideas (decision 0111).
+IDEA = "idea"
+OPINION_STATEMENT = "opinion_statement"
+
 
 @dataclass(frozen=True)
 class Workflow:

@@ -10,13 +10,13 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
-from coproduce.common.onetime import hash_secret, new_secret
+from coproduce.common.onetime import MAX_BATCH, hash_secret, make_batch
 from coproduce.contributions.actions import (
     contribution_start,
     contributions_changed,
@@ -41,7 +41,7 @@ from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
 
 STATEMENT_MAX_LENGTH = 280
-MAX_CODES = 5000  # residents' codes in one batch
+MAX_CODES = MAX_BATCH  # residents' codes in one batch
 SETTINGS_FIELDS = (
     "description",
     "audience",
@@ -159,17 +159,13 @@ def codes_generate(*, conversation: Conversation, by: User, count: int) -> list[
                 "who may take part in the settings first."
             )
         )
-    if not 1 <= count <= MAX_CODES:
-        raise ValidationError(
-            {"count": _("Make between 1 and %(max)d codes at a time.") % {"max": MAX_CODES}}
-        )
-    batch = (conversation.resident_codes.aggregate(m=Max("batch"))["m"] or 0) + 1
-    raw = [new_secret() for _ in range(count)]
-    ResidentCode.objects.bulk_create(
-        ResidentCode(conversation=conversation, code_hash=hash_secret(code), batch=batch)
-        for code in raw
+    return make_batch(
+        conversation.resident_codes.all(),
+        lambda code_hash, batch: ResidentCode(
+            conversation=conversation, code_hash=code_hash, batch=batch
+        ),
+        count,
     )
-    return raw
 
 
 def _code_used_message() -> str:

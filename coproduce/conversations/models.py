@@ -16,10 +16,11 @@ from django.db.models import Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.contributions.kinds import OPINION_STATEMENT
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.services.models import Activity
 
-STATEMENT = "opinion_statement"  # the contribution kind of a statement
+STATEMENT = OPINION_STATEMENT  # the contribution kind of a statement
 
 
 class Audience(models.TextChoices):

@@ -17,8 +17,6 @@ from coproduce.contributions.models import Contribution
 from coproduce.services.models import ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory, staff_of
 
-STATEMENT = "opinion_statement"  # the spine kind of an opinion-map statement
-
 
 @dataclass
 class BudgetSetup:
@@ -122,7 +120,7 @@ def agreed_on_the_map(monkeypatch: pytest.MonkeyPatch, *statements: Contribution
     statement kind's ``agreed`` stands in for the map, for this test only (budgeting does not
     import conversations; tests/spine/test_budget_bring_forward.py uses a real map)."""
     pks = {statement.pk for statement in statements}
-    spec = kinds.get_kind(STATEMENT)
+    spec = kinds.get_kind(kinds.OPINION_STATEMENT)
     monkeypatch.setitem(
-        kinds._KINDS, STATEMENT, replace(spec, agreed=lambda asked: pks & set(asked))
+        kinds._KINDS, kinds.OPINION_STATEMENT, replace(spec, agreed=lambda asked: pks & set(asked))
     )

@@ -34,7 +34,7 @@ from coproduce.budgeting.pabulib_io import import_pb
 from coproduce.common.forms import add_action_errors, handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
-from coproduce.contributions.kinds import agreed, get_kind
+from coproduce.contributions.kinds import OPINION_STATEMENT, agreed, get_kind
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.rules import can_answer_for
 from coproduce.services.models import Activity
@@ -227,16 +227,13 @@ def proposal_review(request: SignedInRequest, proposal: Proposal) -> HttpRespons
 # --- Ideas brought forward -------------------------------------------------------------------------
 
 
-STATEMENT = "opinion_statement"  # the spine kind of an opinion-map statement
-
-
 def _statements_to_bring_forward(budget: Budget, limit: int = 200) -> list[queries.IdeaRow]:
     """The published statements of the service's opinion maps that all groups agreed with on
     their latest map, oldest first, read through the spine (budgeting does not import
     conversations; decision 0111)."""
-    kind = get_kind(STATEMENT)
+    kind = get_kind(OPINION_STATEMENT)
     published = Contribution.objects.filter(
-        kind=STATEMENT,
+        kind=OPINION_STATEMENT,
         activity__service_stage__service=budget.activity.service_stage.service_id,
         visibility=Visibility.PUBLISHED,
     )
@@ -244,7 +241,7 @@ def _statements_to_bring_forward(budget: Budget, limit: int = 200) -> list[queri
         p.from_contribution_id: p for p in budget.proposals.filter(from_contribution__isnull=False)
     }
     # Those brought forward already stay listed as such, whatever a later map says.
-    chosen = agreed(STATEMENT, list(published.values_list("pk", flat=True)))
+    chosen = agreed(OPINION_STATEMENT, list(published.values_list("pk", flat=True)))
     chosen |= {pk for pk in taken if pk is not None}
     statements = published.filter(pk__in=chosen).select_related(
         kind.detail, "activity", *kind.select_related
