@@ -311,6 +311,8 @@ class ThreadIndex:
     shown: set[int]  # comments this person may read
     kept: set[int]  # shown, or a placeholder for replies that are shown
     agreements: dict[int, int] = field(default_factory=dict)
+    own: set[int] = field(default_factory=set)  # comments this person wrote
+    visibility: dict[int, str] = field(default_factory=dict)
     sort: str = CommentSort.OLDEST
 
     @property
@@ -351,7 +353,11 @@ def thread_index(idea: Idea, user: Visitor, sort: str = CommentSort.OLDEST) -> T
         index.children.setdefault(parent, []).append(pk)
         index.parent[pk] = parent
         index.agreements[pk] = agreements
-        if visibility == Visibility.PUBLISHED or (user_id is not None and author_id == user_id):
+        index.visibility[pk] = visibility
+        mine = user_id is not None and author_id == user_id
+        if mine:
+            index.own.add(pk)
+        if visibility == Visibility.PUBLISHED or mine:
             index.shown.add(pk)
     for shown in index.shown:  # keep every comment on the way up to a shown one
         step: int | None = shown
@@ -372,20 +378,24 @@ def comment_page_number(
     return roots.index(root) // THREADS_PER_PAGE + 1 if root in roots else 1
 
 
-def comment_thread(
-    idea: Idea,
-    user: Visitor,
-    page_number: Any = 1,
-    sort: str = CommentSort.OLDEST,
-    *,
-    with_answers: bool = True,
-) -> tuple[Page[int], list[CommentNode]]:
-    """One page of an idea's comment threads, oldest first, newest first or most agreed first: in
-    five queries whatever their size (three without their answers: ``load_answers`` reads them
-    for the comments it is given).
+@dataclass
+class ThreadPage:
+    """One page of an idea's comment threads as this person reads them, before the comments
+    themselves are loaded: which comments it holds, in order, and which of them the person
+    wrote or agrees with (all a cached page of threads depends on beyond the idea's versions)."""
 
-    Returns the page (of top-level comment keys) and its threads as CommentNodes.
-    """
+    index: ThreadIndex
+    page: Page[int]  # of top-level comment keys
+    wanted: list[int]  # every comment of the page's threads that is shown or kept
+    agreed: set[int]  # those the person agrees with
+    own: set[int]  # those the person wrote
+
+
+def thread_page(
+    idea: Idea, user: Visitor, page_number: Any = 1, sort: str = CommentSort.OLDEST
+) -> ThreadPage:
+    """One page of an idea's comment threads, oldest first, newest first or most agreed first,
+    in two narrow queries whatever their size (``thread_nodes`` loads the comments)."""
     index = thread_index(idea, user, sort)
     page = Paginator(index.roots, THREADS_PER_PAGE).get_page(page_number)
     wanted: list[int] = []
@@ -394,11 +404,16 @@ def comment_thread(
         pk = stack.pop()
         wanted.append(pk)
         stack.extend(reply for reply in index.children.get(pk, []) if reply in index.kept)
-    rows = Comment.objects.filter(pk__in=wanted).select_related("contribution__author")
-    if with_answers:
-        rows = rows.prefetch_related(*answers_prefetch("contribution__"))
-    comments = rows.in_bulk() if wanted else {}
     agreed = agreed_by(user, [pk for pk in wanted if pk in index.shown])
+    return ThreadPage(index, page, wanted, agreed, index.own.intersection(wanted))
+
+
+def thread_nodes(idea: Idea, user: Visitor, part: ThreadPage) -> list[CommentNode]:
+    """The page's threads as CommentNodes, in one query (their answers are read by
+    ``load_answers``, for the comments whose cached part is missing)."""
+    index = part.index
+    rows = Comment.objects.filter(pk__in=part.wanted).select_related("contribution__author")
+    comments = rows.in_bulk() if part.wanted else {}
 
     def build(keys: list[int], depth: int) -> list[CommentNode]:
         nodes = []
@@ -415,13 +430,13 @@ def comment_thread(
                 depth,
                 can_report=shown and can_report(user, comment.contribution),
                 replies=build(index.children.get(pk, []), depth + 1),
-                agreed=pk in agreed,
+                agreed=pk in part.agreed,
                 can_agree=shown and can_agree(user, comment),
             )
             nodes.append(node)
         return nodes
 
-    return page, build(list(page.object_list), 0)
+    return build(list(part.page.object_list), 0)
 
 
 def comments_on(ideas: Sequence[int]) -> dict[str, list[int]]:

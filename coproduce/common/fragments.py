@@ -10,13 +10,15 @@ gives a new key, so an old fragment is never served again; fragments may be evic
 The versions of a row are read in the same statement as the row (``versioned``), and whatever a
 fragment shows beyond the row is read after it, so a fragment is never stored under a version
 newer than its content. A fragment is rendered without the request, the user, their permissions
-or messages, and with a placeholder for the CSRF token that is put back when it is served: it
-cannot hold anything personal. Why and how: docs/decisions/0806-signed-in-fragment-cache.md.
+or messages, and with a placeholder for the CSRF token that is put back when it is served; a
+blank form's one-time token is stored as a placeholder too and each serving gets a fresh one: it
+cannot hold anything personal, nor anything that must not be used twice. Why and how: docs/decisions/0806-signed-in-fragment-cache.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +30,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import translation
 
 from coproduce.common import pagecache
+from coproduce.common.forms import ONE_TIME_FIELD, new_form_token
 from coproduce.common.models import PageVersion
 
 # A stored fragment lives at most this long: versions keep fragments fresh, the lifetime frees space.
@@ -36,6 +39,12 @@ FRAGMENT_SECONDS = 3600
 # person's own text cannot make this tag: it is escaped.
 CSRF_PLACEHOLDER = "fragment-csrf-token"
 _CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+# A blank form in a fragment keeps this in place of its one-time token (common.forms.OneTimeForm),
+# and each time the fragment is served every one gets a fresh token, so no two pages share one.
+ONE_TIME_PLACEHOLDER = "fragment-one-time-token"
+# The value of a one-time token's hidden input, as the form renders it (with or without a prefix).
+# A person's own text cannot make it: its quotes are escaped.
+_ONE_TIME_VALUE = re.compile(rf'(name="(?:[\w-]+-)?{ONE_TIME_FIELD}" value=")[^"]*(")')
 # Names a fragment's template may not read: they belong to one request.
 PERSONAL = ("request", "user", "perms", "messages")
 
@@ -86,6 +95,10 @@ class Fragments:
         self.found: dict[str, str] = {}
         self.made: dict[str, str] = {}
         self.shared = _shared()
+        self.fetch(keys)
+
+    def fetch(self, keys: Iterable[str]) -> None:
+        """Look up more fragments, such as those of a part that was not found."""
         missing = []
         for wanted in dict.fromkeys(keys):
             html = recent.get(wanted)
@@ -119,6 +132,21 @@ def with_csrf(html: str, token: str) -> str:
     if placeholder not in html:
         return html
     return html.replace(placeholder, _CSRF_INPUT.format(token))
+
+
+def without_one_time_tokens(html: str) -> str:
+    """A fragment about to be stored, with its forms' one-time tokens left out."""
+    return _ONE_TIME_VALUE.sub(rf"\g<1>{ONE_TIME_PLACEHOLDER}\g<2>", html)
+
+
+def with_one_time_tokens(html: str) -> str:
+    """A stored fragment with a fresh one-time token in each of its forms."""
+    placeholder = f'value="{ONE_TIME_PLACEHOLDER}"'
+    if placeholder not in html:
+        return html
+    parts = html.split(placeholder)
+    fresh = [f'value="{new_form_token()}"' for _ in parts[1:]]
+    return "".join(part + token for part, token in zip(parts, [*fresh, ""], strict=True))
 
 
 def forget() -> None:

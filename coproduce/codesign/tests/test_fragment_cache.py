@@ -163,6 +163,35 @@ def test_each_person_gets_their_own_csrf_token_in_a_cached_fragment(world: World
     assert "You agree" in page(strict, world.idea_url)
 
 
+ONE_TIME_INPUT = re.compile(r'name="one_time_token" value="([^"]*)"')
+
+
+def test_each_page_gets_a_fresh_one_time_token_in_the_cached_comment_form(
+    world: World, renders: list[str]
+) -> None:
+    resident = client_for(UserFactory())
+    first = page(resident, world.idea_url)  # fills the cache, the comment form too
+    made = len(renders)
+    second = page(resident, world.idea_url)
+    assert len(renders) == made  # the form came from the cache …
+    tokens = ONE_TIME_INPUT.findall(first) + ONE_TIME_INPUT.findall(second)
+    assert len(tokens) == 2
+    assert len(set(tokens)) == 2  # … with a token of its own each time
+    assert fragments.ONE_TIME_PLACEHOLDER not in tokens
+    stored = "".join(fragments.recent.pages.values())
+    assert set(ONE_TIME_INPUT.findall(stored)) == {fragments.ONE_TIME_PLACEHOLDER}
+    # The token works: the comment is made once, however often the form is sent.
+    create = reverse("codesign:comment_create", kwargs={"pk": world.idea.pk})
+    sent = {
+        "body": "Cached forms work",
+        "author_display": "first_name",
+        "one_time_token": tokens[1],
+    }
+    for _ in range(2):
+        assert resident.post(create, sent).status_code == 302
+    assert Contribution.objects.filter(comment__body="Cached forms work").count() == 1
+
+
 def test_stored_fragments_hold_nothing_personal(world: World) -> None:
     resident = client_for(UserFactory())
     actions.support_add(idea=world.idea, user=world.staff)
@@ -225,6 +254,20 @@ def test_a_held_comment_is_shown_to_its_author_alone(world: World) -> None:
     for _round in range(2):
         assert "Only I can read this yet." in page(client_for(author), world.idea_url)
         assert "Only I can read this yet." not in page(other, world.idea_url)
+
+
+def test_a_removed_comment_with_replies_is_a_placeholder_for_everyone(world: World) -> None:
+    reply = CommentFactory(idea=world.idea, parent=world.comment, body="A reply stays.")
+    readers = [client_for(UserFactory()), client_for(UserFactory())]
+    for reader in readers:
+        assert world.comment.body in page(reader, world.idea_url)  # the threads are cached
+    # Hidden without a new version (as above): the comments' visibility is in the key.
+    Contribution.objects.filter(pk=world.comment.pk).update(visibility=Visibility.HIDDEN)
+    for reader in readers:
+        shown = page(reader, world.idea_url)
+        assert world.comment.body not in shown
+        assert "This comment was removed by a moderator." in shown
+        assert reply.body in shown
 
 
 def test_welsh_and_english_fragments_are_kept_apart(world: World, renders: list[str]) -> None:

@@ -245,15 +245,35 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
         linked = queries.comment_on(idea, int(wanted))
         if linked is not None:
             page_number = queries.comment_page_number(idea, linked, user, sort)
-    comment_page, thread = queries.comment_thread(idea, user, page_number, sort, with_answers=False)
+    threads = queries.thread_page(idea, user, page_number, sort)
     threshold = queries.threshold_of(activity)
+    reader = (can_comment, can_answer, sort)
     fragment_keys = {
         part: fragments.key(f"codesign.idea_{part}", *idea_parts)
         for part in ("idea", "answers", "history")
     }
-    comments = _comment_keys(thread, idea_parts, (can_comment, can_answer, sort))
-    shared = fragments.Fragments([*fragment_keys.values(), *comments])
-    queries.load_answers([c for k, c in comments.items() if shared.get(k) is None])
+    # The blank comment form is the same on every idea (its token is made fresh when served).
+    site_version = fragments.versions_of(idea)[1]
+    fragment_keys["comment_form"] = fragments.key("codesign.comment_form", site_version)
+    # The page's threads as one part, the same for everyone with the same buttons who wrote and
+    # agrees with the same comments on it; any change to a comment gives the idea a new version,
+    # and the comments' own visibility is in the key as in each comment's (_comment_keys).
+    fragment_keys["threads"] = fragments.key(
+        "codesign.threads",
+        *idea_parts,
+        *reader,
+        user.is_authenticated,
+        [(pk, threads.index.visibility[pk]) for pk in threads.wanted],
+        sorted(threads.own),
+        sorted(threads.agreed),
+    )
+    shared = fragments.Fragments(fragment_keys.values())
+    thread: list[queries.CommentNode] = []
+    if shared.get(fragment_keys["threads"]) is None:
+        thread = queries.thread_nodes(idea, user, threads)
+        comments = _comment_keys(thread, idea_parts, reader)
+        shared.fetch(comments)
+        queries.load_answers([c for k, c in comments.items() if shared.get(k) is None])
     answers = (
         spine_queries.answers_of(contribution)
         if shared.get(fragment_keys["answers"]) is None
@@ -272,7 +292,7 @@ def idea_detail(request: HttpRequest, idea: Idea) -> HttpResponse:
             "thread": thread,
             "fragment_keys": fragment_keys,
             "fragments": shared,
-            "comment_page": comment_page,
+            "comment_page": threads.page,
             "comment_sort": sort,
             "comment_order_form": CommentOrderForm(),
             "threshold": threshold,

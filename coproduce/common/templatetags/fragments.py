@@ -6,7 +6,8 @@
 ``fragments`` is the page's ``common.fragments.Fragments`` (the view looked the keys up in one
 go) and the key one the view made with ``fragments.key``; with either missing the part is simply
 rendered. The part is rendered without ``request``, ``user``, ``perms`` and ``messages``, and
-with a placeholder CSRF token that each reader gets back as their own.
+with a placeholder CSRF token that each reader gets back as their own; a blank one-time form in
+it gets a fresh token each time it is served.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from django.template.base import FilterExpression, Parser, Token
 from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
 
-from coproduce.common.fragments import CSRF_PLACEHOLDER, PERSONAL, Fragments, with_csrf
+from coproduce.common.fragments import (
+    CSRF_PLACEHOLDER,
+    PERSONAL,
+    Fragments,
+    with_csrf,
+    with_one_time_tokens,
+    without_one_time_tokens,
+)
 
 register = template.Library()
 
@@ -37,11 +45,12 @@ class FragmentNode(template.Node):
         html = store.get(wanted)
         if html is None:
             with context.push(csrf_token=CSRF_PLACEHOLDER, **dict.fromkeys(PERSONAL)):
-                html = str(self.nodelist.render(context))
+                html = without_one_time_tokens(str(self.nodelist.render(context)))
             store.put(wanted, html)
         if CSRF_PLACEHOLDER in html:
             token = context.get("csrf_token")
             html = with_csrf(html, "" if token in (None, "NOTPROVIDED") else str(token))
+        html = with_one_time_tokens(html)
         # Our own template's output, escaped when it was rendered.
         return mark_safe(html)  # noqa: S308
 
