@@ -16,9 +16,8 @@ and skips shares it can prove give the same outcome (``extend_run``, decision 01
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import math
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -32,6 +31,15 @@ from civic_algorithms.budgeting.profile import IntArray, SatProfile
 EPS = 1e-9  # relative margin below which the fast engine asks the exact engine
 SMALL = 48  # projects with at most this many ballot groups are priced in plain Python
 FloatArray = npt.NDArray[np.float64]
+# Reductions called as ufuncs: ndarray.sum() and friends go through a Python wrapper that costs
+# more than the sum itself on a few dozen groups (decision 0107).
+_add = np.add.reduce
+_any = np.logical_or.reduce
+
+
+def _same(one: npt.NDArray[np.bool_], other: npt.NDArray[np.bool_]) -> bool:
+    """``np.array_equal`` for two boolean arrays, without its Python overhead."""
+    return one.shape == other.shape and one.tobytes() == other.tobytes()
 
 
 class MesInvariantError(RuntimeError):
@@ -63,6 +71,20 @@ class Candidates:
     flat_owners: IntArray
     neighbours: dict[int, frozenset[int]] = field(default_factory=dict)
     views: dict[int, _View] = field(default_factory=dict)
+    starts: dict[int, tuple[Sequence[int], dict[int, float], list[tuple[float, int, int]]]] = field(
+        default_factory=dict
+    )
+
+    def start(self, ranks: Sequence[int]) -> tuple[dict[int, float], list[tuple[float, int, int]]]:
+        """Every run's first price bounds (cost / total satisfaction) and their sorted queue
+        entries, made once per tie-break; each run works on copies."""
+        known = self.starts.get(id(ranks))
+        if known is None or known[0] is not ranks:
+            costs = self.profile.ballots.costs
+            bound = {p: costs[p] / self.total[p] for p in self.projects}
+            known = (ranks, bound, sorted((price, ranks[p], p) for p, price in bound.items()))
+            self.starts[id(ranks)] = known
+        return known[1], known[2]
 
     def view(self, project: int) -> _View:
         """All of a project's supporters as float arrays, shared by every run."""
@@ -263,14 +285,6 @@ class ExactClasses:
         self.of_group[self.candidates.supporters[project]] = groups.new_class(targets)
 
 
-@dataclass
-class _Price:
-    """A float price and whether the fast engine can vouch for it."""
-
-    certain: bool
-    rho: float | None = None
-
-
 @dataclass(eq=False)
 class _View:
     """Some of a project's supporters, as float arrays."""
@@ -301,37 +315,52 @@ class _View:
         )
 
 
-_UNAFFORDABLE = _Price(certain=True)  # shared: prices are only read
-_UNSURE = _Price(certain=False)
+# What FloatState.price returns besides a price: a plain float or None, not an object per call.
+UNAFFORDABLE = math.inf  # certainly unaffordable
+UNSURE = None  # floats cannot tell: too close to (un)affordable, or the loop did not settle
 
 
-def _small_price(view: _View, budgets: list[float], cost: float, start: float) -> _Price:
-    """:meth:`FloatState.price` for a few groups that can afford the project, in plain Python."""
-    weights, sats, w_sats = view.lists()
-    holdings = list(map(operator.mul, weights, budgets))
-    rho = max(start, cost / view.total)
+def _small_price(view: _View, budgets: list[float], cost: float, start: float) -> float | None:
+    """:meth:`FloatState.price` for a few groups that can afford the project, in plain Python.
+
+    What the poor hold is summed as it is met (weight x budget), not from a list of every
+    group's holding made first: most supporters are not poor, and that list cost as much as a
+    pass over the groups.
+    """
+    weights, sats, w_sats = view.as_lists or view.lists()
+    total = view.total
+    rho = max(start, cost / total)
     common = view.common
-    for _ in range(len(budgets) + 1):
+    passes = len(budgets) + 1
+    for done in range(1, passes + 1):
         paid = share = 0.0
         if common:  # one satisfaction for all: one threshold on budgets
             line = rho * common
-            for held, budget, w_sat in zip(holdings, budgets, w_sats, strict=True):
+            floor = math.inf  # the least budget that can pay the line
+            for budget, weight, w_sat in zip(budgets, weights, w_sats, strict=False):
                 if budget < line:
-                    paid += held
+                    paid += weight * budget
                     share += w_sat
+                elif budget < floor:
+                    floor = budget
         else:
-            for held, budget, sat, w_sat in zip(holdings, budgets, sats, w_sats, strict=True):
+            floor = -math.inf
+            for budget, weight, sat, w_sat in zip(budgets, weights, sats, w_sats, strict=False):
                 if budget < rho * sat:
-                    paid += held
+                    paid += weight * budget
                     share += w_sat
-        share_left = view.total - share
+        share_left = total - share
         if share_left <= 0:
             break
         trial = (cost - paid) / share_left
         if trial <= rho:
-            return _Price(certain=True, rho=rho)
+            return rho
+        if trial * common <= floor and done < passes:
+            # Nobody new is poor at the trial price: the next pass would sum the same poor in
+            # the same order and return the trial price itself.
+            return trial
         rho = trial
-    return _UNSURE
+    return UNSURE
 
 
 class FloatState:
@@ -343,6 +372,7 @@ class FloatState:
         self.fuzzy = np.zeros(len(self.value), dtype=bool)  # may be exactly 0 or a crumb more
         self.views = dict(candidates.all_views())  # narrowed per state as supporters run dry
         self.looks = [0] * candidates.profile.n_projects
+        self.costs = candidates.costs_f
 
     def constant_price(self, project: int, upper: FloatState | None = None) -> Fraction | None:
         """The exact price when every supporter with money can clearly pay their part.
@@ -354,15 +384,23 @@ class FloatState:
         """
         c = self.candidates
         groups = c.supporters[project]
-        if bool(self.fuzzy[groups].any()):
+        if _any(self.fuzzy[groups]):
             return None
         budget = self.value[groups]
         holding = budget > 0
         changes = upper is not None and (
-            bool(upper.fuzzy[groups].any()) or not np.array_equal(holding, upper.value[groups] > 0)
+            bool(_any(upper.fuzzy[groups])) or not _same(holding, upper.value[groups] > 0)
         )
         if changes:
             return None
+        if np.count_nonzero(holding) == len(holding):  # nobody has run dry: totals are known
+            total = c.total[project]
+            price = Fraction(c.profile.ballots.costs[project], total)
+            line = float(price) * (1 + EPS)
+            common = c.common[project]
+            if common:
+                return None if budget[budget.argmin()] < line * common else price
+            return None if _any(budget < line * c.values_f[project]) else price
         total = _dot(c.profile.ballots.weights[groups[holding]], c.values[project][holding])
         if total == 0:
             return None
@@ -371,8 +409,11 @@ class FloatState:
             return None
         return price
 
-    def price(self, project: int, start: float) -> _Price:
+    def price(self, project: int, start: float) -> float | None:
         """Price of a project, found by growing the set of supporters who pay all they have.
+
+        :data:`UNAFFORDABLE` (infinity) when its supporters certainly cannot pay for it,
+        :data:`UNSURE` (None) when floats cannot tell.
 
         ``start`` must not exceed the true price (a price from an earlier round will do). At a
         trial price the supporters who cannot pay their part pay everything; the rest share
@@ -388,28 +429,37 @@ class FloatState:
             view = view.only(holding)
             self.views[project] = view
             budget = budget[holding]
-        cost = self.candidates.costs_f[project]
-        money = float(view.weights @ budget)  # often short: such projects drop out here
+        cost = self.costs[project]
+        money = float(view.weights.dot(budget))  # often short: such projects drop out here
         if money < cost * (1 - EPS):
-            return _UNAFFORDABLE
+            return UNAFFORDABLE
         if money <= cost * (1 + EPS):
-            return _UNSURE
+            return UNSURE
         if len(budget) <= SMALL:  # plain Python beats numpy's per-call cost on a few groups
             return _small_price(view, budget.tolist(), cost, start)
         rho = max(start, cost / view.total)
         common = view.common
-        for _ in range(len(budget) + 1):
-            # Indexing the poor, not dot products with a 0/1 mask: on large projects (Warsaw)
-            # the mask's two full-length BLAS calls cost more than they save.
-            poor = np.flatnonzero(budget < rho * common if common else budget < rho * view.sats)
-            share_left = view.total - float(view.w_sat[poor].sum())
+        sats = view.sats
+        # Indexing the poor, not dot products with a 0/1 mask: on large projects (Warsaw) the
+        # mask's two full-length BLAS calls cost more than they save. (ndarray methods and ufuncs
+        # called directly: numpy's module-level wrappers cost more than the arithmetic here.)
+        poor = (budget < rho * common if common else budget < rho * sats).nonzero()[0]
+        passes = len(budget) + 1
+        for done in range(1, passes + 1):
+            share_left = view.total - float(_add(view.w_sat[poor]))
             if share_left <= 0:
                 break
-            trial = (cost - float(np.dot(view.weights[poor], budget[poor]))) / share_left
+            trial = (cost - float(view.weights[poor].dot(budget[poor]))) / share_left
             if trial <= rho:  # nobody new pays all they have: this is the price
-                return _Price(certain=True, rho=rho)
+                return rho
             rho = trial
-        return _UNSURE
+            before = len(poor)
+            poor = (budget < rho * common if common else budget < rho * sats).nonzero()[0]
+            if len(poor) == before and done < passes:
+                # the poor only grow with the price: the same poor, so the next pass would
+                # find this trial price again and return it
+                return rho
+        return UNSURE
 
     def split(self, project: int, rho: float) -> npt.NDArray[np.bool_] | None:
         """Which supporters would pay all they have at this price; None if any is too close."""
@@ -420,22 +470,34 @@ class FloatState:
             return None
         return budget < need
 
-    def pay(self, project: int, rho: float) -> npt.NDArray[np.bool_] | None:
+    def pay(self, project: int, rho: float, *, split: bool = True) -> npt.NDArray[np.bool_] | None:
         """Charge a bought project's supporters: each pays min(budget, rho * satisfaction).
 
-        Returns :meth:`split` at this price as it was before paying.
+        Returns :meth:`split` at this price as it was before paying (None without ``split``).
         """
         c = self.candidates
         groups = c.supporters[project]
         common = c.common[project]
-        charge = rho * common if common else rho * c.values_f[project]
-        left = self.value[groups] - charge
-        close = np.abs(left) <= EPS * charge
-        poor = left < 0
+        left = self.value[groups]
+        margin: float | FloatArray
+        if common:  # one charge for all: one reduction says whether any budget is close to it
+            charge = rho * common
+            left -= charge
+            distance = np.abs(left)
+            margin = EPS * charge
+            close = bool(distance[distance.argmin()] <= margin)  # argmin: no Python wrapper
+        else:
+            charges = rho * c.values_f[project]
+            left -= charges
+            distance = np.abs(left)
+            margin = EPS * charges
+            near = distance <= margin
+            close = bool(near[near.argmax()])  # any(), as the first True or False
+        poor = left < 0 if split else None
         np.maximum(left, 0.0, out=left)
         self.value[groups] = left
-        if close.any():
-            self.fuzzy[groups[close]] = True
+        if close:
+            self.fuzzy[groups[distance <= margin]] = True
             return None
         return poor
 
@@ -449,6 +511,8 @@ class MesRun:
     exact_rounds: int = 0
     prices: list[float] = field(default_factory=list)
     replayed: bool = False  # purchases certified by extend_run, not chosen by a run
+    # for extend_run: each purchase's position, and the last earlier one sharing a supporter
+    order: tuple[dict[int, int], list[int]] | None = field(default=None, compare=False, repr=False)
 
 
 def _break_tie(tied: list[int], ranks: Sequence[int], run: MesRun) -> int:
@@ -498,44 +562,51 @@ class _Ceiling:
 
 
 class _Queue:
-    """Projects by (lower bound on price, tie rank); stale entries are skipped when popped."""
+    """Alive projects sorted by (lower bound on price, tie rank), one entry each.
 
-    def __init__(self, bound: dict[int, float], ranks: Sequence[int]) -> None:
+    A sorted list, not a heap: a pass reads the cheapest few in place instead of popping them and
+    pushing them back every round. Entries of projects no longer alive are dropped when met.
+    """
+
+    def __init__(
+        self, bound: dict[int, float], ranks: Sequence[int], entries: list[tuple[float, int, int]]
+    ) -> None:
         self.bound = bound
         self.ranks = ranks
-        self.heap = [(price, ranks[p], p) for p, price in bound.items()]
-        heapq.heapify(self.heap)
+        self.entries = entries  # sorted, one per project in ``bound``
 
     def update(self, project: int, price: float) -> None:
+        if price == self.bound[project]:  # often: the project's supporters could all pay
+            return
+        entries = self.entries
+        rank = self.ranks[project]
+        at = bisect.bisect_left(entries, (self.bound[project], rank, project))
+        if at < len(entries) and entries[at][2] == project:
+            del entries[at]
         self.bound[project] = price
-        heapq.heappush(self.heap, (price, self.ranks[project], project))
+        bisect.insort(entries, (price, rank, project))
 
     def pop_up_to(self, alive: set[int], ceiling: _Ceiling) -> Iterator[int]:
         """Alive projects in order while their bound is within ``ceiling.price`` (which the caller
-        may lower as it goes); every project is put back."""
-        taken: list[tuple[float, int, int]] = []
+        may lower as it goes). While a project is yielded the caller may re-price or drop that
+        project only; one re-priced during the pass is not yielded again."""
+        entries = self.entries
         seen: set[int] = set()
-        heap = self.heap
-        try:
-            while heap:
-                price, _, project = heap[0]
-                if project not in alive or price != self.bound[project]:
-                    heapq.heappop(heap)
-                    continue
-                if project in seen:  # re-priced during this pass: keep it for later rounds
-                    taken.append(heapq.heappop(heap))
-                    continue
-                if price > ceiling.price:
-                    return
-                taken.append(heapq.heappop(heap))
-                seen.add(project)
-                yield project
-        finally:
-            kept = {
-                entry for entry in taken if entry[2] in alive and entry[0] == self.bound[entry[2]]
-            }
-            for entry in kept:
-                heapq.heappush(heap, entry)
+        at = 0
+        while at < len(entries):
+            price, _, project = entries[at]
+            if project not in alive:
+                del entries[at]
+                continue
+            if project in seen:  # re-priced during this pass: keep it for later rounds
+                at += 1
+                continue
+            if price > ceiling.price:
+                return
+            seen.add(project)
+            yield project
+            if at < len(entries) and entries[at][2] == project:
+                at += 1  # still here; a re-priced project moved further down the list
 
 
 class _Pricer:
@@ -549,9 +620,9 @@ class _Pricer:
         self.candidates = candidates
         self.ranks = ranks
         self.state = FloatState(candidates, share)
-        costs = candidates.profile.ballots.costs
-        self.bound = {p: costs[p] / candidates.total[p] for p in candidates.projects}
-        self.queue = _Queue(self.bound, ranks)
+        bound, entries = candidates.start(ranks)
+        self.bound = dict(bound)
+        self.queue = _Queue(self.bound, ranks, list(entries))
         self.fresh: set[int] = set()
         self.alive = set(candidates.projects)
 
@@ -560,50 +631,73 @@ class _Pricer:
         if project in self.fresh:
             return True
         price = self.state.price(project, self.bound[project])
-        if not price.certain:
+        if price is None:  # UNSURE
             return False
-        if price.rho is None:
+        if price == UNAFFORDABLE:
             self.alive.discard(project)
         else:
-            self.queue.update(project, price.rho)
+            self.queue.update(project, price)
             self.fresh.add(project)
         return True
 
     def contenders(self) -> tuple[list[int], list[int]]:
         """The projects within 1e-9 of the cheapest (by tie rank), and those floats cannot price."""
         alive, bound, fresh = self.alive, self.bound, self.fresh
-        ceiling = _Ceiling()
+        ceiling = math.inf
         unsure: list[int] = []
         looked: list[int] = []
-        for project in self.queue.pop_up_to(alive, ceiling):
-            if project not in fresh and not self.refresh(project):
-                unsure.append(project)
-            elif project in alive:
+        # _Queue.pop_up_to written out: this is the inner loop of every round of every run
+        entries = self.queue.entries
+        moved: set[int] = set()  # re-priced in this pass: further down the list, seen already
+        at = 0
+        while at < len(entries):
+            price, _, project = entries[at]
+            if project not in alive:
+                del entries[at]
+                continue
+            if project in moved:
+                at += 1
+                continue
+            if price > ceiling:
+                break
+            if project in fresh:
                 looked.append(project)
-                ceiling.price = min(ceiling.price, bound[project] * (1 + EPS))
+                ceiling = min(ceiling, price * (1 + EPS))
+                at += 1
+            elif not self.refresh(project):
+                unsure.append(project)
+                at += 1
+            elif project in alive:
+                moved.add(project)
+                looked.append(project)
+                ceiling = min(ceiling, bound[project] * (1 + EPS))
+                if entries[at][2] == project:
+                    at += 1
+            else:  # unaffordable: gone
+                del entries[at]
         near: list[int] = []  # a plain loop: closures make new cells every round (2 % of a run)
         for project in looked:
-            if project in alive and bound[project] <= ceiling.price:
+            if project in alive and bound[project] <= ceiling:
                 near.append(project)
         near.sort(key=self.ranks.__getitem__)
         return near, unsure
 
-    def buy(self, project: int, rho: float) -> npt.NDArray[np.bool_] | None:
+    def buy(self, project: int, rho: float, *, split: bool = True) -> npt.NDArray[np.bool_] | None:
         """Charge a purchase's supporters; the projects sharing one with it go stale.
 
         Returns who paid all they had (:meth:`FloatState.pay`).
         """
-        split = self.state.pay(project, rho)
+        paid = self.state.pay(project, rho, split=split)
         # a new set, not -=: that walks all the overlapping projects, this only the fresh few
         self.fresh = self.fresh - self.candidates.overlapping(project)
         self.alive.discard(project)
-        return split
+        return paid
 
     def none_affordable(self) -> bool:
         """Whether every project left is certainly unaffordable."""
         for project in self.alive:
             price = self.state.price(project, self.bound[project])
-            if not price.certain or price.rho is not None:
+            if price != UNAFFORDABLE:  # affordable, or floats cannot tell
                 return False
         return True
 
@@ -634,7 +728,7 @@ def run_fast(candidates: Candidates, share: Fraction, ranks: Sequence[int]) -> M
         else:
             break
         run.prices.append(rate)
-        pricer.buy(chosen, rate)
+        pricer.buy(chosen, rate, split=False)  # a run never reads who paid all
         if shadow is not None:
             if exact_price is None:
                 exact_price = certified_price(shadow, chosen)
@@ -724,7 +818,9 @@ def _last_overlaps(candidates: Candidates, bought: Sequence[int]) -> list[int]:
 class _Extension:
     """:func:`extend_run`'s replay of a base run at a larger share, checked purchase by purchase.
 
-    ``high`` is the replay at the new share, ``low`` the base run again at its own share.
+    ``high`` is the replay at the new share, ``low`` the base run again at its own share. Most
+    checks read only ``high``, so ``low`` is brought up to date only when a check reads it: the
+    purchases wait in ``high_splits`` (who paid all they had at the new share) until then.
     """
 
     def __init__(
@@ -737,15 +833,22 @@ class _Extension:
     ) -> None:
         self.ranks = ranks
         self.high = _Pricer(candidates, share, ranks)
-        self.low = FloatState(candidates, base_share)
+        self.low_state = FloatState(candidates, base_share)
+        self.low_paid = 0  # base purchases charged in low_state so far
+        self.high_splits: list[npt.NDArray[np.bool_] | None] = []
         self.candidates = candidates
         self.base = base
-        self.position = {project: index for index, project in enumerate(base.bought)}
-        self.last_overlap = _last_overlaps(candidates, base.bought)
+        if base.order is None:  # a base is often extended more than once
+            base.order = (
+                {project: index for index, project in enumerate(base.bought)},
+                _last_overlaps(candidates, base.bought),
+            )
+        self.position, self.last_overlap = base.order
         # While every purchase so far splits its supporters the same way at both shares, every
         # budget is an affine function of the share in between, and so is any price that also
         # splits the same way at both ends: such a comparison that holds at both ends holds between.
         self.affine = True
+        self.affine_possible = True  # no purchase has been seen to break ``affine`` yet
         self.step: tuple[int, float, float] = (-1, 0.0, 0.0)  # this round's purchase and prices
         self.step_affine: bool | None = None  # self.affine with its split too, found when needed
         self.constants: dict[int, Fraction | None] = {}  # this round's, found when first needed
@@ -774,18 +877,35 @@ class _Extension:
                 rival, index
             ):
                 return False
-        high_split = high.buy(chosen, now)
-        low_split = self.low.pay(chosen, before)
-        self.affine = (
-            self.affine
-            and high_split is not None
-            and low_split is not None
-            and bool(np.array_equal(high_split, low_split))
-        )
+        split = high.buy(chosen, now, split=self.affine_possible)
+        self.affine_possible = self.affine_possible and split is not None
+        self.high_splits.append(split)
         self.constants.clear()  # a purchase moves prices
         self.run.bought.append(chosen)
         self.run.prices.append(now)
         return True
+
+    @property
+    def low(self) -> FloatState:
+        """The base run at its share, up to the purchase being certified (charged when read).
+
+        Charging a purchase also keeps ``affine``: whether it split its supporters the same way
+        at both shares.
+        """
+        state = self.low_state
+        bought, prices, splits = self.base.bought, self.base.prices, self.high_splits
+        for index in range(self.low_paid, len(splits)):
+            if not self.affine:  # for good: who paid all need not be found any more
+                state.pay(bought[index], prices[index], split=False)
+                continue
+            low_split = state.pay(bought[index], prices[index])
+            high_split = splits[index]
+            self.affine = (
+                high_split is not None and low_split is not None and _same(high_split, low_split)
+            )
+        self.low_paid = len(splits)
+        self.affine_possible = self.affine_possible and self.affine
+        return state
 
     def _may_come_first(self, rival: int, index: int) -> bool:
         """Whether ``rival`` is a later purchase sharing no supporter with those from ``index`` on."""
@@ -837,13 +957,14 @@ class _Extension:
         if not self._affine() or high_price <= now * (1 + EPS):
             return False
         earlier = self.low.price(rival, 0.0)
-        if not earlier.certain or earlier.rho is None or earlier.rho <= limit:
+        if earlier is None or earlier == UNAFFORDABLE or earlier <= limit:
             return False
-        return self._same_split(rival, earlier.rho, high_price)
+        return self._same_split(rival, earlier, high_price)
 
     def _affine(self) -> bool:
         """Whether every purchase so far and this round's split their supporters the same way."""
         if self.step_affine is None:
+            self.low  # noqa: B018 - brings ``affine`` up to date
             self.step_affine = self.affine and self._same_split(*self.step)
         return self.step_affine
 
@@ -853,7 +974,7 @@ class _Extension:
         if below is None:
             return False
         above = self.high.state.split(project, high_price)
-        return above is not None and bool(np.array_equal(below, above))
+        return above is not None and _same(below, above)
 
 
 def _replay(candidates: Candidates, share: Fraction, bought: Sequence[int]) -> ExactClasses:
