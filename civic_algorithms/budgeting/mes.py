@@ -819,7 +819,7 @@ class _Extension:
     """:func:`extend_run`'s replay of a base run at a larger share, checked purchase by purchase.
 
     ``high`` is the replay at the new share, ``low`` the base run again at its own share. Most
-    checks read only ``high``, so ``low`` is brought up to date only when a check reads it: the
+    checks read only ``high``, so ``low()`` brings it up to date only when a check reads it: the
     purchases wait in ``high_splits`` (who paid all they had at the new share) until then.
     """
 
@@ -885,9 +885,8 @@ class _Extension:
         self.run.prices.append(now)
         return True
 
-    @property
     def low(self) -> FloatState:
-        """The base run at its share, up to the purchase being certified (charged when read).
+        """The base run at its share, up to the purchase being certified (charged when asked for).
 
         Charging a purchase also keeps ``affine``: whether it split its supporters the same way
         at both shares.
@@ -921,8 +920,9 @@ class _Extension:
         if later <= index:
             return False
         c = self.candidates
-        need = np.zeros(len(self.low.value))
-        shared = np.zeros(len(self.low.value), dtype=bool)
+        low = self.low()
+        need = np.zeros(len(low.value))
+        shared = np.zeros(len(low.value), dtype=bool)
         for project, price in zip(
             self.base.bought[index:later], self.base.prices[index:later], strict=True
         ):
@@ -933,9 +933,9 @@ class _Extension:
         mine = shared[groups]
         groups = groups[mine]
         total = need[groups] + self.base.prices[later] * c.values_f[rival][mine]
-        if bool(self.low.fuzzy[groups].any()):
+        if bool(low.fuzzy[groups].any()):
             return False
-        return bool(np.all(self.low.value[groups] > total * (1 + EPS)))
+        return bool(np.all(low.value[groups] > total * (1 + EPS)))
 
     def _stays_behind(self, rival: int, chosen: int, limit: float, now: float) -> bool:
         """Whether a rival priced close to the purchase stays behind it at every share between."""
@@ -948,7 +948,7 @@ class _Extension:
     def _constant_price(self, project: int) -> Fraction | None:
         """The project's price if constant over the stretch (:meth:`FloatState.constant_price`)."""
         if project not in self.constants:
-            self.constants[project] = self.low.constant_price(project, self.high.state)
+            self.constants[project] = self.low().constant_price(project, self.high.state)
         return self.constants[project]
 
     def _dearer_throughout(self, rival: int, limit: float, now: float) -> bool:
@@ -956,7 +956,7 @@ class _Extension:
         high_price = self.high.bound[rival]
         if not self._affine() or high_price <= now * (1 + EPS):
             return False
-        earlier = self.low.price(rival, 0.0)
+        earlier = self.low().price(rival, 0.0)
         if earlier is None or earlier == UNAFFORDABLE or earlier <= limit:
             return False
         return self._same_split(rival, earlier, high_price)
@@ -964,13 +964,13 @@ class _Extension:
     def _affine(self) -> bool:
         """Whether every purchase so far and this round's split their supporters the same way."""
         if self.step_affine is None:
-            self.low  # noqa: B018 - brings ``affine`` up to date
+            self.low()  # brings ``affine`` up to date
             self.step_affine = self.affine and self._same_split(*self.step)
         return self.step_affine
 
     def _same_split(self, project: int, low_price: float, high_price: float) -> bool:
         """Whether the same supporters pay all they have at both shares (none of them too close)."""
-        below = self.low.split(project, low_price)
+        below = self.low().split(project, low_price)
         if below is None:
             return False
         above = self.high.state.split(project, high_price)

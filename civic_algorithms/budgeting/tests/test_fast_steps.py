@@ -201,7 +201,7 @@ def test_constant_prices_are_the_general_ones(compiled: Callable[[str], Ballots]
 def test_the_base_share_is_charged_only_when_read_and_as_if_at_every_step(
     compiled: Callable[[str], Ballots],
 ) -> None:
-    """``_Extension.low`` catches up on the purchases certified so far, and finds whether they
+    """``_Extension.low()`` catches up on the purchases certified so far, and finds whether they
     split their supporters the same way at both shares as the step-by-step version did."""
     candidates, share, ranks, unit = _toulouse(compiled)
     base = run_fast(candidates, share, ranks)
@@ -222,10 +222,10 @@ def test_the_base_share_is_charged_only_when_read_and_as_if_at_every_step(
                 and bool(np.array_equal(high_split, low_split))
             )
             if index % 7 == 0:  # read now and then, as the checks do
-                assert np.array_equal(extension.low.value, eager_low.value)
+                assert np.array_equal(extension.low().value, eager_low.value)
                 assert extension.affine is affine
-        assert np.array_equal(extension.low.value, eager_low.value)
-        assert np.array_equal(extension.low.fuzzy, eager_low.fuzzy)
+        assert np.array_equal(extension.low().value, eager_low.value)
+        assert np.array_equal(extension.low().fuzzy, eager_low.fuzzy)
         assert np.array_equal(extension.high.state.value, eager_high.value)
         assert extension.affine is affine
 
