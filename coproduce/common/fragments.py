@@ -12,7 +12,9 @@ fragment shows beyond the row is read after it, so a fragment is never stored un
 newer than its content. A fragment is rendered without the request, the user, their permissions
 or messages, and with a placeholder for the CSRF token that is put back when it is served; a
 blank form's one-time token is stored as a placeholder too and each serving gets a fresh one: it
-cannot hold anything personal, nor anything that must not be used twice. Why and how: docs/decisions/0806-signed-in-fragment-cache.md.
+cannot hold anything personal, nor anything that must not be used twice.
+
+Why and how: docs/decisions/0806-signed-in-fragment-cache.md.
 """
 
 from __future__ import annotations

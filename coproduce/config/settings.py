@@ -224,10 +224,19 @@ def database(url: str) -> dict[str, Any]:
         dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
     )
     if settings_dict["ENGINE"] == "django.db.backends.postgresql":
-        # PgBouncer in transaction mode cannot keep a server-side cursor between transactions.
-        settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
-            "DATABASE_TRANSACTION_POOLER", default=False
-        )
+        # PgBouncer in transaction mode cannot keep a server-side cursor between transactions,
+        # nor a prepared statement.
+        transaction_pooler = env_bool("DATABASE_TRANSACTION_POOLER", default=False)
+        settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = transaction_pooler
+        if not transaction_pooler:
+            # Parameters bound by the server, and a query run five times on a connection is
+            # prepared: PostgreSQL then plans it once, not on every request (planning was most of
+            # its work on a page; docs/decisions/0923-prepared-statements.md).
+            settings_dict["OPTIONS"] = {
+                **settings_dict.get("OPTIONS", {}),
+                "server_side_binding": True,
+                "prepare_threshold": 5,
+            }
         if DATABASE_POOL:
             # A request waits up to 10 s for a connection, then gets the 503 page.
             pool = {
