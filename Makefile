@@ -16,7 +16,8 @@ export COPRODUCE_SHARED_DATA ?= $(abspath ../shared/data)
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# The compiled MES steps (decision 0108) are built by the editable install: rebuild when they change.
+$(VENV)/.installed: pyproject.toml civic_algorithms/budgeting/_steps.c
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is needed ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

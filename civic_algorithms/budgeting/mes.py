@@ -11,7 +11,9 @@ fractions. The fast engine keeps one float budget per group; whenever two candid
 relative 1e-9 of each other, or a project is within 1e-9 of (un)affordability, it decides exactly
 instead (see ``docs/decisions/0100-budgeting-exact-arithmetic.md``), so it always selects what the
 exact engine selects; tests check this on real data. ``search_add1`` drives the Add1 completion
-and skips shares it can prove give the same outcome (``extend_run``, decision 0101).
+and skips shares it can prove give the same outcome (``extend_run``, decision 0101). The fast
+engine's two innermost steps, pricing a project and paying for it, are compiled (``_steps.c``,
+decision 0108): they compute the same floats as the plain Python loops the tests keep beside them.
 """
 
 from __future__ import annotations
@@ -25,15 +27,14 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from civic_algorithms.budgeting import _steps
 from civic_algorithms.budgeting.model import Tie
 from civic_algorithms.budgeting.profile import IntArray, SatProfile
 
-EPS = 1e-9  # relative margin below which the fast engine asks the exact engine
-SMALL = 48  # projects with at most this many ballot groups are priced in plain Python
+EPS = 1e-9  # relative margin below which the fast engine asks the exact engine (also in _steps.c)
 FloatArray = npt.NDArray[np.float64]
 # Reductions called as ufuncs: ndarray.sum() and friends go through a Python wrapper that costs
 # more than the sum itself on a few dozen groups (decision 0107).
-_add = np.add.reduce
 _any = np.logical_or.reduce
 
 
@@ -295,13 +296,6 @@ class _View:
     w_sat: FloatArray
     total: float
     common: float
-    as_lists: tuple[list[float], list[float], list[float]] | None = None
-
-    def lists(self) -> tuple[list[float], list[float], list[float]]:
-        """Weights, satisfactions and their products as Python lists (made once)."""
-        if self.as_lists is None:
-            self.as_lists = (self.weights.tolist(), self.sats.tolist(), self.w_sat.tolist())
-        return self.as_lists
 
     def only(self, keep: npt.NDArray[np.bool_]) -> _View:
         w_sat = self.w_sat[keep]
@@ -318,49 +312,6 @@ class _View:
 # What FloatState.price returns besides a price: a plain float or None, not an object per call.
 UNAFFORDABLE = math.inf  # certainly unaffordable
 UNSURE = None  # floats cannot tell: too close to (un)affordable, or the loop did not settle
-
-
-def _small_price(view: _View, budgets: list[float], cost: float, start: float) -> float | None:
-    """:meth:`FloatState.price` for a few groups that can afford the project, in plain Python.
-
-    What the poor hold is summed as it is met (weight x budget), not from a list of every
-    group's holding made first: most supporters are not poor, and that list cost as much as a
-    pass over the groups.
-    """
-    weights, sats, w_sats = view.as_lists or view.lists()
-    total = view.total
-    rho = max(start, cost / total)
-    common = view.common
-    passes = len(budgets) + 1
-    for done in range(1, passes + 1):
-        paid = share = 0.0
-        if common:  # one satisfaction for all: one threshold on budgets
-            line = rho * common
-            floor = math.inf  # the least budget that can pay the line
-            for budget, weight, w_sat in zip(budgets, weights, w_sats, strict=False):
-                if budget < line:
-                    paid += weight * budget
-                    share += w_sat
-                elif budget < floor:
-                    floor = budget
-        else:
-            floor = -math.inf
-            for budget, weight, sat, w_sat in zip(budgets, weights, sats, w_sats, strict=False):
-                if budget < rho * sat:
-                    paid += weight * budget
-                    share += w_sat
-        share_left = total - share
-        if share_left <= 0:
-            break
-        trial = (cost - paid) / share_left
-        if trial <= rho:
-            return rho
-        if trial * common <= floor and done < passes:
-            # Nobody new is poor at the trial price: the next pass would sum the same poor in
-            # the same order and return the trial price itself.
-            return trial
-        rho = trial
-    return UNSURE
 
 
 class FloatState:
@@ -419,47 +370,30 @@ class FloatState:
         trial price the supporters who cannot pay their part pay everything; the rest share
         what is left of the cost. That gives a new trial price, never above the true one, and
         the set of paying-everything supporters only grows, so the loop ends at the true price.
+        The loop is compiled (``_steps.price``, decision 0108): it first sums the supporters'
+        money, so that the many projects whose supporters have run dry leave at once; when a
+        pass finds nobody new poor at the trial price, the next pass would sum the same poor in
+        the same order and return the trial price, so it is returned at once.
         """
         view = self.views[project]
-        budget = self.value[view.groups]
         looks = self.looks[project] + 1
         self.looks[project] = looks
-        if looks % 8 == 0 and 2 * np.count_nonzero(budget) < len(budget):
-            holding = budget > 0  # most have run dry: drop them from now on
-            view = view.only(holding)
-            self.views[project] = view
-            budget = budget[holding]
-        cost = self.costs[project]
-        money = float(view.weights.dot(budget))  # often short: such projects drop out here
-        if money < cost * (1 - EPS):
-            return UNAFFORDABLE
-        if money <= cost * (1 + EPS):
-            return UNSURE
-        if len(budget) <= SMALL:  # plain Python beats numpy's per-call cost on a few groups
-            return _small_price(view, budget.tolist(), cost, start)
-        rho = max(start, cost / view.total)
-        common = view.common
-        sats = view.sats
-        # Indexing the poor, not dot products with a 0/1 mask: on large projects (Warsaw) the
-        # mask's two full-length BLAS calls cost more than they save. (ndarray methods and ufuncs
-        # called directly: numpy's module-level wrappers cost more than the arithmetic here.)
-        poor = (budget < rho * common if common else budget < rho * sats).nonzero()[0]
-        passes = len(budget) + 1
-        for done in range(1, passes + 1):
-            share_left = view.total - float(_add(view.w_sat[poor]))
-            if share_left <= 0:
-                break
-            trial = (cost - float(view.weights[poor].dot(budget[poor]))) / share_left
-            if trial <= rho:  # nobody new pays all they have: this is the price
-                return rho
-            rho = trial
-            before = len(poor)
-            poor = (budget < rho * common if common else budget < rho * sats).nonzero()[0]
-            if len(poor) == before and done < passes:
-                # the poor only grow with the price: the same poor, so the next pass would
-                # find this trial price again and return it
-                return rho
-        return UNSURE
+        if looks % 8 == 0:
+            holding = self.value[view.groups] > 0
+            if 2 * np.count_nonzero(holding) < len(holding):  # most have run dry: drop them
+                view = view.only(holding)
+                self.views[project] = view
+        return _steps.price(
+            self.value,
+            view.groups,
+            view.weights,
+            view.sats,
+            view.w_sat,
+            view.total,
+            view.common,
+            self.costs[project],
+            start,
+        )
 
     def split(self, project: int, rho: float) -> npt.NDArray[np.bool_] | None:
         """Which supporters would pay all they have at this price; None if any is too close."""
@@ -470,36 +404,24 @@ class FloatState:
             return None
         return budget < need
 
-    def pay(self, project: int, rho: float, *, split: bool = True) -> npt.NDArray[np.bool_] | None:
+    def pay(self, project: int, rho: float, *, split: bool = True) -> bytes | None:
         """Charge a bought project's supporters: each pays min(budget, rho * satisfaction).
 
-        Returns :meth:`split` at this price as it was before paying (None without ``split``).
+        Supporters left within a relative 1e-9 of their charge become ``fuzzy`` (they may hold
+        exactly nothing or a crumb), and then the result is None. Otherwise, with ``split``, it
+        is who paid all they had, one byte per supporter (compiled: ``_steps.pay``, decision
+        0108); without, None.
         """
         c = self.candidates
-        groups = c.supporters[project]
-        common = c.common[project]
-        left = self.value[groups]
-        margin: float | FloatArray
-        if common:  # one charge for all: one reduction says whether any budget is close to it
-            charge = rho * common
-            left -= charge
-            distance = np.abs(left)
-            margin = EPS * charge
-            close = bool(distance[distance.argmin()] <= margin)  # argmin: no Python wrapper
-        else:
-            charges = rho * c.values_f[project]
-            left -= charges
-            distance = np.abs(left)
-            margin = EPS * charges
-            near = distance <= margin
-            close = bool(near[near.argmax()])  # any(), as the first True or False
-        poor = left < 0 if split else None
-        np.maximum(left, 0.0, out=left)
-        self.value[groups] = left
-        if close:
-            self.fuzzy[groups[distance <= margin]] = True
-            return None
-        return poor
+        return _steps.pay(
+            self.value,
+            self.fuzzy,
+            c.supporters[project],
+            c.values_f[project],
+            c.common[project],
+            rho,
+            split,
+        )
 
 
 @dataclass
@@ -682,7 +604,7 @@ class _Pricer:
         near.sort(key=self.ranks.__getitem__)
         return near, unsure
 
-    def buy(self, project: int, rho: float, *, split: bool = True) -> npt.NDArray[np.bool_] | None:
+    def buy(self, project: int, rho: float, *, split: bool = True) -> bytes | None:
         """Charge a purchase's supporters; the projects sharing one with it go stale.
 
         Returns who paid all they had (:meth:`FloatState.pay`).
@@ -835,7 +757,7 @@ class _Extension:
         self.high = _Pricer(candidates, share, ranks)
         self.low_state = FloatState(candidates, base_share)
         self.low_paid = 0  # base purchases charged in low_state so far
-        self.high_splits: list[npt.NDArray[np.bool_] | None] = []
+        self.high_splits: list[bytes | None] = []
         self.candidates = candidates
         self.base = base
         if base.order is None:  # a base is often extended more than once
@@ -900,7 +822,7 @@ class _Extension:
             low_split = state.pay(bought[index], prices[index])
             high_split = splits[index]
             self.affine = (
-                high_split is not None and low_split is not None and _same(high_split, low_split)
+                high_split is not None and low_split is not None and high_split == low_split
             )
         self.low_paid = len(splits)
         self.affine_possible = self.affine_possible and self.affine

@@ -1,7 +1,9 @@
 """The fast engine's shortcuts (issue 17) compute exactly what the plain steps compute.
 
 Each shortcut must give the same floats, not merely close ones: then every run, certification
-and Add1 search takes the same path as before, which the pabulib comparisons also check.
+and Add1 search takes the same path as the plain steps would, which the pabulib comparisons also
+check. The compiled steps (``_steps.c``, decision 0108) are checked against the same steps
+written as plain Python loops, which add the same doubles in the same order.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from civic_algorithms.budgeting import _steps
 from civic_algorithms.budgeting.mes import (
     EPS,
-    SMALL,
     UNAFFORDABLE,
     UNSURE,
     Candidates,
     FloatState,
+    MesRun,
     _Ceiling,
     _dot,
     _Extension,
     _Queue,
-    _small_price,
     _View,
     run_fast,
 )
@@ -36,15 +38,21 @@ LEXICOGRAPHIC = TieBreak.parse("lexicographic")
 
 
 def _every_pass(view: _View, budgets: list[float], cost: float, start: float) -> float | None:
-    """The small-project price as it was: a list of holdings, then full passes to the end."""
-    weights, sats, w_sats = view.lists()
-    holdings = [weight * budget for weight, budget in zip(weights, budgets, strict=True)]
+    """A project's price the plain way: its supporters' money, then full passes to the end."""
+    weights, sats, w_sats = view.weights.tolist(), view.sats.tolist(), view.w_sat.tolist()
+    money = 0.0
+    for weight, budget in zip(weights, budgets, strict=True):
+        money += weight * budget
+    if money < cost * (1 - EPS):
+        return UNAFFORDABLE
+    if money <= cost * (1 + EPS):
+        return UNSURE
     rho = max(start, cost / view.total)
     for _ in range(len(budgets) + 1):
         paid = share = 0.0
-        for held, budget, sat, w_sat in zip(holdings, budgets, sats, w_sats, strict=True):
+        for weight, budget, sat, w_sat in zip(weights, budgets, sats, w_sats, strict=True):
             if budget < rho * (view.common or sat):
-                paid += held
+                paid += weight * budget
                 share += w_sat
         share_left = view.total - share
         if share_left <= 0:
@@ -57,9 +65,10 @@ def _every_pass(view: _View, budgets: list[float], cost: float, start: float) ->
 
 
 @pytest.mark.parametrize("common", [True, False])
-def test_small_price_shortcut_gives_the_same_float(common: bool) -> None:
+def test_compiled_price_stops_early_on_the_same_float(common: bool) -> None:
     """Stopping when nobody new is poor at the trial price returns what another pass returns."""
     rng = random.Random(17)
+    unaffordable = 0
     for _ in range(3000):
         size = rng.randint(1, 12)
         weights = np.array([float(rng.randint(1, 4)) for _ in range(size)])
@@ -68,61 +77,82 @@ def test_small_price_shortcut_gives_the_same_float(common: bool) -> None:
         else:
             sats = np.array([float(rng.randint(1, 9)) for _ in range(size)])
         w_sat = weights * sats
-        view = _View(np.arange(size), weights, sats, w_sat, float(w_sat.sum()), sats[0] * common)
+        groups = np.array(rng.sample(range(2 * size), size), dtype=np.int64)
+        view = _View(groups, weights, sats, w_sat, float(w_sat.sum()), sats[0] * common)
         # budgets on a coarse grid, so that many sit exactly on a trial price's line
-        budgets = [rng.randint(0, 12) / 4 for _ in range(size)]
+        value = np.array([rng.randint(0, 12) / 4 for _ in range(2 * size)])
+        budgets = value[groups].tolist()
         money = float(weights.dot(budgets))
         if money == 0:
             continue
-        cost = money * rng.choice([0.2, 0.5, 0.9, 0.999, 1.0])
+        cost = money * rng.choice([0.2, 0.5, 0.9, 0.999, 1.0, 1.1])
         start = rng.choice([0.0, cost / view.total, rng.random() * cost / view.total])
-        assert _small_price(view, budgets, cost, start) == _every_pass(view, budgets, cost, start)
+        found = _steps.price(
+            value, groups, weights, sats, w_sat, view.total, view.common, cost, start
+        )
+        assert found == _every_pass(view, budgets, cost, start)
+        unaffordable += found == UNAFFORDABLE
+    assert unaffordable > 100
 
 
-def _large_every_pass(state: FloatState, project: int, start: float) -> float | None:
-    """A large project's price as it was: every pass to the end (affordable projects only)."""
-    view = state.views[project]
-    budget = state.value[view.groups]
-    cost = state.costs[project]
-    rho = max(start, cost / view.total)
-    for _ in range(len(budget) + 1):
-        line = rho * view.common if view.common else rho * view.sats
-        poor = np.flatnonzero(budget < line)
-        share_left = view.total - float(view.w_sat[poor].sum())
-        if share_left <= 0:
-            break
-        trial = (cost - float(np.dot(view.weights[poor], budget[poor]))) / share_left
-        if trial <= rho:
-            return rho
-        rho = trial
-    return UNSURE
-
-
-@pytest.mark.parametrize("sat", ["cost", "cardinality"])
-def test_large_prices_stop_early_on_the_same_float(
-    compiled: Callable[[str], Ballots], sat: str
-) -> None:
-    """Stopping when the poor did not grow returns what another pass over them returns."""
+@pytest.fixture(params=["cost", "cardinality"])
+def toulouse_first(
+    request: pytest.FixtureRequest, compiled: Callable[[str], Ballots]
+) -> tuple[Candidates, Fraction, MesRun]:
+    """Toulouse with the given satisfaction, and MES at the first share."""
     ballots = compiled("France_Toulouse_2022")
-    candidates = Candidates.build(compile_satisfaction(ballots, sat))  # type: ignore[arg-type]
-    ranks = LEXICOGRAPHIC.ranks(ballots)
+    candidates = Candidates.build(compile_satisfaction(ballots, request.param))
     share = Fraction(ballots.budget, ballots.n_voters)
-    run = run_fast(candidates, share, ranks)
+    return candidates, share, run_fast(candidates, share, LEXICOGRAPHIC.ranks(ballots))
+
+
+def test_prices_on_real_states_are_the_plain_ones(
+    toulouse_first: tuple[Candidates, Fraction, MesRun],
+) -> None:
+    """Every project's price, small or large, along a real run, from two starting points."""
+    candidates, share, run = toulouse_first
     state = FloatState(candidates, share)
-    compared = 0
+    found: set[str] = set()
     for step, (bought, price) in enumerate(zip(run.bought, run.prices, strict=True)):
         if step % 5 == 0:
             for project in candidates.projects:
-                if len(state.views[project].groups) <= SMALL:
-                    continue
                 for start in (0.0, run.prices[max(step - 5, 0)]):
-                    found = state.price(project, start)
-                    if found is UNSURE or found == UNAFFORDABLE:
-                        continue
-                    assert found == _large_every_pass(state, project, start)
-                    compared += 1
+                    rho = state.price(project, start)
+                    view = state.views[project]  # as the state may just have narrowed it
+                    budgets = state.value[view.groups].tolist()
+                    assert rho == _every_pass(view, budgets, state.costs[project], start)
+                    if rho == UNAFFORDABLE:
+                        found.add("unaffordable")
+                    elif rho is not UNSURE:
+                        # past 256 groups the compiled loop keeps the budgets on the heap
+                        found.add("priced, many groups" if len(budgets) > 256 else "priced")
         state.pay(bought, price)
-    assert compared > 100
+    assert found == {"unaffordable", "priced", "priced, many groups"}
+
+
+def test_compiled_steps_refuse_arrays_they_cannot_read() -> None:
+    value, groups, floats = np.ones(4), np.array([0, 3]), np.ones(2)
+    assert _steps.price(value, groups, floats, floats, floats, 2.0, 1.0, 1.0, 0.0) == 0.5
+    with pytest.raises(TypeError):
+        _steps.price(value, groups.astype(np.int32), floats, floats, floats, 2.0, 1.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="contiguous"):
+        _steps.price(value[::2], groups, floats, floats, floats, 2.0, 1.0, 1.0, 0.0)
+    with pytest.raises(IndexError):
+        _steps.price(value, groups + 1, floats, floats, floats, 2.0, 1.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="lengths"):
+        _steps.price(value, groups, np.ones(3), floats, floats, 2.0, 1.0, 1.0, 0.0)
+    fuzzy = np.zeros(4, dtype=bool)
+    with pytest.raises(TypeError):
+        _steps.pay(value, fuzzy.astype(np.int8), groups, floats, 1.0, 0.5, True)
+    assert _steps.pay(value, fuzzy, groups, floats, 1.0, 0.5, True) == bytes([0, 0])
+    assert value.tolist() == [0.5, 1.0, 1.0, 0.5]
+    assert _steps.pay(value, fuzzy, groups, floats, 1.0, 0.75, True) == bytes([1, 1])
+    assert value.tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert not fuzzy.any()
+    # a charge of exactly what is left: too close to say who paid all, so no split, and fuzzy
+    assert _steps.pay(value, fuzzy, groups - np.array([-1, 1]), floats, 1.0, 1.0, True) is None
+    assert value.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert fuzzy.tolist() == [False, True, True, False]
 
 
 def test_queue_passes_read_projects_in_price_order_and_skip_the_re_priced() -> None:
@@ -151,15 +181,32 @@ def _toulouse(compiled: Callable[[str], Ballots]) -> tuple[Candidates, Fraction,
     return candidates, share, LEXICOGRAPHIC.ranks(ballots), ballots.unit
 
 
-def test_paying_without_the_split_charges_the_same(compiled: Callable[[str], Ballots]) -> None:
+def _plain_pay(state: FloatState, project: int, rho: float) -> bytes | None:
+    """FloatState.pay the plain way, in numpy: who paid all they had, None when any is close."""
+    c = state.candidates
+    groups = c.supporters[project]
+    charges = rho * c.values_f[project]  # the same products as rho x one common satisfaction
+    left = state.value[groups] - charges
+    close = np.abs(left) <= EPS * charges
+    state.value[groups] = np.maximum(left, 0.0)
+    state.fuzzy[groups[close]] = True
+    return None if close.any() else (left < 0).tobytes()
+
+
+def test_paying_charges_what_the_plain_steps_charge(compiled: Callable[[str], Ballots]) -> None:
     candidates, share, ranks, _ = _toulouse(compiled)
     run = run_fast(candidates, share, ranks)
-    with_split, without = FloatState(candidates, share), FloatState(candidates, share)
+    plain, with_split, without = (FloatState(candidates, share) for _ in range(3))
+    splits = 0
     for project, price in zip(run.bought, run.prices, strict=True):
-        with_split.pay(project, price)
+        expected = _plain_pay(plain, project, price)
+        assert with_split.pay(project, price) == expected
         assert without.pay(project, price, split=False) is None
-        assert np.array_equal(with_split.value, without.value)
-        assert np.array_equal(with_split.fuzzy, without.fuzzy)
+        splits += expected is not None
+        for state in (with_split, without):
+            assert np.array_equal(state.value, plain.value)
+            assert np.array_equal(state.fuzzy, plain.fuzzy)
+    assert splits > 0
 
 
 def _constant_price_in_general(state: FloatState, project: int) -> Fraction | None:
@@ -179,13 +226,10 @@ def _constant_price_in_general(state: FloatState, project: int) -> Fraction | No
     return price
 
 
-@pytest.mark.parametrize("sat", ["cost", "cardinality"])
-def test_constant_prices_are_the_general_ones(compiled: Callable[[str], Ballots], sat: str) -> None:
-    ballots = compiled("France_Toulouse_2022")
-    candidates = Candidates.build(compile_satisfaction(ballots, sat))  # type: ignore[arg-type]
-    ranks = LEXICOGRAPHIC.ranks(ballots)
-    share = Fraction(ballots.budget, ballots.n_voters)
-    run = run_fast(candidates, share, ranks)
+def test_constant_prices_are_the_general_ones(
+    toulouse_first: tuple[Candidates, Fraction, MesRun],
+) -> None:
+    candidates, share, run = toulouse_first
     state = FloatState(candidates, share)
     found = set()
     for step, (bought, price) in enumerate(zip(run.bought, run.prices, strict=True)):
@@ -219,7 +263,7 @@ def test_the_base_share_is_charged_only_when_read_and_as_if_at_every_step(
                 affine
                 and high_split is not None
                 and low_split is not None
-                and bool(np.array_equal(high_split, low_split))
+                and high_split == low_split
             )
             if index % 7 == 0:  # read now and then, as the checks do
                 assert np.array_equal(extension.low().value, eager_low.value)
