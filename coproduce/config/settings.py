@@ -229,7 +229,7 @@ def database(url: str) -> dict[str, Any]:
         transaction_pooler = env_bool("DATABASE_TRANSACTION_POOLER", default=False)
         settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = transaction_pooler
         if not transaction_pooler:
-            # Parameters bound by the server, and a query run five times on a connection is
+            # Parameters bound by the server, and a query a connection has run five times is
             # prepared: PostgreSQL then plans it once, not on every request (planning was most of
             # its work on a page; docs/decisions/0923-prepared-statements.md).
             settings_dict["OPTIONS"] = {
