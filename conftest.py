@@ -7,6 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests have no time limit per example: speed is measured by the benchmarks, and on a
+# slow, shared machine Hypothesis' default 200 ms deadline failed an example that takes 1 ms when
+# the machine is free (FlakyFailure in outcomes' chart test).
+hypothesis_settings.register_profile("coproduce", deadline=None)
+hypothesis_settings.load_profile("coproduce")
 
 REPO_ROOT = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
