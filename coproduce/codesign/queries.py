@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, QuerySet, prefetch_related_objects
@@ -29,7 +30,7 @@ from coproduce.codesign.models import (
     SupportsThreshold,
 )
 from coproduce.codesign.rules import can_agree, can_view_idea
-from coproduce.common import fragments
+from coproduce.common import fragments, pagecache
 from coproduce.common.pagination import KeysFirst
 from coproduce.contributions import kinds
 from coproduce.contributions.models import Contribution, Visibility
@@ -66,38 +67,52 @@ def comment_sort(value: str | None) -> str:
 # whatever the page's own rule is about (posting an idea to a challenge one may see …).
 
 
-def visible_challenge(request: HttpRequest, pk: int) -> Activity:
-    activity = get_object_or_404(
-        Activity.objects.select_related(ACTIVITY_PATH, "supports_threshold"),
-        pk=pk,
-        kind=ActivityKind.IDEA_CHALLENGE,
+# Prepared (decision 0924): each page about a challenge or an idea reads it first, and compiling
+# these joins cost the ORM more than the rest of the read.
+_CHALLENGE = pagecache.Prepared(
+    lambda key: Activity.objects.select_related(ACTIVITY_PATH, "supports_threshold").filter(
+        pk=key, kind=ActivityKind.IDEA_CHALLENGE
+    ),
+    pagecache.KEY,
+)
+
+
+def _with_rows_above(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
+    return ideas.select_related(
+        "contribution__author",
+        f"contribution__activity__{ACTIVITY_PATH}",
+        "contribution__activity__supports_threshold",
+        "category",
     )
-    if not can_view_activity(request.user, activity):
+
+
+_IDEA_FOR_PAGE = pagecache.Prepared(
+    lambda key: _with_rows_above(fragments.versioned(Idea.objects.all())).filter(pk=key),
+    pagecache.KEY,
+)
+
+
+def visible_challenge(request: HttpRequest, pk: int) -> Activity:
+    found = _CHALLENGE.objects(pk)
+    if not found or not can_view_activity(request.user, found[0]):
         raise Http404
+    activity: Activity = found[0]
     return activity
 
 
 def visible_idea(request: HttpRequest, pk: int) -> Idea:
-    return _visible_idea(request, pk, Idea.objects.all())
+    idea = get_object_or_404(_with_rows_above(Idea.objects.all()), pk=pk)
+    if not can_view_idea(request.user, idea):
+        raise Http404
+    return idea
 
 
 def visible_idea_for_page(request: HttpRequest, pk: int) -> Idea:
     """The idea with the versions of its page, read with it: its fragments' keys (decision 0806)."""
-    return _visible_idea(request, pk, fragments.versioned(Idea.objects.all()))
-
-
-def _visible_idea(request: HttpRequest, pk: int, ideas: QuerySet[Idea]) -> Idea:
-    idea = get_object_or_404(
-        ideas.select_related(
-            "contribution__author",
-            f"contribution__activity__{ACTIVITY_PATH}",
-            "contribution__activity__supports_threshold",
-            "category",
-        ),
-        pk=pk,
-    )
-    if not can_view_idea(request.user, idea):
+    found = _IDEA_FOR_PAGE.objects(pk)
+    if not found or not can_view_idea(request.user, found[0]):
         raise Http404
+    idea: Idea = found[0]
     return idea
 
 
@@ -237,6 +252,13 @@ def idea_keys(activity: Activity, sort: str, category: IdeaCategory | None) -> Q
     return ideas.order_by("-contribution__created_at", "-pk")
 
 
+# A page of the list's rows, prepared (decision 0924): compiling it cost more than running it.
+_LISTED = pagecache.Bulk(
+    lambda: fragments.versioned(Idea.objects.select_related("contribution__author", "category")),
+    settings.COPRODUCE_PAGE_SIZE,
+)
+
+
 def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -> KeysFirst:
     """The ideas of a challenge for a list page: ordered keys, then each page with its answers.
 
@@ -244,7 +266,6 @@ def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -
     has its Idea row, made in the same transaction (actions.idea_create). Each row comes with the
     versions of its card (decision 0806); ``load_answers`` reads the answers of the cards to render.
     """
-    rows = fragments.versioned(Idea.objects.select_related("contribution__author", "category"))
     counted = None
     if category is None:
         counted = Contribution.objects.filter(
@@ -252,7 +273,7 @@ def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -
         )
         if sort == IdeaSort.ANSWERED:
             counted = counted.filter(last_response_at__isnull=False)
-    return KeysFirst(idea_keys(activity, sort, category), rows, counted)
+    return KeysFirst(idea_keys(activity, sort, category), _LISTED, counted)
 
 
 def load_answers(rows: Sequence[Idea | Comment]) -> None:
@@ -262,14 +283,25 @@ def load_answers(rows: Sequence[Idea | Comment]) -> None:
         prefetch_related_objects(list(rows), *answers_prefetch("contribution__"))
 
 
+# Which ideas of a page the reader supports, prepared like the page's rows (decision 0924).
+_SUPPORTED = pagecache.Prepared(
+    lambda person, *ideas: Support.objects.filter(user_id=person, idea_id__in=ideas).values_list(
+        "idea_id"
+    ),
+    pagecache.KEY - settings.COPRODUCE_PAGE_SIZE,
+    *pagecache.keys(settings.COPRODUCE_PAGE_SIZE),
+)
+
+
 def supported_by(user: Visitor, ideas: list[Idea]) -> set[int]:
     if not user.is_authenticated or not ideas:
         return set()
-    return set(
-        Support.objects.filter(user=user, idea__in=[i.pk for i in ideas]).values_list(
-            "idea_id", flat=True
+    keys = [idea.pk for idea in ideas]
+    if len(keys) > settings.COPRODUCE_PAGE_SIZE:
+        return set(
+            Support.objects.filter(user=user, idea__in=keys).values_list("idea_id", flat=True)
         )
-    )
+    return {row[0] for row in _SUPPORTED.rows(user.pk, *pagecache.padded(keys))}
 
 
 def agreed_by(user: Visitor, comment_ids: list[int]) -> set[int]:
@@ -333,12 +365,11 @@ class ThreadIndex:
         return pk
 
 
-def thread_index(idea: Idea, user: Visitor, sort: str = CommentSort.OLDEST) -> ThreadIndex:
-    """Everyone sees published comments; authors also see their own held or hidden ones. A comment
-    nobody may see is left out, or kept as a placeholder when it has replies people can see."""
-    user_id = user.pk if user.is_authenticated else None
-    rows = (
-        Comment.objects.filter(idea=idea)
+# Every idea page reads who replied to whom and, for a signed-in reader, what they agree with:
+# prepared (decision 0924). The columns need no conversion (keys, counts and a text choice).
+_THREAD_ROWS = pagecache.Prepared(
+    lambda key: (
+        Comment.objects.filter(idea_id=key)
         .order_by("contribution__created_at", "pk")
         .values_list(
             "pk",
@@ -347,9 +378,26 @@ def thread_index(idea: Idea, user: Visitor, sort: str = CommentSort.OLDEST) -> T
             "contribution__author_id",
             "agreement_count",
         )
-    )
+    ),
+    pagecache.KEY,
+)
+_AGREED_ON_IDEA = pagecache.Prepared(
+    lambda person, idea: (
+        Agreement.objects.filter(user_id=person, comment__idea_id=idea)
+        .order_by()
+        .values_list("comment_id")
+    ),
+    pagecache.KEY - 1,
+    pagecache.KEY,
+)
+
+
+def thread_index(idea: Idea, user: Visitor, sort: str = CommentSort.OLDEST) -> ThreadIndex:
+    """Everyone sees published comments; authors also see their own held or hidden ones. A comment
+    nobody may see is left out, or kept as a placeholder when it has replies people can see."""
+    user_id = user.pk if user.is_authenticated else None
     index = ThreadIndex(children={}, parent={}, shown=set(), kept=set(), sort=sort)
-    for pk, parent, visibility, author_id, agreements in rows:
+    for pk, parent, visibility, author_id, agreements in _THREAD_ROWS.rows(idea.pk):
         index.children.setdefault(parent, []).append(pk)
         index.parent[pk] = parent
         index.agreements[pk] = agreements
@@ -404,7 +452,10 @@ def thread_page(
         pk = stack.pop()
         wanted.append(pk)
         stack.extend(reply for reply in index.children.get(pk, []) if reply in index.kept)
-    agreed = agreed_by(user, [pk for pk in wanted if pk in index.shown])
+    agreed: set[int] = set()
+    if user.is_authenticated:
+        agreed = {row[0] for row in _AGREED_ON_IDEA.rows(user.pk, idea.pk)}
+        agreed.intersection_update(pk for pk in wanted if pk in index.shown)
     return ThreadPage(index, page, wanted, agreed, index.own.intersection(wanted))
 
 

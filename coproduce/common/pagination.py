@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -17,6 +17,12 @@ def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> P
     return paginator.get_page(request.GET.get("page"))
 
 
+class InBulk(Protocol):
+    """Full rows by their keys: a queryset, or a prepared one (``pagecache.Bulk``)."""
+
+    def in_bulk(self, keys: list[Any]) -> dict[Any, Any]: ...
+
+
 class KeysFirst:
     """A page source for Paginator (and the API's pagination): order and count a narrow query of
     keys, then load one page of full rows.
@@ -28,7 +34,7 @@ class KeysFirst:
     ordered = True  # Paginator warns about unordered lists; the keys query is always ordered
 
     def __init__(
-        self, keys: QuerySet[Any], rows: QuerySet[Any], counted: QuerySet[Any] | None = None
+        self, keys: QuerySet[Any], rows: InBulk, counted: QuerySet[Any] | None = None
     ) -> None:
         self.keys = keys
         self.rows = rows

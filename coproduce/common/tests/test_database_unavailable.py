@@ -14,7 +14,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import OperationalError, connection, connections
 from django.test import Client
 
+from coproduce.common import pagecache
 from coproduce.common.middleware import RETRY_AFTER_SECONDS, database_unavailable
+from coproduce.common.models import PageVersion
 
 URLS = "coproduce.common.tests.database_urls"
 
@@ -204,3 +206,35 @@ def test_a_database_lost_outside_a_view_gets_the_503_too(rf: Any) -> None:
         raise ValueError("a bug")
     except ValueError:
         assert server_error(request).status_code == 500
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_read_is_its_own_health_check(
+    postgresql: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached page's probe is the first query of its request: it checks the kept connection by
+    running, and reads again on a new one if the old one died (decision 0925)."""
+    prepared = pagecache.Prepared(
+        lambda key: PageVersion.objects.filter(token=key).values_list("token"), pagecache.KEY
+    )
+    checks: list[bool] = []
+    is_usable = connection.is_usable
+
+    def checked() -> bool:
+        checks.append(True)
+        return is_usable()
+
+    monkeypatch.setattr(connection, "is_usable", checked)
+    kept: Any = connection  # health_check_done is not in django-stubs
+    connection.close()
+    assert prepared.rows(-1) == []  # opens the connection: nothing to check
+
+    kept.health_check_done = False  # what the start of the next request does
+    assert prepared.rows(-1) == []
+    assert checks == []  # no SELECT 1 before the read
+
+    kept.health_check_done = False
+    killed = _terminate_backend()
+    assert prepared.rows(-1) == []
+    assert connection.connection.info.backend_pid != killed
+    assert checks == []
