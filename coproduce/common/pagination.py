@@ -23,6 +23,12 @@ class InBulk(Protocol):
     def in_bulk(self, keys: list[Any]) -> dict[Any, Any]: ...
 
 
+class Countable(Protocol):
+    """What counts a list's rows: a queryset, or anything else with ``count()``."""
+
+    def count(self) -> int: ...
+
+
 class KeysFirst:
     """A page source for Paginator (and the API's pagination): order and count a narrow query of
     keys, then load one page of full rows.
@@ -33,9 +39,7 @@ class KeysFirst:
 
     ordered = True  # Paginator warns about unordered lists; the keys query is always ordered
 
-    def __init__(
-        self, keys: QuerySet[Any], rows: InBulk, counted: QuerySet[Any] | None = None
-    ) -> None:
+    def __init__(self, keys: QuerySet[Any], rows: InBulk, counted: Countable | None = None) -> None:
         self.keys = keys
         self.rows = rows
         self.counted = keys if counted is None else counted
