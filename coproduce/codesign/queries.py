@@ -209,13 +209,6 @@ def comment_on(idea: Idea, pk: int) -> Comment | None:
     return Comment.objects.filter(pk=pk, idea=idea).first()
 
 
-def own_unpublished_ideas(activity: Activity, user: Visitor) -> list[Idea]:
-    """The person's own ideas in the challenge that others cannot see yet (held or hidden)."""
-    if not user.is_authenticated:
-        return []
-    return _OWN_UNPUBLISHED.objects(activity.pk, user.pk)
-
-
 # Asked on every signed-in list page: prepared (decision 0924).
 _OWN_UNPUBLISHED = pagecache.Prepared(
     lambda activity, person: (
@@ -227,6 +220,13 @@ _OWN_UNPUBLISHED = pagecache.Prepared(
     pagecache.KEY,
     pagecache.KEY - 1,
 )
+
+
+def own_unpublished_ideas(activity: Activity, user: Visitor) -> list[Idea]:
+    """The person's own ideas in the challenge that others cannot see yet (held or hidden)."""
+    if not user.is_authenticated:
+        return []
+    return _OWN_UNPUBLISHED.objects(activity.pk, user.pk)
 
 
 def repliable_comments(idea: Idea, user: Visitor) -> QuerySet[Comment]:

@@ -161,10 +161,10 @@ class Bulk:
         self.size = size
         self.query = Prepared(lambda *pks: rows().filter(pk__in=pks), *keys(size))
 
-    def in_bulk(self, keys: Sequence[Any]) -> dict[Any, Any]:
-        if len(keys) > self.size:
-            return self.rows().in_bulk(keys)
-        return {obj.pk: obj for obj in self.query.objects(*padded(keys, self.size))}
+    def in_bulk(self, id_list: Sequence[Any]) -> dict[Any, Any]:
+        if len(id_list) > self.size:
+            return self.rows().in_bulk(id_list)
+        return {obj.pk: obj for obj in self.query.objects(*padded(id_list, self.size))}
 
 
 def _fetch(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

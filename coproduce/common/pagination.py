@@ -20,7 +20,7 @@ def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> P
 class InBulk(Protocol):
     """Full rows by their keys: a queryset, or a prepared one (``pagecache.Bulk``)."""
 
-    def in_bulk(self, keys: list[Any]) -> dict[Any, Any]: ...
+    def in_bulk(self, id_list: list[Any]) -> dict[Any, Any]: ...
 
 
 class Countable(Protocol):
