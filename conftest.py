@@ -55,13 +55,14 @@ def _default_language() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Every test starts with an empty cache: rate-limit counters (sign-in, supports, anonymous
-    answers), cached pages and cached fragments (the shared cache's and this process's) never leak
-    from one test into the next on the same worker. Each test database numbers rows and page
-    versions afresh, so a fragment kept from an earlier test could match a later one's key."""
-    from coproduce.common import fragments, pagecache
+    answers), cached pages, cached fragments (the shared cache's and this process's) and remembered
+    list keys never leak from one test into the next on the same worker. Each test database numbers
+    rows and page versions afresh, so a fragment kept from an earlier test could match a later
+    one's key."""
+    from coproduce.common import fragments, pagecache, pagination
 
-    pagecache.forget()
-    fragments.forget()
+    for forget in (pagecache.forget, fragments.forget, pagination.forget):
+        forget()
     yield
-    pagecache.forget()
-    fragments.forget()
+    for forget in (pagecache.forget, fragments.forget, pagination.forget):
+        forget()

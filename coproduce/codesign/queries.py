@@ -68,10 +68,13 @@ def comment_sort(value: str | None) -> str:
 
 
 # Prepared (decision 0924): each page about a challenge or an idea reads it first, and compiling
-# these joins cost the ORM more than the rest of the read.
+# these joins cost the ORM more than the rest of the read. The challenge comes with its versions:
+# its idea lists' counts and keys are remembered by them (decision 0926).
 _CHALLENGE = pagecache.Prepared(
-    lambda key: Activity.objects.select_related(ACTIVITY_PATH, "supports_threshold").filter(
-        pk=key, kind=ActivityKind.IDEA_CHALLENGE
+    lambda key: (
+        fragments.versioned(Activity.objects.all())
+        .select_related(ACTIVITY_PATH, "supports_threshold")
+        .filter(pk=key, kind=ActivityKind.IDEA_CHALLENGE)
     ),
     pagecache.KEY,
 )
@@ -273,11 +276,20 @@ def listed_ideas(activity: Activity, sort: str, category: IdeaCategory | None) -
     Without a category the count reads the contributions' index alone: every idea contribution
     has its Idea row, made in the same transaction (actions.idea_create). Each row comes with the
     versions of its card (decision 0806); ``load_answers`` reads the answers of the cards to render.
+
+    The count and each page's keys are remembered by the challenge's versions, read with it
+    (``visible_challenge``): every write that changes which ideas a list shows, or their order,
+    gives the challenge a new version (decision 0926).
     """
     counted = None
     if category is None:
         counted = _Counted(activity.pk, answered=sort == IdeaSort.ANSWERED)
-    return KeysFirst(idea_keys(activity, sort, category), _LISTED, counted)
+    versions = None  # an activity read without its versions: nothing to remember the keys by
+    if hasattr(activity, "fragment_version"):
+        version, site = fragments.versions_of(activity)
+        filtered = "" if category is None else category.pk
+        versions = f"codesign.idea_list:{activity.pk}:{version}:{site}:{sort}:{filtered}"
+    return KeysFirst(idea_keys(activity, sort, category), _LISTED, counted, versions=versions)
 
 
 def _published_ideas(key: int, *, answered: bool) -> QuerySet[Contribution, Any]:

@@ -10,6 +10,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from coproduce.common.pagecache import Recent
+
 
 def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> Page[Any]:
     """Return the requested page; out-of-range or nonsense numbers give the nearest real page."""
@@ -35,25 +37,61 @@ class KeysFirst:
 
     Sorting 10,000 ideas with every column a list shows is slow on SQLite; sorting their keys is
     not (docs/decisions/0702-codesign-idea-list-indexes.md).
+
+    With ``versions``, a key naming the list and the versions of everything its keys and count
+    depend on (read before them), the count and each page's keys are kept by this process under it
+    (``remembered``) and not read again while those versions stand
+    (docs/decisions/0926-idea-list-keys-remembered.md).
     """
 
     ordered = True  # Paginator warns about unordered lists; the keys query is always ordered
 
-    def __init__(self, keys: QuerySet[Any], rows: InBulk, counted: Countable | None = None) -> None:
+    def __init__(
+        self,
+        keys: QuerySet[Any],
+        rows: InBulk,
+        counted: Countable | None = None,
+        *,
+        versions: str | None = None,
+    ) -> None:
         self.keys = keys
         self.rows = rows
         self.counted = keys if counted is None else counted
+        self.versions = versions
+
+    def _remembered(self, part: str, read: Callable[[], Any]) -> Any:
+        if self.versions is None:
+            return read()
+        name = f"{self.versions}:{part}"
+        found = remembered.get(name)
+        if found is None:
+            found = read()
+            remembered.put(name, found)
+        return found
 
     def count(self) -> int:
-        return self.counted.count()
+        counted: int = self._remembered("count", self.counted.count)
+        return counted
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[Any]:
-        ids = list(self.keys.values_list("pk", flat=True)[index])
-        loaded = self.rows.in_bulk(ids)
+        ids: Sequence[Any] = self._remembered(
+            f"{index.start}:{index.stop}",
+            lambda: tuple(self.keys.values_list("pk", flat=True)[index]),
+        )
+        loaded = self.rows.in_bulk(list(ids))
         return [loaded[pk] for pk in ids if pk in loaded]
+
+
+# The counts and page keys of lists this process read last, by the versions they were read at.
+remembered = Recent(size=1024)
+
+
+def forget() -> None:
+    """Drop this process's remembered counts and keys: for tests."""
+    remembered.clear()
 
 
 class Chain:
