@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.common import pagecache
+from coproduce.common import prepared
 
 # How an erased account is named wherever a name is shown.
 FORMER_PARTICIPANT = _("A former participant")
@@ -95,18 +95,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 @cache
-def _roles_query() -> pagecache.Prepared:
+def _roles_query() -> prepared.Prepared:
     """Every signed-in page asks for its reader's staff roles (prepared once the models are)."""
     memberships = User._meta.get_field("memberships").related_model
     assert isinstance(memberships, type)
-    return pagecache.Prepared(
+    return prepared.Prepared(
         # One role per organisation: no order needed, and none joins the people and organisations.
         lambda key: (
             memberships._default_manager.filter(user_id=key)
             .order_by()
             .values_list("organisation_id", "role")
         ),
-        pagecache.KEY,
+        prepared.KEY,
     )
 
 

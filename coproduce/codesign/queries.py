@@ -30,7 +30,7 @@ from coproduce.codesign.models import (
     SupportsThreshold,
 )
 from coproduce.codesign.rules import can_agree, can_view_idea
-from coproduce.common import fragments, pagecache
+from coproduce.common import fragments, prepared
 from coproduce.common.pagination import KeysFirst
 from coproduce.contributions import kinds
 from coproduce.contributions.models import Contribution, Visibility
@@ -70,13 +70,13 @@ def comment_sort(value: str | None) -> str:
 # Prepared (decision 0924): each page about a challenge or an idea reads it first, and compiling
 # these joins cost the ORM more than the rest of the read. The challenge comes with its versions:
 # its idea lists' counts and keys are remembered by them (decision 0926).
-_CHALLENGE = pagecache.Prepared(
+_CHALLENGE = prepared.Prepared(
     lambda key: (
         fragments.versioned(Activity.objects.all())
         .select_related(ACTIVITY_PATH, "supports_threshold")
         .filter(pk=key, kind=ActivityKind.IDEA_CHALLENGE)
     ),
-    pagecache.KEY,
+    prepared.KEY,
 )
 
 
@@ -89,9 +89,9 @@ def _with_rows_above(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
     )
 
 
-_IDEA_FOR_PAGE = pagecache.Prepared(
+_IDEA_FOR_PAGE = prepared.Prepared(
     lambda key: _with_rows_above(fragments.versioned(Idea.objects.all())).filter(pk=key),
-    pagecache.KEY,
+    prepared.KEY,
 )
 
 
@@ -213,15 +213,15 @@ def comment_on(idea: Idea, pk: int) -> Comment | None:
 
 
 # Asked on every signed-in list page: prepared (decision 0924).
-_OWN_UNPUBLISHED = pagecache.Prepared(
+_OWN_UNPUBLISHED = prepared.Prepared(
     lambda activity, person: (
         Idea.objects.filter(contribution__activity_id=activity, contribution__author_id=person)
         .exclude(contribution__visibility=Visibility.PUBLISHED)
         .select_related("contribution")
         .order_by("-contribution__created_at")[:20]
     ),
-    pagecache.KEY,
-    pagecache.KEY - 1,
+    prepared.KEY,
+    prepared.KEY - 1,
 )
 
 
@@ -264,7 +264,7 @@ def idea_keys(activity: Activity, sort: str, category: IdeaCategory | None) -> Q
 
 
 # A page of the list's rows, prepared (decision 0924): compiling it cost more than running it.
-_LISTED = pagecache.Bulk(
+_LISTED = prepared.Bulk(
     lambda: fragments.versioned(Idea.objects.select_related("contribution__author", "category")),
     settings.COPRODUCE_PAGE_SIZE,
 )
@@ -304,8 +304,8 @@ def _published_ideas(key: int, *, answered: bool) -> QuerySet[Contribution, Any]
 
 
 _COUNTS = {
-    answered: pagecache.Prepared(
-        lambda key, answered=answered: _published_ideas(key, answered=answered), pagecache.KEY
+    answered: prepared.Prepared(
+        lambda key, answered=answered: _published_ideas(key, answered=answered), prepared.KEY
     )
     for answered in (False, True)
 }
@@ -332,12 +332,12 @@ def load_answers(rows: Sequence[Idea | Comment]) -> None:
 
 
 # Which ideas of a page the reader supports, prepared like the page's rows (decision 0924).
-_SUPPORTED = pagecache.Prepared(
+_SUPPORTED = prepared.Prepared(
     lambda person, *ideas: Support.objects.filter(user_id=person, idea_id__in=ideas).values_list(
         "idea_id"
     ),
-    pagecache.KEY - settings.COPRODUCE_PAGE_SIZE,
-    *pagecache.keys(settings.COPRODUCE_PAGE_SIZE),
+    prepared.KEY - settings.COPRODUCE_PAGE_SIZE,
+    *prepared.keys(settings.COPRODUCE_PAGE_SIZE),
 )
 
 
@@ -349,7 +349,7 @@ def supported_by(user: Visitor, ideas: list[Idea]) -> set[int]:
         return set(
             Support.objects.filter(user=user, idea__in=keys).values_list("idea_id", flat=True)
         )
-    return {row[0] for row in _SUPPORTED.rows(user.pk, *pagecache.padded(keys))}
+    return {row[0] for row in _SUPPORTED.rows(user.pk, *prepared.padded(keys))}
 
 
 def agreed_by(user: Visitor, comment_ids: list[int]) -> set[int]:
@@ -415,7 +415,7 @@ class ThreadIndex:
 
 # Every idea page reads who replied to whom and, for a signed-in reader, what they agree with:
 # prepared (decision 0924). The columns need no conversion (keys, counts and a text choice).
-_THREAD_ROWS = pagecache.Prepared(
+_THREAD_ROWS = prepared.Prepared(
     lambda key: (
         Comment.objects.filter(idea_id=key)
         .order_by("contribution__created_at", "pk")
@@ -427,16 +427,16 @@ _THREAD_ROWS = pagecache.Prepared(
             "agreement_count",
         )
     ),
-    pagecache.KEY,
+    prepared.KEY,
 )
-_AGREED_ON_IDEA = pagecache.Prepared(
+_AGREED_ON_IDEA = prepared.Prepared(
     lambda person, idea: (
         Agreement.objects.filter(user_id=person, comment__idea_id=idea)
         .order_by()
         .values_list("comment_id")
     ),
-    pagecache.KEY - 1,
-    pagecache.KEY,
+    prepared.KEY - 1,
+    prepared.KEY,
 )
 
 

@@ -20,7 +20,7 @@ def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> P
 
 
 class InBulk(Protocol):
-    """Full rows by their keys: a queryset, or a prepared one (``pagecache.Bulk``)."""
+    """Full rows by their keys: a queryset, or a prepared one (``prepared.Bulk``)."""
 
     def in_bulk(self, id_list: list[Any]) -> dict[Any, Any]: ...
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
-from coproduce.common import pagecache
+from coproduce.common import prepared
 from coproduce.common.languages import field_labels, in_language, missing_fields, missing_query
 from coproduce.contributions import rules
 from coproduce.contributions.kinds import (
@@ -375,17 +375,17 @@ def is_following(user: Visitor, target: Service | Activity | Contribution) -> bo
 
 
 @cache
-def _follows(field: str) -> pagecache.Prepared:
+def _follows(field: str) -> prepared.Prepared:
     """Whether a person follows one service, activity or contribution: asked on every signed-in
     page that shows a follow button, so prepared (decision 0924)."""
-    return pagecache.Prepared(
+    return prepared.Prepared(
         lambda person, key: (
             Follow.objects.filter(user_id=person, **{f"{field}_id": key})
             .order_by()
             .values_list("pk")[:1]
         ),
-        pagecache.KEY - 1,
-        pagecache.KEY,
+        prepared.KEY - 1,
+        prepared.KEY,
     )
 
 

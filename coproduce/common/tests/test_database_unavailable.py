@@ -14,7 +14,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import OperationalError, connection, connections
 from django.test import Client
 
-from coproduce.common import pagecache
+from coproduce.common import prepared
 from coproduce.common.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from coproduce.common.models import PageVersion
 
@@ -214,8 +214,8 @@ def test_a_prepared_read_is_its_own_health_check(
 ) -> None:
     """A cached page's probe is the first query of its request: it checks the kept connection by
     running, and reads again on a new one if the old one died (decision 0925)."""
-    prepared = pagecache.Prepared(
-        lambda key: PageVersion.objects.filter(token=key).values_list("token"), pagecache.KEY
+    read = prepared.Prepared(
+        lambda key: PageVersion.objects.filter(token=key).values_list("token"), prepared.KEY
     )
     checks: list[bool] = []
     is_usable = connection.is_usable
@@ -227,14 +227,14 @@ def test_a_prepared_read_is_its_own_health_check(
     monkeypatch.setattr(connection, "is_usable", checked)
     kept: Any = connection  # health_check_done is not in django-stubs
     connection.close()
-    assert prepared.rows(-1) == []  # opens the connection: nothing to check
+    assert read.rows(-1) == []  # opens the connection: nothing to check
 
     kept.health_check_done = False  # what the start of the next request does
-    assert prepared.rows(-1) == []
+    assert read.rows(-1) == []
     assert checks == []  # no SELECT 1 before the read
 
     kept.health_check_done = False
     killed = _terminate_backend()
-    assert prepared.rows(-1) == []
+    assert read.rows(-1) == []
     assert connection.connection.info.backend_pid != killed
     assert checks == []

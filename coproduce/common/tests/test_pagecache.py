@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models.functions import Upper
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -166,18 +165,6 @@ def _people() -> list[Any]:
     ]
 
 
-def test_a_prepared_query_gives_what_the_orm_gives() -> None:
-    User = get_user_model()
-    prepared = pagecache.Prepared(
-        lambda pk: User.objects.filter(pk=pk).values_list("email", "name", "is_active"),
-        pagecache.KEY,
-    )
-    for person in _people():
-        expected = list(User.objects.filter(pk=person.pk).values_list("email", "name", "is_active"))
-        assert prepared.rows(person.pk) == [tuple(row) for row in expected]
-    assert prepared.rows(10**12) == []
-
-
 def test_a_probe_reads_the_state_and_the_versions_in_one_query() -> None:
     User = get_user_model()
     person = _people()[1]
@@ -196,57 +183,6 @@ def test_a_probe_reads_the_state_and_the_versions_in_one_query() -> None:
         (tokens[f"test.person:{person.pk}"], tokens[pagecache.SITE]),
     )
     assert probe(10**12) is None
-
-
-def test_a_prepared_query_refuses_a_placeholder_it_cannot_find() -> None:
-    prepared = pagecache.Prepared(
-        lambda pk: get_user_model().objects.filter(pk=1).values_list("email"), 7
-    )
-    with pytest.raises(ValueError, match="placeholder"):
-        prepared.rows(3)
-
-
-def test_prepared_objects_are_the_orm_s_and_odd_querysets_are_refused() -> None:
-    User = get_user_model()
-    prepared = pagecache.Prepared(
-        lambda pk: User.objects.filter(pk=pk).annotate(shout=Upper("name")), pagecache.KEY
-    )
-    for person in _people():
-        (read,) = prepared.objects(person.pk)
-        assert (read.pk, read.email, read.is_active, read.date_joined, read.shout) == (
-            person.pk,
-            person.email,
-            person.is_active,
-            User.objects.get(pk=person.pk).date_joined,
-            person.name.upper(),
-        )
-    assert prepared.objects(10**12) == []
-    with pytest.raises(TypeError, match="rows"):
-        pagecache.Prepared(
-            lambda pk: User.objects.filter(pk=pk).values_list("email"), pagecache.KEY
-        ).objects(1)
-    for odd in [
-        lambda pk: User.objects.filter(pk=pk).prefetch_related("groups"),
-        lambda pk: User.objects.filter(pk=pk).only("email"),
-    ]:
-        with pytest.raises(ValueError, match="cannot prefetch, defer"):
-            pagecache.Prepared(odd, pagecache.KEY).objects(1)
-
-
-def test_a_prepared_bulk_read_gives_what_in_bulk_gives_for_any_number_of_keys() -> None:
-    User = get_user_model()
-    people = [*_people(), User.objects.create_user(email="cy@example.org", name="Cy")]
-    bulk = pagecache.Bulk(lambda: User.objects.all(), size=2)
-    keys = [person.pk for person in people]
-    for asked in [[], keys[:1], [keys[2], keys[0]], [keys[1], 10**12], keys, [*keys, 10**12]]:
-        found = bulk.in_bulk(asked)
-        expected = User.objects.in_bulk(asked)
-        assert {pk: (o.email, o.name) for pk, o in found.items()} == {
-            pk: (o.email, o.name) for pk, o in expected.items()
-        }, asked
-    with CaptureQueriesContext(connection) as queries:
-        bulk.in_bulk(keys[:2])
-    assert len(queries) == 1
 
 
 # --- The language switch ---------------------------------------------------------------------
