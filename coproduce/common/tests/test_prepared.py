@@ -16,6 +16,10 @@ from coproduce.common import prepared
 pytestmark = pytest.mark.django_db
 
 
+# Rows to read with a 64-bit key, as the pages' own rows have: people (the user model is
+# swappable, so common reads it without importing accounts).
+
+
 def _people() -> list[Any]:
     User = get_user_model()
     return [
