@@ -4,7 +4,8 @@ The account's row stays, with no email, name or password (``User.erased_at`` set
 the person did stays counted and answered: supports, ballots, ratings and weightings still count;
 an organisation's answers and decisions still say who recorded them ("A former participant").
 Everything that is only about the person is deleted; links that a vote or an answer does not
-need are cut.
+need are cut. Files go with the rows that hold them, and with the words when those are removed
+(a proposal's picture), once the erasure has committed.
 
 Every field of every model that points at a person has a policy in ``POLICIES``; a test fails on
 a new one without (``unpoliced``), and another walks every table after an erasure for the
@@ -18,9 +19,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,21 +194,45 @@ def _replace_words(rows: models.QuerySet) -> None:
         rows.exclude(**{field.attname: ""}).update(**{field.attname: text})
 
 
+def _delete_files(rows: models.QuerySet, *, empty: bool) -> None:
+    """Delete the stored files of these rows once the transaction commits (a rolled-back erasure
+    keeps them); ``empty`` also empties the fields of rows that stay."""
+    for field in rows.model._meta.concrete_fields:
+        if not isinstance(field, models.FileField):
+            continue
+        holding = rows.exclude(**{field.attname: ""})
+        names = list(holding.values_list(field.attname, flat=True))
+        if not names:
+            continue
+        if empty:
+            holding.update(**{field.attname: ""})
+        transaction.on_commit(partial(_delete_stored, field.storage, names))
+
+
+def _delete_stored(storage: Storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
 def _remove_words(user: User) -> set[int]:
-    """Replace the words of everything the person wrote with a placeholder; answers stay.
-    Returns the services whose search index must forget them."""
+    """Replace the words of everything the person wrote with a placeholder, and delete the files
+    they attached to it; answers stay. Returns the services whose search index must forget them."""
     services: set[int] = set()
     for contribution in Contribution.objects.filter(author=user).select_related(
         "activity__service_stage"
     ):
         detail = contribution.detail
-        _replace_words(type(detail)._default_manager.filter(pk=detail.pk))
+        own = type(detail)._default_manager.filter(pk=detail.pk)
+        _replace_words(own)
+        _delete_files(own, empty=True)
         # The rows that belong to it (a survey submission's answers) hold their words too.
         for relation in type(detail)._meta.related_objects:
             if relation.one_to_many and relation.field.remote_field.on_delete is models.CASCADE:
-                _replace_words(
-                    relation.related_model._default_manager.filter(**{relation.field.name: detail})
+                belonging = relation.related_model._default_manager.filter(
+                    **{relation.field.name: detail}
                 )
+                _replace_words(belonging)
+                _delete_files(belonging, empty=True)
         services.add(contribution.activity.service_stage.service_id)
     return services
 
@@ -230,10 +257,7 @@ def account_erase(*, user: User, remove_words: bool = False) -> Counter[str]:
             continue
         rows = _rows(model, field, user)
         if policy is Policy.DELETE:
-            if label == "privacy.DataExport.user":
-                for export in rows:
-                    if export.file:
-                        export.file.delete(save=False)
+            _delete_files(rows, empty=False)
             count, _detail = rows.delete()
             done[label] += count
         elif policy is Policy.UNLINK:

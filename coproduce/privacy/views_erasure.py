@@ -26,8 +26,8 @@ class DeleteForm(forms.Form):
     remove_words = forms.BooleanField(
         label=gettext_lazy("Also remove the words of everything I wrote"),
         help_text=gettext_lazy(
-            "They are replaced by “Removed at the request of the person who wrote it.” The "
-            "answers they got stay."
+            "They are replaced by “Removed at the request of the person who wrote it.” and the "
+            "pictures you added are deleted. The answers they got stay."
         ),
         required=False,
     )

@@ -3,6 +3,7 @@ the person's email or name; votes stay counted and words stay unless the person 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,6 +123,61 @@ def test_words_are_removed_when_asked_and_answers_stay() -> None:
     assert idea.title.startswith("Removed at the request")
     assert idea.description == "Removed at the request of the person who wrote it."
     assert contribution.responses.get().body == "We will try it."
+
+
+def _proposal_with_picture(user: User) -> Any:
+    from django.core.files.base import ContentFile
+
+    from coproduce.budgeting.tests.factories import make_budget, make_proposal
+
+    proposal = make_proposal(make_budget(), author=user, feasibility=None)
+    proposal.image.save("swings.png", ContentFile(b"not really a png"), save=False)
+    proposal.image_alt = "The old swings"
+    proposal.save()
+    return proposal
+
+
+def test_a_picture_stays_with_the_words_and_goes_with_them(
+    settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from coproduce.budgeting.models import Proposal
+
+    settings.MEDIA_ROOT = tmp_path
+    keeps, removes = UserFactory(), UserFactory()
+    kept, removed = _proposal_with_picture(keeps), _proposal_with_picture(removes)
+    stored = Path(removed.image.path)
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.account_erase(user=keeps)
+    kept.refresh_from_db()
+    assert kept.image
+    assert Path(kept.image.path).exists()
+    assert kept.image_alt == "The old swings"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        erasure.account_erase(user=removes, remove_words=True)
+        assert stored.exists(), "the file went before the erasure committed"
+    assert callbacks
+    removed = Proposal.objects.get(pk=removed.pk)
+    assert not removed.image
+    assert removed.image_alt.startswith("Removed at the request")
+    assert not stored.exists()
+    assert Path(kept.image.path).exists()  # someone else's picture is untouched
+
+
+def test_an_export_file_goes_only_once_the_erasure_commits(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from coproduce.privacy.models import DataExport
+    from coproduce.privacy.tests.factories import ready_export
+
+    user = UserFactory()
+    export = ready_export(user)
+    storage, name = export.file.storage, str(export.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.account_erase(user=user)
+        assert storage.exists(name)
+    assert not DataExport.objects.filter(user=user).exists()
+    assert not storage.exists(name)
 
 
 def test_erasing_twice_does_nothing_more() -> None:
