@@ -1,5 +1,6 @@
 """A CSV table pasted into a box or uploaded as a file: the form every import page uses (outcomes'
-measurements, equality's population figures). Each import names its problems by line itself."""
+measurements, equality's population figures, a citizen panel's census shares and address list).
+Each import names its problems by line itself."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
-def _upload_text(upload: UploadedFile | None) -> str:
+def _upload_text(upload: UploadedFile | None, max_bytes: int, too_big: str) -> str:
     """The text of an uploaded CSV file, or a ValidationError saying what is wrong with it."""
     if upload is None:
         return ""
-    if upload.size is not None and upload.size > MAX_CSV_BYTES:
-        raise forms.ValidationError(_("The file must be smaller than 2 MB."))
+    if upload.size is not None and upload.size > max_bytes:
+        raise forms.ValidationError(too_big)
     upload.seek(0)
     try:
         return str(upload.read().decode("utf-8-sig"))
@@ -28,28 +29,37 @@ def _upload_text(upload: UploadedFile | None) -> str:
         ) from None
 
 
-class CsvForm(forms.Form):
-    """A CSV table of values, pasted or uploaded; the upload wins when both are given.
-
-    Not a OneTimeForm: its token would treat a second file sent within the hour as the first
-    one sent again (files are not part of what it compares). The import refuses a value an
-    indicator already has, so nothing is imported twice.
-    """
-
-    text = forms.CharField(
+def text_field(max_bytes: int) -> forms.CharField:
+    """The box a table is pasted into, holding at most ``max_bytes``."""
+    return forms.CharField(
         label=_("Paste the table"),
         required=False,
-        max_length=MAX_CSV_BYTES,
+        max_length=max_bytes,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
+
+
+class CsvForm(forms.Form):
+    """A CSV table of values, pasted or uploaded; the upload wins when both are given. A form for
+    larger tables sets ``max_bytes``, ``too_big`` and ``text = text_field(max_bytes)``.
+
+    Not a OneTimeForm: its token would treat a second file sent within the hour as the first
+    one sent again (files are not part of what it compares). Each import refuses or replaces
+    what it already holds (a value an indicator has, an address already listed, a census share),
+    so sending a table twice changes nothing more.
+    """
+
+    max_bytes = MAX_CSV_BYTES
+    too_big = _("The file must be smaller than 2 MB.")
+    text = text_field(MAX_CSV_BYTES)
     upload = forms.FileField(label=_("Or upload a CSV file"), required=False)
     upload_name = ""  # the uploaded file's name, for error messages
 
     def clean_upload(self) -> str:
         upload = self.cleaned_data.get("upload")
         self.upload_name = str(upload.name or "") if upload else ""
-        return _upload_text(upload)
+        return _upload_text(upload, self.max_bytes, str(self.too_big))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.common import csvform
 from coproduce.common.dates import DateRange
 from coproduce.common.forms import DateField, OneTimeForm
 from coproduce.panels import rules
@@ -237,51 +237,12 @@ class QuotaForm(forms.Form):
         return [(f, data[f"min_{f.pk}"], data[f"max_{f.pk}"]) for f in self.features]
 
 
-def _upload_text(upload: UploadedFile | None) -> str:
-    """The text of an uploaded CSV file, or a ValidationError saying what is wrong with it."""
-    if upload is None:
-        return ""
-    if upload.size is not None and upload.size > MAX_CSV_BYTES:
-        raise forms.ValidationError(_("The file must be smaller than 10 MB."))
-    upload.seek(0)
-    try:
-        return str(upload.read().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise forms.ValidationError(
-            _("The file must be a CSV file saved as UTF-8 text (in Excel: “CSV UTF-8”).")
-        ) from None
+class CsvForm(csvform.CsvForm):
+    """A panel's tables are larger: an address list can hold a whole district."""
 
-
-class CsvForm(forms.Form):
-    """A CSV table, pasted or uploaded; the upload wins when both are given."""
-
-    text = forms.CharField(
-        label=_("Paste the table"),
-        required=False,
-        max_length=MAX_CSV_BYTES,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-    )
-    upload = forms.FileField(label=_("Or upload a CSV file"), required=False)
-    upload_name = ""  # the uploaded file's name, for error messages
-
-    def clean_upload(self) -> str:
-        upload = self.cleaned_data.get("upload")
-        self.upload_name = str(upload.name or "") if upload else ""
-        return _upload_text(upload)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not self.errors and not (data.get("upload") or str(data.get("text") or "").strip()):
-            self.add_error("text", gettext("Paste the table or choose a CSV file."))
-        return data
-
-    def table(self) -> tuple[str, str]:
-        """The CSV text and the name to give it in error messages."""
-        upload = self.cleaned_data.get("upload")
-        if upload:
-            return upload, self.upload_name or gettext("The file")
-        return str(self.cleaned_data["text"]), gettext("The pasted table")
+    max_bytes = MAX_CSV_BYTES
+    too_big = _("The file must be smaller than 10 MB.")
+    text = csvform.text_field(MAX_CSV_BYTES)
 
 
 def _share(text: str) -> Decimal | None:
@@ -308,7 +269,7 @@ class CensusForm(CsvForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.errors:
-            text, source = self.table()
+            text, source, _field = self.table()
             try:
                 data["shares"] = self._read(text, source)
             except forms.ValidationError as error:

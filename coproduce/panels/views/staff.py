@@ -309,7 +309,7 @@ def invitations(request: SignedInRequest, panel: Panel) -> HttpResponse:
     if step == "import":
 
         def run_import(data: dict[str, Any]) -> int:
-            text, source = import_form.table()
+            text, source, _field = import_form.table()
             try:
                 return actions.invitations_import(
                     panel=panel, by=request.user, text=text, source=source

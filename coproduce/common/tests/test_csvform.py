@@ -1,0 +1,53 @@
+"""The CSV form: pasted or uploaded, a file over the form's size refused with its own message, a
+file that is not UTF-8 text named as such; a citizen panel's form takes larger tables."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils.datastructures import MultiValueDict
+
+from coproduce.common.csvform import MAX_CSV_BYTES, CsvForm
+from coproduce.panels.forms_staff import AddressesForm
+
+
+def _files(name: str, content: bytes) -> MultiValueDict[str, UploadedFile]:
+    return MultiValueDict({"upload": [SimpleUploadedFile(name, content)]})
+
+
+def _upload(size: int) -> MultiValueDict[str, UploadedFile]:
+    row = b"property_reference,address_line_1,postcode\n"
+    return _files("list.csv", row * (size // len(row) + 1))
+
+
+def test_the_upload_wins_and_a_byte_order_mark_is_dropped() -> None:
+    form = CsvForm({"text": "\ufeffa,b\n1,2\n"}, _files("t.csv", b"\xef\xbb\xbfc,d\n"))
+    assert form.is_valid(), form.errors
+    assert form.table() == ("c,d\n", "t.csv", "upload")
+    pasted = CsvForm({"text": "\ufeffa,b\n1,2\n"})
+    assert pasted.is_valid(), pasted.errors
+    assert pasted.table() == ("a,b\n1,2\n", "The pasted table", "text")
+
+
+def test_nothing_given_and_not_utf8_are_named() -> None:
+    empty = CsvForm({"text": "  "})
+    assert not empty.is_valid()
+    assert empty.errors["text"] == ["Paste the table or choose a CSV file."]
+    latin = CsvForm({}, _files("t.csv", "café,1\n".encode("latin-1")))
+    assert not latin.is_valid()
+    assert "saved as UTF-8 text" in latin.errors["upload"][0]
+
+
+def test_each_form_refuses_a_file_over_its_own_size() -> None:
+    three_mb = 3 * 1024 * 1024
+    assert three_mb > MAX_CSV_BYTES
+    shared = CsvForm({}, _upload(three_mb))
+    assert not shared.is_valid()
+    assert shared.errors["upload"] == ["The file must be smaller than 2 MB."]
+    addresses = AddressesForm({}, _upload(three_mb))
+    assert addresses.is_valid(), addresses.errors
+    too_big = AddressesForm({}, _upload(11 * 1024 * 1024))
+    assert not too_big.is_valid()
+    assert too_big.errors["upload"] == ["The file must be smaller than 10 MB."]
+    # The pasted box takes as much as the upload.
+    pasted = AddressesForm({"text": "x" * three_mb})
+    assert pasted.is_valid(), pasted.errors
