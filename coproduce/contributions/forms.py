@@ -20,7 +20,7 @@ from coproduce.contributions.models import (
     Contribution,
     Decision,
 )
-from coproduce.contributions.queries import DUE_DATED, DUE_OVERDUE, INBOX_AGES, InboxFilters
+from coproduce.contributions.queries_inbox import DUE_DATED, DUE_OVERDUE, INBOX_AGES, InboxFilters
 from coproduce.services.models import Stage
 
 

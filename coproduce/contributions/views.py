@@ -23,7 +23,7 @@ from coproduce.common.http import safe_next_url
 from coproduce.common.languages import in_english, in_language
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
-from coproduce.contributions import actions, exports, queries, rules
+from coproduce.contributions import actions, exports, queries, queries_inbox, rules
 from coproduce.contributions.forms import (
     DecisionForm,
     DecisionWelshForm,
@@ -378,7 +378,7 @@ INBOX_PAGE_SIZE = 20
 @rule_required(rules.can_answer_somewhere, staff=True)
 def inbox(request: SignedInRequest) -> HttpResponse:
     """What waits for an answer in every service the person answers for, oldest first."""
-    return _inbox_page(request, queries.services_answered_by(request.user), service=None)
+    return _inbox_page(request, queries_inbox.services_answered_by(request.user), service=None)
 
 
 @rule_required(rules.can_answer_for, load=visible_service, staff=True)
@@ -446,8 +446,8 @@ def _inbox_page(
             return title
         return f"{in_language(activity.service_stage.service, 'name').text} – {title}"
 
-    activities = [(a.pk, label(a)) for a in queries.inbox_activities(services)]
-    kinds = queries.inbox_kinds()
+    activities = [(a.pk, label(a)) for a in queries_inbox.inbox_activities(services)]
+    kinds = queries_inbox.inbox_kinds()
     filters = InboxFilterForm(request.GET, activities=activities, kinds=kinds).filters()
     shown = InboxFilterForm(
         initial={
@@ -459,7 +459,7 @@ def _inbox_page(
         activities=activities,
         kinds=kinds,
     )
-    page = paginate(request, queries.inbox(services, filters), INBOX_PAGE_SIZE)
+    page = paginate(request, queries_inbox.inbox(services, filters), INBOX_PAGE_SIZE)
     return render(
         request,
         "contributions/inbox.html",
@@ -474,7 +474,7 @@ def _inbox_page(
             ],
             "ticked": ticked,
             "ticked_ids": set(ids or ()),
-            "by_service": None if service else queries.waiting_by_service(services),
+            "by_service": None if service else queries_inbox.waiting_by_service(services),
             "inbox": "service" if service else "all",
         },
     )

@@ -20,7 +20,7 @@ from coproduce.codesign.models import Idea, SupportsThreshold
 from coproduce.codesign.tests.factories import IdeaChallengeFactory, IdeaFactory
 from coproduce.common.dates import add_working_days
 from coproduce.contributions import actions as spine_actions
-from coproduce.contributions import queries as spine_queries
+from coproduce.contributions import queries_inbox
 from coproduce.organisations.models import Role
 from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.tests.factories import ActivityFactory, staff_of
@@ -268,5 +268,5 @@ def test_the_inbox_shows_the_due_date_lists_the_overdue_first_and_filters() -> N
     assert "Overdue idea" in overdue
     assert "Due soon" not in overdue
     assert "Waiting longest" in text(staff.get(inbox, {"due": "nonsense"}))  # falls back: all
-    waiting = spine_queries.inbox([activity.service], spine_queries.InboxFilters(due="overdue"))
+    waiting = queries_inbox.inbox([activity.service], queries_inbox.InboxFilters(due="overdue"))
     assert [c.pk for c in waiting] == [late.pk]

@@ -1,13 +1,13 @@
 """The CSV form: pasted or uploaded, a file over the form's size refused with its own message, a
-file that is not UTF-8 text named as such; a citizen panel's form takes larger tables."""
+file that is not UTF-8 text named as such; a form for larger tables sets its own size."""
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import lazystr
 
-from coproduce.common.csvform import MAX_CSV_BYTES, CsvForm
-from coproduce.panels.forms_staff import AddressesForm
+from coproduce.common.csvform import MAX_CSV_BYTES, CsvForm, text_field
 
 
 def _files(name: str, content: bytes) -> MultiValueDict[str, UploadedFile]:
@@ -37,17 +37,24 @@ def test_nothing_given_and_not_utf8_are_named() -> None:
     assert "saved as UTF-8 text" in latin.errors["upload"][0]
 
 
+class _Larger(CsvForm):
+    max_bytes = 4 * 1024 * 1024
+    too_big = lazystr("The file must be smaller than 4 MB.")
+    text = text_field(max_bytes)
+
+
 def test_each_form_refuses_a_file_over_its_own_size() -> None:
     three_mb = 3 * 1024 * 1024
     assert three_mb > MAX_CSV_BYTES
     shared = CsvForm({}, _upload(three_mb))
     assert not shared.is_valid()
     assert shared.errors["upload"] == ["The file must be smaller than 2 MB."]
-    addresses = AddressesForm({}, _upload(three_mb))
-    assert addresses.is_valid(), addresses.errors
-    too_big = AddressesForm({}, _upload(11 * 1024 * 1024))
+    assert not CsvForm({"text": "x" * three_mb}).is_valid()
+    larger = _Larger({}, _upload(three_mb))
+    assert larger.is_valid(), larger.errors
+    too_big = _Larger({}, _upload(5 * 1024 * 1024))
     assert not too_big.is_valid()
-    assert too_big.errors["upload"] == ["The file must be smaller than 10 MB."]
+    assert too_big.errors["upload"] == ["The file must be smaller than 4 MB."]
     # The pasted box takes as much as the upload.
-    pasted = AddressesForm({"text": "x" * three_mb})
+    pasted = _Larger({"text": "x" * three_mb})
     assert pasted.is_valid(), pasted.errors

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from coproduce.contributions import queries, rules
+from coproduce.contributions import queries, queries_inbox, rules
 from coproduce.contributions.models import Contribution
 from coproduce.services.models import Service
 
@@ -57,7 +57,7 @@ def inbox_link(context: dict[str, Any], service: Service) -> dict[str, Any]:
     allowed = rules.can_answer_for(user, service)
     return {
         "service": service,
-        "waiting": queries.waiting_in(service) if allowed else None,
+        "waiting": queries_inbox.waiting_in(service) if allowed else None,
         "allowed": allowed,
     }
 
@@ -69,7 +69,9 @@ def inbox_summary(context: dict[str, Any]) -> dict[str, Any]:
     allowed = rules.can_answer_somewhere(user)
     return {
         "allowed": allowed,
-        "waiting": queries.waiting_count(queries.services_answered_by(user)) if allowed else 0,
+        "waiting": queries_inbox.waiting_count(queries_inbox.services_answered_by(user))
+        if allowed
+        else 0,
     }
 
 
@@ -82,13 +84,13 @@ def days_waiting(contribution: Contribution) -> int:
 @register.filter
 def answer_due(contribution: Contribution) -> dt.date | None:
     """The date an answer was promised by (its kind's ``answer_due_field``), or None."""
-    return queries.answer_due_of(contribution)
+    return queries_inbox.answer_due_of(contribution)
 
 
 @register.filter
 def answer_overdue(contribution: Contribution) -> bool:
     """Whether the date an answer was promised by has passed."""
-    due = queries.answer_due_of(contribution)
+    due = queries_inbox.answer_due_of(contribution)
     return due is not None and due < timezone.localdate()
 
 

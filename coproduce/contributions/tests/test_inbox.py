@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory, client_for
-from coproduce.contributions import actions, queries
+from coproduce.contributions import actions, queries_inbox
 from coproduce.contributions.kinds import get_kind
 from coproduce.contributions.models import Contribution, Decision, Visibility
-from coproduce.contributions.queries import InboxFilters
+from coproduce.contributions.queries_inbox import InboxFilters
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
@@ -121,11 +121,11 @@ def test_the_inbox_lists_published_unanswered_contributions_oldest_first(
     elsewhere = ActivityFactory(kind=ActivityKind.IDEA_CHALLENGE, state=ActivityState.OPEN)
     said(elsewhere, "Another service", days=80)
 
-    titles = [c.title for c in queries.inbox([service])]
+    titles = [c.title for c in queries_inbox.inbox([service])]
     assert titles == ["Oldest", "Middle", "Newest"]
-    assert queries.waiting_in(service).count == 3
-    assert queries.waiting_in(service).oldest_days == 40
-    assert [c.pk for c in queries.inbox([service])][::2] == [oldest.pk, newest.pk]
+    assert queries_inbox.waiting_in(service).count == 3
+    assert queries_inbox.waiting_in(service).oldest_days == 40
+    assert [c.pk for c in queries_inbox.inbox([service])][::2] == [oldest.pk, newest.pk]
 
 
 def test_filters_by_activity_kind_and_age(

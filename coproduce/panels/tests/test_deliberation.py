@@ -19,7 +19,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.contributions import actions as spine
 from coproduce.contributions.models import Contribution, Visibility
-from coproduce.contributions.queries import answer_due_of
+from coproduce.contributions.queries_inbox import answer_due_of
 from coproduce.organisations.models import Role
 from coproduce.panels import actions, queries
 from coproduce.panels.models import (
