@@ -133,7 +133,7 @@ def paper_download(request: HttpRequest, paper: Paper) -> FileResponse:
 def meetings_ical(request: HttpRequest, service: Service) -> HttpResponse:
     """The service's public meetings as an iCalendar feed."""
     return HttpResponse(
-        calendar.feed(request, service, queries.public_meetings_of(service)),
+        calendar.feed(service, queries.public_meetings_of(service)),
         content_type="text/calendar; charset=utf-8",
     )
 

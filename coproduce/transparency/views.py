@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -164,7 +165,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue_json(request: HttpRequest) -> HttpResponse:
     """The catalogue for machines (after DCAT: title, description, licence, distributions)."""
-    base = request.build_absolute_uri("/")[:-1]
+    base = settings.SITE_URL  # as the datasets' own links
     return _json(
         {
             "datasets": [

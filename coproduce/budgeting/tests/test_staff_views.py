@@ -445,7 +445,8 @@ def test_codes_download_as_csv_once_and_the_page_counts_them() -> None:
     assert 'Codes used to vote</dt><dd class="govuk-summary-list__value">1' in page
 
 
-def test_codes_print_as_slips_with_the_address_to_vote() -> None:
+def test_codes_print_as_slips_with_the_address_to_vote(settings: Any) -> None:
+    settings.SITE_URL = "https://coproduce.example.gov.uk"  # not the address the sheet is made at
     setup = make_voting(codes_may_vote=True)
     response = _client(setup.staff).post(
         reverse("budgeting:codes", args=[setup.budget.pk]), {"count": "2", "format": "print"}
@@ -453,7 +454,9 @@ def test_codes_print_as_slips_with_the_address_to_vote() -> None:
     page = _page(response)
     assert response["Cache-Control"] == "no-store"
     assert page.count('class="app-code-slip"') == 2
-    assert reverse("budgeting:ballot_code", args=[setup.budget.pk]) in page
+    vote_at = reverse("budgeting:ballot_code", args=[setup.budget.pk])
+    assert f"https://coproduce.example.gov.uk{vote_at}" in page
+    assert "testserver" not in page
     assert "codes-print.css" in page
     assert VotingCode.objects.filter(budget=setup.budget).count() == 2
 

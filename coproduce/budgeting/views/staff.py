@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -313,9 +314,8 @@ def codes(request: SignedInRequest, budget: Budget) -> HttpResponse:
                 _context(
                     budget,
                     codes=raw,
-                    vote_url=request.build_absolute_uri(
-                        reverse("budgeting:ballot_code", args=[budget.pk])
-                    ),
+                    # Printed sheets outlive the request: the site's address, not the one used.
+                    vote_url=settings.SITE_URL + reverse("budgeting:ballot_code", args=[budget.pk]),
                 ),
             )
             response["Cache-Control"] = "no-store"

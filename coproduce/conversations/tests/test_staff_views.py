@@ -380,7 +380,8 @@ def _codes(setup: ConversationSetup) -> str:
     return reverse("conversations:codes", args=[setup.conversation.pk])
 
 
-def test_staff_make_residents_codes_shown_once_to_print() -> None:
+def test_staff_make_residents_codes_shown_once_to_print(settings: Any) -> None:
+    settings.SITE_URL = "https://coproduce.example.gov.uk"  # not the address the sheet is made at
     setup = make_conversation(audience=Audience.RESIDENTS, postcode_prefixes="NF1")
     staff = _client(setup.staff)
     manage = _page(staff.get(_manage(setup)))
@@ -393,6 +394,9 @@ def test_staff_make_residents_codes_shown_once_to_print() -> None:
     assert made["Cache-Control"] == "no-store"
     sheet = _page(made)
     assert "codes-print.css" in sheet
+    take_part = reverse("conversations:conversation", args=[setup.conversation.pk])
+    assert f"https://coproduce.example.gov.uk{take_part}" in sheet
+    assert "testserver" not in sheet
     rows = list(setup.conversation.resident_codes.all())
     assert len(rows) == 3
     shown = sheet.split('class="app-code-slip__code">', 1)[1].split("</p>", 1)[0]

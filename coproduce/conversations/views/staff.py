@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -409,9 +410,9 @@ def codes(request: SignedInRequest, conversation: Conversation) -> HttpResponse:
                     _context(
                         conversation,
                         codes=raw,
-                        take_part_url=request.build_absolute_uri(
-                            reverse("conversations:conversation", args=[conversation.pk])
-                        ),
+                        # Printed sheets outlive the request: the site's address.
+                        take_part_url=settings.SITE_URL
+                        + reverse("conversations:conversation", args=[conversation.pk]),
                     ),
                 )
                 response["Cache-Control"] = "no-store"

@@ -183,7 +183,8 @@ def test_the_activity_page_of_a_meeting_links_to_it(world: World) -> None:
     assert 'id="offline"' not in page
 
 
-def test_the_ical_feed_lists_public_meetings_only(world: World) -> None:
+def test_the_ical_feed_lists_public_meetings_only(world: World, settings: Any) -> None:
+    settings.SITE_URL = "https://coproduce.example.gov.uk"  # not the address the feed is read at
     public = _meeting(world)
     make_meeting(public.board, world.people["professional"], title="In camera", is_public=False)
     response = _client().get(reverse("governance:meetings_ical", args=[world.service.slug]))
@@ -192,4 +193,5 @@ def test_the_ical_feed_lists_public_meetings_only(world: World) -> None:
     events = list(calendar.walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == [f"{public.board.name}: {public.title}"]
     assert events[0].decoded("dtstart") == public.starts_at.replace(microsecond=0)
-    assert str(events[0]["url"]).endswith(public.get_absolute_url())
+    assert str(events[0]["url"]) == f"https://coproduce.example.gov.uk{public.get_absolute_url()}"
+    assert str(events[0]["uid"]) == f"meeting-{public.pk}@coproduce.example.gov.uk"

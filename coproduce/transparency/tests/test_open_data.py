@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema_rs
 import pytest
@@ -251,8 +252,9 @@ def test_a_download_answers_304_while_its_version_is_current(
 
 
 def test_the_catalogue_lists_every_dataset_with_its_licence_and_formats(
-    client: Client, ledger: list[int]
+    client: Client, ledger: list[int], settings: Any
 ) -> None:
+    settings.SITE_URL = "https://coproduce.example.gov.uk"  # not the address it is read at
     page = client.get("/data/").content.decode()
     assert "<title>Open data – " in page
     assert "Public ledger" in page
@@ -265,7 +267,9 @@ def test_the_catalogue_lists_every_dataset_with_its_licence_and_formats(
     codes = [d["identifier"] for d in machine]
     assert {"ledger", "services"} <= set(codes)
     ledger_data = machine[codes.index("ledger")]
-    assert ledger_data["distributions"][0]["download_url"] == "http://testserver/data/ledger.jsonl"
+    # The site's address (SITE_URL), as every dataset's own links, not the one it was read at.
+    download = ledger_data["distributions"][0]["download_url"]
+    assert download == "https://coproduce.example.gov.uk/data/ledger.jsonl"
     assert ledger_data["license"]["name"] == "Open Government Licence v3.0"
 
 
