@@ -12,7 +12,8 @@ from typing import Literal, get_args
 
 import numpy as np
 
-from civic_algorithms.budgeting.mes import Add1, Candidates, run_mes, search_add1, ties_as_records
+from civic_algorithms.budgeting.add1 import Add1, search_add1
+from civic_algorithms.budgeting.mes import Candidates, run_mes, ties_as_records
 from civic_algorithms.budgeting.model import Election, Outcome, Tie
 from civic_algorithms.budgeting.pabulib import parse_number
 from civic_algorithms.budgeting.profile import (

@@ -10,16 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civic_algorithms.budgeting import mes
-from civic_algorithms.budgeting.mes import (
-    Candidates,
-    MesRun,
-    _Extension,
-    extend_run,
-    run_exact,
-    run_fast,
-    search_add1,
-)
+from civic_algorithms.budgeting import add1
+from civic_algorithms.budgeting.add1 import _Extension, extend_run, search_add1
+from civic_algorithms.budgeting.mes import Candidates, MesRun, run_exact, run_fast
 from civic_algorithms.budgeting.model import Ballot, Election, Project
 from civic_algorithms.budgeting.profile import (
     Ballots,
@@ -228,7 +221,7 @@ def test_stretches_certified_across_commuting_purchases_on_random_parts_of_toulo
         return run
 
     monkeypatch.setattr(_Extension, "_commutes", spy)
-    monkeypatch.setattr(mes, "extend_run", extend)
+    monkeypatch.setattr(add1, "extend_run", extend)
     first = Fraction(compiled.budget, compiled.n_voters)
     search_add1(candidates, ranks, first, first + compiled.unit, stop_when_exhaustive=True)
     assert stretches

@@ -17,16 +17,16 @@ import numpy as np
 import pytest
 
 from civic_algorithms.budgeting import _steps
+from civic_algorithms.budgeting.add1 import _Extension
 from civic_algorithms.budgeting.mes import (
     EPS,
     UNAFFORDABLE,
     UNSURE,
     Candidates,
+    Ceiling,
     FloatState,
     MesRun,
-    _Ceiling,
     _dot,
-    _Extension,
     _Queue,
     _View,
     run_fast,
@@ -161,7 +161,7 @@ def test_queue_passes_read_projects_in_price_order_and_skip_the_re_priced() -> N
     queue = _Queue(bound, ranks, sorted((price, ranks[p], p) for p, price in bound.items()))
     alive = {0, 1, 2, 3}  # 4 was dropped: its entry goes when met
     seen = []
-    ceiling = _Ceiling(2.5)
+    ceiling = Ceiling(2.5)
     for project in queue.pop_up_to(alive, ceiling):
         seen.append(project)
         if project == 0:
@@ -169,7 +169,7 @@ def test_queue_passes_read_projects_in_price_order_and_skip_the_re_priced() -> N
     assert seen == [0, 1, 2]  # 1 before 2: same bound, lower tie rank
     assert [entry[2] for entry in queue.entries] == [1, 2, 0, 3]
     assert all(bound[entry[2]] == entry[0] for entry in queue.entries)
-    ceiling = _Ceiling(math.inf)
+    ceiling = Ceiling(math.inf)
     alive.discard(1)
     assert list(queue.pop_up_to(alive, ceiling)) == [2, 0, 3]
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from civic_algorithms.budgeting.add1 import check_same_purchases
 from civic_algorithms.budgeting.mes import (
     Candidates,
     ExactClasses,
     MesInvariantError,
     MesRun,
     certified_price,
-    check_same_purchases,
 )
 from civic_algorithms.budgeting.model import Ballot, Election, Project
 from civic_algorithms.budgeting.profile import compile_ballots, compile_satisfaction
@@ -56,8 +56,8 @@ def test_different_purchases_break_the_extension_check() -> None:
 def test_the_checks_still_run_under_python_dash_o() -> None:
     script = (
         "import sys\n"
-        "from civic_algorithms.budgeting.mes import MesInvariantError, MesRun, "
-        "check_same_purchases\n"
+        "from civic_algorithms.budgeting.add1 import check_same_purchases\n"
+        "from civic_algorithms.budgeting.mes import MesInvariantError, MesRun\n"
         "assert False, 'asserts are on'\n"  # stripped by -O; fails loudly otherwise
         "try:\n"
         "    check_same_purchases(MesRun(bought=[1]), MesRun(bought=[2]))\n"
