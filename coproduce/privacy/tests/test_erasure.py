@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory, client_for
@@ -162,6 +163,58 @@ def test_a_picture_stays_with_the_words_and_goes_with_them(
     assert removed.image_alt.startswith("Removed at the request")
     assert not stored.exists()
     assert Path(kept.image.path).exists()  # someone else's picture is untouched
+
+
+def test_every_kind_of_row_below_a_contribution_says_whose_words_it_holds() -> None:
+    assert erasure.unlisted_belonging() == []
+    from coproduce.contributions.kinds import all_kinds
+
+    found = {
+        label
+        for kind in all_kinds()
+        for label, _field in erasure.belonging_relations(
+            Contribution._meta.get_field(kind.detail).related_model  # type: ignore[arg-type]
+        )
+    }
+    assert set(erasure.BELONGING) == found, "a listed relation that no longer exists"
+
+
+def test_removing_words_leaves_the_words_of_others_below_them(
+    settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Comments by others on the person's idea, replies to the person's comment and the
+    organisation's news of the person's project are not the person's words."""
+    from django.core.files.base import ContentFile
+
+    from coproduce.budgeting.models import DeliveryStatus, DeliveryUpdate
+    from coproduce.codesign.models import Comment
+    from coproduce.codesign.tests.factories import CommentFactory, IdeaFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    person, other = UserFactory(), UserFactory()
+    idea = IdeaFactory(author=person, title="A bench by the pond")
+    on_theirs = CommentFactory(idea=idea, author=other, body="Yes, and shade too.")
+    elsewhere = IdeaFactory(activity=idea.contribution.activity, author=other)
+    theirs = CommentFactory(idea=elsewhere, author=person, body="Is it near the bus stop?")
+    reply = CommentFactory(idea=elsewhere, author=other, body="It is.", parent=theirs)
+    proposal = _proposal_with_picture(person)
+    news = DeliveryUpdate(
+        proposal=proposal,
+        status=DeliveryStatus.DELIVERED,
+        note="Built in May.",
+        on=timezone.localdate(),
+        photo_alt="The new swings",
+    )
+    news.photo.save("done.png", ContentFile(b"a photo"), save=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.account_erase(user=person, remove_words=True)
+    assert Idea.objects.get(pk=idea.pk).title.startswith("Removed at the request")
+    assert Comment.objects.get(pk=theirs.pk).body.startswith("Removed at the request")
+    assert Comment.objects.get(pk=on_theirs.pk).body == "Yes, and shade too."
+    assert Comment.objects.get(pk=reply.pk).body == "It is."
+    news = DeliveryUpdate.objects.get(pk=news.pk)
+    assert (news.note, news.photo_alt) == ("Built in May.", "The new swings")
+    assert Path(news.photo.path).exists()
 
 
 def test_an_export_file_goes_only_once_the_erasure_commits(
