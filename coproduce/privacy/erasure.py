@@ -122,6 +122,13 @@ BELONGING: dict[str, bool] = {
     "assessment.ImprovementAction.finding": False,  # the service's actions on a finding
 }
 
+# Free-text fields of a contribution's own row that others write: they stay when its author's
+# words are removed.
+OTHERS_WORDS = {
+    "budgeting.Proposal.feasibility_reason": "the organisation's reason after its review",
+    "conversations.Statement.rejected_reason": "the moderator's reason for rejecting it",
+}
+
 # Other personal fields of a row that stays, emptied with the link (field → value).
 ALSO_EMPTIED: dict[str, dict[str, object]] = {
     "conversations.Participant.user": {"postcode_area": ""},
@@ -214,7 +221,8 @@ def summary(user: User) -> Summary:
 
 
 def _text_fields(model: type[models.Model]) -> list[models.Field]:
-    """The free-text fields of a contribution's own row: what the person wrote."""
+    """The free-text fields of a contribution's own row: what the person wrote (not the words
+    others wrote on it, ``OTHERS_WORDS``)."""
     return [
         field
         for field in model._meta.concrete_fields
@@ -222,6 +230,7 @@ def _text_fields(model: type[models.Model]) -> list[models.Field]:
         and not field.choices
         and not field.primary_key
         and (isinstance(field, models.TextField) or (field.max_length or 0) >= 60)
+        and f"{model._meta.label}.{field.name}" not in OTHERS_WORDS
     ]
 
 

@@ -217,6 +217,22 @@ def test_removing_words_leaves_the_words_of_others_below_them(
     assert Path(news.photo.path).exists()
 
 
+def test_removing_words_keeps_the_reasons_others_gave(settings: Any, tmp_path: Any) -> None:
+    from coproduce.budgeting.models import Proposal
+
+    settings.MEDIA_ROOT = tmp_path
+    for label in erasure.OTHERS_WORDS:  # each names a field that exists
+        app_model, name = label.rsplit(".", 1)
+        assert apps.get_model(app_model)._meta.get_field(name)
+    person = UserFactory()
+    proposal = _proposal_with_picture(person)
+    Proposal.objects.filter(pk=proposal.pk).update(feasibility_reason="The land is not ours.")
+    erasure.account_erase(user=person, remove_words=True)
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    assert proposal.description.startswith("Removed at the request")
+    assert proposal.feasibility_reason == "The land is not ours."
+
+
 def test_an_export_file_goes_only_once_the_erasure_commits(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
