@@ -95,7 +95,7 @@ def titles(a: Auditor) -> list[str]:
 def opens_the_inbox_and_filters(a: Auditor) -> str:
     """From the staff service page to the inbox, then narrowed to the new idea challenge and to
     what has waited more than a week; returns the address of the challenge's inbox."""
-    from coproduce.contributions.queries import waiting_in
+    from coproduce.contributions.queries_inbox import waiting_in
 
     page = a.page
     waiting = waiting_in(Service.objects.get(slug=SLUG)).count
