@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.notifications import queries
 from coproduce.notifications.models import (
+    MESSAGE_LENGTH,
     Event,
     Frequency,
     Notification,
@@ -44,7 +45,7 @@ def notify(
             service=service,
             url=url,
             event=event,
-            message=message[:500],
+            message=message[:MESSAGE_LENGTH],
             delivery=delivery[user.pk],
         )
         for user in people

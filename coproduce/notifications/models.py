@@ -61,6 +61,9 @@ TOPIC_HINTS: dict[str, StrPromise] = {
 DIGESTS = (Frequency.DAILY, Frequency.WEEKLY)
 
 
+MESSAGE_LENGTH = 500  # a notification's message, in characters
+
+
 class Notification(models.Model):
     """One piece of news for one person: listed on 'Your contributions', emailed once."""
 
@@ -70,7 +73,7 @@ class Notification(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, related_name="+")
     url = models.CharField(max_length=500)  # the page it is about, from the site's root
     event = models.CharField(max_length=20, choices=Event.choices)
-    message = models.CharField(max_length=500)
+    message = models.CharField(max_length=MESSAGE_LENGTH)
     # How its email goes: the person's setting for its topic when it was made, moved when they
     # change the setting before it is sent. ``emailed_at`` says whether it went.
     delivery = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.AT_ONCE)

@@ -233,6 +233,35 @@ def test_removing_words_keeps_the_reasons_others_gave(settings: Any, tmp_path: A
     assert proposal.feasibility_reason == "The land is not ours."
 
 
+def test_others_news_stops_quoting_words_that_are_removed() -> None:
+    from coproduce.codesign.tests.factories import IdeaFactory
+    from coproduce.contributions import actions as spine
+    from coproduce.notifications.models import MESSAGE_LENGTH, Notification
+    from coproduce.services.tests.factories import staff_of
+
+    keeps, removes, follower = UserFactory(), UserFactory(), UserFactory()
+    kept = IdeaFactory(author=keeps, title="A bench by the pond")
+    removed = IdeaFactory(activity=kept.contribution.activity, author=removes, title="Night buses")
+    spine.follow_set(user=follower, target=kept.contribution.activity, follow=True)
+    staff = staff_of(kept.contribution.activity)
+    for idea in (kept, removed):
+        spine.response_create(
+            contribution=idea.contribution, author=staff, body="We will ask. " * 40
+        )
+    news = Notification.objects.filter(user=follower)
+    assert news.filter(message__contains="“Night buses”").count() == 1
+    erasure.account_erase(user=keeps)
+    erasure.account_erase(user=removes, remove_words=True)
+    messages = list(news.values_list("message", flat=True))
+    assert len(messages) == 2
+    assert not [m for m in messages if "Night buses" in m]
+    assert [m for m in messages if "“A bench by the pond”" in m]  # not asked: stays
+    placeholder = [m for m in messages if "“Removed at the request" in m]
+    assert len(placeholder) == 1
+    assert len(placeholder[0]) <= MESSAGE_LENGTH
+    assert "We will ask." in placeholder[0]  # the organisation's answer stays
+
+
 def test_an_export_file_goes_only_once_the_erasure_commits(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
