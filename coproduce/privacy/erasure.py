@@ -167,17 +167,21 @@ def belonging_relations(
             yield f"{relation.related_model._meta.label}.{relation.field.name}", relation.field
 
 
-def unlisted_belonging() -> list[str]:
-    """Rows below a contribution kind's own row missing from ``BELONGING`` (a test keeps this
-    empty): until listed, they are left alone."""
-    found = {
+def belonging_labels() -> set[str]:
+    """Every kind of row below the own row of any registered contribution kind."""
+    return {
         label
         for kind in all_kinds()
         for label, _field in belonging_relations(
             Contribution._meta.get_field(kind.detail).related_model  # type: ignore[arg-type]
         )
     }
-    return sorted(found - set(BELONGING))
+
+
+def unlisted_belonging() -> list[str]:
+    """Rows below a contribution kind's own row missing from ``BELONGING`` (a test keeps this
+    empty): until listed, they are left alone."""
+    return sorted(belonging_labels() - set(BELONGING))
 
 
 @dataclass(frozen=True)
