@@ -5,8 +5,8 @@ run records how many of each it deleted — counts, never contents (decision 009
   (``COPRODUCE_UNCONFIRMED_ANSWER_DAYS``);
 - citizen panels' registration data, each panel's own retention days after it closes;
 - accounts nobody has signed in to for ``COPRODUCE_INACTIVE_ACCOUNT_DAYS`` (0: never), erased as if
-  their owner had deleted them. Staff of an organisation and platform administrators are left to
-  their organisation.
+  their owner had deleted them. Staff of an organisation are left to their organisation, and the
+  platform's operators (superusers, and anyone with access to the admin site) to each other.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ def inactive_accounts(now: dt.datetime) -> list[User]:
         return []
     cutoff = now - dt.timedelta(days=days)
     return list(
-        User.objects.filter(erased_at__isnull=True, is_superuser=False, memberships__isnull=True)
+        User.objects.filter(
+            erased_at__isnull=True, is_superuser=False, is_staff=False, memberships__isnull=True
+        )
         .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
         .distinct()
     )

@@ -32,10 +32,11 @@ def test_long_unused_residents_accounts_are_erased_and_counted() -> None:
     staff = UserFactory(last_login=LONG_AGO, date_joined=LONG_AGO)
     MembershipFactory(user=staff)
     admin = UserFactory(last_login=LONG_AGO, date_joined=LONG_AGO, is_superuser=True)
+    operator = UserFactory(last_login=LONG_AGO, date_joined=LONG_AGO, is_staff=True)
     run = retention_enforce()
     erased = set(User.objects.filter(erased_at__isnull=False).values_list("pk", flat=True))
     assert erased == {unused.pk, never_signed_in.pk}
-    assert {recent.pk, new.pk, staff.pk, admin.pk}.isdisjoint(erased)
+    assert {recent.pk, new.pk, staff.pk, admin.pk, operator.pk}.isdisjoint(erased)
     assert run.counts["inactive_accounts"] == 2
     assert RetentionRun.objects.get() == run
     assert retention_enforce().counts["inactive_accounts"] == 0  # erased once
