@@ -18,7 +18,7 @@ from django.utils import timezone
 from coproduce.accounts.actions import api_token_create
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.api import commissioning_bids as api_commissioning
+from coproduce.api.commissioning_bids_schemas import BidStatusName, EvaluatorRoleName
 from coproduce.api.tests.client import Api, fields
 from coproduce.commissioning import actions_award, actions_bids, actions_evaluation, export
 from coproduce.commissioning.models import (
@@ -106,8 +106,8 @@ def _rule_message(response: Any) -> str:
 
 
 def test_the_enums_are_the_models_choices() -> None:
-    assert {s.value for s in api_commissioning.BidStatusName} == set(BidStatus.values)
-    assert {r.value for r in api_commissioning.EvaluatorRoleName} == set(EvaluatorRole.values)
+    assert {s.value for s in BidStatusName} == set(BidStatus.values)
+    assert {r.value for r in EvaluatorRoleName} == set(EvaluatorRole.values)
 
 
 # --- Sealing ------------------------------------------------------------------------------------
