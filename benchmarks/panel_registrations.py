@@ -7,7 +7,7 @@ It serves the project with gunicorn in the production posture of benchmarks/web.
 workers, DEBUG off, hashed static files, Redis for the cache, sessions and rate limits) on the
 PostgreSQL database of DATABASE_URL, which it migrates and fills with one citizen panel at its
 registration phase, made with the panels app's own actions as the demo's transport panel is
-(coproduce/demo/panels.py): four quota questions, an address list, and letters drawn with a seed,
+(coproduce/demo/panels.py, with panels_content.py): four quota questions, an address list, and letters drawn with a seed,
 each with its registration code (a tenth more letters than registrations: codes nobody uses).
 
 Each simulated resident is a browser without an account holding its own letter's code. It goes the
@@ -95,13 +95,8 @@ def seed(out: Path, registrations: int, seed_number: int) -> None:
 
     from django.utils import timezone
 
-    from coproduce.demo.panels import (
-        TRANSPORT_AREAS,
-        TRANSPORT_QUESTIONS,
-        _advance,
-        _invite,
-        _set_up,
-    )
+    from coproduce.demo.panels import _advance, _invite, _set_up
+    from coproduce.demo.panels_content import TRANSPORT_AREAS, TRANSPORT_QUESTIONS
     from coproduce.panels.forms_public import category_field_name
     from coproduce.panels.models import PREFER_NOT_TO_SAY, Phase
     from coproduce.services.models import ActivityKind, ActivityState

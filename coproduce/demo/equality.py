@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from coproduce.accounts.models import User
-from coproduce.demo.budgeting import YOUNG_PEOPLE
+from coproduce.demo.budgeting_content import YOUNG_PEOPLE
 from coproduce.demo.codesign import NEIGHBOURS as IDEA_PEOPLE
 from coproduce.equality import actions
 from coproduce.equality.categories import POSTCODE_DISTRICT

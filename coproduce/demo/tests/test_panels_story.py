@@ -17,13 +17,12 @@ from coproduce.demo.panels import (
     DEMO_CODE,
     POLICING,
     POLICING_PANEL,
-    POLICING_QUESTION,
-    POLICING_QUESTION_ANSWER,
     RECOVERY,
     RECOVERY_PANEL,
     TRANSPORT,
     TRANSPORT_PANEL,
 )
+from coproduce.demo.panels_content import POLICING_QUESTION, POLICING_QUESTION_ANSWER
 from coproduce.demo.story import seed
 from coproduce.panels import actions
 from coproduce.panels.models import (
