@@ -1,7 +1,8 @@
 """No page escapes the accessibility check: every URL pattern is walked by a browser test.
 
-A walk in ``pages.py`` declares the URL patterns it reaches and fails if it does not reach them,
-so the union of the declarations is what the browser suite really visits. A new page makes
+A walk (in ``pages.py`` or an area's ``pages_<area>.py``) declares the URL patterns it reaches and
+fails if it does not reach them, so the union of the declarations is what the browser suite
+really visits. A new page makes
 ``test_every_project_page_is_walked`` fail until a walk visits it (or, when it answers with
 something other than a page, until it is listed in ``audit.NOT_PAGES`` with the reason).
 """
@@ -62,7 +63,7 @@ def walked() -> set[str]:
 def test_every_project_page_is_walked() -> None:
     missing = url_names("project") - walked() - set(NOT_PAGES)
     assert not missing, (
-        f"No browser walk visits {sorted(missing)}: add one to tests/browser/pages.py so axe "
+        f"No browser walk visits {sorted(missing)}: add one to tests/browser/pages_<area>.py so axe "
         "checks the page (or, if it answers with something else than a page, list it in NOT_PAGES in audit.py)."
     )
 
