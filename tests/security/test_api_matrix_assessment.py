@@ -17,7 +17,7 @@ from django.test import Client
 from coproduce.accounts.actions import api_token_create
 from coproduce.contributions.tests.world import ROLES, World
 from tests.security import test_permission_matrix as matrix
-from tests.security.test_permission_matrix import (
+from tests.security.permission_matrix.common import (
     API_OWNER_MEMBERS,
     API_PUBLIC,
     ApiCase,

@@ -17,11 +17,11 @@ from django.test import Client
 from coproduce.accounts.actions import api_token_create
 from coproduce.contributions.tests.world import ROLES, World
 from tests.security import test_permission_matrix as matrix
-from tests.security.test_permission_matrix import (
+from tests.security.permission_matrix.cases_panels import panel_made
+from tests.security.permission_matrix.common import (
     API_OWNER_MEMBERS,
     API_PUBLIC,
     ApiCase,
-    _panelling,
     api_row,
 )
 
@@ -81,12 +81,12 @@ def _voted(w: World) -> dict[str, Any]:
 
 
 def _path(case: ApiCase, w: World) -> str:
-    """The case's address: a panel as the matrix's _panelling names it, or a recommendation as
+    """The case's address: a panel as the matrix's panel_made names it, or a recommendation as
     _voted names it."""
     if "{recommendation_id}" in case.path:
         recommendation = _voted(w)[case.which]
         return case.path.replace("{recommendation_id}", str(recommendation.pk))
-    return case.path.replace("{panel_id}", str(_panelling(w, case.which).pk))
+    return case.path.replace("{panel_id}", str(panel_made(w, case.which).pk))
 
 
 @pytest.mark.parametrize(
