@@ -7,8 +7,9 @@ It serves the project with gunicorn in the production posture of benchmarks/web.
 workers, DEBUG off, hashed static files, Redis for the cache, sessions and rate limits) on the
 PostgreSQL database of DATABASE_URL, which it migrates and fills with one citizen panel at its
 registration phase, made with the panels app's own actions as the demo's transport panel is
-(coproduce/demo/panels.py, with panels_content.py): four quota questions, an address list, and letters drawn with a seed,
-each with its registration code (a tenth more letters than registrations: codes nobody uses).
+(coproduce/demo/panels.py, with panels_content.py): four quota questions, an address list, and
+letters drawn with a seed, each with its registration code (a tenth more letters than
+registrations: codes nobody uses).
 
 Each simulated resident is a browser without an account holding its own letter's code. It goes the
 way a person does, through the website's forms, keeping its cookies and sending the CSRF token of
