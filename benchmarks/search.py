@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -250,7 +251,7 @@ def child(args: argparse.Namespace) -> None:
                 "version": (
                     str(connection.pg_version)  # type: ignore[attr-defined]
                     if connection.vendor == "postgresql"
-                    else connection.Database.sqlite_version
+                    else sqlite3.sqlite_version
                 ),
                 "documents": Document.objects.count(),
                 "build_seconds": seconds,
@@ -295,7 +296,8 @@ def run_child(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     if done.returncode != 0:
         raise SystemExit(f"The benchmark failed on {database_url}:\n{done.stderr[-4000:]}")
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
-    return json.loads(line.removeprefix("RESULT "))  # type: ignore[no-any-return]
+    result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
+    return result
 
 
 def report(result: dict[str, Any]) -> bool:

@@ -459,14 +459,14 @@ def seed(
         ).exists(), "an idea contribution without its idea"
         # needs_answer and status as contribution_start and contribution_set_status leave them.
         ideas_rows = Contribution.objects.filter(kind=CodesignKind.IDEA)
-        comment_rows = Contribution.objects.filter(kind=CodesignKind.COMMENT)
+        stored_comments = Contribution.objects.filter(kind=CodesignKind.COMMENT)
         assert not ideas_rows.filter(needs_answer=False).exists(), "an idea that needs no answer"
-        assert not comment_rows.exclude(needs_answer=F("comment__is_question")).exists(), (
+        assert not stored_comments.exclude(needs_answer=F("comment__is_question")).exists(), (
             "a comment that needs an answer but asks no question, or the other way round"
         )
         statuses = [code for code, _label in IDEA_WORKFLOW.choices]
         assert not ideas_rows.exclude(status__in=statuses).exists(), "an idea without a status"
-        assert not comment_rows.exclude(status="").exists(), "a comment with a status"
+        assert not stored_comments.exclude(status="").exists(), "a comment with a status"
 
     seeded = time.perf_counter() - started
     if connection.vendor == "postgresql":

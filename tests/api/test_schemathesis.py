@@ -548,6 +548,7 @@ def _bidding(published: Any, admin: Any, activity: Callable[[Any, str], Any]) ->
         made[1],
     )
     awarded, won = made[2][0], made[2][1]
+    assert their_bid is not None  # a closed round has another bidder's bid
     return {
         "rounds": [bidding.pk, closed.pk, awarded.pk],
         "criteria": [c.pk for c in bidding.criteria.all()],
@@ -704,7 +705,8 @@ def _use_world(case: Any, world: dict[str, Any]) -> None:
         if isinstance(body.get("contributions"), list):
             body["contributions"] = [_real(value, ids) for value in body["contributions"]]
         for key in ("points", "statements"):  # a weighting's points, a bid's statements
-            for item in body.get(key) if isinstance(body.get(key), list) else []:
+            items = body.get(key)
+            for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict) and "criterion" in item:
                     item["criterion"] = _real(item["criterion"], ids)
         if (

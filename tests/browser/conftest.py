@@ -71,7 +71,12 @@ def browser_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[
         yield
         return
     with django_db_blocker.unblock():
-        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        # django-stubs types `aliases` as a mapping; Django reads it as a set of names.
+        config = setup_databases(
+            verbosity=0,
+            interactive=False,
+            aliases={"default"},  # type: ignore[arg-type]
+        )
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)

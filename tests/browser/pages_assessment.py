@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import FilePayload
+
 from tests.browser.audit import Auditor
 from tests.browser.pages import COUNCIL, COUNCIL_ADMIN, public, staff
 from tests.browser.pages_commissioning_bids import without_script
@@ -535,9 +537,12 @@ def shop_and_report(a: Auditor, name: str, shopper: str) -> None:
         a.url("assessment:evidence_add", assignment.pk),
         heading="Add a photo or a file to your report",
     )
-    a.page.get_by_label("Choose a file").set_input_files(
-        files=[{"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
-    )
+    not_a_photo: FilePayload = {
+        "name": "notes.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": b"not a photo",
+    }
+    a.page.get_by_label("Choose a file").set_input_files(files=[not_a_photo])
     a.submit(a.button("Add the file"))
     a.errors_shown()
     a.goto(a.url("assessment:shop", assignment.pk), heading="Your mystery-shopping assignment")

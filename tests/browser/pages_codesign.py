@@ -112,6 +112,7 @@ def idea_challenge_as_staff(a: Auditor) -> None:
     a.submit(a.button("Add category"))
     a.errors_shown()
     category = challenge.idea_categories.first()
+    assert category is not None
     a.goto(a.url("codesign:category_edit", category.pk))
     a.goto(a.url("codesign:threshold", challenge.pk), heading="Supports threshold")
     a.field("Number of supports (optional)").fill("none")
@@ -238,7 +239,7 @@ def answer_a_survey_without_an_account(a: Auditor) -> None:
     a.page.get_by_label("I agree that coproduce keeps these answers with my survey answers").check()
     a.submit(a.button("Send my answers"))
     assert mail.outbox, "no confirmation email was sent"
-    (path,) = re.findall(r"/insight/surveys/confirm/\?token=\S+", mail.outbox[-1].body)
+    (path,) = re.findall(r"/insight/surveys/confirm/\?token=\S+", str(mail.outbox[-1].body))
     a.goto(path)
     a.submit(a.button("Confirm my answers"))
     a.goto(a.url("insight:survey_confirm", query="token=used-or-mistyped"), status=404)
@@ -300,6 +301,7 @@ def compose_a_survey(a: Auditor) -> None:
     a.goto(a.url("insight:survey_manage", draft.pk))
     a.submit(a.page.get_by_role("button", name=re.compile("^Move down")).first)
     question = draft.survey.questions.order_by("position").first()
+    assert question is not None
     a.goto(a.url("insight:question_edit", question.pk))
     a.goto(a.url("insight:question_delete", question.pk))
 

@@ -110,7 +110,9 @@ def resident_agrees_and_sorts(a: Auditor, *, script: bool) -> None:
     else:  # back to the comment, with a message
         a.submit(agree)
         expect(banner(page)).to_contain_text("You agree with the comment by Mia.")
-        assert page.url.endswith("#" + comment_box(page, target).get_attribute("id"))
+        anchor = comment_box(page, target).get_attribute("id")
+        assert anchor, "the comment has no id to come back to"
+        assert page.url.endswith(f"#{anchor}")
     box = agreement(page, target)
     expect(box).to_contain_text(f"{before + 1} people agree")
     expect(box).to_contain_text("You agree")
