@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.budgeting.views import exports, public, staff
+from coproduce.budgeting.views import exports, public, staff, voting
 
 app_name = "budgeting"
 
@@ -9,10 +9,12 @@ urlpatterns = [
     path("budgets/<id:pk>/", public.budget_detail, name="budget_detail"),
     path("budgets/<id:pk>/proposals/new/", public.proposal_create, name="proposal_create"),
     path("budget-proposals/<id:pk>/", public.proposal_detail, name="proposal_detail"),
-    path("budgets/<id:pk>/vote/", public.ballot, name="ballot"),
-    path("budgets/<id:pk>/vote/review/", public.ballot_review, name="ballot_review"),
-    path("budgets/<id:pk>/vote/done/", public.ballot_done, name="ballot_done"),
-    path("budgets/<id:pk>/vote/code/", public.ballot_code, name="ballot_code"),
+    # Voting (views/voting.py)
+    path("budgets/<id:pk>/vote/", voting.ballot, name="ballot"),
+    path("budgets/<id:pk>/vote/review/", voting.ballot_review, name="ballot_review"),
+    path("budgets/<id:pk>/vote/done/", voting.ballot_done, name="ballot_done"),
+    path("budgets/<id:pk>/vote/code/", voting.ballot_code, name="ballot_code"),
+    # Results and receipts (views/public.py)
     path("budgets/<id:pk>/results/", public.results, name="results"),
     path("budgets/<id:pk>/receipt/", public.receipt_check, name="receipt_check"),
     path("budgets/how-votes-are-counted/", public.how_counting_works, name="how_counting_works"),

@@ -748,18 +748,18 @@ def test_how_the_votes_are_counted_is_a_public_page() -> None:
 
 
 def test_every_public_page_declares_its_rule() -> None:
-    from coproduce.budgeting.views import public
+    from coproduce.budgeting.views import public, voting
 
-    for name in (
-        "budget_detail",
-        "proposal_create",
-        "proposal_detail",
-        "ballot",
-        "ballot_review",
-        "ballot_done",
-        "ballot_code",
-        "results",
-        "receipt_check",
-        "how_counting_works",
+    for module, name in (
+        (public, "budget_detail"),
+        (public, "proposal_create"),
+        (public, "proposal_detail"),
+        (voting, "ballot"),
+        (voting, "ballot_review"),
+        (voting, "ballot_done"),
+        (voting, "ballot_code"),
+        (public, "results"),
+        (public, "receipt_check"),
+        (public, "how_counting_works"),
     ):
-        assert hasattr(getattr(public, name), "permission_rule"), name
+        assert hasattr(getattr(module, name), "permission_rule"), name
