@@ -8,8 +8,8 @@ census shares (``quotas.quotas_from_shares``: floor and ceiling of share x panel
 each in a fresh process:
 
 - **web app**: what ``panel_import_pool`` and ``panel_select`` do: ``pool.import_pool`` of the
-  pool files, then ``actions.seed_commit`` (the feasibility check and the pool's hash),
-  ``actions.selection_start`` and the task's ``tasks.run_selection`` (LEXIMIN, the committed
+  pool files, then ``actions_selection.seed_commit`` (the feasibility check and the pool's hash),
+  ``actions_selection.selection_start`` and the task's ``tasks.run_selection`` (LEXIMIN, the committed
   seed). Each step's wall and CPU seconds, and the peak memory of the process;
 - **baseline**: the engine alone, ``civic_algorithms.sortition.select_panel`` on the same files
   (``read_problem``) with the same seed and settings; the panels must be the same and the
@@ -132,7 +132,7 @@ def child_app(args: argparse.Namespace) -> dict[str, Any]:
 
     from coproduce.organisations.actions import organisation_create
     from coproduce.organisations.models import Organisation
-    from coproduce.panels import actions, queries
+    from coproduce.panels import actions_selection, queries
     from coproduce.panels.pool import import_pool
     from coproduce.panels.tasks import run_selection
     from coproduce.services import actions as service_actions
@@ -153,10 +153,12 @@ def child_app(args: argparse.Namespace) -> dict[str, Any]:
     panel = import_pool(directory=Path(args.folder), service=service, panel_size=args.panel_size)
     imported = _since(start)
     start = _clock()
-    committed = actions.seed_commit(panel=panel, by=None, seed=args.seed, algorithm="leximin")
+    committed = actions_selection.seed_commit(
+        panel=panel, by=None, seed=args.seed, algorithm="leximin"
+    )
     commit = _since(start)
     start = _clock()
-    actions.selection_start(selection=committed, by=None)
+    actions_selection.selection_start(selection=committed, by=None)
     selection = run_selection(committed.pk)
     selected = _since(start)
     assert selection is not None

@@ -69,7 +69,7 @@ from coproduce.demo.panels_content import (
     Proposal,
     Question,
 )
-from coproduce.panels import actions
+from coproduce.panels import actions, actions_deliberation, actions_selection
 from coproduce.panels.models import (
     ANSWER_DAYS,
     PHASE_ORDER,
@@ -106,7 +106,7 @@ PRIYA = "priya.s@example.org"
 DAVE = "dave.m@example.org"
 
 # The unused letter of the transport panel: anyone trying the demo registers with it. Eight
-# characters of actions.CODE_ALPHABET (no 0/O, 1/I). Each code registers one person.
+# characters of actions_selection.CODE_ALPHABET (no 0/O, 1/I). Each code registers one person.
 DEMO_CODE = "TRYPANEL"
 
 THURSDAY, SATURDAY = (
@@ -219,8 +219,10 @@ def _invite(
     """Import the address list and draw the letters, stratified by area."""
     shares = next(question.shares for question in questions if question.name == AREA)
     text = _address_list(rng, areas, shares, addresses)
-    actions.invitations_import(panel=panel, by=by, text=text, source="addresses.csv")
-    return actions.invitations_draw(panel=panel, by=by, count=letters, seed=seed, stratify=True)
+    actions_selection.invitations_import(panel=panel, by=by, text=text, source="addresses.csv")
+    return actions_selection.invitations_draw(
+        panel=panel, by=by, count=letters, seed=seed, stratify=True
+    )
 
 
 def _answer(rng: random.Random, spec: Question) -> str:
@@ -255,7 +257,7 @@ def _register(
         }
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         registrants.append(
-            actions.registrant_register(
+            actions_selection.registrant_register(
                 panel=panel,
                 answers=answers,
                 name=f"{first} {last}",
@@ -278,8 +280,8 @@ def _register(
 def _draw(panel: Panel, by: User, seed: int) -> Panel:
     """Commit the seed (its hash goes in the ledger), then draw as the coordinator's button does."""
     panel = _advance(panel, by, Phase.SELECTION)
-    committed = actions.seed_commit(panel=panel, by=by, seed=seed)
-    actions.selection_start(selection=committed, by=by)
+    committed = actions_selection.seed_commit(panel=panel, by=by, seed=seed)
+    actions_selection.selection_start(selection=committed, by=by)
     selection = run_selection(committed.pk)
     if selection is None or selection.status != SelectionStatus.DONE:
         raise RuntimeError(f"The demo draw of {panel} failed: {selection and selection.error}")
@@ -291,7 +293,7 @@ def _seat(panel: Panel, by: User, cast: Sequence[str]) -> list[User]:
     residents take the first seats: their registration data carry their names (decision 0068)."""
     drawn = list(panel.registrants.filter(status=RegistrantStatus.SELECTED).order_by("pk"))
     for registrant in drawn:
-        actions.registrant_respond(registrant=registrant, by=by, confirm=True)
+        actions_selection.registrant_respond(registrant=registrant, by=by, confirm=True)
     for registrant, email in zip(drawn, cast, strict=False):
         user = User.objects.get(email=email)
         RegistrationData.objects.filter(pk=registrant.pk).update(name=user.name, email=email)
@@ -303,7 +305,8 @@ def _seat(panel: Panel, by: User, cast: Sequence[str]) -> list[User]:
     )
     _accounts([(data[r.pk], names[r.pk]) for r in drawn])
     members = [
-        actions.member_add(panel=panel, by=by, email=data[r.pk], registrant=r) for r in drawn
+        actions_deliberation.member_add(panel=panel, by=by, email=data[r.pk], registrant=r)
+        for r in drawn
     ]
     return [member.user for member in members]
 
@@ -318,7 +321,7 @@ def _meet(panel: Panel, by: User, meetings: Sequence[Meeting], weekday: int) -> 
     for meeting in meetings:
         on = meeting.day - ((timezone.localdate().weekday() + meeting.day - weekday) % 7)
         days.append(on)
-        session = actions.session_create(
+        session = actions_deliberation.session_create(
             panel=panel,
             by=by,
             title=meeting.title,
@@ -328,7 +331,7 @@ def _meet(panel: Panel, by: User, meetings: Sequence[Meeting], weekday: int) -> 
             speakers=meeting.speakers,
         )
         for paper in meeting.papers:
-            actions.evidence_add(
+            actions_deliberation.evidence_add(
                 session=session,
                 by=by,
                 title=paper.title,
@@ -350,17 +353,19 @@ def _vote(
     ``voted`` day's: ``against`` members vote against, the others for. Returns the results by
     title."""
     drafts = [
-        actions.recommendation_draft(
+        actions_deliberation.recommendation_draft(
             panel=panel, by=members[n % len(members)], title=p.title, text=p.text
         )
         for n, p in enumerate(proposals)
     ]
-    voting_round = actions.voting_open(panel=panel, by=by)
+    voting_round = actions_deliberation.voting_open(panel=panel, by=by)
     for n, (recommendation, proposal) in enumerate(zip(drafts, proposals, strict=True)):
         for k, member in enumerate(members):
             against = (k - n) % len(members) < proposal.against
-            actions.vote_cast(recommendation=recommendation, by=member, supports=not against)
-    results = actions.voting_close(panel=panel, by=by)
+            actions_deliberation.vote_cast(
+                recommendation=recommendation, by=member, supports=not against
+            )
+    results = actions_deliberation.voting_close(panel=panel, by=by)
     # Dated to the session they were finished and voted at.
     opened, closed = _day(voted, 13, 15), _day(voted, 14, 5)
     VotingRound.objects.filter(pk=voting_round.pk).update(opened_at=opened, closed_at=closed)
@@ -478,7 +483,9 @@ def _policing(people: dict[str, User]) -> None:
     panel = _advance(panel, inspector, Phase.DELIBERATION)
     days = _meet(panel, inspector, POLICING_SESSIONS, SATURDAY)
     # Jo asked after the first session; the answer came before the second.
-    question = actions.question_ask(panel=panel, by=people[RESIDENT], text=POLICING_QUESTION)
+    question = actions_deliberation.question_ask(
+        panel=panel, by=people[RESIDENT], text=POLICING_QUESTION
+    )
     Contribution.objects.filter(pk=question.pk).update(created_at=_day(days[0] + 1, 9))
     _reply(question.contribution, inspector, POLICING_QUESTION_ANSWER, _day(days[1] - 3, 16))
     results = _vote(panel, inspector, members, POLICING_PROPOSALS, drafted=days[2], voted=days[3])

@@ -17,7 +17,7 @@ from coproduce.common import csvform
 from coproduce.common.dates import DateRange
 from coproduce.common.forms import DateField, OneTimeForm
 from coproduce.panels import rules
-from coproduce.panels.actions import MAX_SEED
+from coproduce.panels.actions_selection import MAX_SEED
 from coproduce.panels.models import Algorithm, Category, Feature, Panel, Phase
 
 PANEL_DATES = DateRange(years_ahead=3)

@@ -377,7 +377,7 @@ def _conversations(published: Any, their_draft: Any) -> dict[int, int]:
 def _panels(published: Any, their_draft: Any, admin: Any) -> dict[int, int]:
     """Panels registering, selected (with replacements drawn), deliberating and another
     organisation's draft, with registrants; the deliberating one's recommendations."""
-    from coproduce.panels import actions as panelling
+    from coproduce.panels import actions_deliberation, actions_selection
     from coproduce.panels.models import Phase, Registrant
     from coproduce.panels.tasks import run_selection
     from coproduce.panels.tests.factories import advance, make_panel, register, small_pool
@@ -399,26 +399,26 @@ def _panels(published: Any, their_draft: Any, admin: Any) -> dict[int, int]:
 
     registering = panel(published, Phase.REGISTRATION)
     selected = panel(published, Phase.SELECTION)
-    committed = panelling.seed_commit(panel=selected.panel, by=admin, seed=42)
+    committed = actions_selection.seed_commit(panel=selected.panel, by=admin, seed=42)
     first = run_selection(committed.pk)
     assert first is not None
     leaving = Registrant.objects.get(pk=first.members[0])
-    panelling.registrant_respond(registrant=leaving, by=admin, confirm=False)
-    run_selection(panelling.replacements_commit(selection=first, by=admin, seed=7).pk)
+    actions_selection.registrant_respond(registrant=leaving, by=admin, confirm=False)
+    run_selection(actions_selection.replacements_commit(selection=first, by=admin, seed=7).pk)
     deliberating = panel(published, Phase.DELIBERATION)
     member = UserFactory()
-    panelling.member_add(panel=deliberating.panel, by=admin, email=member.email)
+    actions_deliberation.member_add(panel=deliberating.panel, by=admin, email=member.email)
     passed, failed = (
-        panelling.recommendation_draft(
+        actions_deliberation.recommendation_draft(
             panel=deliberating.panel, by=member, title=title, text="Because."
         )
         for title in ("Open later", "Close on Mondays")
     )
-    panelling.voting_open(panel=deliberating.panel, by=admin)
-    panelling.vote_cast(recommendation=passed, by=member, supports=True)
-    panelling.vote_cast(recommendation=failed, by=member, supports=False)
-    panelling.voting_close(panel=deliberating.panel, by=admin)
-    draft = panelling.recommendation_draft(
+    actions_deliberation.voting_open(panel=deliberating.panel, by=admin)
+    actions_deliberation.vote_cast(recommendation=passed, by=member, supports=True)
+    actions_deliberation.vote_cast(recommendation=failed, by=member, supports=False)
+    actions_deliberation.voting_close(panel=deliberating.panel, by=admin)
+    draft = actions_deliberation.recommendation_draft(
         panel=deliberating.panel, by=member, title="More benches", text="In the park."
     )
     theirs = panel(their_draft, Phase.REGISTRATION, ActivityState.DRAFT)

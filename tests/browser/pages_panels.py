@@ -21,7 +21,7 @@ def make_panel_in(phase: str, title: str, *, selected: bool = False) -> Any:
     """A panel of the recovery service run by the council's administrator, in ``phase``, with
     letters drawn and twelve volunteers; ``selected``: its draw done."""
     from coproduce.accounts.models import User
-    from coproduce.panels import actions
+    from coproduce.panels import actions_selection
     from coproduce.panels.models import PHASE_ORDER, Phase
     from coproduce.panels.tasks import run_selection
     from coproduce.panels.tests.factories import advance, make_panel, register, small_pool
@@ -37,18 +37,18 @@ def make_panel_in(phase: str, title: str, *, selected: bool = False) -> Any:
     coordinator = User.objects.get(email=COUNCIL_ADMIN)
     setup = make_panel(activity=activity, staff=coordinator, allow_volunteers=True)
     advance(setup, Phase.INVITATIONS)
-    actions.invitations_import(
+    actions_selection.invitations_import(
         panel=setup.panel, by=coordinator, text=ADDRESSES, source="addresses.csv"
     )
-    actions.invitations_draw(panel=setup.panel, by=coordinator, count=4, seed=7)
+    actions_selection.invitations_draw(panel=setup.panel, by=coordinator, count=4, seed=7)
     if PHASE_ORDER.index(phase) >= PHASE_ORDER.index(Phase.REGISTRATION):
         advance(setup, Phase.REGISTRATION)
         for answers in small_pool():
             register(setup, answers)
     if selected:
         advance(setup, Phase.SELECTION)
-        committed = actions.seed_commit(panel=setup.panel, by=coordinator, seed=2026)
-        actions.selection_start(selection=committed, by=coordinator)
+        committed = actions_selection.seed_commit(panel=setup.panel, by=coordinator, seed=2026)
+        actions_selection.selection_start(selection=committed, by=coordinator)
         run_selection(committed.pk)
     advance(setup, phase)
     setup.panel.refresh_from_db()
@@ -59,12 +59,12 @@ def deliberating(title: str) -> Any:
     """A selected panel deliberating, with the demo resident a member and one session."""
     from django.utils import timezone
 
-    from coproduce.panels import actions
+    from coproduce.panels import actions_deliberation
     from coproduce.panels.models import Phase
 
     setup = make_panel_in(Phase.DELIBERATION, title, selected=True)
-    actions.member_add(panel=setup.panel, by=setup.staff, email=RESIDENT)
-    actions.session_create(
+    actions_deliberation.member_add(panel=setup.panel, by=setup.staff, email=RESIDENT)
+    actions_deliberation.session_create(
         panel=setup.panel,
         by=setup.staff,
         title="What the service does now",
@@ -122,7 +122,7 @@ def a_citizen_panel_without_an_account(a: Auditor) -> None:
     },
 )
 def a_citizen_panel_as_a_member(a: Auditor) -> None:
-    from coproduce.panels import actions
+    from coproduce.panels import actions_deliberation
 
     setup = deliberating("Recovery panel: deliberating")
     panel = setup.panel
@@ -134,7 +134,7 @@ def a_citizen_panel_as_a_member(a: Auditor) -> None:
     a.field("The recommendation").fill("From 10am to 2pm, with a peer mentor.")
     a.submit(a.button("Save the draft"))
     recommendation = panel.recommendations.get(title="Open the hub on Saturdays")
-    actions.voting_open(panel=panel, by=setup.staff)
+    actions_deliberation.voting_open(panel=panel, by=setup.staff)
     a.goto(a.url("panels:recommendation_detail", recommendation.pk), heading="Open the hub")
     a.goto(a.url("panels:recommendation_vote", recommendation.pk), heading="Open the hub")
     a.submit(a.button("Save my vote"))

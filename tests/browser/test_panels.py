@@ -29,7 +29,7 @@ RECOVERY = "drug-and-alcohol-recovery-service"
 
 def journey(site: DemoSite, new_context: CreateContextCallback, *, script: bool) -> None:
     from coproduce.accounts.models import User
-    from coproduce.panels import actions
+    from coproduce.panels import actions, actions_deliberation
     from coproduce.panels.models import Phase, RegistrationData, Selection
     from coproduce.panels.tasks import run_selection
     from coproduce.panels.tests.factories import PanelSetup, register
@@ -130,7 +130,7 @@ def journey(site: DemoSite, new_context: CreateContextCallback, *, script: bool)
     coordinator = User.objects.get(email=COUNCIL_ADMIN)
     panel.refresh_from_db()
     panel = actions.phase_set(panel=panel, by=coordinator, phase=Phase.DELIBERATION)
-    actions.member_add(panel=panel, by=coordinator, email=RESIDENT)
+    actions_deliberation.member_add(panel=panel, by=coordinator, email=RESIDENT)
     staff.goto(staff.url("panels:session_add", panel.pk))
     staff.field("Title").fill("What the hub offers now")
     staff.field("Place (in person)").fill("Recovery hub, 14 Station Road")

@@ -52,7 +52,7 @@ def _voted(w: World) -> dict[str, Any]:
     and a "draft" written since."""
     made: dict[str, Any] = w.people.setdefault("_panels_api", {})
     if not made:
-        from coproduce.panels import actions as panelling
+        from coproduce.panels import actions_deliberation
         from coproduce.panels.models import Phase
         from coproduce.panels.tests.factories import make_panel
         from coproduce.services.models import ActivityKind
@@ -61,19 +61,21 @@ def _voted(w: World) -> dict[str, Any]:
         activity = ActivityFactory(service=w.service, kind=ActivityKind.CITIZEN_PANEL, state="open")
         staff, member = w.people["professional"], w.people["resident"]
         panel = make_panel(activity=activity, staff=staff, phase=Phase.DELIBERATION).panel
-        panelling.member_add(panel=panel, by=staff, email=member.email)
+        actions_deliberation.member_add(panel=panel, by=staff, email=member.email)
         passed, failed = (
-            panelling.recommendation_draft(panel=panel, by=member, title=title, text="Because.")
+            actions_deliberation.recommendation_draft(
+                panel=panel, by=member, title=title, text="Because."
+            )
             for title in ("Open later", "Close on Mondays")
         )
-        panelling.voting_open(panel=panel, by=staff)
-        panelling.vote_cast(recommendation=passed, by=member, supports=True)
-        panelling.vote_cast(recommendation=failed, by=member, supports=False)
-        panelling.voting_close(panel=panel, by=staff)
+        actions_deliberation.voting_open(panel=panel, by=staff)
+        actions_deliberation.vote_cast(recommendation=passed, by=member, supports=True)
+        actions_deliberation.vote_cast(recommendation=failed, by=member, supports=False)
+        actions_deliberation.voting_close(panel=panel, by=staff)
         made.update(
             published=passed,
             not_passed=failed,
-            draft=panelling.recommendation_draft(
+            draft=actions_deliberation.recommendation_draft(
                 panel=panel, by=member, title="More benches", text="In the park."
             ),
         )

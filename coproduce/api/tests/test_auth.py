@@ -672,7 +672,7 @@ def _check(w: World, service: Any) -> str:
 def _recommendation_status(w: World) -> str:
     """The status address of a recommendation a panel of the world's published service passed."""
     from coproduce.accounts.tests.factories import UserFactory
-    from coproduce.panels import actions as panelling
+    from coproduce.panels import actions_deliberation
     from coproduce.panels.models import Phase
     from coproduce.panels.tests.factories import make_panel
     from coproduce.services.models import ActivityKind
@@ -681,13 +681,13 @@ def _recommendation_status(w: World) -> str:
     activity = ActivityFactory(service=w.service, kind=ActivityKind.CITIZEN_PANEL, state="open")
     setup = make_panel(activity=activity, phase=Phase.DELIBERATION)
     member = UserFactory()
-    panelling.member_add(panel=setup.panel, by=setup.staff, email=member.email)
-    passed = panelling.recommendation_draft(
+    actions_deliberation.member_add(panel=setup.panel, by=setup.staff, email=member.email)
+    passed = actions_deliberation.recommendation_draft(
         panel=setup.panel, by=member, title="Open later", text="Until 10pm."
     )
-    panelling.voting_open(panel=setup.panel, by=setup.staff)
-    panelling.vote_cast(recommendation=passed, by=member, supports=True)
-    panelling.voting_close(panel=setup.panel, by=setup.staff)
+    actions_deliberation.voting_open(panel=setup.panel, by=setup.staff)
+    actions_deliberation.vote_cast(recommendation=passed, by=member, supports=True)
+    actions_deliberation.voting_close(panel=setup.panel, by=setup.staff)
     return f"/panel-recommendations/{passed.pk}/status"
 
 

@@ -777,6 +777,7 @@ def test_a_budget_proposal_shows_its_project(world: World, anonymous: Api) -> No
 def _panel_contributions(world: World) -> tuple[Any, Any]:
     """A question and a passed recommendation of a deliberating panel of the world's service."""
     from coproduce.panels import actions as panel_actions
+    from coproduce.panels import actions_deliberation
     from coproduce.panels.models import Panel, Phase
     from coproduce.services.models import ActivityKind, ActivityState
     from coproduce.services.tests.factories import ActivityFactory
@@ -791,14 +792,14 @@ def _panel_contributions(world: World) -> tuple[Any, Any]:
     Panel.objects.filter(pk=panel.pk).update(phase=Phase.DELIBERATION)
     panel.refresh_from_db()
     member = world.people["resident"]
-    panel_actions.member_add(panel=panel, by=coordinator, email=member.email)
-    question = panel_actions.question_ask(panel=panel, by=member, text="Who owns the park?")
-    recommendation = panel_actions.recommendation_draft(
+    actions_deliberation.member_add(panel=panel, by=coordinator, email=member.email)
+    question = actions_deliberation.question_ask(panel=panel, by=member, text="Who owns the park?")
+    recommendation = actions_deliberation.recommendation_draft(
         panel=panel, by=member, title="Open the park later", text="Until 10pm in summer."
     )
-    panel_actions.voting_open(panel=panel, by=coordinator)
-    panel_actions.vote_cast(recommendation=recommendation, by=member, supports=True)
-    panel_actions.voting_close(panel=panel, by=coordinator)
+    actions_deliberation.voting_open(panel=panel, by=coordinator)
+    actions_deliberation.vote_cast(recommendation=recommendation, by=member, supports=True)
+    actions_deliberation.voting_close(panel=panel, by=coordinator)
     recommendation.refresh_from_db()
     assert recommendation.contribution is not None
     return question.contribution, recommendation.contribution

@@ -16,7 +16,7 @@ from coproduce.accounts.tests.factories import UserFactory
 from coproduce.api.api import api
 from coproduce.api.tests.client import Api
 from coproduce.contributions import actions as spine
-from coproduce.panels import actions, queries
+from coproduce.panels import actions, actions_deliberation, actions_selection, queries
 from coproduce.panels.ledger import COMMITMENT, RESULT
 from coproduce.panels.models import (
     AnswerStatus,
@@ -49,12 +49,12 @@ def _registered(count: int = 16, **fields: Any) -> PanelSetup:
 
 def _commit(setup: PanelSetup, seed: int = 42) -> Selection:
     advance(setup, Phase.SELECTION)
-    return actions.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
+    return actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
 
 
 def _select(setup: PanelSetup, seed: int = 42) -> Selection:
     committed = _commit(setup, seed)
-    actions.selection_start(selection=committed, by=setup.staff)
+    actions_selection.selection_start(selection=committed, by=setup.staff)
     selection = run_selection(committed.pk)
     assert selection is not None
     return selection
@@ -77,20 +77,20 @@ def _deliberating(setup: PanelSetup | None = None) -> Deliberating:
     advance(setup, Phase.DELIBERATION)
     members = [UserFactory() for _ in range(5)]
     for person in members:
-        actions.member_add(panel=setup.panel, by=setup.staff, email=person.email)
+        actions_deliberation.member_add(panel=setup.panel, by=setup.staff, email=person.email)
     panel = setup.panel
-    passed = actions.recommendation_draft(
+    passed = actions_deliberation.recommendation_draft(
         panel=panel, by=members[0], title="Open later", text="Until 10pm on weekdays."
     )
-    failed = actions.recommendation_draft(
+    failed = actions_deliberation.recommendation_draft(
         panel=panel, by=members[1], title="Close on Mondays", text="To save money."
     )
-    actions.voting_open(panel=panel, by=setup.staff)
+    actions_deliberation.voting_open(panel=panel, by=setup.staff)
     for index, person in enumerate(members):
-        actions.vote_cast(recommendation=passed, by=person, supports=index < 4)
-        actions.vote_cast(recommendation=failed, by=person, supports=index < 2)
-    actions.voting_close(panel=panel, by=setup.staff)
-    draft = actions.recommendation_draft(
+        actions_deliberation.vote_cast(recommendation=passed, by=person, supports=index < 4)
+        actions_deliberation.vote_cast(recommendation=failed, by=person, supports=index < 2)
+    actions_deliberation.voting_close(panel=panel, by=setup.staff)
+    draft = actions_deliberation.recommendation_draft(
         panel=panel, by=members[2], title="More benches", text="In the park."
     )
     passed.refresh_from_db()
@@ -209,8 +209,8 @@ def test_replacement_draws_are_reported_with_their_own_seeds() -> None:
     setup = _registered()
     first = _select(setup, seed=3)
     members = list(Registrant.objects.filter(pk__in=first.members).order_by("pk"))
-    actions.registrant_respond(registrant=members[0], by=setup.staff, confirm=False)
-    committed = actions.replacements_commit(selection=first, by=setup.staff, seed=99)
+    actions_selection.registrant_respond(registrant=members[0], by=setup.staff, confirm=False)
+    committed = actions_selection.replacements_commit(selection=first, by=setup.staff, seed=99)
     path = f"/panels/{setup.panel.pk}/selection"
     [waiting] = Api().get(path).json()["selection"]["replacement_draws"]
     assert waiting["seed_sha256"] == seed_digest("99")
@@ -391,8 +391,8 @@ def test_registration_data_never_appear_in_any_panels_api_answer() -> None:
     seen = [everything()]
     first = _select(setup)
     leaving = Registrant.objects.get(pk=first.members[0])
-    actions.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
-    run_selection(actions.replacements_commit(selection=first, by=setup.staff, seed=5).pk)
+    actions_selection.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
+    run_selection(actions_selection.replacements_commit(selection=first, by=setup.staff, seed=5).pk)
     seen.append(everything())
     _deliberating(setup)
     seen.append(everything())

@@ -24,7 +24,7 @@ from coproduce.demo.panels import (
 )
 from coproduce.demo.panels_content import POLICING_QUESTION, POLICING_QUESTION_ANSWER
 from coproduce.demo.story import seed
-from coproduce.panels import actions
+from coproduce.panels import actions_selection
 from coproduce.panels.models import (
     ON_PANEL,
     AnswerStatus,
@@ -173,8 +173,8 @@ def test_the_demo_panels() -> None:
     assert transport.phase == Phase.REGISTRATION
     assert transport.activity.state == ActivityState.OPEN
     assert not transport.allow_volunteers
-    assert len(DEMO_CODE) == actions.CODE_LENGTH
-    assert set(DEMO_CODE) <= set(actions.CODE_ALPHABET)
+    assert len(DEMO_CODE) == actions_selection.CODE_LENGTH
+    assert set(DEMO_CODE) <= set(actions_selection.CODE_ALPHABET)
     assert Invitation.objects.get(registration_code=DEMO_CODE).panel == transport
     assert not Registrant.objects.filter(registration_code=DEMO_CODE).exists()
     assert 20 <= transport.registrants.count() <= 60
@@ -196,7 +196,7 @@ def test_the_demo_panels() -> None:
         category.name: category.features.first().value  # type: ignore[union-attr]
         for category in transport.categories.all()
     }
-    registrant = actions.registrant_register(
+    registrant = actions_selection.registrant_register(
         panel=transport,
         answers=answers,
         name="Vera Visitor",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coproduce.accounts.models import User
-from coproduce.panels import actions
+from coproduce.panels import actions, actions_selection
 from coproduce.panels.models import PHASE_ORDER, Panel, Phase, Registrant
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory, staff_of
@@ -78,7 +78,9 @@ def register(setup: PanelSetup, answers: Mapping[str, str], **fields: Any) -> Re
         "access_needs": ["step-free"],
         "consent": True,
     }
-    return actions.registrant_register(panel=setup.panel, answers=answers, **{**defaults, **fields})
+    return actions_selection.registrant_register(
+        panel=setup.panel, answers=answers, **{**defaults, **fields}
+    )
 
 
 def make_pool(

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.panels import actions
+from coproduce.panels import actions, actions_selection
 from coproduce.panels.models import (
     PREFER_NOT_TO_SAY,
     Invitation,
@@ -86,7 +86,9 @@ def test_address_list_errors_name_their_lines_and_nothing_is_imported() -> None:
         + ",5 High Street,,NF1 1AB,\n"  # line 6: no reference
     )
     with pytest.raises(ValidationError) as caught:
-        actions.invitations_import(panel=setup.panel, by=setup.staff, text=text, source="list.csv")
+        actions_selection.invitations_import(
+            panel=setup.panel, by=setup.staff, text=text, source="list.csv"
+        )
     messages = caught.value.messages
     assert [m.split(":")[0] for m in messages] == [
         "list.csv, line 3",
@@ -101,14 +103,14 @@ def test_address_list_errors_name_their_lines_and_nothing_is_imported() -> None:
 def test_address_list_without_the_columns_is_refused_at_line_1() -> None:
     setup = make_panel(phase=Phase.INVITATIONS)
     with pytest.raises(ValidationError, match=r"list\.csv, line 1"):
-        actions.invitations_import(
+        actions_selection.invitations_import(
             panel=setup.panel, by=setup.staff, text="ref,street\nA1,High St\n", source="list.csv"
         )
 
 
 def test_address_list_is_imported_once() -> None:
     setup = make_panel(phase=Phase.INVITATIONS)
-    count = actions.invitations_import(
+    count = actions_selection.invitations_import(
         panel=setup.panel, by=setup.staff, text=addresses(20), source="list.csv"
     )
     assert count == setup.panel.invitations.count() == 20
@@ -116,17 +118,17 @@ def test_address_list_is_imported_once() -> None:
     assert first.address_lines == ["1 High Street", "Northfield"]
     assert first.postcode == "NF1 1AB"
     with pytest.raises(ValidationError, match="imported before"):
-        actions.invitations_import(
+        actions_selection.invitations_import(
             panel=setup.panel, by=setup.staff, text=addresses(20), source="list.csv"
         )
 
 
 def _draw(areas: dict[str, int], count: int, seed: int, *, stratify: bool) -> list[str]:
     setup = make_panel(phase=Phase.INVITATIONS)
-    actions.invitations_import(
+    actions_selection.invitations_import(
         panel=setup.panel, by=setup.staff, text=addresses(0, areas), source="list.csv"
     )
-    drawn = actions.invitations_draw(
+    drawn = actions_selection.invitations_draw(
         panel=setup.panel, by=setup.staff, count=count, seed=seed, stratify=stratify
     )
     return [invitation.property_reference for invitation in drawn]
@@ -151,8 +153,10 @@ def test_the_stratified_draw_gives_each_area_its_share() -> None:
 
 def test_drawn_addresses_get_unique_codes_and_others_none() -> None:
     setup = make_panel(phase=Phase.INVITATIONS)
-    actions.invitations_import(panel=setup.panel, by=setup.staff, text=addresses(30), source="l")
-    actions.invitations_draw(panel=setup.panel, by=setup.staff, count=10, seed=1)
+    actions_selection.invitations_import(
+        panel=setup.panel, by=setup.staff, text=addresses(30), source="l"
+    )
+    actions_selection.invitations_draw(panel=setup.panel, by=setup.staff, count=10, seed=1)
     codes = list(
         setup.panel.invitations.filter(drawn=True).values_list("registration_code", flat=True)
     )
@@ -165,8 +169,10 @@ def test_drawn_addresses_get_unique_codes_and_others_none() -> None:
 
 
 def _with_code(setup: PanelSetup) -> str:
-    actions.invitations_import(panel=setup.panel, by=setup.staff, text=addresses(5), source="l")
-    actions.invitations_draw(panel=setup.panel, by=setup.staff, count=1, seed=1)
+    actions_selection.invitations_import(
+        panel=setup.panel, by=setup.staff, text=addresses(5), source="l"
+    )
+    actions_selection.invitations_draw(panel=setup.panel, by=setup.staff, count=1, seed=1)
     advance(setup, Phase.REGISTRATION)
     code = setup.panel.invitations.get(drawn=True).registration_code
     assert code is not None

@@ -21,7 +21,7 @@ from coproduce.contributions import actions as spine
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.queries_inbox import answer_due_of
 from coproduce.organisations.models import Role
-from coproduce.panels import actions, queries
+from coproduce.panels import actions_deliberation, actions_selection, queries
 from coproduce.panels.models import (
     ANSWER_DAYS,
     RECOMMENDATION,
@@ -53,12 +53,12 @@ def deliberating(members: int = 5, **panel_fields: Any) -> Deliberating:
     setup = make_panel(phase=Phase.DELIBERATION, **panel_fields)
     people = [UserFactory() for _ in range(members)]
     for person in people:
-        actions.member_add(panel=setup.panel, by=setup.staff, email=person.email)
+        actions_deliberation.member_add(panel=setup.panel, by=setup.staff, email=person.email)
     return Deliberating(panel=setup.panel, staff=setup.staff, members=people)
 
 
 def draft(world: Deliberating, title: str = "Open the drop-in on Saturdays") -> Recommendation:
-    return actions.recommendation_draft(
+    return actions_deliberation.recommendation_draft(
         panel=world.panel, by=world.members[0], title=title, text=f"{title}, because …"
     )
 
@@ -69,7 +69,9 @@ def vote_all(
     voters = iter(world.members)
     for supports, count in ((True, support), (False, against)):
         for _ in range(count):
-            actions.vote_cast(recommendation=recommendation, by=next(voters), supports=supports)
+            actions_deliberation.vote_cast(
+                recommendation=recommendation, by=next(voters), supports=supports
+            )
 
 
 def _text(response: Any) -> str:
@@ -86,17 +88,23 @@ def _url(name: str, pk: int) -> str:
 def test_coordinators_add_members_by_their_account_email_and_remove_them() -> None:
     world = deliberating(members=0)
     person = UserFactory(email="sam@example.org")
-    member = actions.member_add(panel=world.panel, by=world.staff, email="  SAM@example.org ")
+    member = actions_deliberation.member_add(
+        panel=world.panel, by=world.staff, email="  SAM@example.org "
+    )
     assert member.user == person
     with pytest.raises(ValidationError) as error:
-        actions.member_add(panel=world.panel, by=world.staff, email="sam@example.org")
+        actions_deliberation.member_add(panel=world.panel, by=world.staff, email="sam@example.org")
     assert "already a member" in str(error.value.message_dict["email"])
     with pytest.raises(ValidationError) as error:
-        actions.member_add(panel=world.panel, by=world.staff, email="nobody@example.org")
+        actions_deliberation.member_add(
+            panel=world.panel, by=world.staff, email="nobody@example.org"
+        )
     assert "No account has this email address" in str(error.value.message_dict["email"])
     with pytest.raises(PermissionDenied):
-        actions.member_add(panel=world.panel, by=UserFactory(), email="sam@example.org")
-    actions.member_remove(member=member, by=world.staff)
+        actions_deliberation.member_add(
+            panel=world.panel, by=UserFactory(), email="sam@example.org"
+        )
+    actions_deliberation.member_remove(member=member, by=world.staff)
     assert not world.panel.members.exists()
 
 
@@ -104,29 +112,29 @@ def test_members_are_added_only_once_the_panel_is_selected() -> None:
     setup = make_panel(phase=Phase.REGISTRATION)
     person = UserFactory()
     with pytest.raises(ValidationError, match="once the panel is selected"):
-        actions.member_add(panel=setup.panel, by=setup.staff, email=person.email)
+        actions_deliberation.member_add(panel=setup.panel, by=setup.staff, email=person.email)
 
 
 def test_a_member_is_linked_to_a_selected_person_only() -> None:
     setup, registrants = make_pool(small_pool(12))
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=7)
-    actions.selection_start(selection=committed, by=setup.staff)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=7)
+    actions_selection.selection_start(selection=committed, by=setup.staff)
     run_selection(committed.pk)
     chosen = setup.panel.registrants.filter(status=RegistrantStatus.SELECTED).first()
     left_out = setup.panel.registrants.filter(status=RegistrantStatus.REGISTERED).first()
     assert chosen is not None
     assert left_out is not None
     with pytest.raises(ValidationError) as error:
-        actions.member_add(
+        actions_deliberation.member_add(
             panel=setup.panel, by=setup.staff, email=UserFactory().email, registrant=left_out
         )
     assert "registrant" in error.value.message_dict
-    member = actions.member_add(
+    member = actions_deliberation.member_add(
         panel=setup.panel, by=setup.staff, email=UserFactory().email, registrant=chosen
     )
     assert member.registrant == chosen
     with pytest.raises(ValidationError, match="already linked"):
-        actions.member_add(
+        actions_deliberation.member_add(
             panel=setup.panel, by=setup.staff, email=UserFactory().email, registrant=chosen
         )
     # The members page offers the selected people not linked yet, by pool id.
@@ -246,7 +254,9 @@ def test_a_members_question_is_answered_in_public_through_the_spine() -> None:
     assert "How many officers cover the north?" in page
     assert "Twelve officers." in page
     with pytest.raises(PermissionDenied):
-        actions.question_ask(panel=world.panel, by=UserFactory(), text="Am I a member?")
+        actions_deliberation.question_ask(
+            panel=world.panel, by=UserFactory(), text="Am I a member?"
+        )
 
 
 # --- Drafts and the vote -----------------------------------------------------------------------
@@ -276,23 +286,23 @@ def test_members_draft_recommendations_through_the_page() -> None:
 def test_coordinators_open_and_close_the_vote() -> None:
     world = deliberating(members=3)
     with pytest.raises(ValidationError, match="no draft"):
-        actions.voting_open(panel=world.panel, by=world.staff)
+        actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     first = draft(world, "First")
-    voting_round = actions.voting_open(panel=world.panel, by=world.staff)
+    voting_round = actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     first.refresh_from_db()
     assert first.status == RecommendationStatus.VOTING
     assert first.voting_round == voting_round
     assert voting_round.threshold == 80
     later = draft(world, "Drafted during the vote")
     with pytest.raises(ValidationError, match="already open"):
-        actions.voting_open(panel=world.panel, by=world.staff)
+        actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     with pytest.raises(PermissionDenied):
-        actions.voting_close(panel=world.panel, by=world.members[0])
-    actions.voting_close(panel=world.panel, by=world.staff)
+        actions_deliberation.voting_close(panel=world.panel, by=world.members[0])
+    actions_deliberation.voting_close(panel=world.panel, by=world.staff)
     later.refresh_from_db()
     assert later.status == RecommendationStatus.DRAFT  # waits for the next vote
     with pytest.raises(ValidationError, match="not open"):
-        actions.voting_close(panel=world.panel, by=world.staff)
+        actions_deliberation.voting_close(panel=world.panel, by=world.staff)
 
 
 def test_the_voting_page_opens_and_closes_and_explains_what_stops_it() -> None:
@@ -316,10 +326,16 @@ def test_one_vote_per_member_which_they_may_change_while_the_vote_is_open() -> N
     world = deliberating(members=2)
     recommendation = draft(world)
     with pytest.raises(PermissionDenied):  # not open yet
-        actions.vote_cast(recommendation=recommendation, by=world.members[0], supports=True)
-    actions.voting_open(panel=world.panel, by=world.staff)
-    actions.vote_cast(recommendation=recommendation, by=world.members[0], supports=True)
-    actions.vote_cast(recommendation=recommendation, by=world.members[0], supports=False)
+        actions_deliberation.vote_cast(
+            recommendation=recommendation, by=world.members[0], supports=True
+        )
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
+    actions_deliberation.vote_cast(
+        recommendation=recommendation, by=world.members[0], supports=True
+    )
+    actions_deliberation.vote_cast(
+        recommendation=recommendation, by=world.members[0], supports=False
+    )
     vote = RecommendationVote.objects.get()
     assert vote.supports is False
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -327,12 +343,16 @@ def test_one_vote_per_member_which_they_may_change_while_the_vote_is_open() -> N
             recommendation=recommendation, member=vote.member, supports=True
         )
     with pytest.raises(PermissionDenied):
-        actions.vote_cast(recommendation=recommendation, by=UserFactory(), supports=True)
+        actions_deliberation.vote_cast(
+            recommendation=recommendation, by=UserFactory(), supports=True
+        )
     with pytest.raises(PermissionDenied):
-        actions.vote_cast(recommendation=recommendation, by=world.staff, supports=True)
-    actions.voting_close(panel=world.panel, by=world.staff)
+        actions_deliberation.vote_cast(recommendation=recommendation, by=world.staff, supports=True)
+    actions_deliberation.voting_close(panel=world.panel, by=world.staff)
     with pytest.raises(PermissionDenied):
-        actions.vote_cast(recommendation=recommendation, by=world.members[0], supports=True)
+        actions_deliberation.vote_cast(
+            recommendation=recommendation, by=world.members[0], supports=True
+        )
 
 
 def test_a_member_votes_and_changes_their_vote_on_the_page() -> None:
@@ -341,7 +361,7 @@ def test_a_member_votes_and_changes_their_vote_on_the_page() -> None:
     url = reverse("panels:recommendation_vote", args=[recommendation.pk])
     member = client_for(world.members[0])
     assert member.get(url).status_code == 403  # the vote is not open
-    actions.voting_open(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     missing = member.post(url, {})
     assert missing.status_code == 200
     assert "Choose whether you support the recommendation." in _text(missing)
@@ -369,9 +389,9 @@ def test_results_and_the_threshold(
 ) -> None:
     world = deliberating(members=5, recommendation_threshold=threshold)
     recommendation = draft(world)
-    actions.voting_open(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     vote_all(recommendation, world, support=support, against=against)
-    [result] = actions.voting_close(panel=world.panel, by=world.staff)
+    [result] = actions_deliberation.voting_close(panel=world.panel, by=world.staff)
     assert (result.support_count, result.against_count) == (support, against)
     assert result.members_count == 5
     assert (result.status == RecommendationStatus.PUBLISHED) is published
@@ -391,10 +411,10 @@ def test_results_and_the_threshold(
 def test_the_threshold_in_force_when_the_vote_opened_decides() -> None:
     world = deliberating(members=4)
     recommendation = draft(world)
-    actions.voting_open(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     Panel.objects.filter(pk=world.panel.pk).update(recommendation_threshold=50)
     vote_all(recommendation, world, support=3, against=1)  # 75 %: below 80, above 50
-    [result] = actions.voting_close(panel=world.panel, by=world.staff)
+    [result] = actions_deliberation.voting_close(panel=world.panel, by=world.staff)
     assert result.status == RecommendationStatus.NOT_PASSED
 
 
@@ -404,9 +424,13 @@ def test_the_threshold_in_force_when_the_vote_opened_decides() -> None:
 def test_votes_are_never_shown_individually_not_even_to_coordinators() -> None:
     world = deliberating(members=3)
     recommendation = draft(world, "Street lights on the towpath")
-    actions.voting_open(panel=world.panel, by=world.staff)
-    actions.vote_cast(recommendation=recommendation, by=world.members[0], supports=True)
-    actions.vote_cast(recommendation=recommendation, by=world.members[1], supports=False)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
+    actions_deliberation.vote_cast(
+        recommendation=recommendation, by=world.members[0], supports=True
+    )
+    actions_deliberation.vote_cast(
+        recommendation=recommendation, by=world.members[1], supports=False
+    )
     coordinator = client_for(world.staff)
     pages = [
         _text(coordinator.get(_url("voting", world.panel.pk))),
@@ -425,7 +449,7 @@ def test_votes_are_never_shown_individually_not_even_to_coordinators() -> None:
     mine = _text(client_for(world.members[0]).get(_url("workspace", world.panel.pk)))
     assert "You support it." in mine
     # After closing: totals only, and who voted what is no longer kept.
-    actions.voting_close(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_close(panel=world.panel, by=world.staff)
     assert not RecommendationVote.objects.exists()
     public = _text(Client().get(recommendation.get_absolute_url()))
     assert "1 of 2 members who voted support it" in public
@@ -474,9 +498,9 @@ def test_the_workspace_is_for_members_and_coordinators(who: str, status: int) ->
 
 def _published(world: Deliberating, title: str = "Open the drop-in on Saturdays") -> Recommendation:
     recommendation = draft(world, title)
-    actions.voting_open(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     vote_all(recommendation, world, support=len(world.members), against=0)
-    actions.voting_close(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_close(panel=world.panel, by=world.staff)
     recommendation.refresh_from_db()
     return recommendation
 
@@ -485,9 +509,9 @@ def test_published_recommendations_show_publicly_and_in_you_said_we_did_once_ans
     world = deliberating(members=3)
     recommendation = _published(world)
     failing = draft(world, "Close the library")
-    actions.voting_open(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
     vote_all(failing, world, support=1, against=2)
-    actions.voting_close(panel=world.panel, by=world.staff)
+    actions_deliberation.voting_close(panel=world.panel, by=world.staff)
     public = _text(Client().get(_url("recommendations", world.panel.pk)))
     assert "Open the drop-in on Saturdays" in public
     assert "3 of 3 members who voted support it (100%; 80% needed)" in public

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from coproduce.common.email_once import message_id
-from coproduce.panels import actions
+from coproduce.panels import actions_selection
 from coproduce.panels.models import Registrant, SelectionStatus
 from coproduce.panels.tasks import (
     run_selection,
@@ -35,8 +35,8 @@ def test_a_draw_run_again_after_its_commit_tells_the_members_it_had_not_told_yet
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     setup, _ = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=42)
-    committed = actions.selection_start(selection=committed, by=setup.staff)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=42)
+    committed = actions_selection.selection_start(selection=committed, by=setup.staff)
     with django_capture_on_commit_callbacks(execute=False):  # killed before queuing the emails
         selection = run_selection(committed.pk)
     assert selection is not None
@@ -52,8 +52,8 @@ def test_the_chosen_email_carries_its_key_and_goes_once_even_if_the_flag_is_lost
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     setup, _ = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=42)
-    committed = actions.selection_start(selection=committed, by=setup.staff)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=42)
+    committed = actions_selection.selection_start(selection=committed, by=setup.staff)
     with django_capture_on_commit_callbacks(execute=False):
         selection = run_selection(committed.pk)
     assert selection is not None

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from coproduce.panels import actions
+from coproduce.panels import actions_selection
 from coproduce.panels.letters import invitation_letters, readable, registration_link
 from coproduce.panels.models import Phase
 from coproduce.panels.tests.factories import PanelSetup, make_panel
@@ -32,10 +32,10 @@ def _addresses(count: int) -> str:
 
 def _invited(count: int, drawn: int, **fields: Any) -> PanelSetup:
     setup = make_panel(phase=Phase.INVITATIONS, **fields)
-    actions.invitations_import(
+    actions_selection.invitations_import(
         panel=setup.panel, by=setup.staff, text=_addresses(count), source="test"
     )
-    actions.invitations_draw(panel=setup.panel, by=setup.staff, count=drawn, seed=3)
+    actions_selection.invitations_draw(panel=setup.panel, by=setup.staff, count=drawn, seed=3)
     return setup
 
 

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from coproduce.panels import actions, queries
+from coproduce.panels import actions, actions_selection, queries
 from coproduce.panels.models import (
     PREFER_NOT_TO_SAY,
     Phase,
@@ -63,10 +63,12 @@ def with_codes(count: int = 3, **fields: Any) -> tuple[PanelSetup, list[str]]:
     """A panel open for registration whose letters carry ``count`` codes."""
     setup = make_panel(phase=Phase.INVITATIONS, **fields)
     rows = "".join(f"P{n:03d},{n} High Street,NF1 {n}AB,North\n" for n in range(count + 2))
-    actions.invitations_import(
+    actions_selection.invitations_import(
         panel=setup.panel, by=setup.staff, text=HEADER + rows, source="addresses.csv"
     )
-    drawn = actions.invitations_draw(panel=setup.panel, by=setup.staff, count=count, seed=7)
+    drawn = actions_selection.invitations_draw(
+        panel=setup.panel, by=setup.staff, count=count, seed=7
+    )
     advance(setup, Phase.REGISTRATION)
     return setup, [str(invitation.registration_code) for invitation in drawn]
 
@@ -90,8 +92,8 @@ def answers_post(setup: PanelSetup, answers: dict[str, str], **fields: str) -> d
 
 
 def select(setup: PanelSetup, seed: int = 42) -> Selection:
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
-    actions.selection_start(selection=committed, by=setup.staff)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
+    actions_selection.selection_start(selection=committed, by=setup.staff)
     selection = run_selection(committed.pk)
     assert selection is not None
     return selection
@@ -369,13 +371,13 @@ def test_the_report_shows_only_the_hash_before_the_draw_and_everything_after() -
     client = Client()
     assert "not been prepared yet" in _text(client.get(_url("selection_report", setup)))
     seed = 987654321987
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
     page = _text(client.get(_url("selection_report", setup)))
     assert committed.seed_hash in page
     assert "The seed will be revealed after the draw." in page
     assert str(seed) not in page
     assert client.get(_url("pool_export", setup)).status_code == 404
-    actions.selection_start(selection=committed, by=setup.staff)
+    actions_selection.selection_start(selection=committed, by=setup.staff)
     selection = run_selection(committed.pk)
     assert selection is not None
     page = _text(client.get(_url("selection_report", setup)))
@@ -394,8 +396,8 @@ def test_the_report_lists_replacement_draws() -> None:
     setup, _registrants = make_pool(small_pool(12))
     first = select(setup, seed=8)
     leaving = Registrant.objects.get(pk=first.members[0])
-    actions.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
-    draw = actions.replacements_commit(selection=first, by=setup.staff, seed=55555)
+    actions_selection.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
+    draw = actions_selection.replacements_commit(selection=first, by=setup.staff, seed=55555)
     page = _text(Client().get(_url("selection_report", setup)))
     assert draw.seed_hash in page
     assert "Not drawn yet" in page

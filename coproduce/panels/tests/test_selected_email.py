@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.panels import actions, tasks
+from coproduce.panels import actions_deliberation, actions_selection, tasks
 from coproduce.panels.models import (
     Registrant,
     RegistrantStatus,
@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _committed(setup: PanelSetup, seed: int = 42) -> Selection:
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
-    return actions.selection_start(selection=committed, by=setup.staff)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
+    return actions_selection.selection_start(selection=committed, by=setup.staff)
 
 
 def _draw(setup: PanelSetup, capture: Any, seed: int = 42) -> Selection:
@@ -91,7 +91,7 @@ def test_the_email_gives_the_first_session(django_capture_on_commit_callbacks: A
     setup, _ = make_pool(small_pool())
     starts = timezone.make_aware(datetime(2027, 3, 6, 10, 30))
     for day in (13, 6):  # created out of order: the earliest is the first
-        actions.session_create(
+        actions_deliberation.session_create(
             panel=setup.panel,
             by=setup.staff,
             title=f"Session on the {day}th",
@@ -185,9 +185,9 @@ def test_a_replacement_draw_tells_only_the_replacements(
     first = _draw(setup, django_capture_on_commit_callbacks, seed=3)
     members = list(Registrant.objects.filter(pk__in=first.members).order_by("pk"))
     for leaving in members[:2]:
-        actions.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
+        actions_selection.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
     mail.outbox.clear()
-    committed = actions.replacements_commit(selection=first, by=setup.staff, seed=9)
+    committed = actions_selection.replacements_commit(selection=first, by=setup.staff, seed=9)
     with django_capture_on_commit_callbacks(execute=True):
         replacement = run_selection(committed.pk)
     assert replacement is not None

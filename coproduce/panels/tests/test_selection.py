@@ -16,7 +16,7 @@ from django.utils import translation
 
 from civic_algorithms.__main__ import main as civic_algorithms_main
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.panels import actions, queries, tasks
+from coproduce.panels import actions, actions_selection, queries, tasks
 from coproduce.panels.ledger import COMMITMENT, RESULT
 from coproduce.panels.models import (
     ON_PANEL,
@@ -37,10 +37,10 @@ pytestmark = pytest.mark.django_db
 
 
 def select(setup: PanelSetup, seed: int = 42, algorithm: str = "leximin") -> Selection:
-    committed = actions.seed_commit(
+    committed = actions_selection.seed_commit(
         panel=setup.panel, by=setup.staff, seed=seed, algorithm=algorithm
     )
-    actions.selection_start(selection=committed, by=setup.staff)
+    actions_selection.selection_start(selection=committed, by=setup.staff)
     selection = run_selection(committed.pk)
     assert selection is not None
     return selection
@@ -61,7 +61,7 @@ def meets_quotas(setup: PanelSetup, members: list[Registrant]) -> bool:
 
 def test_the_seed_hash_is_published_before_the_draw_and_the_seed_only_after() -> None:
     setup, _ = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=1234)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=1234)
     assert committed.seed_hash == seed_digest("1234")
     assert committed.public_seed is None
     commitment = LedgerEntry.objects.get(type=COMMITMENT)
@@ -82,22 +82,24 @@ def test_the_seed_hash_is_published_before_the_draw_and_the_seed_only_after() ->
 
 def test_a_committed_seed_cannot_be_changed() -> None:
     setup, _ = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=1)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=1)
     # The same seed again is the same commitment; any other seed or method is refused.
-    assert actions.seed_commit(panel=setup.panel, by=setup.staff, seed="1") == committed
+    assert actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed="1") == committed
     with pytest.raises(ValidationError, match="cannot be changed"):
-        actions.seed_commit(panel=setup.panel, by=setup.staff, seed=2)
+        actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=2)
     with pytest.raises(ValidationError, match="cannot be changed"):
-        actions.seed_commit(panel=setup.panel, by=setup.staff, seed=1, algorithm="maximin")
+        actions_selection.seed_commit(
+            panel=setup.panel, by=setup.staff, seed=1, algorithm="maximin"
+        )
     run_selection(committed.pk)
     with pytest.raises(ValidationError, match="already selected"):
-        actions.seed_commit(panel=setup.panel, by=setup.staff, seed=2)
+        actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=2)
     assert Selection.objects.get().seed == "1"
 
 
 def test_the_draw_refuses_a_seed_that_does_not_match_its_hash() -> None:
     setup, _ = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=1)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=1)
     Selection.objects.filter(pk=committed.pk).update(seed="2")  # behind the actions' back
     selection = run_selection(committed.pk)
     assert selection is not None
@@ -112,9 +114,9 @@ def test_bad_seeds_and_outsiders_are_refused() -> None:
     setup, _ = make_pool(small_pool())
     for seed in ("-1", "1.5", "abc", "1" * 19):
         with pytest.raises(ValidationError):
-            actions.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
+            actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=seed)
     with pytest.raises(PermissionDenied):
-        actions.seed_commit(panel=setup.panel, by=UserFactory(), seed=1)
+        actions_selection.seed_commit(panel=setup.panel, by=UserFactory(), seed=1)
 
 
 # --- The task ----------------------------------------------------------------------------------
@@ -154,14 +156,14 @@ def test_a_seed_is_not_committed_for_quotas_no_panel_meets() -> None:
     feature = setup.panel.categories.get(name="Area").features.get(value="North")
     actions.quota_set(feature=feature, by=setup.staff, minimum=4, maximum=4)  # with South = 2
     with pytest.raises(ValidationError, match="Area: North – at least 4 members"):
-        actions.seed_commit(panel=setup.panel, by=setup.staff, seed=5)
+        actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=5)
     assert not Selection.objects.exists()
     assert not LedgerEntry.objects.filter(type=COMMITMENT).exists()
 
 
 def test_a_pool_changed_after_the_commitment_is_not_drawn() -> None:
     setup, registrants = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=5)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=5)
     commitment = json.loads(LedgerEntry.objects.get(type=COMMITMENT).content)
     assert commitment["pool_sha256"] == committed.pool_hash
     RegistrationData.objects.filter(registrant=registrants[0]).update(
@@ -179,7 +181,7 @@ def test_a_pool_changed_after_the_commitment_is_not_drawn() -> None:
 
 def test_a_failed_run_is_recomputed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     setup, _ = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=5)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=5)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the solver ran out of memory")
@@ -191,7 +193,7 @@ def test_a_failed_run_is_recomputed_whole(monkeypatch: pytest.MonkeyPatch) -> No
     assert failed.status == SelectionStatus.FAILED
     assert failed.error == "the solver ran out of memory"
     assert not Registrant.objects.exclude(status=RegistrantStatus.REGISTERED).exists()
-    actions.selection_start(selection=failed, by=setup.staff)
+    actions_selection.selection_start(selection=failed, by=setup.staff)
     done = run_selection(committed.pk)
     assert done is not None
     assert done.status == SelectionStatus.DONE
@@ -261,11 +263,11 @@ def test_replacements_keep_the_quotas() -> None:
     first = select(setup, seed=3)
     members = list(Registrant.objects.filter(pk__in=first.members).order_by("pk"))
     with pytest.raises(ValidationError, match="Nobody has dropped out"):
-        actions.replacements_commit(selection=first, by=setup.staff, seed=9)
-    actions.registrant_respond(registrant=members[0], by=setup.staff, confirm=True)
+        actions_selection.replacements_commit(selection=first, by=setup.staff, seed=9)
+    actions_selection.registrant_respond(registrant=members[0], by=setup.staff, confirm=True)
     for leaving in members[1:3]:
-        actions.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
-    committed = actions.replacements_commit(selection=first, by=setup.staff, seed=9)
+        actions_selection.registrant_respond(registrant=leaving, by=setup.staff, confirm=False)
+    committed = actions_selection.replacements_commit(selection=first, by=setup.staff, seed=9)
     assert LedgerEntry.objects.filter(type=COMMITMENT, key=str(committed.pk)).exists()
     replacement = run_selection(committed.pk)
     assert replacement is not None
@@ -310,8 +312,8 @@ def test_registration_data_never_reach_the_ledger_or_the_export() -> None:
     setup, _ = make_pool(small_pool())
     first = select(setup, seed=8)
     members = Registrant.objects.filter(pk__in=first.members)
-    actions.registrant_respond(registrant=members[0], by=setup.staff, confirm=False)
-    run_selection(actions.replacements_commit(selection=first, by=setup.staff, seed=1).pk)
+    actions_selection.registrant_respond(registrant=members[0], by=setup.staff, confirm=False)
+    run_selection(actions_selection.replacements_commit(selection=first, by=setup.staff, seed=1).pk)
     published = "".join(LedgerEntry.objects.values_list("content", flat=True))
     published += "".join(export_pool(setup.panel).values())
     for data in RegistrationData.objects.all():
@@ -327,7 +329,7 @@ def test_feasibility_of_a_pool_smaller_than_the_panel_says_so() -> None:
         f"The pool has 3 people, fewer than the panel's {setup.panel.size} seats"
     )
     with pytest.raises(ValidationError, match="fewer than the panel"):
-        actions.seed_commit(panel=setup.panel, by=setup.staff, seed=1)
+        actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=1)
 
 
 def test_the_report_shows_how_pool_and_panel_meet_each_quota() -> None:
@@ -351,10 +353,10 @@ def test_the_coordinators_button_queues_the_task_after_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     setup, _ = make_pool(small_pool())
-    committed = actions.seed_commit(panel=setup.panel, by=setup.staff, seed=77)
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=77)
     assert committed.status == SelectionStatus.COMMITTED
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        queued = actions.selection_start(selection=committed, by=setup.staff)
+        queued = actions_selection.selection_start(selection=committed, by=setup.staff)
         assert queued.status == SelectionStatus.QUEUED
     # The draw is queued after the commit; the draw's own commit then queues the emails (0069).
     assert len(callbacks) == 2

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.panels import actions, rules
+from coproduce.panels import actions, actions_selection, rules
 from coproduce.panels.models import (
     Feature,
     Invitation,
@@ -64,8 +64,10 @@ def _page(response: Any) -> str:
 def _invited(count: int = 4) -> PanelSetup:
     """A panel in its invitations phase with the four addresses imported and ``count`` drawn."""
     setup = make_panel(phase=Phase.INVITATIONS, allow_volunteers=True)
-    actions.invitations_import(panel=setup.panel, by=setup.staff, text=ADDRESSES, source="test")
-    actions.invitations_draw(panel=setup.panel, by=setup.staff, count=count, seed=7)
+    actions_selection.invitations_import(
+        panel=setup.panel, by=setup.staff, text=ADDRESSES, source="test"
+    )
+    actions_selection.invitations_draw(panel=setup.panel, by=setup.staff, count=count, seed=7)
     return setup
 
 
@@ -76,7 +78,7 @@ def _committed() -> tuple[PanelSetup, Selection]:
     for answers in small_pool():
         register(setup, answers)
     advance(setup, Phase.SELECTION)
-    return setup, actions.seed_commit(panel=setup.panel, by=setup.staff, seed=SEED)
+    return setup, actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=SEED)
 
 
 # --- Who may use the pages ---------------------------------------------------------------------
@@ -292,7 +294,9 @@ def test_an_address_list_with_errors_names_the_lines_and_adds_nothing() -> None:
 
 def test_addresses_are_drawn_with_a_seed_and_stratified_by_area() -> None:
     setup = make_panel(phase=Phase.INVITATIONS)
-    actions.invitations_import(panel=setup.panel, by=setup.staff, text=ADDRESSES, source="test")
+    actions_selection.invitations_import(
+        panel=setup.panel, by=setup.staff, text=ADDRESSES, source="test"
+    )
     client = _client(setup.staff)
     url = reverse("panels:invitations", args=[setup.panel.pk])
     page = _page(client.post(url, {"step": "draw", "draw-count": "9", "draw-seed": "5"}))
@@ -455,11 +459,11 @@ def test_the_draw_is_queued_then_its_status_shows_the_result(
 
 def test_replacements_are_committed_for_people_who_dropped_out() -> None:
     setup, selection = _committed()
-    actions.selection_start(selection=selection, by=setup.staff)
+    actions_selection.selection_start(selection=selection, by=setup.staff)
     run_selection(selection.pk)
     member = Registrant.objects.filter(status=RegistrantStatus.SELECTED).first()
     assert member is not None
-    actions.registrant_respond(registrant=member, by=setup.staff, confirm=False)
+    actions_selection.registrant_respond(registrant=member, by=setup.staff, confirm=False)
     client = _client(setup.staff)
     status_url = reverse("panels:selection_status", args=[selection.pk])
     page = _page(client.get(status_url))

@@ -19,7 +19,7 @@ from coproduce.common.forms import handle_form
 from coproduce.common.permissions import rule_required
 from coproduce.contributions import queries as spine_queries
 from coproduce.contributions import rules as spine_rules
-from coproduce.panels import actions, queries, rules
+from coproduce.panels import actions_deliberation, queries, rules
 from coproduce.panels import forms_deliberation as forms
 from coproduce.panels.models import Panel, Recommendation, RecommendationStatus, Session
 
@@ -55,7 +55,7 @@ def workspace(request: SignedInRequest, panel: Panel) -> HttpResponse:
         done = handle_form(
             request,
             form,
-            lambda data: actions.question_ask(panel=panel, by=user, text=data["text"]),
+            lambda data: actions_deliberation.question_ask(panel=panel, by=user, text=data["text"]),
             success=_workspace_url(panel, "questions"),
             message=_("Your question is sent. The service team will answer it in public."),
         )
@@ -93,7 +93,9 @@ def recommendation_add(request: SignedInRequest, panel: Panel) -> HttpResponse:
     done = handle_form(
         request,
         form,
-        lambda data: actions.recommendation_draft(panel=panel, by=request.user, **data),
+        lambda data: actions_deliberation.recommendation_draft(
+            panel=panel, by=request.user, **data
+        ),
         success=_workspace_url(panel, "drafts"),
         message=_(
             "Your draft is saved. The panel votes on it when the coordinators open the vote."
@@ -116,7 +118,7 @@ def recommendation_vote(request: SignedInRequest, recommendation: Recommendation
     done = handle_form(
         request,
         form,
-        lambda data: actions.vote_cast(
+        lambda data: actions_deliberation.vote_cast(
             recommendation=recommendation, by=request.user, supports=data["supports"]
         ),
         success=_workspace_url(panel, "vote"),
@@ -185,7 +187,7 @@ def session_add(request: SignedInRequest, panel: Panel) -> HttpResponse:
     done = handle_form(
         request,
         form,
-        lambda data: actions.session_create(
+        lambda data: actions_deliberation.session_create(
             panel=panel, by=request.user, **form.fields_for_action()
         ),
         success=lambda session: reverse("panels:session_edit", args=[session.pk]),
@@ -207,7 +209,7 @@ def session_edit(request: SignedInRequest, session: Session) -> HttpResponse:
     remove = _posted_pk(request, "remove_paper") if request.method == "POST" else None
     if remove is not None:
         paper = get_object_or_404(session.papers, pk=remove)
-        actions.evidence_remove(paper=paper, by=request.user)
+        actions_deliberation.evidence_remove(paper=paper, by=request.user)
         messages.success(request, _("The paper “%(title)s” is removed.") % {"title": paper.title})
         return redirect(here)
     adding_paper = request.method == "POST" and f"{forms.EvidenceForm.prefix}-title" in request.POST
@@ -220,7 +222,9 @@ def session_edit(request: SignedInRequest, session: Session) -> HttpResponse:
         handle_form(
             request,
             paper_form,
-            lambda data: actions.evidence_add(session=session, by=request.user, **data),
+            lambda data: actions_deliberation.evidence_add(
+                session=session, by=request.user, **data
+            ),
             success=f"{here}#papers",
             message=_("The paper is added."),
         )
@@ -228,7 +232,7 @@ def session_edit(request: SignedInRequest, session: Session) -> HttpResponse:
         else handle_form(
             request,
             form,
-            lambda data: actions.session_update(
+            lambda data: actions_deliberation.session_update(
                 session=session, by=request.user, **form.fields_for_action()
             ),
             success=here,
@@ -259,11 +263,11 @@ def voting(request: SignedInRequest, panel: Panel) -> HttpResponse:
         choice = request.POST.get("action", "")
         try:
             if choice == "open":
-                actions.voting_open(panel=panel, by=request.user)
+                actions_deliberation.voting_open(panel=panel, by=request.user)
                 messages.success(request, _("The vote is open. Members can vote now."))
                 return redirect(reverse("panels:voting", args=[panel.pk]))
             if choice == "close":
-                results = actions.voting_close(panel=panel, by=request.user)
+                results = actions_deliberation.voting_close(panel=panel, by=request.user)
                 passed = sum(r.status == RecommendationStatus.PUBLISHED for r in results)
                 messages.success(
                     request,
@@ -303,7 +307,7 @@ def members(request: SignedInRequest, panel: Panel) -> HttpResponse:
     remove = _posted_pk(request, "remove") if request.method == "POST" else None
     if remove is not None:
         member = get_object_or_404(panel.members.select_related("user"), pk=remove)
-        actions.member_remove(member=member, by=request.user)
+        actions_deliberation.member_remove(member=member, by=request.user)
         messages.success(
             request, _("%(email)s is no longer a member.") % {"email": member.user.email}
         )
@@ -313,7 +317,7 @@ def members(request: SignedInRequest, panel: Panel) -> HttpResponse:
     done = handle_form(
         request,
         form,
-        lambda data: actions.member_add(panel=panel, by=request.user, **data),
+        lambda data: actions_deliberation.member_add(panel=panel, by=request.user, **data),
         success=here,
         message=lambda member: _("%(email)s is a member now.") % {"email": member.user.email},
     )

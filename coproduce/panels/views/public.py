@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from coproduce.common.forms import add_action_errors, handle_form
 from coproduce.common.permissions import anyone, rule_required
-from coproduce.panels import actions, queries, rules
+from coproduce.panels import actions_selection, queries, rules
 from coproduce.panels.forms_public import (
     CodeForm,
     RegistrationForm,
@@ -202,7 +202,7 @@ def register(request: HttpRequest, panel: Panel) -> HttpResponse:
 
     def create(data: dict[str, Any]) -> Registrant:
         try:
-            registrant = actions.registrant_register(
+            registrant = actions_selection.registrant_register(
                 panel=panel,
                 answers=form.answers(),
                 name=data["name"],
@@ -278,7 +278,7 @@ def my_place(request: HttpRequest, token: str) -> HttpResponse:
         confirm = form.cleaned_data["response"] == "confirm"
         try:
             # The signed link is the person's key: they answer for themselves (decision 0060).
-            actions.registrant_respond(registrant=registrant, by=None, confirm=confirm)
+            actions_selection.registrant_respond(registrant=registrant, by=None, confirm=confirm)
         except ValidationError as error:
             add_action_errors(form, error)
         else:

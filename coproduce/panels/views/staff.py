@@ -29,7 +29,7 @@ from coproduce.common.forms import handle_form
 from coproduce.common.pagination import paginate
 from coproduce.common.permissions import rule_required
 from coproduce.equality.queries import representation
-from coproduce.panels import actions, queries, rules
+from coproduce.panels import actions, actions_selection, queries, rules
 from coproduce.panels import forms_staff as forms
 from coproduce.panels.letters import invitation_letters, registration_link, registration_url
 from coproduce.panels.models import (
@@ -311,7 +311,7 @@ def invitations(request: SignedInRequest, panel: Panel) -> HttpResponse:
         def run_import(data: dict[str, Any]) -> int:
             text, source, _field = import_form.table()
             try:
-                return actions.invitations_import(
+                return actions_selection.invitations_import(
                     panel=panel, by=request.user, text=text, source=source
                 )
             except ValidationError as error:  # each message names its line
@@ -331,7 +331,7 @@ def invitations(request: SignedInRequest, panel: Panel) -> HttpResponse:
         done = handle_form(
             request,
             draw_form,
-            lambda data: actions.invitations_draw(panel=panel, by=request.user, **data),
+            lambda data: actions_selection.invitations_draw(panel=panel, by=request.user, **data),
             success=url,
             message=lambda drawn: (
                 ngettext(
@@ -516,7 +516,7 @@ def _start(request: SignedInRequest, panel: Panel) -> HttpResponse:
     if selection is None:
         messages.error(request, _("That draw was not found. Choose it again below."))
         return redirect("panels:selection", panel.pk)
-    actions.selection_start(selection=selection, by=request.user)
+    actions_selection.selection_start(selection=selection, by=request.user)
     return redirect("panels:selection_status", selection.pk)
 
 
@@ -531,7 +531,7 @@ def selection(request: SignedInRequest, panel: Panel) -> HttpResponse:
     done = handle_form(
         request,
         form,
-        lambda data: actions.seed_commit(panel=panel, by=request.user, **data),
+        lambda data: actions_selection.seed_commit(panel=panel, by=request.user, **data),
         success=reverse("panels:selection", args=[panel.pk]),
         message=_("The seed is committed and its hash is published. Start the draw when ready."),
     )
@@ -590,7 +590,7 @@ def selection_status(request: SignedInRequest, selection: Selection) -> HttpResp
     done = handle_form(
         request,
         form,
-        lambda data: actions.replacements_commit(
+        lambda data: actions_selection.replacements_commit(
             selection=selection, by=request.user, seed=data["seed"]
         ),
         success=lambda new: reverse("panels:selection_status", args=[new.pk]),

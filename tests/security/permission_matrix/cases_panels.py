@@ -33,7 +33,7 @@ def panel_made(w: World, which: str) -> Any:
     recommendation and one in the members' vote) or "draft" (its activity a draft)."""
     made = w.people.setdefault("_panelling", {})
     if which not in made:
-        from coproduce.panels import actions as panelling
+        from coproduce.panels import actions_deliberation, actions_selection
         from coproduce.panels.models import Phase
         from coproduce.panels.tasks import run_selection
         from coproduce.panels.tests.factories import advance, make_panel, register, small_pool
@@ -49,14 +49,14 @@ def panel_made(w: World, which: str) -> Any:
             register(setup, answers)
         if which in ("selected", "deliberation"):
             advance(setup, Phase.SELECTION)
-            committed = panelling.seed_commit(panel=setup.panel, by=staff, seed=42)
-            panelling.selection_start(selection=committed, by=staff)
+            committed = actions_selection.seed_commit(panel=setup.panel, by=staff, seed=42)
+            actions_selection.selection_start(selection=committed, by=staff)
             run_selection(committed.pk)
         if which == "deliberation":
             advance(setup, Phase.DELIBERATION)
             member = w.people["resident"]
-            panelling.member_add(panel=setup.panel, by=staff, email=member.email)
-            session = panelling.session_create(
+            actions_deliberation.member_add(panel=setup.panel, by=staff, email=member.email)
+            session = actions_deliberation.session_create(
                 panel=setup.panel,
                 by=staff,
                 title="First session",
@@ -64,17 +64,17 @@ def panel_made(w: World, which: str) -> Any:
                 place="Town hall",
             )
             made["session"] = session
-            passed = panelling.recommendation_draft(
+            passed = actions_deliberation.recommendation_draft(
                 panel=setup.panel, by=member, title="Open later", text="Until 10pm."
             )
-            panelling.voting_open(panel=setup.panel, by=staff)
-            panelling.vote_cast(recommendation=passed, by=member, supports=True)
-            panelling.voting_close(panel=setup.panel, by=staff)
+            actions_deliberation.voting_open(panel=setup.panel, by=staff)
+            actions_deliberation.vote_cast(recommendation=passed, by=member, supports=True)
+            actions_deliberation.voting_close(panel=setup.panel, by=staff)
             made["published"] = passed
-            made["in_vote"] = panelling.recommendation_draft(
+            made["in_vote"] = actions_deliberation.recommendation_draft(
                 panel=setup.panel, by=member, title="More benches", text="In the park."
             )
-            panelling.voting_open(panel=setup.panel, by=staff)
+            actions_deliberation.voting_open(panel=setup.panel, by=staff)
         made[which] = setup.panel
     return made[which]
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coproduce.panels import actions, queries
+from coproduce.panels import actions_selection, queries
 from coproduce.panels.models import Algorithm, Panel, SelectionStatus
 from coproduce.panels.tasks import run_selection
 
@@ -34,15 +34,15 @@ class Command(BaseCommand):
         if panel is None:
             raise CommandError(f"Activity {activity_id} has no citizen panel.")
         try:
-            seed = actions.seed_text(options["seed"])
+            seed = actions_selection.seed_text(options["seed"])
             done = panel.selections.filter(replaces=None, status=SelectionStatus.DONE).first()
             if done is not None and (done.seed, done.algorithm) == (seed, options["algorithm"]):
                 self.stdout.write(json.dumps(queries.by_pool_id(done), ensure_ascii=False))
                 return  # the same draw again: the same result
-            committed = actions.seed_commit(
+            committed = actions_selection.seed_commit(
                 panel=panel, by=None, seed=seed, algorithm=options["algorithm"]
             )
-            actions.selection_start(selection=committed, by=None)
+            actions_selection.selection_start(selection=committed, by=None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         # The queue may have run it already (an immediate backend); otherwise select here.
