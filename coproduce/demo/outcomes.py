@@ -43,7 +43,7 @@ QUIET_MONTHS = {2: 6, 3: 8}  # months ago → answers: too few to show a value
 LISTENED = "Young people who felt listened to"
 
 # Outcomes in young people's words, and what they came from: stories by title, survey answers
-# by their author, community assets by name (all published in insight.py's chapters).
+# by their author, community assets by name (all published in insight_content.py's chapters).
 OUTCOMES = [
     (
         "I can get help before things reach crisis point",

@@ -13,8 +13,8 @@ from typing import Any
 
 from coproduce.contributions.actions import decision_set_welsh
 from coproduce.contributions.models import Decision, Response
-from coproduce.demo.codesign import YOUTH_DECISION
-from coproduce.demo.insight import RECOVERY
+from coproduce.demo.codesign_content import YOUTH_DECISION
+from coproduce.demo.insight_content import RECOVERY
 from coproduce.insight.models import Question
 from coproduce.services.models import Activity, Service
 

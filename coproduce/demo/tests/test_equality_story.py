@@ -7,7 +7,16 @@ from __future__ import annotations
 import pytest
 
 from coproduce.accounts.models import User
-from coproduce.demo.equality import AREAS, CAST, COLUMNS, GROUPS, POLICING, RESIDENT, SOURCE, YOUTH
+from coproduce.demo.equality_content import (
+    AREAS,
+    CAST,
+    COLUMNS,
+    GROUPS,
+    POLICING,
+    RESIDENT,
+    SOURCE,
+    YOUTH,
+)
 from coproduce.demo.story import seed
 from coproduce.equality import queries
 from coproduce.equality.categories import BY_CODE, POSTCODE_DISTRICT, PREFER_NOT
