@@ -19,14 +19,7 @@ from pydantic import BeforeValidator, StrictBool, WithJsonSchema
 
 from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.api.auth import OPTIONAL
-from coproduce.api.common import (
-    LIST_ERRORS,
-    READ,
-    READ_ERRORS,
-    WRITE,
-    WRITE_ERRORS,
-    require,
-)
+from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS
 from coproduce.api.schemas import IdPath, Input, LimitOffset, Shaped, Text
 from coproduce.budgeting import actions, counting, queries, rules
 from coproduce.budgeting.models import (
@@ -44,6 +37,7 @@ from coproduce.budgeting.models import (
     Rule,
 )
 from coproduce.common import ratelimit
+from coproduce.common.permissions import require
 from coproduce.contributions.models import Visibility
 from coproduce.contributions.queries import contributions_seen_by
 from coproduce.services.queries import activity_seen_by

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
 from coproduce.api.auth import TokenAuth
 from coproduce.api.schemas import Error, ValidationErrors
 
@@ -24,9 +22,3 @@ BODILESS_WRITE_ERRORS: dict[int, Any] = {
 # A write with a body: 400 for a body that is not JSON, 413 for one over Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
 WRITE_ERRORS: dict[int, Any] = {400: Error, 413: Error, **BODILESS_WRITE_ERRORS}
-
-
-def require(allowed: bool) -> None:
-    """A valid token that may not do this: 403 (after the loaders have given 404 for the unseen)."""
-    if not allowed:
-        raise PermissionDenied

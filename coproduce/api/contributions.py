@@ -19,14 +19,7 @@ from ninja.pagination import paginate
 
 from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.api.auth import OPTIONAL
-from coproduce.api.common import (
-    BODILESS_WRITE_ERRORS,
-    READ,
-    READ_ERRORS,
-    WRITE,
-    WRITE_ERRORS,
-    require,
-)
+from coproduce.api.common import BODILESS_WRITE_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS
 from coproduce.api.contribution_schemas import (
     AgreementOut,
     AssetIn,
@@ -58,6 +51,7 @@ from coproduce.codesign.models import (
 from coproduce.codesign.queries import visible_comment, visible_idea
 from coproduce.commissioning.models import WEIGHTING
 from coproduce.common.pagination import KeysFirst
+from coproduce.common.permissions import require
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import queries as spine_queries
 from coproduce.contributions import rules as spine_rules

@@ -12,9 +12,10 @@ from ninja.pagination import paginate
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
-from coproduce.api.common import READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
+from coproduce.api.common import READ, READ_ERRORS, WRITE, WRITE_ERRORS
 from coproduce.api.contribution_schemas import DecisionDetailOut, DecisionIn, DecisionOut, LinkIn
 from coproduce.api.schemas import IdPath, LimitOffset, Shaped, SlugPath
+from coproduce.common.permissions import require
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import queries as spine_queries
 from coproduce.contributions import rules as spine_rules

@@ -21,10 +21,11 @@ from ninja.pagination import paginate
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
-from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
+from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS
 from coproduce.api.contribution_schemas import DecisionBriefOut, ResponseOut
 from coproduce.api.contributions import decisions_out, responses_out, status_history_out
 from coproduce.api.schemas import IdPath, Input, LimitOffset, Shaped, Text
+from coproduce.common.permissions import require
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import rules as spine_rules
 from coproduce.contributions.models import StatusChange

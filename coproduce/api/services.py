@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from coproduce.accounts.types import SignedInRequest
 from coproduce.api.auth import OPTIONAL
-from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS, require
+from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS
 from coproduce.api.schemas import (
     ActivityIn,
     ActivityOut,
@@ -34,6 +34,7 @@ from coproduce.api.schemas import (
 )
 from coproduce.codesign.models import SupportsThreshold
 from coproduce.codesign.queries import threshold_of
+from coproduce.common.permissions import require
 from coproduce.organisations.models import Organisation
 from coproduce.services import actions, queries, rules
 from coproduce.services.models import (

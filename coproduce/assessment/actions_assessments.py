@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -28,17 +28,13 @@ from coproduce.assessment.models import (
     VersionStatus,
 )
 from coproduce.common.languages import in_language
+from coproduce.common.permissions import require
 from coproduce.services.models import Activity
 
 COMMENT_MAX = 2000
 
 # What a person says about one standard: a rating (None: does not apply to them) and a comment.
 Answer = tuple[int | None, str]
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def rating_key(standard_pk: int) -> str:
@@ -67,7 +63,7 @@ def has_answers(assessment: Assessment) -> bool:
 def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion) -> Assessment:
     """Pin the agreed version of the service's standards the assessment rates against (or change
     it, until the first response: answers must all be about the same standards)."""
-    _require(rules.can_set_up_assessment(by, activity))
+    require(rules.can_set_up_assessment(by, activity))
     # A framework's key is its service's (one framework per service).
     if (
         version.status != VersionStatus.AGREED
@@ -148,7 +144,7 @@ def response_save(
 ) -> Response:
     """A person's answers (standard key → (rating or None, comment)); saving again replaces
     theirs, while the assessment is open. ``named``: show their name with their comments."""
-    _require(rules.can_rate(person, assessment))
+    require(rules.can_rate(person, assessment))
     assert isinstance(person, User)
     answers = _answers(assessment, ratings)
     response = (
@@ -176,7 +172,7 @@ def paper_response_add(
     *, assessment: Assessment, by: User, ratings: Mapping[int, Answer]
 ) -> Response:
     """A paper form, entered by staff: a new response with no person, never named."""
-    _require(rules.can_enter_paper(by, assessment))
+    require(rules.can_enter_paper(by, assessment))
     answers = _answers(assessment, ratings)
     response = Response.objects.create(assessment=assessment, person=None, entered_by=by)
     _write(response, answers)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from coproduce.accounts.models import User
 from coproduce.assessment import rules
 from coproduce.assessment.models import CoachingSession
 from coproduce.common.dates import long_date, years_after
+from coproduce.common.permissions import require
 from coproduce.services.models import Service
 
 Role = Literal["coach", "participant"]
@@ -31,11 +32,6 @@ TEXT_MAX = 4000
 # Sessions are recorded afterwards (up to a year) or planned ahead (up to a year).
 YEARS_BACK = 1
 YEARS_AHEAD = 1
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def session_dates() -> tuple[dt.date, dt.date]:
@@ -179,7 +175,7 @@ def session_add(
 ) -> CoachingSession:
     """Record a coaching session about the service. Whoever records it is the coach (``role``
     "coach") or one of the participants ("participant", naming the coach by ``coach_email``)."""
-    _require(rules.can_start_coaching(by, service))
+    require(rules.can_start_coaching(by, service))
     goals, next_steps = (goals or "").strip(), (next_steps or "").strip()
     errors: dict[str, list[str]] = {}
     coach = _coach(errors, by, role, coach_email)
@@ -216,7 +212,7 @@ def session_update(
     next_steps: str,
 ) -> CoachingSession:
     """Change a session's date, goals and the next steps agreed: the coach or a participant."""
-    _require(rules.can_edit_session(by, session))
+    require(rules.can_edit_session(by, session))
     locked = _locked(session)
     goals, next_steps = (goals or "").strip(), (next_steps or "").strip()
     errors: dict[str, list[str]] = {}
@@ -235,7 +231,7 @@ def session_update(
 def session_leave(*, session: CoachingSession, by: User) -> CoachingSession:
     """Take oneself off a session's participants: after that, one no longer sees it. The coach
     cannot leave: the session is theirs to keep for the others."""
-    _require(rules.can_view_session(by, session))
+    require(rules.can_view_session(by, session))
     locked = _locked(session)
     if locked.coach_id == by.pk:
         raise ValidationError(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,17 +31,13 @@ from coproduce.assessment.models import (
     Standard,
 )
 from coproduce.common.dates import years_after
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay
 
 # How far ahead an action may be due: improvement is planned for the next cycle, not forever.
 DUE_YEARS_AHEAD = 3
 CLOSED = (ActionStatus.DONE, ActionStatus.DROPPED)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _check_finding(
@@ -77,7 +73,7 @@ def finding_add(
 ) -> Finding:
     """A finding of the assessment's report, published at once (it is written by staff in their
     role, so it is not held for moderation); a concern waits for its answer in the inbox."""
-    _require(rules.can_add_finding(by, assessment))
+    require(rules.can_add_finding(by, assessment))
     _check_finding(assessment, kind, standards, title_cy, evidence_cy)
     contribution = contribution_start(
         activity=assessment.activity,
@@ -115,7 +111,7 @@ def finding_update(
 ) -> Finding:
     """Correct a finding. A concern with improvement actions stays a concern (its actions answer
     it); a strength that becomes a concern starts waiting for an answer."""
-    _require(rules.can_edit_finding(by, finding))
+    require(rules.can_edit_finding(by, finding))
     _check_finding(finding.assessment, kind, standards, title_cy, evidence_cy)
     if kind == FindingKind.STRENGTH and finding.kind != kind and finding.actions.exists():
         raise ValidationError(
@@ -172,7 +168,7 @@ def action_add(
     description_cy: str = "",
 ) -> ImprovementAction:
     """An improvement action on a concern: planned, with its owner and due date."""
-    _require(rules.can_keep_actions(by, finding))
+    require(rules.can_keep_actions(by, finding))
     _check_due(due_on)
     _check_welsh(description, description_cy)
     return ImprovementAction.objects.create(
@@ -199,7 +195,7 @@ def action_update(
 ) -> ImprovementAction:
     """Move an action on: its status, owner and due date; closing it (done, or not going ahead)
     needs the evidence or the reason, and records the day; reopening clears that day."""
-    _require(rules.can_keep_actions(by, action.finding))
+    require(rules.can_keep_actions(by, action.finding))
     action = ImprovementAction.objects.select_for_update().get(pk=action.pk)
     errors: dict[str, str] = {}
     if status not in ActionStatus.values:

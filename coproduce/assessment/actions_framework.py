@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,15 +19,11 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.assessment import rules
 from coproduce.assessment.models import Framework, FrameworkVersion, Standard, VersionStatus
+from coproduce.common.permissions import require
 from coproduce.services.models import Service
 
 UP, DOWN = "up", "down"
 MAX_CO_AUTHORS = 100
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _locked(version: FrameworkVersion) -> FrameworkVersion:
@@ -39,7 +35,7 @@ def _draft(version: FrameworkVersion, by: User) -> FrameworkVersion:
     """The version, locked, when ``by`` may write it (a draft of a framework they keep)."""
     fresh = _locked(version)
     fresh.framework = version.framework  # the service and organisation, already loaded
-    _require(rules.can_edit_version(by, fresh))
+    require(rules.can_edit_version(by, fresh))
     return fresh
 
 
@@ -49,7 +45,7 @@ def _draft(version: FrameworkVersion, by: User) -> FrameworkVersion:
 @transaction.atomic
 def framework_start(*, service: Service, by: User) -> FrameworkVersion:
     """Give the service a framework, with an empty draft of its version 1."""
-    _require(rules.can_keep_framework(by, service))
+    require(rules.can_keep_framework(by, service))
     if Framework.objects.filter(service=service).exists():
         raise ValidationError(_("This service already has a framework of standards."))
     try:
@@ -64,7 +60,7 @@ def framework_start(*, service: Service, by: User) -> FrameworkVersion:
 def version_start(*, framework: Framework, by: User) -> FrameworkVersion:
     """Start the next version as a draft: a copy of the latest agreed version's standards, each
     with its lineage. Refused while the framework has a draft."""
-    _require(rules.can_keep_framework(by, framework.service))
+    require(rules.can_keep_framework(by, framework.service))
     Framework.objects.select_for_update().filter(pk=framework.pk).first()
     versions = FrameworkVersion.objects.filter(framework=framework)
     draft = versions.filter(status=VersionStatus.DRAFT).first()

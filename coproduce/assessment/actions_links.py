@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,16 +32,12 @@ from coproduce.assessment.models import (
     VersionStatus,
 )
 from coproduce.assessment.queries_assessments import latest_agreed
+from coproduce.common.permissions import require
 from coproduce.outcomes.models import VALUE_PLACES, Indicator, Measurement, Source
 from coproduce.services.models import Service
 
 STEP = Decimal(1).scaleb(-VALUE_PLACES)  # 0.01, as the outcomes store values
 NOTE_MAX = 300  # Measurement.note
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lock_framework(framework_id: int) -> None:
@@ -78,7 +74,7 @@ def link_add(
 ) -> IndicatorLink:
     """Say that a standard of the latest agreed version (and the same standard in every other
     version) feeds an indicator of the service's outcomes."""
-    _require(rules.can_link_indicators(by, service))
+    require(rules.can_link_indicators(by, service))
     latest = latest_agreed(service)
     if latest is None:
         raise ValidationError(
@@ -140,7 +136,7 @@ def link_add(
 @transaction.atomic
 def link_remove(*, link: IndicatorLink, by: User) -> None:
     """Stop a standard feeding an indicator. The values already recorded stay."""
-    _require(rules.can_link_indicators(by, link.framework.service))
+    require(rules.can_link_indicators(by, link.framework.service))
     link.delete()
 
 
@@ -303,7 +299,7 @@ def indicators_record(*, assessment: Assessment, by: User) -> Recorded:
     """Record a closed user assessment's results in the indicators its standards feed, on the day
     it closes: new values, or updates of its own earlier ones; a value from another source on that
     day is kept and the link reported as skipped."""
-    _require(rules.can_record_indicators(by, assessment))
+    require(rules.can_record_indicators(by, assessment))
     refused = date_refused(record_date(assessment))
     if refused:
         raise ValidationError(refused)

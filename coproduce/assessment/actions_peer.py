@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from coproduce.assessment.actions_assessments import Answer, comment_key, rating
 from coproduce.assessment.models import SCALE_MAX, Assessment, Assessor, AssessorRating, Standard
 from coproduce.common.dates import long_date, years_after
 from coproduce.common.languages import in_language
+from coproduce.common.permissions import require
 from coproduce.organisations.models import Membership
 
 # A peer team: a few people, so that each one's ratings count (issue 12).
@@ -34,11 +35,6 @@ VISIT_PLACE_MAX = 200
 # A desk review is often recorded after it took place; a visit is planned at most this far ahead.
 VISIT_YEARS_BACK = 1
 VISIT_YEARS_AHEAD = 2
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _locked(assessment: Assessment) -> Assessment:
@@ -62,7 +58,7 @@ def visit_schedule(
     """Set (or change) the date and place of the visit, or of a desk review. A past date up to a
     year ago is allowed, for a review recorded afterwards."""
     locked = _locked(assessment)
-    _require(rules.can_manage_team(by, locked))
+    require(rules.can_manage_team(by, locked))
     place = (visit_place or "").strip()
     errors: dict[str, str] = {}
     earliest, latest = visit_dates()
@@ -100,7 +96,7 @@ def assessor_add(
     """Put a person on the team by the email of their account, saying where they come from (shown
     on the report). Making them the lead takes over from the current lead."""
     locked = _locked(assessment)
-    _require(rules.can_manage_team(by, locked))
+    require(rules.can_manage_team(by, locked))
     email = (email or "").strip()
     from_group = (from_group or "").strip()
     errors: dict[str, Any] = {}
@@ -159,7 +155,7 @@ def assessor_remove(*, assessor: Assessor, by: User) -> Assessment:
     """Take someone off the team, with their draft ratings, before they hand their ratings in:
     handed-in ratings are part of the review and stay."""
     assessment = _locked(assessor.assessment)
-    _require(rules.can_manage_team(by, assessment))
+    require(rules.can_manage_team(by, assessment))
     current = Assessor.objects.select_related("person").filter(pk=assessor.pk).first()
     if current is None:
         return assessment
@@ -231,7 +227,7 @@ def assessor_ratings_save(
     """An assessor's own ratings (standard key → (rating or None, evidence)), replacing what they
     saved before. A draft may leave standards out; to hand in, every standard needs an answer.
     Handing in is final."""
-    _require(rules.can_rate_as_assessor(person, _locked(assessment)))
+    require(rules.can_rate_as_assessor(person, _locked(assessment)))
     assessor = Assessor.objects.select_for_update().get(assessment=assessment, person_id=person.pk)
     if assessor.submitted_at is not None:  # handed in from another tab a moment ago
         raise ValidationError(_("You have handed in your ratings, so they cannot change."))

@@ -10,7 +10,7 @@ Each action checks its own rule (PermissionDenied), so the pages and an API beha
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from coproduce.assessment.models import (
     StandardProposal,
     VersionStatus,
 )
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_set_status, contribution_start
 from coproduce.contributions.kinds import Workflow
 from coproduce.contributions.models import AuthorDisplay
@@ -55,11 +56,6 @@ TAKEN_IN = "taken_in"
 
 TEXT_MIN, TEXT_MAX = 10, 500
 WHY_MAX = 2000
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _one_line(text: str) -> str:
@@ -113,7 +109,7 @@ def proposal_add(
     """Propose a new standard, or comment on one (``standard``), while a user assessment of the
     service is open. Published at once unless the activity or the spam guard holds it; staff
     answer it through the spine."""
-    _require(rules.can_propose(author, assessment))
+    require(rules.can_propose(author, assessment))
     # One proposal at a time per framework, so the same words cannot slip in twice at once.
     Framework.objects.select_for_update().filter(pk=assessment.version.framework_id).first()
     text, why = _one_line(text), why.strip()
@@ -155,7 +151,7 @@ def proposal_take_in(
 ) -> StandardProposal:
     """Take a proposal into the draft standards: add the standard it became to the draft
     version, and move it to "Taken into the draft standards" (its author and followers hear)."""
-    _require(rules.can_take_in(by, proposal))
+    require(rules.can_take_in(by, proposal))
     # Read afresh and locked (its status too), so that it is taken in once.
     locked = StandardProposal.objects.select_for_update().get(pk=proposal.pk)
     if not can_still_take_in(locked):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -30,6 +30,7 @@ from coproduce.assessment.models import (
     Standard,
 )
 from coproduce.common.languages import in_language
+from coproduce.common.permissions import require
 from coproduce.services.models import ActivityKind
 
 NOTE_MAX = 2000
@@ -37,11 +38,6 @@ SUMMARY_MAX = 10_000
 
 # The team's answer for one standard: a rating (None: does not apply) and why, or what shows it.
 Agreed = tuple[int | None, str]
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def note_key(standard_pk: int) -> str:
@@ -137,7 +133,7 @@ def report_save(
     → (rating or None for "does not apply", note); standards not given keep what was saved) and
     the summary. Part-written reports are fine: publishing checks that it is complete."""
     assessment = _locked(assessment)
-    _require(rules.can_write_report(by, assessment))
+    require(rules.can_write_report(by, assessment))
     _check_independence(assessment)
     errors: dict[str, Any] = {}
     standards = list(Standard.objects.filter(version_id=assessment.version_id))
@@ -210,7 +206,7 @@ def report_publish(*, assessment: Assessment, by: User) -> Assessment:
     """Publish the report: from now on anyone who can see the activity reads it, and nobody can
     change it. Refused, with what is missing, until it is complete."""
     assessment = _locked(assessment)
-    _require(rules.can_write_report(by, assessment))
+    require(rules.can_write_report(by, assessment))
     _check_independence(assessment)
     problems = publish_problems(assessment)
     if problems:

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
@@ -42,6 +42,7 @@ from coproduce.assessment.models import (
 from coproduce.common.dates import long_date, years_after
 from coproduce.common.documents import PDF, sniff
 from coproduce.common.languages import in_language
+from coproduce.common.permissions import require
 from coproduce.organisations.models import Membership
 
 ASSIGNMENTS_MAX = 50
@@ -57,11 +58,6 @@ EVIDENCE_PIXELS_MAX = 40_000_000
 # Pillow's name of each photo format, its content type and the stored file's extension.
 PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 PDF_TYPE = ("application/pdf", "pdf")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _locked(assessment: Assessment) -> Assessment:
@@ -94,7 +90,7 @@ def coordinator_choose(*, assessment: Assessment, by: User, email: str) -> Asses
     """Choose (or change) the coordinator, by the email of their account: someone who does not
     work for the service and is not one of its shoppers."""
     locked = _locked(assessment)
-    _require(rules.can_choose_coordinator(by, locked))
+    require(rules.can_choose_coordinator(by, locked))
     person, problem = _account(email, _("Enter the email address of the coordinator’s account."))
     if person is not None:
         if _works_for_service(person, locked):
@@ -138,7 +134,7 @@ def assignment_add(
     """Give a shopper an assignment: what to try, how, and between which dates. It gets the next
     number ("Shopper 3"), the shopper's only name outside the coordinator's pages."""
     locked = _locked(assessment)
-    _require(rules.can_coordinate(by, locked))
+    require(rules.can_coordinate(by, locked))
     scenario = (scenario or "").strip()
     errors: dict[str, Any] = {}
     person, problem = _account(email, _("Enter the email address of the shopper’s account."))
@@ -213,7 +209,7 @@ def assignment_remove(*, assignment: Assignment, by: User) -> Assessment:
     """Take an assignment back, with its draft report and evidence, before the report is sent:
     a sent report is part of the mystery shop and stays."""
     assessment = _locked(assignment.assessment)
-    _require(rules.can_coordinate(by, assessment))
+    require(rules.can_coordinate(by, assessment))
     current = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
     if current is None:
         return assessment
@@ -247,7 +243,7 @@ def _locked_assignment(assignment: Assignment, by: User) -> tuple[Assignment, Sh
     report = ShopReport.objects.filter(assignment=locked).first()
     if report is not None:
         locked.report = report
-    _require(rules.can_shop(by, locked))
+    require(rules.can_shop(by, locked))
     return locked, report
 
 
@@ -549,7 +545,7 @@ def shop_publish(*, assessment: Assessment, by: User) -> Assessment:
     """Publish the sent reports (shoppers as "Shopper N"): final. Reports not sent by then can
     no longer be sent."""
     locked = _locked(assessment)
-    _require(rules.can_coordinate(by, locked))
+    require(rules.can_coordinate(by, locked))
     if not ShopReport.objects.filter(
         assignment__assessment=locked, submitted_at__isnull=False
     ).exists():

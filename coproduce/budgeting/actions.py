@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,6 +44,7 @@ from coproduce.budgeting.models import (
     VotingCode,
 )
 from coproduce.common.onetime import MAX_BATCH, hash_secret, make_batch, new_secret
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start, response_create
 from coproduce.contributions.kinds import IDEA, OPINION_STATEMENT, agreed, get_kind
 from coproduce.contributions.models import Contribution, Visibility
@@ -52,11 +53,6 @@ from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
 
 MAX_CODES = MAX_BATCH  # voting codes in one batch
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -69,7 +65,7 @@ def budget_create(
     """Make a participatory-budget activity a real budget, with its areas and their money."""
     if activity.kind != ActivityKind.PARTICIPATORY_BUDGET:
         raise ValidationError(_("Only a participatory-budget activity can have a budget."))
-    _require(can_manage_activity(by, activity))
+    require(can_manage_activity(by, activity))
     if Budget.objects.filter(activity=activity).exists():
         raise ValidationError(_("This activity already has a budget."))
     if not areas:
@@ -85,7 +81,7 @@ def budget_create(
 @transaction.atomic
 def budget_update(*, budget: Budget, by: User, **fields: Any) -> Budget:
     """Change the settings; the kind of ballot and the rule are fixed once voting has opened."""
-    _require(rules.can_manage_budget(by, budget))
+    require(rules.can_manage_budget(by, budget))
     locked = PHASE_ORDER.index(budget.phase) >= PHASE_ORDER.index(Phase.VOTING)
     for name, value in fields.items():
         fixed = name in ("ballot_type", "min_choices", "max_choices", "points", "rule")
@@ -101,7 +97,7 @@ def budget_update(*, budget: Budget, by: User, **fields: Any) -> Budget:
 
 @transaction.atomic
 def area_add(*, budget: Budget, by: User, name: str, amount: int, name_cy: str = "") -> Area:
-    _require(rules.can_manage_budget(by, budget))
+    require(rules.can_manage_budget(by, budget))
     if not name.strip():
         raise ValidationError({"name": _("Name the area.")})
     if amount <= 0:
@@ -143,7 +139,7 @@ def proposal_create(
     image_alt: str = "",
 ) -> Proposal:
     """A resident proposes a project while the budget takes proposals."""
-    _require(rules.can_propose(author, budget))
+    require(rules.can_propose(author, budget))
     _check_area(budget, area)
     errors = {}
     if not title.strip():
@@ -198,7 +194,7 @@ def proposal_bring_forward(
     The proposal keeps the contribution's author and links back to it, so its history and
     answers stay where they are; the contribution gets an answer saying where it went.
     """
-    _require(rules.can_manage_budget(by, budget))
+    require(rules.can_manage_budget(by, budget))
     _check_area(budget, area)
     if idea.activity.service_stage.service_id != budget.activity.service_stage.service_id:
         raise ValidationError(
@@ -283,7 +279,7 @@ def proposal_review(
     merged_into: Proposal | None = None,
 ) -> Proposal:
     """Publish the feasibility review of a proposal as its official answer."""
-    _require(rules.can_review(by, proposal))
+    require(rules.can_review(by, proposal))
     budget = proposal.budget
     if PHASE_ORDER.index(budget.phase) >= PHASE_ORDER.index(Phase.VOTING):
         raise ValidationError(_("Voting has opened, so the ballot can no longer change."))
@@ -331,7 +327,7 @@ def proposal_review(
 @transaction.atomic
 def phase_set(*, budget: Budget, by: User, phase: str) -> Budget:
     """Move the budget to its next phase (or back one, before the results are published)."""
-    _require(rules.can_manage_budget(by, budget))
+    require(rules.can_manage_budget(by, budget))
     locked = Budget.objects.select_for_update().get(pk=budget.pk)
     here, there = PHASE_ORDER.index(locked.phase), PHASE_ORDER.index(phase)
     if phase not in PHASE_ORDER or abs(there - here) != 1:
@@ -469,9 +465,9 @@ def ballot_cast(
     end with one ballot, the later. Returns the new receipt code (shown once, never stored).
     """
     if code is None:
-        _require(voter is not None and rules.can_vote_online(voter, budget))
+        require(voter is not None and rules.can_vote_online(voter, budget))
     else:
-        _require(rules.can_vote_with_code(budget) and code.budget_id == budget.pk)
+        require(rules.can_vote_with_code(budget) and code.budget_id == budget.pk)
     errors = eligibility_errors(
         budget, postcode=postcode, age_confirmed=age_confirmed, by_code=code is not None
     )
@@ -522,7 +518,7 @@ def ballot_for(
 @transaction.atomic
 def codes_generate(*, budget: Budget, by: User, count: int) -> list[str]:
     """Make a batch of one-time voting codes; the raw codes are returned once, here only."""
-    _require(rules.can_manage_budget(by, budget))
+    require(rules.can_manage_budget(by, budget))
     return make_batch(
         budget.codes.all(),
         lambda code_hash, batch: VotingCode(budget=budget, code_hash=code_hash, batch=batch),
@@ -561,7 +557,7 @@ def paper_entry_add(
 ) -> PaperResult:
     """Type a paper ballot. The second typing by a different person makes the ballot when both
     agree; when they differ, the paper is listed as a mismatch and nothing is counted."""
-    _require(rules.can_manage_budget(by, budget))
+    require(rules.can_manage_budget(by, budget))
     if budget.phase not in (Phase.VOTING, Phase.COUNTING):
         raise ValidationError(_("Paper ballots are typed in while voting is open or just after."))
     if budget.counts.exists():
@@ -612,7 +608,7 @@ def paper_entry_add(
 @transaction.atomic
 def paper_entry_delete(*, entry: PaperEntry, by: User) -> None:
     """Take back a typing that does not match (before the ballot is made)."""
-    _require(rules.can_manage_budget(by, entry.budget))
+    require(rules.can_manage_budget(by, entry.budget))
     if entry.budget.ballots.filter(paper_reference=entry.paper_reference).exists():
         raise ValidationError(_("This paper ballot is counted already."))
     entry.delete()
@@ -625,7 +621,7 @@ def paper_entry_delete(*, entry: PaperEntry, by: User) -> None:
 def count_start(*, budget: Budget, by: User | None) -> Count:
     """Queue a count of the budget's ballots (the staff button and ``pb_count``)."""
     if by is not None:
-        _require(rules.can_manage_budget(by, budget))
+        require(rules.can_manage_budget(by, budget))
     if budget.phase != Phase.COUNTING:
         raise ValidationError(_("Close voting (move the budget to its counting phase) first."))
     locked = Budget.objects.select_for_update().get(pk=budget.pk)
@@ -655,7 +651,7 @@ def delivery_update_add(
     photo_alt: str = "",
 ) -> DeliveryUpdate:
     """Say how a funded project is going; its proposer and followers hear (a spine answer)."""
-    _require(rules.can_review(by, proposal))
+    require(rules.can_review(by, proposal))
     if not proposal.delivery_status:
         raise ValidationError(_("Only funded projects in delivery have delivery news."))
     errors = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,17 +31,13 @@ from coproduce.codesign.models import (
     SupportsThreshold,
 )
 from coproduce.common import pagecache
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start, response_create
 from coproduce.contributions.kinds import agreed, get_kind
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.search.actions import index_update
 from coproduce.services import rules as service_rules
 from coproduce.services.models import Activity, ActivityKind
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _pages_change(*, activity_id: int, idea_ids: Iterable[int] = ()) -> None:
@@ -80,7 +76,7 @@ def idea_create(
     author_display: str = AuthorDisplay.FIRST_NAME,
 ) -> Idea:
     """Post an idea to an open idea challenge."""
-    _require(rules.can_post_idea(author, activity))
+    require(rules.can_post_idea(author, activity))
     if category is not None and category.activity_id != activity.pk:
         raise ValidationError({"category": _("Choose one of this challenge's categories.")})
     contribution = contribution_start(
@@ -114,7 +110,7 @@ def comment_create(
     author_display: str = AuthorDisplay.FIRST_NAME,
 ) -> Comment:
     """Comment on an idea, or reply to a comment on the same idea."""
-    _require(rules.can_comment(author, idea))
+    require(rules.can_comment(author, idea))
     if parent is not None and parent.idea_id != idea.pk:
         raise ValidationError({"parent": _("You can only reply to a comment on the same idea.")})
     contribution = contribution_start(
@@ -157,7 +153,7 @@ def _mark_threshold_reached(idea: Idea) -> None:
 @transaction.atomic
 def support_add(*, idea: Idea, user: User) -> bool:
     """Back an idea. Returns False when the person already supports it (nothing changes)."""
-    _require(rules.can_support(user, idea))
+    require(rules.can_support(user, idea))
     spam.vote_rate_check(user=user)
     try:
         with transaction.atomic():
@@ -174,7 +170,7 @@ def support_add(*, idea: Idea, user: User) -> bool:
 def support_withdraw(*, idea: Idea, user: User) -> bool:
     """Withdraw a support. Returns False when there was none. An idea that had reached its
     challenge's threshold keeps its due date (decision 0026)."""
-    _require(rules.can_support(user, idea))
+    require(rules.can_support(user, idea))
     spam.vote_rate_check(user=user)
     deleted, _details = Support.objects.filter(idea=idea, user=user).delete()
     if deleted:
@@ -190,7 +186,7 @@ def agreement_add(*, comment: Comment, user: User) -> bool:
     The agreement and the comment's count change in one transaction (decision 0011), and the
     idea's cached pages with them (decision 0801). Supports and agreements share one rate limit.
     """
-    _require(rules.can_agree(user, comment))
+    require(rules.can_agree(user, comment))
     spam.vote_rate_check(user=user)
     try:
         with transaction.atomic():
@@ -205,7 +201,7 @@ def agreement_add(*, comment: Comment, user: User) -> bool:
 @transaction.atomic
 def agreement_withdraw(*, comment: Comment, user: User) -> bool:
     """Withdraw an agreement with a comment. Returns False when there was none."""
-    _require(rules.can_agree(user, comment))
+    require(rules.can_agree(user, comment))
     spam.vote_rate_check(user=user)
     deleted, _details = Agreement.objects.filter(comment=comment, user=user).delete()
     if deleted:
@@ -226,7 +222,7 @@ def supports_threshold_set(
     those promised no date, and not answered yet, get one from today when days are added.
     Every page of the challenge changes (decision 0026).
     """
-    _require(rules.can_set_threshold(set_by, activity))
+    require(rules.can_set_threshold(set_by, activity))
     if activity.kind != ActivityKind.IDEA_CHALLENGE:
         raise ValidationError(_("Only idea challenges have a supports threshold."))
     if supports is None and answer_days is not None:
@@ -280,7 +276,7 @@ def _check_category_name(activity: Activity, name: str, *, exclude: int | None =
 @transaction.atomic
 def idea_category_create(*, activity: Activity, name: str, created_by: User) -> IdeaCategory:
     """Offer a new category in an idea challenge: for the people who run its activities."""
-    _require(service_rules.can_manage_activity(created_by, activity))
+    require(service_rules.can_manage_activity(created_by, activity))
     if activity.kind != ActivityKind.IDEA_CHALLENGE:
         raise ValidationError(_("Only idea challenges have categories."))
     category = IdeaCategory(activity=activity, name=_check_category_name(activity, name))
@@ -293,7 +289,7 @@ def idea_category_create(*, activity: Activity, name: str, created_by: User) -> 
 @transaction.atomic
 def idea_category_rename(*, category: IdeaCategory, name: str, renamed_by: User) -> IdeaCategory:
     """Rename a category; ideas in it keep it."""
-    _require(service_rules.can_manage_activity(renamed_by, category.activity))
+    require(service_rules.can_manage_activity(renamed_by, category.activity))
     category.name = _check_category_name(category.activity, name, exclude=category.pk)
     category.full_clean()
     category.save(update_fields=["name"])
@@ -312,7 +308,7 @@ def idea_take_forward(*, challenge: Activity, by: User, statement: Contribution)
     The idea keeps the statement's author and links back to it, so its history and votes stay
     where they are; the statement gets an answer saying where it went ("You said, we did").
     """
-    _require(rules.can_take_forward(by, challenge))
+    require(rules.can_take_forward(by, challenge))
     if challenge.kind != ActivityKind.IDEA_CHALLENGE:
         raise ValidationError(_("Only idea challenges take ideas."))
     if statement.activity.service_stage.service_id != challenge.service_stage.service_id:

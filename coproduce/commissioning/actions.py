@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,16 +29,11 @@ from coproduce.commissioning.models import (
     WeightingPoints,
 )
 from coproduce.common.languages import in_language
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start, response_create
 from coproduce.contributions.models import AuthorDisplay, Decision
 from coproduce.outcomes.models import Indicator
 from coproduce.services.models import Activity
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
 
 # --- The round ----------------------------------------------------------------------------------
 
@@ -104,7 +99,7 @@ def round_save(
 ) -> Round:
     """Set up the activity's round, or change it. Price's weight is fixed once weights are
     published (the criteria's weights are shares of what price leaves)."""
-    _require(rules.can_set_up_round(by, activity))
+    require(rules.can_set_up_round(by, activity))
     round_ = Round.objects.filter(activity=activity).first() or Round(activity=activity)
     errors = _timetable_errors(fields)
     if round_.weights_published_at and fields.price_weight != round_.price_weight:
@@ -154,7 +149,7 @@ def criterion_add(
     indicators: Iterable[Indicator] = (),
 ) -> Criterion:
     """Add a quality or social-value criterion, before residents start weighing."""
-    _require(rules.can_keep_round(by, round_))
+    require(rules.can_keep_round(by, round_))
     _criteria_fixed(round_)
     if kind not in CriterionKind.values:
         raise ValidationError({"kind": _("Choose quality or social value.")})
@@ -190,7 +185,7 @@ def criterion_update(
 ) -> Criterion:
     """Correct a criterion's wording or the indicators it serves (its kind stays)."""
     round_ = criterion.round
-    _require(rules.can_keep_round(by, round_))
+    require(rules.can_keep_round(by, round_))
     if round_.criteria.exclude(pk=criterion.pk).filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": _("The round already has a criterion with this name.")})
     chosen = _criterion_indicators(round_, indicators)
@@ -210,7 +205,7 @@ def criterion_update(
 @transaction.atomic
 def criterion_delete(*, criterion: Criterion, by: User) -> None:
     """Remove a criterion, before residents start weighing."""
-    _require(rules.can_keep_round(by, criterion.round))
+    require(rules.can_keep_round(by, criterion.round))
     _criteria_fixed(criterion.round)
     criterion.delete()
 
@@ -248,7 +243,7 @@ def weighting_save(
 ) -> Weighting:
     """A resident's 100 points across the criteria (criterion key → points; missing ones get 0).
     Saving again changes it, until the weighting closes. One each: the database says so."""
-    _require(rules.can_weigh(person, round_))
+    require(rules.can_weigh(person, round_))
     assert isinstance(person, User)
     errors = _points_errors(round_, points)
     if errors:
@@ -314,7 +309,7 @@ def weights_publish(
 ) -> Round:
     """Publish the criteria's weights: residents' (``weights.combine``), or ``changed`` by staff
     with a published reason. Then answer every weighting through the spine with the result."""
-    _require(rules.can_keep_round(by, round_))
+    require(rules.can_keep_round(by, round_))
     if round_.weights_published_at:
         raise ValidationError(_("The weights are already published."))
     criteria = list(round_.criteria.all())

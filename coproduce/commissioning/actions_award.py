@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,13 +23,9 @@ from coproduce.accounts.models import User
 from coproduce.commissioning import ledger, queries_evaluation, rules
 from coproduce.commissioning.models import Award, Bid, Round
 from coproduce.common.dates import add_working_days
+from coproduce.common.permissions import require
 
 REASONS_MAX = 10_000  # Award.reasons, Bid.feedback
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def feedback_field(bid_pk: int) -> str:
@@ -63,7 +59,7 @@ def award_make(
 ) -> Award:
     """Award the round to a submitted bid, with the reasons, feedback to each bidder (bid key →
     text) and the standstill period; record it in the public ledger. Once only."""
-    _require(rules.can_award(by, round_))
+    require(rules.can_award(by, round_))
     Round.objects.select_for_update().filter(pk=round_.pk).first()  # one award at a time
     if rules.award_made(round_):
         raise ValidationError(_("The award is already made."))

@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
@@ -41,17 +41,13 @@ from coproduce.commissioning.models import (
     Round,
 )
 from coproduce.common.documents import MAX_BYTES, extension_of, sniff
+from coproduce.common.permissions import require
 from coproduce.organisations.models import Organisation
 from coproduce.outcomes.models import Indicator
 
 MAX_ATTACHMENTS = 10  # files per bid
 NAME_LENGTH = 200  # Attachment.name
 ROUND_PATH = "round__activity__service_stage__service__organisation"
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _locked(bid: Bid) -> Bid:
@@ -69,7 +65,7 @@ def open_bid(bid: Bid, person: Visitor, route: str) -> Bid:
     with its route (``AccessRoute``: page, api, admin, attachment, export)."""
     if route not in AccessRoute.values:
         raise ValueError(f"Unknown route {route!r}: use one of {AccessRoute.values}.")
-    _require(rules.can_open_bid(person, bid))
+    require(rules.can_open_bid(person, bid))
     if not rules.is_bidder(person, bid):
         assert isinstance(person, User)  # can_open_bid allows nobody anonymous
         BidAccess.objects.create(bid=bid, person=person, route=route)
@@ -124,8 +120,8 @@ def missing_parts(bid: Bid) -> list[str]:
 def bid_start(*, round_: Round, organisation: Organisation, by: User) -> Bid:
     """Start the organisation's bid for the round (one per organisation). A bid the organisation
     withdrew comes back as a draft, as it was."""
-    _require(rules.can_bid(by, round_))
-    _require(rules.bidding_organisations(by).filter(pk=organisation.pk).exists())
+    require(rules.can_bid(by, round_))
+    require(rules.bidding_organisations(by).filter(pk=organisation.pk).exists())
     existing = (
         Bid.objects.select_for_update().filter(round=round_, organisation=organisation).first()
     )
@@ -165,7 +161,7 @@ def bid_save(
     removes that statement, a criterion left out keeps its own). Only the round's quality
     criteria take statements. A submitted bid stays submitted, so it must stay complete."""
     locked = _locked(bid)
-    _require(rules.can_edit_bid(by, locked))
+    require(rules.can_edit_bid(by, locked))
     quality = {c.pk: c for c in quality_criteria(locked.round)}
     if set(statements) - set(quality):
         raise ValidationError(
@@ -211,7 +207,7 @@ def bid_submit(*, bid: Bid, by: User) -> Bid:
     """Submit the bid: it needs a price and a method statement for every quality criterion (the
     ValidationError lists what is missing). It can still change until bids close."""
     locked = _locked(bid)
-    _require(rules.can_edit_bid(by, locked))
+    require(rules.can_edit_bid(by, locked))
     if locked.status == BidStatus.SUBMITTED:
         raise ValidationError(_("Your bid is already submitted."))
     missing = missing_parts(locked)
@@ -227,7 +223,7 @@ def bid_withdraw(*, bid: Bid, by: User) -> Bid:
     """Withdraw the bid before bids close: it is not evaluated. Starting again brings it back as
     a draft."""
     locked = _locked(bid)
-    _require(rules.can_edit_bid(by, locked))
+    require(rules.can_edit_bid(by, locked))
     locked.status, locked.submitted_at = BidStatus.WITHDRAWN, None
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     return locked
@@ -256,7 +252,7 @@ def commitment_add(
     """Promise a quantity of an outcome indicator under one of the round's social-value criteria
     ("12 local young people employed")."""
     locked = _locked(bid)
-    _require(rules.can_edit_bid(by, locked))
+    require(rules.can_edit_bid(by, locked))
     if criterion.round_id != locked.round_id or criterion.kind != CriterionKind.SOCIAL_VALUE:
         raise ValidationError({"criterion": _("Choose one of this round's social-value criteria.")})
     if indicator.pk not in {i.pk for i in commitment_indicators(criterion)}:
@@ -285,7 +281,7 @@ def commitment_add(
 @transaction.atomic
 def commitment_delete(*, commitment: Commitment, by: User) -> None:
     """Take a commitment out of the bid, before bids close."""
-    _require(rules.can_edit_bid(by, _locked(commitment.bid)))
+    require(rules.can_edit_bid(by, _locked(commitment.bid)))
     commitment.delete()
 
 
@@ -318,7 +314,7 @@ def attachment_add(*, bid: Bid, by: User, upload: UploadedFile) -> Attachment:
     recognised from its content, at most 10 MB, at most 10 files a bid. It is stored under a
     random name in the sealed storage, with its SHA-256."""
     locked = _locked(bid)
-    _require(rules.can_edit_bid(by, locked))
+    require(rules.can_edit_bid(by, locked))
     given = upload.name or ""
     if locked.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(
@@ -374,7 +370,7 @@ def attachment_add(*, bid: Bid, by: User, upload: UploadedFile) -> Attachment:
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment, by: User) -> None:
     """Take a file out of the bid, before bids close; the stored file goes once this commits."""
-    _require(rules.can_edit_bid(by, _locked(attachment.bid)))
+    require(rules.can_edit_bid(by, _locked(attachment.bid)))
     storage, name = attachment.file.storage, str(attachment.file.name)
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -387,7 +383,7 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
 def clarification_ask(*, round_: Round, by: User, question: str) -> Clarification:
     """A bidder's question about the round. Once answered it is published to everyone, without
     the asker."""
-    _require(rules.can_ask_question(by, round_))
+    require(rules.can_ask_question(by, round_))
     if not question.strip():
         raise ValidationError({"question": _("Write your question.")})
     clarification = Clarification(round=round_, asked_by=by, question=question.strip())
@@ -402,7 +398,7 @@ def clarification_answer(
 ) -> Clarification:
     """Answer a question (or correct the answer): it is then public on the round's questions
     page."""
-    _require(rules.can_answer_questions(by, clarification.round))
+    require(rules.can_answer_questions(by, clarification.round))
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     clarification.answer, clarification.answer_cy = answer.strip(), answer_cy.strip()

@@ -37,15 +37,11 @@ from coproduce.commissioning.models import (
     Score,
 )
 from coproduce.common.email_once import send_once
+from coproduce.common.permissions import require
 from coproduce.organisations.models import Membership
 
 DETAILS_MAX = 2000  # Declaration.details
 COMMENT_MAX = 4000  # Score.comment, AgreedScore.reason
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # --- Field names: the forms use the same keys, so an action's error lands on its field ---------
@@ -87,7 +83,7 @@ def evaluator_add(*, round_: Round, by: User, email: str, role: str) -> Evaluato
     """Choose a person with an account (found by their email address) to evaluate the round's
     bids, as a member of staff (of the commissioning organisation) or as a resident. They are
     told by email once this is saved."""
-    _require(rules.can_choose_evaluators(by, round_))
+    require(rules.can_choose_evaluators(by, round_))
     if role not in EvaluatorRole.values:
         raise ValidationError({"role": _("Choose staff or resident evaluator.")})
     person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
@@ -153,7 +149,7 @@ def evaluator_add(*, round_: Round, by: User, email: str, role: str) -> Evaluato
 def evaluator_remove(*, evaluator: Evaluator, by: User) -> None:
     """Take someone off the round's evaluators, before they declare anything: once they have,
     their declarations stay in the public register."""
-    _require(rules.can_choose_evaluators(by, evaluator.round))
+    require(rules.can_choose_evaluators(by, evaluator.round))
     if evaluator.declarations.exists() or evaluator.scores.exists():
         raise ValidationError(
             _(
@@ -222,7 +218,7 @@ def declarations_save(
 ) -> list[Declaration]:
     """The evaluator's declarations about every bidder not yet declared (bid key → Interest),
     all at once. A declaration is final: declaring again about a bidder is refused."""
-    _require(rules.can_declare(person, round_))
+    require(rules.can_declare(person, round_))
     evaluator = _evaluator(person, round_)
     declared = set(evaluator.declarations.values_list("bid_id", flat=True))
     waiting = [bid for bid in rules.submitted_bids(round_) if bid.pk not in declared]
@@ -320,7 +316,7 @@ def scored_criteria(round_: Round) -> list[Criterion]:
 def scores_save(*, bid: Bid, person: Visitor, scores: Mapping[int, Given]) -> list[Score]:
     """The evaluator's scores of a bid on every criterion (criterion key → Given), each with a
     comment. Saving again changes them, until the moderation agrees the bid's scores."""
-    _require(rules.can_score(person, bid))
+    require(rules.can_score(person, bid))
     evaluator = _evaluator(person, bid.round)
     criteria = scored_criteria(bid.round)
     if set(scores) - {c.pk for c in criteria}:
@@ -391,7 +387,7 @@ def agreed_scores_save(*, bid: Bid, by: User, agreed: Mapping[int, Given]) -> li
     """The moderation meeting's agreed score of a bid on every criterion (criterion key → Given,
     whose comment is the reason). The reason is required where the evaluators' scores differ
     from one another or from the agreed score, or nobody scored. Changeable until the award."""
-    _require(may_moderate_bid(by, bid))
+    require(may_moderate_bid(by, bid))
     criteria = scored_criteria(bid.round)
     if set(agreed) - {c.pk for c in criteria}:
         raise ValidationError(_("Agree scores only for this round's criteria."))

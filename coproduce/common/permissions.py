@@ -96,3 +96,11 @@ def rule_required(
         return wrapper
 
     return decorator
+
+
+def require(allowed: bool) -> None:
+    """An action's or an API operation's own check of a rule: PermissionDenied (403) unless
+    allowed. Actions check again what the view's rule checked, so that a task, a command or the
+    API cannot do what the pages would refuse; API loaders answer 404 for the unseen first."""
+    if not allowed:
+        raise PermissionDenied

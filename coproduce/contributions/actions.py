@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.common.dates import long_date
+from coproduce.common.permissions import require
 from coproduce.contributions import ledger, rules, search, spam
 from coproduce.contributions.kinds import get_kind, registered
 from coproduce.contributions.models import (
@@ -41,11 +42,6 @@ from coproduce.notifications.actions import notify
 from coproduce.notifications.models import Event
 from coproduce.search.actions import index_update
 from coproduce.services.models import Activity, Service, Stage
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def contributions_changed(contributions: Iterable[Contribution]) -> None:
@@ -150,7 +146,7 @@ def response_create(
     *, contribution: Contribution, author: User, body: str, body_cy: str = ""
 ) -> Response:
     """Post an official answer; the author and followers hear about it after the commit."""
-    _require(rules.can_answer(author, contribution))
+    require(rules.can_answer(author, contribution))
     if not body.strip():
         raise ValidationError({"body": _("Write the answer.")})
     response = Response.objects.create(
@@ -183,7 +179,7 @@ def contribution_set_status(
     *, contribution: Contribution, to_status: str, changed_by: User, reason: str = ""
 ) -> Contribution:
     """Move a contribution along its kind's workflow; some statuses need a reason."""
-    _require(rules.can_set_status(changed_by, contribution))
+    require(rules.can_set_status(changed_by, contribution))
     locked = (
         Contribution.objects.select_for_update()
         .select_related("activity__service_stage__service__organisation")
@@ -273,7 +269,7 @@ def decision_create(
     description_cy: str = "",
 ) -> Decision:
     """Record a decision in the current cycle and tell everyone whose contribution informed it."""
-    _require(rules.can_record_decision(recorded_by, service))
+    require(rules.can_record_decision(recorded_by, service))
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Choose a stage of the lifecycle.")})
     DECISION_DATES.check({"decided_on": (decided_on, DECISION_DATE_NAME)})
@@ -303,7 +299,7 @@ def decision_link(
     *, decision: Decision, contributions: Iterable[Contribution], linked_by: User
 ) -> None:
     """Link more contributions to a decision; their authors and followers are told."""
-    _require(rules.can_record_decision(linked_by, decision.service))
+    require(rules.can_record_decision(linked_by, decision.service))
     already = set(decision.contributions.values_list("pk", flat=True))
     new = [
         c
@@ -329,7 +325,7 @@ def decision_set_welsh(
 ) -> Decision:
     """Write (or change, or clear) the Welsh of a decision already recorded. Nobody is told: what
     was decided is the same."""
-    _require(rules.can_record_decision(by, decision.service))
+    require(rules.can_record_decision(by, decision.service))
     decision.title_cy, decision.description_cy = title_cy.strip(), description_cy.strip()
     decision.full_clean()
     decision.save(update_fields=["title_cy", "description_cy"])
@@ -343,7 +339,7 @@ def decision_set_welsh(
 def response_set_welsh(*, response: Response, by: User, body_cy: str) -> Response:
     """Write (or change, or clear) the Welsh of an answer already published. Nobody is told: the
     answer is the same."""
-    _require(rules.can_answer(by, response.contribution))
+    require(rules.can_answer(by, response.contribution))
     response.body_cy = body_cy.strip()
     response.full_clean(exclude=["contribution", "author"])
     response.save(update_fields=["body_cy"])
@@ -355,7 +351,7 @@ def response_set_welsh(*, response: Response, by: User, body_cy: str) -> Respons
 @transaction.atomic
 def report_create(*, contribution: Contribution, reporter: User, reason: str) -> Report:
     """Ask moderators to look at a contribution; a reason is required."""
-    _require(rules.can_report(reporter, contribution))
+    require(rules.can_report(reporter, contribution))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why moderators should look at this.")})
     report, _created = Report.objects.get_or_create(
@@ -368,7 +364,7 @@ def report_create(*, contribution: Contribution, reporter: User, reason: str) ->
 
 
 def _moderate(contribution: Contribution, moderator: User, visibility: str) -> Contribution:
-    _require(rules.can_moderate(moderator, contribution.activity))
+    require(rules.can_moderate(moderator, contribution.activity))
     contribution.visibility = visibility
     contribution.moderated_by = moderator
     contribution.moderated_at = timezone.now()
@@ -407,7 +403,7 @@ FollowTarget = Service | Activity | Contribution
 @transaction.atomic
 def follow_set(*, user: User, target: FollowTarget, follow: bool) -> bool:
     """Follow or stop following a service, activity or contribution. Returns the new state."""
-    _require(rules.can_follow(user, target))
+    require(rules.can_follow(user, target))
     lookup: dict[str, Any] = {"user": user, _follow_field(target): target}
     if follow:
         Follow.objects.get_or_create(**lookup)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.common.onetime import MAX_BATCH, hash_secret, make_batch
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import (
     contribution_start,
     contributions_changed,
@@ -52,11 +53,6 @@ SETTINGS_FIELDS = (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 # --- Settings ----------------------------------------------------------------------------------
 
 
@@ -75,7 +71,7 @@ def conversation_create(*, activity: Activity, by: User | None, **fields: Any) -
     if activity.kind != ActivityKind.OPINION_MAP:
         raise ValidationError(_("Only an opinion-map activity can hold a conversation."))
     if by is not None:
-        _require(can_manage_activity(by, activity))
+        require(can_manage_activity(by, activity))
     if Conversation.objects.filter(activity=activity).exists():
         raise ValidationError(_("This activity already has a conversation."))
     conversation = Conversation(activity=activity)
@@ -87,7 +83,7 @@ def conversation_create(*, activity: Activity, by: User | None, **fields: Any) -
 @transaction.atomic
 def conversation_update(*, conversation: Conversation, by: User, **fields: Any) -> Conversation:
     """Change who may take part, whether participants add statements, moderation or the seed."""
-    _require(rules.can_manage_conversation(by, conversation))
+    require(rules.can_manage_conversation(by, conversation))
     _set_fields(conversation, fields)
     conversation.save()
     return conversation
@@ -151,7 +147,7 @@ def participant_get_or_create(
 @transaction.atomic
 def codes_generate(*, conversation: Conversation, by: User, count: int) -> list[str]:
     """Make a batch of one-time residents' codes; the raw codes are returned once, here only."""
-    _require(rules.can_manage_codes(by, conversation))
+    require(rules.can_manage_codes(by, conversation))
     if not rules.needs_code(conversation):
         raise ValidationError(
             _(
@@ -182,7 +178,7 @@ def resident_verify(
     """Accept a resident's one-time code: their participant (made now if new) is verified and
     keeps their postcode district, and the code is used up. A wrong code, a used one or another
     conversation's is refused on ``code``; a postcode outside the area on ``postcode``."""
-    _require(rules.can_verify_residence(user, conversation))
+    require(rules.can_verify_residence(user, conversation))
     found = Participant.objects.filter(conversation=conversation, user=user).first()
     if found is not None and rules.is_verified(found):
         return found
@@ -306,7 +302,7 @@ def statement_add(
     if participant is None:
         if by is None:
             raise ValueError("statement_add needs the staff member or the participant")
-        _require(rules.can_manage_conversation(by, conversation))
+        require(rules.can_manage_conversation(by, conversation))
     else:
         if participant.conversation_id != conversation.pk:
             raise ValueError("the participant is not in this conversation")
@@ -357,7 +353,7 @@ def statement_moderate(
     """Accept (publish) a statement, reject it with a reason (hidden: left out of the map), or
     mark it as meta (about the conversation: voted on, left out of the map) or not."""
     conversation = statement.conversation
-    _require(rules.can_moderate_conversation(by, conversation))
+    require(rules.can_moderate_conversation(by, conversation))
     contribution = statement.contribution
     if decision == ModerationDecision.ACCEPT:
         moderation_approve(contribution=contribution, moderator=by)
@@ -433,7 +429,7 @@ def debounce_seconds() -> int:
 def map_request(*, conversation: Conversation, by: User | None = None) -> MapRun:
     """Ask for the map to be recomputed shortly; requests while one waits share it (debounce)."""
     if by is not None:
-        _require(rules.can_manage_conversation(by, conversation))
+        require(rules.can_manage_conversation(by, conversation))
     waiting = MapRun.objects.filter(conversation=conversation, status=MapStatus.QUEUED).first()
     if waiting is not None:
         return waiting

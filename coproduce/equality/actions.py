@@ -14,12 +14,13 @@ import re
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
+from coproduce.common.permissions import require
 from coproduce.contributions.models import Contribution
 from coproduce.equality import rules
 from coproduce.equality.categories import BY_CODE, POSTCODE_DISTRICT
@@ -40,11 +41,6 @@ IMPORT_COLUMNS = ("area_code", "category", "value", "count")  # and an optional 
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 LARGEST_COUNT = 100_000_000
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def district(text: str) -> str:
@@ -81,7 +77,7 @@ def _clean_answers(answers: dict[str, str]) -> dict[str, str]:
 @transaction.atomic
 def record_save(*, user: User, answers: dict[str, str], consent: bool) -> EqualityRecord:
     """Keep a person's answers, encrypted, with their explicit consent; replaces earlier ones."""
-    _require(rules.can_answer(user))
+    require(rules.can_answer(user))
     if not consent:
         raise ValidationError(
             {"consent": _("Tick the box to say you agree, or leave this page without saving.")}
@@ -100,7 +96,7 @@ def record_save(*, user: User, answers: dict[str, str], consent: bool) -> Equali
 @transaction.atomic
 def record_withdraw(*, user: User) -> bool:
     """Withdraw consent: the answers are deleted at once. Whether there were any."""
-    _require(rules.can_answer(user))
+    require(rules.can_answer(user))
     deleted, _count = EqualityRecord.objects.filter(user=user).delete()
     return bool(deleted)
 
@@ -143,7 +139,7 @@ def area_save(
     *, organisation: Organisation, by: User, code: str, name: str, source: str = ""
 ) -> PopulationArea:
     """Add an area, or rename one the organisation already has with this code."""
-    _require(rules.can_keep_population(by, organisation))
+    require(rules.can_keep_population(by, organisation))
     code = code.strip().upper()
     area, _created = PopulationArea.objects.update_or_create(
         organisation=organisation, code=code, defaults={"name": name.strip(), "source": source}
@@ -157,7 +153,7 @@ def population_import(*, organisation: Organisation, by: User, text: str, source
     """Set the population figures of a CSV file (area_code, category, value, count, and an
     optional area_name for a new area): all or nothing; each problem names its line. A figure the
     area already has is replaced. Returns how many figures were set."""
-    _require(rules.can_keep_population(by, organisation))
+    require(rules.can_keep_population(by, organisation))
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     if not set(IMPORT_COLUMNS) <= set(header):
@@ -258,7 +254,7 @@ def _import_problem(
 @transaction.atomic
 def service_area_set(*, service: Service, by: User, area: PopulationArea | None) -> None:
     """Compare the service's participation with this area's population (None: with no area)."""
-    _require(rules.can_choose_area(by, service))
+    require(rules.can_choose_area(by, service))
     if area is None:
         ServicePopulation.objects.filter(service=service).delete()
         return

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.common import documents as papers
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start, decision_create, response_create
 from coproduce.contributions.models import Contribution, Decision, Response
 from coproduce.governance import ledger, rules
@@ -46,17 +47,12 @@ from coproduce.services.actions import activity_create, activity_transition
 from coproduce.services.models import ActivityKind, ActivityState, Service
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def board_create(
     *, service: Service, name: str, kind: str, remit: str = "", created_by: User
 ) -> Board:
     """Add a board that governs the service."""
-    _require(rules.can_clerk_service(created_by, service))
+    require(rules.can_clerk_service(created_by, service))
     if kind not in BoardKind.values:
         raise ValidationError({"kind": _("Choose the kind of board.")})
     board = Board(service=service, name=name.strip(), kind=kind, remit=remit.strip())
@@ -80,7 +76,7 @@ def membership_add(
     user: User | None = None,
 ) -> Membership:
     """Add a member to the board, with their term and declared interests."""
-    _require(rules.can_clerk(added_by, board))
+    require(rules.can_clerk(added_by, board))
     if chosen not in HowChosen.values:
         raise ValidationError({"chosen": _("Choose how the member was chosen.")})
     if term_end is not None and term_end < term_start:
@@ -118,7 +114,7 @@ def meeting_create(
 ) -> Meeting:
     """Arrange a meeting. It runs as a "meeting" activity in the service's current stage, open
     for public questions when the meeting and its service are public."""
-    _require(rules.can_clerk(created_by, board))
+    require(rules.can_clerk(created_by, board))
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
     if minutes_due_on < starts_at.date():
@@ -168,7 +164,7 @@ def agenda_item_add(
     *, meeting: Meeting, title: str, summary: str = "", added_by: User
 ) -> AgendaItem:
     """Add an item at the end of the agenda."""
-    _require(rules.can_clerk_meeting(added_by, meeting))
+    require(rules.can_clerk_meeting(added_by, meeting))
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem(meeting=meeting, position=last + 1, title=title.strip(), summary=summary)
     item.full_clean()
@@ -179,7 +175,7 @@ def agenda_item_add(
 @transaction.atomic
 def agenda_publish(*, meeting: Meeting, published_by: User) -> Meeting:
     """Show the agenda to the public."""
-    _require(rules.can_clerk_meeting(published_by, meeting))
+    require(rules.can_clerk_meeting(published_by, meeting))
     if not meeting.agenda_items.exists():
         raise ValidationError(_("Add at least one agenda item before you publish the agenda."))
     if meeting.agenda_published_at is None:
@@ -191,7 +187,7 @@ def agenda_publish(*, meeting: Meeting, published_by: User) -> Meeting:
 @transaction.atomic
 def paper_add(*, item: AgendaItem, title: str, upload: UploadedFile, added_by: User) -> Paper:
     """Attach a paper to an agenda item: a real PDF, DOCX or ODT file of at most 10 MB."""
-    _require(rules.can_clerk_meeting(added_by, item.meeting))
+    require(rules.can_clerk_meeting(added_by, item.meeting))
     if not title.strip():
         raise ValidationError({"title": _("Enter the title of the paper.")})
     if upload.size is None or upload.size > papers.MAX_BYTES:
@@ -210,7 +206,7 @@ def paper_add(*, item: AgendaItem, title: str, upload: UploadedFile, added_by: U
 @transaction.atomic
 def registration_create(*, meeting: Meeting, user: User, access_needs: str = "") -> Registration:
     """Take one of the meeting's public seats."""
-    _require(rules.can_register(user, meeting))
+    require(rules.can_register(user, meeting))
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)  # seats go one at a time
     if locked.registrations.filter(user=user).exists():
         raise ValidationError(_("You have already registered for this meeting."))
@@ -238,7 +234,7 @@ def registration_cancel(*, meeting: Meeting, user: Visitor) -> None:
 @transaction.atomic
 def question_ask(*, meeting: Meeting, author: User, text: str) -> Question:
     """Ask the board a question before the meeting; it is answered in the minutes."""
-    _require(rules.can_ask_question(author, meeting))
+    require(rules.can_ask_question(author, meeting))
     if meeting.has_started:
         raise ValidationError(
             {
@@ -259,7 +255,7 @@ def question_ask(*, meeting: Meeting, author: User, text: str) -> Question:
 @transaction.atomic
 def question_answer(*, question: Question, author: User, body: str) -> Response:
     """Answer a public question (shown with the minutes and in "You said, we did")."""
-    _require(rules.can_clerk_meeting(author, question.meeting))
+    require(rules.can_clerk_meeting(author, question.meeting))
     return response_create(contribution=question.contribution, author=author, body=body)
 
 
@@ -268,7 +264,7 @@ def attendance_record(
     *, meeting: Meeting, statuses: Mapping[int, str], recorded_by: User
 ) -> list[Attendance]:
     """Record who was present, who sent apologies and who was absent (by membership id)."""
-    _require(rules.can_clerk_meeting(recorded_by, meeting))
+    require(rules.can_clerk_meeting(recorded_by, meeting))
     members = {m.pk: m for m in meeting.board.memberships.all()}
     rows = []
     for membership_id, status in statuses.items():
@@ -284,7 +280,7 @@ def attendance_record(
 @transaction.atomic
 def minutes_publish(*, meeting: Meeting, minutes: str, published_by: User) -> Meeting:
     """Publish the minutes (or a correction of them) and record them on the public ledger."""
-    _require(rules.can_clerk_meeting(published_by, meeting))
+    require(rules.can_clerk_meeting(published_by, meeting))
     if not meeting.has_started:
         raise ValidationError(_("Minutes can be published once the meeting has taken place."))
     if not minutes.strip():
@@ -310,7 +306,7 @@ def meeting_decision_record(
 ) -> Decision:
     """Record a decision taken at the meeting, through the spine (and so on the ledger), with
     how each member voted when the board records votes (by membership id)."""
-    _require(rules.can_clerk_meeting(recorded_by, meeting))
+    require(rules.can_clerk_meeting(recorded_by, meeting))
     if not meeting.has_started:
         raise ValidationError(_("Decisions are recorded once the meeting has taken place."))
     members = {m.pk: m for m in meeting.board.memberships.all()}
@@ -343,7 +339,7 @@ def action_add(
     *, meeting: Meeting, description: str, owner: str, due_on: dt.date, added_by: User
 ) -> Action:
     """Add an item to the meeting's action log."""
-    _require(rules.can_clerk_meeting(added_by, meeting))
+    require(rules.can_clerk_meeting(added_by, meeting))
     action = Action(
         meeting=meeting, description=description.strip(), owner=owner.strip(), due_on=due_on
     )
@@ -354,7 +350,7 @@ def action_add(
 
 @transaction.atomic
 def action_mark_done(*, action: Action, done: bool, marked_by: User) -> Action:
-    _require(rules.can_clerk_meeting(marked_by, action.meeting))
+    require(rules.can_clerk_meeting(marked_by, action.meeting))
     action.done = done
     action.save(update_fields=["done"])
     return action

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
+from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.contributions.rules import is_open_for
@@ -68,11 +69,6 @@ class AlreadyAnswered(ValidationError):
     """A signed-in person tried to answer the same survey twice."""
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def normalise_postcode(value: str) -> str:
     """'sw1a1aa ' → 'SW1A 1AA'; '' stays ''. Raises ValidationError for anything else."""
     compact = re.sub(r"\s+", "", value or "").upper()
@@ -100,7 +96,7 @@ def survey_settings_update(
     *, activity: Activity, user: User, introduction: str, anonymous_answers: bool
 ) -> Survey:
     """Set the survey's introduction, and whether people may answer without an account."""
-    _require(rules.can_compose_survey(user, activity))
+    require(rules.can_compose_survey(user, activity))
     survey = _survey_for(activity)
     survey.introduction = introduction.strip()
     survey.full_clean(exclude=["activity"])
@@ -213,7 +209,7 @@ WELSH_QUESTION_FIELDS = {"text_cy", "help_text_cy", "options_cy"}
 @transaction.atomic
 def question_create(*, activity: Activity, user: User, **fields: Any) -> Question:
     """Add a question at the end of the survey."""
-    _require(rules.can_compose_survey(user, activity))
+    require(rules.can_compose_survey(user, activity))
     unknown = set(fields) - QUESTION_FIELDS
     if unknown:
         raise TypeError(f"Unknown question fields: {', '.join(sorted(unknown))}")
@@ -233,7 +229,7 @@ def _has_answers(survey: Survey) -> bool:
 def question_update(*, question: Question, user: User, **fields: Any) -> Question:
     """Change a question. Once anyone has answered, its type and options are fixed."""
     activity = question.survey.activity
-    _require(rules.can_compose_survey(user, activity))
+    require(rules.can_compose_survey(user, activity))
     unknown = set(fields) - QUESTION_FIELDS
     if unknown:
         raise TypeError(f"Unknown question fields: {', '.join(sorted(unknown))}")
@@ -261,7 +257,7 @@ def question_update(*, question: Question, user: User, **fields: Any) -> Questio
 def question_set_welsh(*, question: Question, user: User, **fields: Any) -> Question:
     """Write the Welsh of a question, its hint and its options, at any time: also once the
     survey has closed, since its results still show the questions (decision 0025)."""
-    _require(rules.can_manage_survey(user, question.survey.activity))
+    require(rules.can_manage_survey(user, question.survey.activity))
     unknown = set(fields) - WELSH_QUESTION_FIELDS
     if unknown:
         raise TypeError(f"Unknown question fields: {', '.join(sorted(unknown))}")
@@ -273,7 +269,7 @@ def question_set_welsh(*, question: Question, user: User, **fields: Any) -> Ques
 @transaction.atomic
 def question_delete(*, question: Question, user: User) -> None:
     """Remove a question nobody has answered yet."""
-    _require(rules.can_compose_survey(user, question.survey.activity))
+    require(rules.can_compose_survey(user, question.survey.activity))
     if _has_answers(question.survey):
         raise ValidationError(
             _("People have answered this survey, so its questions cannot be removed.")
@@ -294,7 +290,7 @@ def _renumber(survey: Survey) -> list[Question]:
 @transaction.atomic
 def question_move(*, question: Question, user: User, direction: str) -> None:
     """Move a question one place up or down the survey."""
-    _require(rules.can_compose_survey(user, question.survey.activity))
+    require(rules.can_compose_survey(user, question.survey.activity))
     if direction not in ("up", "down"):
         raise ValidationError(_("Choose up or down."))
     survey = Survey.objects.select_for_update().get(pk=question.survey_id)
@@ -413,7 +409,7 @@ def survey_submit(
     equality answers the person agreed to give with it (``about_me``; decision 0110). Answers with
     free text wait for a moderator before that text is shown.
     """
-    _require(rules.can_take_survey(author, activity))
+    require(rules.can_take_survey(author, activity))
     survey = _survey_for(activity)
     respondent = author if author.is_authenticated else None
     signed_in = respondent is not None
@@ -539,7 +535,7 @@ def asset_create(
     author_display: str = AuthorDisplay.FIRST_NAME,
 ) -> Asset:
     """Record something the community brings, in an open needs and assets survey."""
-    _require(rules.can_record_asset(author, activity))
+    require(rules.can_record_asset(author, activity))
     if kind not in AssetKind.values:
         raise ValidationError({"kind": _("Choose the type of asset.")})
     if organisation is not None and not (
@@ -581,7 +577,7 @@ def story_create(
     consent: bool,
 ) -> Story:
     """Tell a story in an open story collection. Every story waits for a moderator."""
-    _require(rules.can_tell_story(author, activity))
+    require(rules.can_tell_story(author, activity))
     if consent is not True:
         raise ValidationError(
             {"consent": _("Select the box to agree that your story can be published.")}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
+from coproduce.common.permissions import require
 from coproduce.contributions.models import Contribution
 from coproduce.outcomes import rules
 from coproduce.outcomes.models import (
@@ -51,11 +52,6 @@ IMPORT_COLUMNS = ("indicator", "date", "value")  # and an optional "note"
 def min_check_answers() -> int:
     """Fewer answers than this in a period are "too few answers", never a number (setting)."""
     return int(settings.COPRODUCE_OUTCOMES_MIN_ANSWERS)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _clean(instance: Outcome | Indicator | Measurement) -> None:
@@ -91,7 +87,7 @@ def outcome_create(
     sources: Iterable[Contribution] = (),
 ) -> Outcome:
     """Add a long-term outcome to the service's framework, linked to what people said."""
-    _require(rules.can_keep_outcomes(by, service))
+    require(rules.can_keep_outcomes(by, service))
     chosen = _sources(service, sources)
     last = service.outcomes.order_by("-position").values_list("position", flat=True).first()
     outcome = Outcome(
@@ -120,7 +116,7 @@ def outcome_update(
     sources: Iterable[Contribution] = (),
 ) -> Outcome:
     """Change an outcome's words or what it came from."""
-    _require(rules.can_keep_outcome(by, outcome))
+    require(rules.can_keep_outcome(by, outcome))
     chosen = _sources(outcome.service, sources)
     outcome.title, outcome.description = title.strip(), description.strip()
     outcome.title_cy, outcome.description_cy = title_cy.strip(), description_cy.strip()
@@ -192,7 +188,7 @@ def _apply(indicator: Indicator, fields: IndicatorFields) -> None:
 @transaction.atomic
 def indicator_create(*, outcome: Outcome, by: User, fields: IndicatorFields) -> Indicator:
     """Add an indicator that measures the outcome."""
-    _require(rules.can_keep_outcome(by, outcome))
+    require(rules.can_keep_outcome(by, outcome))
     last = outcome.indicators.order_by("-position").values_list("position", flat=True).first()
     indicator = Indicator(outcome=outcome, position=0 if last is None else last + 1)
     _apply(indicator, fields)
@@ -203,7 +199,7 @@ def indicator_create(*, outcome: Outcome, by: User, fields: IndicatorFields) -> 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by: User, fields: IndicatorFields) -> Indicator:
     """Change an indicator. Whether residents report it cannot change once it has values."""
-    _require(rules.can_keep_indicator(by, indicator))
+    require(rules.can_keep_indicator(by, indicator))
     was_checked = indicator.reported_by_residents
     if bool(fields.check_question.strip()) != was_checked and indicator.measurements.exists():
         raise ValidationError(
@@ -245,7 +241,7 @@ def measurement_record(
     *, indicator: Indicator, by: User, measured_on: dt.date, value: Decimal, note: str = ""
 ) -> Measurement:
     """Record the indicator's value on a date (one value per date)."""
-    _require(rules.can_keep_indicator(by, indicator))
+    require(rules.can_keep_indicator(by, indicator))
     problem = _date_problem(indicator, measured_on)
     if problem:
         raise ValidationError({"measured_on": problem[0].upper() + problem[1:] + "."})
@@ -271,7 +267,7 @@ def measurement_record(
 def measurements_import(*, service: Service, by: User, text: str, source: str) -> int:
     """Add the measurements of a CSV file (indicator, date, value, optional note): all or nothing;
     each problem names its line. Returns how many were added."""
-    _require(rules.can_keep_outcomes(by, service))
+    require(rules.can_keep_outcomes(by, service))
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     if not set(IMPORT_COLUMNS) <= set(header):
@@ -372,7 +368,7 @@ def check_answer(
 ) -> CheckAnswer:
     """A resident's answer for this period; answering again in the same period changes it.
     The period's value is recomputed in the background."""
-    _require(rules.can_answer_check(respondent, indicator))
+    require(rules.can_answer_check(respondent, indicator))
     low, high = CHECK_SCALE
     if not low <= rating <= high:
         raise ValidationError(

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,11 +30,6 @@ from coproduce.services.rules import can_manage_activity
 SHARE_PLACES = Decimal("0.000001")
 
 
-def _require(by: User | None, allowed: bool) -> None:
-    if by is not None and not allowed:
-        raise PermissionDenied
-
-
 # --- Set-up ------------------------------------------------------------------------------------
 
 
@@ -45,7 +40,7 @@ def panel_create(
     """Make a citizen-panel activity a real panel, in its set-up phase."""
     if activity.kind != ActivityKind.CITIZEN_PANEL:
         raise ValidationError(_("Only a citizen-panel activity can have a panel."))
-    _require(by, by is not None and can_manage_activity(by, activity))
+    rules.require(by, by is not None and can_manage_activity(by, activity))
     if Panel.objects.filter(activity=activity).exists():
         raise ValidationError(_("This activity already has a panel."))
     panel = Panel(activity=activity, question=question, size=size, **fields)
@@ -64,7 +59,7 @@ def category_add(
     allow_prefer_not_to_say: bool = False,
 ) -> Category:
     """Add a quota question with its answers; each answer starts at 0 to the panel size."""
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Name the category.")})
@@ -88,7 +83,7 @@ def category_add(
 
 @transaction.atomic
 def quota_set(*, feature: Feature, by: User | None, minimum: int, maximum: int) -> Feature:
-    _require(by, by is not None and rules.can_coordinate(by, feature.category.panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, feature.category.panel))
     if not 0 <= minimum <= maximum:
         raise ValidationError(_("The fewest members must be between 0 and the most members."))
     feature.minimum, feature.maximum = minimum, maximum
@@ -102,7 +97,7 @@ def quotas_from_population(
 ) -> list[Feature]:
     """Store each answer's share of the population and set its quota from it (decision 0045)."""
     panel = category.panel
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     features = {feature.value: feature for feature in category.features.all()}
     unknown = sorted(set(shares) - set(features))
     if unknown:
@@ -129,7 +124,7 @@ def quotas_from_population(
 @transaction.atomic
 def panel_update(*, panel: Panel, by: User, **fields: Any) -> Panel:
     """Change the panel's settings; its size only until the selection phase (decision 0062)."""
-    _require(by, rules.can_coordinate(by, panel))
+    rules.require(by, rules.can_coordinate(by, panel))
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if fields.get("size", panel.size) != panel.size and not rules.size_may_change(panel):
         raise ValidationError({"size": _("The size is fixed once the selection starts.")})
@@ -143,7 +138,7 @@ def panel_update(*, panel: Panel, by: User, **fields: Any) -> Panel:
 @transaction.atomic
 def phase_set(*, panel: Panel, by: User | None, phase: str) -> Panel:
     """Move the panel one phase on; closing schedules the deletion of registration data."""
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if phase not in PHASE_ORDER or PHASE_ORDER.index(phase) != PHASE_ORDER.index(panel.phase) + 1:
         raise ValidationError(_("A panel moves one phase at a time, forward."))

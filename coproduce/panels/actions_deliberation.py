@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,12 +37,6 @@ from coproduce.panels.models import (
     VotingRound,
 )
 
-
-def _require(by: User | None, allowed: bool) -> None:
-    if by is not None and not allowed:
-        raise PermissionDenied
-
-
 # --- Deliberation: members ---------------------------------------------------------------------
 
 MEMBER_PHASES = (Phase.SELECTION, Phase.DELIBERATION)
@@ -53,7 +47,7 @@ def member_add(
     *, panel: Panel, by: User | None, email: str, registrant: Registrant | None = None
 ) -> PanelMember:
     """Give a selected person's account a seat in the workspace, linked to their registrant."""
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     if panel.phase not in MEMBER_PHASES:
         raise ValidationError(_("Members are added once the panel is selected, until it ends."))
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
@@ -81,7 +75,7 @@ def member_add(
 @transaction.atomic
 def member_remove(*, member: PanelMember, by: User | None) -> None:
     """Take a member out of the workspace; their votes in an open vote go with them."""
-    _require(by, by is not None and rules.can_coordinate(by, member.panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, member.panel))
     member.delete()
 
 
@@ -99,7 +93,7 @@ def _session_check(session: Session) -> None:
 @transaction.atomic
 def session_create(*, panel: Panel, by: User | None, **fields: Any) -> Session:
     """Plan a session of the panel; members and the public see it at once."""
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     session = Session(
         panel=panel, **{name: fields[name] for name in SESSION_FIELDS if name in fields}
     )
@@ -110,7 +104,7 @@ def session_create(*, panel: Panel, by: User | None, **fields: Any) -> Session:
 
 @transaction.atomic
 def session_update(*, session: Session, by: User | None, **fields: Any) -> Session:
-    _require(by, by is not None and rules.can_coordinate(by, session.panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, session.panel))
     for name in SESSION_FIELDS:
         if name in fields:
             setattr(session, name, fields[name])
@@ -124,7 +118,7 @@ def evidence_add(
     *, session: Session, by: User | None, title: str, url: str, description: str = ""
 ) -> EvidencePaper:
     """Add a paper the members read for a session: a link, and what it is."""
-    _require(by, by is not None and rules.can_coordinate(by, session.panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, session.panel))
     paper = EvidencePaper(
         session=session, title=title.strip(), url=url.strip(), description=description.strip()
     )
@@ -135,7 +129,7 @@ def evidence_add(
 
 @transaction.atomic
 def evidence_remove(*, paper: EvidencePaper, by: User | None) -> None:
-    _require(by, by is not None and rules.can_coordinate(by, paper.session.panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, paper.session.panel))
     paper.delete()
 
 
@@ -146,7 +140,7 @@ def evidence_remove(*, paper: EvidencePaper, by: User | None) -> None:
 def question_ask(*, panel: Panel, by: User, text: str) -> PanelQuestion:
     """A member asks the service a question; staff answer it in public through the spine.
     Members' names are not shown with it (decision 0064)."""
-    _require(by, rules.can_ask_question(by, panel))
+    rules.require(by, rules.can_ask_question(by, panel))
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write your question.")})
@@ -166,7 +160,7 @@ def question_ask(*, panel: Panel, by: User, text: str) -> PanelQuestion:
 @transaction.atomic
 def recommendation_draft(*, panel: Panel, by: User, title: str, text: str) -> Recommendation:
     """A member drafts a recommendation; the members vote on it when the next vote opens."""
-    _require(by, rules.can_draft_recommendation(by, panel))
+    rules.require(by, rules.can_draft_recommendation(by, panel))
     recommendation = Recommendation(
         panel=panel, title=title.strip(), text=text.strip(), drafted_by=by
     )
@@ -176,7 +170,7 @@ def recommendation_draft(*, panel: Panel, by: User, title: str, text: str) -> Re
 
 
 def _require_voting_run(by: User | None, panel: Panel) -> None:
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     if panel.phase != Phase.DELIBERATION:
         raise ValidationError(_("Members vote while the panel deliberates."))
 
@@ -202,7 +196,7 @@ def voting_open(*, panel: Panel, by: User | None) -> VotingRound:
 def vote_cast(*, recommendation: Recommendation, by: User, supports: bool) -> None:
     """Record (or change) a member's vote while the vote is open: one per member."""
     recommendation = Recommendation.objects.select_related("panel").get(pk=recommendation.pk)
-    _require(by, rules.can_vote(by, recommendation))
+    rules.require(by, rules.can_vote(by, recommendation))
     member = recommendation.panel.members.get(user=by)
     RecommendationVote.objects.update_or_create(
         recommendation=recommendation, member=member, defaults={"supports": supports}

@@ -15,7 +15,7 @@ import random
 import secrets
 from collections.abc import Mapping, Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,11 +42,6 @@ from coproduce.panels.pool import problem_digest, selection_problem
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from letters
 CODE_LENGTH = 8
 MAX_SEED = 10**18
-
-
-def _require(by: User | None, allowed: bool) -> None:
-    if by is not None and not allowed:
-        raise PermissionDenied
 
 
 # --- Invitations -------------------------------------------------------------------------------
@@ -81,7 +76,7 @@ def _address_rows(text: str, source: str) -> list[tuple[int, dict[str, str]]]:
 @transaction.atomic
 def invitations_import(*, panel: Panel, by: User | None, text: str, source: str) -> int:
     """Add the addresses of a CSV address list; all or nothing, errors name their line."""
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     _require_inviting(panel)
     rows = _address_rows(text, source)
     known = set(panel.invitations.values_list("property_reference", flat=True))
@@ -165,7 +160,7 @@ def invitations_draw(
     The same addresses and seed draw the same sample. Stratified, each area (or postcode
     district where an address has no area) gets seats in proportion to its addresses.
     """
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     _require_inviting(panel)
     candidates = list(panel.invitations.filter(drawn=False).order_by("property_reference"))
     if not 0 < count <= len(candidates):
@@ -264,7 +259,7 @@ def registrant_register(
 @transaction.atomic
 def registrant_respond(*, registrant: Registrant, by: User | None, confirm: bool) -> Registrant:
     """A selected person confirms they will take part, or drops out (recorded by a coordinator)."""
-    _require(by, by is not None and rules.can_coordinate(by, registrant.panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, registrant.panel))
     if registrant.status not in (
         RegistrantStatus.SELECTED,
         RegistrantStatus.REPLACEMENT,
@@ -304,7 +299,7 @@ def seed_commit(
     selection for the same seed and refuses any other. After a failed draw a new seed may be
     committed; every commitment stays in the ledger.
     """
-    _require(by, by is not None and rules.can_coordinate(by, panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if panel.phase != Phase.SELECTION:
         raise ValidationError(_("Move the panel to its selection phase first."))
@@ -353,7 +348,7 @@ def seed_commit(
 @transaction.atomic
 def selection_start(*, selection: Selection, by: User | None) -> Selection:
     """Queue the draw of a committed selection (the coordinator's button and ``panel_select``)."""
-    _require(by, by is not None and rules.can_coordinate(by, selection.panel))
+    rules.require(by, by is not None and rules.can_coordinate(by, selection.panel))
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
     if selection.status in (SelectionStatus.COMMITTED, SelectionStatus.FAILED):
         selection.status = SelectionStatus.QUEUED

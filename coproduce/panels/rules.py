@@ -8,6 +8,8 @@ registration data (answers, contact details, access needs), which are special-ca
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 from coproduce.accounts.types import Visitor
 from coproduce.panels.models import (
     PHASE_ORDER,
@@ -95,3 +97,10 @@ def size_may_change(panel: Panel) -> bool:
 def registration_open(panel: Panel) -> bool:
     """People may register now: the panel is at registration and its activity open."""
     return panel.phase == Phase.REGISTRATION and panel.activity.state == ActivityState.OPEN
+
+
+def require(by: Visitor | None, allowed: bool) -> None:
+    """An action's own check: PermissionDenied unless allowed. ``by=None`` is the platform
+    itself (a task, a management command, the demo), which is not checked."""
+    if by is not None and not allowed:
+        raise PermissionDenied
