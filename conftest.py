@@ -15,6 +15,10 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("coproduce", deadline=None)
 hypothesis_settings.load_profile("coproduce")
 
+# Helper modules that assert (the permission matrix's case builders, the browser walks): pytest
+# rewrites asserts only in test modules unless told, and a bare AssertionError says nothing.
+pytest.register_assert_rewrite("tests.security.permission_matrix", "tests.browser")
+
 REPO_ROOT = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
