@@ -15,9 +15,17 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("coproduce", deadline=None)
 hypothesis_settings.load_profile("coproduce")
 
-# Helper modules that assert (the permission matrix's case builders, the browser walks): pytest
-# rewrites asserts only in test modules unless told, and a bare AssertionError says nothing.
-pytest.register_assert_rewrite("tests.security.permission_matrix", "tests.browser")
+# Helper modules that assert (the permission matrix's case builders, the browser walks, the API
+# client, factories that check what they made): pytest rewrites asserts only in test modules and
+# conftest files unless told, and a bare AssertionError says nothing.
+pytest.register_assert_rewrite(
+    "tests.security.permission_matrix",
+    "tests.browser",
+    "coproduce.api.tests.client",
+    "coproduce.assessment.tests.factories_shopping",
+    "coproduce.commissioning.tests.factories_bids",
+    "coproduce.common.tests.one_time",
+)
 
 REPO_ROOT = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))

@@ -33,7 +33,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from coproduce.accounts.models import User
-from coproduce.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from coproduce.accounts.tests.factories import DEFAULT_PASSWORD
 from coproduce.budgeting import actions
 from coproduce.budgeting.models import (
     Ballot,
@@ -63,6 +63,7 @@ from coproduce.demo.budgeting_content import (
     YOUNG_PEOPLE,
     YOUTH_PROPOSALS,
 )
+from coproduce.demo.cast import resident
 from coproduce.insight.tests.factories import open_for_seeding
 from coproduce.services import actions as service_actions
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
@@ -113,12 +114,6 @@ def _at(days_ago: int, hour: int = 10, minute: int = 0) -> dt.datetime:
 
 
 # --- People --------------------------------------------------------------------------------------
-
-
-def _person(people: dict[str, User], email: str, name: str = "") -> User:
-    if email not in people:
-        people[email] = UserFactory(email=email, name=name or email)
-    return people[email]
 
 
 def _residents(people: dict[str, User], specs: Sequence[tuple[str, str]]) -> None:
@@ -195,10 +190,9 @@ def _earlier_challenge(
     )
     with open_for_seeding(challenge):
         for index, (email, title, description, backers, _then) in enumerate(EARLIER_IDEAS):
-            name = dict(YOUNG_PEOPLE).get(email, "")
             idea = IdeaFactory(
                 activity=challenge,
-                author=_person(people, email, name),
+                author=resident(people, email),
                 title=title,
                 description=description,
             )
@@ -208,7 +202,7 @@ def _earlier_challenge(
             if index == 1:
                 comment = CommentFactory(
                     idea=idea,
-                    author=_person(people, "owen.davies@example.org", "Owen Davies"),
+                    author=resident(people, "owen.davies@example.org"),
                     body="Please have one in Eastvale too, not only in the town centre.",
                 )
                 _date_contribution(comment.contribution, _at(CHALLENGE_OPENED - 6, 19))
@@ -291,7 +285,7 @@ def _youth_budget(people: dict[str, User]) -> None:
     for index, (email, title, description, cost, _review) in enumerate(YOUTH_PROPOSALS):
         proposal = actions.proposal_create(
             budget=budget,
-            author=_person(people, email),
+            author=resident(people, email),
             area=area,
             title=title,
             description=description,
@@ -454,14 +448,13 @@ def _open_budget(people: dict[str, User]) -> None:
     area = budget.areas.get()
     proposals = []
     for index, (email, title, description, cost, place, review) in enumerate(OPEN_PROPOSALS):
-        name = dict(NEIGHBOURS).get(email, "")
         latitude = longitude = None
         if place is not None:
             latitude = float(CENTRE[0] + Decimal(place[0]) / 1000)
             longitude = float(CENTRE[1] + Decimal(place[1]) / 1000)
         proposal = actions.proposal_create(
             budget=budget,
-            author=_person(people, email, name),
+            author=resident(people, email),
             area=area,
             title=title,
             description=description,

@@ -7,36 +7,37 @@ proposals.
 from __future__ import annotations
 
 from coproduce.budgeting.models import DeliveryStatus, Feasibility
+from coproduce.demo.cast import people
 
 # --- People --------------------------------------------------------------------------------------
 
-YOUNG_PEOPLE = [
-    ("ella.hughes@example.org", "Ella Hughes"),
-    ("jayden.clarke@example.org", "Jayden Clarke"),
-    ("amira.begum@example.org", "Amira Begum"),
-    ("luke.patel@example.org", "Luke Patel"),
-    ("grace.okafor@example.org", "Grace Okafor"),
-    ("kai.morgan@example.org", "Kai Morgan"),
-    ("holly.wright@example.org", "Holly Wright"),
-    ("reece.john@example.org", "Reece John"),
-    ("freya.lewis@example.org", "Freya Lewis"),
-    ("nathan.shaw@example.org", "Nathan Shaw"),
-    ("zara.ahmed@example.org", "Zara Ahmed"),
-    ("mia.robinson@example.org", "Mia Robinson"),
-    ("owen.davies@example.org", "Owen Davies"),
-    ("sophie.turner@example.org", "Sophie Turner"),
-]
+YOUNG_PEOPLE = people(
+    "ella.hughes@example.org",
+    "jayden.clarke@example.org",
+    "amira.begum@example.org",
+    "luke.patel@example.org",
+    "grace.okafor@example.org",
+    "kai.morgan@example.org",
+    "holly.wright@example.org",
+    "reece.john@example.org",
+    "freya.lewis@example.org",
+    "nathan.shaw@example.org",
+    "zara.ahmed@example.org",
+    "mia.robinson@example.org",
+    "owen.davies@example.org",
+    "sophie.turner@example.org",
+)
 
-NEIGHBOURS = [
-    ("dave.m@example.org", "Dave Morgan"),
-    ("amina.yusuf@example.org", "Amina Yusuf"),
-    ("gareth.lloyd@example.org", "Gareth Lloyd"),
-    ("bridget.oconnor@example.org", "Bridget O'Connor"),
-    ("kwame.mensah@example.org", "Kwame Mensah"),
-    ("imran.hussain@example.org", "Imran Hussain"),
-    ("beth.evans@example.org", "Beth Evans"),
-    ("rosie.hughes@example.org", "Rosie Hughes"),
-]
+NEIGHBOURS = people(
+    "dave.m@example.org",
+    "amina.yusuf@example.org",
+    "gareth.lloyd@example.org",
+    "bridget.oconnor@example.org",
+    "kwame.mensah@example.org",
+    "imran.hussain@example.org",
+    "beth.evans@example.org",
+    "rosie.hughes@example.org",
+)
 
 
 # --- The earlier idea challenge ------------------------------------------------------------------

@@ -22,12 +22,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from coproduce.accounts.models import User
-from coproduce.accounts.tests.factories import UserFactory
 from coproduce.codesign import actions, spam
 from coproduce.codesign.models import Comment, Idea, IdeaCategory
 from coproduce.codesign.tests.factories import CommentFactory, IdeaChallengeFactory, IdeaFactory
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions.models import Contribution, Response, StatusChange, Visibility
+from coproduce.demo.cast import resident
 from coproduce.demo.codesign_content import (
     CHALLENGES,
     NEIGHBOURS,
@@ -40,12 +40,6 @@ from coproduce.demo.codesign_content import (
 from coproduce.insight.models import InsightKind
 from coproduce.insight.tests.factories import open_for_seeding
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
-
-
-def _person(people: dict[str, User], email: str) -> User:
-    if email not in people:
-        people[email] = UserFactory(email=email, name=dict(NEIGHBOURS).get(email, email))
-    return people[email]
 
 
 def _posted_at(activity: Activity, index: int, count: int) -> dt.datetime:
@@ -88,7 +82,7 @@ def _comments(
         comment = CommentFactory(
             idea=idea,
             parent=parent,
-            author=_person(people, spec.person),
+            author=resident(people, spec.person),
             body=spec.body,
             is_question=spec.question,
         )
@@ -97,7 +91,7 @@ def _comments(
             person
             for email, _name in NEIGHBOURS
             if email not in (spec.person, "resident@example.org")
-            for person in [_person(people, email)]
+            for person in [resident(people, email)]
         ]
         start = (5 * len(made) + len(spec.body)) % len(agreers)
         for person in (agreers[start:] + agreers[:start])[: spec.agreed]:
@@ -108,9 +102,9 @@ def _comments(
 
 
 def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, User]) -> None:
-    answerer = _person(people, spec.answerer)
-    moderator = _person(people, spec.moderator)
-    supporters = [_person(people, email) for email, _name in NEIGHBOURS]
+    answerer = resident(people, spec.answerer)
+    moderator = resident(people, spec.moderator)
+    supporters = [resident(people, email) for email, _name in NEIGHBOURS]
     posted: list[tuple[Idea, IdeaSpec, dt.datetime]] = []
     comments: list[tuple[Comment, CommentSpec, dt.datetime]] = []
     with open_for_seeding(activity):
@@ -120,7 +114,7 @@ def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, User])
         }
         for index, idea_spec in enumerate(spec.ideas):
             moment = _posted_at(activity, index, len(spec.ideas))
-            author = _person(people, idea_spec.person)
+            author = resident(people, idea_spec.person)
             idea = IdeaFactory(
                 activity=activity,
                 author=author,
@@ -143,7 +137,7 @@ def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, User])
         if comment_spec.hidden:
             spine_actions.report_create(
                 contribution=comment.contribution,
-                reporter=_person(people, "resident@example.org"),
+                reporter=resident(people, "resident@example.org"),
                 reason=comment_spec.hidden,
             )
             spine_actions.moderation_hide(contribution=comment.contribution, moderator=moderator)
@@ -154,7 +148,7 @@ def _challenge(activity: Activity, spec: ChallengeSpec, people: dict[str, User])
         if idea_spec.report:
             spine_actions.report_create(
                 contribution=idea.contribution,
-                reporter=_person(people, "priya.s@example.org"),
+                reporter=resident(people, "priya.s@example.org"),
                 reason=idea_spec.report,
             )
         if idea_spec.answer:
@@ -252,7 +246,7 @@ def _youth_decision(people: dict[str, User]) -> None:
         description=YOUTH_DECISION["description"],
         decided_by=YOUTH_DECISION["decided_by"],
         decided_on=decided_on,
-        recorded_by=_person(people, "sam.reid@nhs-northfield.example"),
+        recorded_by=resident(people, "sam.reid@nhs-northfield.example"),
         contributions=informed,
     )
 

@@ -10,34 +10,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coproduce.codesign.models import IdeaStatus
+from coproduce.demo.cast import people
 
 # --- People --------------------------------------------------------------------------------------
 
 # Northfield residents who post, support and comment (some also answered the insight surveys).
-NEIGHBOURS = [
-    ("resident@example.org", "Jo Bennett"),
-    ("priya.s@example.org", "Priya Sharma"),
-    ("dave.m@example.org", "Dave Morgan"),
-    ("amina.yusuf@example.org", "Amina Yusuf"),
-    ("gareth.lloyd@example.org", "Gareth Lloyd"),
-    ("ellie.chen@example.org", "Ellie Chen"),
-    ("marcus.reid@example.org", "Marcus Reid"),
-    ("bridget.oconnor@example.org", "Bridget O'Connor"),
-    ("tomasz.nowak@example.org", "Tomasz Nowak"),
-    ("leah.francis@example.org", "Leah Francis"),
-    ("kwame.mensah@example.org", "Kwame Mensah"),
-    ("rosie.hughes@example.org", "Rosie Hughes"),
-    ("danny.walsh@example.org", "Danny Walsh"),
-    ("sophie.turner@example.org", "Sophie Turner"),
-    ("imran.hussain@example.org", "Imran Hussain"),
-    ("beth.evans@example.org", "Beth Evans"),
-    ("callum.price@example.org", "Callum Price"),
-    ("nadia.kowalski@example.org", "Nadia Kowalski"),
-    ("owen.davies@example.org", "Owen Davies"),
-    ("zara.ahmed@example.org", "Zara Ahmed"),
-    ("mia.robinson@example.org", "Mia Robinson"),
-    ("tyler.brooks@example.org", "Tyler Brooks"),
-]
+NEIGHBOURS = people(
+    "resident@example.org",
+    "priya.s@example.org",
+    "dave.m@example.org",
+    "amina.yusuf@example.org",
+    "gareth.lloyd@example.org",
+    "ellie.chen@example.org",
+    "marcus.reid@example.org",
+    "bridget.oconnor@example.org",
+    "tomasz.nowak@example.org",
+    "leah.francis@example.org",
+    "kwame.mensah@example.org",
+    "rosie.hughes@example.org",
+    "danny.walsh@example.org",
+    "sophie.turner@example.org",
+    "imran.hussain@example.org",
+    "beth.evans@example.org",
+    "callum.price@example.org",
+    "nadia.kowalski@example.org",
+    "owen.davies@example.org",
+    "zara.ahmed@example.org",
+    "mia.robinson@example.org",
+    "tyler.brooks@example.org",
+)
 
 
 # --- What a challenge is made of -----------------------------------------------------------------

@@ -16,10 +16,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from coproduce.accounts.models import User
-from coproduce.accounts.tests.factories import UserFactory
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions.models import Contribution, Response
-from coproduce.demo.insight_content import ANSWERED, CHAPTERS, NEIGHBOURS, PENDING, Chapter
+from coproduce.demo.cast import resident
+from coproduce.demo.insight_content import ANSWERED, CHAPTERS, PENDING, Chapter
 from coproduce.insight import actions
 from coproduce.insight.models import Asset, Question, SurveySubmission
 from coproduce.insight.tests.factories import (
@@ -29,13 +29,6 @@ from coproduce.insight.tests.factories import (
     open_for_seeding,
 )
 from coproduce.services.models import Activity, ActivityKind, ActivityState
-
-
-def _person(people: dict[str, User], email: str) -> User:
-    if email not in people:
-        name = dict(NEIGHBOURS).get(email, email.split("@")[0].replace(".", " ").title())
-        people[email] = UserFactory(email=email, name=name)
-    return people[email]
 
 
 def _when(activity: Activity, index: int, count: int) -> dt.datetime:
@@ -53,7 +46,7 @@ def _follow_up(
     contribution: Contribution, then: str, chapter: Chapter, people: dict[str, User]
 ) -> None:
     """Moderate and answer as the chapter says, dating the answer some days after."""
-    moderator = _person(people, chapter.moderator)
+    moderator = resident(people, chapter.moderator)
     if then == PENDING:
         return
     if contribution.visibility != "published":
@@ -61,7 +54,7 @@ def _follow_up(
     if then != ANSWERED:
         return
     response = spine_actions.response_create(
-        contribution=contribution, author=_person(people, chapter.answerer), body=chapter.reply
+        contribution=contribution, author=resident(people, chapter.answerer), body=chapter.reply
     )
     answered = min(contribution.created_at + dt.timedelta(days=6), timezone.now())
     Response.objects.filter(pk=response.pk).update(created_at=answered)
@@ -71,7 +64,7 @@ def _follow_up(
 
 
 def _survey(activity: Activity, chapter: Chapter, people: dict[str, User]) -> list[Contribution]:
-    composer = _person(people, chapter.moderator)
+    composer = resident(people, chapter.moderator)
     actions.survey_settings_update(
         activity=activity,
         user=composer,
@@ -105,13 +98,13 @@ def _survey(activity: Activity, chapter: Chapter, people: dict[str, User]) -> li
         else:
             submission = SubmissionFactory(
                 activity=activity,
-                author=_person(people, given.person),
+                author=resident(people, given.person),
                 answers=answers,
                 author_display=given.display,
             )
         made.append((submission.contribution, given.then))
     for spec in chapter.assets:
-        author = _person(people, spec.person)
+        author = resident(people, spec.person)
         membership = author.memberships.first()
         asset: Asset = AssetFactory(
             activity=activity,
@@ -133,7 +126,7 @@ def _stories(activity: Activity, chapter: Chapter, people: dict[str, User]) -> l
         (
             StoryFactory(
                 activity=activity,
-                author=_person(people, spec.person),
+                author=resident(people, spec.person),
                 title=spec.title,
                 body=spec.body,
                 author_display=spec.display,
@@ -173,7 +166,7 @@ def _decide(
         description=spec["description"],
         decided_by=spec["decided_by"],
         decided_on=timezone.localdate() - dt.timedelta(days=spec["days_ago"]),
-        recorded_by=_person(people, chapter.moderator),
+        recorded_by=resident(people, chapter.moderator),
         contributions=informed_by,
     )
 

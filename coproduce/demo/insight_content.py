@@ -10,22 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from coproduce.demo.cast import people
 from coproduce.insight.models import AssetKind, QuestionKind
 from coproduce.services.models import ActivityKind
 
 # More Northfield residents, so that surveys have enough answers to be worth charting.
-NEIGHBOURS = [
-    ("amina.yusuf@example.org", "Amina Yusuf"),
-    ("gareth.lloyd@example.org", "Gareth Lloyd"),
-    ("ellie.chen@example.org", "Ellie Chen"),
-    ("marcus.reid@example.org", "Marcus Reid"),
-    ("bridget.oconnor@example.org", "Bridget O'Connor"),
-    ("tomasz.nowak@example.org", "Tomasz Nowak"),
-    ("leah.francis@example.org", "Leah Francis"),
-    ("kwame.mensah@example.org", "Kwame Mensah"),
-    ("rosie.hughes@example.org", "Rosie Hughes"),
-    ("danny.walsh@example.org", "Danny Walsh"),
-]
+NEIGHBOURS = people(
+    "amina.yusuf@example.org",
+    "gareth.lloyd@example.org",
+    "ellie.chen@example.org",
+    "marcus.reid@example.org",
+    "bridget.oconnor@example.org",
+    "tomasz.nowak@example.org",
+    "leah.francis@example.org",
+    "kwame.mensah@example.org",
+    "rosie.hughes@example.org",
+    "danny.walsh@example.org",
+)
 
 # What happens to a contribution after it is made.
 PUBLISHED, PENDING, ANSWERED = "published", "pending", "answered"

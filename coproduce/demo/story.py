@@ -19,6 +19,7 @@ from coproduce.demo.assessment import seed_assessment
 from coproduce.demo.assessment_shops import seed_mystery_shops
 from coproduce.demo.assessment_team import seed_team_assessments
 from coproduce.demo.budgeting import seed_budgeting
+from coproduce.demo.cast import people
 from coproduce.demo.codesign import seed_codesign
 from coproduce.demo.commissioning import seed_commissioning
 from coproduce.demo.conversations import seed_conversations
@@ -150,11 +151,11 @@ STAFF = [
     ("kath.byrne@union.example", "Kath Byrne", "union", Role.ADMIN, "Branch Secretary"),
 ]
 
-RESIDENTS = [
-    ("resident@example.org", "Jo Bennett"),
-    ("priya.s@example.org", "Priya Sharma"),
-    ("dave.m@example.org", "Dave Morgan"),
-]
+RESIDENTS = people(
+    "resident@example.org",
+    "priya.s@example.org",
+    "dave.m@example.org",
+)
 
 SUPERUSER = ("admin@coproduce.example", "Platform Administrator")
 
