@@ -20,3 +20,12 @@ class CommonConfig(AppConfig):
         post_save.connect(pagecache.person_saved, sender=settings.AUTH_USER_MODEL)
         post_delete.connect(pagecache.person_deleted, sender=settings.AUTH_USER_MODEL)
         post_save.connect(pagecache.admin_changed, sender="admin.LogEntry")
+        # Numbers no id column can hold match nothing in `in`, and in `exact` through a foreign
+        # key, as in Django's own integer lookups (decision 0116).
+        from django.db.models import ForeignObject, IntegerField
+
+        from coproduce.common.lookups import IntegerFieldIn, RelatedExactInRange, RelatedInRange
+
+        IntegerField.register_lookup(IntegerFieldIn)
+        ForeignObject.register_lookup(RelatedInRange)
+        ForeignObject.register_lookup(RelatedExactInRange)
