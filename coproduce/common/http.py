@@ -10,10 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def safe_next_url(request: HttpRequest, default: str, *, field: str = "next") -> str:
-    """The page to go back to, from the request's ``next`` (POST, then GET) when it is on this
-    site (and HTTPS when the request is); otherwise ``default``. Never an open redirect."""
+    """The page to go back to, from the request's ``next`` (POST, then GET) when it is a path on
+    this site (and HTTPS when the request is); otherwise ``default``. Never an open redirect, and
+    never a word that ``redirect()`` would look up as a view's name (a 500 when there is none)."""
     target = request.POST.get(field) or request.GET.get(field) or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

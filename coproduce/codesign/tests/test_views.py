@@ -656,6 +656,7 @@ def test_nonsense_input_gets_a_page_or_a_message_never_an_error() -> None:
         {"parent": "-1", "body": "ok", "author_display": "first_name", "is_question": "maybe"},
         {"parent": "9" * 40, "support": "", "reason": "", "decision": "explode"},
         {"to_status": "delivered", "reason": "y" * 6000, "name": "n" * 200, "next": "//evil"},
+        {"decision": "explode", "next": "not-a-path"},  # redirect() took it for a view's name
     ]
     posts = [
         reverse("codesign:idea_create", kwargs={"pk": activity.pk}),
