@@ -7,11 +7,10 @@ answers, statuses and decisions are in the contributions app's admin.
 from django.contrib import admin
 
 from coproduce.codesign.models import Comment, Idea, IdeaCategory, SupportsThreshold
-from coproduce.common.admin import SafeIdAdmin
 
 
 @admin.register(Idea)
-class IdeaAdmin(SafeIdAdmin):
+class IdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "category", "support_count", "comment_count"]
     search_fields = ["title", "description"]
     raw_id_fields = ["contribution", "category"]
@@ -19,7 +18,7 @@ class IdeaAdmin(SafeIdAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(SafeIdAdmin):
+class CommentAdmin(admin.ModelAdmin):
     list_display = ["__str__", "idea", "is_question"]
     list_filter = ["is_question"]
     search_fields = ["body"]
@@ -35,7 +34,7 @@ class IdeaCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportsThreshold)
-class SupportsThresholdAdmin(SafeIdAdmin):  # its key is the activity, one-to-one
+class SupportsThresholdAdmin(admin.ModelAdmin):
     list_display = ["activity", "supports", "answer_days", "updated_at"]
     raw_id_fields = ["activity", "updated_by"]
     readonly_fields = ["updated_at"]

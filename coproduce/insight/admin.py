@@ -1,8 +1,8 @@
 """Admin views for support staff: look, and fix by hand only what the pages cannot."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from coproduce.common.admin import SafeIdAdmin
 from coproduce.insight.models import Answer, Asset, Question, Story, Survey, SurveySubmission
 
 
@@ -28,7 +28,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(SurveySubmission)
-class SurveySubmissionAdmin(SafeIdAdmin):
+class SurveySubmissionAdmin(admin.ModelAdmin):
     list_display = ["pk", "survey", "respondent", "confirmed_at"]
     list_filter = ["contribution__visibility"]
     # Email and token hash are not shown: support staff do not need them.
@@ -36,9 +36,12 @@ class SurveySubmissionAdmin(SafeIdAdmin):
     readonly_fields = ["contribution", "survey", "respondent", "confirmed_at"]
     inlines = [AnswerInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a respondent's answers come from the survey's form, never from here
+
 
 @admin.register(Asset)
-class AssetAdmin(SafeIdAdmin):
+class AssetAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area", "postcode", "organisation"]
     list_filter = ["kind", "contribution__visibility"]
     search_fields = ["name", "description", "area", "postcode"]
@@ -46,7 +49,7 @@ class AssetAdmin(SafeIdAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(SafeIdAdmin):
+class StoryAdmin(admin.ModelAdmin):
     list_display = ["title", "contribution"]
     list_filter = ["contribution__visibility"]
     search_fields = ["title", "body"]
