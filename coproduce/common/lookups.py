@@ -37,25 +37,18 @@ def _holds(value: Any, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-class _InRange:
+class IntegerFieldIn(lookups.In):
     """``in``: numbers the column cannot hold are left out of the list (none left: no rows)."""
 
-    lhs: Any
-    rhs: Any
-
     def process_rhs(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> Any:
-        if self.rhs_is_direct_value() and hasattr(self.lhs, "output_field"):  # type: ignore[attr-defined]
+        if self.rhs_is_direct_value() and hasattr(self.lhs, "output_field"):
             low, high = _column_range(self.lhs.output_field, connection)
             self.rhs = [value for value in self.rhs if _holds(value, low, high)]
-        return super().process_rhs(compiler, connection)  # type: ignore[misc]
+        return super().process_rhs(compiler, connection)
 
 
-class IntegerFieldIn(_InRange, lookups.In):
-    pass
-
-
-class RelatedInRange(_InRange, RelatedIn):
-    pass
+class RelatedInRange(IntegerFieldIn, RelatedIn):
+    """``in`` through a foreign key (its own preparing of the values, then the same check)."""
 
 
 class RelatedExactInRange(RelatedExact):
