@@ -22,7 +22,13 @@ def _column_range(field: Field, connection: BaseDatabaseWrapper) -> tuple[int | 
     """The smallest and largest number the column behind ``field`` holds; (None, None) when it
     is not a whole-number column (or a relation to one) this database knows the range of."""
     try:
-        field = getattr(field, "target_field", field)  # a foreign key: the column it points at
+        # A foreign key: the column it points at, and on while that is a key to another table (an
+        # idea's key is its contribution's); a few hops at most.
+        for _hop in range(4):
+            target = getattr(field, "target_field", None)
+            if target is None or target is field:
+                break
+            field = target
     except FieldError:  # a relation over several columns
         return None, None
     internal_type = field.get_internal_type()

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.codesign.models import Comment
 from coproduce.codesign.tests.factories import IdeaFactory
 from coproduce.contributions.models import Contribution
 from coproduce.organisations.models import Role
@@ -46,6 +47,11 @@ def test_foreign_keys_match_nothing_on_a_number_no_id_holds(
     assert Contribution.objects.exclude(activity=huge).count() == 2
     assert Contribution.objects.filter(activity__in=[huge, activity_id]).get() == two[0]
     assert Contribution.objects.exclude(activity__in=[huge]).count() == 2
+    # Through a key that is itself a key to another table (an idea's is its contribution's), and
+    # back along a relation.
+    assert not Comment.objects.filter(idea=huge).exists()
+    assert not Comment.objects.filter(idea__in=[huge]).exists()
+    assert not Contribution.objects.filter(idea=huge).exists()
 
 
 def test_in_still_takes_a_subquery_and_numbers_in_range(two: list[Contribution]) -> None:
