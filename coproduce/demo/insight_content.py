@@ -1,8 +1,7 @@
-"""What the demo's needs surveys and story collections are made of (insight.py seeds them): the
-Northfield residents who answer, and for the recovery, policing, youth mental health and community
-transport services their survey questions, people's answers, community assets and stories, what
-happens to each (published, waiting for a moderator or answered), the official reply, and the
-decision the answers informed.
+"""What the demo's needs surveys and story collections are made of (insight.py seeds them): for the
+recovery, policing, youth mental health and community transport services their survey questions,
+people's answers, community assets and stories, what happens to each (published, waiting for a
+moderator or answered), the official reply, and the decision the answers informed.
 """
 
 from __future__ import annotations
@@ -10,23 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coproduce.demo.cast import people
 from coproduce.insight.models import AssetKind, QuestionKind
 from coproduce.services.models import ActivityKind
-
-# More Northfield residents, so that surveys have enough answers to be worth charting.
-NEIGHBOURS = people(
-    "amina.yusuf@example.org",
-    "gareth.lloyd@example.org",
-    "ellie.chen@example.org",
-    "marcus.reid@example.org",
-    "bridget.oconnor@example.org",
-    "tomasz.nowak@example.org",
-    "leah.francis@example.org",
-    "kwame.mensah@example.org",
-    "rosie.hughes@example.org",
-    "danny.walsh@example.org",
-)
 
 # What happens to a contribution after it is made.
 PUBLISHED, PENDING, ANSWERED = "published", "pending", "answered"
