@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from coproduce.accounts.tests.factories import UserFactory
+from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.codesign.models import Comment
 from coproduce.codesign.tests.factories import IdeaFactory
 from coproduce.contributions.models import Contribution
@@ -61,22 +58,13 @@ def test_in_still_takes_a_subquery_and_numbers_in_range(two: list[Contribution])
     assert not Contribution.objects.filter(pk__in=[]).exists()
 
 
-@pytest.fixture
-def staff() -> tuple[Client, Any]:
-    user = UserFactory(mfa=True)
-    membership = MembershipFactory(user=user, role=Role.PROFESSIONAL)
-    client = Client()
-    client.force_login(user)
-    return client, membership.organisation
-
-
-def test_a_multiple_choice_given_a_huge_id_says_so(staff: tuple[Client, Any]) -> None:
+def test_a_multiple_choice_given_a_huge_id_says_so() -> None:
     """The service form's partners: a 500 on SQLite before."""
-    client, organisation = staff
-    response = client.post(
+    membership = MembershipFactory(user=UserFactory(mfa=True), role=Role.PROFESSIONAL)
+    response = client_for(membership.user).post(
         reverse("services:service_create"),
         {
-            "organisation": organisation.pk,
+            "organisation": membership.organisation.pk,
             "name": "Meals on wheels",
             "summary": "Hot meals at home.",
             "policy_area": "social_care",
