@@ -1,4 +1,5 @@
-"""Numbers no id column can hold match nothing, instead of crashing SQLite (decision 0116)."""
+"""Numbers no id column can hold match nothing in queries, instead of crashing SQLite
+(`coproduce.common.lookups`, decision 0116)."""
 
 from __future__ import annotations
 
