@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from django.contrib import admin
 from django.test import Client
 
 from coproduce.contributions.tests.world import World, build_world
+from tests.security.admin_site import registered_models
 
 
 class _FormFields(HTMLParser):
@@ -56,16 +56,12 @@ class _FormFields(HTMLParser):
             self.data[self._textarea] += data
 
 
-def _admin_models() -> list[str]:
-    return sorted(f"{m._meta.app_label}/{m._meta.model_name}" for m in admin.site._registry)
-
-
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
 
 
-@pytest.mark.parametrize("model", _admin_models())
+@pytest.mark.parametrize("model", registered_models())
 def test_an_add_form_sent_as_it_comes_is_never_a_500(world: World, model: str) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(world.people["superuser"])

@@ -22,6 +22,7 @@ from django.urls.resolvers import RoutePattern
 
 from coproduce.common.converters import IdConverter
 from coproduce.contributions.tests.world import World, build_world
+from tests.security.admin_site import registered_models
 
 BIG_IDS = [2**63, 10**30]
 LARGEST = 10**18 - 1  # the largest id the converter takes: it reaches the view, which finds nothing
@@ -139,13 +140,7 @@ def test_the_api_refuses_an_id_too_big_with_a_422(
         assert ["path", name] in [issue["loc"] for issue in response.json()["detail"]]
 
 
-def _admin_models() -> list[str]:
-    from django.contrib import admin
-
-    return sorted(f"{m._meta.app_label}/{m._meta.model_name}" for m in admin.site._registry)
-
-
-@pytest.mark.parametrize("model", _admin_models())
+@pytest.mark.parametrize("model", registered_models())
 def test_the_admin_finds_nothing_at_an_id_too_big(world: World, model: str) -> None:
     """The admin's object pages take any text as the id (<path:…>): a big one is a missing object
     (the admin's own answer: back to its index with a message; 403 where it allows no deleting),
