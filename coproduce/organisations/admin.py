@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from coproduce.organisations.models import Membership, Organisation
 
@@ -16,3 +17,5 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    # A website typed without its scheme is taken as https (Django 6's default; 5 warns).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
