@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -28,6 +29,16 @@ pytest.register_assert_rewrite(
 )
 
 REPO_ROOT = Path(__file__).resolve().parent
+# The configured database's name, read before any test database replaces it.
+_CONFIGURED_DATABASE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    _CONFIGURED_DATABASE.append(str(settings.DATABASES["default"]["NAME"]))
+
+
 SHARED_DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
@@ -78,3 +89,29 @@ def _fresh_cache() -> Iterator[None]:
     yield
     for forget in (pagecache.forget, fragments.forget, pagination.forget):
         forget()
+
+
+@pytest.fixture(scope="session")
+def django_test_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database, even when no other selected test asked pytest-django for one, for tests
+    that keep data across tests and so manage the database themselves (the browser suite, the demo's
+    content tests): pytest-django creates test databases only for tests that use ``db``,
+    ``transactional_db`` or ``live_server``, and those reset the database after every test."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    config = None
+    if connection.settings_dict["NAME"] in _CONFIGURED_DATABASE:
+        with django_db_blocker.unblock():
+            # django-stubs types `aliases` as a mapping; Django reads it as a set of names.
+            config = setup_databases(
+                verbosity=0,
+                interactive=False,
+                aliases={"default"},  # type: ignore[arg-type]
+            )
+    # Never seed, let alone flush, a database that is not a throwaway test database.
+    assert connection.settings_dict["NAME"] not in _CONFIGURED_DATABASE, "not a test database"
+    yield
+    if config is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=0)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -82,15 +84,31 @@ class DemoSite:
         return None if name.startswith(NOT_CRAWLED_PREFIXES) else name
 
 
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the page as it is now, with the WCAG 2.2 A and AA rules."""
-    from axe_playwright_python.sync_playwright import Axe
+@functools.cache
+def _axe_source() -> str:
+    """axe-core, as the axe-playwright-python package ships it."""
+    import axe_playwright_python
 
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def load_axe(page: Page) -> None:
+    """Have the browser load axe-core into every document the page opens from now on, before the
+    document's own scripts (Chromium compiles it once; sending it with every check cost a quarter
+    of a crawl's time)."""
+    page.add_init_script(script=_axe_source())
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now, with the WCAG 2.2 A and AA rules, and return its
+    violations (loading axe first unless ``load_axe`` already has)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    violations = page.evaluate(
+        "options => axe.run(document, options).then(results => results.violations)", options
     )
-    return list(results.response["violations"])
+    return list(violations)
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
@@ -118,6 +136,7 @@ class Auditor:
     checked: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        load_axe(self.page)
         self.page.on("request", self._on_request)
         self.page.on("pageerror", lambda error: self.script_errors.append(str(error)))
 

@@ -3,8 +3,8 @@
 Each test module gets its own live server over a database seeded with the demo story
 (`coproduce.demo.story.seed`) and emptied when the module ends. On SQLite the demo is seeded once
 per process and copied: later modules get the copy back with SQLite's backup API, in milliseconds
-instead of the half minute a seed takes. The modules are marked with
-``xdist_group`` so that ``--dist loadgroup`` keeps each on one worker and seeds it once. (With
+instead of the half minute a seed takes (`coproduce.demo.tests.snapshot`). The modules are
+marked with ``xdist_group`` so that ``--dist loadgroup`` keeps each on one worker. (With
 pytest 9.2 and pytest-xdist 3.8 loadgroup does not group: pytest-dev/pytest-xdist#1386. The
 tests stay correct, since every walk makes the data it needs; a module split between the two
 workers is seeded by both.)
@@ -13,7 +13,6 @@ workers is seeded by both.)
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser
 
+from coproduce.demo.tests.snapshot import seed_demo
 from tests.browser.audit import DemoSite
 
 # Once Playwright's sync API has started, an asyncio event loop runs in the main thread for the
@@ -44,8 +44,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 APP_CSS = Path(settings.BASE_DIR) / "coproduce" / "static" / "build" / "app.css"
-# The real database's name, read before any test database replaces it.
-CONFIGURED_DATABASE = settings.DATABASES["default"]["NAME"]
 
 
 @pytest.fixture(scope="session")
@@ -56,85 +54,20 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(scope="session")
-def browser_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The test database, even when no other selected test asked pytest-django for one.
-
-    pytest-django creates test databases only for tests that use ``db``, ``transactional_db``
-    or ``live_server``; those fixtures reset the database after every test, which would throw
-    away the seeded demo, so the browser tests use none of them.
-    """
-    from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
-
-    if _is_test_database(connection):
-        yield
-        return
-    with django_db_blocker.unblock():
-        # django-stubs types `aliases` as a mapping; Django reads it as a set of names.
-        config = setup_databases(
-            verbosity=0,
-            interactive=False,
-            aliases={"default"},  # type: ignore[arg-type]
-        )
-    yield
-    with django_db_blocker.unblock():
-        teardown_databases(config, verbosity=0)
-
-
-def _is_test_database(connection: Any) -> bool:
-    """Whether the connection now points at a test database (setting one up renames it)."""
-    return bool(connection.settings_dict["NAME"] != CONFIGURED_DATABASE)
-
-
-# The database as the demo seed left it, per process (SQLite only; see _seed_demo).
-_seeded: list[sqlite3.Connection] = []
-
-
-def _seed_demo() -> None:
-    """Seed the demo story into the empty test database; on SQLite, copy the first seed of this
-    process and give later modules that copy back instead of seeding again.
-
-    The copy's rows keep the times of the first seed, minutes old at most: the story's dates are
-    days and weeks apart. What this process keeps about rows outside the database is forgotten,
-    as a new seed would make it stale (a conversation's engine is kept by its id and creation
-    time, which the copy repeats)."""
-    from django.db import connection
-
-    from coproduce.conversations import tasks
-    from coproduce.demo.story import seed
-
-    if connection.vendor != "sqlite":
-        seed()
-        return
-    connection.ensure_connection()
-    database = connection.connection
-    if not _seeded:
-        seed()
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        database.backup(copy)
-        _seeded.append(copy)
-    else:
-        _seeded[0].backup(database)
-    tasks.forget()
-
-
 @pytest.fixture(scope="module")
 def demo_site(
-    browser_database: None, django_db_blocker: Any, browser: Browser
+    django_test_database: None, django_db_blocker: Any, browser: Browser
 ) -> Iterator[DemoSite]:
     """Seed the demo once for the module, serve it, and empty the database afterwards."""
     from django.core.cache import cache
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connections
     from pytest_django.live_server_helper import LiveServer
 
     if not APP_CSS.exists():
         pytest.fail(f"{APP_CSS} is missing: run `npm run build` (make test does it for you).")
-    # Never seed, let alone flush, a database that is not a throwaway test database.
-    assert _is_test_database(connection), connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
-        _seed_demo()
+        seed_demo()
         server = LiveServer("localhost")
         # Let the server wait for the threads that answer requests when it stops, so that none
         # of them is still using the database while it is emptied below.

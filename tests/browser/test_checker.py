@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.audit import axe_violations
+from tests.browser.audit import axe_violations, load_axe
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,18 @@ BROKEN = """<!DOCTYPE html><html lang="en"><head><title>Broken on purpose</title
 
 def test_axe_reports_what_is_wrong(page: Page) -> None:
     page.set_content(BROKEN)
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"image-alt", "color-contrast", "label", "link-name"} <= found
+
+
+def test_axe_loaded_before_the_page_reports_it_too(page: Page) -> None:
+    """The walks load axe into every document before the page's own scripts (``load_axe``)."""
+    load_axe(page)
+    page.route(
+        "http://checker.test/", lambda route: route.fulfill(body=BROKEN, content_type="text/html")
+    )
+    page.goto("http://checker.test/")
+    assert page.evaluate("() => typeof window.axe") == "object"
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"image-alt", "color-contrast", "label", "link-name"} <= found
 

@@ -4,21 +4,18 @@ two ideas reached: one answered in time, one still due (decision 0026)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from coproduce.codesign.models import Agreement, Comment, Idea, SupportsThreshold
 from coproduce.common.dates import add_working_days
 from coproduce.demo.story import seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 CHALLENGE = "Your ideas for young people's mental health"
 
 
-def test_the_youth_challenge_has_agreements_and_a_threshold() -> None:
-    cache.clear()
-    seed()
+def test_the_youth_challenge_has_agreements_and_a_threshold(demo_story: None) -> None:
     threshold = SupportsThreshold.objects.get(activity__title=CHALLENGE)
     assert (threshold.supports, threshold.answer_days) == (10, 15)
     comments = Comment.objects.filter(contribution__activity=threshold.activity)

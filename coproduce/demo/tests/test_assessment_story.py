@@ -26,11 +26,12 @@ from coproduce.demo.assessment_team import PEER_VISIT, REFLECTION
 from coproduce.demo.story import seed
 from coproduce.services.models import Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_the_scheme_acts_on_its_findings_and_its_team_methods_are_published() -> None:
-    seed()
+def test_the_scheme_acts_on_its_findings_and_its_team_methods_are_published(
+    demo_story: None,
+) -> None:
     service = Service.objects.get(slug=TRANSPORT)
     concerns = Finding.objects.filter(
         assessment__activity__service_stage__service=service, kind=FindingKind.CONCERN

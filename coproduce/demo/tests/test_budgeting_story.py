@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from coproduce.accounts.models import User
 from coproduce.budgeting.models import (
@@ -36,12 +35,10 @@ from coproduce.demo.story import seed
 from coproduce.services.models import ActivityState
 from coproduce.transparency.models import LedgerEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
-def test_the_young_peoples_budget_and_the_open_safer_streets_fund() -> None:
-    cache.clear()
-    seed()
+def test_the_young_peoples_budget_and_the_open_safer_streets_fund(demo_story: None) -> None:
 
     # The young people's budget: voting closed, counted, results published, in delivery.
     youth = Budget.objects.select_related("activity").get(activity__title=YOUTH_BUDGET)

@@ -10,23 +10,19 @@ from __future__ import annotations
 import html
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
-from coproduce.demo.story import seed
 from coproduce.services.methods import method_for
 from coproduce.services.models import Activity, ActivityState
 from coproduce.services.tests.test_methods import CLAIMS, OFFLINE_NOW, OFFLINE_PAST
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 # The activity's own words must not point at something on the site either.
 TEXT_CLAIMS = [*CLAIMS, "on this site", "on this website", "see below", "this page"]
 
 
-def test_the_demos_offline_activities_make_no_claims() -> None:
-    cache.clear()
-    seed()
+def test_the_demos_offline_activities_make_no_claims(demo_story: None) -> None:
     offline = [
         activity
         for activity in Activity.objects.select_related("service_stage__service").order_by("id")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +12,10 @@ from coproduce.contributions.models import Contribution, Decision, Report, Repor
 from coproduce.demo.story import seed
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_every_demo_idea_challenge_has_a_living_loop() -> None:
-    cache.clear()
-    seed()
+def test_every_demo_idea_challenge_has_a_living_loop(demo_story: None) -> None:
     counts = [m.objects.count() for m in (Contribution, Idea, Comment, Support, Decision, Report)]
     seed()
     assert [
@@ -65,10 +62,10 @@ def test_every_demo_idea_challenge_has_a_living_loop() -> None:
     assert Decision.objects.filter(contributions__kind="idea").exists()
 
 
-def test_every_demo_service_shows_answer_coverage_and_a_living_you_said_we_did() -> None:
+def test_every_demo_service_shows_answer_coverage_and_a_living_you_said_we_did(
+    demo_story: None,
+) -> None:
     """Issue 6: coverage and "You said, we did" are visible, with something in them, everywhere."""
-    cache.clear()
-    seed()
     client = Client()
     services = Service.objects.published()
     assert services.count() >= 4

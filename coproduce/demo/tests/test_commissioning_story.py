@@ -15,11 +15,10 @@ from coproduce.demo.commissioning import OPEN_TITLE, SAFEGUARDING, TITLE
 from coproduce.demo.outcomes import YOUTH
 from coproduce.demo.story import seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_young_people_weighed_the_criteria_and_the_weights_are_published() -> None:
-    seed()
+def test_young_people_weighed_the_criteria_and_the_weights_are_published(demo_story: None) -> None:
     round_ = Round.objects.get(activity__title=TITLE)
     service = round_.activity.service
     assert service.slug == YOUTH
@@ -63,8 +62,9 @@ def test_young_people_weighed_the_criteria_and_the_weights_are_published() -> No
         assert weighting.contribution.created_at < answer.created_at
 
 
-def test_a_visitor_can_weigh_the_open_round_and_seeding_twice_changes_nothing() -> None:
-    seed()
+def test_a_visitor_can_weigh_the_open_round_and_seeding_twice_changes_nothing(
+    demo_story: None,
+) -> None:
     open_round = Round.objects.get(activity__title=OPEN_TITLE)
     assert rules.weighting_open(open_round)
     assert open_round.weights_published_at is None

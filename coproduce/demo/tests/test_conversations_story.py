@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -28,12 +27,10 @@ from coproduce.conversations.queries import group_of_participant, latest_map
 from coproduce.demo.conversations import DAVE, EBIKE, EVENING, LIGHTING, PRIYA, RESIDENT
 from coproduce.demo.story import seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_the_demo_conversations() -> None:
-    cache.clear()
-    seed()
+def test_the_demo_conversations(demo_story: None) -> None:
 
     # E-bike theft: anyone may take part and add statements, checked before they appear.
     ebike = Conversation.objects.select_related("activity").get(activity__title=EBIKE)

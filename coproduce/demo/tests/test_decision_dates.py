@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from coproduce.contributions.models import Decision
-from coproduce.demo.story import seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_no_demo_decision_is_informed_by_a_later_contribution() -> None:
-    cache.clear()
-    seed()
+def test_no_demo_decision_is_informed_by_a_later_contribution(demo_story: None) -> None:
     decisions = Decision.objects.prefetch_related("contributions")
     assert decisions.count() >= 3
     later = [

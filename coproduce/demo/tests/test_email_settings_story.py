@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from coproduce.accounts.models import User
@@ -17,7 +16,7 @@ from coproduce.notifications import queries
 from coproduce.notifications.models import Event, Frequency, Notification
 from coproduce.notifications.tasks import send_digests
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 RESIDENT = "resident@example.org"
 NEWS = {
@@ -30,9 +29,9 @@ def _waiting() -> list[Notification]:
     return list(Notification.objects.filter(emailed_at__isnull=True).select_related("user"))
 
 
-def test_the_residents_weekly_summary_waits_with_this_weeks_new_activities() -> None:
-    cache.clear()
-    seed()
+def test_the_residents_weekly_summary_waits_with_this_weeks_new_activities(
+    demo_story: None,
+) -> None:
     seed()  # safe to run again: nothing is followed or told twice
     jo = User.objects.get(email=RESIDENT)
     assert set(Follow.objects.filter(user=jo).values_list("service__slug", flat=True)) == {

@@ -28,7 +28,7 @@ from coproduce.equality.models import (
 )
 from coproduce.services.models import Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
 def _group(code: str, value: str) -> str:
@@ -55,8 +55,9 @@ def test_each_deck_has_one_offered_answer_per_person_who_answers() -> None:
             assert sum(shares.values()) == pytest.approx(100), (area.code, code)
 
 
-def test_the_services_show_who_is_missing_and_seeding_again_changes_nothing() -> None:
-    seed()
+def test_the_services_show_who_is_missing_and_seeding_again_changes_nothing(
+    demo_story: None,
+) -> None:
 
     published = list(Service.objects.published())
     assert published

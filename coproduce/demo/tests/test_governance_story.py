@@ -14,11 +14,10 @@ from coproduce.governance.ledger import MINUTES, VOTES
 from coproduce.governance.models import Board, Meeting, MeetingDecision, Question
 from coproduce.transparency.models import LedgerEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_the_recovery_partnership_board() -> None:
-    seed()
+def test_the_recovery_partnership_board(demo_story: None) -> None:
     board = Board.objects.get(name=BOARD)
     assert board.service.slug == "drug-and-alcohol-recovery-service"
     residents = board.memberships.filter(resident=True)

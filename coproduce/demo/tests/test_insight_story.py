@@ -10,11 +10,12 @@ from coproduce.insight import queries
 from coproduce.insight.models import Asset, Story, SurveySubmission
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_every_demo_insight_activity_has_answered_unanswered_and_pending_contributions() -> None:
-    seed()
+def test_every_demo_insight_activity_has_answered_unanswered_and_pending_contributions(
+    demo_story: None,
+) -> None:
     counts = (
         Contribution.objects.count(),
         SurveySubmission.objects.count(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from coproduce.contributions.ledger import DECISION, DECISION_LINK, link_key
@@ -13,12 +12,10 @@ from coproduce.contributions.models import Decision
 from coproduce.demo.story import seed
 from coproduce.transparency.models import LedgerEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
-def test_every_demo_decision_and_link_is_in_the_ledger_and_verifies() -> None:
-    cache.clear()
-    seed()
+def test_every_demo_decision_and_link_is_in_the_ledger_and_verifies(demo_story: None) -> None:
     recorded = set(LedgerEntry.objects.values_list("type", "key"))
     for decision in Decision.objects.prefetch_related("contributions"):
         assert (DECISION, str(decision.pk)) in recorded, decision.title

@@ -13,11 +13,10 @@ from coproduce.outcomes import queries
 from coproduce.outcomes.models import CheckAnswer, Measurement, Pillar, Source
 from coproduce.services.models import Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
-def test_the_youth_service_has_an_outcomes_framework() -> None:
-    seed()
+def test_the_youth_service_has_an_outcomes_framework(demo_story: None) -> None:
     service = Service.objects.get(slug=YOUTH)
     rows = queries.framework(service)
 

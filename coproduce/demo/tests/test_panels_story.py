@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +42,7 @@ from coproduce.panels.models import (
 from coproduce.panels.queries import feasibility
 from coproduce.services.models import ActivityState
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 
 def _panel(service_slug: str, title: str) -> Panel:
@@ -78,9 +77,7 @@ def _published(panel: Panel) -> list[Recommendation]:
     return list(panel.recommendations.filter(status=RecommendationStatus.PUBLISHED))
 
 
-def test_the_demo_panels() -> None:
-    cache.clear()
-    seed()
+def test_the_demo_panels(demo_story: None) -> None:
     client = Client()
 
     # Policing: 24 drawn by LEXIMIN from 300 who answered letters, every quota met.

@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from coproduce.accounts.models import User
 from coproduce.contributions import rules
 from coproduce.contributions.models import Contribution
-from coproduce.demo.story import seed
 from coproduce.services.models import ActivityState, Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 README = Path(settings.BASE_DIR) / "README.md"
 
@@ -28,9 +26,7 @@ def readme_accounts() -> list[str]:
     return re.findall(r"^\| `([^`]+@[^`]+)` \|", README.read_text(), flags=re.MULTILINE)
 
 
-def test_every_open_demo_service_can_be_answered_with_a_readme_account() -> None:
-    cache.clear()
-    seed()
+def test_every_open_demo_service_can_be_answered_with_a_readme_account(demo_story: None) -> None:
     listed = list(User.objects.filter(email__in=readme_accounts()))
     assert len(listed) == len(readme_accounts())  # every account the README lists exists
     services = (
@@ -62,9 +58,7 @@ def test_every_open_demo_service_can_be_answered_with_a_readme_account() -> None
         assert decide.status_code == 200, (service.name, staff[0].email)
 
 
-def test_the_readme_names_no_account_that_cannot_do_what_it_says() -> None:
-    cache.clear()
-    seed()
+def test_the_readme_names_no_account_that_cannot_do_what_it_says(demo_story: None) -> None:
     facilitator = User.objects.get(email="mo.ahmed@nca.example")
     transport = Service.objects.get(organisation__memberships__user=facilitator)
     assert "facilitator" in README.read_text()

@@ -7,17 +7,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from coproduce.demo.story import seed
 from coproduce.search import queries
 from coproduce.search.actions import index_rebuild
 from coproduce.search.models import Document
 from coproduce.services.models import Service, ServiceStatus
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
-def test_the_demo_search_finds_drop_ins_of_every_kind_and_nothing_private() -> None:
-    seed()
+def test_the_demo_search_finds_drop_ins_of_every_kind_and_nothing_private(demo_story: None) -> None:
     kept = set(Document.objects.values_list("kind", "key", "title", "url", "service_slug"))
     index_rebuild()  # what the seed left is what the sources say is public
     assert set(Document.objects.values_list("kind", "key", "title", "url", "service_slug")) == kept

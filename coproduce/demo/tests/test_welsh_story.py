@@ -4,7 +4,6 @@ both the Welsh and the English shown in its place (decision 0025)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from coproduce.contributions.models import Decision, Response
@@ -14,15 +13,13 @@ from coproduce.insight.models import Question
 from coproduce.services import pages
 from coproduce.services.models import Activity, Service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.demo_content]
+pytestmark = [pytest.mark.slow, pytest.mark.demo_content]
 
 WELSH = {"Accept-Language": "cy"}
 NOTE = 'id="language-note"'
 
 
-def test_the_demo_has_welsh_for_some_things_and_not_others() -> None:
-    cache.clear()
-    seed()
+def test_the_demo_has_welsh_for_some_things_and_not_others(demo_story: None) -> None:
     seed()  # again: nothing changes
     # Every Welsh text of the demo found the English it translates, and is valid beside it.
     models = [
