@@ -100,6 +100,7 @@ def django_test_database(django_db_setup: None, django_db_blocker: Any) -> Itera
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
+    assert _CONFIGURED_DATABASE, "pytest_configure has not read the configured database"
     config = None
     if connection.settings_dict["NAME"] in _CONFIGURED_DATABASE:
         with django_db_blocker.unblock():

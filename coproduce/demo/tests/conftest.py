@@ -12,11 +12,11 @@ import pytest
 def demo_story(
     request: pytest.FixtureRequest, django_test_database: None, django_db_blocker: Any
 ) -> Iterator[None]:
-    """The test database holds the demo story for this test, and is as it was afterwards.
+    """The demo story in the test database for this test; afterwards, the database as it was.
 
-    On SQLite the story is seeded once per process and copied (``snapshot``), and the database is
-    copied back afterwards; elsewhere it is seeded inside the test's transaction, which is rolled
-    back as for any test using ``db``."""
+    On SQLite the story is seeded once per process and copied (``snapshot``), and the database as
+    it was before the test is copied back after it; elsewhere the story is seeded inside the
+    test's transaction, which is rolled back as for any test using ``db``."""
     from django.core.cache import cache
     from django.db import connection
 
