@@ -8,11 +8,13 @@ a fresh clone. See docs/decisions/0500-translations.md.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -27,6 +29,7 @@ from coproduce.common.tests.translations import (
 )
 from coproduce.common.views import server_error
 from coproduce.contributions.models import AuthorDisplay, ReportStatus, Visibility
+from coproduce.conversations.tests.factories import make_conversation
 from coproduce.insight.models import AssetKind, InsightKind, QuestionKind
 from coproduce.notifications.models import Event
 from coproduce.organisations.actions import organisation_create
@@ -439,3 +442,32 @@ def test_the_server_error_page_follows_the_language() -> None:
     assert response.status_code == 500
     assert '<html lang="cy"' in page
     assert "Mae'n ddrwg gennym, mae problem gyda'r gwasanaeth" in page
+
+
+# Filters that wrap a field shown in English on a Welsh page in <span lang="en">: a page's <title>
+# takes text alone and would show the tags (see ``text_in_language``).
+MARKUP_FILTERS = re.compile(r"\|(in_language|option_in_language)\b")
+
+
+def test_page_titles_take_the_field_as_text_alone() -> None:
+    templates = Path(settings.BASE_DIR, "coproduce").rglob("*.html")
+    offenders = [
+        str(template.relative_to(settings.BASE_DIR))
+        for template in templates
+        for block in re.findall(r"{% block title %}(.*?){% endblock %}", template.read_text(), re.S)
+        if MARKUP_FILTERS.search(block)
+    ]
+    assert offenders == [], "use text_in_language in a page's title"
+
+
+@pytest.mark.django_db
+def test_a_title_left_in_english_is_plain_text_in_a_welsh_page_title(client: Client) -> None:
+    conversation = make_conversation().conversation
+    url = reverse("conversations:conversation", args=[conversation.pk])
+    page = _page(client, url, accept_language="cy")
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None
+    assert conversation.activity.title in title.group(1)
+    assert "<" not in title.group(1)
+    # The heading keeps the mark that tells screen readers the title is in English.
+    assert f'<span lang="en" data-untranslated>{conversation.activity.title}</span>' in page
