@@ -445,19 +445,25 @@ def test_the_server_error_page_follows_the_language() -> None:
 
 
 # Filters that wrap a field shown in English on a Welsh page in <span lang="en">: a page's <title>
-# takes text alone and would show the tags (see ``text_in_language``).
+# and a plain-text email take text alone and would show the tags (see ``text_in_language``).
 MARKUP_FILTERS = re.compile(r"\|(in_language|option_in_language)\b")
 
 
-def test_page_titles_take_the_field_as_text_alone() -> None:
-    templates = Path(settings.BASE_DIR, "coproduce").rglob("*.html")
-    offenders = [
-        str(template.relative_to(settings.BASE_DIR))
-        for template in templates
-        for block in re.findall(r"{% block title %}(.*?){% endblock %}", template.read_text(), re.S)
-        if MARKUP_FILTERS.search(block)
+def test_page_titles_and_plain_text_emails_take_fields_as_text_alone() -> None:
+    root = Path(settings.BASE_DIR, "coproduce")
+    titles = [
+        (page, block)
+        for page in root.rglob("*.html")
+        for block in re.findall(r"{% block title %}(.*?){% endblock %}", page.read_text(), re.S)
     ]
-    assert offenders == [], "use text_in_language in a page's title"
+    texts = [(text, text.read_text()) for text in root.rglob("templates/**/*.txt")]
+    offenders = [
+        str(template.relative_to(root))
+        for template, words in titles + texts
+        if MARKUP_FILTERS.search(words)
+    ]
+    assert texts, "no plain-text templates found"
+    assert offenders == [], "use text_in_language where no markup is shown"
 
 
 @pytest.mark.django_db
