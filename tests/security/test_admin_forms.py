@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 from django.test import Client
 
-from coproduce.contributions.tests.world import World, build_world
+from coproduce.contributions.tests.world import World
 from tests.security.admin_site import registered_models
 
 
@@ -54,11 +53,6 @@ class _FormFields(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._textarea:
             self.data[self._textarea] += data
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 @pytest.mark.parametrize("model", registered_models())

@@ -16,14 +16,11 @@ from django.test import Client
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.contributions.tests.world import ROLES, World
-from tests.security import test_permission_matrix as matrix
 from tests.security.permission_matrix.common import (
     API_OWNER_MEMBERS,
     API_PUBLIC,
     ApiCase,
 )
-
-world = matrix.world  # the permission matrix's world, with its people in every role
 
 STANDARDS = "/api/services/{slug}/standards"
 ACTIONS = "/api/services/{slug}/improvement-actions"

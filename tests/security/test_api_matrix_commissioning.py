@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.contributions.tests.world import ROLES, World
-from tests.security import test_permission_matrix as matrix
 from tests.security.permission_matrix.common import (
     API_NOTHING,
     API_OWNER_MEMBERS,
@@ -38,8 +37,6 @@ from tests.security.permission_matrix.common import (
     ApiCase,
     api_row,
 )
-
-world = matrix.world  # the permission matrix's world, with its people in every role
 
 ROUNDS = "/api/commissioning/rounds"
 ROUND = f"{ROUNDS}/{{round_id}}"

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.contributions.tests.world import ROLES, World
-from tests.security import test_permission_matrix as matrix
 from tests.security.permission_matrix.common import (
     API_OWNER_MEMBERS,
     API_PUBLIC,
@@ -26,8 +25,6 @@ from tests.security.permission_matrix.common import (
     ApiCase,
     api_row,
 )
-
-world = matrix.world  # the permission matrix's world, with its people in every role
 
 FRAMEWORK = "/api/services/{slug}/outcomes"
 INDICATOR = "/api/indicators/{indicator_id}"

@@ -16,7 +16,6 @@ from django.test import Client
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.contributions.tests.world import ROLES, World
-from tests.security import test_permission_matrix as matrix
 from tests.security.permission_matrix.cases_panels import panel_made
 from tests.security.permission_matrix.common import (
     API_OWNER_MEMBERS,
@@ -24,8 +23,6 @@ from tests.security.permission_matrix.common import (
     ApiCase,
     api_row,
 )
-
-world = matrix.world  # the permission matrix's world, with its people in every role
 
 PANEL = "/api/panels/{panel_id}"
 STATUS = "/api/panel-recommendations/{recommendation_id}/status"

@@ -21,7 +21,7 @@ from django.urls.converters import IntConverter
 from django.urls.resolvers import RoutePattern
 
 from coproduce.common.converters import IdConverter
-from coproduce.contributions.tests.world import World, build_world
+from coproduce.contributions.tests.world import World
 from tests.security.admin_site import registered_models
 
 BIG_IDS = [2**63, 10**30]
@@ -70,11 +70,6 @@ def _takes_an_id(route: Route) -> bool:
 
 
 ID_ROUTES = sorted((r for r in _routes() if _takes_an_id(r)), key=lambda r: r.name)
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 def test_every_route_takes_ids_with_the_id_converter() -> None:

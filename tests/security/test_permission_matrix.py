@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from coproduce.accounts.actions import api_token_create
-from coproduce.contributions.tests.world import ROLES, World, build_world
+from coproduce.contributions.tests.world import ROLES, World
 from tests.security.permission_matrix import (
     cases_assessment,
     cases_budgets,
@@ -79,14 +79,6 @@ CASES: list[Case] = [
     *cases_site.EQUALITY_CASES,
     *cases_site.PRIVACY_CASES,
 ]
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    w = build_world()
-    token, _raw = api_token_create(user=w.people["resident"], name="matrix")
-    w.people["resident_token"] = token
-    return w
 
 
 # The budgets and conversations APIs, with each role's token (the other APIs' matrices are in
