@@ -1,5 +1,5 @@
 """Overrides for the test suite only: fast hashing, immediate tasks, in-memory cache and mail,
-a sealed-files folder of its own."""
+a sealed-files folder of its own, static files looked up when asked for."""
 
 import tempfile
 
@@ -13,6 +13,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # router's own tests configure the replica themselves.
 DATABASES.pop("replica", None)  # noqa: F405
 DATABASE_ROUTERS = []
+# WhiteNoise looks a static file up when it is asked for, instead of reading every file the finders
+# know each time a test client loads the middleware: a third of a request's time in the suite.
+WHITENOISE_AUTOREFRESH = True
 
 # Bids' attachments go to a folder of this test run's own, never the real sealed folder. (The
 # model reads the storage once, when it loads: an override in a test would not reach it.)
