@@ -34,6 +34,7 @@ from coproduce.common.dates import years_after
 from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay
+from coproduce.notifications.actions import notifications_requote
 
 # How far ahead an action may be due: improvement is planned for the next cycle, not forever.
 DUE_YEARS_AHEAD = 3
@@ -117,6 +118,7 @@ def finding_update(
         raise ValidationError(
             {"kind": _("This concern has improvement actions, so it cannot become a strength.")}
         )
+    was = finding.title
     finding.kind = kind
     finding.title = title.strip()
     finding.evidence = evidence.strip()
@@ -125,6 +127,9 @@ def finding_update(
     finding.save()
     finding.standards.set(standards)
     contribution = finding.contribution
+    # News about the finding (an answer, a new status) quotes the corrected title from now on, so
+    # that it names the finding as its page does, and so that erasing the words finds every quote.
+    notifications_requote(url=contribution.get_absolute_url(), was=was, now=finding.title)
     needs_answer = kind != FindingKind.STRENGTH
     if contribution.needs_answer != needs_answer:
         contribution.needs_answer = needs_answer

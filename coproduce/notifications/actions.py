@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Left, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +55,18 @@ def notify(
     # SQLite 3.35+ and PostgreSQL return primary keys.
     _send_at_once([n.pk for n in created if n.delivery == Frequency.AT_ONCE])
     return created
+
+
+def notifications_requote(*, url: str, was: str, now: str) -> int:
+    """News about a page quotes its title (“…”): where that title is changed, or its words removed,
+    every quote of ``was`` in the news about ``url`` becomes ``now``, read or not, cut to a
+    message's length. Returns how many changed."""
+    if not was or was == now:
+        return 0
+    quoted, replacement = f"“{was}”", f"“{now}”"
+    return Notification.objects.filter(url=url, message__contains=quoted).update(
+        message=Left(Replace(F("message"), Value(quoted), Value(replacement)), MESSAGE_LENGTH)
+    )
 
 
 def notifications_mark_read(*, user: User) -> int:

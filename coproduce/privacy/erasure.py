@@ -25,8 +25,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import models, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Left, Replace
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from coproduce.accounts.models import User
 from coproduce.contributions.kinds import all_kinds
 from coproduce.contributions.models import Contribution
-from coproduce.notifications.models import MESSAGE_LENGTH, Notification
+from coproduce.notifications.actions import notifications_requote
 from coproduce.search.actions import index_service
 
 
@@ -272,17 +270,11 @@ def _delete_stored(storage: Storage, names: list[str]) -> None:
 def _unquote(contribution: Contribution) -> None:
     """Others' news about the contribution (an answer, a new status, a decision) quotes its title:
     the quote becomes the placeholder, in news not yet read and news already read alike."""
-    title = contribution.title
     try:
         url = contribution.get_absolute_url()
     except NoReverseMatch:  # a kind with no page of its own: no news points at it
         return
-    if not title:
-        return
-    quoted, placeholder = f"“{title}”", f"“{REMOVED}”"
-    Notification.objects.filter(url=url, message__contains=quoted).update(
-        message=Left(Replace(F("message"), Value(quoted), Value(placeholder)), MESSAGE_LENGTH)
-    )
+    notifications_requote(url=url, was=contribution.title, now=str(REMOVED))
 
 
 def _remove_words(user: User) -> set[int]:

@@ -124,6 +124,31 @@ def test_welsh_comes_whole_or_not_at_all() -> None:
     assert "evidence_cy" in error.value.message_dict
 
 
+def test_news_about_a_finding_quotes_its_corrected_title() -> None:
+    from coproduce.notifications.models import Notification
+
+    assessment, staff = _assessment()
+    finding = _finding(assessment, staff, title="Buses late on Mondays")
+    same_words = _finding(assessment, staff, title="Buses late on Mondays", evidence="Again.")
+    follower = UserFactory()
+    spine.follow_set(user=follower, target=assessment.activity, follow=True)
+    for each in (finding, same_words):
+        spine.response_create(contribution=each.contribution, author=staff, body="We will look.")
+    news = Notification.objects.filter(user=follower).order_by("pk")
+    assert [n.message.count("“Buses late on Mondays”") for n in news] == [1, 1]
+    actions_findings.finding_update(
+        finding=finding,
+        by=staff,
+        kind=finding.kind,
+        title="Buses late on Monday mornings",
+        evidence=finding.evidence,
+    )
+    first, second = news.all()  # read again
+    assert "“Buses late on Monday mornings”" in first.message
+    assert "Buses late on Mondays" not in first.message
+    assert "“Buses late on Mondays”" in second.message  # another finding's news: left as it was
+
+
 def test_a_concern_with_actions_stays_a_concern() -> None:
     assessment, staff = _assessment()
     finding = _finding(assessment, staff)
