@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import re
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +14,9 @@ from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import BrowserContext, Locator, Page, Request, Response
+
+# Something that looks like the start of an HTML tag, in text that should have none.
+TAG = re.compile(r"<[a-zA-Z/!]")
 
 # The rules the issue asks for: WCAG 2.0, 2.1 and 2.2, levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -84,7 +87,6 @@ class DemoSite:
         return None if name.startswith(NOT_CRAWLED_PREFIXES) else name
 
 
-@functools.cache
 def load_axe(page: Page) -> None:
     """Have the browser load axe-core into every document the page opens from now on, before the
     document's own scripts: sending the script with every check took a quarter of a crawl's time
@@ -169,11 +171,15 @@ class Auditor:
         return response
 
     def check(self) -> None:
-        """Run axe on the page as it is now; keep any violations for the final report."""
+        """Run axe on the page as it is now, and look for tags in its title (a browser shows a
+        title's text as it is); keep what is wrong for the final report."""
         self.checked.append(self.page.url)
+        title = self.page.title()
+        if TAG.search(title):
+            self.problems.append(f"{self.page.url}: the page's title shows markup: {title!r}")
         violations = axe_violations(self.page)
         if violations:
-            self.problems.append(f"{self.page.url} ({self.page.title()}):\n{describe(violations)}")
+            self.problems.append(f"{self.page.url} ({title}):\n{describe(violations)}")
 
     def crawl(
         self,

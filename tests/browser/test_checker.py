@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.audit import axe_violations, load_axe
+from tests.browser.audit import Auditor, DemoSite, axe_violations, load_axe
 
 pytestmark = pytest.mark.browser
 
@@ -44,3 +44,22 @@ def test_axe_passes_a_plain_accessible_page(page: Page) -> None:
         "<body><main><h1>Fine</h1><p>Black text on white.</p></main></body></html>"
     )
     assert axe_violations(page) == []
+
+
+def test_a_title_showing_markup_is_a_problem(page: Page) -> None:
+    """A field put into <title> with its <span lang> shows the tags in the browser's tab."""
+    shown = '<span lang="en" data-untranslated>Bus routes</span> – coproduce'
+    body = (
+        '<!DOCTYPE html><html lang="cy"><head><title>&lt;span lang="en" data-untranslated&gt;'
+        "Bus routes&lt;/span&gt; – coproduce</title></head><body><main><h1>Llwybrau bysiau</h1>"
+        "</main></body></html>"
+    )
+    page.route(
+        "http://checker.test/",
+        lambda route: route.fulfill(body=body, content_type="text/html; charset=utf-8"),
+    )
+    auditor = Auditor(DemoSite(url="http://checker.test"), page)
+    page.goto("http://checker.test/")
+    assert page.title() == shown
+    auditor.check()
+    assert auditor.problems == [f"http://checker.test/: the page's title shows markup: {shown!r}"]
