@@ -4,8 +4,8 @@ Each test module gets its own live server over a database seeded with the demo s
 (`coproduce.demo.story.seed`) and left as it found it when the module ends. On SQLite the demo is
 seeded once per process and copied: later modules get the copy back with SQLite's backup API, in
 milliseconds instead of the half minute a seed takes, and the database as it was before is copied
-back afterwards (`coproduce.demo.tests.snapshot`); on PostgreSQL the database is flushed. The modules are
-marked with ``xdist_group`` so that ``--dist loadgroup`` keeps each on one worker. (With
+back afterwards (`coproduce.demo.tests.snapshot`); on PostgreSQL the database is flushed. The
+modules are marked with ``xdist_group`` so that ``--dist loadgroup`` keeps each on one worker. (With
 pytest 9.2 and pytest-xdist 3.8 loadgroup does not group: pytest-dev/pytest-xdist#1386. The
 tests stay correct, since every walk makes the data it needs; a module split between the two
 workers is seeded by both.)
