@@ -14,7 +14,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DATABASES.pop("replica", None)  # noqa: F405
 DATABASE_ROUTERS = []
 # WhiteNoise looks a static file up when it is asked for, instead of reading every file the finders
-# know each time a test client loads the middleware: a third of a request's time in the suite.
+# know each time a test client loads the middleware (two thirds of a request's time in the view
+# matrix; decision 0118).
 WHITENOISE_AUTOREFRESH = True
 
 # Bids' attachments go to a folder of this test run's own, never the real sealed folder. (The
