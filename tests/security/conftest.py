@@ -1,16 +1,17 @@
 """The world the security suites check against, built once per test module.
 
 The matrices send every request of hundreds of cases in every role to the same two organisations
-and their people (``build_world``: some forty rows, tens of milliseconds each time). The world is built once per
-module inside a transaction that is rolled back when the module ends; each test runs in a savepoint
-inside it (pytest-django's ``db``), so what a test makes is gone before the next, and it gets the
-world read again from the database, so that nothing a test changed on the objects is seen by the
-next either.
+and their people (``build_world``: some forty rows, tens of milliseconds each time). The world is
+built once per module inside a transaction that is rolled back when the module ends; each test
+runs in a savepoint inside it (pytest-django's ``db``), so what a test makes is gone before the
+next, and it gets the world read again from the database, so that nothing a test changed on the
+objects is seen by the next either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import Any, TypeVar
 
 import pytest
@@ -44,19 +45,14 @@ def built_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World
 @pytest.fixture
 def world(built_world: World, db: None) -> World:
     """The module's world, read again from the database for this test."""
-    return World(
-        owner=_again(built_world.owner),
-        other=_again(built_world.other),
-        people={
-            role: None if person is None else _again(person)
-            for role, person in built_world.people.items()
-        },
-        service=_again(built_world.service),
-        draft_service=_again(built_world.draft_service),
-        open_activity=_again(built_world.open_activity),
-        draft_activity=_again(built_world.draft_activity),
-        decision=_again(built_world.decision),
-    )
+    people = {
+        role: None if person is None else _again(person)
+        for role, person in built_world.people.items()
+    }
+    rows = {
+        f.name: _again(getattr(built_world, f.name)) for f in fields(World) if f.name != "people"
+    }
+    return World(people=people, **rows)
 
 
 def _again(row: Row) -> Row:
