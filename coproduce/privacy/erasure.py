@@ -31,9 +31,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
-from coproduce.contributions.kinds import all_kinds
+from coproduce.contributions.kinds import all_kinds, get_kind
 from coproduce.contributions.models import Contribution
 from coproduce.notifications.actions import notifications_requote
+from coproduce.notifications.models import Notification
 from coproduce.search.actions import index_service
 
 
@@ -136,6 +137,7 @@ ALSO_EMPTIED: dict[str, dict[str, object]] = {
     "conversations.Participant.user": {"postcode_area": ""},
 }
 REMOVED = gettext_lazy("Removed at the request of the person who wrote it.")
+URLS_AT_ONCE = 500  # pages asked about in one query for the news that quotes them
 
 
 def user_fields() -> Iterator[tuple[str, type[models.Model], models.Field]]:
@@ -267,37 +269,52 @@ def _delete_stored(storage: Storage, names: list[str]) -> None:
         storage.delete(name)
 
 
-def _unquote(contribution: Contribution) -> None:
-    """Others' news about the contribution (an answer, a new status, a decision) quotes its title:
-    the quote becomes the placeholder, in news not yet read and news already read alike."""
-    try:
-        url = contribution.get_absolute_url()
-    except NoReverseMatch:  # a kind with no page of its own: no news points at it
-        return
-    notifications_requote(url=url, was=contribution.title, now=str(REMOVED))
+def _unquote(quotes: dict[str, str]) -> None:
+    """Others' news about the contributions (an answer, a new status, a decision) quotes their
+    titles (url → title): each quote becomes the placeholder, in news read and not yet read."""
+    urls = list(quotes)
+    for start in range(0, len(urls), URLS_AT_ONCE):
+        chunk = urls[start : start + URLS_AT_ONCE]
+        with_news = Notification.objects.filter(url__in=chunk).values_list("url", flat=True)
+        for url in sorted(set(with_news)):
+            notifications_requote(url=url, was=quotes[url], now=str(REMOVED))
+
+
+def _quotes(contributions: list[Contribution]) -> dict[str, str]:
+    """url → title of each contribution that has a page of its own (only those are in news)."""
+    quotes = {}
+    for contribution in contributions:
+        try:
+            quotes[contribution.get_absolute_url()] = contribution.title
+        except NoReverseMatch:  # a kind with no page of its own: no news points at it
+            continue
+    return quotes
 
 
 def _remove_words(user: User) -> set[int]:
     """Replace the words of everything the person wrote with a placeholder, and delete the files
-    they attached to it; answers stay. Returns the services whose search index must forget them."""
-    services: set[int] = set()
-    for contribution in Contribution.objects.filter(author=user).select_related(
-        "activity__service_stage"
-    ):
-        detail = contribution.detail
-        _unquote(contribution)
-        own = type(detail)._default_manager.filter(pk=detail.pk)
+    they attached to it; answers stay. Returns the services whose search index must forget them.
+
+    A few queries for each kind of contribution, however many the person made."""
+    contributions = list(Contribution.objects.filter(author=user).with_details())
+    _unquote(_quotes(contributions))
+    for kind in sorted({contribution.kind for contribution in contributions}):
+        relation = Contribution._meta.get_field(get_kind(kind).detail)
+        link = relation.field.name  # type: ignore[union-attr]
+        detail = relation.related_model
+        own = detail._default_manager.filter(**{f"{link}__author": user})  # type: ignore[union-attr]
         _replace_words(own)
         _delete_files(own, empty=True)
         # Rows below it may hold their words too (a survey submission's answers); others' rows
         # (comments on their idea, the council's news of their project) stay as they are.
-        for label, field in belonging_relations(type(detail)):
+        for label, field in belonging_relations(detail):  # type: ignore[arg-type]
             if BELONGING.get(label, False):
-                belonging = field.model._default_manager.filter(**{field.name: detail})
+                belonging = field.model._default_manager.filter(
+                    **{f"{field.name}__{link}__author": user}
+                )
                 _replace_words(belonging)
                 _delete_files(belonging, empty=True)
-        services.add(contribution.activity.service_stage.service_id)
-    return services
+    return {contribution.activity.service_stage.service_id for contribution in contributions}
 
 
 @transaction.atomic

@@ -255,6 +255,51 @@ def test_others_news_stops_quoting_words_that_are_removed() -> None:
     assert "We will ask." in placeholder[0]  # the organisation's answer stays
 
 
+def _author_of(ideas: int) -> User:
+    """A person with ``ideas`` ideas, as many comments and stories, a survey answer, and news
+    quoting the first idea."""
+    from coproduce.codesign.tests.factories import CommentFactory, IdeaFactory
+    from coproduce.contributions import actions as spine
+    from coproduce.insight.tests.factories import (
+        NeedsSurveyFactory,
+        StoryCollectionFactory,
+        StoryFactory,
+        SubmissionFactory,
+    )
+    from coproduce.services.tests.factories import staff_of
+
+    person, follower = UserFactory(), UserFactory()
+    first = IdeaFactory(author=person)
+    activity = first.contribution.activity
+    SubmissionFactory(activity=NeedsSurveyFactory(), author=person, text="Survey words")
+    stories = StoryCollectionFactory()
+    for number in range(ideas):
+        idea = first if number == 0 else IdeaFactory(activity=activity, author=person)
+        CommentFactory(idea=idea, author=person)
+        StoryFactory(activity=stories, author=person)
+    spine.follow_set(user=follower, target=activity, follow=True)
+    spine.response_create(contribution=first.contribution, author=staff_of(activity), body="Yes.")
+    return person
+
+
+def test_removing_words_takes_as_many_queries_for_many_contributions_as_for_few() -> None:
+    """One query per kind, not per contribution: a prolific person's erasure runs in a request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for ideas in (1, 3):
+        person = _author_of(ideas)
+        assert Contribution.objects.filter(author=person).count() == 3 * ideas + 1
+        with CaptureQueriesContext(connection) as queries:
+            erasure.account_erase(user=person, remove_words=True)
+        counts.append(len(queries))
+        assert set(
+            Contribution.objects.filter(author=person).values_list("idea__title", flat=True)
+        ) <= {"Removed at the request of the person who wrote it.", None}
+    assert counts[0] == counts[1]
+
+
 def test_an_export_file_goes_only_once_the_erasure_commits(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
