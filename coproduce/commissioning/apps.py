@@ -36,6 +36,7 @@ class CommissioningConfig(AppConfig):
                 detail="weighting",
                 methods={ActivityKind.COMMISSIONING_ROUND},
                 text=lambda contribution: contribution.weighting.summary(),
+                select_related=("weighting__round__activity",),  # its title names the round
                 prefetch=("weighting__points__criterion",),
                 summary_template="commissioning/_weighting_summary.html",
             )

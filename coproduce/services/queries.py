@@ -130,6 +130,7 @@ def lifecycle(service: Service, *, include_drafts: bool = False) -> list[CycleVi
         activities = activities.exclude(state=ActivityState.DRAFT)
     rows = list(
         ServiceStage.objects.filter(service=service)
+        .select_related("service")  # each activity's link names the service
         .order_by("-cycle", "position")
         .prefetch_related(Prefetch("activities", queryset=activities))
     )
@@ -257,7 +258,7 @@ def public_activities(service: Service, *, stage: str = "") -> QuerySet[Activity
     activities = (
         Activity.objects.filter(service_stage__service=service)
         .exclude(state=ActivityState.DRAFT)
-        .select_related("service_stage")
+        .select_related("service_stage__service")  # each activity's link names the service
         .order_by("-service_stage__cycle", "service_stage__position", "opens_on", "id")
     )
     return activities.filter(service_stage__stage=stage) if stage else activities

@@ -267,3 +267,24 @@ def test_the_weighting_summary_lists_the_points() -> None:
     assert f"{criteria[0].name}: 70 points" in html
     assert f"{criteria[2].name}: 30 points" in html
     assert criteria[1].name not in html
+
+
+@pytest.mark.parametrize("export", ["contributions:export_json", "contributions:export_csv"])
+def test_the_activity_export_reads_weightings_with_their_round(client: Client, export: str) -> None:
+    """A weighting's title names its round: read in the one query, not once per weighting."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coproduce.commissioning.tests.factories import make_weighting
+
+    round_, criteria, _staff = _ready()
+    url = reverse(export, args=[round_.pk])
+    counts = []
+    for more in (1, 4):
+        for _number in range(more):
+            make_weighting(round_, {criteria[0].pk: 60, criteria[1].pk: 40})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert str(round_) in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -77,6 +77,26 @@ def test_home_lists_services_without_n_plus_one(
     assert response.context["page"].paginator.num_pages == 2
 
 
+@pytest.mark.parametrize("page", ["services:detail", "services:activity_list"])
+def test_a_service_page_takes_as_many_queries_for_many_activities_as_for_one(
+    client: Client, page: str
+) -> None:
+    """Each activity links to its page, which names the service: read with the activities."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    service = ServiceFactory()
+    url = reverse(page, kwargs={"slug": service.slug})
+    counts = []
+    for more in (1, 5):
+        for _number in range(more):
+            ActivityFactory(service=service, state=ActivityState.OPEN)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
 def test_service_page_shows_timeline_promises_open_activities_and_index(client: Client) -> None:
     service = ServiceFactory(name="Recovery service")
     ServiceStage.objects.filter(service=service, stage=Stage.COMMISSIONING).update(
