@@ -179,10 +179,16 @@ def can_choose_evaluators(user: Visitor, round_: Round) -> bool:
     return not award_made(round_) and can_keep_round(user, round_)
 
 
+def can_see_moderation(user: Visitor, round_: Round) -> bool:
+    """The moderation's record (every evaluator's scores and comments, the agreed scores, the
+    totals): the round's keepers, from the deadline on; after the award it can only be read."""
+    return bids_closed(round_) and can_keep_round(user, round_)
+
+
 def can_moderate(user: Visitor, round_: Round) -> bool:
     """Record the moderation meeting's agreed scores: the round's keepers, after the deadline,
     before the award."""
-    return bids_closed(round_) and not award_made(round_) and can_keep_round(user, round_)
+    return not award_made(round_) and can_see_moderation(user, round_)
 
 
 def can_award(user: Visitor, round_: Round) -> bool:

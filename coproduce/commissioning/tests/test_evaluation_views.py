@@ -390,6 +390,38 @@ def test_the_moderation_shows_the_totals_and_their_arithmetic(data: Evaluated) -
     assert _url("award_make", data.round.pk) in page
 
 
+def test_after_the_award_the_moderation_is_a_record_that_cannot_change(data: Evaluated) -> None:
+    """The round's page still links to the moderation after the award: it opens, read-only, even
+    for a keeper who evaluates and never finished scoring (scoring is closed)."""
+    colleague = keeper_of(data.round.activity.service)
+    make_evaluator(data.round, data.keeper, colleague, role="staff")
+    agree_example(data)
+    award(data)
+    oak = data.bids[0]
+    for person in (data.keeper, colleague):
+        client = client_for(person)
+        response = client.get(_url("moderation", data.round.pk))
+        page = _page(response)
+        assert response.status_code == 200
+        assert "Moderation: the agreed scores" in page
+        assert "its scores can no longer be changed" in page
+        assert "88.80" in page
+        assert "Finish your own declarations" not in page
+        assert _url("moderate_bid", oak.pk) not in page
+        assert _url("award_make", data.round.pk) not in page
+    manage = _page(
+        client_for(data.keeper).get(reverse("commissioning:manage", args=[data.round.pk]))
+    )
+    assert _url("moderation", data.round.pk) in manage
+    agreed = list(AgreedScore.objects.order_by("pk").values_list("pk", "score"))
+    post = {f"agreed_{c.pk}": "0" for c in data.criteria}
+    response = client_for(data.keeper).post(_url("moderate_bid", oak.pk), post)
+    assert response.status_code == 403
+    assert list(AgreedScore.objects.order_by("pk").values_list("pk", "score")) == agreed
+    for outsider in (UserFactory(), data.bidders[0]):
+        assert client_for(outsider).get(_url("moderation", data.round.pk)).status_code in (403, 404)
+
+
 def test_ties_are_stated_in_words() -> None:
     data = evaluated_round(prices=("1000000", "1000000", "900000"))
     oak, ash, elm = data.bids

@@ -351,12 +351,14 @@ def _own_scoring_unfinished(user: Visitor, round_: Round) -> bool:
     return evaluator is not None and not actions.scoring_done(evaluator)
 
 
-@rule_required(rules.can_moderate, load=queries.visible_round, staff=True)
+@rule_required(rules.can_see_moderation, load=queries.visible_round, staff=True)
 @require_http_methods(["GET"])
 def moderation(request: SignedInRequest, round_: Round) -> HttpResponse:
     """Every evaluator's score and comment per bid and criterion, the agreed scores, and the
-    weighted totals and ranking they give (prices read through ``open_bid``)."""
-    if _own_scoring_unfinished(request.user, round_):
+    weighted totals and ranking they give (prices read through ``open_bid``); after the award,
+    the record without the buttons that change it."""
+    awarded = rules.award_made(round_)
+    if not awarded and _own_scoring_unfinished(request.user, round_):
         return render(
             request,
             "commissioning/evaluation/moderation.html",
@@ -383,6 +385,7 @@ def moderation(request: SignedInRequest, round_: Round) -> HttpResponse:
             show_prices=True,
             scale_max=SCORE_MAX,
             evaluator_count=len(evaluation.evaluators(round_)),
+            awarded=awarded,
         ),
     )
 
