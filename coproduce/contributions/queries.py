@@ -172,7 +172,7 @@ def answer_coverage(service: Service) -> Coverage:
         by_activity.setdefault(activity_id, []).append((created_at, first_response_at))
     activities = (
         Activity.objects.filter(pk__in=by_activity)
-        .select_related("service_stage")
+        .select_related("service_stage__service")  # each row links to the activity's page
         .order_by("service_stage__cycle", "service_stage__position", "id")
     )
     result = []
@@ -340,6 +340,7 @@ def my_contributions(user: User) -> QuerySet[Contribution]:
     return (
         Contribution.objects.filter(author=user)
         .with_details()
+        .select_related("activity__service_stage__service__organisation")  # who answered
         .prefetch_related(
             Prefetch("responses", queryset=Response.objects.order_by("created_at")),
             Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on")),

@@ -585,3 +585,44 @@ def test_an_answer_sent_twice_from_the_inbox_is_published_once(
     for response in (first, again):
         assert "Answered" in response.content.decode()
         assert "We will." in response.content.decode()
+
+
+# --- Pages of the loop that list many activities or answers --------------------------------------
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_answer_coverage_reads_its_activities_links_with_them(
+    service: Service, ideas: Activity, professional: Any
+) -> None:
+    """ "Are people getting answers?" links each activity, whose page names the service."""
+    url = reverse("contributions:you_said_we_did", kwargs={"slug": service.slug})
+    answered(said(ideas, "One"), professional)
+    counts = [_queries(Client(), url)]
+    for number in range(4):
+        activity = ActivityFactory(service=service, state=ActivityState.OPEN)
+        answered(said(activity, f"Idea {number}"), professional)
+    counts.append(_queries(Client(), url))
+    assert counts[0] == counts[1]
+
+
+def test_my_contributions_reads_who_answered_with_them(ideas: Activity, professional: Any) -> None:
+    """Each answer names the organisation that gave it."""
+    person = UserFactory()
+    client = client_for(person)
+    url = reverse("contributions:my_contributions")
+    counts = []
+    for more in (1, 4):
+        for number in range(more):
+            contribution = said(ideas, f"Idea {more}.{number}")
+            Contribution.objects.filter(pk=contribution.pk).update(author=person)
+            answered(contribution, professional)
+        counts.append(_queries(client, url))
+    assert counts[0] == counts[1]
