@@ -16,7 +16,12 @@ class AssessmentConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from coproduce.accounts.pages import ACCOUNT_PAGE
-        from coproduce.assessment import queries_coaching, queries_findings, queries_framework
+        from coproduce.assessment import (
+            queries_coaching,
+            queries_findings,
+            queries_framework,
+            rules,
+        )
         from coproduce.assessment.actions_proposals import PROPOSAL_WORKFLOW
         from coproduce.assessment.models import FINDING, METHODS, STANDARD_PROPOSAL
         from coproduce.assessment.queries_assessments import raters
@@ -31,7 +36,9 @@ class AssessmentConfig(AppConfig):
         register_method(
             ActivityKind.ASSESSMENT,
             take_part_template="assessment/_take_part.html",
-            staff_links=[(_("Run the assessment"), "assessment:manage")],
+            staff_links=[
+                (_("Run the assessment"), "assessment:manage", rules.can_set_up_assessment)
+            ],
             delivered=queries_findings.delivered,
             until_delivered=InvolvementLevel.CONSULT,
         )
@@ -39,8 +46,8 @@ class AssessmentConfig(AppConfig):
             ActivityKind.PEER_REVIEW,
             take_part_template="assessment/_take_part_peer.html",
             staff_links=[
-                (_("Run the peer review"), "assessment:manage"),
-                (_("The team and the visit"), "assessment:team"),
+                (_("Run the peer review"), "assessment:manage", rules.can_set_up_assessment),
+                (_("The team and the visit"), "assessment:team", rules.can_manage_team_of),
             ],
             delivered=queries_findings.delivered,
             until_delivered=InvolvementLevel.CONSULT,
@@ -49,14 +56,20 @@ class AssessmentConfig(AppConfig):
             ActivityKind.MYSTERY_SHOP,
             take_part_template="assessment/_take_part_shop.html",
             staff_links=[
-                (_("Run the mystery shop"), "assessment:manage"),
-                (_("Choose the coordinator"), "assessment:coordinator"),
+                (_("Run the mystery shop"), "assessment:manage", rules.can_set_up_assessment),
+                (
+                    _("Choose the coordinator"),
+                    "assessment:coordinator",
+                    rules.can_set_up_assessment,
+                ),
             ],
         )
         register_method(
             ActivityKind.SELF_REFLECTION,
             take_part_template="assessment/_take_part_self.html",
-            staff_links=[(_("Run the self-reflection"), "assessment:manage")],
+            staff_links=[
+                (_("Run the self-reflection"), "assessment:manage", rules.can_set_up_assessment)
+            ],
         )
         register_kind(
             Kind(

@@ -128,6 +128,12 @@ def can_manage_team(user: Visitor, assessment: Assessment) -> bool:
     )
 
 
+def can_manage_team_of(user: Visitor, activity: Activity) -> bool:
+    """The link to the peer team's page from the staff activity page: once the review is set up."""
+    assessment = Assessment.objects.filter(activity=activity).first()
+    return assessment is not None and can_manage_team(user, assessment)
+
+
 def can_rate_as_assessor(user: Visitor, assessment: Assessment) -> bool:
     """File one's own ratings and evidence: a member of the team, until they hand them in."""
     assessor = assessor_of(user, assessment)

@@ -24,11 +24,12 @@ class BudgetingConfig(AppConfig):
         from coproduce.services import pages
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
+        from coproduce.services.rules import can_manage_activity
 
         register_method(
             ActivityKind.PARTICIPATORY_BUDGET,
             take_part_template="budgeting/_take_part.html",
-            staff_links=[(_("Run the budget"), "budgeting:manage")],
+            staff_links=[(_("Run the budget"), "budgeting:manage", can_manage_activity)],
         )
         register_kind(
             Kind(

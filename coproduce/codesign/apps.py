@@ -11,6 +11,7 @@ class CodesignConfig(AppConfig):
         about ideas and comments (docs/contributions.md)."""
         from django.utils.translation import gettext_lazy as _
 
+        from coproduce.codesign import rules
         from coproduce.codesign.actions import pages_changed
         from coproduce.codesign.models import IDEA_WORKFLOW, CodesignKind
         from coproduce.codesign.queries import supporters
@@ -18,14 +19,19 @@ class CodesignConfig(AppConfig):
         from coproduce.equality import participation
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
+        from coproduce.services.rules import can_manage_activity
 
         register_method(
             ActivityKind.IDEA_CHALLENGE,
             take_part_template="codesign/_take_part.html",
             staff_links=[
-                (_("Idea categories"), "codesign:category_list"),
-                (_("Supports threshold"), "codesign:threshold"),
-                (_("Take forward agreed opinion-map statements"), "codesign:take_forward"),
+                (_("Idea categories"), "codesign:category_list", can_manage_activity),
+                (_("Supports threshold"), "codesign:threshold", rules.can_set_threshold),
+                (
+                    _("Take forward agreed opinion-map statements"),
+                    "codesign:take_forward",
+                    rules.can_take_forward,
+                ),
             ],
         )
         register_kind(

@@ -14,7 +14,7 @@ class CommissioningConfig(AppConfig):
         about residents' weightings, and the ledger about published weights and awards."""
         from django.utils.translation import gettext_lazy as _
 
-        from coproduce.commissioning import ledger, promised
+        from coproduce.commissioning import ledger, promised, rules
         from coproduce.commissioning.models import WEIGHTING
         from coproduce.contributions.kinds import Kind, register_kind
         from coproduce.services import pages
@@ -27,7 +27,9 @@ class CommissioningConfig(AppConfig):
         register_method(
             ActivityKind.COMMISSIONING_ROUND,
             take_part_template="commissioning/_take_part.html",
-            staff_links=[(_("Run the commissioning round"), "commissioning:manage")],
+            staff_links=[
+                (_("Run the commissioning round"), "commissioning:manage", rules.can_set_up_round)
+            ],
         )
         register_kind(
             Kind(

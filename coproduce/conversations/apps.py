@@ -20,12 +20,13 @@ class ConversationsConfig(AppConfig):
         from coproduce.equality import participation
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
+        from coproduce.services.rules import can_manage_activity
 
         register_method(
             ActivityKind.OPINION_MAP,
             take_part_template="conversations/_take_part.html",
             staff_links=[
-                (_("Run the conversation"), "conversations:manage"),
+                (_("Run the conversation"), "conversations:manage", can_manage_activity),
             ],
         )
         register_kind(

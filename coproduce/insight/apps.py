@@ -12,6 +12,7 @@ class InsightConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from coproduce.contributions.kinds import Kind, register_kind
+        from coproduce.insight import rules
         from coproduce.insight.models import InsightKind
         from coproduce.insight.queries import answers_text, asset_text
         from coproduce.services.methods import register_method
@@ -20,7 +21,7 @@ class InsightConfig(AppConfig):
         register_method(
             ActivityKind.NEEDS_SURVEY,
             take_part_template="insight/_take_part.html",
-            staff_links=[(_("Survey questions"), "insight:survey_manage")],
+            staff_links=[(_("Survey questions"), "insight:survey_manage", rules.can_manage_survey)],
         )
         register_method(ActivityKind.STORY_COLLECTION, take_part_template="insight/_take_part.html")
         # "What has no Welsh yet" on the staff service page: survey questions after activities.

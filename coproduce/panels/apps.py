@@ -20,11 +20,12 @@ class PanelsConfig(AppConfig):
         from coproduce.services import pages
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
+        from coproduce.services.rules import can_manage_activity
 
         register_method(
             ActivityKind.CITIZEN_PANEL,
             take_part_template="panels/_take_part.html",
-            staff_links=[(_("Run the panel"), "panels:manage")],
+            staff_links=[(_("Run the panel"), "panels:manage", can_manage_activity)],
         )
         ledger.register()
         register_kind(

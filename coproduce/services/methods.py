@@ -7,7 +7,7 @@ method app registers the kinds it runs from its ``AppConfig.ready()``::
     register_method(
         ActivityKind.NEEDS_SURVEY,
         take_part_template="insight/_take_part.html",
-        staff_links=[(_("Survey questions"), "insight:survey_manage")],
+        staff_links=[(_("Survey questions"), "insight:survey_manage", rules.can_manage_survey)],
     )
 
 and the services views ask ``method_for(activity.kind)``. A kind that no app registers has no pages
@@ -26,18 +26,26 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from coproduce.accounts.types import Visitor
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+# Who may open a staff page of the method, for an activity: the view's own rule, or one that
+# allows no more than it, so that nobody is shown a link that answers 403.
+LinkRule = Callable[[Visitor, Activity], bool]
+
+
 @dataclass(frozen=True)
 class StaffLink:
-    """A staff page of the method: its label and a URL name that takes the activity's pk."""
+    """A staff page of the method: its label, a URL name that takes the activity's pk, and who may
+    open it."""
 
     label: StrOrPromise
     url_name: str
+    allowed: LinkRule
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,13 @@ class Method:
     delivered: Callable[[Sequence[Activity]], set[int]] | None = None
     until_delivered: str = ""
 
-    def staff_links_for(self, activity: Activity) -> list[tuple[StrOrPromise, str]]:
-        """(label, url) of each staff page of the method for this activity."""
+    def staff_links_for(self, activity: Activity, user: Visitor) -> list[tuple[StrOrPromise, str]]:
+        """(label, url) of each staff page of the method for this activity that ``user`` may
+        open."""
         return [
-            (link.label, reverse(link.url_name, args=[activity.pk])) for link in self.staff_links
+            (link.label, reverse(link.url_name, args=[activity.pk]))
+            for link in self.staff_links
+            if link.allowed(user, activity)
         ]
 
 
@@ -67,16 +78,17 @@ def register_method(
     kind: str,
     *,
     take_part_template: str,
-    staff_links: Sequence[tuple[StrOrPromise, str]] = (),
+    staff_links: Sequence[tuple[StrOrPromise, str, LinkRule]] = (),
     delivered: Callable[[Sequence[Activity]], set[int]] | None = None,
     until_delivered: str = "",
 ) -> Method:
     """Say that an app runs activities of ``kind``; call it from that app's ``AppConfig.ready()``.
 
     ``take_part_template`` is included in the public activity page (it gets the page's context:
-    ``activity``, ``service``, ``can_manage``, ``user``). ``staff_links`` are (label, URL name)
-    pairs; each URL is reversed with the activity's pk on the staff activity page. Labels should
-    be lazy translations. ``delivered`` and ``until_delivered``: see ``Method``. Registering a
+    ``activity``, ``service``, ``can_manage``, ``user``). ``staff_links`` are (label, URL name,
+    rule) triples; each URL is reversed with the activity's pk on the staff activity page, shown to
+    those the rule (``rule(user, activity)``, the view's own) allows. Labels should be lazy
+    translations. ``delivered`` and ``until_delivered``: see ``Method``. Registering a
     kind twice, or a kind that is not an ``ActivityKind``, is an error.
     """
     if kind not in ActivityKind.values:
@@ -86,7 +98,9 @@ def register_method(
     method = Method(
         kind=str(kind),
         take_part_template=take_part_template,
-        staff_links=tuple(StaffLink(label, url_name) for label, url_name in staff_links),
+        staff_links=tuple(
+            StaffLink(label, url_name, rule) for label, url_name, rule in staff_links
+        ),
         delivered=delivered,
         until_delivered=until_delivered,
     )

@@ -327,21 +327,26 @@ def activity_create(request: SignedInRequest, service: Service) -> HttpResponse:
 def staff_activity(request: HttpRequest, activity: Activity) -> HttpResponse:
     """Manage one activity: details and the state it is in."""
     form = ActivityTransitionForm(current_state=activity.state)
-    return render(request, "services/staff_activity.html", _staff_activity_context(activity, form))
+    return render(
+        request, "services/staff_activity.html", _staff_activity_context(request, activity, form)
+    )
 
 
 def _staff_activity_url(activity: Activity) -> str:
     return reverse("services:staff_activity", kwargs={"pk": activity.pk})
 
 
-def _staff_activity_context(activity: Activity, form: ActivityTransitionForm) -> dict[str, Any]:
-    """The staff activity page's context: with the staff pages of the activity's method, if any."""
+def _staff_activity_context(
+    request: HttpRequest, activity: Activity, form: ActivityTransitionForm
+) -> dict[str, Any]:
+    """The staff activity page's context: with the staff pages of the activity's method that the
+    person may open, if any."""
     method = method_for(activity.kind)
     return {
         "activity": activity,
         "service": activity.service,
         "form": form,
-        "method_links": method.staff_links_for(activity) if method else [],
+        "method_links": method.staff_links_for(activity, request.user) if method else [],
         "offline": method is None,
     }
 
@@ -397,6 +402,6 @@ def activity_transition(request: HttpRequest, activity: Activity) -> HttpRespons
     return done or render(
         request,
         "services/staff_activity.html",
-        _staff_activity_context(activity, form),
+        _staff_activity_context(request, activity, form),
         status=400,
     )

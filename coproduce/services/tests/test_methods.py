@@ -96,7 +96,7 @@ def test_registering_a_kind_twice_is_an_error(monkeypatch: pytest.MonkeyPatch) -
     method = register_method(
         ActivityKind.OPINION_MAP,
         take_part_template="conversations/_take_part.html",
-        staff_links=[("Statements", "conversations:statements")],
+        staff_links=[("Statements", "conversations:statements", lambda user, activity: True)],
     )
     assert method_for("opinion_map") == method
     with pytest.raises(ImproperlyConfigured, match="already registered"):

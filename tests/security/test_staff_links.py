@@ -1,0 +1,71 @@
+"""The links a staff page shows open for the person it shows them to: every method's staff links
+on the staff activity page, for each role that sees that page (a facilitator runs activities but
+does not set up assessments, rounds or take statements forward), and no link is hidden from
+someone it would open for."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from coproduce.accounts.tests.factories import client_for
+from coproduce.organisations.models import Role
+from coproduce.services.methods import method_for
+from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.tests.factories import ActivityFactory, staff_of
+
+pytestmark = pytest.mark.django_db
+
+KINDS = [kind for kind in ActivityKind.values if getattr(method_for(kind), "staff_links", ())]
+ROLES = [Role.ADMIN, Role.PROFESSIONAL, Role.FACILITATOR]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_staff_link_shown_opens(kind: str) -> None:
+    activity = ActivityFactory(kind=kind, state=ActivityState.OPEN)
+    method = method_for(kind)
+    assert method is not None
+    every = {reverse(link.url_name, args=[activity.pk]) for link in method.staff_links}
+    page_url = reverse("services:staff_activity", kwargs={"pk": activity.pk})
+    shown_to = {}
+    for role in ROLES:
+        client = client_for(staff_of(activity, role))
+        page = client.get(page_url).content.decode()
+        shown = {url for url in re.findall(r'href="([^"]+)"', page) if url in every}
+        for url in shown:
+            assert client.get(url).status_code in (200, 302), (role, url)
+        for url in every - shown:
+            assert client.get(url).status_code in (403, 404), (role, url)
+        shown_to[role] = shown
+    first = method.staff_links[0]
+    assert reverse(first.url_name, args=[activity.pk]) in shown_to[Role.ADMIN]
+
+
+def test_the_peer_team_link_shows_once_the_review_is_set_up_for_those_who_choose_it() -> None:
+    from coproduce.assessment.tests.factories_peer import peer_review
+
+    assessment, staff = peer_review()
+    page_url = reverse("services:staff_activity", kwargs={"pk": assessment.activity.pk})
+    team = reverse("assessment:team", args=[assessment.pk])
+    assert team in client_for(staff).get(page_url).content.decode()
+    assert client_for(staff).get(team).status_code == 200
+    facilitator = client_for(staff_of(assessment.activity, Role.FACILITATOR))
+    assert team not in facilitator.get(page_url).content.decode()
+
+
+def test_every_staff_link_on_the_staff_service_page_opens_for_each_role() -> None:
+    """The parts the apps add to the staff service page (boards, outcomes, the inbox …) link only
+    to pages the reader may open."""
+    activity = ActivityFactory(kind=ActivityKind.IDEA_CHALLENGE, state=ActivityState.OPEN)
+    service = activity.service
+    page_url = reverse("services:staff_service", kwargs={"slug": service.slug})
+    for role in ROLES:
+        client = client_for(staff_of(activity, role))
+        page = client.get(page_url)
+        assert page.status_code == 200
+        links = set(re.findall(r'href="(/staff/[^"#?]*)', page.content.decode()))
+        assert links
+        for url in sorted(links):
+            assert client.get(url).status_code in (200, 302), (role, url)
