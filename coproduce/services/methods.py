@@ -85,7 +85,8 @@ def register_method(
     """Say that an app runs activities of ``kind``; call it from that app's ``AppConfig.ready()``.
 
     ``take_part_template`` is included in the public activity page (it gets the page's context:
-    ``activity``, ``service``, ``can_manage``, ``user``). ``staff_links`` are (label, URL name,
+    ``activity``, ``service``, ``can_manage``, ``user``; a link to one of the method's staff pages
+    asks its rule with ``{% may_open 'app:url_name' activity as … %}``, from the ``methods`` tags). ``staff_links`` are (label, URL name,
     rule) triples; each URL is reversed with the activity's pk on the staff activity page, shown to
     those the rule (``rule(user, activity)``, the view's own) allows. Labels should be lazy
     translations. ``delivered`` and ``until_delivered``: see ``Method``. Registering a

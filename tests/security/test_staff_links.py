@@ -69,3 +69,38 @@ def test_every_staff_link_on_the_staff_service_page_opens_for_each_role() -> Non
         assert links
         for url in sorted(links):
             assert client.get(url).status_code in (200, 302), (role, url)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_staff_link_on_an_activity_s_pages_opens_for_each_role(kind: str) -> None:
+    """The public activity page and the staff activity page, as each role sees them: every link
+    about the activity or its service opens (the site's own header and footer are left out)."""
+    activity = ActivityFactory(kind=kind, state=ActivityState.OPEN)
+    pages = [
+        activity.get_absolute_url(),
+        reverse("services:staff_activity", kwargs={"pk": activity.pk}),
+    ]
+    for role in ROLES:
+        client = client_for(staff_of(activity, role))
+        links: set[str] = set()
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200
+            links |= set(re.findall(r'href="(/[^"#?]*)', response.content.decode()))
+        ours = {url for url in links if f"/{activity.pk}/" in url or activity.service.slug in url}
+        assert ours
+        for url in sorted(ours):
+            assert client.get(url).status_code in (200, 302), (role, url)
+
+
+def test_a_private_self_reflection_is_linked_only_for_those_who_may_read_it() -> None:
+    from coproduce.assessment.tests.factories_report import make_self_reflection
+
+    assessment, staff = make_self_reflection()
+    report = reverse("assessment:report", args=[assessment.pk])
+    page = assessment.activity.get_absolute_url()
+    assert report in client_for(staff).get(page).content.decode()
+    assert client_for(staff).get(report).status_code == 200
+    facilitator = client_for(staff_of(assessment.activity, Role.FACILITATOR))
+    assert report not in facilitator.get(page).content.decode()
+    assert facilitator.get(report).status_code == 404

@@ -20,6 +20,7 @@ from coproduce.commissioning import actions, weights
 from coproduce.commissioning.models import Criterion, Round, Weighting, WeightingPoints
 from coproduce.commissioning.tests.factories import make_criteria, make_round
 from coproduce.commissioning.views.public import EXAMPLE_PEOPLE
+from coproduce.organisations.models import Role
 from coproduce.outcomes.tests.factories import keeper_of, make_indicator, make_outcome
 from coproduce.services.models import ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory, staff_of
@@ -237,12 +238,16 @@ def test_how_weighting_works_is_public_and_its_example_adds_up() -> None:
 
 def test_the_take_part_snippet_with_and_without_a_round() -> None:
     activity = ActivityFactory(kind=ActivityKind.COMMISSIONING_ROUND, state=ActivityState.OPEN)
-    context = {"activity": activity, "service": activity.service, "user": None}
-    html = render_to_string("commissioning/_take_part.html", {**context, "can_manage": True})
-    assert "For now, this activity runs offline" in html
-    assert reverse("commissioning:manage", args=[activity.pk]) in html
-    html = render_to_string("commissioning/_take_part.html", {**context, "can_manage": False})
-    assert reverse("commissioning:manage", args=[activity.pk]) not in html
+    context = {"activity": activity, "service": activity.service}
+    # "Set up the round" for those who may set it up: the service's staff, not its facilitators.
+    for user, shown in [
+        (staff_of(activity), True),
+        (staff_of(activity, Role.FACILITATOR), False),
+        (None, False),
+    ]:
+        html = render_to_string("commissioning/_take_part.html", {**context, "user": user})
+        assert "For now, this activity runs offline" in html
+        assert (reverse("commissioning:manage", args=[activity.pk]) in html) is shown
     round_, _criteria, _staff = _ready()
     activity = round_.activity
     html = render_to_string(
