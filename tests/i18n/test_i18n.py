@@ -477,3 +477,48 @@ def test_a_title_left_in_english_is_plain_text_in_a_welsh_page_title(client: Cli
     assert "<" not in title.group(1)
     # The heading keeps the mark that tells screen readers the title is in English.
     assert f'<span lang="en" data-untranslated>{conversation.activity.title}</span>' in page
+
+
+# A field shown with in_language on a page: its Welsh column must exist (``note`` of a delivery
+# update had none, and a Welsh page of a funded project answered 500).
+FIELD_FILTERS = re.compile(r"\|(?:text_)?in_language:\"(\w+)\"")
+
+
+def test_every_field_shown_in_the_visitors_language_has_a_welsh_column() -> None:
+    from django.apps import apps
+
+    welsh = {
+        field.name.removesuffix("_cy")
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.name.endswith("_cy")
+    }
+    root = Path(settings.BASE_DIR, "coproduce")
+    used = {
+        (str(page.relative_to(root)), name)
+        for page in root.rglob("*.html")
+        for name in FIELD_FILTERS.findall(page.read_text())
+    }
+    assert used, "no in_language in any template"
+    assert sorted(pair for pair in used if pair[1] not in welsh) == []
+
+
+@pytest.mark.django_db
+def test_delivery_news_in_english_only_is_marked_on_a_welsh_project_page(client: Client) -> None:
+    from coproduce.budgeting import actions as budgeting
+    from coproduce.budgeting.models import DeliveryStatus
+    from coproduce.budgeting.tests.factories import make_budget, make_proposal
+    from coproduce.services.tests.factories import staff_of
+
+    proposal = make_proposal(make_budget())
+    proposal.delivery_status = DeliveryStatus.PLANNED
+    proposal.save(update_fields=["delivery_status"])
+    budgeting.delivery_update_add(
+        proposal=proposal,
+        by=staff_of(proposal.contribution.activity),
+        status=DeliveryStatus.IN_PROGRESS,
+        note="The benches are ordered.",
+        on=proposal.contribution.created_at.date(),
+    )
+    page = _page(client, proposal.get_absolute_url(), accept_language="cy")
+    assert '<span lang="en" data-untranslated>The benches are ordered.</span>' in page

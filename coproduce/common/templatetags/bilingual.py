@@ -7,6 +7,7 @@
     {% block title %}{{ activity|text_in_language:"title" }}{% endblock %}   text alone: for
                                                       <title>, attributes and <option>
     {{ question|option_in_language:value }}           one of a question's options
+    {{ update.note|only_in_english }}                 words with no Welsh column, marked
     {{ activity|missing_welsh|join:", " }}            staff: what has no Welsh yet
 
 ``base.html`` wraps its main content in ``{% language_note %}…{% endlanguage_note %}``, which
@@ -40,6 +41,13 @@ def text_in_language(obj: Any, field: str) -> str:
     if obj is None:
         return ""
     return languages.in_language(obj, field).text
+
+
+@register.filter
+def only_in_english(text: Any) -> SafeString:
+    """Words people wrote that have no Welsh column (a delivery update's note), escaped; on a
+    Welsh page marked as English standing in for Welsh, as a missing translation is."""
+    return languages.Shown(str(text or ""), languages.CANONICAL).__html__()
 
 
 @register.filter
