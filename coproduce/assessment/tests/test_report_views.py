@@ -229,6 +229,22 @@ def test_the_lead_writes_the_peer_report_and_the_services_staff_only_read_it() -
         assert client.get(_url("report", assessment.pk)).status_code == 404
 
 
+def test_after_publication_the_set_up_page_no_longer_links_to_the_team() -> None:
+    """The team and the visit are chosen until the report is published; then that page is gone."""
+    assessment, staff = make_peer_review()
+    lead = add_assessor(assessment, lead=True, ratings=[4, 4, 3, 5])
+    client = client_for(staff)
+    manage = reverse("assessment:manage", args=[assessment.activity.pk])
+    team = reverse("assessment:team", args=[assessment.pk])
+    assert team in _text(client.get(manage))
+    assert client.get(team).status_code == 200
+    _complete(assessment, lead.person)
+    _publish(assessment, lead.person)
+    assert team not in _text(client.get(manage))
+    assert client.get(team).status_code == 404
+    assert _url("report", assessment.pk) in _text(client.get(manage))
+
+
 def test_a_lead_who_has_not_handed_in_is_asked_to_first() -> None:
     assessment, _staff = make_peer_review()
     lead = add_assessor(assessment, lead=True)
