@@ -86,11 +86,11 @@ def register_method(
 
     ``take_part_template`` is included in the public activity page (it gets the page's context:
     ``activity``, ``service``, ``can_manage``, ``user``; a link to one of the method's staff pages
-    asks its rule with ``{% may_open 'app:url_name' activity as … %}``, from the ``methods`` tags). ``staff_links`` are (label, URL name,
-    rule) triples; each URL is reversed with the activity's pk on the staff activity page, shown to
-    those the rule (``rule(user, activity)``, the view's own) allows. Labels should be lazy
-    translations. ``delivered`` and ``until_delivered``: see ``Method``. Registering a
-    kind twice, or a kind that is not an ``ActivityKind``, is an error.
+    asks its rule with ``{% may_open 'app:url_name' activity as … %}``, from the ``methods`` tags).
+    ``staff_links`` are (label, URL name, rule) triples; each URL is reversed with the activity's
+    pk on the staff activity page, shown to those the rule (``rule(user, activity)``, the view's
+    own) allows. Labels should be lazy translations. ``delivered`` and ``until_delivered``: see
+    ``Method``. Registering a kind twice, or a kind that is not an ``ActivityKind``, is an error.
     """
     if kind not in ActivityKind.values:
         raise ImproperlyConfigured(f"{kind!r} is not an activity kind (ActivityKind).")

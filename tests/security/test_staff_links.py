@@ -1,7 +1,8 @@
-"""The links a staff page shows open for the person it shows them to: every method's staff links
-on the staff activity page, for each role that sees that page (a facilitator runs activities but
-does not set up assessments, rounds or take statements forward), and no link is hidden from
-someone it would open for."""
+"""Links open for the person they are shown to (decision 0119), for an administrator, a
+professional and a facilitator (who runs activities but does not set up assessments or rounds,
+nor take statements forward): each method's staff links on the staff activity page (and none is
+hidden from someone it would open for), every link about an activity on its public and staff
+pages, and every staff link on the staff service page."""
 
 from __future__ import annotations
 
