@@ -41,8 +41,10 @@ from coproduce.commissioning.models import (
     Evaluator,
     Round,
 )
+from coproduce.contributions.models import Decision
 from coproduce.contributions.opendata import csv_stream
 from coproduce.organisations.models import Organisation
+from coproduce.outcomes.models import Indicator
 
 OCDS_VERSION = "1.1"
 SCHEMAS = Path(__file__).resolve().parent / "schemas" / "ocds-1.1.5"
@@ -178,6 +180,8 @@ class _Facts:
     bids: list[Bid]
     award: Award | None
     commitments: list[Commitment]
+    indicators: list[Indicator]
+    decisions: list[Decision]
     now: dt.datetime
 
 
@@ -207,6 +211,8 @@ def _facts(round_: Round, now: dt.datetime) -> _Facts:
         bids=bids,
         award=award,
         commitments=commitments,
+        indicators=list(round_.indicators.order_by("outcome__position", "position", "pk")),
+        decisions=list(round_.decisions.order_by("decided_on", "pk")),
         now=now,
     )
 
@@ -244,22 +250,23 @@ def award_criteria_details(round_: Round, criteria: Sequence[Criterion]) -> str:
     return " ".join(text)
 
 
-def _rationale(round_: Round) -> str:
-    indicators = [
+def _rationale(round_: Round, indicators: Sequence[Indicator]) -> str:
+    targets = [
         f"{i.name} (target {i.target.normalize():f} {i.unit} by {i.target_on.isoformat()})"
-        for i in round_.indicators.order_by("outcome__position", "position", "pk")
+        for i in indicators
     ]
-    if not indicators:
+    if not targets:
         return round_.specification
     return (
         round_.specification.rstrip()
         + "\n\nThe outcome indicators it answers: "
-        + "; ".join(indicators)
+        + "; ".join(targets)
         + "."
     )
 
 
-def _planning(round_: Round) -> dict[str, Any]:
+def _planning(facts: _Facts) -> dict[str, Any]:
+    round_ = facts.round
     documents = [
         {
             "id": f"indicator-{indicator.pk}",
@@ -269,7 +276,7 @@ def _planning(round_: Round) -> dict[str, Any]:
             "format": "text/html",
             "language": "en",
         }
-        for indicator in round_.indicators.order_by("outcome__position", "position", "pk")
+        for indicator in facts.indicators
     ]
     documents += [
         {
@@ -280,10 +287,10 @@ def _planning(round_: Round) -> dict[str, Any]:
             "format": "text/html",
             "language": "en",
         }
-        for decision in round_.decisions.order_by("decided_on", "pk")
+        for decision in facts.decisions
     ]
     planning: dict[str, Any] = {
-        "rationale": _rationale(round_),
+        "rationale": _rationale(round_, facts.indicators),
         "budget": {
             "description": "The contract's whole value.",
             "amount": _value(round_.contract_value, round_.currency),
@@ -489,7 +496,7 @@ def _release(facts: _Facts, stage: str) -> dict[str, Any]:
         "language": "en",
         "parties": _parties(facts, stage),
         "buyer": _reference(facts.buyer),
-        "planning": _planning(round_),
+        "planning": _planning(facts),
         "tender": _tender(facts, stage),
     }
     if stage == AWARDED:

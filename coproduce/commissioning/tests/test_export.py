@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
@@ -17,9 +18,10 @@ from typing import Any
 import jsonschema_rs
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
 from django.test import Client, RequestFactory
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -473,3 +475,16 @@ def test_before_the_deadline_the_urls_give_nothing_sealed(client: Client) -> Non
     body = client.get(reverse("commissioning:ocds", args=[scenario.round.pk])).content.decode()
     for bid in scenario.bids:
         assert bid.organisation.name not in body
+
+
+def test_the_package_reads_each_thing_once_however_many_releases_it_has() -> None:
+    """The three releases repeat the planning section: its indicators and decisions are read
+    once for the package, not once per release."""
+    scenario = awarded_round()
+    round_ = Round.objects.get(pk=scenario.round.pk)
+    with CaptureQueriesContext(connection) as queries:
+        package = export.ocds_package(round_)
+    assert len(package["releases"]) == 3
+    assert package["releases"][0]["planning"]["documents"], "the scenario has indicators"
+    repeated = [sql for sql, n in Counter(q["sql"] for q in queries).items() if n > 1]
+    assert repeated == []
