@@ -3,7 +3,9 @@
 A bid is sealed until its round's deadline: ``open_bid`` is the only way to its content (price,
 summary, method statements, commitments, files) for anyone, on any route — pages, the API, the
 admin, exports. It checks ``rules.can_open_bid`` and logs every opening by someone other than the
-bidder (``BidAccess``). The other modules import it; none reads a bid's content another way.
+bidder (``BidAccess``). Its two siblings open the same way and log the same: ``check_opening``
+where the page reads nothing more, ``open_prices`` for a list of bids' prices. The other modules
+import them; none reads a bid's content another way.
 
 Each write checks its own rule (PermissionDenied), so the pages and the API behave the same, and
 every edit is refused once bids close (``rules.can_edit_bid``). Bidders' clarification questions
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -59,16 +61,31 @@ def _locked(bid: Bid) -> Bid:
 # --- Opening a bid: the one way to its content -------------------------------------------------
 
 
+def _opening(bid: Bid, person: Visitor, route: str) -> BidAccess | None:
+    """Refuse (PermissionDenied) anyone ``rules.can_open_bid`` does not allow; the log entry
+    (unsaved) of an opening by anyone but the bidder, None for the bidder's own."""
+    if route not in AccessRoute.values:
+        raise ValueError(f"Unknown route {route!r}: use one of {AccessRoute.values}.")
+    if rules.is_bidder(person, bid):
+        return None
+    require(rules.can_open_others_bid(person, bid))
+    assert isinstance(person, User)  # can_open_others_bid allows nobody anonymous
+    return BidAccess(bid=bid, person=person, route=route)
+
+
+def check_opening(bid: Bid, person: Visitor, route: str) -> None:
+    """Open the bid without reading its content again: where the page has what it shows, or
+    shows nothing of it. Allowed and logged exactly as ``open_bid``."""
+    access = _opening(bid, person, route)
+    if access is not None:
+        access.save()
+
+
 def open_bid(bid: Bid, person: Visitor, route: str) -> Bid:
     """The bid with its statements, commitments and files, for someone ``rules.can_open_bid``
     allows (PermissionDenied for everyone else). An opening by anyone but the bidder is logged
     with its route (``AccessRoute``: page, api, admin, attachment, export)."""
-    if route not in AccessRoute.values:
-        raise ValueError(f"Unknown route {route!r}: use one of {AccessRoute.values}.")
-    require(rules.can_open_bid(person, bid))
-    if not rules.is_bidder(person, bid):
-        assert isinstance(person, User)  # can_open_bid allows nobody anonymous
-        BidAccess.objects.create(bid=bid, person=person, route=route)
+    check_opening(bid, person, route)
     return (
         Bid.objects.select_related("organisation", ROUND_PATH)
         .prefetch_related(
@@ -81,10 +98,18 @@ def open_bid(bid: Bid, person: Visitor, route: str) -> Bid:
     )
 
 
+def open_prices(bids: Sequence[Bid], person: Visitor, route: str) -> dict[int, Decimal | None]:
+    """The bids' prices alone, as read with ``bids``: every bid opened as ``open_bid`` opens it
+    (all refused if one is; the openings logged together)."""
+    accesses = [_opening(bid, person, route) for bid in bids]
+    BidAccess.objects.bulk_create([access for access in accesses if access is not None])
+    return {bid.pk: bid.price for bid in bids}
+
+
 def attachment_open(attachment: Attachment, person: Visitor) -> FieldFile:
-    """One of a bid's files, opened for reading from the sealed storage: through ``open_bid``,
-    so the same people may, and the opening is logged (route "attachment")."""
-    open_bid(attachment.bid, person, AccessRoute.ATTACHMENT)
+    """One of a bid's files, opened for reading from the sealed storage: allowed and logged as
+    ``open_bid`` (route "attachment")."""
+    check_opening(attachment.bid, person, AccessRoute.ATTACHMENT)
     attachment.file.open("rb")
     return attachment.file
 

@@ -1,7 +1,7 @@
 """Reads of the evaluation (decision 0078): an evaluator's list of what to do, the public register
 of interests, the moderation's tables, and the weighted totals and ranking (scoring.totals).
 
-Prices are a bid's content: the staff pages read them through ``actions_bids.open_bid`` (sealed,
+Prices are a bid's content: the staff pages read them through ``actions_bids.open_prices`` (sealed,
 every opening logged: ``opened_prices``); the public award page reads them only once the award
 is made, when the scores table is published (``published_prices``).
 """
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.commissioning import rules, scoring
-from coproduce.commissioning.actions_bids import open_bid
+from coproduce.commissioning.actions_bids import open_prices
 from coproduce.commissioning.actions_evaluation import scored_criteria
 from coproduce.commissioning.models import (
     SCORE_MAX,
@@ -255,13 +255,10 @@ def missing_agreed(round_: Round) -> list[tuple[Bid, Criterion]]:
 
 
 def opened_prices(round_: Round, person: Visitor) -> dict[int, Decimal]:
-    """Each submitted bid's price, each bid opened through ``open_bid`` (PermissionDenied for
+    """Each submitted bid's price, the bids opened through ``open_prices`` (PermissionDenied for
     those who may not; every opening logged as seen on a page)."""
-    prices: dict[int, Decimal] = {}
-    for bid in bidders(round_):
-        opened = open_bid(bid, person, AccessRoute.PAGE)
-        prices[bid.pk] = opened.price if opened.price is not None else Decimal(0)
-    return prices
+    prices = open_prices(bidders(round_), person, AccessRoute.PAGE)
+    return {pk: price if price is not None else Decimal(0) for pk, price in prices.items()}
 
 
 def published_prices(round_: Round) -> dict[int, Decimal]:

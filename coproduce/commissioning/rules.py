@@ -103,8 +103,11 @@ def can_open_bid(user: Visitor, bid: Bid) -> bool:
     before the deadline nobody else may — administrators and superusers included; after it, the
     round's keepers and the evaluators who have declared their interests in every bidder and
     have no conflict with this one. Openings by anyone but the bidder are logged."""
-    if is_bidder(user, bid):
-        return True
+    return is_bidder(user, bid) or can_open_others_bid(user, bid)
+
+
+def can_open_others_bid(user: Visitor, bid: Bid) -> bool:
+    """``can_open_bid`` for someone who is not the bidder: these openings are logged."""
     if not bids_closed(bid.round) or bid.status != BidStatus.SUBMITTED:
         return False
     if can_keep_round(user, bid.round):

@@ -17,6 +17,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.commissioning import actions_bids as actions
@@ -493,6 +495,33 @@ def test_an_evaluator_opens_bids_only_once_declared_and_never_a_conflicted_one(
     with pytest.raises(PermissionDenied):
         actions.open_bid(second, resident, AccessRoute.PAGE)
     assert list(BidAccess.objects.values_list("bid", "person")) == [(first.pk, resident.pk)]
+
+
+def test_prices_are_opened_as_a_bid_is_and_logged_together(round_: Round) -> None:
+    """``open_prices`` (the moderation and award pages): the same people, every opening logged,
+    none logged if one bid is refused; one check per bid, never a read of each bid's content."""
+    for price in ("900000", "1000000", "1100000", "1200000", "1300000"):
+        make_bid(round_, price=price)
+    bids = list(round_.bids.order_by("pk"))[:2]
+    keeper = keeper_of(round_.activity.service)
+    with pytest.raises(PermissionDenied):  # sealed before the deadline
+        actions.open_prices(bids, keeper, AccessRoute.PAGE)
+    round_ = close_bids(round_)
+    everyone = list(round_.bids.order_by("pk"))
+    bids = everyone[:2]
+    prices = actions.open_prices(bids, keeper, AccessRoute.PAGE)
+    assert prices == {bids[0].pk: Decimal(900000), bids[1].pk: Decimal(1000000)}
+    log = list(BidAccess.objects.order_by("bid").values_list("bid", "person", "route"))
+    assert log == [(bid.pk, keeper.pk, "page") for bid in bids]
+    assert bids[0].created_by is not None
+    with pytest.raises(PermissionDenied):  # a bidder opens its own bid, not the other one
+        actions.open_prices(bids, bids[0].created_by, AccessRoute.PAGE)
+    assert BidAccess.objects.count() == 2
+    with CaptureQueriesContext(connection) as few:
+        actions.open_prices(bids, keeper, AccessRoute.PAGE)
+    with CaptureQueriesContext(connection) as many:
+        actions.open_prices(everyone, keeper, AccessRoute.PAGE)
+    assert len(many) - len(few) <= 3  # the bidder check, once per bid
 
 
 def test_a_file_is_opened_through_open_bid(round_: Round) -> None:

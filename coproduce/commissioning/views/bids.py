@@ -264,7 +264,7 @@ def commitment_delete(request: SignedInRequest, commitment: Commitment) -> HttpR
     bid = commitment.bid
     if not rules.can_edit_bid(request.user, bid):
         return _closed(request, bid)
-    actions.open_bid(bid, request.user, AccessRoute.PAGE)
+    actions.check_opening(bid, request.user, AccessRoute.PAGE)
     if request.method == "POST":
         actions.commitment_delete(commitment=commitment, by=request.user)
         messages.success(request, _("Commitment removed."))
@@ -333,7 +333,7 @@ def attachment_delete(request: SignedInRequest, attachment: Attachment) -> HttpR
     bid = attachment.bid
     if not rules.can_edit_bid(request.user, bid):
         return _closed(request, bid)
-    actions.open_bid(bid, request.user, AccessRoute.PAGE)
+    actions.check_opening(bid, request.user, AccessRoute.PAGE)
     if request.method == "POST":
         name = attachment.name
         actions.attachment_delete(attachment=attachment, by=request.user)
