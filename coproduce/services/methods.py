@@ -70,6 +70,14 @@ class Method:
             if link.allowed(user, activity)
         ]
 
+    def may_open(self, url_name: str, activity: Activity, user: Visitor) -> bool:
+        """Whether ``user`` may open the staff page ``url_name`` for ``activity``, by the rule it
+        was registered with. LookupError for a page the method did not register."""
+        for link in self.staff_links:
+            if link.url_name == url_name:
+                return link.allowed(user, activity)
+        raise LookupError(f"The method of {self.kind!r} activities has no staff page {url_name!r}.")
+
 
 _METHODS: dict[str, Method] = {}
 

@@ -20,9 +20,9 @@ def may_open(context: dict[str, Any], url_name: str, activity: Activity) -> bool
     ``{% may_open 'budgeting:manage' activity as can_set_up %}``. A URL name the activity's method
     did not register is a programming error."""
     method = method_for(activity.kind)
-    for link in method.staff_links if method else ():
-        if link.url_name == url_name:
-            return link.allowed(context.get("user") or AnonymousUser(), activity)
-    raise template.TemplateSyntaxError(
-        f"The method of {activity.kind!r} activities has no staff page {url_name!r}."
-    )
+    if method is None:
+        raise template.TemplateSyntaxError(f"No app runs {activity.kind!r} activities.")
+    try:
+        return method.may_open(url_name, activity, context.get("user") or AnonymousUser())
+    except LookupError as error:
+        raise template.TemplateSyntaxError(str(error)) from error

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
 
@@ -265,6 +266,31 @@ def test_the_staff_page_of_an_offline_method_says_so(
     assert "This method does not run on this website yet." in page
     assert "Survey questions" not in page
     assert "Idea categories" not in page
+
+
+def _may_open(url_name: str, activity: Activity, **context: Any) -> str:
+    template = Template(
+        "{% load methods %}{% may_open '" + url_name + "' activity as allowed %}{{ allowed }}"
+    )
+    return template.render(Context({"activity": activity, **context}))
+
+
+@pytest.mark.django_db
+def test_may_open_asks_the_rule_the_page_was_registered_with() -> None:
+    """The take-part templates' ``may_open`` tag: the staff page's own rule, for the context's
+    user (nobody signed in without one); a page the method did not register is an error."""
+    staff = UserFactory(mfa=True)
+    organisation = MembershipFactory(user=staff, role=Role.PROFESSIONAL).organisation
+    activity = _activity(
+        ActivityKind.NEEDS_SURVEY, service=ServiceFactory(organisation=organisation)
+    )
+    assert _may_open("insight:survey_manage", activity, user=staff) == "True"
+    assert _may_open("insight:survey_manage", activity, user=UserFactory()) == "False"
+    assert _may_open("insight:survey_manage", activity) == "False"
+    with pytest.raises(TemplateSyntaxError, match="no staff page 'codesign:category_list'"):
+        _may_open("codesign:category_list", activity, user=staff)
+    with unregistered(ActivityKind.NEEDS_SURVEY), pytest.raises(TemplateSyntaxError):
+        _may_open("insight:survey_manage", activity, user=staff)
 
 
 # --- Welsh ----------------------------------------------------------------------------------
