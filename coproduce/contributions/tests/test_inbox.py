@@ -1,10 +1,6 @@
 """The staff inbox: what waits for an answer, per service and across a person's services, filtered,
-paged, answered in place (with htmx and without), and ticked to record or join a decision.
-
-The spine's tests may not import a method app (import-linter), so contributions are made here
-through the kinds the installed apps registered: ``contribution_start``, then the kind's own row
-through its one-to-one relation.
-"""
+paged, answered in place (with htmx and without), and ticked to record or join a decision
+(contributions made with ``said``)."""
 
 from __future__ import annotations
 
@@ -15,52 +11,18 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.contributions import actions, queries_inbox
-from coproduce.contributions.kinds import get_kind
 from coproduce.contributions.models import Contribution, Decision, Visibility
 from coproduce.contributions.queries_inbox import InboxFilters
+from coproduce.contributions.tests.said import answered, said
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 from coproduce.services.tests.factories import ActivityFactory, ServiceFactory, staff_of
 
 pytestmark = pytest.mark.django_db
-
-# The fields of each kind's own row that these tests make (the kinds' apps define them).
-DETAILS = {
-    "idea": lambda title: {"title": title, "description": f"Why: {title}."},
-    "story": lambda title: {"title": title, "body": f"What happened: {title}.", "consent": True},
-}
-
-
-def said(
-    activity: Activity,
-    title: str,
-    *,
-    kind: str = "idea",
-    days: float = 0,
-    needs_answer: bool | None = None,
-) -> Contribution:
-    """A published contribution of a registered kind, made ``days`` ago."""
-    contribution = actions.contribution_start(
-        activity=activity, kind=kind, author=UserFactory(), text=title, needs_answer=needs_answer
-    )
-    row: Any = Contribution._meta.get_field(get_kind(kind).detail).related_model
-    row._default_manager.create(contribution=contribution, **DETAILS[kind](title))
-    if days:
-        Contribution.objects.filter(pk=contribution.pk).update(
-            created_at=timezone.now() - dt.timedelta(days=days)
-        )
-    contribution.refresh_from_db()
-    return contribution
-
-
-def answered(contribution: Contribution, by: Any) -> Contribution:
-    actions.response_create(contribution=contribution, author=by, body="Thank you.")
-    return contribution
 
 
 @pytest.fixture
@@ -585,44 +547,3 @@ def test_an_answer_sent_twice_from_the_inbox_is_published_once(
     for response in (first, again):
         assert "Answered" in response.content.decode()
         assert "We will." in response.content.decode()
-
-
-# --- Pages of the loop that list many activities or answers --------------------------------------
-
-
-def _queries(client: Client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_answer_coverage_reads_its_activities_links_with_them(
-    service: Service, ideas: Activity, professional: Any
-) -> None:
-    """ "Are people getting answers?" links each activity, whose page names the service."""
-    url = reverse("contributions:you_said_we_did", kwargs={"slug": service.slug})
-    answered(said(ideas, "One"), professional)
-    counts = [_queries(Client(), url)]
-    for number in range(4):
-        activity = ActivityFactory(service=service, state=ActivityState.OPEN)
-        answered(said(activity, f"Idea {number}"), professional)
-    counts.append(_queries(Client(), url))
-    assert counts[0] == counts[1]
-
-
-def test_my_contributions_reads_who_answered_with_them(ideas: Activity, professional: Any) -> None:
-    """Each answer names the organisation that gave it."""
-    person = UserFactory()
-    client = client_for(person)
-    url = reverse("contributions:my_contributions")
-    counts = []
-    for more in (1, 4):
-        for number in range(more):
-            contribution = said(ideas, f"Idea {more}.{number}")
-            Contribution.objects.filter(pk=contribution.pk).update(author=person)
-            answered(contribution, professional)
-        counts.append(_queries(client, url))
-    assert counts[0] == counts[1]
