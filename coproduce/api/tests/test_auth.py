@@ -1,182 +1,49 @@
-"""Token authentication and permissions: who gets 401, 403, 404 or success, on every write."""
+"""The permission matrix: every write endpoint × every role, with the answer each role gets (401,
+403, 404, 422 or success); and a check that the matrix covers every write operation of the API."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from coproduce.accounts.actions import api_token_create, api_token_revoke
-from coproduce.accounts.models import ApiToken
 from coproduce.api.api import api
 from coproduce.api.tests.client import Api
 from coproduce.api.tests.loop import loop_world
+from coproduce.api.tests.permission_matrix_helpers import (
+    ANSWER,
+    ANSWER_HELD,
+    BID_AFTER_DEADLINE,
+    BIDDERS_ASK,
+    CLOSED,
+    CREATE_SERVICE,
+    DRAFT_RULE,
+    MANAGE_DRAFT,
+    MANAGE_SERVICE,
+    OK,
+    RUN_ACTIVITIES,
+    RUN_DRAFT_ACTIVITY,
+    SEALED_BID,
+    TAKE_PART,
+    THE_BIDDER,
+    UNSEEN_BY_OUTSIDERS,
+    Write,
+    _ballot,
+    _bid,
+    _check,
+    _conversation,
+    _measurement,
+    _recommendation_status,
+    _weighting,
+)
 from coproduce.contributions.tests.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
 
-WRITE = "/services/published-service"
-
-
-def _refused_with_401(response: Any) -> None:
-    assert response.status_code == 401
-    assert response["WWW-Authenticate"].startswith("Bearer")
-    assert "Authorization: Bearer" in response.json()["detail"]
-
-
-def test_a_write_without_a_token_is_401(world: World, anonymous: Api) -> None:
-    _refused_with_401(anonymous.patch(WRITE, {"name": "Renamed"}))
-
-
-def test_an_unknown_token_is_401(world: World) -> None:
-    _refused_with_401(Api("cp_not-a-real-token").patch(WRITE, {"name": "Renamed"}))
-
-
-@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer", "Token abc", ""])
-def test_a_malformed_authorization_header_is_401(world: World, header: str) -> None:
-    _refused_with_401(Api(authorization=header).patch(WRITE, {"name": "Renamed"}))
-
-
-def test_a_revoked_token_is_401(world: World) -> None:
-    token, raw = api_token_create(user=world.people["professional"], name="revoked")
-    assert Api(raw).patch(WRITE, {"name": "Renamed"}).status_code == 200
-    api_token_revoke(token=token)
-    _refused_with_401(Api(raw).patch(WRITE, {"name": "Renamed again"}))
-
-
-def test_an_expired_token_is_401(world: World) -> None:
-    token, raw = api_token_create(user=world.people["professional"], name="expired")
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    _refused_with_401(Api(raw).patch(WRITE, {"name": "Renamed"}))
-
-
-def test_the_token_of_a_deactivated_person_is_401(world: World) -> None:
-    person = world.people["professional"]
-    _, raw = api_token_create(user=person, name="leaver")
-    person.is_active = False
-    person.save(update_fields=["is_active"])
-    _refused_with_401(Api(raw).patch(WRITE, {"name": "Renamed"}))
-
-
-def test_reads_are_public_but_a_bad_token_is_still_401(world: World, anonymous: Api) -> None:
-    """A dead token must not quietly fall back to anonymous access."""
-    assert anonymous.get("/services").status_code == 200
-    _refused_with_401(Api("cp_not-a-real-token").get("/services"))
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/services/published-service/standards",
-        "/services/published-service/improvement-actions",
-        "/assessments/2147483647",
-        "/assessments/2147483647/findings",
-    ],
-)
-def test_assessment_reads_need_no_token_but_refuse_a_bad_one(
-    world: World, anonymous: Api, path: str
-) -> None:
-    """The token is checked before anything is looked up: 401 even where the answer is 404."""
-    assert anonymous.get(path).status_code == (404 if "/assessments/" in path else 200)
-    _refused_with_401(Api("cp_not-a-real-token").get(path))
-
-
-def test_a_token_records_when_it_was_last_used(world: World) -> None:
-    token, raw = api_token_create(user=world.people["professional"], name="used")
-    assert token.last_used_at is None
-    Api(raw).get("/services")
-    token.refresh_from_db()
-    assert token.last_used_at is not None
-
-
-def test_a_valid_token_of_a_non_member_is_403(world: World, as_role: Callable[[str], Api]) -> None:
-    response = as_role("other_professional").patch(WRITE, {"name": "Renamed"})
-    assert response.status_code == 403
-    assert response.json() == {"detail": "Your token is valid, but you may not do this."}
-
-
-def test_a_member_can_write(world: World, as_role: Callable[[str], Api]) -> None:
-    response = as_role("professional").patch(WRITE, {"name": "Renamed"})
-    assert response.status_code == 200
-    assert response.json()["name"] == "Renamed"
-
-
 # --- The permission matrix: every write endpoint × every role. ----------------------------------
-OK, UNAUTHENTICATED, DENIED, HIDDEN = 200, 401, 403, 404
-
-
-def row(**statuses: int) -> dict[str, int]:
-    assert set(statuses) == set(ROLES)
-    return statuses
-
-
-MANAGE_SERVICE = row(
-    anonymous=UNAUTHENTICATED,
-    resident=DENIED,
-    facilitator=DENIED,
-    professional=OK,
-    other_professional=DENIED,
-    org_admin=OK,
-    superuser=OK,
-)
-MANAGE_DRAFT = {**MANAGE_SERVICE, "resident": HIDDEN, "other_professional": HIDDEN}
-RUN_ACTIVITIES = {**MANAGE_SERVICE, "facilitator": OK}
-RUN_DRAFT_ACTIVITY = {**RUN_ACTIVITIES, "resident": HIDDEN, "other_professional": HIDDEN}
-CREATE_SERVICE = MANAGE_SERVICE  # in the owning organisation
-# Taking part: anyone with a token, while the activity is open and the contribution published.
-TAKE_PART = row(
-    anonymous=UNAUTHENTICATED,
-    resident=OK,
-    facilitator=OK,
-    professional=OK,
-    other_professional=OK,
-    org_admin=OK,
-    superuser=OK,
-)
-CLOSED = {**TAKE_PART, **{role: DENIED for role in ROLES if role != "anonymous"}}
-# A held contribution or a draft activity: the owner's staff see it, but nobody takes part in
-# it; to everyone else it is not there.
-UNSEEN_BY_OUTSIDERS = {**CLOSED, "resident": HIDDEN, "other_professional": HIDDEN}
-# Official answers, idea statuses and decisions: administrators and professionals of the owner.
-ANSWER = MANAGE_SERVICE
-ANSWER_HELD = {**ANSWER, "resident": HIDDEN, "other_professional": HIDDEN}
-# Bids (decision 0413): asking and bidding need an administrator's or a professional's
-# membership of an organisation; a bid is the bidding organisation's alone until bids close.
-BIDDERS_ASK = {**MANAGE_SERVICE, "other_professional": OK, "superuser": DENIED}
-THE_BIDDER = {**CLOSED, "other_professional": OK}
-SEALED_BID = {
-    **dict.fromkeys(ROLES, HIDDEN),
-    "anonymous": UNAUTHENTICATED,
-    "other_professional": OK,
-}
-BID_AFTER_DEADLINE = {
-    **SEALED_BID,
-    **dict.fromkeys(["professional", "org_admin", "superuser"], DENIED),
-    "other_professional": 422,
-}
-# Taking part in a draft activity's conversation: a rule (422) to those who see it.
-DRAFT_RULE = {
-    **UNSEEN_BY_OUTSIDERS,
-    **dict.fromkeys(["facilitator", "professional", "org_admin", "superuser"], 422),
-}
-
-
-@dataclass
-class Write:
-    """One write request, built from the world, and who may make it."""
-
-    name: str
-    send: Callable[[Api, World], Any]
-    expected: dict[str, int]
-    success: int = OK
-
-
 WRITES = [
     Write(
         "create a service",
@@ -581,152 +448,6 @@ BID_CHANGE: dict[str, Any] = {
 }
 
 
-def _bid(w: World, which: str = "bidding") -> dict[str, Any]:
-    """Ids of a round of the world's published service open for bids ("fresh": no bid yet;
-    "bidding": the other organisation's complete draft with a commitment) or whose bids have
-    closed ("closed": that bid submitted), made once per world; and a commitment's body."""
-    from coproduce.commissioning import actions_bids
-    from coproduce.commissioning.models import CriterionKind
-    from coproduce.commissioning.tests.factories import make_round
-    from coproduce.commissioning.tests.factories_bids import close_bids, make_bid, ready_round
-    from coproduce.services.models import ActivityKind, ActivityState
-    from coproduce.services.tests.factories import ActivityFactory
-
-    made: dict[str, Any] = w.people.setdefault("_bids", {})
-    if which not in made:
-        activity = ActivityFactory(
-            service=w.service, kind=ActivityKind.COMMISSIONING_ROUND, state=ActivityState.OPEN
-        )
-        round_ = ready_round(make_round(activity, w.people["professional"]))
-        ids: dict[str, Any] = {"round": round_.pk}
-        if which != "fresh":
-            bidder = w.people["other_professional"]
-            bid = make_bid(round_, bidder, w.other, submit=which == "closed")
-            social = round_.criteria.get(kind=CriterionKind.SOCIAL_VALUE)
-            indicator = social.indicators.get()
-            commitment = actions_bids.commitment_add(
-                bid=bid,
-                by=bidder,
-                criterion=social,
-                indicator=indicator,
-                quantity=Decimal(12),
-                description="12 local young people employed",
-            )
-            ids |= {
-                "bid": bid.pk,
-                "commitment": commitment.pk,
-                "commitment_body": {
-                    "criterion": social.pk,
-                    "indicator": indicator.pk,
-                    "quantity": 3,
-                    "description": "3 apprenticeships",
-                },
-            }
-            if which == "closed":
-                close_bids(round_)
-        made[which] = ids
-    return made[which]
-
-
-def _weighting(w: World, state: str) -> tuple[str, dict[str, Any]]:
-    """The weighting address of a round of the world's published service ("open" or "draft"),
-    with criteria, and a weighting of them that adds up to 100."""
-    from coproduce.commissioning.tests.factories import make_criteria, make_round
-    from coproduce.services.models import ActivityKind
-    from coproduce.services.tests.factories import ActivityFactory, staff_of
-
-    activity = ActivityFactory(
-        service=w.service, kind=ActivityKind.COMMISSIONING_ROUND, state=state
-    )
-    staff = staff_of(activity)
-    round_ = make_round(activity, staff)
-    criteria = make_criteria(round_, staff)
-    points = [{"criterion": c.pk, "points": 0} for c in criteria]
-    points[0]["points"] = 100
-    return f"/commissioning/rounds/{round_.pk}/weighting", {"points": points}
-
-
-def _indicator(w: World, service: Any, *, check: bool) -> Any:
-    """An indicator of one of the world's services, made by its professional."""
-    from coproduce.outcomes.tests.factories import (
-        make_check_indicator,
-        make_indicator,
-        make_outcome,
-    )
-
-    keeper = w.people["professional"]
-    make = make_check_indicator if check else make_indicator
-    return make(make_outcome(service, keeper), keeper)
-
-
-def _measurement(w: World, service: Any) -> tuple[str, dict[str, Any]]:
-    indicator = _indicator(w, service, check=False)
-    body = {"measured_on": timezone.localdate().isoformat(), "value": 55}
-    return f"/indicators/{indicator.pk}/measurements", body
-
-
-def _check(w: World, service: Any) -> str:
-    return f"/indicators/{_indicator(w, service, check=True).pk}/check"
-
-
-def _recommendation_status(w: World) -> str:
-    """The status address of a recommendation a panel of the world's published service passed."""
-    from coproduce.accounts.tests.factories import UserFactory
-    from coproduce.panels import actions_deliberation
-    from coproduce.panels.models import Phase
-    from coproduce.panels.tests.factories import make_panel
-    from coproduce.services.models import ActivityKind
-    from coproduce.services.tests.factories import ActivityFactory
-
-    activity = ActivityFactory(service=w.service, kind=ActivityKind.CITIZEN_PANEL, state="open")
-    setup = make_panel(activity=activity, phase=Phase.DELIBERATION)
-    member = UserFactory()
-    actions_deliberation.member_add(panel=setup.panel, by=setup.staff, email=member.email)
-    passed = actions_deliberation.recommendation_draft(
-        panel=setup.panel, by=member, title="Open later", text="Until 10pm."
-    )
-    actions_deliberation.voting_open(panel=setup.panel, by=setup.staff)
-    actions_deliberation.vote_cast(recommendation=passed, by=member, supports=True)
-    actions_deliberation.voting_close(panel=setup.panel, by=setup.staff)
-    return f"/panel-recommendations/{passed.pk}/status"
-
-
-def _conversation(w: World, state: str) -> tuple[str, str]:
-    """The statements address of a conversation of the world's published service ("open" or
-    "draft") and the vote address of its seed statement."""
-    from coproduce.conversations import actions as conversing
-    from coproduce.services.models import ActivityKind
-    from coproduce.services.tests.factories import ActivityFactory, staff_of
-
-    activity = ActivityFactory(service=w.service, kind=ActivityKind.OPINION_MAP, state=state)
-    staff = staff_of(activity)
-    conversation = conversing.conversation_create(activity=activity, by=staff)
-    seed = conversing.statement_add(conversation=conversation, by=staff, text="A seed")
-    statements = f"/conversations/{conversation.pk}/statements"
-    return statements, f"{statements}/{seed.pk}/vote"
-
-
-def _ballot(w: World, which: str) -> tuple[str, dict[str, Any]]:
-    """The ballot address of a budget of the world's published service and a ballot for it:
-    in its voting phase ("voting", "codes": votes with codes only) or a draft ("draft")."""
-    from coproduce.budgeting.tests.factories import make_budget, make_voting
-    from coproduce.services.models import ActivityKind, ActivityState
-    from coproduce.services.tests.factories import ActivityFactory
-
-    state = ActivityState.DRAFT if which == "draft" else ActivityState.OPEN
-    activity = ActivityFactory(
-        service=w.service, kind=ActivityKind.PARTICIPATORY_BUDGET, state=state
-    )
-    if which == "draft":
-        setup = make_budget(activity=activity)
-    else:
-        setup = make_voting(
-            activity=activity, accounts_may_vote=which != "codes", codes_may_vote=which == "codes"
-        )
-    choices = [{"project": p.reference} for p in setup.proposals[:1]]
-    return f"/budgets/{setup.budget.pk}/ballot", {"area": setup.area.pk, "choices": choices}
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.name)
 def test_permission_matrix(
@@ -760,10 +481,3 @@ def test_the_matrix_covers_every_write_operation(world: World) -> None:
 def _template(route: str) -> str:
     """Django's route for a ninja path ('api/services/<slug>') as OpenAPI writes it."""
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-
-
-def test_a_signed_in_browser_session_is_not_a_token(world: World, anonymous: Api) -> None:
-    """The API ignores session cookies: no drafts, no writes (and so no CSRF to worry about)."""
-    anonymous.client.force_login(world.people["professional"])
-    assert anonymous.get("/services/draft-service").status_code == 404
-    _refused_with_401(anonymous.patch(WRITE, {"name": "Renamed"}))
