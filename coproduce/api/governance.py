@@ -188,8 +188,7 @@ def meeting_detail(request: HttpRequest, meeting_id: IdPath) -> dict[str, Any]:
             "description": record.decision.description,
             "decided_on": record.decision.decided_on,
             "votes": [
-                {"member": vote.membership.name, "vote": vote.choice}
-                for vote in record.votes.select_related("membership")
+                {"member": vote.membership.name, "vote": vote.choice} for vote in record.votes.all()
             ],
         }
         for record in queries.decisions_of(meeting)

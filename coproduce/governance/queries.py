@@ -18,6 +18,7 @@ from coproduce.governance.models import (
     Paper,
     Question,
     Registration,
+    Vote,
 )
 from coproduce.services.models import Service
 from coproduce.services.rules import can_run_activities
@@ -109,7 +110,7 @@ def decisions_of(meeting: Meeting) -> QuerySet[MeetingDecision]:
     return (
         MeetingDecision.objects.filter(meeting=meeting)
         .select_related("decision")
-        .prefetch_related(Prefetch("votes"))
+        .prefetch_related(Prefetch("votes", Vote.objects.select_related("membership")))
     )
 
 

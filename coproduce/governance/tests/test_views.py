@@ -7,7 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -195,3 +197,37 @@ def test_the_ical_feed_lists_public_meetings_only(world: World, settings: Any) -
     assert events[0].decoded("dtstart") == public.starts_at.replace(microsecond=0)
     assert str(events[0]["url"]) == f"https://coproduce.example.gov.uk{public.get_absolute_url()}"
     assert str(events[0]["uid"]) == f"meeting-{public.pk}@coproduce.example.gov.uk"
+
+
+def test_the_meeting_page_and_its_api_read_the_votes_with_their_members(world: World) -> None:
+    """Each recorded vote names its member: read with the decisions, not a query per vote (the
+    page), nor per decision (the API)."""
+    clerk = world.people["professional"]
+    meeting = _meeting(world)
+    make_member(meeting.board, clerk, name="Ade Bello")
+    meeting = move_meeting(meeting, days=-0.002)
+    members = list(meeting.board.memberships.all())
+
+    def record(title: str) -> None:
+        actions.meeting_decision_record(
+            meeting=meeting,
+            title=title,
+            description="Agreed.",
+            recorded_by=clerk,
+            votes={member.pk: "for" for member in members},
+        )
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert _client().get(meeting.get_absolute_url()).status_code == 200
+        with CaptureQueriesContext(connection) as api:
+            assert _client().get(f"/api/meetings/{meeting.pk}").status_code == 200
+        return len(page), len(api)
+
+    record("Open later")
+    few = queries()
+    record("Open on Sundays")
+    record("Hire a second worker")
+    assert queries() == few
+    page = _client().get(meeting.get_absolute_url()).content.decode()
+    assert page.count("Ade Bello") == 3  # in each decision's votes
