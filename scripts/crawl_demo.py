@@ -32,21 +32,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from coproduce.accounts.models import User  # noqa: E402
+from coproduce.common.tests.query_shapes import shape_counts  # noqa: E402
 
 LINK = re.compile(r'href="(/[^"#]*)')
 SKIP = re.compile(r"^/(static|media|admin|api)/|logout|\.pdf$")
-SHAPES = [
-    (re.compile(r"'(?:[^']|'')*'"), "?"),
-    (re.compile(r"\b\d+\b"), "N"),
-    (re.compile(r"\(\s*[N?](\s*,\s*[N?])*\s*\)"), "(...)"),
-]
-
-
-def shape(sql: str) -> str:
-    """The query with its values taken out, so that one query per row shows as one shape."""
-    for pattern, stand_in in SHAPES:
-        sql = pattern.sub(stand_in, sql)
-    return sql
 
 
 def crawl(client: Client, starts: list[str], per_pattern: int, repeats: int) -> list[str]:
@@ -70,7 +59,7 @@ def crawl(client: Client, starts: list[str], per_pattern: int, repeats: int) -> 
             if url in found_on:  # a start page the person may not open is no broken link
                 problems.append(f"HTTP {response.status_code}: {url} (from {found_on[url]})")
             continue
-        shapes = Counter(shape(query["sql"]) for query in queries.captured_queries)
+        shapes = shape_counts(queries.captured_queries)
         for most, times in shapes.most_common(1):
             if times >= repeats:
                 problems.append(f"{times} of {len(queries)} queries alike: {url}: {most[:160]}")
