@@ -4,6 +4,7 @@ figures the staff pages show."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count as CountOf
@@ -247,12 +248,25 @@ def paper_state(budget: Budget) -> PaperState:
     )
 
 
-def choices_shown(budget: Budget, entry: PaperEntry) -> list[tuple[str, str, int]]:
-    """A typing's choices as (reference, title, value), in the ballot's order."""
-    values = {int(pk): int(value) for pk, value in entry.choices.items()}
-    proposals = budget.proposals.filter(pk__in=values).only("pk", "reference", "title")
-    rows = [(p.reference, p.title, values[p.pk]) for p in proposals]
-    return sorted(rows, key=lambda row: (row[2], row[0]))
+def choices_shown(
+    budget: Budget, entries: Sequence[PaperEntry]
+) -> dict[int, list[tuple[str, str, int]]]:
+    """Each typing's choices as (reference, title, value), in the ballot's order, by the typing's
+    pk: the proposals of all of them read at once."""
+    values = {
+        entry.pk: {int(pk): int(value) for pk, value in entry.choices.items()} for entry in entries
+    }
+    wanted = {pk for chosen in values.values() for pk in chosen}
+    # budget_id too: the related manager reads it to attach the budget (a query each otherwise).
+    proposals = budget.proposals.filter(pk__in=wanted).only("pk", "budget", "reference", "title")
+    names = {p.pk: (p.reference, p.title) for p in proposals}
+    return {
+        entry_pk: sorted(
+            ((*names[pk], value) for pk, value in chosen.items() if pk in names),
+            key=lambda row: (row[2], row[0]),
+        )
+        for entry_pk, chosen in values.items()
+    }
 
 
 def voters(activity_ids: list[int]) -> QuerySet:

@@ -411,9 +411,10 @@ def _paper_delete(request: SignedInRequest, budget: Budget) -> HttpResponse:
 
 def _paper_page(request: HttpRequest, budget: Budget, form: forms.PaperEntryForm) -> HttpResponse:
     state = queries.paper_state(budget)
-    for paper in state.mismatches:
-        for entry in paper.entries:
-            entry.shown = queries.choices_shown(budget, entry)  # type: ignore[attr-defined]
+    typings = [entry for paper in state.mismatches for entry in paper.entries]
+    shown = queries.choices_shown(budget, typings)
+    for entry in typings:
+        entry.shown = shown[entry.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "budgeting/staff/paper_entry.html",

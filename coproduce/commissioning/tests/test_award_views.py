@@ -8,7 +8,9 @@ import html
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.formats import date_format
 
@@ -21,6 +23,7 @@ from coproduce.commissioning.tests.factories_evaluation import (
     award,
     evaluated_round,
 )
+from coproduce.common.tests.query_shapes import shape_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +167,18 @@ def test_an_unsuccessful_bidder_sees_its_own_scores_and_no_one_elses(data: Evalu
     assert "Feedback for Elm Care Ltd." not in page
     assert "Oak-only reason" not in page
     assert client.get(_url("own_scores", oak.pk)).status_code == 404
+
+
+def test_own_scores_read_each_kind_of_thing_once(data: Evaluated) -> None:
+    """Nothing on the page is read a row at a time (the moderation's reasons were, once)."""
+    agree_example(data)
+    award(data)
+    client = client_for(data.bidders[1])
+    url = _url("own_scores", data.bids[1].pk)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert max(shape_counts(queries.captured_queries).values()) <= 2
 
 
 def test_own_scores_wait_for_the_award(data: Evaluated) -> None:

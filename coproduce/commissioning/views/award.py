@@ -137,7 +137,7 @@ def own_scores(request: SignedInRequest, bid: Bid) -> HttpResponse:
     line = next((line for line in results.lines if line.bid.pk == bid.pk), None)
     if line is None:  # a bid that was not submitted has no scores
         raise Http404
-    reasons = {a.criterion_id: a.reason for a in AgreedScore.objects.filter(bid=bid).only("reason")}
+    reasons = dict(AgreedScore.objects.filter(bid=bid).values_list("criterion_id", "reason"))
     return render(
         request,
         "commissioning/award/own_scores.html",
