@@ -231,8 +231,13 @@ class Statement(models.Model):
         return Truncator(self.text).chars(100)
 
     def get_absolute_url(self) -> str:
-        """The conversation's activity page (statements have no page of their own)."""
-        return f"{self.conversation.activity.get_absolute_url()}#statement-{self.pk}"
+        """The conversation's activity page (statements have no page of their own). That is the
+        activity of the statement's contribution, which lists of contributions have read already."""
+        if Statement.contribution.is_cached(self):
+            activity = self.contribution.activity
+        else:
+            activity = self.conversation.activity
+        return f"{activity.get_absolute_url()}#statement-{self.pk}"
 
     @property
     def public_id(self) -> int:

@@ -6,9 +6,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from coproduce.accounts.tests.factories import UserFactory
+from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.contributions.actions import moderation_hide
 from coproduce.contributions.tests.world import ROLES, World, build_world
 from coproduce.conversations import actions, queries, rules
@@ -81,3 +84,24 @@ def test_participant_of_finds_only_the_persons_own() -> None:
     assert queries.participant_of(mine.user, conversation) == mine
     assert queries.participant_of(UserFactory(), conversation) is None
     assert queries.participant_of(AnonymousUser(), conversation) is None
+
+
+def test_a_persons_statements_link_to_their_conversation_without_a_query_each() -> None:
+    """ "What you have said" lists statements with the rest; each links to its conversation's
+    page from the activity read with the list."""
+    conversation = make_conversation(seeds=0).conversation
+    author = make_participant(conversation, signed_in=True)
+    assert author.user is not None
+    client = client_for(author.user)
+    url = reverse("contributions:my_contributions")
+    counts = []
+    for more in (1, 4):
+        for number in range(more):
+            actions.statement_add(
+                conversation=conversation, text=f"Statement {more}.{number}", participant=author
+            )
+        with CaptureQueriesContext(connection) as queries_run:
+            page = client.get(url).content.decode()
+        counts.append(len(queries_run))
+    assert counts[0] == counts[1]
+    assert page.count(f"{conversation.activity.get_absolute_url()}#statement-") == 5
