@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.commissioning import actions_evaluation as actions
-from coproduce.commissioning import rules
+from coproduce.commissioning import queries_evaluation, rules
 from coproduce.commissioning.models import (
     AgreedScore,
     Declaration,
@@ -369,3 +369,40 @@ def test_agreed_scores_change_until_the_award(data: Evaluated) -> None:
     award(data)
     with pytest.raises(PermissionDenied):
         agree(data.bids[2], data.keeper, (2, 2, 2))
+
+
+def test_the_evaluators_progress_read_at_once_agrees_with_the_rules(
+    data: Evaluated, django_assert_max_num_queries: Any
+) -> None:
+    """``queries_evaluation.progress`` (the evaluators page) gives what ``rules.declared_all``,
+    ``scoring_done`` and ``evaluator_remove`` decide, evaluator by evaluator."""
+    oak, ash, elm = data.bids
+    chosen = make_evaluator(data.round, data.keeper)  # nothing done: removable
+    declared = make_evaluator(data.round, data.keeper)
+    declare(data.round, declared)
+    partway = make_evaluator(data.round, data.keeper)
+    declare(data.round, partway)
+    score(oak, partway, (3, 3, 3))
+    conflicted = make_evaluator(data.round, data.keeper)
+    declare(data.round, conflicted, {ash.pk: "My cousin runs it."})
+    for bid in (oak, elm):
+        score(bid, conflicted, (4, 4, 4))
+    finished = make_evaluator(data.round, data.keeper)
+    declare(data.round, finished)
+    for bid in data.bids:
+        score(bid, finished, (2, 3, 4))
+    with django_assert_max_num_queries(5):
+        progress = queries_evaluation.progress(data.round)
+    expected = {}
+    for evaluator in Evaluator.objects.filter(round=data.round):
+        expected[evaluator.pk] = queries_evaluation.Progress(
+            declared=rules.declared_all(evaluator),
+            done=actions.scoring_done(evaluator),
+            removable=not evaluator.declarations.exists() and not evaluator.scores.exists(),
+        )
+    assert progress == expected
+    people = [chosen, declared, partway, conflicted, finished]
+    by_person = {e.person_id: progress[e.pk] for e in Evaluator.objects.filter(round=data.round)}
+    assert [by_person[p.pk].declared for p in people] == [False, True, True, True, True]
+    assert [by_person[p.pk].done for p in people] == [False, False, False, True, True]
+    assert [by_person[p.pk].removable for p in people] == [True, False, False, False, False]

@@ -107,13 +107,14 @@ def interests(request: HttpRequest, round_: Round) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evaluators(request: SignedInRequest, round_: Round) -> HttpResponse:
     """The round's evaluators with how far each has got, and the form to choose another."""
+    progress = evaluation.progress(round_)
     people = [
         {
             "evaluator": e,
             "name": evaluation.public_name(e.person),
-            "declared": rules.declared_all(e),
-            "done": actions.scoring_done(e),
-            "removable": not e.declarations.exists() and not e.scores.exists(),
+            "declared": progress[e.pk].declared,
+            "done": progress[e.pk].done,
+            "removable": progress[e.pk].removable,
         }
         for e in evaluation.evaluators(round_)
     ]
