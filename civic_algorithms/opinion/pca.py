@@ -11,8 +11,6 @@ count as columns and as votes in the projection scaling, but carry no variance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
@@ -20,15 +18,6 @@ from scipy.sparse import linalg as sparse_linalg
 
 from civic_algorithms.opinion.model import FloatArray
 from civic_algorithms.opinion.store import MatrixView
-
-
-@dataclass(frozen=True)
-class PCAResult:
-    """Column means, the two unit components (2 x n statements) and their eigenvalues."""
-
-    center: FloatArray
-    components: FloatArray
-    eigenvalues: FloatArray
 
 
 def centered_matrix(

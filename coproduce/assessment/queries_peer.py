@@ -94,10 +94,6 @@ def team(assessment: Assessment) -> list[Member]:
     ]
 
 
-def handed_in_count(assessment: Assessment) -> int:
-    return assessment.assessors.filter(submitted_at__isnull=False).count()
-
-
 def own_ratings(assessor: Assessor) -> dict[int, Answer]:
     """An assessor's saved ratings: standard key → (rating or None, evidence)."""
     return {

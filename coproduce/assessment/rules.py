@@ -37,7 +37,6 @@ from coproduce.assessment.models import (
     Finding,
     FindingKind,
     FrameworkVersion,
-    Standard,
     StandardProposal,
     VersionStatus,
 )
@@ -67,10 +66,6 @@ def can_edit_version(user: Visitor, version: FrameworkVersion) -> bool:
     return version.status == VersionStatus.DRAFT and can_keep_framework(
         user, version.framework.service
     )
-
-
-def can_edit_standard(user: Visitor, standard: Standard) -> bool:
-    return can_edit_version(user, standard.version)
 
 
 def can_set_up_assessment(user: Visitor, activity: Activity) -> bool:

@@ -247,9 +247,6 @@ class CountResult:
             ]
         }
 
-    def funded_references(self) -> list[str]:
-        return sorted(ref for area in self.areas for ref in area.selected)
-
 
 def _plain(value: object) -> object:
     """Engine details as JSON: Fractions as text, tuples as lists."""

@@ -241,9 +241,6 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.contribution}: {self.from_status} → {self.to_status}"
 
-    def get_from_status_display(self) -> str:
-        return self._label(self.from_status)
-
     def get_to_status_display(self) -> str:
         return self._label(self.to_status)
 

@@ -36,10 +36,6 @@ class Role(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def for_member(self, user: User) -> OrganisationQuerySet:
-        """Organisations the person holds any role in."""
-        return self.filter(memberships__user=user).distinct()
-
     def with_role(self, user: User, roles: list[str]) -> OrganisationQuerySet:
         """Organisations where the person holds one of these roles."""
         return self.filter(memberships__user=user, memberships__role__in=roles).distinct()

@@ -17,7 +17,6 @@ from coproduce.common.models import TimeStampedModel
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
-    from coproduce.accounts.models import User
     from coproduce.accounts.types import Visitor
 from coproduce.organisations.models import Organisation, Role
 
@@ -113,15 +112,6 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             return self.published()
         return self.filter(
             Q(status=ServiceStatus.PUBLISHED) | Q(organisation__memberships__user=user)
-        ).distinct()
-
-    def managed_by(self, user: User) -> ServiceQuerySet:
-        """Services the person may edit as staff of the owning organisation."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            organisation__memberships__user=user,
-            organisation__memberships__role__in=STAFF_ROLES,
         ).distinct()
 
     def search(self, text: str = "", area: str = "", policy_area: str = "") -> ServiceQuerySet:
