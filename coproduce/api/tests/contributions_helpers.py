@@ -7,5 +7,5 @@ from coproduce.api.tests.loop import Loop
 from coproduce.codesign.models import Idea
 
 
-def _idea_in(loop: Loop, state: str) -> Idea:
+def idea_in(loop: Loop, state: str) -> Idea:
     return {"published": loop.idea, "pending": loop.pending_idea, "hidden": loop.hidden_idea}[state]

@@ -86,7 +86,7 @@ class Write:
 
 
 # --- What the writes need, made in the world ------------------------------------------------------
-def _bid(w: World, which: str = "bidding") -> dict[str, Any]:
+def setup_bid(w: World, which: str = "bidding") -> dict[str, Any]:
     """Ids of a round of the world's published service open for bids ("fresh": no bid yet;
     "bidding": the other organisation's complete draft with a commitment) or whose bids have
     closed ("closed": that bid submitted), made once per world; and a commitment's body."""
@@ -133,7 +133,7 @@ def _bid(w: World, which: str = "bidding") -> dict[str, Any]:
     return made[which]
 
 
-def _weighting(w: World, state: str) -> tuple[str, dict[str, Any]]:
+def setup_weighting(w: World, state: str) -> tuple[str, dict[str, Any]]:
     """The weighting address of a round of the world's published service ("open" or "draft"),
     with criteria, and a weighting of them that adds up to 100."""
     from coproduce.commissioning.tests.factories import make_criteria, make_round
@@ -151,7 +151,7 @@ def _weighting(w: World, state: str) -> tuple[str, dict[str, Any]]:
     return f"/commissioning/rounds/{round_.pk}/weighting", {"points": points}
 
 
-def _indicator(w: World, service: Any, *, check: bool) -> Any:
+def setup_indicator(w: World, service: Any, *, check: bool) -> Any:
     """An indicator of one of the world's services, made by its professional."""
     from coproduce.outcomes.tests.factories import (
         make_check_indicator,
@@ -164,17 +164,17 @@ def _indicator(w: World, service: Any, *, check: bool) -> Any:
     return make(make_outcome(service, keeper), keeper)
 
 
-def _measurement(w: World, service: Any) -> tuple[str, dict[str, Any]]:
-    indicator = _indicator(w, service, check=False)
+def setup_measurement(w: World, service: Any) -> tuple[str, dict[str, Any]]:
+    indicator = setup_indicator(w, service, check=False)
     body = {"measured_on": timezone.localdate().isoformat(), "value": 55}
     return f"/indicators/{indicator.pk}/measurements", body
 
 
-def _check(w: World, service: Any) -> str:
-    return f"/indicators/{_indicator(w, service, check=True).pk}/check"
+def setup_check(w: World, service: Any) -> str:
+    return f"/indicators/{setup_indicator(w, service, check=True).pk}/check"
 
 
-def _recommendation_status(w: World) -> str:
+def setup_recommendation_status(w: World) -> str:
     """The status address of a recommendation a panel of the world's published service passed."""
     from coproduce.accounts.tests.factories import UserFactory
     from coproduce.panels import actions_deliberation
@@ -196,7 +196,7 @@ def _recommendation_status(w: World) -> str:
     return f"/panel-recommendations/{passed.pk}/status"
 
 
-def _conversation(w: World, state: str) -> tuple[str, str]:
+def setup_conversation(w: World, state: str) -> tuple[str, str]:
     """The statements address of a conversation of the world's published service ("open" or
     "draft") and the vote address of its seed statement."""
     from coproduce.conversations import actions as conversing
@@ -211,7 +211,7 @@ def _conversation(w: World, state: str) -> tuple[str, str]:
     return statements, f"{statements}/{seed.pk}/vote"
 
 
-def _ballot(w: World, which: str) -> tuple[str, dict[str, Any]]:
+def setup_ballot(w: World, which: str) -> tuple[str, dict[str, Any]]:
     """The ballot address of a budget of the world's published service and a ballot for it:
     in its voting phase ("voting", "codes": votes with codes only) or a draft ("draft")."""
     from coproduce.budgeting.tests.factories import make_budget, make_voting

@@ -31,13 +31,13 @@ from coproduce.api.tests.permission_matrix_helpers import (
     THE_BIDDER,
     UNSEEN_BY_OUTSIDERS,
     Write,
-    _ballot,
-    _bid,
-    _check,
-    _conversation,
-    _measurement,
-    _recommendation_status,
-    _weighting,
+    setup_ballot,
+    setup_bid,
+    setup_check,
+    setup_conversation,
+    setup_measurement,
+    setup_recommendation_status,
+    setup_weighting,
 )
 from coproduce.contributions.tests.world import ROLES, World
 
@@ -302,17 +302,17 @@ WRITES = [
     # is not open is a rule (422) to those who can see it, and not there to others.
     Write(
         "cast a ballot",
-        lambda api, w: api.put(*_ballot(w, "voting")),
+        lambda api, w: api.put(*setup_ballot(w, "voting")),
         TAKE_PART,
     ),
     Write(
         "cast a ballot where only voting codes vote",
-        lambda api, w: api.put(*_ballot(w, "codes")),
+        lambda api, w: api.put(*setup_ballot(w, "codes")),
         CLOSED,
     ),
     Write(
         "cast a ballot in a draft budget",
-        lambda api, w: api.put(*_ballot(w, "draft")),
+        lambda api, w: api.put(*setup_ballot(w, "draft")),
         {
             **UNSEEN_BY_OUTSIDERS,
             **dict.fromkeys(["facilitator", "professional", "org_admin", "superuser"], 422),
@@ -323,30 +323,30 @@ WRITES = [
     # see it, and not there to others.
     Write(
         "add a statement to a conversation",
-        lambda api, w: api.post(_conversation(w, "open")[0], {"text": "More lights"}),
+        lambda api, w: api.post(setup_conversation(w, "open")[0], {"text": "More lights"}),
         TAKE_PART,
         success=201,
     ),
     Write(
         "add a statement to a draft conversation",
-        lambda api, w: api.post(_conversation(w, "draft")[0], {"text": "More lights"}),
+        lambda api, w: api.post(setup_conversation(w, "draft")[0], {"text": "More lights"}),
         DRAFT_RULE,
     ),
     Write(
         "vote on a statement",
-        lambda api, w: api.put(_conversation(w, "open")[1], {"vote": "agree"}),
+        lambda api, w: api.put(setup_conversation(w, "open")[1], {"vote": "agree"}),
         TAKE_PART,
     ),
     Write(
         "vote on a statement of a draft conversation",
-        lambda api, w: api.put(_conversation(w, "draft")[1], {"vote": "agree"}),
+        lambda api, w: api.put(setup_conversation(w, "draft")[1], {"vote": "agree"}),
         DRAFT_RULE,
     ),
     # Citizen panels (coproduce/api/panels.py): the answer to a recommendation moves along its
     # statuses at the hands of those who answer for the service, as an idea's status does.
     Write(
         "move the answer to a panel's recommendation",
-        lambda api, w: api.post(_recommendation_status(w), {"to_status": "accepted"}),
+        lambda api, w: api.post(setup_recommendation_status(w), {"to_status": "accepted"}),
         ANSWER,
     ),
     # Outcomes (coproduce/api/outcomes.py): those who keep the service's outcomes record values;
@@ -354,36 +354,36 @@ WRITES = [
     # service that is a rule (422) to those who see it.
     Write(
         "record an indicator's value",
-        lambda api, w: api.post(*_measurement(w, w.service)),
+        lambda api, w: api.post(*setup_measurement(w, w.service)),
         MANAGE_SERVICE,
         success=201,
     ),
     Write(
         "record a value of a draft service's indicator",
-        lambda api, w: api.post(*_measurement(w, w.draft_service)),
+        lambda api, w: api.post(*setup_measurement(w, w.draft_service)),
         MANAGE_DRAFT,
         success=201,
     ),
     Write(
         "answer an indicator's check",
-        lambda api, w: api.put(_check(w, w.service), {"rating": 4}),
+        lambda api, w: api.put(setup_check(w, w.service), {"rating": 4}),
         TAKE_PART,
     ),
     Write(
         "answer a check of a draft service",
-        lambda api, w: api.put(_check(w, w.draft_service), {"rating": 4}),
+        lambda api, w: api.put(setup_check(w, w.draft_service), {"rating": 4}),
         DRAFT_RULE,
     ),
     # Commissioning (coproduce/api/commissioning.py): anyone with a token weighs an open round's
     # criteria; in a draft round that is a rule (422) to those who see it.
     Write(
         "weigh a round's criteria",
-        lambda api, w: api.put(*_weighting(w, "open")),
+        lambda api, w: api.put(*setup_weighting(w, "open")),
         TAKE_PART,
     ),
     Write(
         "weigh the criteria of a draft round",
-        lambda api, w: api.put(*_weighting(w, "draft")),
+        lambda api, w: api.put(*setup_weighting(w, "draft")),
         DRAFT_RULE,
     ),
     # Bids (decision 0413): administrators and professionals of an organisation ask questions and
@@ -392,14 +392,16 @@ WRITES = [
     # read it but not change it (403) and the bidder's change is a rule (422).
     Write(
         "ask a question about a commissioning round",
-        lambda api, w: api.post(f"/commissioning/rounds/{_bid(w)['round']}/questions", QUESTION),
+        lambda api, w: api.post(
+            f"/commissioning/rounds/{setup_bid(w)['round']}/questions", QUESTION
+        ),
         BIDDERS_ASK,
         success=201,
     ),
     Write(
         "start a bid",
         lambda api, w: api.post(
-            f"/commissioning/rounds/{_bid(w, 'fresh')['round']}/bids",
+            f"/commissioning/rounds/{setup_bid(w, 'fresh')['round']}/bids",
             {"organisation": w.other.slug},
         ),
         THE_BIDDER,
@@ -407,35 +409,36 @@ WRITES = [
     ),
     Write(
         "change a bid",
-        lambda api, w: api.put(f"/commissioning/bids/{_bid(w)['bid']}", BID_CHANGE),
+        lambda api, w: api.put(f"/commissioning/bids/{setup_bid(w)['bid']}", BID_CHANGE),
         SEALED_BID,
     ),
     Write(
         "change a bid after bids close",
-        lambda api, w: api.put(f"/commissioning/bids/{_bid(w, 'closed')['bid']}", BID_CHANGE),
+        lambda api, w: api.put(f"/commissioning/bids/{setup_bid(w, 'closed')['bid']}", BID_CHANGE),
         BID_AFTER_DEADLINE,
     ),
     Write(
         "add a commitment to a bid",
         lambda api, w: api.post(
-            f"/commissioning/bids/{_bid(w)['bid']}/commitments", _bid(w)["commitment_body"]
+            f"/commissioning/bids/{setup_bid(w)['bid']}/commitments",
+            setup_bid(w)["commitment_body"],
         ),
         SEALED_BID,
         success=201,
     ),
     Write(
         "take a commitment out of a bid",
-        lambda api, w: api.delete(f"/commissioning/commitments/{_bid(w)['commitment']}"),
+        lambda api, w: api.delete(f"/commissioning/commitments/{setup_bid(w)['commitment']}"),
         SEALED_BID,
     ),
     Write(
         "submit a bid",
-        lambda api, w: api.post(f"/commissioning/bids/{_bid(w)['bid']}/submit", {}),
+        lambda api, w: api.post(f"/commissioning/bids/{setup_bid(w)['bid']}/submit", {}),
         SEALED_BID,
     ),
     Write(
         "withdraw a bid",
-        lambda api, w: api.post(f"/commissioning/bids/{_bid(w)['bid']}/withdraw", {}),
+        lambda api, w: api.post(f"/commissioning/bids/{setup_bid(w)['bid']}/withdraw", {}),
         SEALED_BID,
     ),
 ]

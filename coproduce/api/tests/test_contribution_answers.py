@@ -14,7 +14,7 @@ from django.core import mail
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.api.contribution_schemas import ContributionKind
 from coproduce.api.tests.client import Api, fields
-from coproduce.api.tests.contributions_helpers import _idea_in
+from coproduce.api.tests.contributions_helpers import idea_in
 from coproduce.api.tests.loop import Loop
 from coproduce.codesign.models import IdeaStatus
 from coproduce.codesign.tests.factories import IdeaFactory
@@ -80,7 +80,7 @@ def test_an_answer_is_emailed_when_the_request_commits(world: World, as_role: As
 def test_who_may_answer(
     world: World, loop: Loop, as_role: AsRole, target: str, viewer: str, status: int
 ) -> None:
-    idea = _idea_in(loop, target)
+    idea = idea_in(loop, target)
     response = as_role(viewer).post(f"/contributions/{idea.pk}/responses", {"body": "Thanks."})
     assert response.status_code == status, response.content
 

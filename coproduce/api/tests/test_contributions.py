@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from coproduce.accounts.types import Visitor
 from coproduce.api.tests.client import Api, fields
-from coproduce.api.tests.contributions_helpers import _idea_in
+from coproduce.api.tests.contributions_helpers import idea_in
 from coproduce.api.tests.loop import Loop
 from coproduce.codesign import actions
 from coproduce.codesign.models import IdeaStatus
@@ -72,7 +72,7 @@ def test_visibility_matrix(
     world: World, loop: Loop, as_viewer: Callable[[str], Api], state: str, viewer: str
 ) -> None:
     """One idea in each moderation state × each person: its page, and its place in the list."""
-    idea = _idea_in(loop, state)
+    idea = idea_in(loop, state)
     assert idea.contribution.visibility == state
     api = as_viewer(viewer)
     detail = api.get(f"/contributions/{idea.pk}")
