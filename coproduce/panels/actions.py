@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from coproduce.accounts.models import User
 from coproduce.panels import rules
@@ -28,6 +29,14 @@ from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
 
 SHARE_PLACES = Decimal("0.000001")
+CATEGORIES_FIXED = _lazy(
+    "Categories are added before registration opens: everyone who registers answers the same "
+    "questions."
+)
+QUOTAS_FIXED = _lazy(
+    "The quotas are fixed once the panel is drawn: the published pool files hold them, so that "
+    "anyone can re-run the draw and get the same panel."
+)
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -60,6 +69,8 @@ def category_add(
 ) -> Category:
     """Add a quota question with its answers; each answer starts at 0 to the panel size."""
     rules.require(by, by is not None and rules.can_coordinate(by, panel))
+    if not rules.categories_may_change(panel):
+        raise ValidationError(CATEGORIES_FIXED)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Name the category.")})
@@ -83,7 +94,10 @@ def category_add(
 
 @transaction.atomic
 def quota_set(*, feature: Feature, by: User | None, minimum: int, maximum: int) -> Feature:
-    rules.require(by, by is not None and rules.can_coordinate(by, feature.category.panel))
+    panel = feature.category.panel
+    rules.require(by, by is not None and rules.can_coordinate(by, panel))
+    if not rules.quotas_may_change(panel):
+        raise ValidationError(QUOTAS_FIXED)
     if not 0 <= minimum <= maximum:
         raise ValidationError(_("The fewest members must be between 0 and the most members."))
     feature.minimum, feature.maximum = minimum, maximum
@@ -98,6 +112,8 @@ def quotas_from_population(
     """Store each answer's share of the population and set its quota from it (decision 0045)."""
     panel = category.panel
     rules.require(by, by is not None and rules.can_coordinate(by, panel))
+    if not rules.quotas_may_change(panel):
+        raise ValidationError(QUOTAS_FIXED)
     features = {feature.value: feature for feature in category.features.all()}
     unknown = sorted(set(shares) - set(features))
     if unknown:

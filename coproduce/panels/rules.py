@@ -17,6 +17,7 @@ from coproduce.panels.models import (
     Phase,
     Recommendation,
     RecommendationStatus,
+    SelectionStatus,
     Session,
 )
 from coproduce.services.models import ActivityState
@@ -92,6 +93,21 @@ def can_manage_session(user: Visitor, session: Session) -> bool:
 def size_may_change(panel: Panel) -> bool:
     """The panel's size may change until its selection phase (decision 0062)."""
     return PHASE_ORDER.index(panel.phase) < PHASE_ORDER.index(Phase.SELECTION)
+
+
+def categories_may_change(panel: Panel) -> bool:
+    """Quota categories are the questions people answer when they register: they are added
+    until registration opens, so that every registrant has answered every one (decision 0120)."""
+    return PHASE_ORDER.index(panel.phase) < PHASE_ORDER.index(Phase.REGISTRATION)
+
+
+DRAWING = [SelectionStatus.QUEUED, SelectionStatus.RUNNING, SelectionStatus.DONE]
+
+
+def quotas_may_change(panel: Panel) -> bool:
+    """Quotas change until the panel's draw starts: the public pool files hold them, and anyone
+    re-running the draw from those files must get the same panel (decision 0120)."""
+    return not panel.selections.filter(replaces=None, status__in=DRAWING).exists()
 
 
 def registration_open(panel: Panel) -> bool:

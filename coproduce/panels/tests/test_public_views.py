@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -59,9 +59,14 @@ def _url(name: str, setup: PanelSetup) -> str:
     return reverse(f"panels:{name}", args=[setup.panel.pk])
 
 
-def with_codes(count: int = 3, **fields: Any) -> tuple[PanelSetup, list[str]]:
-    """A panel open for registration whose letters carry ``count`` codes."""
+def with_codes(
+    count: int = 3, *, categories: Sequence[dict[str, Any]] = (), **fields: Any
+) -> tuple[PanelSetup, list[str]]:
+    """A panel open for registration whose letters carry ``count`` codes, with ``categories``
+    (``category_add``'s arguments) added before registration opened."""
     setup = make_panel(phase=Phase.INVITATIONS, **fields)
+    for category in categories:
+        actions.category_add(panel=setup.panel, by=setup.staff, **category)
     rows = "".join(f"P{n:03d},{n} High Street,NF1 {n}AB,North\n" for n in range(count + 2))
     actions_selection.invitations_import(
         panel=setup.panel, by=setup.staff, text=HEADER + rows, source="addresses.csv"
@@ -237,14 +242,8 @@ def test_wrong_codes_are_rate_limited_and_right_ones_do_not_count(settings: Any)
 
 
 def test_missing_answers_show_field_errors_and_keep_what_was_typed() -> None:
-    setup, codes = with_codes()
-    actions.category_add(
-        panel=setup.panel,
-        by=setup.staff,
-        name="Disability",
-        values=["Yes", "No"],
-        allow_prefer_not_to_say=True,
-    )
+    disability = {"name": "Disability", "values": ["Yes", "No"], "allow_prefer_not_to_say": True}
+    setup, codes = with_codes(categories=[disability])
     client = Client()
     client.post(_url("register", setup), {"step": "code", "code": codes[0]})
     page = _text(client.get(_url("register", setup)))

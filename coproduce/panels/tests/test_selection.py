@@ -308,6 +308,28 @@ def test_the_pool_export_re_runs_to_the_same_panel(tmp_path: Path) -> None:
     assert rerun["probabilities"] == pytest.approx(ours["probabilities"], abs=1e-9)
 
 
+def test_categories_are_fixed_from_registration_and_quotas_from_the_draw() -> None:
+    """Registrants answered the categories there were; the published pool files hold the quotas
+    of the draw (decision 0120). A category added after the draw made the pool export fail."""
+    setup, _ = make_pool(small_pool(15))
+    with pytest.raises(ValidationError, match="before registration opens"):
+        actions.category_add(panel=setup.panel, by=setup.staff, name="Tenure", values=["Own"])
+    north = setup.panel.categories.get(name="Area").features.get(value="North")
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=8)
+    actions.quota_set(feature=north, by=setup.staff, minimum=1, maximum=3)  # the draw will refuse
+    assert run_selection(committed.pk).status == SelectionStatus.FAILED  # type: ignore[union-attr]
+    selection = select(setup, seed=9)
+    assert selection.status == SelectionStatus.DONE
+    published = export_pool(setup.panel)
+    with pytest.raises(ValidationError, match="fixed once the panel is drawn"):
+        actions.quota_set(feature=north, by=setup.staff, minimum=2, maximum=2)
+    with pytest.raises(ValidationError, match="fixed once the panel is drawn"):
+        actions.quotas_from_population(
+            category=north.category, by=setup.staff, shares={"North": 50, "South": 50}
+        )
+    assert export_pool(setup.panel) == published
+
+
 def test_registration_data_never_reach_the_ledger_or_the_export() -> None:
     setup, _ = make_pool(small_pool())
     first = select(setup, seed=8)

@@ -232,6 +232,34 @@ def test_categories_are_added_and_quotas_set_with_field_errors() -> None:
     assert (owner.minimum, owner.maximum, renter.minimum, renter.maximum) == (3, 3, 1, 2)
 
 
+def test_after_the_draw_the_quotas_page_is_a_record() -> None:
+    """No category form from registration on; no quota form once drawn; a page loaded before
+    then says why nothing changed."""
+    setup, _ = make_pool(small_pool(15))
+    client = _client(setup.staff)
+    url = reverse("panels:quotas", args=[setup.panel.pk])
+    page = _page(client.get(url))
+    assert "Add the category" not in page
+    assert "Categories are added before registration opens" in page
+    assert "Save the quotas of “Area”" in page
+    response = client.post(url, {"new-name": "Tenure", "new-values": "Owner\nRenter"})
+    assert response["Location"] == url
+    assert "Categories are added before registration opens" in _page(client.get(url))
+    assert not setup.panel.categories.filter(name="Tenure").exists()
+    committed = actions_selection.seed_commit(panel=setup.panel, by=setup.staff, seed=11)
+    actions_selection.selection_start(selection=committed, by=setup.staff)
+    run_selection(committed.pk)
+    page = _page(client.get(url))
+    assert "Save the quotas of" not in page
+    assert "The quotas are fixed once the panel is drawn" in page
+    assert "2 to 2 members" in page  # North and South, as drawn
+    category = setup.panel.categories.get(name="Area")
+    north = category.features.get(value="North")
+    post = {"category": category.pk, f"c{category.pk}-min_{north.pk}": "0"}
+    assert client.post(url, post)["Location"] == url
+    assert Feature.objects.get(pk=north.pk).minimum == 2
+
+
 def test_census_shares_become_quotas_by_the_stated_rule() -> None:
     setup = make_panel(size=24)
     client = _client(setup.staff)

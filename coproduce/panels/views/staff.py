@@ -215,6 +215,13 @@ def quotas(request: SignedInRequest, panel: Panel) -> HttpResponse:
         request.POST if request.method == "POST" and posted is None else None, prefix="new"
     )
     url = reverse("panels:quotas", args=[panel.pk])
+    may_add, may_set = rules.categories_may_change(panel), rules.quotas_may_change(panel)
+    if request.method == "POST" and not (may_set if posted is not None else may_add):
+        # A page loaded before the panel moved on: say why nothing changed.
+        messages.error(
+            request, actions.QUOTAS_FIXED if posted is not None else actions.CATEGORIES_FIXED
+        )
+        return redirect(url)
     if posted is None:
         done = handle_form(
             request,
@@ -242,6 +249,8 @@ def quotas(request: SignedInRequest, panel: Panel) -> HttpResponse:
             add_form=add_form,
             quota_forms=quota_forms,
             pending=_pending_selection(panel),
+            may_add=may_add,
+            may_set=may_set,
             # Who the service's activities have missed so far: quotas can make sure the panel
             # does not (issue 16; equality monitoring, totals only).
             gaps=representation(panel.activity.service).under,
