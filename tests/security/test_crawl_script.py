@@ -58,3 +58,40 @@ def test_the_crawl_reports_a_link_that_answers_an_error_but_not_a_start() -> Non
         "HTTP 404: /no-such-page/ (from /start/)"
     ]
     assert crawl(client, ["/no-such-page/"], per_pattern=1, repeats=8) == []
+
+
+class _WithABrokenForm(Client):
+    """A client whose page /form/ has a form that answers 500 to any value but "ok"."""
+
+    def get(self, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        page = (
+            '<form method="post" action="/send/"><input name="csrfmiddlewaretoken" value="t">'
+            '<input name="text"><input type="hidden" name="step" value="ok"></form>'
+            '<form method="post" action="/logout/"><button>Sign out</button></form>'
+        )
+        response = HttpResponse(page)
+        response["Content-Type"] = "text/html"
+        return response
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        assert path == "/send/"  # never the sign-out form
+        assert "csrfmiddlewaretoken" not in data
+        return HttpResponse(status=200 if data["text"] in ("", "-1") else 500)
+
+
+def test_bad_input_reports_a_form_that_answers_a_server_error() -> None:
+    crawl = _script().crawl
+    problems = crawl(_WithABrokenForm(), ["/form/"], per_pattern=1, repeats=8, bad_input=True)
+    assert problems == [
+        f"HTTP 500 for {label} values: POST /send/ (form on /form/)"
+        for label in ("long", "huge number", "NUL byte", "markup")
+    ]
+
+
+def test_bad_input_finds_no_server_error_on_a_small_world() -> None:
+    crawl = _script().crawl
+    idea = IdeaFactory()
+    activity = idea.contribution.activity
+    client = client_for(staff_of(activity, Role.PROFESSIONAL))
+    starts = [f"/staff/activities/{activity.pk}/", idea.get_absolute_url()]
+    assert crawl(client, starts, per_pattern=1, repeats=50, bad_input=True) == []
