@@ -172,13 +172,17 @@ def a_citizen_panel_as_coordinator(a: Auditor) -> None:
     a.submit(a.button("Set up the panel"), heading="Set up the citizen panel")
     a.errors_shown()
 
+    # Categories are added until registration opens (decision 0120).
+    inviting = make_panel_in(Phase.INVITATIONS, "Recovery panel: inviting").panel
+    a.goto(a.url("panels:quotas", inviting.pk), heading="Quotas")
+    a.submit(a.button("Add the category"), heading="Quotas")
+    a.errors_shown()
+
     setup = make_panel_in(Phase.REGISTRATION, "Recovery panel: coordinating")
     panel = setup.panel
     a.goto(a.url("panels:manage", panel.pk), heading="Run the panel")
     a.goto(a.url("panels:panel_edit", panel.pk))
     a.goto(a.url("panels:quotas", panel.pk), heading="Quotas")
-    a.submit(a.button("Add the category"), heading="Quotas")
-    a.errors_shown()
     a.goto(a.url("panels:census_import", panel.pk), heading="Quotas from census shares")
     a.goto(a.url("panels:invitations", panel.pk), heading="Addresses and invitations")
     a.goto(a.url("panels:registrants", panel.pk), heading="Registrants")
@@ -192,6 +196,7 @@ def a_citizen_panel_as_coordinator(a: Auditor) -> None:
     chosen = make_panel_in(Phase.SELECTION, "Recovery panel: drawn", selected=True)
     selection = chosen.panel.selections.latest("pk")
     a.goto(a.url("panels:selection_status", selection.pk), heading="Draw of the panel")
+    a.goto(a.url("panels:quotas", chosen.panel.pk), heading="Quotas")  # a record, once drawn
 
 
 @staff(
