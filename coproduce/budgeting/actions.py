@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
@@ -53,6 +54,7 @@ from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
 
 MAX_CODES = MAX_BATCH  # voting codes in one batch
+BALLOT_FIXED = gettext_lazy("Voting has opened, so the ballot can no longer change.")
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -82,7 +84,7 @@ def budget_create(
 def budget_update(*, budget: Budget, by: User, **fields: Any) -> Budget:
     """Change the settings; the kind of ballot and the rule are fixed once voting has opened."""
     require(rules.can_manage_budget(by, budget))
-    locked = PHASE_ORDER.index(budget.phase) >= PHASE_ORDER.index(Phase.VOTING)
+    locked = not rules.ballot_may_change(budget)
     for name, value in fields.items():
         fixed = name in ("ballot_type", "min_choices", "max_choices", "points", "rule")
         if locked and fixed and getattr(budget, name) != value:
@@ -97,7 +99,10 @@ def budget_update(*, budget: Budget, by: User, **fields: Any) -> Budget:
 
 @transaction.atomic
 def area_add(*, budget: Budget, by: User, name: str, amount: int, name_cy: str = "") -> Area:
+    """A new area with its own money, until voting opens (decision 0121)."""
     require(rules.can_manage_budget(by, budget))
+    if not rules.ballot_may_change(budget):
+        raise ValidationError(BALLOT_FIXED)
     if not name.strip():
         raise ValidationError({"name": _("Name the area.")})
     if amount <= 0:
@@ -195,6 +200,8 @@ def proposal_bring_forward(
     answers stay where they are; the contribution gets an answer saying where it went.
     """
     require(rules.can_manage_budget(by, budget))
+    if not rules.ballot_may_change(budget):
+        raise ValidationError(BALLOT_FIXED)
     _check_area(budget, area)
     if idea.activity.service_stage.service_id != budget.activity.service_stage.service_id:
         raise ValidationError(
@@ -281,8 +288,8 @@ def proposal_review(
     """Publish the feasibility review of a proposal as its official answer."""
     require(rules.can_review(by, proposal))
     budget = proposal.budget
-    if PHASE_ORDER.index(budget.phase) >= PHASE_ORDER.index(Phase.VOTING):
-        raise ValidationError(_("Voting has opened, so the ballot can no longer change."))
+    if not rules.ballot_may_change(budget):
+        raise ValidationError(BALLOT_FIXED)
     reason = reason.strip()
     errors: dict[str, str] = {}
     if feasibility not in Feasibility.values or feasibility == Feasibility.PENDING:
@@ -329,13 +336,21 @@ def phase_set(*, budget: Budget, by: User, phase: str) -> Budget:
     """Move the budget to its next phase (or back one, before the results are published)."""
     require(rules.can_manage_budget(by, budget))
     locked = Budget.objects.select_for_update().get(pk=budget.pk)
+    if phase not in PHASE_ORDER:
+        raise ValidationError(_("Move the budget one phase at a time."))
     here, there = PHASE_ORDER.index(locked.phase), PHASE_ORDER.index(phase)
-    if phase not in PHASE_ORDER or abs(there - here) != 1:
+    if abs(there - here) != 1:
         raise ValidationError(_("Move the budget one phase at a time."))
     if there < here and locked.phase in (Phase.RESULTS, Phase.DELIVERY):
         raise ValidationError(_("The results are published: they cannot be taken back."))
     if there < here and locked.phase == Phase.COUNTING and locked.counts.exists():
         raise ValidationError(_("Counting has started, so voting cannot open again."))
+    if phase == Phase.REVIEW and there < here and _any_ballot(locked):
+        raise ValidationError(
+            _(
+                "Ballots have been cast, so voting cannot go back to the review: the ballot is fixed."
+            )
+        )
     if phase == Phase.VOTING and there > here:
         pending = locked.proposals.filter(feasibility=Feasibility.PENDING).count()
         if pending:
@@ -356,6 +371,11 @@ def phase_set(*, budget: Budget, by: User, phase: str) -> Budget:
     locked.save(update_fields=["phase"])
     budget.phase = phase
     return budget
+
+
+def _any_ballot(budget: Budget) -> bool:
+    """A ballot cast online or by code, or a paper ballot typed once or more."""
+    return budget.ballots.exists() or budget.paper_entries.exists()
 
 
 def funded_pks(count: Count) -> set[int]:

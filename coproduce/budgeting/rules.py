@@ -10,7 +10,7 @@ for those who may answer (administrators and professionals), as everywhere on th
 from __future__ import annotations
 
 from coproduce.accounts.types import Visitor
-from coproduce.budgeting.models import PROPOSAL, Budget, Phase, Proposal
+from coproduce.budgeting.models import PHASE_ORDER, PROPOSAL, Budget, Phase, Proposal
 from coproduce.contributions.rules import can_answer, can_contribute, can_view_contribution
 from coproduce.services.models import ActivityState
 from coproduce.services.rules import can_manage_activity, can_view_activity
@@ -23,6 +23,13 @@ def can_view_budget(user: Visitor, budget: Budget) -> bool:
 def can_manage_budget(user: Visitor, budget: Budget) -> bool:
     """Set up, review, open and close phases, codes, paper ballots, counting, delivery."""
     return can_manage_activity(user, budget.activity)
+
+
+def ballot_may_change(budget: Budget) -> bool:
+    """What is on offer — the areas and their money, the proposals on the ballot, the kind of
+    ballot and the rule — changes only until voting opens: ballots are cast on it (decision
+    0121). Voting cannot go back to review once a ballot is in, so this holds from then on."""
+    return PHASE_ORDER.index(budget.phase) < PHASE_ORDER.index(Phase.VOTING)
 
 
 def can_review(user: Visitor, proposal: Proposal) -> bool:

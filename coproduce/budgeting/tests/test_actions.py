@@ -169,6 +169,65 @@ def test_voting_opens_only_when_every_proposal_is_reviewed() -> None:
         actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.RESULTS)
 
 
+def test_what_is_on_the_ballot_is_fixed_once_voting_opens() -> None:
+    """Areas, reviews and proposals brought forward (decision 0121), like the ballot settings."""
+    setup = make_voting()
+    idea = Contribution.objects.create(
+        activity=ActivityFactory(
+            service=setup.budget.activity.service,
+            kind=ActivityKind.IDEA_CHALLENGE,
+            state=ActivityState.OPEN,
+        ),
+        kind="idea",
+        author=UserFactory(),
+        visibility=Visibility.PUBLISHED,
+    )
+    fixed = "Voting has opened, so the ballot can no longer change."
+    with pytest.raises(ValidationError, match=fixed):
+        actions.area_add(budget=setup.budget, by=setup.staff, name="East", amount=5_000)
+    with pytest.raises(ValidationError, match=fixed):
+        actions.proposal_bring_forward(
+            budget=setup.budget, by=setup.staff, idea=idea, area=setup.area, estimated_cost=500
+        )
+    with pytest.raises(ValidationError, match=fixed):
+        actions.proposal_review(
+            proposal=setup.proposals[0],
+            by=setup.staff,
+            feasibility=Feasibility.NOT_FEASIBLE,
+            reason="Changed our minds.",
+        )
+    with pytest.raises(ValidationError) as refused:
+        actions.budget_update(budget=setup.budget, by=setup.staff, max_choices=1)
+    assert "max_choices" in refused.value.message_dict
+    assert list(setup.budget.areas.values_list("name", flat=True)) == ["Whole borough"]
+    assert not setup.budget.proposals.filter(from_contribution=idea).exists()
+    setup.proposals[0].refresh_from_db()
+    assert setup.proposals[0].feasibility == Feasibility.FEASIBLE
+
+
+def test_voting_goes_back_to_the_review_only_until_a_ballot_is_in() -> None:
+    setup = make_voting()
+    actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.REVIEW)
+    actions.area_add(budget=setup.budget, by=setup.staff, name="East", amount=5_000)
+    actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.VOTING)
+    vote(setup, [setup.proposals[0]])
+    with pytest.raises(ValidationError, match="Ballots have been cast"):
+        actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.REVIEW)
+    on_paper = make_voting()
+    actions.paper_entry_add(  # typed once: not a ballot yet, but cast on this ballot
+        budget=on_paper.budget,
+        by=on_paper.staff,
+        paper_reference="Y-0001",
+        area=on_paper.area,
+        choices={on_paper.proposals[0].pk: 1},
+    )
+    with pytest.raises(ValidationError, match="Ballots have been cast"):
+        actions.phase_set(budget=on_paper.budget, by=on_paper.staff, phase=Phase.REVIEW)
+    for budget in (setup.budget, on_paper.budget):
+        budget.refresh_from_db()
+        assert budget.phase == Phase.VOTING
+
+
 def test_results_need_a_count_then_answer_every_proposal_and_go_on_the_ledger() -> None:
     setup = make_voting(costs=(60_000, 50_000))
     first, second = setup.proposals

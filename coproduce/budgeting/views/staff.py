@@ -56,6 +56,17 @@ def _context(budget: Budget, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _ballot_fixed(
+    request: HttpRequest, budget: Budget, back: str | None = None
+) -> HttpResponse | None:
+    """Back to the dashboard (or ``back``), saying why, from a page that changes what is on the
+    ballot once voting has opened (decision 0121); a page loaded before then changes nothing."""
+    if rules.ballot_may_change(budget):
+        return None
+    messages.error(request, actions.BALLOT_FIXED)
+    return redirect(back or _manage_url(budget))
+
+
 def _form_page(
     request: HttpRequest, budget: Budget, form: Any, title: str, **extra: Any
 ) -> HttpResponse:
@@ -108,6 +119,7 @@ def _dashboard(
             next_label=phases.get(figures.next_phase or ""),
             previous_label=phases.get(figures.previous_phase or ""),
             phase_errors=phase_errors or [],
+            ballot_may_change=rules.ballot_may_change(budget),
             phases=Phase.choices,
             can_review=can_answer_for(request.user, budget.activity.service),
             codes=queries.code_counts(budget),
@@ -135,6 +147,8 @@ def budget_edit(request: SignedInRequest, budget: Budget) -> HttpResponse:
 @rule_required(rules.can_manage_budget, load=queries.visible_budget, staff=True)
 @require_http_methods(["GET", "POST"])
 def area_add(request: SignedInRequest, budget: Budget) -> HttpResponse:
+    if fixed := _ballot_fixed(request, budget):
+        return fixed
     form = forms.AreaForm(request.POST or None)
     done = handle_form(
         request,
@@ -196,8 +210,10 @@ def review_list(request: SignedInRequest, budget: Budget) -> HttpResponse:
 @rule_required(rules.can_review, load=queries.visible_proposal, staff=True)
 @require_http_methods(["GET", "POST"])
 def proposal_review(request: SignedInRequest, proposal: Proposal) -> HttpResponse:
-    """Publish the feasibility answer of a proposal."""
+    """Publish the feasibility answer of a proposal; once voting opens, the page is its record."""
     budget = proposal.budget
+    if request.method == "POST" and (fixed := _ballot_fixed(request, budget, request.path)):
+        return fixed
     initial: dict[str, Any] = {}
     if proposal.feasibility != Feasibility.PENDING:
         initial = {
@@ -221,7 +237,9 @@ def proposal_review(request: SignedInRequest, proposal: Proposal) -> HttpRespons
     return done or render(
         request,
         "budgeting/staff/proposal_review.html",
-        _context(budget, form=form, proposal=proposal),
+        _context(
+            budget, form=form, proposal=proposal, ballot_may_change=rules.ballot_may_change(budget)
+        ),
     )
 
 
@@ -264,6 +282,8 @@ def _statements_to_bring_forward(budget: Budget, limit: int = 200) -> list[queri
 def bring_forward(request: SignedInRequest, budget: Budget) -> HttpResponse:
     """Bring a published idea of the service's idea challenges, or a statement of its opinion
     maps that all groups agreed with, onto the budget as a proposal."""
+    if fixed := _ballot_fixed(request, budget):
+        return fixed
     ideas = [*queries.ideas_to_bring_forward(budget), *_statements_to_bring_forward(budget)]
     by_pk = {str(row.contribution.pk): row.contribution for row in ideas}
     form = forms.BringForwardForm(request.POST or None, budget=budget, ideas=ideas)
