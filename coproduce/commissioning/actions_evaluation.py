@@ -150,7 +150,7 @@ def evaluator_remove(*, evaluator: Evaluator, by: User) -> None:
     """Take someone off the round's evaluators, before they declare anything: once they have,
     their declarations stay in the public register."""
     require(rules.can_choose_evaluators(by, evaluator.round))
-    if evaluator.declarations.exists() or evaluator.scores.exists():
+    if not rules.progress(evaluator.round, evaluator)[evaluator.pk].removable:
         raise ValidationError(
             _(
                 "This evaluator has declared their interests, which the public register keeps, "
@@ -350,18 +350,7 @@ def scores_save(*, bid: Bid, person: Visitor, scores: Mapping[int, Given]) -> li
 def scoring_done(evaluator: Evaluator) -> bool:
     """The evaluator has declared on every bidder and scored every criterion of every bid they
     may score (those they have no interest in)."""
-    if not rules.declared_all(evaluator):
-        return False
-    count = evaluator.round.criteria.count()
-    conflicts = set(evaluator.declarations.filter(conflict=True).values_list("bid_id", flat=True))
-    scored: dict[int, int] = {}
-    for bid_id in Score.objects.filter(evaluator=evaluator).values_list("bid_id", flat=True):
-        scored[bid_id] = scored.get(bid_id, 0) + 1
-    return all(
-        scored.get(pk, 0) >= count
-        for pk in rules.submitted_bids(evaluator.round).values_list("pk", flat=True)
-        if pk not in conflicts
-    )
+    return rules.progress(evaluator.round, evaluator)[evaluator.pk].done
 
 
 def may_moderate_bid(user: Visitor, bid: Bid) -> bool:

@@ -8,7 +8,6 @@ is made, when the scores table is published (``published_prices``).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -76,44 +75,6 @@ def evaluator_of_pk(request: HttpRequest, pk: int) -> Evaluator:
 
 def evaluators(round_: Round) -> list[Evaluator]:
     return list(round_.evaluators.select_related("person"))
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far an evaluator has got, as the evaluators page shows it."""
-
-    declared: bool  # rules.declared_all
-    done: bool  # actions_evaluation.scoring_done
-    removable: bool  # nothing declared or scored yet
-
-
-def progress(round_: Round) -> dict[int, Progress]:
-    """``Progress`` of each of the round's evaluators, by evaluator pk, from one read of the
-    round's declarations and one of its scores (the per-evaluator rules read several each)."""
-    submitted = set(rules.submitted_bids(round_).values_list("pk", flat=True))
-    criteria = round_.criteria.count()
-    declared: dict[int, set[int]] = defaultdict(set)
-    conflicts: dict[int, set[int]] = defaultdict(set)
-    for evaluator_id, bid_id, conflict in Declaration.objects.filter(
-        evaluator__round=round_
-    ).values_list("evaluator_id", "bid_id", "conflict"):
-        declared[evaluator_id].add(bid_id)
-        if conflict:
-            conflicts[evaluator_id].add(bid_id)
-    scored = Counter(
-        Score.objects.filter(evaluator__round=round_).values_list("evaluator_id", "bid_id")
-    )
-    scorers = {evaluator_id for evaluator_id, _bid_id in scored}
-    result = {}
-    for evaluator_id in round_.evaluators.values_list("pk", flat=True):
-        declared_all = submitted <= declared[evaluator_id]
-        to_score = submitted - conflicts[evaluator_id]
-        result[evaluator_id] = Progress(
-            declared=declared_all,
-            done=declared_all and all(scored[evaluator_id, b] >= criteria for b in to_score),
-            removable=not declared[evaluator_id] and evaluator_id not in scorers,
-        )
-    return result
 
 
 def bidders(round_: Round) -> list[Bid]:

@@ -10,12 +10,22 @@ open, until the weighting's closing date and before the weights are published.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from coproduce.accounts.types import Visitor
-from coproduce.commissioning.models import Award, Bid, BidStatus, Evaluator, Round
+from coproduce.commissioning.models import (
+    Award,
+    Bid,
+    BidStatus,
+    Declaration,
+    Evaluator,
+    Round,
+    Score,
+)
 from coproduce.organisations.models import Membership, Organisation, Role
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 from coproduce.services.rules import can_manage_service, can_view_activity
@@ -149,6 +159,44 @@ def submitted_bids(round_: Round) -> QuerySet[Bid]:
 def declared_all(evaluator: Evaluator) -> bool:
     """The evaluator has declared an interest or none in every submitted bid."""
     return not submitted_bids(evaluator.round).exclude(declarations__evaluator=evaluator).exists()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an evaluator has got."""
+
+    declared: bool  # an interest or none declared in every submitted bid (= declared_all)
+    done: bool  # declared, and scored every criterion of every bid without a conflict
+    removable: bool  # nothing declared or scored yet
+
+
+def progress(round_: Round, evaluator: Evaluator | None = None) -> dict[int, Progress]:
+    """``Progress`` of each of the round's evaluators (or of ``evaluator`` alone), by evaluator
+    pk, from one read of the declarations and one of the scores."""
+    evaluators = round_.evaluators.all() if evaluator is None else [evaluator]
+    mine = {"evaluator__round": round_} if evaluator is None else {"evaluator": evaluator}
+    submitted = set(submitted_bids(round_).values_list("pk", flat=True))
+    criteria = round_.criteria.count()
+    declared: dict[int, set[int]] = defaultdict(set)
+    conflicts: dict[int, set[int]] = defaultdict(set)
+    for evaluator_id, bid_id, conflict in Declaration.objects.filter(**mine).values_list(
+        "evaluator_id", "bid_id", "conflict"
+    ):
+        declared[evaluator_id].add(bid_id)
+        if conflict:
+            conflicts[evaluator_id].add(bid_id)
+    scored = Counter(Score.objects.filter(**mine).values_list("evaluator_id", "bid_id"))
+    scorers = {evaluator_id for evaluator_id, _bid_id in scored}
+    result = {}
+    for pk in (e.pk for e in evaluators):
+        declared_all = submitted <= declared[pk]
+        to_score = submitted - conflicts[pk]
+        result[pk] = Progress(
+            declared=declared_all,
+            done=declared_all and all(scored[pk, bid] >= criteria for bid in to_score),
+            removable=not declared[pk] and pk not in scorers,
+        )
+    return result
 
 
 def has_conflict(evaluator: Evaluator, bid: Bid) -> bool:

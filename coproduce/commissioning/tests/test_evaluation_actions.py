@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.commissioning import actions_evaluation as actions
-from coproduce.commissioning import queries_evaluation, rules
+from coproduce.commissioning import rules
 from coproduce.commissioning.models import (
     AgreedScore,
     Declaration,
@@ -374,8 +374,8 @@ def test_agreed_scores_change_until_the_award(data: Evaluated) -> None:
 def test_the_evaluators_progress_read_at_once_agrees_with_the_rules(
     data: Evaluated, django_assert_max_num_queries: Any
 ) -> None:
-    """``queries_evaluation.progress`` (the evaluators page) gives what ``rules.declared_all``,
-    ``scoring_done`` and ``evaluator_remove`` decide, evaluator by evaluator."""
+    """``rules.progress`` of a whole round (the evaluators page) is each evaluator's alone (what
+    ``scoring_done`` and ``evaluator_remove`` read), and agrees with ``rules.declared_all``."""
     oak, ash, elm = data.bids
     chosen = make_evaluator(data.round, data.keeper)  # nothing done: removable
     declared = make_evaluator(data.round, data.keeper)
@@ -392,15 +392,10 @@ def test_the_evaluators_progress_read_at_once_agrees_with_the_rules(
     for bid in data.bids:
         score(bid, finished, (2, 3, 4))
     with django_assert_max_num_queries(5):
-        progress = queries_evaluation.progress(data.round)
-    expected = {}
+        progress = rules.progress(data.round)
     for evaluator in Evaluator.objects.filter(round=data.round):
-        expected[evaluator.pk] = queries_evaluation.Progress(
-            declared=rules.declared_all(evaluator),
-            done=actions.scoring_done(evaluator),
-            removable=not evaluator.declarations.exists() and not evaluator.scores.exists(),
-        )
-    assert progress == expected
+        assert progress[evaluator.pk].declared == rules.declared_all(evaluator)
+        assert rules.progress(data.round, evaluator) == {evaluator.pk: progress[evaluator.pk]}
     people = [chosen, declared, partway, conflicted, finished]
     by_person = {e.person_id: progress[e.pk] for e in Evaluator.objects.filter(round=data.round)}
     assert [by_person[p.pk].declared for p in people] == [False, True, True, True, True]

@@ -107,7 +107,7 @@ def interests(request: HttpRequest, round_: Round) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evaluators(request: SignedInRequest, round_: Round) -> HttpResponse:
     """The round's evaluators with how far each has got, and the form to choose another."""
-    progress = evaluation.progress(round_)
+    progress = rules.progress(round_)
     people = [
         {
             "evaluator": e,
