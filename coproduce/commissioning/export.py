@@ -1,5 +1,6 @@
 """A commissioning round's open data (decision 0080): the round as an Open Contracting Data
-Standard 1.1 release package, the award's scores table and the register of interests as CSV.
+Standard 1.1 release package (the award's scores table and the register of interests as CSV are
+in export_csv.py).
 
 What bids hold is sealed until bids close (decision 0077), so before the deadline nothing here
 says who bid or for how much: no tenderers, no number of tenderers, no prices, no declarations.
@@ -8,15 +9,14 @@ winning supplier, its price, the contract and every bid's scores. Exports publis
 award itself publishes, so they are not openings of a bid and are not logged as BidAccess.
 
 Open data is written in English, the canonical language (OCDS ``language`` "en"), like the
-site's other exports; CSV follows them too (``contributions.opendata.csv_stream``: no byte-order
-mark, every cell made safe from spreadsheet formulas, "yes"/"no", machine-readable headers).
+site's other exports.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.commissioning import queries_evaluation, rules
+from coproduce.commissioning import rules
 from coproduce.commissioning.models import (
     POINTS,
     SCORE_MAX,
@@ -37,12 +37,9 @@ from coproduce.commissioning.models import (
     Commitment,
     Criterion,
     CriterionKind,
-    Declaration,
-    Evaluator,
     Round,
 )
 from coproduce.contributions.models import Decision
-from coproduce.contributions.opendata import csv_stream
 from coproduce.organisations.models import Organisation
 from coproduce.outcomes.models import Indicator
 
@@ -62,21 +59,6 @@ TAGS = {
     BIDS_CLOSED: ["tenderUpdate"],
     AWARDED: ["award", "contract"],
 }
-
-SCORE_FIELDS = [
-    "bidder",
-    "criterion",
-    "kind",
-    "weight_of_award",
-    "agreed_score",
-    "score_max",
-    "weighted_points",
-    "total",
-    "rank",
-]
-INTEREST_FIELDS = ["evaluator", "role", "bidder", "interest", "details", "declared_on"]
-PRICE = "price"
-
 
 # --- Small pieces -------------------------------------------------------------------------------
 
@@ -119,7 +101,7 @@ def _value(amount: Decimal, currency: str) -> dict[str, Any]:
     return {"amount": _amount(amount), "currency": currency}
 
 
-def _percent(value: Fraction) -> str:
+def percent(value: Fraction) -> str:
     """A share of the award: "18" or "17.5" (half-up to one decimal place)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP).normalize():f}"
@@ -237,7 +219,7 @@ def award_criteria_details(round_: Round, criteria: Sequence[Criterion]) -> str:
         return " ".join(text)
     weights = "; ".join(
         f"{c.name} ({kind_label(c.kind)}): {c.weight} points, "
-        f"{_percent(Fraction((c.weight or 0) * share, POINTS))}% of the award"
+        f"{percent(Fraction((c.weight or 0) * share, POINTS))}% of the award"
         for c in criteria
     )
     text.append(f"Weights: {weights}.")
@@ -529,92 +511,3 @@ def ocds_package(round_: Round, *, now: dt.datetime | None = None) -> dict[str, 
         "license": settings.OPEN_DATA_LICENCE_URL,
         "releases": releases,
     }
-
-
-# --- The scores table ----------------------------------------------------------------------------
-
-
-def _score_rows(round_: Round) -> Iterator[list[Any]]:
-    """The award's scores table (queries_evaluation.results, with the prices the award
-    publishes), a row for price then one per criterion for every bid, best first."""
-    share = round_.criteria_share
-    results = queries_evaluation.results(round_, queries_evaluation.published_prices(round_))
-    for line in results.lines:
-        bidder = line.bid.organisation.name
-        yield [
-            bidder,
-            "Price",
-            PRICE,
-            round_.price_weight,
-            "",
-            "",
-            line.price_points,
-            line.total,
-            line.rank,
-        ]
-        for points in line.criteria:
-            criterion = points.criterion
-            yield [
-                bidder,
-                criterion.name,
-                criterion.kind,
-                _percent(Fraction((criterion.weight or 0) * share, POINTS)),
-                "" if points.agreed is None else points.agreed,
-                SCORE_MAX,
-                points.points,
-                line.total,
-                line.rank,
-            ]
-
-
-def scores_csv(round_: Round) -> Iterator[str]:
-    """The award's scores table: a row per bid and criterion (price first), with the weight of
-    the award, the agreed score, the weighted points, the bid's total and its rank (equal totals
-    share a rank). Only the header until the award is made."""
-    rows = _score_rows(round_) if rules.award_made(round_) else iter(())
-    return csv_stream(SCORE_FIELDS, rows)
-
-
-# --- The register of interests -------------------------------------------------------------------
-
-
-def evaluator_names(round_: Round) -> dict[int, str]:
-    """Each evaluator's name as the register page gives it (queries_evaluation.public_name: the
-    name on their account, never the email address)."""
-    return {
-        evaluator.pk: queries_evaluation.public_name(evaluator.person)
-        for evaluator in round_.evaluators.select_related("person")
-    }
-
-
-def _interest_rows(round_: Round) -> Iterator[list[Any]]:
-    names = evaluator_names(round_)
-    bids = list(
-        rules.submitted_bids(round_).select_related("organisation").order_by("organisation__name")
-    )
-    declared = {
-        (d.evaluator_id, d.bid_id): d
-        for d in Declaration.objects.filter(evaluator__round=round_, bid__in=bids)
-    }
-    evaluators: list[Evaluator] = list(round_.evaluators.all())
-    for evaluator in evaluators:
-        for bid in bids:
-            declaration = declared.get((evaluator.pk, bid.pk))
-            yield [
-                names[evaluator.pk],
-                evaluator.role,
-                bid.organisation.name,
-                "" if declaration is None else ("yes" if declaration.conflict else "no"),
-                "" if declaration is None else declaration.details,
-                ""
-                if declaration is None
-                else timezone.localdate(declaration.declared_at).isoformat(),
-            ]
-
-
-def interests_csv(round_: Round) -> Iterator[str]:
-    """The register of interests: a row per evaluator and bidder, with the interest declared
-    ("yes" with its details, "no", or empty while not declared yet). Only the header until bids
-    close, since who bid is sealed until then."""
-    rows = _interest_rows(round_) if rules.bids_closed(round_) else iter(())
-    return csv_stream(INTEREST_FIELDS, rows)

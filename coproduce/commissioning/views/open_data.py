@@ -9,7 +9,7 @@ import json
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from coproduce.commissioning import export, queries, rules
+from coproduce.commissioning import export, export_csv, queries, rules
 from coproduce.commissioning.models import Round
 from coproduce.common.permissions import rule_required
 
@@ -33,7 +33,7 @@ def ocds(request: HttpRequest, round_: Round) -> HttpResponse:
 def scores_csv(request: HttpRequest, round_: Round) -> StreamingHttpResponse:
     """The award's scores table as CSV (only its header until the award is made)."""
     response = StreamingHttpResponse(
-        export.scores_csv(round_), content_type="text/csv; charset=utf-8"
+        export_csv.scores_csv(round_), content_type="text/csv; charset=utf-8"
     )
     _attachment(response, f"commissioning-round-{round_.pk}-scores.csv")
     return response
@@ -44,7 +44,7 @@ def scores_csv(request: HttpRequest, round_: Round) -> StreamingHttpResponse:
 def interests_csv(request: HttpRequest, round_: Round) -> StreamingHttpResponse:
     """The register of interests as CSV (only its header until bids close)."""
     response = StreamingHttpResponse(
-        export.interests_csv(round_), content_type="text/csv; charset=utf-8"
+        export_csv.interests_csv(round_), content_type="text/csv; charset=utf-8"
     )
     _attachment(response, f"commissioning-round-{round_.pk}-interests.csv")
     return response
