@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
@@ -34,6 +35,8 @@ from coproduce.contributions.actions import contribution_start, response_create
 from coproduce.contributions.models import AuthorDisplay, Decision
 from coproduce.outcomes.models import Indicator
 from coproduce.services.models import Activity
+
+AWARD_MADE = gettext_lazy("The award is made, so the round's set-up can no longer change.")
 
 # --- The round ----------------------------------------------------------------------------------
 
@@ -97,20 +100,52 @@ def round_save(
     decisions: Iterable[Decision] = (),
     indicators: Iterable[Indicator] = (),
 ) -> Round:
-    """Set up the activity's round, or change it. Price's weight is fixed once weights are
-    published (the criteria's weights are shares of what price leaves)."""
+    """Set up the activity's round, or change it, as far as ``rules.fixed_set_up`` lets it:
+    price's weight until the weights are published, what bids answer until bids close, and
+    nothing once the award is made (decision 0122). Once bidding has opened, bids may close
+    later than announced but never earlier."""
     require(rules.can_set_up_round(by, activity))
-    round_ = Round.objects.filter(activity=activity).first() or Round(activity=activity)
-    errors = _timetable_errors(fields)
-    if round_.weights_published_at and fields.price_weight != round_.price_weight:
-        errors["price_weight"] = _("Price's weight cannot change once the weights are published.")
+    saved = Round.objects.select_for_update().filter(activity=activity).first()
+    round_ = saved or Round(activity=activity)
+    fixed = rules.fixed_set_up(saved)
+    if fixed == rules.SET_UP:
+        raise ValidationError(AWARD_MADE)
+    chosen_decisions, chosen_indicators = list(decisions), list(indicators)
+    chosen: dict[str, list[Decision] | list[Indicator]] = {
+        "decisions": chosen_decisions,
+        "indicators": chosen_indicators,
+    }
+    # Only what may still change is checked against the timetable: the rest stands as bid on.
+    errors = {name: e for name, e in _timetable_errors(fields).items() if name not in fixed}
+    for name in sorted(fixed):
+        if name in chosen:
+            before = set(getattr(round_, name).values_list("pk", flat=True))
+            changed = before != {item.pk for item in chosen[name]}
+        else:
+            value = getattr(fields, name)
+            changed = (value.strip() if isinstance(value, str) else value) != getattr(round_, name)
+        if changed:
+            errors[name] = (
+                _("Price's weight cannot change once the weights are published.")
+                if name == "price_weight" and not rules.bids_closed(round_)
+                else _("Bids have closed, so this can no longer change: the bids answered it.")
+            )
+    if (
+        round_.weights_published_at
+        and "bids_close_at" not in fixed
+        and fields.bids_close_at < round_.bids_close_at
+    ):
+        errors["bids_close_at"] = _(
+            "Bidding has opened, so bids can close later than announced but not earlier: "
+            "bidders are working to that time."
+        )
     if errors:
         raise ValidationError(errors)
     for name, value in vars(fields).items():
         setattr(round_, name, value.strip() if isinstance(value, str) else value)
     round_.full_clean(exclude=["activity"])
     round_.save()
-    _scope(round_, decisions, indicators)
+    _scope(round_, chosen_decisions, chosen_indicators)
     return round_
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.commissioning.actions import RoundFields
 from coproduce.commissioning.models import POINTS, Criterion, CriterionKind, Round
+from coproduce.commissioning.rules import bids_closed, fixed_set_up
 from coproduce.common.dates import DateRange
 from coproduce.common.forms import DateField, OneTimeForm
 from coproduce.common.languages import in_language
@@ -123,6 +124,11 @@ class IndicatorChoices(forms.Form):
 
 
 # --- The round ----------------------------------------------------------------------------------
+
+# The form's fields for each of RoundFields' that are not one field on the form.
+FORM_FIELDS = {"bids_close_at": ("bids_close_on", "bids_close_time")}
+PRICE_FIXED = _("This cannot change now: the weights are published as shares of what price leaves.")
+TERMS_FIXED = _("This cannot change now: bids have closed, and they answered it.")
 
 
 def _date(label: Any, name: Any, example: Any) -> DateField:
@@ -260,6 +266,7 @@ class RoundForm(IndicatorChoices):
         if round_ is not None:
             kwargs["initial"] = round_initial(round_)
         super().__init__(*args, **kwargs)
+        self.round = round_
         chosen = list(round_.decisions.values_list("pk", flat=True)) if round_ else []
         decisions = cast(DecisionsField, self.fields["decisions"])
         decisions.queryset = offered_decisions(service, chosen)
@@ -269,13 +276,28 @@ class RoundForm(IndicatorChoices):
                 "come back to say which ones this round answers."
             )
         self.offer_indicators(service)
+        for name in fixed_set_up(round_):
+            for field_name in FORM_FIELDS.get(name, (name,)):
+                if field_name in self.fields:
+                    self.fields[field_name].disabled = True
+                    self.fields[field_name].help_text = (
+                        PRICE_FIXED if name == "price_weight" and self._bidding() else TERMS_FIXED
+                    )
+
+    def _bidding(self) -> bool:
+        return self.round is not None and not bids_closed(self.round)
 
     def round_fields(self) -> RoundFields:
-        """The cleaned fields, as the actions take them."""
+        """The cleaned fields, as the actions take them (the closing time as saved, to the
+        second, unless its day or time was changed)."""
         data = self.cleaned_data
         closes_at = dt.datetime.combine(
             data["bids_close_on"], data["bids_close_time"], tzinfo=timezone.get_current_timezone()
         )
+        if self.round is not None and closes_at == self.round.bids_close_at.replace(
+            second=0, microsecond=0
+        ):
+            closes_at = self.round.bids_close_at
         return RoundFields(
             specification=data["specification"],
             specification_cy=data["specification_cy"],

@@ -74,6 +74,38 @@ def bids_closed(round_: Round, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) >= round_.bids_close_at
 
 
+# What bids answer (decision 0122): fixed from the bids' deadline, with what it answers.
+TERMS = frozenset(
+    {
+        "specification",
+        "specification_cy",
+        "contract_value",
+        "contract_months",
+        "weighting_closes_on",
+        "questions_close_on",
+        "bids_close_at",
+        "price_weight",
+        "decisions",
+        "indicators",
+    }
+)
+# Every field of the set-up: all fixed once the award is made.
+SET_UP = TERMS | {"evaluation_on", "award_on", "standstill_days"}
+
+
+def fixed_set_up(round_: Round | None) -> frozenset[str]:
+    """The fields of a round's set-up that can no longer change: price's weight once the weights
+    are published (the criteria's weights are shares of what it leaves), what bids answer once
+    bids have closed, everything once the award is made (decision 0122)."""
+    if round_ is None:  # not set up yet
+        return frozenset()
+    if award_made(round_):
+        return SET_UP
+    if bids_closed(round_):
+        return TERMS
+    return frozenset({"price_weight"}) if round_.weights_published_at else frozenset()
+
+
 def bidding_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations this person may bid for: those where they are an administrator or a
     professional."""

@@ -303,6 +303,8 @@ def statement_add(
         if by is None:
             raise ValueError("statement_add needs the staff member or the participant")
         require(rules.can_manage_conversation(by, conversation))
+        if not rules.takes_seed_statements(conversation):
+            raise ValidationError(_("This conversation has closed, so it takes no new statements."))
     else:
         if participant.conversation_id != conversation.pk:
             raise ValueError("the participant is not in this conversation")

@@ -34,6 +34,12 @@ def is_open(conversation: Conversation) -> bool:
     return activity.state == ActivityState.OPEN and activity.service.is_published
 
 
+def takes_seed_statements(conversation: Conversation) -> bool:
+    """Staff write seed statements before and while the conversation is open; once it has
+    closed, its map and report are of what people could vote on."""
+    return conversation.activity.state in (ActivityState.DRAFT, ActivityState.OPEN)
+
+
 def postcode_fits(conversation: Conversation, postcode: str) -> bool:
     """Whether a postcode lies in the conversation's area (any postcode when it has none)."""
     prefixes = conversation.prefixes()

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.commissioning import actions, weights
+from coproduce.commissioning import actions, rules, weights
 from coproduce.commissioning.models import (
     WEIGHTING,
     Criterion,
@@ -28,6 +28,11 @@ from coproduce.commissioning.tests.factories import (
     make_social_value_criterion,
     make_weighting,
     round_fields,
+)
+from coproduce.commissioning.tests.test_export_data import (
+    awarded_round,
+    close_bids,
+    published_round,
 )
 from coproduce.contributions.actions import decision_create
 from coproduce.contributions.models import Contribution, Decision, Response
@@ -131,6 +136,70 @@ def test_saving_again_changes_the_round_and_prices_weight_is_fixed_once_publishe
         fields=round_fields(price_weight=0, specification="Changed wording."),
     )
     assert kept.specification == "Changed wording."
+
+
+def _as_saved(round_: Round, **changes: Any) -> actions.RoundFields:
+    """The round's set-up as it is, with ``changes``."""
+    names = actions.RoundFields.__dataclass_fields__
+    return actions.RoundFields(**{**{name: getattr(round_, name) for name in names}, **changes})
+
+
+def test_once_bidding_opens_bids_close_later_than_announced_but_never_earlier() -> None:
+    scenario = published_round()
+    round_, staff = scenario.round, scenario.staff
+    announced = round_.bids_close_at
+    for earlier in (announced - dt.timedelta(minutes=1), timezone.now() - dt.timedelta(hours=1)):
+        with pytest.raises(ValidationError) as error:
+            actions.round_save(
+                activity=round_.activity, by=staff, fields=_as_saved(round_, bids_close_at=earlier)
+            )
+        assert "bids_close_at" in error.value.message_dict
+    later = announced + dt.timedelta(days=7)
+    saved = actions.round_save(
+        activity=round_.activity,
+        by=staff,
+        fields=_as_saved(round_, bids_close_at=later, evaluation_on=round_.evaluation_on),
+        indicators=[scenario.indicator],
+    )
+    assert saved.bids_close_at == later
+
+
+def test_once_bids_close_what_they_answered_is_fixed_and_the_award_fixes_the_rest() -> None:
+    """Decision 0122: moving the deadline after it passed reopened bidding, even after the award
+    (the published award then failed the ledger check and its page a 500)."""
+    scenario = close_bids(published_round())
+    round_, staff = scenario.round, scenario.staff
+    answers: dict[str, Any] = {"indicators": [scenario.indicator]}
+    for changes in (
+        {"bids_close_at": timezone.now() + dt.timedelta(days=7)},
+        {"specification": "Something else."},
+        {"contract_value": round_.contract_value + 1},
+        {"questions_close_on": round_.questions_close_on - dt.timedelta(days=1)},
+        {"price_weight": 50},
+    ):
+        with pytest.raises(ValidationError) as error:
+            actions.round_save(
+                activity=round_.activity, by=staff, fields=_as_saved(round_, **changes), **answers
+            )
+        assert set(error.value.message_dict) == set(changes)
+    with pytest.raises(ValidationError) as error:
+        actions.round_save(activity=round_.activity, by=staff, fields=_as_saved(round_))
+    assert "indicators" in error.value.message_dict
+    later = round_.award_on + dt.timedelta(days=14)
+    saved = actions.round_save(
+        activity=round_.activity, by=staff, fields=_as_saved(round_, award_on=later), **answers
+    )
+    assert saved.award_on == later
+    assert rules.bids_closed(saved)
+
+    awarded = awarded_round()
+    with pytest.raises(ValidationError, match="The award is made"):
+        actions.round_save(
+            activity=awarded.round.activity,
+            by=awarded.staff,
+            fields=_as_saved(awarded.round, award_on=awarded.round.award_on),
+            indicators=[awarded.indicator],
+        )
 
 
 def test_only_the_services_staff_set_up_a_round_and_only_on_a_commissioning_activity() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,11 @@ from coproduce.commissioning import actions
 from coproduce.commissioning.forms_staff import DECISIONS_OFFERED, residents_snapshot
 from coproduce.commissioning.models import Criterion, CriterionKind, Round
 from coproduce.commissioning.tests.factories import make_criteria, make_round, round_fields
+from coproduce.commissioning.tests.test_export_data import (
+    awarded_round,
+    close_bids,
+    published_round,
+)
 from coproduce.contributions import actions as spine
 from coproduce.contributions.models import Decision, Response
 from coproduce.organisations.models import Role
@@ -273,6 +279,40 @@ def test_changing_the_round_starts_from_what_it_is(round_: Round, keeper: User) 
     round_.refresh_from_db()
     assert round_.specification == "A changed specification."
     assert Round.objects.count() == 1
+
+
+def test_after_the_deadline_the_form_keeps_what_bids_answered_and_after_the_award_is_a_record() -> (
+    None
+):
+    scenario = close_bids(published_round())
+    round_ = scenario.round
+    client = client_for(scenario.staff)
+    url = reverse("commissioning:round_edit", args=[round_.pk])
+    manage = reverse("commissioning:manage", args=[round_.pk])
+    page = _page(client.get(url))
+    assert "Bids have closed, so what they answered is fixed" in page
+    for name in ("specification", "contract_value", "bids_close_on_day", "price_weight"):
+        assert re.search(rf'<[^>]* name="{name}"[^>]* disabled', page), name
+    assert not re.search(r'<[^>]* name="award_on_day"[^>]* disabled', page)
+    later = round_.award_on + dt.timedelta(days=7)
+    # A browser sends no disabled field; what it sends for them anyway is not used.
+    posted = _round_post(specification="Changed after the deadline.", **_date("award_on", later))
+    response = client.post(url, posted)
+    assert response.status_code == 302, _page(response)
+    round_.refresh_from_db()
+    assert round_.award_on == later
+    assert round_.specification == scenario.round.specification
+    assert "Change what it answers" not in _page(client.get(manage))
+
+    awarded = awarded_round()
+    client = client_for(awarded.staff)
+    url = reverse("commissioning:round_edit", args=[awarded.round.pk])
+    manage = reverse("commissioning:manage", args=[awarded.round.pk])
+    for response in (client.get(url), client.post(url, _round_post())):
+        assert response["Location"] == manage
+    page = _page(client.get(manage))
+    assert "The award is made, so the round" in html.unescape(page)
+    assert url not in page
 
 
 def test_a_timetable_out_of_order_is_shown_and_nothing_saved(

@@ -112,6 +112,7 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
             rows=queries.weight_rows(round_) if published else [],
             points=POINTS,
             bids_closed=rules.bids_closed(round_),
+            set_up_fixed=rules.fixed_set_up(round_),
             award=queries.award_of(round_),
             unanswered=round_.clarifications.filter(answered_at__isnull=True).count(),
         ),
@@ -124,8 +125,12 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
 @rule_required(rules.can_set_up_round, load=_round_activity, staff=True)
 @require_http_methods(["GET", "POST"])
 def round_edit(request: SignedInRequest, activity: Activity) -> HttpResponse:
-    """Set up the round (its first save creates it), or change it."""
+    """Set up the round (its first save creates it), or change what may still change
+    (decision 0122); once the award is made, back to the round's page saying why."""
     round_ = Round.objects.filter(activity=activity).first()
+    if round_ is not None and rules.award_made(round_):
+        messages.error(request, actions.AWARD_MADE)
+        return redirect(_manage_url(activity.pk))
     form = forms.RoundForm(request.POST or None, service=activity.service, round_=round_)
 
     def save(data: dict[str, Any]) -> Round:
@@ -158,6 +163,7 @@ def round_edit(request: SignedInRequest, activity: Activity) -> HttpResponse:
             activity,
             round_,
             form=form,
+            bids_closed=round_ is not None and rules.bids_closed(round_),
             title=_("Change the round") if round_ is not None else _("Set up the round"),
         ),
     )

@@ -25,14 +25,19 @@ class ConversationSetup:
 def make_conversation(
     *, seeds: int = 3, state: str = ActivityState.OPEN, **settings: Any
 ) -> ConversationSetup:
-    """An open opinion-map conversation with ``seeds`` seed statements written by staff."""
-    activity = ActivityFactory(kind=ActivityKind.OPINION_MAP, state=state)
+    """An opinion-map conversation (open unless ``state`` says otherwise) with ``seeds`` seed
+    statements written by staff before it closed."""
+    writing = state if state == ActivityState.DRAFT else ActivityState.OPEN
+    activity = ActivityFactory(kind=ActivityKind.OPINION_MAP, state=writing)
     staff = staff_of(activity)
     conversation = actions.conversation_create(activity=activity, by=staff, **settings)
     statements = [
         actions.statement_add(conversation=conversation, by=staff, text=f"Seed statement {i}")
         for i in range(1, seeds + 1)
     ]
+    if state != writing:
+        activity.state = state
+        activity.save(update_fields=["state"])
     return ConversationSetup(conversation=conversation, staff=staff, statements=statements)
 
 

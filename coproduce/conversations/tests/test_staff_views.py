@@ -205,6 +205,28 @@ def test_staff_add_seed_statements_and_a_duplicate_is_refused() -> None:
     assert Statement.objects.filter(conversation=setup.conversation).count() == 1
 
 
+@pytest.mark.parametrize("state", [ActivityState.CLOSED, ActivityState.REPORTED])
+def test_a_closed_conversation_takes_no_seed_statements(state: str) -> None:
+    """Its map and report are of what people could vote on (the report's count changed)."""
+    setup = make_conversation(seeds=1, state=state)
+    client = _client(setup.staff)
+    page = _page(client.get(_manage(setup)))
+    assert "This conversation has closed, so it takes no new statements." in page
+    assert "Add the seed statement" not in page
+    response = client.post(_manage(setup), {"form": "statement", "text": "Too late to add"})
+    assert "This conversation has closed, so it takes no new statements." in _page(response)
+    assert Statement.objects.filter(conversation=setup.conversation).count() == 1
+
+
+def test_a_draft_conversation_takes_seed_statements_to_vote_on_once_open() -> None:
+    setup = make_conversation(seeds=0, state=ActivityState.DRAFT)
+    response = _client(setup.staff).post(
+        _manage(setup), {"form": "statement", "text": "Street lights help"}, follow=True
+    )
+    assert "People can vote on it once the conversation opens." in _page(response)
+    assert Statement.objects.filter(conversation=setup.conversation).count() == 1
+
+
 def test_the_page_shows_the_counts_and_the_latest_map() -> None:
     setup = make_conversation()
     participant = make_participant(setup.conversation)

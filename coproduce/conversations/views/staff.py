@@ -131,7 +131,9 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
                 conversation=conversation, by=request.user, text=data["text"]
             ),
             success=_manage_url(conversation) + "#seed-statements",
-            message=_("Seed statement added. People can vote on it now."),
+            message=_("Seed statement added. People can vote on it now.")
+            if rules.is_open(conversation)
+            else _("Seed statement added. People can vote on it once the conversation opens."),
         )
     elif request.method == "POST":
         return redirect(_manage_url(conversation))
@@ -153,6 +155,7 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
             debounce=actions.debounce_seconds(),
             can_publish_summary=_can_publish_summary(request.user, conversation),
             can_moderate=rules.can_moderate_conversation(request.user, conversation),
+            takes_seeds=rules.takes_seed_statements(conversation),
         ),
     )
 
