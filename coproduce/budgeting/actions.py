@@ -86,7 +86,7 @@ def budget_update(*, budget: Budget, by: User, **fields: Any) -> Budget:
     require(rules.can_manage_budget(by, budget))
     locked = not rules.ballot_may_change(budget)
     for name, value in fields.items():
-        fixed = name in ("ballot_type", "min_choices", "max_choices", "points", "rule")
+        fixed = name in rules.BALLOT_SETTINGS
         if locked and fixed and getattr(budget, name) != value:
             raise ValidationError(
                 {name: _("This cannot change once voting has opened: ballots were cast on it.")}

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.budgeting.actions import MAX_CODES
 from coproduce.budgeting.models import (
-    PHASE_ORDER,
     Area,
     BallotType,
     Budget,
@@ -25,14 +24,13 @@ from coproduce.budgeting.models import (
     Rule,
 )
 from coproduce.budgeting.queries import IdeaRow
+from coproduce.budgeting.rules import BALLOT_SETTINGS, ballot_may_change
 from coproduce.common.dates import DateRange
 from coproduce.common.forms import ONE_TIME_FIELD, DateField, KeyChoiceField, OneTimeForm
 
 BUDGET_DATES = DateRange(years_ahead=3)
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PB_BYTES = 20 * 1024 * 1024
-# Settings a ballot was cast on: fixed once voting opens (actions.budget_update says so too).
-LOCKED_AFTER_VOTING = ("ballot_type", "min_choices", "max_choices", "points", "rule")
 LOCKED_REASON = _("This cannot change now: voting has opened and ballots were cast on it.")
 RULE_HINT = _(
     "Which rule to choose: the Method of Equal Shares (the default) gives every voter an equal "
@@ -164,10 +162,8 @@ class BudgetSettingsForm(OneTimeForm):
     def __init__(self, *args: Any, budget: Budget | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = budget
-        if budget is not None and PHASE_ORDER.index(budget.phase) >= PHASE_ORDER.index(
-            Phase.VOTING
-        ):
-            for name in LOCKED_AFTER_VOTING:
+        if budget is not None and not ballot_may_change(budget):
+            for name in BALLOT_SETTINGS:
                 field = self.fields[name]
                 field.disabled = True
                 field.help_text = LOCKED_REASON

@@ -25,6 +25,10 @@ def can_manage_budget(user: Visitor, budget: Budget) -> bool:
     return can_manage_activity(user, budget.activity)
 
 
+# The settings ballots are cast on (the money's currency with them): fixed once voting opens.
+BALLOT_SETTINGS = ("currency", "ballot_type", "min_choices", "max_choices", "points", "rule")
+
+
 def ballot_may_change(budget: Budget) -> bool:
     """What is on offer — the areas and their money, the proposals on the ballot, the kind of
     ballot and the rule — changes only until voting opens: ballots are cast on it (decision

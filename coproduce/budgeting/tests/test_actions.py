@@ -196,9 +196,10 @@ def test_what_is_on_the_ballot_is_fixed_once_voting_opens() -> None:
             feasibility=Feasibility.NOT_FEASIBLE,
             reason="Changed our minds.",
         )
-    with pytest.raises(ValidationError) as refused:
-        actions.budget_update(budget=setup.budget, by=setup.staff, max_choices=1)
-    assert "max_choices" in refused.value.message_dict
+    for name, value in (("max_choices", 1), ("currency", "EUR")):
+        with pytest.raises(ValidationError) as refused:
+            actions.budget_update(budget=setup.budget, by=setup.staff, **{name: value})
+        assert name in refused.value.message_dict
     assert list(setup.budget.areas.values_list("name", flat=True)) == ["Whole borough"]
     assert not setup.budget.proposals.filter(from_contribution=idea).exists()
     setup.proposals[0].refresh_from_db()

@@ -9,7 +9,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.conversations import actions
 from coproduce.conversations.models import Conversation, Participant, Statement
-from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.models import ActivityKind, ActivityState, Service
 from coproduce.services.tests.factories import ActivityFactory, staff_of
 
 
@@ -23,12 +23,17 @@ class ConversationSetup:
 
 
 def make_conversation(
-    *, seeds: int = 3, state: str = ActivityState.OPEN, **settings: Any
+    *,
+    seeds: int = 3,
+    state: str = ActivityState.OPEN,
+    service: Service | None = None,
+    **settings: Any,
 ) -> ConversationSetup:
-    """An opinion-map conversation (open unless ``state`` says otherwise) with ``seeds`` seed
-    statements written by staff before it closed."""
+    """An opinion-map conversation (open unless ``state`` says otherwise; of a new service
+    unless given) with ``seeds`` seed statements written by staff before it closed."""
     writing = state if state == ActivityState.DRAFT else ActivityState.OPEN
-    activity = ActivityFactory(kind=ActivityKind.OPINION_MAP, state=writing)
+    where = {} if service is None else {"service": service}
+    activity = ActivityFactory(kind=ActivityKind.OPINION_MAP, state=writing, **where)
     staff = staff_of(activity)
     conversation = actions.conversation_create(activity=activity, by=staff, **settings)
     statements = [

@@ -38,15 +38,9 @@ def conversation_made(w: World, which: str) -> Any:
     world: "open", "closed" or "draft"."""
     made = w.people.setdefault("_conversing", {})
     if which not in made:
-        from coproduce.conversations import actions as conversing
-        from coproduce.services.models import ActivityKind
-        from coproduce.services.tests.factories import ActivityFactory, staff_of
+        from coproduce.conversations.tests.factories import make_conversation
 
-        activity = ActivityFactory(service=w.service, kind=ActivityKind.OPINION_MAP, state=which)
-        staff = staff_of(activity)
-        conversation = conversing.conversation_create(activity=activity, by=staff)
-        conversing.statement_add(conversation=conversation, by=staff, text="A seed statement")
-        made[which] = conversation
+        made[which] = make_conversation(seeds=1, state=which, service=w.service).conversation
     return made[which]
 
 
