@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
@@ -47,6 +48,13 @@ from coproduce.services.models import Service
 STEP = Decimal(1).scaleb(-VALUE_PLACES)  # 0.01
 LARGEST = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
 IMPORT_COLUMNS = ("indicator", "date", "value")  # and an optional "note"
+# What residents answered: fixed once they have (rules.check_may_change, decision 0123). The
+# question's Welsh may still be written or corrected: it says the same as the English.
+FIXED_ONCE_ANSWERED = ("check_question", "frequency")
+CHECK_FIXED = gettext_lazy(
+    "Residents have answered this question, so it and how often it is asked cannot change. Add a "
+    "new indicator instead."
+)
 
 
 def min_check_answers() -> int:
@@ -198,8 +206,13 @@ def indicator_create(*, outcome: Outcome, by: User, fields: IndicatorFields) -> 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by: User, fields: IndicatorFields) -> Indicator:
-    """Change an indicator. Whether residents report it cannot change once it has values."""
+    """Change an indicator. Whether residents report it cannot change once it has values; the
+    residents' question and how often it is asked, once they have answered (decision 0123)."""
     require(rules.can_keep_indicator(by, indicator))
+    wanted = {"check_question": fields.check_question.strip(), "frequency": fields.frequency}
+    changed = [name for name in FIXED_ONCE_ANSWERED if wanted[name] != getattr(indicator, name)]
+    if changed and not rules.check_may_change(indicator):
+        raise ValidationError(dict.fromkeys(changed, CHECK_FIXED))
     was_checked = indicator.reported_by_residents
     if bool(fields.check_question.strip()) != was_checked and indicator.measurements.exists():
         raise ValidationError(

@@ -16,7 +16,12 @@ from coproduce.common.dates import DateRange
 from coproduce.common.forms import DateField, OneTimeForm
 from coproduce.contributions.kinds import export_prefetches
 from coproduce.contributions.models import Contribution
-from coproduce.outcomes.actions import IndicatorFields, min_check_answers
+from coproduce.outcomes.actions import (
+    CHECK_FIXED,
+    FIXED_ONCE_ANSWERED,
+    IndicatorFields,
+    min_check_answers,
+)
 from coproduce.outcomes.models import VALUE_DIGITS, VALUE_PLACES, Direction, Frequency, Pillar
 from coproduce.services.models import Service
 
@@ -29,6 +34,11 @@ WELSH_HINT = _("Welsh pages show the English until you add the Welsh.")
 BASELINE_DATES = DateRange(years_ahead=5)
 TARGET_DATES = DateRange(years_ahead=30)
 MEASURED_DATES = DateRange()  # a value is measured today or earlier
+# Once residents have answered, their question is fixed but its Welsh may be corrected (0123).
+WELSH_OF_FIXED_CHECK = _(
+    "Residents have answered this question: write or correct the Welsh only so that it asks the "
+    "same as the English."
+)
 SOURCES_OFFERED = 100  # the service's newest published contributions offered as sources
 DECIMAL = forms.TextInput(
     attrs={"class": "govuk-input--width-10", "inputmode": "decimal", "spellcheck": "false"}
@@ -173,7 +183,9 @@ def value_field(
 
 
 class IndicatorForm(forms.Form):
-    """Every field of an indicator (actions.IndicatorFields)."""
+    """Every field of an indicator (actions.IndicatorFields). With ``check_fixed`` (residents have
+    answered its question, rules.check_may_change) the question and how often it is asked are
+    shown disabled with the reason, and keep their saved values."""
 
     name = forms.CharField(
         label=_("Indicator"),
@@ -264,7 +276,7 @@ class IndicatorForm(forms.Form):
         help_text=WELSH_HINT,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, check_fixed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["check_question"].help_text = " ".join(
             [
@@ -279,6 +291,23 @@ class IndicatorForm(forms.Form):
                 ),
             ]
         )
+        if check_fixed:
+            for name in FIXED_ONCE_ANSWERED:
+                field = self.fields[name]
+                field.disabled = True  # a browser does not send it: the saved value is kept
+                field.help_text = CHECK_FIXED
+            self.fields["check_question_cy"].help_text = WELSH_OF_FIXED_CHECK
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A page loaded before residents answered still sends the fields: a change is refused,
+        # not dropped in silence.
+        for name in FIXED_ONCE_ANSWERED:
+            bound = self[name]
+            sent = self.data.get(bound.html_name)
+            if bound.field.disabled and sent is not None and sent.strip() != bound.initial.strip():
+                self.add_error(name, CHECK_FIXED)
+        return data
 
     def indicator_fields(self) -> IndicatorFields:
         """The cleaned fields, as the actions take them."""

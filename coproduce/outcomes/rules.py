@@ -8,7 +8,7 @@ answered by signed-in people, on a published service (decision 0071).
 from __future__ import annotations
 
 from coproduce.accounts.types import Visitor
-from coproduce.outcomes.models import Indicator, Outcome
+from coproduce.outcomes.models import CheckAnswer, Indicator, Measurement, Outcome, Source
 from coproduce.services.models import Service, ServiceStatus
 from coproduce.services.rules import can_manage_service, can_view_service
 
@@ -32,6 +32,16 @@ def can_keep_outcome(user: Visitor, outcome: Outcome) -> bool:
 
 def can_keep_indicator(user: Visitor, indicator: Indicator) -> bool:
     return can_keep_outcomes(user, indicator.outcome.service)
+
+
+def check_may_change(indicator: Indicator) -> bool:
+    """The residents' question and how often it is asked change only until someone answers:
+    each period's value is the average of answers to that question, for that period (decision
+    0123). Answered means an answer is stored, or a value was made from answers (it stays when the
+    people who gave them delete their accounts)."""
+    if CheckAnswer.objects.filter(indicator=indicator).exists():
+        return False
+    return not Measurement.objects.filter(indicator=indicator, source=Source.RESIDENTS).exists()
 
 
 def can_answer_check(user: Visitor, indicator: Indicator) -> bool:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.organisations.models import Role
-from coproduce.outcomes import actions
-from coproduce.outcomes.models import CheckAnswer, Direction, Measurement, Source
+from coproduce.outcomes import actions, rules
+from coproduce.outcomes.models import CheckAnswer, Direction, Frequency, Measurement, Source
 from coproduce.outcomes.periods import period_end
 from coproduce.outcomes.tests.factories import (
     indicator_fields,
@@ -110,6 +110,109 @@ def test_who_reports_an_indicator_cannot_change_once_it_has_values() -> None:
     assert actions.indicator_update(indicator=indicator, by=keeper, fields=renamed).name == (
         "Seen within a month"
     )
+
+
+FIXED = (
+    "Residents have answered this question, so it and how often it is asked cannot change. Add a "
+    "new indicator instead."
+)
+
+
+def _check_fields(**extra: Any) -> actions.IndicatorFields:
+    """The fields of factories.make_check_indicator, with ``extra`` changed."""
+    fields: dict[str, Any] = {
+        "name": "How easy it was to get an appointment",
+        "unit": "average out of 5",
+        "baseline": Decimal("2.5"),
+        "target": Decimal("4"),
+        "data_source": "Residents' answers on this page",
+        "frequency": Frequency.MONTHLY,
+        "check_question": "How easy was it to get an appointment?",
+        **extra,
+    }
+    return indicator_fields(**fields)
+
+
+def test_the_check_and_how_often_it_is_asked_change_until_residents_answer() -> None:
+    service = ServiceFactory()
+    keeper = keeper_of(service)
+    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
+    assert rules.check_may_change(indicator)
+    changed = _check_fields(frequency=Frequency.QUARTERLY, check_question="Was it easy?")
+    actions.indicator_update(indicator=indicator, by=keeper, fields=changed)
+    indicator.refresh_from_db()
+    assert (indicator.frequency, indicator.check_question) == ("quarterly", "Was it easy?")
+
+
+@pytest.mark.parametrize(
+    ("change", "fields"),
+    [
+        ({"frequency": Frequency.QUARTERLY}, ["frequency"]),
+        ({"frequency": Frequency.YEARLY}, ["frequency"]),
+        ({"check_question": "How hard was it to get an appointment?"}, ["check_question"]),
+        (
+            {"check_question": "Was it hard?", "frequency": Frequency.YEARLY},
+            ["check_question", "frequency"],
+        ),
+    ],
+)
+def test_the_check_and_how_often_it_is_asked_are_fixed_once_residents_answer(
+    change: dict[str, Any], fields: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    service = ServiceFactory()
+    keeper = keeper_of(service)
+    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_answer(indicator=indicator, respondent=UserFactory(), rating=4)
+    assert not rules.check_may_change(indicator)
+    with pytest.raises(ValidationError) as error:
+        actions.indicator_update(indicator=indicator, by=keeper, fields=_check_fields(**change))
+    assert sorted(error.value.message_dict) == fields
+    assert error.value.message_dict[fields[0]] == [FIXED]
+    indicator.refresh_from_db()
+    assert indicator.frequency == Frequency.MONTHLY
+    assert indicator.check_question == "How easy was it to get an appointment?"
+
+
+def test_the_rest_of_an_answered_indicator_still_changes(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    service = ServiceFactory()
+    keeper = keeper_of(service)
+    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_answer(indicator=indicator, respondent=UserFactory(), rating=4)
+    kept = _check_fields(
+        name="Easy to get an appointment",
+        target=Decimal("4.5"),
+        check_question="  How easy was it to get an appointment?  ",  # the same, as typed
+        check_question_cy="Pa mor hawdd oedd cael apwyntiad?",  # the Welsh may be written
+    )
+    actions.indicator_update(indicator=indicator, by=keeper, fields=kept)
+    indicator.refresh_from_db()
+    assert (indicator.name, indicator.target) == ("Easy to get an appointment", Decimal("4.5"))
+    assert indicator.check_question_cy == "Pa mor hawdd oedd cael apwyntiad?"
+    assert indicator.frequency == Frequency.MONTHLY
+
+
+def test_a_check_stays_fixed_when_only_the_value_made_from_its_answers_is_left(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    service = ServiceFactory()
+    keeper = keeper_of(service)
+    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_answer(indicator=indicator, respondent=UserFactory(), rating=4)
+    CheckAnswer.objects.all().delete()  # as when the people who answered delete their accounts
+    assert indicator.measurements.get().source == Source.RESIDENTS
+    assert not rules.check_may_change(indicator)
+    with pytest.raises(ValidationError) as error:  # nor may it stop being a check
+        actions.indicator_update(
+            indicator=indicator,
+            by=keeper,
+            fields=_check_fields(check_question="", baseline=Decimal(40), target=Decimal(70)),
+        )
+    assert error.value.message_dict == {"check_question": [FIXED]}
 
 
 def test_a_value_per_date_never_in_the_future_nor_for_a_residents_check() -> None:

@@ -432,7 +432,38 @@ def test_an_indicator_staff_measure_has_no_check(world: World) -> None:
         (dt.date(2027, 3, 31), Frequency.QUARTERLY, "January to March 2027"),
         (dt.date(2026, 12, 31), Frequency.QUARTERLY, "October to December 2026"),
         (dt.date(2027, 12, 31), Frequency.YEARLY, "2027"),
+        # Values made while a check was monthly, before its frequency was fixed (decision 0123).
+        (dt.date(2027, 2, 28), Frequency.QUARTERLY, "February 2027"),
+        (dt.date(2027, 1, 31), Frequency.QUARTERLY, "January 2027"),
+        (dt.date(2027, 11, 30), Frequency.QUARTERLY, "November 2027"),
     ],
 )
 def test_periods_are_named_in_words(end: dt.date, frequency: str, words: str) -> None:
     assert period_name(end, frequency) == words
+
+
+def test_every_date_has_a_period_name_whatever_the_frequency() -> None:
+    first = dt.date(2028, 1, 1)  # a leap year
+    for day in (first + dt.timedelta(days=n) for n in range(366)):
+        for frequency in Frequency.values:
+            assert period_name(day, frequency)
+
+
+def test_a_value_from_before_a_check_became_quarterly_is_shown_by_its_month(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Old data: a monthly check answered in February, then made quarterly (refused since
+    decision 0123). Its page used to fail working out the quarter of 28 February."""
+    keeper, outcome = _framework(world.service)
+    indicator = make_check_indicator(outcome, keeper)  # asked every month
+    today = timezone.localdate()
+    february = dt.date(today.year if today.month > 2 else today.year - 1, 2, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_answer(
+            indicator=indicator, respondent=UserFactory(), rating=4, today=february
+        )
+    assert indicator.measurements.get().measured_on.month == 2
+    Indicator.objects.filter(pk=indicator.pk).update(frequency=Frequency.QUARTERLY)
+    response = _get(indicator.get_absolute_url())
+    assert response.status_code == 200
+    assert f"February {february.year}" in _page(response)

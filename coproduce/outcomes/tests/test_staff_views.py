@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -394,6 +395,98 @@ def test_an_indicator_is_changed_and_who_reports_it_stays_once_it_has_values(
     indicator.refresh_from_db()
     assert not indicator.reported_by_residents
     assert indicator.baseline == Decimal("61.5")
+
+
+FIXED = (
+    "Residents have answered this question, so it and how often it is asked cannot change. Add a "
+    "new indicator instead."
+)
+
+
+def _input(page: str, name: str) -> list[str]:
+    """The input tags named ``name`` (a text input, or each radio)."""
+    return re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+
+
+def _check_post(checked: Indicator, **extra: Any) -> dict[str, Any]:
+    """The edit form of the ``checked`` fixture as a browser sends it."""
+    fields: dict[str, Any] = {
+        "name": checked.name,
+        "unit": checked.unit,
+        "baseline": "2.5",
+        "target": "4",
+        "frequency": checked.frequency,
+        "check_question": checked.check_question,
+        **extra,
+    }
+    return _indicator_post(**fields)
+
+
+def test_the_check_and_how_often_it_is_asked_are_shown_fixed_once_residents_answer(
+    checked: Indicator, keeper: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(keeper)
+    url = reverse("outcomes:indicator_edit", args=[checked.pk])
+    page = _page(client.get(url))
+    assert not any(
+        "disabled" in tag for name in ("check_question", "frequency") for tag in _input(page, name)
+    )
+    assert FIXED not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_answer(indicator=checked, respondent=UserFactory(), rating=4)
+    page = _page(client.get(url))
+    for name in ("check_question", "frequency"):
+        tags = _input(page, name)
+        assert tags
+        assert all(" disabled" in tag for tag in tags), tags
+    assert 'value="How easy was it to get an appointment?"' in _input(page, "check_question")[0]
+    assert page.count(FIXED) == 2  # each fixed field says why
+    assert "write or correct the Welsh only so that it asks the same as the English" in page
+    assert [" checked" in tag for tag in _input(page, "frequency")] == [True, False, False]
+    assert not any("disabled" in tag for tag in _input(page, "check_question_cy"))
+    assert not any("disabled" in tag for tag in _input(page, "name"))
+    # A browser sends no disabled field: the rest is saved, the question and frequency kept.
+    post = _check_post(checked, name="Easy to get an appointment", check_question_cy="Hawdd?")
+    del post["check_question"], post["frequency"]
+    assert client.post(url, post).status_code == 302
+    checked.refresh_from_db()
+    assert (checked.name, checked.check_question_cy) == ("Easy to get an appointment", "Hawdd?")
+    assert (checked.frequency, checked.check_question) == (
+        Frequency.MONTHLY,
+        "How easy was it to get an appointment?",
+    )
+    # A page loaded before residents answered sends them: unchanged, the rest is saved too.
+    assert client.post(url, _check_post(checked, unit="out of 5")).status_code == 302
+    checked.refresh_from_db()
+    assert checked.unit == "out of 5"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"frequency": Frequency.QUARTERLY}, "frequency"),
+        ({"check_question": "How hard was it to get an appointment?"}, "check_question"),
+    ],
+)
+def test_a_page_loaded_before_residents_answered_changes_neither(
+    checked: Indicator,
+    keeper: Any,
+    django_capture_on_commit_callbacks: Any,
+    change: dict[str, str],
+    field: str,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_answer(indicator=checked, respondent=UserFactory(), rating=4)
+    url = reverse("outcomes:indicator_edit", args=[checked.pk])
+    response = client_for(keeper).post(url, _check_post(checked, name="Renamed", **change))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [FIXED]}
+    checked.refresh_from_db()
+    assert checked.name != "Renamed"
+    assert (checked.frequency, checked.check_question) == (
+        Frequency.MONTHLY,
+        "How easy was it to get an appointment?",
+    )
 
 
 # --- Values ------------------------------------------------------------------------------------

@@ -36,12 +36,16 @@ from coproduce.services.queries import visible_service
 
 
 def period_name(end: dt.date, frequency: str) -> str:
-    """The period that ends on ``end`` in words: "March 2027", "January to March 2027", "2027"."""
+    """The period that ends on ``end`` in words: "March 2027", "January to March 2027", "2027".
+
+    Quarters end in March, June, September and December. A value of a quarterly check dated in
+    another month was made while the check was asked monthly, before its frequency was fixed
+    (decision 0123): it is named by its month, the period its answers were given in."""
     if frequency == Frequency.YEARLY:
         return str(end.year)
-    if frequency == Frequency.MONTHLY:
+    if frequency == Frequency.MONTHLY or end.month % 3:
         return formats.date_format(end, "F Y")
-    first = dt.date(end.year, end.month - 2, 1)
+    first = dt.date(end.year, end.month - 2, 1)  # the quarter's first month: 1, 4, 7 or 10
     return _("%(first)s to %(last)s %(year)s") % {
         "first": formats.date_format(first, "F"),
         "last": formats.date_format(end, "F"),

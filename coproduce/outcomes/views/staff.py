@@ -128,8 +128,13 @@ def indicator_create(request: SignedInRequest, outcome: Outcome) -> HttpResponse
 @rule_required(rules.can_keep_indicator, load=queries.visible_indicator, staff=True)
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: SignedInRequest, indicator: Indicator) -> HttpResponse:
-    """Change an indicator (who reports it is fixed once it has values)."""
-    form = forms.IndicatorForm(request.POST or None, initial=forms.indicator_initial(indicator))
+    """Change an indicator (who reports it is fixed once it has values; the residents' question
+    and how often it is asked, once they have answered: those fields are shown disabled)."""
+    form = forms.IndicatorForm(
+        request.POST or None,
+        initial=forms.indicator_initial(indicator),
+        check_fixed=not rules.check_may_change(indicator),
+    )
     done = handle_form(
         request,
         form,
