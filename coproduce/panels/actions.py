@@ -22,8 +22,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from coproduce.accounts.models import User
-from coproduce.panels import rules
-from coproduce.panels.models import PHASE_ORDER, Category, Feature, Panel, Phase, RegistrationData
+from coproduce.panels import queries, rules
+from coproduce.panels.models import (
+    PHASE_ORDER,
+    Category,
+    Feature,
+    Panel,
+    Phase,
+    RegistrationData,
+    Selection,
+    SelectionStatus,
+)
 from coproduce.panels.quotas import quotas_from_shares
 from coproduce.services.models import Activity, ActivityKind
 from coproduce.services.rules import can_manage_activity
@@ -37,6 +46,7 @@ QUOTAS_FIXED = _lazy(
     "The quotas are fixed once the panel is drawn: the published pool files hold them, so that "
     "anyone can re-run the draw and get the same panel."
 )
+VOTE_OPEN = _lazy("Close the members' vote before the panel ends.")
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -158,6 +168,8 @@ def phase_set(*, panel: Panel, by: User | None, phase: str) -> Panel:
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if phase not in PHASE_ORDER or PHASE_ORDER.index(phase) != PHASE_ORDER.index(panel.phase) + 1:
         raise ValidationError(_("A panel moves one phase at a time, forward."))
+    if phase == Phase.CLOSED and not rules.may_end(panel):
+        raise ValidationError(VOTE_OPEN)
     panel.phase = phase
     panel.save(update_fields=["phase"])
     if phase == Phase.CLOSED:
@@ -166,11 +178,29 @@ def phase_set(*, panel: Panel, by: User | None, phase: str) -> Panel:
     return panel
 
 
+@transaction.atomic
 def registration_data_purge(*, today: dt.date | None = None) -> int:
     """Delete the registration data (special-category answers, contact details, access needs)
     whose time is up: ``delete_after`` is set when a panel closes (its retention days on). The
     registrants stay, under their pool ids, so the published selection can still be checked.
+
+    The anonymised pool files are made from those answers, so they go too: the panel records the
+    day (``registration_data_deleted_on``) and its selection report says so. The report's counts
+    of the pool and the panel meeting each quota are kept first, on each draw (decision 0124).
     Returns how many were deleted. Run daily by ``manage.py retention_enforce``."""
-    due = RegistrationData.objects.filter(delete_after__lte=today or timezone.localdate())
+    today = today or timezone.localdate()
+    due = RegistrationData.objects.filter(delete_after__lte=today)
+    panels = set(due.values_list("registrant__panel_id", flat=True))
+    draws = Selection.objects.filter(panel_id__in=panels, status=SelectionStatus.DONE)
+    for selection in draws.select_for_update():
+        if queries.QUOTA_COUNTS not in selection.statistics:
+            selection.statistics = {
+                **selection.statistics,
+                queries.QUOTA_COUNTS: queries.quota_counts(selection),
+            }
+            selection.save(update_fields=["statistics"])
     deleted, _by_model = due.delete()
+    Panel.objects.filter(pk__in=panels, registration_data_deleted_on=None).update(
+        registration_data_deleted_on=today
+    )
     return deleted

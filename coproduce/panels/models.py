@@ -60,6 +60,9 @@ class Panel(models.Model):
         _("days to keep registration data after the panel ends"), default=90
     )
     imported = models.BooleanField(default=False)  # from a pool file (panel_import_pool)
+    # When ``registration_data_purge`` deleted the panel's registration data, and with them the
+    # published pool files (decision 0124).
+    registration_data_deleted_on = models.DateField(null=True, blank=True)
     # The members' support a recommendation needs to be published (decision 0065).
     recommendation_threshold = models.PositiveSmallIntegerField(
         _("support a recommendation needs, in per cent of the members who vote"),

@@ -226,8 +226,12 @@ class QuotaRow:
     selected: int
 
 
-def report_rows(selection: Selection) -> list[QuotaRow]:
-    """The quotas the draw used and how its pool and its panel meet them (counts only)."""
+QUOTA_COUNTS = "quota_counts"  # Selection.statistics: [in the pool, chosen] of each quota
+
+
+def quota_counts(selection: Selection) -> list[list[int]]:
+    """How many of the draw's pool and of its panel gave each quota's answer, in the order of
+    the draw's quotas, from the registration data (counts only)."""
     answers = dict(
         RegistrationData.objects.filter(registrant__panel_id=selection.panel_id).values_list(
             "registrant_id", "answers"
@@ -236,15 +240,33 @@ def report_rows(selection: Selection) -> list[QuotaRow]:
     pool_answers = [answers.get(int(pk), {}) for pk in selection.probabilities]
     panel_answers = [answers.get(pk, {}) for pk in selection.members]
     return [
+        [
+            sum(a.get(category) == value for a in pool_answers),
+            sum(a.get(category) == value for a in panel_answers),
+        ]
+        for category, value, _minimum, _maximum in selection.parameters.get("quotas", [])
+    ]
+
+
+def report_rows(selection: Selection) -> list[QuotaRow]:
+    """The quotas the draw used and how its pool and its panel meet them (counts only). Once the
+    registration data are deleted, the counts kept just before (decision 0124)."""
+    quotas = selection.parameters.get("quotas", [])
+    counts = selection.statistics.get(QUOTA_COUNTS)
+    if counts is None or len(counts) != len(quotas):
+        counts = quota_counts(selection)
+    return [
         QuotaRow(
             category=category,
             value=value,
             minimum=minimum,
             maximum=maximum,
-            in_pool=sum(a.get(category) == value for a in pool_answers),
-            selected=sum(a.get(category) == value for a in panel_answers),
+            in_pool=in_pool,
+            selected=selected,
         )
-        for category, value, minimum, maximum in selection.parameters.get("quotas", [])
+        for (category, value, minimum, maximum), (in_pool, selected) in zip(
+            quotas, counts, strict=True
+        )
     ]
 
 

@@ -110,6 +110,18 @@ def quotas_may_change(panel: Panel) -> bool:
     return not panel.selections.filter(replaces=None, status__in=DRAWING).exists()
 
 
+def may_end(panel: Panel) -> bool:
+    """The panel may close only when no members' vote is open: closing stops the vote, so its
+    recommendations would never be counted and its votes never deleted (decision 0124)."""
+    return not panel.voting_rounds.filter(closed_at__isnull=True).exists()
+
+
+def pool_files_kept(panel: Panel) -> bool:
+    """The anonymised pool files are built from the registration data: once those are deleted
+    (the panel's retention days after it closed), so are the files (decision 0124)."""
+    return panel.registration_data_deleted_on is None
+
+
 def registration_open(panel: Panel) -> bool:
     """People may register now: the panel is at registration and its activity open."""
     return panel.phase == Phase.REGISTRATION and panel.activity.state == ActivityState.OPEN

@@ -86,7 +86,10 @@ def deliberating(title: str) -> Any:
     },
 )
 def a_citizen_panel_without_an_account(a: Auditor) -> None:
-    from coproduce.panels.models import Phase
+    from django.utils import timezone
+
+    from coproduce.panels import actions
+    from coproduce.panels.models import Phase, RegistrationData
     from coproduce.panels.tokens import my_place_token
 
     registering = make_panel_in(Phase.REGISTRATION, "Recovery panel: registering")
@@ -109,6 +112,14 @@ def a_citizen_panel_without_an_account(a: Auditor) -> None:
     a.goto(a.url("panels:selection_report", chosen.panel.pk), heading="How the members were")
     someone = chosen.panel.registrants.first()
     a.goto(a.url("panels:my_place", my_place_token(someone)), heading="Your place")
+
+    # Once the registration data are deleted, so are the pool files (decision 0124).
+    ended = make_panel_in(Phase.CLOSED, "Recovery panel: ended", selected=True).panel
+    data = RegistrationData.objects.filter(registrant__panel=ended)
+    data.update(delete_after=timezone.localdate())
+    actions.registration_data_purge()
+    a.goto(a.url("panels:selection_report", ended.pk), heading="How the members were")
+    a.goto(a.url("panels:pool_export", ended.pk), status=410, heading="The pool files have been")
 
 
 @public(
@@ -209,6 +220,9 @@ def a_citizen_panel_as_coordinator(a: Auditor) -> None:
     },
 )
 def a_citizen_panel_deliberating_as_coordinator(a: Auditor) -> None:
+    from coproduce.accounts.models import User
+    from coproduce.panels import actions_deliberation
+
     setup = deliberating("Recovery panel: sessions")
     panel = setup.panel
     a.goto(a.url("panels:members", panel.pk), heading="Panel members")
@@ -219,3 +233,14 @@ def a_citizen_panel_deliberating_as_coordinator(a: Auditor) -> None:
     a.errors_shown()
     a.goto(a.url("panels:session_edit", panel.sessions.get().pk))
     a.goto(a.url("panels:voting", panel.pk), heading="The members’ vote")
+
+    # While the vote is open the panel cannot end: the page says so instead of the button.
+    actions_deliberation.recommendation_draft(
+        panel=panel,
+        by=User.objects.get(email=RESIDENT),
+        title="Open the hub on Saturdays",
+        text="From 10am to 2pm, with a peer mentor.",
+    )
+    actions_deliberation.voting_open(panel=panel, by=setup.staff)
+    a.goto(a.url("panels:manage", panel.pk), heading="Run the panel")
+    assert a.page.locator("#phase-blocked").count() == 1

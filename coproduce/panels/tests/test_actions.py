@@ -230,6 +230,10 @@ def test_registration_data_are_deleted_when_the_closed_panels_time_is_up() -> No
     assert actions.registration_data_purge(today=today + dt.timedelta(days=30)) == len(registrants)
     assert not RegistrationData.objects.filter(registrant__panel=setup.panel).exists()
     assert setup.panel.registrants.count() == len(registrants)  # the pool ids stay
+    setup.panel.refresh_from_db()
+    other.panel.refresh_from_db()
+    assert setup.panel.registration_data_deleted_on == today + dt.timedelta(days=30)
+    assert other.panel.registration_data_deleted_on is None
     assert RegistrationData.objects.filter(registrant__panel=other.panel).count() == 6
     assert actions.registration_data_purge() == 0  # nothing due today
     assert RegistrationData.objects.filter(registrant__panel=other.panel).count() == 6

@@ -21,7 +21,7 @@ from coproduce.contributions import actions as spine
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.contributions.queries_inbox import answer_due_of
 from coproduce.organisations.models import Role
-from coproduce.panels import actions_deliberation, actions_selection, queries
+from coproduce.panels import actions, actions_deliberation, actions_selection, queries
 from coproduce.panels.models import (
     ANSWER_DAYS,
     RECOMMENDATION,
@@ -320,6 +320,56 @@ def test_the_voting_page_opens_and_closes_and_explains_what_stops_it() -> None:
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.PUBLISHED
     assert client_for(world.members[0]).post(url, {"action": "open"}).status_code == 403
+
+
+def test_the_panel_ends_only_once_the_members_vote_is_closed() -> None:
+    """Closing the panel mid-vote would leave its recommendations in the vote for ever and keep
+    who voted what (decisions 0065, 0124)."""
+    world = deliberating(members=2)
+    recommendation = draft(world)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
+    vote_all(recommendation, world, support=2, against=0)
+    with pytest.raises(ValidationError) as error:
+        actions.phase_set(panel=world.panel, by=world.staff, phase=Phase.CLOSED)
+    assert error.value.messages == ["Close the members' vote before the panel ends."]
+    world.panel.refresh_from_db()
+    assert world.panel.phase == Phase.DELIBERATION
+    assert RecommendationVote.objects.count() == 2  # still open: members may change them
+    actions_deliberation.voting_close(panel=world.panel, by=world.staff)
+    closed = actions.phase_set(panel=world.panel, by=world.staff, phase=Phase.CLOSED)
+    assert closed.phase == Phase.CLOSED
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.PUBLISHED
+    assert not RecommendationVote.objects.exists()
+
+
+def test_the_panel_s_page_says_to_close_the_vote_before_it_ends() -> None:
+    world = deliberating(members=2)
+    recommendation = draft(world)
+    actions_deliberation.voting_open(panel=world.panel, by=world.staff)
+    vote_all(recommendation, world, support=1, against=0)
+    client = client_for(world.staff)
+    manage = _url("manage", world.panel.pk)
+    page = _text(client.get(manage))
+    assert "Move to the next phase" not in page  # no button that cannot work
+    assert 'id="phase-blocked">Close the members&#x27; vote before the panel ends.' in page
+    assert _url("voting", world.panel.pk) in page
+    # A page loaded before the vote opened: the error summary says why nothing changed.
+    response = client.post(_url("phase_set", world.panel.pk), {"phase": Phase.CLOSED})
+    assert response.status_code == 200
+    page = _text(response)
+    assert "<title>Error:" in page
+    assert "The panel cannot move to that phase" in page
+    assert '<a href="#phase">Close the members&#x27; vote before the panel ends.</a>' in page
+    world.panel.refresh_from_db()
+    assert world.panel.phase == Phase.DELIBERATION
+    assert RecommendationVote.objects.filter(recommendation=recommendation).count() == 1
+    actions_deliberation.voting_close(panel=world.panel, by=world.staff)
+    assert "Move to the next phase: Closed" in _text(client.get(manage))
+    response = client.post(_url("phase_set", world.panel.pk), {"phase": Phase.CLOSED})
+    assert response["Location"] == manage
+    world.panel.refresh_from_db()
+    assert world.panel.phase == Phase.CLOSED
 
 
 def test_one_vote_per_member_which_they_may_change_while_the_vote_is_open() -> None:

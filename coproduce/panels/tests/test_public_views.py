@@ -3,6 +3,7 @@ a registrant's own page, the selection report, the pool export and "How were you
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from coproduce.panels import actions, actions_selection, queries
 from coproduce.panels.models import (
@@ -423,6 +426,49 @@ def test_the_pool_zip_holds_the_pool_files_and_no_personal_data() -> None:
         for private in (data.name, data.email, data.phone):
             assert private
             assert private not in text
+
+
+def test_once_the_registration_data_are_deleted_the_pool_zip_is_gone_saying_when() -> None:
+    """The pool files are made from the registration data; deleted with them, they are 410 Gone
+    with a page saying when, never a 500, and the report keeps its counts (decision 0124)."""
+    setup, _registrants = make_pool(small_pool(12), retention_days=30)
+    selection = select(setup, seed=31)
+    rows = queries.report_rows(selection)
+    assert any(row.in_pool and row.selected for row in rows)
+    advance(setup, Phase.CLOSED)
+    client = Client()
+    assert client.get(_url("pool_export", setup)).status_code == 200
+    day = timezone.localdate() + dt.timedelta(days=30)
+    assert actions.registration_data_purge(today=day) == 12
+
+    response = client.get(_url("pool_export", setup))
+    assert response.status_code == 410  # a 500 before decision 0124
+    setup.panel.refresh_from_db()
+    assert setup.panel.registration_data_deleted_on == day
+    deleted_on = f"It was deleted on {date_format(day, 'j F Y')}, with the rest of the registration"
+    assert response["Content-Type"].startswith("text/html")
+    page = _text(response)
+    assert '<h1 class="govuk-heading-l">The pool files have been deleted</h1>' in page
+    assert deleted_on in page
+    assert _url("selection_report", setup) in page
+
+    report = _text(client.get(_url("selection_report", setup)))
+    assert _url("pool_export", setup) not in report  # the link is hidden
+    assert "Download the anonymised pool" not in report
+    assert deleted_on in report
+    assert f"--seed {selection.public_seed}" in report  # for anyone who downloaded it before
+    selection.refresh_from_db()
+    assert queries.report_rows(selection) == rows  # the counts, kept before the deletion
+
+
+def test_a_pool_whose_answers_are_gone_without_a_date_is_gone_too() -> None:
+    """Registration data deleted before the panel recorded the day: still no 500."""
+    setup, _registrants = make_pool(small_pool(12))
+    select(setup, seed=31)
+    RegistrationData.objects.filter(registrant__panel=setup.panel).delete()
+    response = Client().get(_url("pool_export", setup))
+    assert response.status_code == 410
+    assert "It was deleted with the rest of the registration data" in _text(response)
 
 
 def test_how_were_you_chosen_is_public() -> None:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from civic_algorithms.sortition import SortitionInputError
 from coproduce.common.forms import add_action_errors, handle_form
 from coproduce.common.permissions import anyone, rule_required
 from coproduce.panels import actions_selection, queries, rules
@@ -323,7 +324,12 @@ def selection_report(request: HttpRequest, panel: Panel) -> HttpResponse:
     """How the panel was drawn: the seed's commitment, then (after the draw) the seed, method,
     quotas and how the panel meets them, the chances, replacements and how to re-run it."""
     selection = queries.first_selection(panel)
-    context = _page(panel, selection=selection, revealed=False)
+    context = _page(
+        panel,
+        selection=selection,
+        revealed=False,
+        pool_kept=rules.pool_files_kept(panel),
+    )
     if selection is not None:
         revealed = selection.revealed_at is not None
         context.update(
@@ -360,13 +366,24 @@ Re-run the draw with the revealed seed (the same panel comes out):
 @rule_required(rules.can_view_panel, load=visible_panel, hide=True)
 def pool_export(request: HttpRequest, panel: Panel) -> HttpResponse:
     """The anonymised pool files of the draw, as a zip, once the draw is done and its seed is
-    public (before, the files would let someone steer or predict it)."""
+    public (before, the files would let someone steer or predict it), until the registration
+    data they are made from are deleted: then a page saying so, 410 Gone (decision 0124)."""
     selection = queries.first_selection(panel)
     if selection is None or selection.revealed_at is None:
         raise Http404
+    files = None
+    if rules.pool_files_kept(panel):
+        try:
+            files = export_pool(panel)
+        except SortitionInputError:
+            # Someone in the draw has no answers left: their registration data were deleted
+            # before the panel recorded the day (a purge older than decision 0124).
+            files = None
+    if files is None:
+        return render(request, "panels/pool_deleted.html", _page(panel), status=410)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in export_pool(panel).items():
+        for name, text in files.items():
             archive.writestr(f"pool/{name}", text)
         archive.writestr(
             "pool/README.txt",

@@ -137,6 +137,10 @@ def _overview(
             next_phase=following,
             next_label=dict(Phase.choices).get(following or ""),
             phase_errors=phase_errors or [],
+            # Why the panel cannot move on now (the button is hidden): a members' vote is open.
+            phase_blocked=actions.VOTE_OPEN
+            if following == Phase.CLOSED and not rules.may_end(panel)
+            else "",
             categories=panel.categories.count(),
             addresses=invitations.count(),
             drawn=invitations.filter(drawn=True).count(),
