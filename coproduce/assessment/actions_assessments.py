@@ -24,6 +24,7 @@ from coproduce.assessment.models import (
     FrameworkVersion,
     Rating,
     Response,
+    ShopRating,
     Standard,
     VersionStatus,
 )
@@ -51,11 +52,13 @@ def comment_key(standard_pk: int) -> str:
 
 def has_answers(assessment: Assessment) -> bool:
     """Whether anyone has rated against the pinned version yet (then it cannot change): a response,
-    an assessor's rating, or a team's agreed rating."""
+    an assessor's rating, a team's agreed rating, or a mystery shopper's rating (in a draft report
+    or a sent one: decision 0125)."""
     return (
         assessment.responses.exists()
         or AssessorRating.objects.filter(assessor__assessment=assessment).exists()
         or assessment.agreed_ratings.exists()
+        or ShopRating.objects.filter(report__assignment__assessment=assessment).exists()
     )
 
 
@@ -90,6 +93,29 @@ def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion
     assessment.version = version
     assessment.save(update_fields=["version"])
     return assessment
+
+
+def reopen_refused(activity: Activity) -> str | None:
+    """Why a closed user assessment may not open again, or None when it may (registered with the
+    services app: ``register_method(reopen_refused=…)``). Once findings or indicator values have
+    been written from its results, more ratings would make the results page disagree with them
+    (decision 0125). An assessment run offline (none set up here) may re-open."""
+    assessment = (
+        Assessment.objects.filter(activity_id=activity.pk)
+        .select_related("activity__service_stage")
+        .first()
+    )
+    if assessment is None or rules.may_reopen(assessment):
+        return None
+    if rules.findings_written(assessment):
+        return _(
+            "Findings have been written from this assessment’s results, so it can no longer "
+            "re-open. Set up a new assessment to hear from more people."
+        )
+    return _(
+        "This assessment’s results have been recorded in the service’s outcome indicators, so it "
+        "can no longer re-open. Set up a new assessment to hear from more people."
+    )
 
 
 # --- Answers ------------------------------------------------------------------------------------

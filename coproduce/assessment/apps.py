@@ -22,6 +22,7 @@ class AssessmentConfig(AppConfig):
             queries_framework,
             rules,
         )
+        from coproduce.assessment.actions_assessments import reopen_refused
         from coproduce.assessment.actions_proposals import PROPOSAL_WORKFLOW
         from coproduce.assessment.models import FINDING, METHODS, STANDARD_PROPOSAL
         from coproduce.assessment.queries_assessments import raters
@@ -32,7 +33,8 @@ class AssessmentConfig(AppConfig):
         from coproduce.services.models import ActivityKind, InvolvementLevel
 
         # A user assessment or peer review counts as "collaborate" once its results are out;
-        # until then as "consult" (decision 0086).
+        # until then as "consult" (decision 0086). A closed user assessment does not re-open once
+        # findings or indicator values are written from its results (decision 0125).
         register_method(
             ActivityKind.ASSESSMENT,
             take_part_template="assessment/_take_part.html",
@@ -41,6 +43,7 @@ class AssessmentConfig(AppConfig):
             ],
             delivered=queries_findings.delivered,
             until_delivered=InvolvementLevel.CONSULT,
+            reopen_refused=reopen_refused,
         )
         register_method(
             ActivityKind.PEER_REVIEW,

@@ -15,6 +15,8 @@ ratings) and publishes it; until then it is seen by the team and the service's s
 Findings and improvement actions (decision 0084): staff write an assessment's findings once its
 results are public (a user assessment once closed, a team method once published); findings are
 public with them; concerns are answered through the spine and get improvement actions, kept by staff.
+A closed user assessment with findings, or whose results are recorded in outcome indicators, does
+not re-open (decision 0125).
 
 Mystery shopping (decision 0087): staff choose a coordinator who does not work for the service; only
 the coordinator knows who the shoppers are and gives them assignments; a shopper files their own
@@ -25,6 +27,8 @@ through the spine, taken into the draft by those who keep the framework.
 """
 
 from __future__ import annotations
+
+from django.utils import timezone
 
 from coproduce.accounts.types import Visitor
 from coproduce.assessment.models import (
@@ -41,6 +45,7 @@ from coproduce.assessment.models import (
     VersionStatus,
 )
 from coproduce.contributions.rules import can_view_contribution
+from coproduce.outcomes.models import Measurement, Source
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 from coproduce.services.rules import can_manage_service, can_view_activity, can_view_service
 
@@ -185,6 +190,33 @@ def results_public(assessment: Assessment) -> bool:
     if assessment.activity.kind == ActivityKind.ASSESSMENT:
         return assessment.activity.state in (ActivityState.CLOSED, ActivityState.REPORTED)
     return assessment.is_published
+
+
+def findings_written(assessment: Assessment) -> bool:
+    return assessment.findings.exists()
+
+
+def results_recorded(assessment: Assessment) -> bool:
+    """Whether the assessment's results have been recorded as values of the service's outcome
+    indicators (decision 0090). A value does not point at its assessment: it is one from an
+    assessment, on one of the service's indicators, on the day a recording of this one writes (the
+    activity's closing date; with none, any day since the assessment was set up)."""
+    activity = assessment.activity
+    values = Measurement.objects.filter(
+        source=Source.ASSESSMENT, indicator__outcome__service_id=activity.service_stage.service_id
+    )
+    if activity.closes_on is not None:
+        values = values.filter(measured_on=activity.closes_on)
+    else:
+        values = values.filter(measured_on__gte=timezone.localdate(assessment.created_at))
+    return values.exists()
+
+
+def may_reopen(assessment: Assessment) -> bool:
+    """Whether a closed user assessment may open again and take more ratings: not once findings
+    have been written from its results, nor once they are recorded in outcome indicators (either
+    would then disagree with the results page; decision 0125)."""
+    return not (findings_written(assessment) or results_recorded(assessment))
 
 
 def can_add_finding(user: Visitor, assessment: Assessment) -> bool:

@@ -15,7 +15,7 @@ from coproduce.accounts.models import User
 from coproduce.common.text import unique_slug
 from coproduce.organisations.models import Organisation
 from coproduce.search.actions import index_service, index_service_renamed, index_update
-from coproduce.services import hooks, search
+from coproduce.services import hooks, methods, search
 from coproduce.services.models import (
     ACTIVITY_DATE_NAMES,
     ACTIVITY_DATES,
@@ -292,7 +292,8 @@ def activity_update(*, activity: Activity, **fields: Any) -> Activity:
 def activity_transition(
     *, activity: Activity, to_state: str, outcome: str = "", outcome_cy: str = ""
 ) -> Activity:
-    """Move an activity along draft → open → closed → reported (closed may re-open).
+    """Move an activity along draft → open → closed → reported (closed may re-open, unless its
+    method refuses: ``methods.reopen_refused``, asked under the activity's row lock).
 
     The first time it opens, the ``hooks.ACTIVITY_OPENED`` callbacks run in this transaction.
     """
@@ -318,6 +319,10 @@ def activity_transition(
                 % {"stage": activity.service_stage.get_stage_display().lower()}
             }
         )
+    if to_state == ActivityState.OPEN and activity.state == ActivityState.CLOSED:
+        refused = methods.reopen_refused(activity)
+        if refused:
+            raise ValidationError({"to_state": refused})
     if to_state == ActivityState.REPORTED:
         if not outcome.strip():
             raise ValidationError(

@@ -60,6 +60,9 @@ class Method:
     # 0086). None: an opened activity counts at its kind's level (decision 0006).
     delivered: Callable[[Sequence[Activity]], set[int]] | None = None
     until_delivered: str = ""
+    # Why a closed activity of the kind may not open again (a message), or None when it may: an
+    # assessment whose findings are written from its results (decision 0125). None: it always may.
+    reopen_refused: Callable[[Activity], StrOrPromise | None] | None = None
 
     def staff_links_for(self, activity: Activity, user: Visitor) -> list[tuple[StrOrPromise, str]]:
         """(label, url) of each staff page of the method for this activity that ``user`` may
@@ -89,6 +92,7 @@ def register_method(
     staff_links: Sequence[tuple[StrOrPromise, str, LinkRule]] = (),
     delivered: Callable[[Sequence[Activity]], set[int]] | None = None,
     until_delivered: str = "",
+    reopen_refused: Callable[[Activity], StrOrPromise | None] | None = None,
 ) -> Method:
     """Say that an app runs activities of ``kind``; call it from that app's ``AppConfig.ready()``.
 
@@ -97,8 +101,9 @@ def register_method(
     asks its rule with ``{% may_open 'app:url_name' activity as … %}``, from the ``methods`` tags).
     ``staff_links`` are (label, URL name, rule) triples; each URL is reversed with the activity's
     pk on the staff activity page, shown to those the rule (``rule(user, activity)``, the view's
-    own) allows. Labels should be lazy translations. ``delivered`` and ``until_delivered``: see
-    ``Method``. Registering a kind twice, or a kind that is not an ``ActivityKind``, is an error.
+    own) allows. Labels should be lazy translations. ``delivered``, ``until_delivered`` and
+    ``reopen_refused``: see ``Method``. Registering a kind twice, or a kind that is not an
+    ``ActivityKind``, is an error.
     """
     if kind not in ActivityKind.values:
         raise ImproperlyConfigured(f"{kind!r} is not an activity kind (ActivityKind).")
@@ -112,6 +117,7 @@ def register_method(
         ),
         delivered=delivered,
         until_delivered=until_delivered,
+        reopen_refused=reopen_refused,
     )
     _METHODS[method.kind] = method
     return method
@@ -132,6 +138,16 @@ def unregistered(kind: str) -> Iterator[None]:
 def method_for(kind: str) -> Method | None:
     """The registered method for ``kind``, or None when no app runs it on this site yet."""
     return _METHODS.get(kind)
+
+
+def reopen_refused(activity: Activity) -> StrOrPromise | None:
+    """Why the method of a closed activity does not let it open again, or None when it may (an
+    unregistered kind, or a method with no such rule, always may). See
+    docs/decisions/0125-assessment-fixed-once-reported.md."""
+    method = _METHODS.get(activity.kind)
+    if method is None or method.reopen_refused is None:
+        return None
+    return method.reopen_refused(activity)
 
 
 def levels_until_delivered(activities: Iterable[Activity]) -> dict[int, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
@@ -21,7 +21,7 @@ from coproduce.accounts.tests.factories import UserFactory
 from coproduce.common.tests.translations import PO_FILE, compile_catalogue, untranslated
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory
-from coproduce.services import methods
+from coproduce.services import actions, methods
 from coproduce.services.methods import method_for, register_method, unregistered
 from coproduce.services.models import Activity, ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory, ServiceFactory
@@ -133,6 +133,41 @@ def test_the_services_templates_do_not_name_the_method_apps() -> None:
         assert "_take_part.html" not in source, name
         assert "codesign:category_list" not in source, name
         assert "activity.kind" not in source, name
+
+
+@pytest.mark.django_db
+def test_a_method_may_refuse_to_reopen_a_closed_activity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decision 0125: the method's ``reopen_refused`` is asked on closed → open only."""
+    monkeypatch.setattr(methods, "_METHODS", {})
+    asked: list[str] = []
+
+    def refused(activity: Activity) -> str | None:
+        asked.append(activity.title)
+        return "Its results are in use, so it stays closed." if "kept" in activity.title else None
+
+    register_method(
+        ActivityKind.MEETING,
+        take_part_template="governance/_take_part.html",
+        reopen_refused=refused,
+    )
+    kept = ActivityFactory(kind=ActivityKind.MEETING, title="A kept meeting", state="closed")
+    other = ActivityFactory(kind=ActivityKind.MEETING, title="Another meeting", state="closed")
+    survey = ActivityFactory(kind=ActivityKind.NEEDS_SURVEY, title="A kept survey", state="closed")
+    assert asked == []  # not asked on draft → open, nor on open → closed
+    with pytest.raises(ValidationError) as excinfo:
+        actions.activity_transition(activity=kept, to_state=ActivityState.OPEN)
+    assert excinfo.value.message_dict == {
+        "to_state": ["Its results are in use, so it stays closed."]
+    }
+    kept.refresh_from_db()
+    assert kept.state == ActivityState.CLOSED
+    assert actions.activity_transition(activity=other, to_state="open").state == "open"
+    # A kind whose method says nothing (here: no method) re-opens as before.
+    assert actions.activity_transition(activity=survey, to_state="open").state == "open"
+    assert asked == ["A kept meeting", "Another meeting"]
+    # A closed activity the method refuses to re-open may still be reported.
+    reported = actions.activity_transition(activity=kept, to_state="reported", outcome="Done.")
+    assert reported.state == ActivityState.REPORTED
 
 
 # --- The public activity page -------------------------------------------------------------
