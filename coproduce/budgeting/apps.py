@@ -21,11 +21,12 @@ class BudgetingConfig(AppConfig):
         from coproduce.contributions.search import contribution_source
         from coproduce.equality import participation
         from coproduce.search.registry import register_source
-        from coproduce.services import pages
+        from coproduce.services import hooks, pages
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
         from coproduce.services.rules import can_manage_activity
 
+        hooks.ACTIVITY_UPDATED.register(ledger.activity_updated)
         register_method(
             ActivityKind.PARTICIPATORY_BUDGET,
             take_part_template="budgeting/_take_part.html",

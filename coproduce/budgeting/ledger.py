@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.types import Visitor
 from coproduce.budgeting import rules
-from coproduce.budgeting.models import Budget, Count
+from coproduce.budgeting.models import Budget, Count, CountStatus, Phase
+from coproduce.services.models import Activity
 from coproduce.transparency import actions as ledger
 from coproduce.transparency.registry import RecordType, register_type
 
 RESULT = "budget_result"
+PUBLISHED = (Phase.RESULTS, Phase.DELIVERY)  # the phases in which the result is on the ledger
 
 
 def result_content(budget: Budget, count: Count) -> dict[str, Any]:
@@ -51,9 +53,9 @@ def _pk(key: str) -> int | None:
 def _live(key: str) -> dict[str, Any] | None:
     pk = _pk(key)
     budget = None if pk is None else Budget.objects.select_related("activity").filter(pk=pk).first()
-    if budget is None or budget.phase not in ("results", "delivery"):
+    if budget is None or budget.phase not in PUBLISHED:
         return None
-    count = budget.counts.filter(status="done").first()
+    count = budget.counts.filter(status=CountStatus.DONE).first()
     return None if count is None else result_content(budget, count)
 
 
@@ -68,6 +70,16 @@ def _links(user: Visitor, keys: Sequence[str]) -> Mapping[str, str]:
 
 def record_result(budget: Budget, count: Count) -> None:
     ledger.record_change(RESULT, budget.pk, result_content(budget, count))
+
+
+def activity_updated(activity: Activity) -> None:
+    """The result names its activity's title: a published result records a new title as a
+    correction (``record_change`` records nothing when the title is the same). Registered with
+    ``services.hooks.ACTIVITY_UPDATED``."""
+    budget = Budget.objects.filter(activity=activity, phase__in=PUBLISHED).first()
+    count = None if budget is None else budget.counts.filter(status=CountStatus.DONE).first()
+    if budget is not None and count is not None:
+        record_result(budget, count)
 
 
 def register() -> None:

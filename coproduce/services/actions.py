@@ -285,6 +285,7 @@ def activity_update(*, activity: Activity, **fields: Any) -> Activity:
     activity.full_clean(exclude=["created_by"])
     activity.save()
     index_update(search.ACTIVITY, [activity.pk])
+    hooks.ACTIVITY_UPDATED.call(activity)  # a budget's result on the ledger names its title
     return activity
 
 

@@ -41,3 +41,6 @@ class Hooks(Generic[T]):
 
 # An activity opened for the first time (a draft became open; re-opening a closed one is not new).
 ACTIVITY_OPENED: Hooks[Activity] = Hooks("An activity opened")
+# An activity's details were changed (``activity_update``): a record that names them, such as a
+# budget's result on the public ledger, records the change.
+ACTIVITY_UPDATED: Hooks[Activity] = Hooks("An activity was changed")

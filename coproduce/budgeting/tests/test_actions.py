@@ -3,6 +3,7 @@ kind, codes, paper ballots typed twice, and delivery."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -31,9 +32,11 @@ from coproduce.budgeting.tests.factories import (
     vote,
 )
 from coproduce.contributions.models import Contribution, Response, Visibility
+from coproduce.services import actions as service_actions
 from coproduce.services.models import ActivityKind, ActivityState
 from coproduce.services.tests.factories import ActivityFactory
 from coproduce.transparency.models import LedgerEntry
+from coproduce.transparency.queries import Checked, check_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -260,6 +263,24 @@ def test_results_need_a_count_then_answer_every_proposal_and_go_on_the_ledger() 
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.delivery_status, second.delivery_status) == (DeliveryStatus.PLANNED, "")
+
+
+def test_renaming_a_counted_budget_records_the_new_title_on_the_ledger() -> None:
+    """The result names the activity's title: a rename made check_ledger fail."""
+    setup = make_voting(costs=(60_000,))
+    vote(setup, [setup.proposals[0]])
+    close_and_count(setup)
+    activity = setup.budget.activity
+    service_actions.activity_update(activity=activity, title="Before the results")
+    assert not LedgerEntry.objects.filter(type="budget_result").exists()
+    actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.RESULTS)
+    service_actions.activity_update(activity=activity, title="Northfield Decides 2027")
+    first, correction = LedgerEntry.objects.filter(type="budget_result").order_by("seq")
+    assert correction.corrects == first.seq
+    assert json.loads(correction.content)["title"] == "Northfield Decides 2027"
+    service_actions.activity_update(activity=activity, summary="Only the summary changed.")
+    assert LedgerEntry.objects.filter(type="budget_result").count() == 2
+    assert isinstance(check_ledger(), Checked)
 
 
 def test_delivery_news_is_an_answer_to_the_proposer() -> None:
