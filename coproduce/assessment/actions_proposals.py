@@ -51,6 +51,11 @@ PROPOSAL_WORKFLOW = Workflow(
         "taken_in": "govuk-tag--green",
         "not_taken": "govuk-tag--orange",
     },
+    # Set by proposal_take_in only, which adds the standard too (decision 0127).
+    reserved={"taken_in"},
+    reserved_message=_(
+        "Use “Take it into the draft standards” on the proposal’s page: that adds the standard too."
+    ),
 )
 TAKEN_IN = "taken_in"
 
@@ -180,5 +185,6 @@ def proposal_take_in(
         changed_by=by,
         reason=gettext("Added to the draft of version %(number)d as “%(statement)s”.")
         % {"number": draft.number, "statement": standard.statement},
+        by_method=True,  # the one way to "taken_in": the standard is added above
     )
     return locked

@@ -176,9 +176,18 @@ def response_create(
 
 @transaction.atomic
 def contribution_set_status(
-    *, contribution: Contribution, to_status: str, changed_by: User, reason: str = ""
+    *,
+    contribution: Contribution,
+    to_status: str,
+    changed_by: User,
+    reason: str = "",
+    by_method: bool = False,
 ) -> Contribution:
-    """Move a contribution along its kind's workflow; some statuses need a reason."""
+    """Move a contribution along its kind's workflow; some statuses need a reason.
+
+    The workflow's reserved statuses are refused unless ``by_method``: only the method's own
+    action passes it, having done what the status says (decision 0127).
+    """
     require(rules.can_set_status(changed_by, contribution))
     locked = (
         Contribution.objects.select_for_update()
@@ -188,6 +197,8 @@ def contribution_set_status(
     workflow = locked.kind_spec.workflow
     if workflow is None:  # can_set_status refused it already; a kind cannot lose its workflow
         raise PermissionDenied
+    if to_status in workflow.reserved and not by_method:
+        raise ValidationError({"to_status": str(workflow.reserved_message)})
     if to_status not in workflow.next_statuses(locked.status):
         raise ValidationError(
             {
@@ -383,7 +394,16 @@ def _close_reports(contribution: Contribution, moderator: User, status: str) -> 
 
 @transaction.atomic
 def moderation_approve(*, contribution: Contribution, moderator: User) -> Contribution:
-    """Publish a held contribution, and close any open reports about it as dismissed."""
+    """Publish a held contribution, and close any open reports about it as dismissed.
+
+    Not one that waits for its author to confirm it (an anonymous survey answer before its
+    emailed link is used): it is published, or held, when they confirm it (decision 0127).
+    """
+    require(rules.can_moderate(moderator, contribution.activity))
+    if Contribution.objects.filter(pk=contribution.pk).awaiting_confirmation().exists():
+        raise ValidationError(
+            _("Its author has not confirmed it by email yet, so it cannot be published.")
+        )
     _moderate(contribution, moderator, Visibility.PUBLISHED)
     _close_reports(contribution, moderator, ReportStatus.DISMISSED)
     return contribution

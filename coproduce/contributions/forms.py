@@ -88,7 +88,8 @@ class ResponseWelshForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    """Move a contribution to one of the statuses its kind's workflow allows next."""
+    """Move a contribution to one of the statuses its kind's workflow allows next, but those
+    only the method's own action sets (Workflow.reserved)."""
 
     to_status = forms.ChoiceField(
         label=_("New status"),
@@ -109,7 +110,7 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.workflow = workflow
         cast(forms.ChoiceField, self.fields["to_status"]).choices = [
-            (status, workflow.label(status)) for status in workflow.next_statuses(current)
+            (status, workflow.label(status)) for status in workflow.offered_next(current)
         ]
         needing = [workflow.label(status) for status in workflow.needs_reason]
         self.fields["reason"].help_text = (
@@ -122,6 +123,10 @@ class StatusForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if self.data.get(self.add_prefix("to_status")) in self.workflow.reserved:
+            # Not among the choices: say where it is set rather than "choose one shown".
+            self.errors.pop("to_status", None)
+            self.add_error("to_status", str(self.workflow.reserved_message))
         if (
             data.get("to_status") in self.workflow.needs_reason
             and not data.get("reason", "").strip()

@@ -42,19 +42,37 @@ class Workflow:
     needs_reason: Collection[str] = ()
     # GOV.UK tag colour per status (govuk-tag--grey when missing).
     colours: Mapping[str, str] = field(default_factory=dict)
+    # Statuses only the method's own action sets, because reaching them does more than change
+    # the status (taking a standards proposal in adds the standard). The spine's status page does
+    # not offer them and contribution_set_status refuses them, with ``reserved_message`` (where
+    # to go instead), unless the method's action passes ``by_method=True`` (decision 0127).
+    reserved: Collection[str] = ()
+    reserved_message: Label = ""
 
     def __post_init__(self) -> None:
         codes = {code for code, _label in self.choices}
         moves = {code for targets in self.transitions.values() for code in targets}
-        unknown = ({self.initial} | set(self.transitions) | moves | set(self.needs_reason)) - codes
+        used = {self.initial} | set(self.transitions) | moves | set(self.needs_reason)
+        unknown = (used | set(self.reserved)) - codes
         if unknown:
             raise ValueError(f"Statuses used but not declared: {sorted(unknown)}")
+        if self.reserved and not str(self.reserved_message):
+            raise ValueError("A workflow with reserved statuses says where they are set.")
 
     def label(self, status: str) -> str:
         return str(dict(self.choices).get(status, status))
 
     def next_statuses(self, status: str) -> list[str]:
+        """Every status it can move to next, the reserved ones too."""
         return list(self.transitions.get(status, ()))
+
+    def offered_next(self, status: str) -> list[str]:
+        """The next statuses staff may choose on the spine's status page (not the reserved)."""
+        return [code for code in self.next_statuses(status) if code not in self.reserved]
+
+    def has_reserved_next(self, status: str) -> bool:
+        """Whether some of its next statuses are set only by the method's own action."""
+        return any(code in self.reserved for code in self.next_statuses(status))
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,11 @@ class Kind:
     # statement all groups agree with on its conversation's latest map). None: the kind has no
     # such test. In a small fixed number of queries, however many keys (decision 0111).
     agreed: Callable[[Sequence[int]], set[int]] | None = None
+    # A date field of the detail row: when its author confirmed it (an anonymous survey answer,
+    # by email; decision 0601). While it is unset the contribution waits for them: moderators
+    # may not publish it and the moderation page leaves it out (decision 0127). A path, not a
+    # function, so that lists can filter on it. '' when the kind needs no confirmation.
+    confirmed_field: str = ""
 
 
 _KINDS: dict[str, Kind] = {}
@@ -153,6 +176,16 @@ def answer_due_fields() -> dict[str, str]:
         kind.code: f"{kind.detail}__{kind.answer_due_field}"
         for kind in _KINDS.values()
         if kind.answer_due_field
+    }
+
+
+def confirmed_fields() -> dict[str, str]:
+    """``{code: "<detail>__<field>"}`` of every kind whose contributions wait for their author
+    to confirm them."""
+    return {
+        kind.code: f"{kind.detail}__{kind.confirmed_field}"
+        for kind in _KINDS.values()
+        if kind.confirmed_field
     }
 
 

@@ -20,7 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.accounts.models import FORMER_PARTICIPANT
 from coproduce.common.dates import DateRange
 from coproduce.common.languages import check_english_beside
-from coproduce.contributions.kinds import Kind, detail_joins, get_kind, registered
+from coproduce.contributions.kinds import (
+    Kind,
+    confirmed_fields,
+    detail_joins,
+    get_kind,
+    registered,
+)
 from coproduce.services.models import Activity, Service, Stage
 
 
@@ -54,10 +60,31 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
     def for_service(self, service: Service) -> ContributionQuerySet:
         return self.filter(activity__service_stage__service=service)
 
+    def awaiting_confirmation(self) -> ContributionQuerySet:
+        """Contributions whose author has not confirmed them yet (an anonymous survey answer
+        before its emailed link is used): see Kind.confirmed_field."""
+        waiting = _awaiting_confirmation()
+        return self.filter(waiting) if waiting is not None else self.none()
+
+    def not_awaiting_confirmation(self) -> ContributionQuerySet:
+        """Every contribution but those still waiting for their author to confirm them."""
+        waiting = _awaiting_confirmation()
+        return self.exclude(waiting) if waiting is not None else self
+
     def with_details(self) -> ContributionQuerySet:
         """Join every registered kind's own row, the activity and the author: one query for
         mixed lists."""
         return self.select_related("author", "activity__service_stage__service", *detail_joins())
+
+
+def _awaiting_confirmation() -> Q | None:
+    """Matches contributions whose kind needs its author's confirmation and has none yet; None
+    when no installed kind needs one."""
+    match: Q | None = None
+    for code, path in confirmed_fields().items():
+        waiting = Q(kind=code, **{f"{path}__isnull": True})
+        match = waiting if match is None else match | waiting
+    return match
 
 
 class Contribution(models.Model):

@@ -212,14 +212,14 @@ def overdue_contributions(service: Service) -> list[Contribution]:
 
 def moderation_counts(service: Service) -> dict[str, int]:
     """What the moderation queue holds: contributions waiting and hidden, open reports, and how
-    many contributions those reports are about."""
-    counts: dict[str, int] = Contribution.objects.for_service(service).aggregate(
+    many contributions those reports are about; as moderation_lists, not those still waiting
+    for their author to confirm them."""
+    moderated = Contribution.objects.for_service(service).not_awaiting_confirmation()
+    counts: dict[str, int] = moderated.aggregate(
         pending=Count("pk", filter=Q(visibility=Visibility.PENDING)),
         hidden=Count("pk", filter=Q(visibility=Visibility.HIDDEN)),
     )
-    open_reports = Report.objects.filter(
-        contribution__activity__service_stage__service=service, status=ReportStatus.OPEN
-    )
+    open_reports = Report.objects.filter(contribution__in=moderated, status=ReportStatus.OPEN)
     counts["reports"] = open_reports.count()
     counts["reported"] = open_reports.values("contribution").distinct().count()
     return counts
@@ -247,9 +247,12 @@ def contributions_seen_by(user: Visitor, activity: Activity) -> ContributionQuer
 
 def moderation_lists(service: Service) -> dict[str, ContributionQuerySet]:
     """What waits for a moderator in one service, for every kind of contribution: held ones,
-    reported ones (first report first) and hidden ones."""
+    reported ones (first report first) and hidden ones. Not those still waiting for their author
+    to confirm them (an anonymous survey answer is hidden until then): nobody moderates what may
+    never be confirmed, and publishing it would skip the confirmation (decisions 0601, 0127)."""
     base = (
         Contribution.objects.for_service(service)
+        .not_awaiting_confirmation()
         .with_details()
         .select_related("activity")
         .prefetch_related(

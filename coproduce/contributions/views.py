@@ -8,6 +8,7 @@ import json
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -128,6 +129,10 @@ def set_status(request: SignedInRequest, contribution: Contribution) -> HttpResp
             "contribution_url": queries.page_url(contribution),
             "service": contribution.service,
             "history": contribution.status_changes.all(),
+            # Where the statuses this page does not offer are set (Workflow.reserved).
+            "reserved_message": workflow.reserved_message
+            if workflow.has_reserved_next(contribution.status)
+            else "",
         },
     )
 
@@ -197,8 +202,14 @@ def moderate(request: SignedInRequest, contribution: Contribution) -> HttpRespon
         messages.error(request, _("Choose to approve or to hide it."))
         return redirect(safe_next_url(request, queue))
     if form.cleaned_data["decision"] == "approve":
-        actions.moderation_approve(contribution=contribution, moderator=request.user)
-        messages.success(request, _("“%(title)s” is published.") % {"title": contribution.title})
+        try:
+            actions.moderation_approve(contribution=contribution, moderator=request.user)
+        except ValidationError as error:  # it waits for its author to confirm it
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("“%(title)s” is published.") % {"title": contribution.title}
+            )
     else:
         actions.moderation_hide(contribution=contribution, moderator=request.user)
         messages.success(

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,6 +27,7 @@ from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.contributions.rules import is_open_for
 from coproduce.equality.actions import survey_record_save
+from coproduce.equality.models import SurveyEqualityRecord
 from coproduce.insight import rules
 from coproduce.insight.models import (
     Answer,
@@ -388,8 +389,32 @@ def _check_email(survey: Survey, email: str) -> str:
             }
         )
     # An older unconfirmed answer from the same address is replaced by this one.
-    Contribution.objects.filter(submission__in=waiting).delete()
+    _delete_unconfirmed(Contribution.objects.filter(submission__in=waiting))
     return email
+
+
+def _delete_unconfirmed(stale: QuerySet[Contribution]) -> int:
+    """Delete these unconfirmed answers, with their email addresses; returns how many.
+
+    Never one that a decision links to: the public ledger records the link and must still find
+    it. Such an answer (published before decision 0127 stopped moderators publishing unconfirmed
+    answers) is kept, hidden and never counted; its email address and link are erased, and the
+    equality answers given with it deleted, as they would have been with it (decision 0110).
+    """
+    linked = list(stale.filter(decisions__isnull=False).values_list("pk", flat=True).distinct())
+    if linked:
+        SurveySubmission.objects.filter(pk__in=linked).update(
+            confirmation_email="", confirmation_token_hash=""
+        )
+        SurveyEqualityRecord.objects.filter(contribution_id__in=linked).delete()
+        # moderated_at moves, as when a moderator hides one, so cached open data is rebuilt.
+        Contribution.objects.filter(pk__in=linked).exclude(visibility=Visibility.HIDDEN).update(
+            visibility=Visibility.HIDDEN, moderated_at=timezone.now()
+        )
+    deleted = stale.exclude(pk__in=linked)
+    count = deleted.count()
+    deleted.delete()
+    return count
 
 
 @transaction.atomic
@@ -505,16 +530,15 @@ def submission_confirm(*, raw_token: str) -> SurveySubmission:
 
 @transaction.atomic
 def submissions_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
-    """Delete anonymous answers never confirmed in time, with their email addresses."""
+    """Delete anonymous answers never confirmed in time, with their email addresses; but not
+    one linked to a decision (``_delete_unconfirmed``)."""
     cutoff = (now or timezone.now()) - confirm_within()
     stale = Contribution.objects.filter(
         kind=InsightKind.NEED,
         submission__confirmed_at__isnull=True,
         created_at__lt=cutoff,
     )
-    count = stale.count()
-    stale.delete()
-    return count
+    return _delete_unconfirmed(stale)
 
 
 # --- Community assets and stories -----------------------------------------------------------

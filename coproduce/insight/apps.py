@@ -39,6 +39,9 @@ class InsightConfig(AppConfig):
                 select_related=("submission__survey__activity",),
                 prefetch=("submission__answers__question",),
                 summary_template="insight/_answers_summary.html",
+                # An anonymous answer waits for its emailed link (decision 0601): nobody
+                # publishes it before (decision 0127).
+                confirmed_field="confirmed_at",
             )
         )
         register_kind(
