@@ -57,16 +57,22 @@ def make_indicator(outcome: Outcome, by: User, **extra: Any) -> Indicator:
     return actions.indicator_create(outcome=outcome, by=by, fields=indicator_fields(**extra))
 
 
+CHECK = {
+    "name": "How easy it was to get an appointment",
+    "unit": "average out of 5",
+    "baseline": Decimal("2.5"),
+    "target": Decimal("4"),
+    "data_source": "Residents' answers on this page",
+    "frequency": Frequency.MONTHLY,
+    "check_question": "How easy was it to get an appointment?",
+}
+
+
+def check_fields(**extra: Any) -> actions.IndicatorFields:
+    """The fields of an indicator residents report (``make_check_indicator``'s), with ``extra``."""
+    return indicator_fields(**{**CHECK, **extra})
+
+
 def make_check_indicator(outcome: Outcome, by: User, **extra: Any) -> Indicator:
     """An indicator residents report: "How easy was it to get an appointment?" 1–5."""
-    fields: dict[str, Any] = {
-        "name": "How easy it was to get an appointment",
-        "unit": "average out of 5",
-        "baseline": Decimal("2.5"),
-        "target": Decimal("4"),
-        "data_source": "Residents' answers on this page",
-        "frequency": Frequency.MONTHLY,
-        "check_question": "How easy was it to get an appointment?",
-        **extra,
-    }
-    return make_indicator(outcome, by, **fields)
+    return actions.indicator_create(outcome=outcome, by=by, fields=check_fields(**extra))

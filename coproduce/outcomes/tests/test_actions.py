@@ -11,13 +11,22 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.organisations.models import Role
 from coproduce.outcomes import actions, rules
-from coproduce.outcomes.models import CheckAnswer, Direction, Frequency, Measurement, Source
+from coproduce.outcomes.models import (
+    CheckAnswer,
+    Direction,
+    Frequency,
+    Indicator,
+    Measurement,
+    Source,
+)
 from coproduce.outcomes.periods import period_end
 from coproduce.outcomes.tests.factories import (
+    check_fields,
     indicator_fields,
     keeper_of,
     make_check_indicator,
@@ -118,19 +127,14 @@ FIXED = (
 )
 
 
-def _check_fields(**extra: Any) -> actions.IndicatorFields:
-    """The fields of factories.make_check_indicator, with ``extra`` changed."""
-    fields: dict[str, Any] = {
-        "name": "How easy it was to get an appointment",
-        "unit": "average out of 5",
-        "baseline": Decimal("2.5"),
-        "target": Decimal("4"),
-        "data_source": "Residents' answers on this page",
-        "frequency": Frequency.MONTHLY,
-        "check_question": "How easy was it to get an appointment?",
-        **extra,
-    }
-    return indicator_fields(**fields)
+def _answered(capture: Any) -> tuple[User, Indicator]:
+    """A residents' check of a new service that one resident has answered, and its keeper."""
+    service = ServiceFactory()
+    keeper = keeper_of(service)
+    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
+    with capture(execute=True):
+        actions.check_answer(indicator=indicator, respondent=UserFactory(), rating=4)
+    return keeper, indicator
 
 
 def test_the_check_and_how_often_it_is_asked_change_until_residents_answer() -> None:
@@ -138,7 +142,7 @@ def test_the_check_and_how_often_it_is_asked_change_until_residents_answer() -> 
     keeper = keeper_of(service)
     indicator = make_check_indicator(make_outcome(service, keeper), keeper)
     assert rules.check_may_change(indicator)
-    changed = _check_fields(frequency=Frequency.QUARTERLY, check_question="Was it easy?")
+    changed = check_fields(frequency=Frequency.QUARTERLY, check_question="Was it easy?")
     actions.indicator_update(indicator=indicator, by=keeper, fields=changed)
     indicator.refresh_from_db()
     assert (indicator.frequency, indicator.check_question) == ("quarterly", "Was it easy?")
@@ -159,14 +163,10 @@ def test_the_check_and_how_often_it_is_asked_change_until_residents_answer() -> 
 def test_the_check_and_how_often_it_is_asked_are_fixed_once_residents_answer(
     change: dict[str, Any], fields: list[str], django_capture_on_commit_callbacks: Any
 ) -> None:
-    service = ServiceFactory()
-    keeper = keeper_of(service)
-    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.check_answer(indicator=indicator, respondent=UserFactory(), rating=4)
+    keeper, indicator = _answered(django_capture_on_commit_callbacks)
     assert not rules.check_may_change(indicator)
     with pytest.raises(ValidationError) as error:
-        actions.indicator_update(indicator=indicator, by=keeper, fields=_check_fields(**change))
+        actions.indicator_update(indicator=indicator, by=keeper, fields=check_fields(**change))
     assert sorted(error.value.message_dict) == fields
     assert error.value.message_dict[fields[0]] == [FIXED]
     indicator.refresh_from_db()
@@ -177,12 +177,8 @@ def test_the_check_and_how_often_it_is_asked_are_fixed_once_residents_answer(
 def test_the_rest_of_an_answered_indicator_still_changes(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    service = ServiceFactory()
-    keeper = keeper_of(service)
-    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.check_answer(indicator=indicator, respondent=UserFactory(), rating=4)
-    kept = _check_fields(
+    keeper, indicator = _answered(django_capture_on_commit_callbacks)
+    kept = check_fields(
         name="Easy to get an appointment",
         target=Decimal("4.5"),
         check_question="  How easy was it to get an appointment?  ",  # the same, as typed
@@ -198,11 +194,7 @@ def test_the_rest_of_an_answered_indicator_still_changes(
 def test_a_check_stays_fixed_when_only_the_value_made_from_its_answers_is_left(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    service = ServiceFactory()
-    keeper = keeper_of(service)
-    indicator = make_check_indicator(make_outcome(service, keeper), keeper)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.check_answer(indicator=indicator, respondent=UserFactory(), rating=4)
+    keeper, indicator = _answered(django_capture_on_commit_callbacks)
     CheckAnswer.objects.all().delete()  # as when the people who answered delete their accounts
     assert indicator.measurements.get().source == Source.RESIDENTS
     assert not rules.check_may_change(indicator)
@@ -210,7 +202,7 @@ def test_a_check_stays_fixed_when_only_the_value_made_from_its_answers_is_left(
         actions.indicator_update(
             indicator=indicator,
             by=keeper,
-            fields=_check_fields(check_question="", baseline=Decimal(40), target=Decimal(70)),
+            fields=check_fields(check_question="", baseline=Decimal(40), target=Decimal(70)),
         )
     assert error.value.message_dict == {"check_question": [FIXED]}
 
