@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
 from coproduce.common.text import unique_slug
@@ -144,9 +145,15 @@ def service_set_status(*, service: Service, status: str) -> Service:
     return service
 
 
+STAGE_ENDED = gettext_lazy(
+    "This stage has ended: the involvement it promised is part of its public record."
+)
+
+
 @transaction.atomic
 def involvement_set(*, service: Service, levels: Mapping[str, str]) -> list[ServiceStage]:
-    """Set the planned involvement level for stages of the current cycle ('' clears one)."""
+    """Set the planned involvement level for stages of the current cycle ('' clears one). An
+    ended stage's promise is part of its public record: it no longer changes (decision 0128)."""
     stages = {
         s.stage: s
         for s in ServiceStage.objects.select_for_update().filter(
@@ -155,6 +162,11 @@ def involvement_set(*, service: Service, levels: Mapping[str, str]) -> list[Serv
     }
     errors = {
         stage: _("Choose a stage of the lifecycle.") for stage in levels if stage not in stages
+    }
+    errors |= {
+        stage: str(STAGE_ENDED)
+        for stage, level in levels.items()
+        if stage in stages and stages[stage].ended_at and level != stages[stage].planned_level
     }
     if errors:
         raise ValidationError(errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.common.forms import DateField, OneTimeForm
 from coproduce.common.languages import english_hint
 from coproduce.organisations.models import Organisation
+from coproduce.services.actions import STAGE_ENDED
 from coproduce.services.models import (
     ACTIVITY_DATE_NAMES,
     ACTIVITY_DATES,
@@ -118,7 +120,13 @@ class NewServiceForm(OneTimeForm, ServiceForm):
 class InvolvementForm(forms.Form):
     """The planned IAP2 level for each of the five stages of the current cycle."""
 
-    def __init__(self, *args: Any, initial_levels: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        initial_levels: dict[str, str],
+        ended: Collection[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, Any]] = [("", _("Not decided yet"))] + [
             (level, f"{label} – {PROMISES[level]}") for level, label in InvolvementLevel.choices
@@ -130,6 +138,8 @@ class InvolvementForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
                 initial=initial_levels.get(stage, ""),
+                disabled=stage in ended,
+                help_text=STAGE_ENDED if stage in ended else "",
             )
 
 

@@ -291,6 +291,15 @@ def planned_levels(service: Service) -> dict[str, str]:
     )
 
 
+def ended_stages(service: Service) -> set[str]:
+    """The stages of the service's current cycle that have ended (their promise is fixed)."""
+    return set(
+        ServiceStage.objects.filter(
+            service=service, cycle=service.current_cycle, ended_at__isnull=False
+        ).values_list("stage", flat=True)
+    )
+
+
 # --- What has no Welsh yet (services.pages.MISSING_WELSH) --------------------------------------
 
 

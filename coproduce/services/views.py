@@ -258,7 +258,11 @@ def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def involvement_edit(request: HttpRequest, service: Service) -> HttpResponse:
     """Plan how much power the public will have in each stage of the current cycle."""
-    form = InvolvementForm(request.POST or None, initial_levels=queries.planned_levels(service))
+    form = InvolvementForm(
+        request.POST or None,
+        initial_levels=queries.planned_levels(service),
+        ended=queries.ended_stages(service),
+    )
     done = handle_form(
         request,
         form,

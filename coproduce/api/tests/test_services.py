@@ -297,6 +297,18 @@ def test_set_involvement_replaces_the_plan_of_the_current_cycle(world: World, st
     assert body["democratisation_index"]["planned_score"] == round(100 * 4 / 25)
 
 
+def test_a_plan_that_changes_an_ended_stage_is_422(world: World, staff: Api) -> None:
+    path = "/services/published-service"
+    staff.put(f"{path}/involvement", {"commissioning": "consult"})
+    staff.post(f"{path}/advance", {"summary": "Commissioned with residents."})
+    response = staff.put(f"{path}/involvement", {"design": "empower"})  # commissioning left out
+    assert response.status_code == 422
+    assert "has ended" in json.dumps(response.json())
+    body = staff.put(f"{path}/involvement", {"commissioning": "consult", "design": "empower"})
+    planned = {s["stage"]: s["planned_level"] for s in body.json()["stages"]}
+    assert (planned["commissioning"], planned["design"]) == ("consult", "empower")
+
+
 def test_an_unknown_involvement_level_is_422(world: World, staff: Api) -> None:
     response = staff.put("/services/published-service/involvement", {"design": "shout"})
     assert fields(response) == {("body", "design"): "enum"}

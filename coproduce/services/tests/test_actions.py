@@ -76,6 +76,27 @@ def test_involvement_rejects_unknown_levels_and_stages() -> None:
     assert "nonsense" in error.value.message_dict
 
 
+def test_an_ended_stage_keeps_the_involvement_it_promised() -> None:
+    """Decision 0128: lowering it afterwards changed whether the promise was kept."""
+    service = ServiceFactory()
+    plan = {Stage.COMMISSIONING: InvolvementLevel.CONSULT, Stage.DESIGN: InvolvementLevel.INVOLVE}
+    actions.involvement_set(service=service, levels=plan)
+    actions.service_advance_stage(service=service, summary="Commissioned with residents.")
+    for level in ("", InvolvementLevel.INFORM):
+        with pytest.raises(ValidationError) as error:
+            actions.involvement_set(service=service, levels={Stage.COMMISSIONING: level})
+        assert "has ended" in error.value.message_dict[Stage.COMMISSIONING][0]
+    # The ended stage as it was, with the current one changed: saved.
+    plan[Stage.DESIGN] = InvolvementLevel.EMPOWER
+    actions.involvement_set(service=service, levels=plan)
+    stages = ServiceStage.objects.filter(service=service, cycle=1)
+    assert dict(stages.values_list("stage", "planned_level")) == {
+        **dict.fromkeys(Stage.values, ""),
+        Stage.COMMISSIONING: InvolvementLevel.CONSULT,
+        Stage.DESIGN: InvolvementLevel.EMPOWER,
+    }
+
+
 def test_activity_moves_through_its_states_and_needs_an_outcome_to_report() -> None:
     activity = ActivityFactory(state=ActivityState.CLOSED)
     with pytest.raises(ValidationError) as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.organisations.models import Role
 from coproduce.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from coproduce.services import actions
 from coproduce.services.models import (
     ActivityKind,
     ActivityState,
@@ -186,6 +188,24 @@ def test_involvement_form_saves_levels(staff: tuple[Client, Any]) -> None:
     assert (
         ServiceStage.objects.get(service=service, stage=Stage.DESIGN).planned_level == "collaborate"
     )
+
+
+def test_the_involvement_form_shows_an_ended_stage_as_fixed(staff: tuple[Client, Any]) -> None:
+    client, organisation = staff
+    service = ServiceFactory(organisation=organisation)
+    url = reverse("services:involvement_edit", kwargs={"slug": service.slug})
+    client.post(url, {Stage.COMMISSIONING: InvolvementLevel.CONSULT})
+    actions.service_advance_stage(service=service, summary="Done.")
+    page = client.get(url).content.decode()
+    assert "This stage has ended" in page
+    assert re.search(r'name="commissioning"[^>]*value="consult" checked disabled', page)
+    assert not re.search(r'name="design"[^>]* disabled', page)
+    # A browser sends no disabled field: the ended stage keeps its level.
+    assert client.post(url, {Stage.DESIGN: InvolvementLevel.INVOLVE}).status_code == 302
+    levels = dict(
+        ServiceStage.objects.filter(service=service).values_list("stage", "planned_level")
+    )
+    assert (levels[Stage.COMMISSIONING], levels[Stage.DESIGN]) == ("consult", "involve")
 
 
 def test_impossible_transition_is_explained(staff: tuple[Client, Any]) -> None:
