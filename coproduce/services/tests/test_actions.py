@@ -79,7 +79,10 @@ def test_involvement_rejects_unknown_levels_and_stages() -> None:
 def test_an_ended_stage_keeps_the_involvement_it_promised() -> None:
     """Decision 0128: lowering it afterwards changed whether the promise was kept."""
     service = ServiceFactory()
-    plan = {Stage.COMMISSIONING: InvolvementLevel.CONSULT, Stage.DESIGN: InvolvementLevel.INVOLVE}
+    plan: dict[str, str] = {
+        Stage.COMMISSIONING: InvolvementLevel.CONSULT,
+        Stage.DESIGN: InvolvementLevel.INVOLVE,
+    }
     actions.involvement_set(service=service, levels=plan)
     actions.service_advance_stage(service=service, summary="Commissioned with residents.")
     for level in ("", InvolvementLevel.INFORM):
