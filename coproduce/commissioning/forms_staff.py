@@ -19,7 +19,7 @@ from coproduce.commissioning.actions import RoundFields
 from coproduce.commissioning.models import POINTS, Criterion, CriterionKind, Round
 from coproduce.commissioning.rules import bids_closed, fixed_set_up
 from coproduce.common.dates import DateRange
-from coproduce.common.forms import DateField, OneTimeForm
+from coproduce.common.forms import DateField, FixableForm, OneTimeForm
 from coproduce.common.languages import in_language
 from coproduce.contributions.models import Decision
 from coproduce.outcomes.models import Indicator
@@ -135,7 +135,7 @@ def _date(label: Any, name: Any, example: Any) -> DateField:
     return DateField(label=label, name=name, dates=ROUND_DATES, help_text=example)
 
 
-class RoundForm(IndicatorChoices):
+class RoundForm(IndicatorChoices, FixableForm):
     """Every field of a round (actions.RoundFields), and what it answers."""
 
     specification = forms.CharField(
@@ -277,12 +277,10 @@ class RoundForm(IndicatorChoices):
             )
         self.offer_indicators(service)
         for name in fixed_set_up(round_):
-            for field_name in FORM_FIELDS.get(name, (name,)):
-                if field_name in self.fields:
-                    self.fields[field_name].disabled = True
-                    self.fields[field_name].help_text = (
-                        PRICE_FIXED if name == "price_weight" and self._bidding() else TERMS_FIXED
-                    )
+            self.fix(
+                [field for field in FORM_FIELDS.get(name, (name,)) if field in self.fields],
+                PRICE_FIXED if name == "price_weight" and self._bidding() else TERMS_FIXED,
+            )
 
     def _bidding(self) -> bool:
         return self.round is not None and not bids_closed(self.round)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -150,6 +150,50 @@ class OneTimeForm(forms.Form):
                     "This page is out of date. Check what you have written, then send it again."
                 ),
             )
+
+
+class FixableForm(forms.Form):
+    """A form some of whose fields may be fixed by what has happened since they were set (votes
+    cast, bids in, a stage ended): ``fix`` shows them disabled, with why as their hint, and the
+    saved value is kept.
+
+    A browser does not send a disabled field, so the saved value stands. A page loaded before
+    they were fixed still sends them: a change is then refused on the field with that reason,
+    never dropped in silence (docs/decisions/0134-fixed-fields-refuse-a-change.md).
+    """
+
+    def fix(self, names: Iterable[str], reason: str | StrPromise) -> None:
+        for name in names:
+            field = self.fields[name]
+            field.disabled = True
+            field.help_text = reason
+            self._fixed = {**getattr(self, "_fixed", {}), name: reason}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, reason in getattr(self, "_fixed", {}).items():
+            bound = self[name]
+            field = bound.field
+            if _not_sent(self, bound):
+                continue  # as from the page that showed it disabled
+            sent = field.widget.value_from_datadict(self.data, self.files, bound.html_name)
+            field.disabled = False  # a disabled field never "has changed"
+            try:
+                changed = field.has_changed(bound.initial, sent)
+            finally:
+                field.disabled = True
+            if changed:
+                self.add_error(name, reason)
+        return data
+
+
+def _not_sent(form: forms.Form, bound: forms.BoundField) -> bool:
+    """Whether the post left the field out. A box left unticked is left out too, so a fixed
+    box sent unticked from an old page cannot be told from one sent disabled: it is kept."""
+    widget = bound.field.widget
+    if isinstance(widget, forms.MultiWidget):
+        return bool(widget.value_omitted_from_data(form.data, form.files, bound.html_name))
+    return bound.html_name not in form.data and bound.html_name not in form.files
 
 
 class _AlreadySent(Exception):

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
@@ -53,6 +54,11 @@ SETTINGS_FIELDS = (
 )
 
 
+AUDIENCE_FIXED = gettext_lazy(
+    "People have voted, so who may take part can no longer change: the map is of the votes of "
+    "the people it let in."
+)
+
 # --- Settings ----------------------------------------------------------------------------------
 
 
@@ -84,6 +90,15 @@ def conversation_create(*, activity: Activity, by: User | None, **fields: Any) -
 def conversation_update(*, conversation: Conversation, by: User, **fields: Any) -> Conversation:
     """Change who may take part, whether participants add statements, moderation or the seed."""
     require(rules.can_manage_conversation(by, conversation))
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if rules.audience_fixed(locked):
+        changed = [
+            name
+            for name in rules.AUDIENCE
+            if name in fields and fields[name] != getattr(locked, name)
+        ]
+        if changed:
+            raise ValidationError(dict.fromkeys(changed, str(AUDIENCE_FIXED)))
     _set_fields(conversation, fields)
     conversation.save()
     return conversation

@@ -9,18 +9,25 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.common.forms import DateField, OneTimeForm
+from coproduce.common.forms import DateField, FixableForm, OneTimeForm
 from coproduce.contributions.models import DECISION_DATE_NAME, DECISION_DATES, Contribution
-from coproduce.conversations.actions import MAX_CODES, STATEMENT_MAX_LENGTH, ModerationDecision
+from coproduce.conversations.actions import (
+    AUDIENCE_FIXED,
+    MAX_CODES,
+    STATEMENT_MAX_LENGTH,
+    ModerationDecision,
+)
 from coproduce.conversations.models import Audience, Moderation
+from coproduce.conversations.rules import AUDIENCE
 
 # The start of a UK postcode: an area ("NF"), or a district ("NF1", "NF12", "EC1A").
 _PREFIX = re.compile(r"^[A-Z]{1,2}([0-9][0-9A-Z]?)?$")
 SETTINGS = ("description", "audience", "postcode_prefixes", "participants_may_add", "moderation")
 
 
-class ConversationForm(OneTimeForm):
-    """Who may take part, whether they add statements, and how new statements are checked."""
+class ConversationForm(FixableForm, OneTimeForm):
+    """Who may take part, whether they add statements, and how new statements are checked.
+    ``audience_fixed``: people have voted, so who may take part is shown but not changed."""
 
     description = forms.CharField(
         label=_("What the conversation is about (optional)"),
@@ -65,6 +72,11 @@ class ConversationForm(OneTimeForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose when new statements are checked.")},
     )
+
+    def __init__(self, *args: Any, audience_fixed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if audience_fixed:
+            self.fix(AUDIENCE, AUDIENCE_FIXED)
 
     def clean_postcode_prefixes(self) -> str:
         prefixes = str(self.cleaned_data.get("postcode_prefixes", "")).upper().split()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from coproduce.accounts.types import Visitor
 from coproduce.contributions.rules import can_moderate
-from coproduce.conversations.models import Audience, Conversation, Participant
+from coproduce.conversations.models import Audience, Conversation, Participant, Vote
 from coproduce.services.models import ActivityState
 from coproduce.services.rules import can_manage_activity, can_view_activity
 
@@ -38,6 +38,16 @@ def takes_seed_statements(conversation: Conversation) -> bool:
     """Staff write seed statements before and while the conversation is open; once it has
     closed, its map and report are of what people could vote on."""
     return conversation.activity.state in (ActivityState.DRAFT, ActivityState.OPEN)
+
+
+# Who may take part: fixed once anyone has voted (``audience_fixed``).
+AUDIENCE = ("audience", "postcode_prefixes")
+
+
+def audience_fixed(conversation: Conversation) -> bool:
+    """Whether who may take part can no longer change: once anyone has voted, the votes on the
+    map were cast by the people it let in (decision 0133)."""
+    return Vote.objects.filter(conversation=conversation).exists()
 
 
 def postcode_fits(conversation: Conversation, postcode: str) -> bool:

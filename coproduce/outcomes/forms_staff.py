@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.common.dates import DateRange
-from coproduce.common.forms import DateField, OneTimeForm
+from coproduce.common.forms import DateField, FixableForm, OneTimeForm
 from coproduce.contributions.kinds import export_prefetches
 from coproduce.contributions.models import Contribution
 from coproduce.outcomes.actions import (
@@ -182,7 +182,7 @@ def value_field(
     )
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(FixableForm):
     """Every field of an indicator (actions.IndicatorFields). With ``check_fixed`` (residents have
     answered its question, rules.check_may_change) the question and how often it is asked are
     shown disabled with the reason, and keep their saved values."""
@@ -292,22 +292,8 @@ class IndicatorForm(forms.Form):
             ]
         )
         if check_fixed:
-            for name in FIXED_ONCE_ANSWERED:
-                field = self.fields[name]
-                field.disabled = True  # a browser does not send it: the saved value is kept
-                field.help_text = CHECK_FIXED
+            self.fix(FIXED_ONCE_ANSWERED, CHECK_FIXED)
             self.fields["check_question_cy"].help_text = WELSH_OF_FIXED_CHECK
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        # A page loaded before residents answered still sends the fields: a change is refused,
-        # not dropped in silence.
-        for name in FIXED_ONCE_ANSWERED:
-            bound = self[name]
-            sent = self.data.get(bound.html_name)
-            if bound.field.disabled and sent is not None and sent.strip() != bound.initial.strip():
-                self.add_error(name, CHECK_FIXED)
-        return data
 
     def indicator_fields(self) -> IndicatorFields:
         """The cleaned fields, as the actions take them."""

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.common.forms import DateField, OneTimeForm
+from coproduce.common.forms import DateField, FixableForm, OneTimeForm
 from coproduce.common.languages import english_hint
 from coproduce.organisations.models import Organisation
 from coproduce.services.actions import STAGE_ENDED
@@ -117,7 +117,7 @@ class NewServiceForm(OneTimeForm, ServiceForm):
     """Create a service (sent again, it creates nothing)."""
 
 
-class InvolvementForm(forms.Form):
+class InvolvementForm(FixableForm):
     """The planned IAP2 level for each of the five stages of the current cycle."""
 
     def __init__(
@@ -138,9 +138,8 @@ class InvolvementForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
                 initial=initial_levels.get(stage, ""),
-                disabled=stage in ended,
-                help_text=STAGE_ENDED if stage in ended else "",
             )
+        self.fix(ended, STAGE_ENDED)
 
 
 class AdvanceStageForm(OneTimeForm):

@@ -16,8 +16,9 @@ from django.utils import timezone
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.commissioning import actions
-from coproduce.commissioning.forms_staff import DECISIONS_OFFERED, residents_snapshot
+from coproduce.commissioning.forms_staff import DECISIONS_OFFERED, FORM_FIELDS, residents_snapshot
 from coproduce.commissioning.models import Criterion, CriterionKind, Round
+from coproduce.commissioning.rules import TERMS
 from coproduce.commissioning.tests.factories import make_criteria, make_round, round_fields
 from coproduce.commissioning.tests.test_export_data import (
     awarded_round,
@@ -295,9 +296,22 @@ def test_after_the_deadline_the_form_keeps_what_bids_answered_and_after_the_awar
         assert re.search(rf'<[^>]* name="{name}"[^>]* disabled', page), name
     assert not re.search(r'<[^>]* name="award_on_day"[^>]* disabled', page)
     later = round_.award_on + dt.timedelta(days=7)
-    # A browser sends no disabled field; what it sends for them anyway is not used.
+    # From a page loaded before the deadline: the change is refused on its field, nothing saved.
     posted = _round_post(specification="Changed after the deadline.", **_date("award_on", later))
     response = client.post(url, posted)
+    assert response.status_code == 200
+    assert 'id="id_specification-error"' in _page(response)
+    round_.refresh_from_db()
+    assert round_.award_on == scenario.round.award_on
+    # A browser sends no disabled field: the rest is saved, what bids answered kept.
+    terms = {field for name in TERMS for field in FORM_FIELDS.get(name, (name,))}
+    kept = {
+        name: value
+        for name, value in posted.items()
+        if name not in terms and name.rsplit("_", 1)[0] not in terms  # a date's day, month, year
+    }
+    assert not {"specification", "bids_close_on_day"} & set(kept)
+    response = client.post(url, kept)
     assert response.status_code == 302, _page(response)
     round_.refresh_from_db()
     assert round_.award_on == later

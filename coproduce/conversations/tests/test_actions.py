@@ -57,6 +57,39 @@ def test_only_staff_change_the_settings() -> None:
     assert (setup.conversation.moderation, setup.conversation.seed) == (Moderation.POST, 7)
 
 
+def test_who_may_take_part_is_fixed_once_anyone_has_voted() -> None:
+    setup = make_conversation()
+    conversation = setup.conversation
+    for audience in (Audience.SIGNED_IN, Audience.ANYONE):  # nobody has voted: it may change
+        actions.conversation_update(conversation=conversation, by=setup.staff, audience=audience)
+    actions.vote_cast(
+        participant=make_participant(conversation),
+        statement=setup.statements[0],
+        value=VoteValue.AGREE,
+    )
+    with pytest.raises(ValidationError) as error:
+        actions.conversation_update(
+            conversation=conversation,
+            by=setup.staff,
+            audience=Audience.RESIDENTS,
+            postcode_prefixes="NF1",
+            moderation=Moderation.POST,
+        )
+    assert set(error.value.message_dict) == {"audience", "postcode_prefixes"}
+    assert "People have voted" in error.value.message_dict["audience"][0]
+    conversation.refresh_from_db()
+    assert (conversation.audience, conversation.moderation) == (Audience.ANYONE, Moderation.PRE)
+    actions.conversation_update(  # the rest still changes, the audience sent unchanged
+        conversation=conversation,
+        by=setup.staff,
+        audience=Audience.ANYONE,
+        postcode_prefixes="",
+        moderation=Moderation.POST,
+    )
+    conversation.refresh_from_db()
+    assert conversation.moderation == Moderation.POST
+
+
 def test_a_changed_vote_updates_its_row_and_is_never_duplicated() -> None:
     setup = make_conversation()
     participant = make_participant(setup.conversation)

@@ -21,6 +21,7 @@ from coproduce.conversations.models import (
     MapStatus,
     Moderation,
     Statement,
+    VoteValue,
 )
 from coproduce.conversations.tests.factories import (
     ConversationSetup,
@@ -176,6 +177,29 @@ def test_settings_are_saved_and_bad_ones_come_back_with_field_errors() -> None:
     assert "Choose who may take part." in _page(missing)
     conversation.refresh_from_db()
     assert conversation.audience == Audience.ANYONE
+
+
+def test_once_people_have_voted_who_may_take_part_shows_but_does_not_change() -> None:
+    setup = make_conversation()
+    actions.vote_cast(
+        participant=make_participant(setup.conversation),
+        statement=setup.statements[0],
+        value=VoteValue.AGREE,
+    )
+    client = _client(setup.staff)
+    url = _manage(setup)
+    page = _page(client.get(url))
+    assert "People have voted, so who may take part can no longer change" in page
+    assert 'name="audience" type="radio" value="anyone" checked disabled' in page
+    # Sent without the disabled fields, as a browser does: the rest is saved.
+    kept = _settings(audience=None, postcode_prefixes=None, moderation="post")
+    assert client.post(url, kept).status_code == 302
+    # From a page loaded before the first vote: the change is refused, not dropped in silence.
+    stale = client.post(url, _settings(audience=Audience.SIGNED_IN, moderation="pre"))
+    assert stale.status_code == 200
+    assert 'id="id_audience-error"' in _page(stale)
+    conversation = Conversation.objects.get(pk=setup.conversation.pk)
+    assert (conversation.audience, conversation.moderation) == (Audience.ANYONE, Moderation.POST)
 
 
 # --- Seed statements ---------------------------------------------------------------------------

@@ -106,7 +106,9 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
     posted = request.POST.get("form") if request.method == "POST" else None
     initial = {name: getattr(conversation, name) for name in forms.SETTINGS}
     settings_form = forms.ConversationForm(
-        request.POST if posted == "settings" else None, initial=initial
+        request.POST if posted == "settings" else None,
+        initial=initial,
+        audience_fixed=rules.audience_fixed(conversation),
     )
     # Two forms on one page: the seed statement's ids differ from the settings' (one_time_token).
     statement_form = forms.StatementForm(
