@@ -7,7 +7,7 @@ The budget is made in the database in bulk (a generated Pabulib file through
 of the total cost to share out; the rule is the platform's default, Equal Shares with Add1 and
 greedy completion). Then, each in a fresh process:
 
-- **count**: what the staff button and ``pb_count`` do, ``actions.count_start`` then
+- **count**: what the staff button and ``pb_count`` do, ``actions_voting.count_start`` then
   ``tasks.run_count``: read every ballot from the database, count, explain (votes, reasons, the
   simple-vote comparison, the EJR check) and store the result. Wall and CPU seconds, peak memory
   (resident set, ``getrusage``);
@@ -155,14 +155,14 @@ def child_build(args: argparse.Namespace) -> dict[str, Any]:
 def child_count(args: argparse.Namespace) -> dict[str, Any]:
     """Count from the database as the staff button does, then export the .pb file."""
     _django()
-    from coproduce.budgeting import actions
+    from coproduce.budgeting import actions_voting
     from coproduce.budgeting.models import Budget
     from coproduce.budgeting.pabulib_io import export_pb
     from coproduce.budgeting.tasks import run_count
 
     budget = Budget.objects.get(pk=args.budget)
     started, cpu = time.perf_counter(), time.process_time()
-    queued = actions.count_start(budget=budget, by=None)
+    queued = actions_voting.count_start(budget=budget, by=None)
     count = run_count(queued.pk)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     peak = _peak_mb()

@@ -151,7 +151,7 @@ def verify(journal_path: Path) -> None:
     _django()
     from collections import Counter
 
-    from coproduce.budgeting.actions import public_id_for
+    from coproduce.budgeting.actions_voting import public_id_for
     from coproduce.budgeting.counting import count_budget
     from coproduce.budgeting.models import Ballot, Budget
 

@@ -21,7 +21,7 @@ from coproduce.accounts.types import SignedInRequest, Visitor
 from coproduce.api.auth import OPTIONAL
 from coproduce.api.common import LIST_ERRORS, READ, READ_ERRORS, WRITE, WRITE_ERRORS
 from coproduce.api.schemas import IdPath, Input, LimitOffset, Shaped, Text
-from coproduce.budgeting import actions, counting, queries, rules
+from coproduce.budgeting import actions_voting, counting, queries, rules
 from coproduce.budgeting.models import (
     ON_BALLOT,
     PHASE_ORDER,
@@ -576,7 +576,7 @@ def result_detail(request: HttpRequest, budget_id: IdPath) -> dict[str, Any]:
 )
 def ballot_detail(request: SignedInRequest, budget_id: IdPath) -> dict[str, Any]:
     budget = queries.visible_budget(request, budget_id)
-    ballot = actions.ballot_for(budget, voter=request.user)
+    ballot = actions_voting.ballot_for(budget, voter=request.user)
     return {
         "may_vote": rules.can_vote_online(request.user, budget),
         "ballot": None if ballot is None else _ballot_out(ballot),
@@ -614,7 +614,7 @@ def ballot_cast(request: SignedInRequest, budget_id: IdPath, payload: BallotIn) 
                 "Nothing has changed. Wait a few minutes, then try again."
             )
         )
-    cast = actions.ballot_cast(
+    cast = actions_voting.ballot_cast(
         budget=budget,
         area=area,
         choices=choices,

@@ -1,6 +1,7 @@
 """Forms of the public budget pages: a proposal, the choice of area, the ballot of each kind, a
 voting code and a receipt code. Shape and field checks only: the ballot's rules are checked by
-``actions.ballot_check`` (the same messages on the review page, the API and paper ballots)."""
+``actions_voting.ballot_check`` (the same messages on the review page, the API and paper
+ballots)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.budgeting.actions import MAX_CODES
+from coproduce.budgeting.actions_voting import MAX_CODES
 from coproduce.budgeting.models import (
     Area,
     BallotType,
@@ -26,7 +26,13 @@ from coproduce.budgeting.models import (
 from coproduce.budgeting.queries import IdeaRow
 from coproduce.budgeting.rules import BALLOT_SETTINGS, ballot_may_change
 from coproduce.common.dates import DateRange
-from coproduce.common.forms import ONE_TIME_FIELD, DateField, KeyChoiceField, OneTimeForm
+from coproduce.common.forms import (
+    ONE_TIME_FIELD,
+    DateField,
+    FixableForm,
+    KeyChoiceField,
+    OneTimeForm,
+)
 
 BUDGET_DATES = DateRange(years_ahead=3)
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -51,7 +57,7 @@ def _whole_number(text: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) < 16 else None
 
 
-class BudgetSettingsForm(OneTimeForm):
+class BudgetSettingsForm(FixableForm, OneTimeForm):
     """How people vote, how the votes are counted, the dates and who may vote."""
 
     currency = forms.CharField(
@@ -163,10 +169,7 @@ class BudgetSettingsForm(OneTimeForm):
         super().__init__(*args, **kwargs)
         self.budget = budget
         if budget is not None and not ballot_may_change(budget):
-            for name in BALLOT_SETTINGS:
-                field = self.fields[name]
-                field.disabled = True
-                field.help_text = LOCKED_REASON
+            self.fix(BALLOT_SETTINGS, LOCKED_REASON)
 
     def clean_currency(self) -> str:
         currency = str(self.cleaned_data["currency"]).strip().upper()

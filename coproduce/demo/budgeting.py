@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import DEFAULT_PASSWORD
-from coproduce.budgeting import actions
+from coproduce.budgeting import actions, actions_voting
 from coproduce.budgeting.models import (
     Ballot,
     BallotType,
@@ -320,7 +320,7 @@ def _youth_budget(people: dict[str, User]) -> None:
     cast_at: dict[int, dt.datetime] = {}
     postcodes = ["NF1 4QT", "NF2 7AB", "NF3 1JD", "NF4 9LD", "EV1 3PL", "EV3 2HS"]
     for index, voter in enumerate(voters):
-        cast = actions.ballot_cast(
+        cast = actions_voting.ballot_cast(
             budget=budget,
             area=area,
             choices=_choices(rng, on_ballot, 4),
@@ -330,7 +330,7 @@ def _youth_budget(people: dict[str, User]) -> None:
         )
         cast_at[cast.ballot.pk] = _at(VOTING_OPENED - span * index // ONLINE, 8 + index % 12)
     for index, voter in enumerate(voters[:CHANGED]):
-        cast = actions.ballot_cast(
+        cast = actions_voting.ballot_cast(
             budget=budget,
             area=area,
             choices=_choices(rng, on_ballot, 4),
@@ -339,30 +339,30 @@ def _youth_budget(people: dict[str, User]) -> None:
             age_confirmed=True,
         )
         cast_at[cast.ballot.pk] = _at(VOTING_CLOSED + 2, 20)
-    for raw in actions.codes_generate(budget=budget, by=admin, count=BY_CODE + 20)[:BY_CODE]:
-        cast = actions.ballot_cast(
+    for raw in actions_voting.codes_generate(budget=budget, by=admin, count=BY_CODE + 20)[:BY_CODE]:
+        cast = actions_voting.ballot_cast(
             budget=budget,
             area=area,
             choices=_choices(rng, on_ballot, 4),
-            code=actions.code_find(budget, raw),
+            code=actions_voting.code_find(budget, raw),
             age_confirmed=True,
         )
         cast_at[cast.ballot.pk] = _at(VOTING_CLOSED + 3 + rng.randrange(20), 13)
     for number in range(1, ON_PAPER + 1):
         reference = f"Y-{number:04d}"
         choices = _choices(rng, on_ballot, 4)
-        actions.paper_entry_add(
+        actions_voting.paper_entry_add(
             budget=budget, by=staff, paper_reference=reference, area=area, choices=choices
         )
         if number == 7:
             # Grace misread this one; the mismatch was listed, she took hers back and retyped it.
             wrong = dict.fromkeys([p.pk for p in on_ballot.values() if p.pk not in choices][:1], 1)
-            mistyped = actions.paper_entry_add(
+            mistyped = actions_voting.paper_entry_add(
                 budget=budget, by=admin, paper_reference=reference, area=area, choices=wrong
             )
             assert mistyped.mismatch
-            actions.paper_entry_delete(entry=mistyped.entry, by=admin)
-        result = actions.paper_entry_add(
+            actions_voting.paper_entry_delete(entry=mistyped.entry, by=admin)
+        result = actions_voting.paper_entry_add(
             budget=budget, by=admin, paper_reference=reference, area=area, choices=choices
         )
         assert result.ballot is not None
@@ -373,7 +373,7 @@ def _youth_budget(people: dict[str, User]) -> None:
 
     # Counting, then the results and delivery.
     actions.phase_set(budget=budget, by=admin, phase=Phase.COUNTING)
-    count = actions.count_start(budget=budget, by=admin)
+    count = actions_voting.count_start(budget=budget, by=admin)
     run_count(count.pk)
     Count.objects.filter(pk=count.pk).update(
         requested_at=_at(COUNTED, 9), started_at=_at(COUNTED, 9), finished_at=_at(COUNTED, 9, 1)
@@ -482,7 +482,7 @@ def _open_budget(people: dict[str, User]) -> None:
                 chosen[proposal.pk] = 1
                 spent += proposal.ballot_cost
         chosen = chosen or {options[0].pk: 1}
-        cast = actions.ballot_cast(
+        cast = actions_voting.ballot_cast(
             budget=budget,
             area=area,
             choices=chosen,
@@ -498,10 +498,10 @@ def _open_budget(people: dict[str, User]) -> None:
         ("S-0002", {second.pk: 1}, None),
         (MISMATCH, {first.pk: 1, second.pk: 1}, {first.pk: 1, third.pk: 1}),
     ]:
-        actions.paper_entry_add(
+        actions_voting.paper_entry_add(
             budget=budget, by=staff, paper_reference=reference, area=area, choices=choices
         )
-        actions.paper_entry_add(
+        actions_voting.paper_entry_add(
             budget=budget, by=admin, paper_reference=reference, area=area, choices=other or choices
         )
     PaperEntry.objects.filter(budget=budget).update(entered_at=_at(2, 14))

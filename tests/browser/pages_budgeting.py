@@ -15,7 +15,7 @@ from tests.browser.pages import COUNCIL_ADMIN, RECOVERY, RESIDENT, public, staff
 
 def _budget(phase: str = "proposals", **fields: Any) -> Any:
     """A budget of the recovery service with three proposals on its ballot, in ``phase``."""
-    from coproduce.budgeting import actions
+    from coproduce.budgeting import actions, actions_voting
     from coproduce.budgeting.models import PHASE_ORDER, Phase
     from coproduce.budgeting.tests.factories import make_budget, make_proposal, vote
     from coproduce.services.models import ActivityKind, ActivityState, Service
@@ -36,7 +36,7 @@ def _budget(phase: str = "proposals", **fields: Any) -> Any:
         if step == Phase.RESULTS:
             from coproduce.budgeting.tasks import run_count
 
-            count = actions.count_start(budget=setup.budget, by=setup.staff)
+            count = actions_voting.count_start(budget=setup.budget, by=setup.staff)
             run_count(count.pk)
         actions.phase_set(budget=setup.budget, by=setup.staff, phase=step)
     return setup

@@ -10,7 +10,7 @@ import pytest
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
-from coproduce.budgeting import actions
+from coproduce.budgeting import actions, actions_voting
 from coproduce.budgeting.models import Area, Budget, Feasibility, Phase, Proposal
 from coproduce.contributions import kinds
 from coproduce.contributions.models import Contribution
@@ -94,10 +94,10 @@ def vote(
     setup: BudgetSetup,
     choices: Mapping[Proposal, int] | Sequence[Proposal],
     voter: User | None = None,
-) -> actions.Cast:
+) -> actions_voting.Cast:
     """Cast a ballot for a new (or the given) resident: {proposal: value} or a list (value 1)."""
     values = choices if isinstance(choices, Mapping) else dict.fromkeys(choices, 1)
-    return actions.ballot_cast(
+    return actions_voting.ballot_cast(
         budget=setup.budget,
         area=next(iter(values)).area if values else setup.area,
         choices={proposal.pk: value for proposal, value in values.items()},
@@ -111,7 +111,7 @@ def close_and_count(setup: BudgetSetup) -> Any:
     from coproduce.budgeting.tasks import run_count
 
     actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.COUNTING)
-    count = actions.count_start(budget=setup.budget, by=setup.staff)
+    count = actions_voting.count_start(budget=setup.budget, by=setup.staff)
     return run_count(count.pk)
 
 

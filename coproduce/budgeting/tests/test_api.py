@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from coproduce.accounts.actions import api_token_create
-from coproduce.budgeting import actions, counting, rules
+from coproduce.budgeting import actions, actions_voting, counting, rules
 from coproduce.budgeting.models import Ballot, BallotType, Feasibility, Phase
 from coproduce.budgeting.tests.factories import (
     BudgetSetup,
@@ -214,7 +214,7 @@ def test_cast_then_change_keeps_one_ballot(world: World, api: Any) -> None:
     assert first.status_code == 200, first.content
     cast = first.json()
     assert cast["changed"] is False
-    assert cast["ballot"]["voter_id"] == actions.public_id_for(cast["receipt"])
+    assert cast["ballot"]["voter_id"] == actions_voting.public_id_for(cast["receipt"])
     assert cast["ballot"]["choices"] == [
         {"project": "P1", "value": 1},
         {"project": "P2", "value": 1},
@@ -223,7 +223,7 @@ def test_cast_then_change_keeps_one_ballot(world: World, api: Any) -> None:
     second = resident.put(path, _ballot(setup, "P4")).json()
     assert second["changed"] is True
     assert second["receipt"] != cast["receipt"]
-    assert second["ballot"]["voter_id"] == actions.public_id_for(second["receipt"])
+    assert second["ballot"]["voter_id"] == actions_voting.public_id_for(second["receipt"])
     assert Ballot.objects.filter(budget=setup.budget, voter=world.people["resident"]).count() == 1
     assert Ballot.objects.filter(budget=setup.budget).count() == 1
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from coproduce.budgeting import actions, queries
+from coproduce.budgeting import actions_voting, queries
 from coproduce.budgeting.tests.factories import make_voting
 from coproduce.services.tests.factories import staff_of
 
@@ -24,7 +24,7 @@ def test_every_typings_choices_are_shown_from_one_read(django_assert_num_queries
     }
     for reference, (first_choices, second_choices) in typed.items():
         for person, choices in ((setup.staff, first_choices), (second, second_choices)):
-            actions.paper_entry_add(
+            actions_voting.paper_entry_add(
                 budget=budget,
                 by=person,
                 paper_reference=reference,

@@ -17,6 +17,7 @@ from coproduce.budgeting.models import (
     Proposal,
     Rule,
 )
+from coproduce.budgeting.rules import BALLOT_SETTINGS
 from coproduce.budgeting.tests.factories import (
     BudgetSetup,
     agreed_on_the_map,
@@ -170,10 +171,18 @@ def test_the_settings_lock_the_ballot_once_voting_opens() -> None:
     assert 'name="rule" type="radio" value="greedy" disabled' in page
     data = setup_data(rule=Rule.GREEDY, postcode_prefixes="NF9", max_choices="")
     del data["area_name"], data["area_amount"], data["more_areas"]
-    response = client.post(url, data)
-    assert response.status_code == 302
+    # From a page loaded before voting opened: the change is refused on its field, nothing saved.
+    stale = client.post(url, data)
+    assert stale.status_code == 200
+    assert 'id="id_rule-error"' in page_of(stale)
     setup.budget.refresh_from_db()
-    assert setup.budget.rule == Rule.MES  # locked: the posted value is ignored
+    assert setup.budget.postcode_prefixes != "NF9"
+    # A browser sends no disabled field: the rest is saved, the ballot kept.
+    for name in BALLOT_SETTINGS:
+        data.pop(name, None)
+    assert client.post(url, data).status_code == 302
+    setup.budget.refresh_from_db()
+    assert setup.budget.rule == Rule.MES
     assert setup.budget.postcode_prefixes == "NF9"
 
 

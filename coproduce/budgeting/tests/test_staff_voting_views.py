@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from coproduce.budgeting import actions
+from coproduce.budgeting import actions, actions_voting
 from coproduce.budgeting.models import (
     Ballot,
     BallotSource,
@@ -72,8 +72,8 @@ def test_codes_download_as_csv_once_and_the_page_counts_them() -> None:
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["code"]
     assert len(rows) == 4
-    code = actions.code_find(setup.budget, rows[1][0])
-    actions.ballot_cast(
+    code = actions_voting.code_find(setup.budget, rows[1][0])
+    actions_voting.ballot_cast(
         budget=setup.budget, area=setup.area, choices={setup.proposals[0].pk: 1}, code=code
     )
     page = page_of(client.get(url))
@@ -229,7 +229,7 @@ def test_counting_shows_progress_then_the_summary() -> None:
 def test_a_failed_count_shows_the_error_and_counts_again() -> None:
     setup = make_voting()
     actions.phase_set(budget=setup.budget, by=setup.staff, phase=Phase.COUNTING)
-    count = actions.count_start(budget=setup.budget, by=setup.staff)
+    count = actions_voting.count_start(budget=setup.budget, by=setup.staff)
     Count.objects.filter(pk=count.pk).update(status=CountStatus.FAILED, error="Out of memory.")
     client = signed_in(setup.staff)
     page = page_of(client.get(reverse("budgeting:count_status", args=[count.pk])))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts.types import SignedInRequest
-from coproduce.budgeting import actions, counting, rules
+from coproduce.budgeting import actions, actions_voting, counting, rules
 from coproduce.budgeting.ballots import money
 from coproduce.budgeting.forms_public import ProposalForm, ReceiptForm
 from coproduce.budgeting.ledger import RESULT
@@ -338,7 +338,7 @@ def receipt_check(request: HttpRequest, budget: Budget) -> HttpResponse:
     checked = False
     if request.method == "POST" and _receipts_open(budget) and form.is_valid():
         checked = True
-        public_id = actions.public_id_for(form.cleaned_data["receipt"])
+        public_id = actions_voting.public_id_for(form.cleaned_data["receipt"])
         found = (
             Ballot.objects.filter(budget=budget, public_id=public_id).select_related("area").first()
         )

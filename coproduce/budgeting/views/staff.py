@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts.types import SignedInRequest
-from coproduce.budgeting import actions, queries, rules
+from coproduce.budgeting import actions, actions_voting, queries, rules
 from coproduce.budgeting import forms_staff as forms
 from coproduce.budgeting.models import (
     Budget,
@@ -320,7 +320,7 @@ def codes(request: SignedInRequest, budget: Budget) -> HttpResponse:
     form = forms.CodesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            raw = actions.codes_generate(
+            raw = actions_voting.codes_generate(
                 budget=budget, by=request.user, count=form.cleaned_data["count"]
             )
         except ValidationError as error:
@@ -374,7 +374,7 @@ def paper_entry(request: SignedInRequest, budget: Budget) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = actions.paper_entry_add(
+            result = actions_voting.paper_entry_add(
                 budget=budget,
                 by=request.user,
                 paper_reference=data["paper_reference"],
@@ -418,7 +418,7 @@ def _paper_delete(request: SignedInRequest, budget: Budget) -> HttpResponse:
         messages.error(request, _("That typing is not there any more."))
         return redirect("budgeting:paper_entry", budget.pk)
     try:
-        actions.paper_entry_delete(entry=entry, by=request.user)
+        actions_voting.paper_entry_delete(entry=entry, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -452,7 +452,7 @@ def _paper_page(request: HttpRequest, budget: Budget, form: forms.PaperEntryForm
 def count_start(request: SignedInRequest, budget: Budget) -> HttpResponse:
     """Start counting the ballots (in the background) and show its progress."""
     try:
-        count = actions.count_start(budget=budget, by=request.user)
+        count = actions_voting.count_start(budget=budget, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_manage_url(budget))

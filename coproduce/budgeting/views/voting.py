@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts.types import Visitor
-from coproduce.budgeting import actions, rules
+from coproduce.budgeting import actions_voting, rules
 from coproduce.budgeting.ballots import money, spent
 from coproduce.budgeting.forms_public import AreaForm, BallotForm, VotingCodeForm, ballot_initial
 from coproduce.budgeting.models import PHASE_ORDER, Area, BallotType, Budget, Phase, VotingCode
@@ -136,7 +136,9 @@ def _ballot_page(
             several_areas=several,
             by_code=voter.code is not None,
             kind=budget.ballot_type,
-            has_ballot=actions.ballot_for(budget, voter=voter.user, code=voter.code) is not None,
+            has_ballot=(
+                actions_voting.ballot_for(budget, voter=voter.user, code=voter.code) is not None
+            ),
             rules_text=_rules_text(budget, area),
         ),
     )
@@ -198,7 +200,7 @@ def ballot(request: HttpRequest, budget: Budget) -> HttpResponse:
         if form.is_valid():
             postcode = str(form.cleaned_data.get("postcode") or "")
             age = bool(form.cleaned_data.get("age_confirmed"))
-            errors = actions.eligibility_errors(
+            errors = actions_voting.eligibility_errors(
                 budget, postcode=postcode, age_confirmed=age, by_code=voter.code is not None
             )
             if errors:
@@ -216,7 +218,7 @@ def ballot(request: HttpRequest, budget: Budget) -> HttpResponse:
 
     areas = list(budget.areas.all())
     draft = _draft(request, budget, voter)
-    existing = actions.ballot_for(budget, voter=voter.user, code=voter.code)
+    existing = actions_voting.ballot_for(budget, voter=voter.user, code=voter.code)
     wanted = request.GET.get("area")
     area = _area_of(budget, wanted)
     if request.GET.get("step") == "area" or (wanted is not None and area is None):
@@ -274,7 +276,7 @@ def _review_context(
         chosen.sort(key=lambda row: row["value"])
     else:
         chosen.sort(key=lambda row: (-row["value"], row["proposal"].reference))
-    options = actions.ballot_options(area)
+    options = actions_voting.ballot_options(area)
     total = spent(options, choices)
     return budget_page(
         budget,
@@ -304,7 +306,7 @@ def ballot_review(request: HttpRequest, budget: Budget) -> HttpResponse:
             return redirect("budgeting:ballot_done", budget.pk)  # sent twice: cast already
         return redirect("budgeting:ballot", budget.pk)
     choices = _draft_choices(draft)
-    problems = actions.ballot_check(budget, area, choices)
+    problems = actions_voting.ballot_check(budget, area, choices)
     status = 200
     if request.method == "POST" and not problems:
         if not busy_ratelimit.consume(request, action=CASTS, key=voter.key):
@@ -317,7 +319,7 @@ def ballot_review(request: HttpRequest, budget: Budget) -> HttpResponse:
             status = 429
         else:
             try:
-                cast = actions.ballot_cast(
+                cast = actions_voting.ballot_cast(
                     budget=budget,
                     area=area,
                     choices=choices,
@@ -339,7 +341,7 @@ def ballot_review(request: HttpRequest, budget: Budget) -> HttpResponse:
                 return redirect("budgeting:ballot_done", budget.pk)
     context = _review_context(budget, area, choices, problems)
     context["has_ballot"] = (
-        actions.ballot_for(budget, voter=voter.user, code=voter.code) is not None
+        actions_voting.ballot_for(budget, voter=voter.user, code=voter.code) is not None
     )
     return render(request, "budgeting/ballot_review.html", context, status=status)
 
@@ -350,7 +352,7 @@ def ballot_done(request: HttpRequest, budget: Budget) -> HttpResponse:
     shown = request.session.pop(_session_key("receipt", budget), None)
     voter, _reason = _who_votes(request, budget)
     has_ballot = voter is not None and (
-        actions.ballot_for(budget, voter=voter.user, code=voter.code) is not None
+        actions_voting.ballot_for(budget, voter=voter.user, code=voter.code) is not None
     )
     if shown is None and not has_ballot:
         return redirect("budgeting:ballot", budget.pk)
@@ -387,7 +389,7 @@ def ballot_code(request: HttpRequest, budget: Budget) -> HttpResponse:
             status = 429
         else:
             try:
-                code = actions.code_find(budget, form.cleaned_data["code"])
+                code = actions_voting.code_find(budget, form.cleaned_data["code"])
             except ValidationError as error:
                 add_action_errors(form, error)
             else:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coproduce.budgeting import actions
+from coproduce.budgeting import actions_voting
 from coproduce.budgeting.models import Budget, CountStatus
 from coproduce.budgeting.tasks import run_count
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if budget is None:
             raise CommandError(f"Activity {activity_id} has no participatory budget.")
         try:
-            queued = actions.count_start(budget=budget, by=None)
+            queued = actions_voting.count_start(budget=budget, by=None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         # The queue may have run it already (an immediate backend); otherwise count it here.
