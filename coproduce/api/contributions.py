@@ -177,7 +177,7 @@ def _kind_fields(contribution: Contribution, user: Visitor, supported: set[int])
             "category": idea.category.name if idea.category else None,
             "status": contribution.status,
             "status_reason": contribution.status_reason,
-            "next_statuses": IDEA_WORKFLOW.next_statuses(contribution.status),
+            "next_statuses": IDEA_WORKFLOW.offered_next(contribution.status),
             "status_history": status_history_out(contribution),
             "support_count": idea.support_count,
             "comment_count": idea.comment_count,

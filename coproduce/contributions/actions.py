@@ -241,10 +241,27 @@ def contribution_set_status(
 def _check_decision_contributions(
     service: Service, decided_on: dt.date, contributions: Iterable[Contribution]
 ) -> list[Contribution]:
-    """Contributions to the service, made on or before the day of the decision (as stored)."""
+    """Published contributions to the service, made on or before the day of the decision (as
+    stored). Not one held, hidden or awaiting its author's confirmation: the decision page and
+    "You said, we did" would show it (decision 0129)."""
     items = list(contributions)
     if any(c.activity.service_stage.service_id != service.pk for c in items):
         raise ValidationError({"contributions": _("Link only contributions made to this service.")})
+    published = set(
+        Contribution.objects.filter(pk__in=[c.pk for c in items])
+        .published()
+        .values_list("pk", flat=True)
+    )
+    unpublished = [c for c in items if c.pk not in published]
+    if unpublished:
+        raise ValidationError(
+            {
+                "contributions": _(
+                    "Link only published contributions. These are not published: %(titles)s."
+                )
+                % {"titles": ", ".join(f"“{c.title}”" for c in unpublished)}
+            }
+        )
     next_day = dt.datetime.combine(decided_on + dt.timedelta(days=1), dt.time.min)
     later = set(
         Contribution.objects.filter(

@@ -521,10 +521,13 @@ def submission_confirm(*, raw_token: str) -> SurveySubmission:
     submission.confirmation_email = ""
     submission.confirmation_token_hash = ""
     submission.save(update_fields=["confirmed_at", "confirmation_email", "confirmation_token_hash"])
-    contribution.visibility = (
-        Visibility.PENDING if contribution.held_reason else Visibility.PUBLISHED
-    )
-    contribution.save(update_fields=["visibility"])
+    # A moderator who hid it while it waited (moderated_at: a moderator acted on it) decided:
+    # confirming counts the answers but does not show them (decision 0129).
+    if contribution.moderated_at is None:
+        contribution.visibility = (
+            Visibility.PENDING if contribution.held_reason else Visibility.PUBLISHED
+        )
+        contribution.save(update_fields=["visibility"])
     return submission
 
 

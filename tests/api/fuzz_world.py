@@ -52,7 +52,7 @@ ACTIVITY_STAND_INS = {
 MORE_ACTIVITIES = [1_000_005, 1_000_006, 1_000_007, 1_000_008]
 # Contributions (an idea's id is its contribution's): a published, a held, a hidden idea and
 # one in the closed challenge; a question (a comment); an asset; a published and a held story;
-# answers.
+# published answers.
 CONTRIBUTIONS = list(range(2_000_001, 2_000_010))
 DECISIONS = [3_000_001, 3_000_002, 3_000_003]  # ours, our draft service's, theirs (a draft)
 CATEGORIES = [4_000_001]
@@ -112,6 +112,8 @@ def loop_objects(
     service_actions.activity_transition(activity=closed, to_state=ActivityState.CLOSED)
     survey = NeedsSurveyFactory(service=published, title="Survey")
     answers = SubmissionFactory(activity=survey, author=author, text="Evenings.")
+    # Published, as a decision links only published contributions (decision 0129).
+    spine_actions.moderation_approve(contribution=answers.contribution, moderator=moderator)
     stories = StoryCollectionFactory(service=published, title="Stories")
     story = StoryFactory(activity=stories, author=author)
     spine_actions.moderation_approve(contribution=story.contribution, moderator=moderator)

@@ -159,9 +159,33 @@ def test_the_purge_keeps_an_unconfirmed_answer_a_decision_links_to() -> None:
 def test_a_new_answer_from_the_same_address_does_not_replace_a_linked_one() -> None:
     activity = NeedsSurveyFactory(anonymous_answers=True)
     linked = _unconfirmed(activity)
+    Contribution.objects.filter(pk=linked.pk).update(visibility=Visibility.PUBLISHED)  # as before
     _decided(linked)
     _ago(linked, 2)
     newer = _unconfirmed(activity)
     assert set(SurveySubmission.objects.values_list("pk", flat=True)) == {linked.pk, newer.pk}
     assert SurveySubmission.objects.get(pk=linked.pk).confirmation_email == ""
     assert isinstance(check_ledger(), Checked)
+
+
+def test_confirming_it_does_not_undo_a_moderators_hide() -> None:
+    activity = NeedsSurveyFactory(anonymous_answers=True)
+    contribution = _unconfirmed(activity)
+    spine_actions.moderation_hide(contribution=contribution, moderator=facilitator_of(activity))
+    _confirm(contribution)
+    contribution.refresh_from_db()
+    assert contribution.visibility == Visibility.HIDDEN  # the moderator decided
+    assert SurveySubmission.objects.get(pk=contribution.pk).confirmed_at is not None
+
+
+def test_a_decision_cannot_link_an_answer_waiting_for_its_author() -> None:
+    activity = NeedsSurveyFactory(anonymous_answers=True)
+    contribution = _unconfirmed(activity)
+    with pytest.raises(ValidationError) as error:
+        _decided(contribution)
+    assert error.value.message_dict == {
+        "contributions": [
+            f"Link only published contributions. These are not published: “{contribution.title}”."
+        ]
+    }
+    assert not Decision.objects.exists()
