@@ -95,6 +95,21 @@ def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion
     return assessment
 
 
+def lock_activity(assessment: Assessment) -> Assessment:
+    """The assessment read again, its activity's row locked: the lock ``activity_transition``
+    takes to re-open a closed activity. An action that relies on the activity's state (a finding,
+    a recording of the results) takes it before it checks its rule, so that it and a re-open
+    happen one after the other, each seeing what the other wrote (decision 0130)."""
+    activity = (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("service_stage__service")
+        .get(pk=assessment.activity_id)
+    )
+    fresh = Assessment.objects.select_related("version").get(pk=assessment.pk)
+    fresh.activity = activity
+    return fresh
+
+
 def reopen_refused(activity: Activity) -> str | None:
     """Why a closed user assessment may not open again, or None when it may (registered with the
     services app: ``register_method(reopen_refused=…)``). Once findings or indicator values have

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.assessment import rules
+from coproduce.assessment.actions_assessments import lock_activity
 from coproduce.assessment.models import (
     FINDING,
     ActionStatus,
@@ -73,7 +74,10 @@ def finding_add(
     evidence_cy: str = "",
 ) -> Finding:
     """A finding of the assessment's report, published at once (it is written by staff in their
-    role, so it is not held for moderation); a concern waits for its answer in the inbox."""
+    role, so it is not held for moderation); a concern waits for its answer in the inbox. Under
+    the activity's row lock: a user assessment re-opening at the same moment either sees this
+    finding and stays closed, or re-opens first and this finding is refused (decision 0130)."""
+    assessment = lock_activity(assessment)
     require(rules.can_add_finding(by, assessment))
     _check_finding(assessment, kind, standards, title_cy, evidence_cy)
     contribution = contribution_start(

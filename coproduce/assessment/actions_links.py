@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
 from coproduce.assessment import queries_assessments, rules
+from coproduce.assessment.actions_assessments import lock_activity
 from coproduce.assessment.models import (
     Assessment,
     Framework,
@@ -298,7 +299,9 @@ def _write(row: Planned, *, cycle: int, by: User) -> bool:
 def indicators_record(*, assessment: Assessment, by: User) -> Recorded:
     """Record a closed user assessment's results in the indicators its standards feed, on the day
     it closes: new values, or updates of its own earlier ones; a value from another source on that
-    day is kept and the link reported as skipped."""
+    day is kept and the link reported as skipped. Under the activity's row lock, as a re-open
+    takes it: the two happen one after the other (decision 0130)."""
+    assessment = lock_activity(assessment)
     require(rules.can_record_indicators(by, assessment))
     refused = date_refused(record_date(assessment))
     if refused:

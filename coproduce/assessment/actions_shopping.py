@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
@@ -234,12 +234,20 @@ def assignment_remove(*, assignment: Assignment, by: User) -> Assessment:
 
 
 def _locked_assignment(assignment: Assignment, by: User) -> tuple[Assignment, ShopReport | None]:
-    """The assignment, locked, after checking the shopper may still write its report."""
+    """The assignment, locked after its assessment, then read with it, after checking the shopper
+    may still write its report. The assessment's row is the one publishing (``shop_publish``) and
+    changing the pinned version (``assessment_set_up``) lock: a report and either of them happen
+    one after the other, so no rating lands on a published shop or on a version no longer pinned
+    (decision 0130)."""
+    Assessment.objects.select_for_update().filter(pk=assignment.assessment_id).exists()
     locked = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("assessment__activity__service_stage__service", "assessment__version")
-        .get(pk=assignment.pk)
+        .filter(pk=assignment.pk)
+        .first()
     )
+    if locked is None:  # removed by the coordinator since the page was loaded: not theirs now
+        raise PermissionDenied
     report = ShopReport.objects.filter(assignment=locked).first()
     if report is not None:
         locked.report = report

@@ -219,6 +219,17 @@ def may_reopen(assessment: Assessment) -> bool:
     return not (findings_written(assessment) or results_recorded(assessment))
 
 
+def reopen_possible(assessment: Assessment) -> bool:
+    """Whether a closed user assessment may still re-open: while it may, its staff pages warn that
+    writing a finding or recording its results ends that (decision 0130)."""
+    activity = assessment.activity
+    return (
+        activity.kind == ActivityKind.ASSESSMENT
+        and activity.state == ActivityState.CLOSED
+        and may_reopen(assessment)
+    )
+
+
 def can_add_finding(user: Visitor, assessment: Assessment) -> bool:
     return results_public(assessment) and can_manage_service(user, assessment.activity.service)
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from coproduce.accounts.tests.factories import UserFactory, client_for
 from coproduce.assessment import actions_assessments as actions
-from coproduce.assessment import actions_framework
-from coproduce.assessment.models import Assessment, FrameworkVersion, Response
+from coproduce.assessment import actions_findings, actions_framework
+from coproduce.assessment.models import Assessment, FindingKind, FrameworkVersion, Response
 from coproduce.assessment.queries_assessments import CSV_FIELDS, TOO_FEW
 from coproduce.assessment.tests.factories import add_standard, make_framework, next_draft
 from coproduce.assessment.tests.test_assessments_actions import every
@@ -506,6 +506,58 @@ def test_the_csv_has_a_numbered_row_per_response_and_standard_never_a_name() -> 
     assert [row["standard"] for row in mine] == [s.statement for s in standards]
     assert mine[1]["rating"] == "5"
     assert mine[1]["comment"].startswith("'=")  # made safe from spreadsheet formulas
+
+
+# --- Before re-opening ends (decision 0130) -----------------------------------------------------
+
+REOPEN_WARNING = (
+    "Once you write a finding or record the results in the service’s outcome indicators, this "
+    "assessment cannot be re-opened. If you want more people to rate the service, re-open it first."
+)
+
+
+def _warned(page: str) -> bool:
+    return 'id="reopen-warning"' in page and REOPEN_WARNING in page
+
+
+def test_staff_are_warned_before_a_finding_ends_re_opening_while_it_is_still_possible() -> None:
+    assessment, staff = _set_up()
+    _rate(assessment, 4)
+    client = client_for(staff)
+    manage, add = _url("manage", assessment.pk), _url("finding_add", assessment.pk)
+    assert not _warned(_text(client.get(manage)))  # open: there is nothing to re-open yet
+    _close(assessment.activity)
+    page = _text(client.get(manage))
+    assert _warned(page)
+    assert 'class="govuk-warning-text"' in page
+    assert '<span class="govuk-visually-hidden">Warning</span>' in page
+    assert _warned(_text(client.get(add)))
+    actions_findings.finding_add(
+        assessment=Assessment.objects.get(pk=assessment.pk),
+        by=staff,
+        kind=FindingKind.CONCERN,
+        title="Booking by phone is hard",
+        evidence="Only 43% said they can always book by phone.",
+    )
+    # It can no longer re-open, so there is nothing left to warn about.
+    assert not _warned(_text(client.get(manage)))
+    assert not _warned(_text(client.get(add)))
+
+
+def test_a_reported_assessment_and_the_other_methods_show_no_warning() -> None:
+    assessment, staff = _set_up()
+    _close(assessment.activity)
+    services_actions.activity_transition(
+        activity=assessment.activity, to_state=ActivityState.REPORTED, outcome="We acted on it."
+    )
+    client = client_for(staff)
+    assert not _warned(_text(client.get(_url("manage", assessment.pk))))
+    for kind in (ActivityKind.PEER_REVIEW, ActivityKind.SELF_REFLECTION, ActivityKind.MYSTERY_SHOP):
+        activity = ActivityFactory(
+            kind=kind, state=ActivityState.CLOSED, service=assessment.activity.service
+        )
+        actions.assessment_set_up(activity=activity, by=staff, version=assessment.version)
+        assert not _warned(_text(client.get(_url("manage", activity.pk)))), kind
 
 
 # --- The activity's page ------------------------------------------------------------------------

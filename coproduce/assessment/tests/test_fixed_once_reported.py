@@ -1,15 +1,24 @@
 """What stays fixed once an assessment has been rated or reported (decision 0125): a mystery shop's
 version once a shopper has rated, and a closed user assessment once findings or indicator values
-have been written from its results — refused by the actions, the staff pages and the API alike."""
+have been written from its results — refused by the actions, the staff pages and the API alike.
+
+Each action checks the state it relies on under the row lock the opposite change takes (decision
+0130): given an object read before that change, it reads the row again and refuses; on PostgreSQL,
+where two transactions truly run at once, one waits for the other.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +34,15 @@ from coproduce.assessment import (
     actions_shopping,
     queries_shopping,
 )
-from coproduce.assessment.models import Assessment, FindingKind, FrameworkVersion, Standard
+from coproduce.assessment.models import (
+    Assessment,
+    Assignment,
+    Finding,
+    FindingKind,
+    FrameworkVersion,
+    ShopRating,
+    Standard,
+)
 from coproduce.assessment.tests.factories import make_framework, next_draft
 from coproduce.assessment.tests.factories_shopping import assign, every, mystery_shop, send_report
 from coproduce.outcomes.models import Measurement
@@ -224,3 +241,232 @@ def test_the_api_explains_why_it_does_not_reopen() -> None:
     assert issue["loc"] == ["body", "to_state"]
     assert FINDINGS_WRITTEN in issue["msg"]
     assert _state(assessment) == ActivityState.CLOSED
+
+
+# --- One after the other (decision 0130) ----------------------------------------------------------
+
+
+def _link_an_indicator(assessment: Assessment, staff: User) -> None:
+    service = assessment.activity.service
+    outcome = make_outcome(service, staff, title="Passengers can rely on the scheme")
+    indicator = make_indicator(outcome, staff, name="Passengers who can book", unit="%")
+    standard = Standard.objects.filter(version=assessment.version).order_by("position").first()
+    assert standard is not None
+    actions_links.link_add(service=service, by=staff, standard=standard, indicator=indicator)
+
+
+def _read_before_reopening(assessment: Assessment) -> Assessment:
+    """The closed assessment as a page read it, then re-opened by someone else: the object still
+    says closed."""
+    stale = Assessment.objects.select_related("activity__service_stage__service").get(
+        pk=assessment.pk
+    )
+    _reopen(assessment)
+    assert stale.activity.state == ActivityState.CLOSED
+    return stale
+
+
+def test_a_finding_on_an_assessment_read_before_it_reopened_is_refused() -> None:
+    assessment, staff = _closed()
+    stale = _read_before_reopening(assessment)
+    with pytest.raises(PermissionDenied):
+        _add_finding(stale, staff)
+    assert not Finding.objects.exists()
+
+
+def test_a_recording_of_an_assessment_read_before_it_reopened_is_refused() -> None:
+    assessment, staff = _closed()
+    _link_an_indicator(assessment, staff)
+    stale = _read_before_reopening(assessment)
+    with pytest.raises(PermissionDenied):
+        actions_links.indicators_record(assessment=stale, by=staff)
+    assert not Measurement.objects.exists()
+
+
+def _first_standard(version: FrameworkVersion) -> Standard:
+    standard = version.standards.order_by("position", "id").first()
+    assert standard is not None
+    return standard
+
+
+def _draft_report(assignment: Assignment, standard: Standard) -> None:
+    actions_shopping.report_save(
+        assignment=assignment,
+        by=assignment.shopper,
+        contacted_at=None,
+        account="",
+        ratings={standard.pk: (4, "")},
+        send=False,
+    )
+
+
+def test_a_report_on_an_assignment_removed_since_is_refused_not_an_error() -> None:
+    assessment, _, coordinator = mystery_shop()
+    assignment = assign(assessment)
+    actions_shopping.assignment_remove(assignment=assignment, by=coordinator)
+    with pytest.raises(PermissionDenied):
+        _draft_report(assignment, _first_standard(assessment.version))
+
+
+def test_a_report_read_before_the_version_changed_rates_the_pinned_version_only() -> None:
+    assessment, staff, _ = mystery_shop()
+    old = assessment.version
+    assignment = assign(assessment)
+    stale = Assignment.objects.select_related("assessment__version").get(pk=assignment.pk)
+    newer = _version_2(old, staff)
+    actions_assessments.assessment_set_up(activity=assessment.activity, by=staff, version=newer)
+    with pytest.raises(ValidationError) as refused:
+        _draft_report(stale, _first_standard(old))
+    assert "standards this mystery shop does not use" in str(refused.value)
+    assert not ShopRating.objects.exists()
+    _draft_report(stale, _first_standard(newer))
+    assert ShopRating.objects.get().standard.version == newer
+
+
+def test_a_report_read_before_the_shop_was_published_is_refused() -> None:
+    assessment, _staff, coordinator = mystery_shop()
+    send_report(assign(assessment))
+    late = assign(assessment)
+    stale = Assignment.objects.select_related("assessment").get(pk=late.pk)
+    actions_shopping.shop_publish(assessment=assessment, by=coordinator)
+    assert not stale.assessment.is_published
+    with pytest.raises(PermissionDenied):
+        send_report(stale)
+    assert not ShopRating.objects.filter(report__assignment=late).exists()
+
+
+# On PostgreSQL two transactions run at once: while one holds a row's lock, the other waits.
+
+
+@contextmanager
+def _in_progress(action: Callable[[], object]) -> Iterator[None]:
+    """Run ``action`` in another connection's transaction, kept open (with the locks it took)
+    until the block ends; then it commits."""
+    started, finish = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                action()
+                started.set()
+                finish.wait(30)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+            started.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert started.wait(30)
+    try:
+        assert not errors, errors
+        yield
+    finally:
+        finish.set()
+        thread.join(30)
+    assert not errors, errors
+
+
+def _waits(action: Callable[[], object]) -> None:
+    """``action`` waits for a lock another transaction holds (it gives up after a moment)."""
+
+    def attempt() -> None:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            action()
+
+    with pytest.raises(OperationalError, match="lock timeout"):
+        attempt()
+
+
+only_on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one write transaction at a time; the race exists only on PostgreSQL",
+)
+
+
+def _write(what: str, assessment: Assessment, staff: User) -> object:
+    if what == "finding":
+        _add_finding(assessment, staff)
+        return None
+    return actions_links.indicators_record(assessment=assessment, by=staff)
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("what", ["finding", "recording"])
+def test_a_finding_or_a_recording_waits_for_a_reopen_in_progress_then_is_refused(
+    what: str,
+) -> None:
+    assessment, staff = _closed()
+    _link_an_indicator(assessment, staff)
+    with _in_progress(lambda: _reopen(assessment)):
+        _waits(lambda: _write(what, assessment, staff))
+    with pytest.raises(PermissionDenied):
+        _write(what, assessment, staff)
+    assert not Finding.objects.exists()
+    assert not Measurement.objects.exists()
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("what", ["finding", "recording"])
+def test_a_reopen_waits_for_a_finding_or_a_recording_in_progress_then_is_refused(
+    what: str,
+) -> None:
+    assessment, staff = _closed()
+    _link_an_indicator(assessment, staff)
+    with _in_progress(lambda: _write(what, assessment, staff)):
+        _waits(lambda: _reopen(assessment))
+    with pytest.raises(ValidationError):
+        _reopen(assessment)
+    assert _state(assessment) == ActivityState.CLOSED
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_report_waits_for_a_version_change_in_progress_then_rates_the_new_version_only() -> None:
+    assessment, staff, _ = mystery_shop()
+    activity, old = assessment.activity, assessment.version
+    assignment = assign(assessment)
+    newer = _version_2(old, staff)
+    with _in_progress(
+        lambda: actions_assessments.assessment_set_up(activity=activity, by=staff, version=newer)
+    ):
+        _waits(lambda: _draft_report(assignment, _first_standard(old)))
+    with pytest.raises(ValidationError):
+        _draft_report(assignment, _first_standard(old))
+    assert not ShopRating.objects.exists()
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_version_change_waits_for_a_report_in_progress_then_is_refused() -> None:
+    assessment, staff, _ = mystery_shop()
+    activity, old = assessment.activity, assessment.version
+    assignment = assign(assessment)
+    newer = _version_2(old, staff)
+    with _in_progress(lambda: _draft_report(assignment, _first_standard(old))):
+        _waits(
+            lambda: actions_assessments.assessment_set_up(
+                activity=activity, by=staff, version=newer
+            )
+        )
+    with pytest.raises(ValidationError):
+        actions_assessments.assessment_set_up(activity=activity, by=staff, version=newer)
+    assert Assessment.objects.get(pk=assessment.pk).version == old
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_report_waits_for_publishing_in_progress_then_is_refused() -> None:
+    assessment, _staff, coordinator = mystery_shop()
+    send_report(assign(assessment))
+    late = assign(assessment)
+    with _in_progress(lambda: actions_shopping.shop_publish(assessment=assessment, by=coordinator)):
+        _waits(lambda: send_report(late))
+    with pytest.raises(PermissionDenied):
+        send_report(late)

@@ -420,3 +420,18 @@ def test_only_the_services_staff_link_and_record() -> None:
             _link(assessment, person, 2, first)
     assert not Measurement.objects.exists()
     assert IndicatorLink.objects.count() == 2
+
+
+def test_the_record_page_warns_that_recording_ends_re_opening_while_it_is_still_possible() -> None:
+    assessment, staff = _closed()
+    _two_links(assessment, staff)
+    client = client_for(staff)
+    url = _url("record_indicators", assessment.pk)
+    warning = "this assessment cannot be re-opened"
+    page = _text(client.get(url))
+    assert 'id="reopen-warning"' in page
+    assert warning in page
+    assert client.post(url).status_code == 302
+    page = _text(client.get(url))
+    assert 'id="reopen-warning"' not in page  # recorded: it can no longer re-open
+    assert warning not in _text(client.get(_url("manage", assessment.pk)))

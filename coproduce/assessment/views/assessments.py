@@ -92,6 +92,7 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
             findings=findings_of(assessment, request.user),
             can_add_finding=rules.can_add_finding(request.user, assessment),
             results_public=rules.results_public(assessment),
+            reopen_possible=rules.reopen_possible(assessment),
         )
     return render(request, "assessment/assessments/manage.html", context)
 

@@ -56,7 +56,9 @@ def finding_add(request: SignedInRequest, assessment: Assessment) -> HttpRespons
         message=_("The finding is published."),
     )
     return done or render(
-        request, "assessment/findings/finding_form.html", assessment_page(assessment, form=form)
+        request,
+        "assessment/findings/finding_form.html",
+        assessment_page(assessment, form=form, reopen_possible=rules.reopen_possible(assessment)),
     )
 
 

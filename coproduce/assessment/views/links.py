@@ -156,5 +156,6 @@ def record_indicators(request: SignedInRequest, assessment: Assessment) -> HttpR
             refused=actions.date_refused(day),
             writes=sum(not row.skipped for row in plan),
             can_link=rules.can_link_indicators(request.user, assessment.activity.service),
+            reopen_possible=rules.reopen_possible(assessment),
         ),
     )
