@@ -127,11 +127,17 @@ class DrawOut(Schema):
     result_entry: int | None = Field(
         description="The public ledger's entry of the result (/api/ledger/entries/{seq})."
     )
-    pool_export: str = Field(
-        description="The anonymised pool files (ZIP): pool ids and quota answers, no names."
+    pool_export: str | None = Field(
+        description=(
+            "The anonymised pool files (ZIP): pool ids and quota answers, no names. Null once the "
+            "registration data they are made from are deleted, after the panel ends."
+        )
     )
     rerun_command: str = Field(
-        description="Run it on the unzipped pool files to draw the same panel again."
+        description=(
+            "Run it on the unzipped pool files to draw the same panel again. Kept once the files "
+            "are deleted, for anyone who downloaded them before."
+        )
     )
 
 
@@ -291,7 +297,10 @@ def _draw_out(panel: Panel, selection: Selection) -> dict[str, Any]:
         "spread": statistics.get("spread", 0.0),
         "quotas": [dataclasses.asdict(row) for row in queries.report_rows(selection)],
         "result_entry": _seq(ledger_queries.latest_entry(RESULT, selection.pk)),
-        "pool_export": reverse("panels:pool_export", args=[panel.pk]),
+        # The files go with the registration data (decision 0131): no address that answers 410.
+        "pool_export": reverse("panels:pool_export", args=[panel.pk])
+        if rules.pool_files_kept(panel)
+        else None,
         "rerun_command": queries.rerun_command(selection),
     }
 
@@ -335,7 +344,7 @@ def _answer_out(recommendation: Recommendation) -> dict[str, Any] | None:
     return {
         "status": contribution.status,
         "status_reason": contribution.status_reason,
-        "next_statuses": workflow.next_statuses(contribution.status) if workflow else [],
+        "next_statuses": workflow.offered_next(contribution.status) if workflow else [],
         "status_history": status_history_out(contribution),
         "responses": responses_out(contribution),
         "decisions": decisions_out(contribution),

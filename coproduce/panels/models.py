@@ -196,7 +196,8 @@ class Registrant(models.Model):
 
 class RegistrationData(models.Model):
     """Special-category personal data of one registrant: seen only by the panel's coordinators,
-    never exported or published, deleted on ``delete_after`` (decision 0046)."""
+    deleted on ``delete_after``. Only the quota answers are published, under the pool id, in the
+    anonymised pool files (decision 0046)."""
 
     registrant = models.OneToOneField(
         Registrant, on_delete=models.CASCADE, primary_key=True, related_name="data"
@@ -417,6 +418,9 @@ class RecommendationStatus(models.TextChoices):
     VOTING = "voting", _("Members are voting")
     PUBLISHED = "published", _("Published")
     NOT_PASSED = "not_passed", _("Not enough support")
+    # In a vote still open when its panel closed, before decision 0124 stopped that: the vote was
+    # closed without being counted (migration 0006, decision 0131). Nothing else sets it.
+    UNCOUNTED = "uncounted", _("Not counted")
 
 
 class AnswerStatus(models.TextChoices):

@@ -333,6 +333,14 @@ def recommendations_not_passed(panel: Panel) -> QuerySet[Recommendation]:
     )
 
 
+def recommendations_uncounted(panel: Panel) -> QuerySet[Recommendation]:
+    """Those in a vote still open when the panel closed, never counted: for the workspace only
+    (decision 0131)."""
+    return panel.recommendations.filter(status=RecommendationStatus.UNCOUNTED).order_by(
+        "created_at", "id"
+    )
+
+
 def recommendations_in_progress(panel: Panel) -> QuerySet[Recommendation]:
     """Drafts and those in the vote: for the workspace only."""
     return panel.recommendations.filter(
@@ -417,6 +425,14 @@ def first_selection(panel: Panel) -> Selection | None:
         .order_by("-committed_at", "-pk")
         .first()
     )
+
+
+PENDING = (SelectionStatus.COMMITTED, SelectionStatus.QUEUED, SelectionStatus.RUNNING)
+
+
+def pending_selection(panel: Panel) -> Selection | None:
+    """The panel's latest draw with its seed committed that has not finished, if any."""
+    return panel.selections.filter(status__in=PENDING).first()
 
 
 def rerun_command(selection: Selection) -> str:

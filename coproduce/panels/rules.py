@@ -79,7 +79,8 @@ def can_view_recommendations(user: Visitor, panel: Panel) -> bool:
 
 def can_view_recommendation(user: Visitor, recommendation: Recommendation) -> bool:
     """One the members voted on (published or not passed): anyone who sees the panel, since
-    every result is public; a draft or one in the vote: the workspace's people."""
+    every result is public; a draft, one in the vote or one never counted (decision 0131): the
+    workspace's people."""
     if recommendation.status in (RecommendationStatus.PUBLISHED, RecommendationStatus.NOT_PASSED):
         return can_view_panel(user, recommendation.panel)
     return can_use_workspace(user, recommendation.panel)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.panels.views import deliberation, public, staff
+from coproduce.panels.views import deliberation, public, quotas, recruitment, selection, staff
 
 app_name = "panels"
 
@@ -35,17 +35,21 @@ urlpatterns = [
     path("staff/panel-sessions/<id:pk>/", deliberation.session_edit, name="session_edit"),
     path("staff/panels/<id:pk>/voting/", deliberation.voting, name="voting"),
     path("staff/panels/<id:pk>/members/", deliberation.members, name="members"),
-    # Staff pages (views/staff.py); "manage" takes the activity's pk (services staff links).
+    # The panel's page and phases (views/staff.py); "manage" takes the activity's pk (services
+    # staff links).
     path("staff/activities/<id:pk>/panel/", staff.manage, name="manage"),
     path("staff/panels/<id:pk>/settings/", staff.panel_edit, name="panel_edit"),
     path("staff/panels/<id:pk>/phase/", staff.phase_set, name="phase_set"),
-    path("staff/panels/<id:pk>/quotas/", staff.quotas, name="quotas"),
-    path("staff/panels/<id:pk>/quotas/census/", staff.census_import, name="census_import"),
-    path("staff/panels/<id:pk>/invitations/", staff.invitations, name="invitations"),
-    path("staff/panels/<id:pk>/invitations.csv", staff.mail_house_csv, name="mail_house_csv"),
-    path("staff/panels/<id:pk>/letters.pdf", staff.letters_pdf, name="letters_pdf"),
-    path("staff/panels/<id:pk>/registrants/", staff.registrants, name="registrants"),
-    path("staff/panels/<id:pk>/feasibility/", staff.feasibility, name="feasibility"),
-    path("staff/panels/<id:pk>/selection/", staff.selection, name="selection"),
-    path("staff/panel-selections/<id:pk>/", staff.selection_status, name="selection_status"),
+    # Quotas and whether they can be met (views/quotas.py)
+    path("staff/panels/<id:pk>/quotas/", quotas.quotas, name="quotas"),
+    path("staff/panels/<id:pk>/quotas/census/", quotas.census_import, name="census_import"),
+    path("staff/panels/<id:pk>/feasibility/", quotas.feasibility, name="feasibility"),
+    # Invitations, letters and registrants (views/recruitment.py)
+    path("staff/panels/<id:pk>/invitations/", recruitment.invitations, name="invitations"),
+    path("staff/panels/<id:pk>/invitations.csv", recruitment.mail_house_csv, name="mail_house_csv"),
+    path("staff/panels/<id:pk>/letters.pdf", recruitment.letters_pdf, name="letters_pdf"),
+    path("staff/panels/<id:pk>/registrants/", recruitment.registrants, name="registrants"),
+    # The draw (views/selection.py)
+    path("staff/panels/<id:pk>/selection/", selection.selection, name="selection"),
+    path("staff/panel-selections/<id:pk>/", selection.selection_status, name="selection_status"),
 ]

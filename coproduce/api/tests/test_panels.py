@@ -4,11 +4,14 @@ answer's status, and registration data never shown to anyone."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from coproduce.accounts.actions import api_token_create
 from coproduce.accounts.models import User
@@ -203,6 +206,27 @@ def test_the_draw_reveals_the_seed_and_reports_quotas_chances_and_how_to_rerun()
     assert draw["pool_export"] == f"/panels/{setup.panel.pk}/selection/pool.zip"
     assert draw["result_entry"] == latest_entry(RESULT, selection.pk).seq  # type: ignore[union-attr]
     assert Api().get(f"/panels/{setup.panel.pk}").json()["draw"] == "done"
+
+
+def test_the_pool_files_are_not_offered_once_the_registration_data_are_deleted() -> None:
+    """The website answers 410 for the pool files after the purge: the draw gives no address,
+    and keeps its counts and the command for anyone who downloaded them (decision 0131)."""
+    setup = _registered(retention_days=30)
+    _select(setup, seed=7)
+    advance(setup, Phase.CLOSED)
+    path = f"/panels/{setup.panel.pk}/selection"
+    before = Api().get(path).json()["selection"]["draw"]
+    assert before["pool_export"] == f"/panels/{setup.panel.pk}/selection/pool.zip"
+    assert Client().get(before["pool_export"]).status_code == 200
+
+    actions.registration_data_purge(today=timezone.localdate() + dt.timedelta(days=30))
+
+    after = Api().get(path).json()["selection"]["draw"]
+    assert after["pool_export"] is None
+    assert Client().get(before["pool_export"]).status_code == 410
+    assert {k: v for k, v in after.items() if k != "pool_export"} == {
+        k: v for k, v in before.items() if k != "pool_export"
+    }
 
 
 def test_replacement_draws_are_reported_with_their_own_seeds() -> None:

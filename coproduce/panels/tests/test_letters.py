@@ -15,7 +15,7 @@ from coproduce.panels import actions_selection
 from coproduce.panels.letters import invitation_letters, readable, registration_link
 from coproduce.panels.models import Phase
 from coproduce.panels.tests.factories import PanelSetup, make_panel
-from coproduce.panels.views import staff
+from coproduce.panels.views import recruitment
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_the_letters_page_gives_a_pdf_of_every_drawn_address() -> None:
 
 
 def test_many_letters_come_in_several_files(monkeypatch: Any) -> None:
-    monkeypatch.setattr(staff, "LETTERS_PER_FILE", 2)
+    monkeypatch.setattr(recruitment, "LETTERS_PER_FILE", 2)
     setup = _invited(8, 5)
     client = Client()
     client.force_login(setup.staff)
