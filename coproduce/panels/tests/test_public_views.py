@@ -173,6 +173,9 @@ def test_registering_with_a_code_keeps_the_data_apart_and_emails_the_link(
     page = _text(client.get(_url("register", setup)))
     assert "Why we ask" in page
     assert "Who sees your answers" in page
+    # What the pool files publish is said before anyone answers (decision 0135).
+    assert "your answers to these questions are published without your name" in page
+    assert "never published or shared. The lottery" not in page
     assert "90 days after the panel ends" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
