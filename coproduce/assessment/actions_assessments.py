@@ -62,10 +62,28 @@ def has_answers(assessment: Assessment) -> bool:
     )
 
 
+def version_fixed(assessment: Assessment) -> str | None:
+    """Why the pinned version can no longer change, or None while it may: once anyone has rated
+    against it, or a finding names its standards."""
+    number = assessment.version.number
+    if has_answers(assessment):
+        return _(
+            "People have started rating the service against version %(number)s, so it cannot "
+            "change: every answer must be about the same standards."
+        ) % {"number": number}
+    if assessment.findings.exists():
+        return _(
+            "Findings have been written about the standards of version %(number)s, so it cannot "
+            "change."
+        ) % {"number": number}
+    return None
+
+
 @transaction.atomic
 def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion) -> Assessment:
     """Pin the agreed version of the service's standards the assessment rates against (or change
-    it, until the first response: answers must all be about the same standards)."""
+    it, until the first response or finding: answers and findings must all be about the same
+    standards)."""
     require(rules.can_set_up_assessment(by, activity))
     # A framework's key is its service's (one framework per service).
     if (
@@ -80,16 +98,9 @@ def assessment_set_up(*, activity: Activity, by: User, version: FrameworkVersion
         return Assessment.objects.create(activity=activity, version=version, created_by=by)
     if assessment.version_id == version.pk:
         return assessment
-    if has_answers(assessment):
-        raise ValidationError(
-            {
-                "version": _(
-                    "People have started rating the service against version %(number)s, so it "
-                    "cannot change: every answer must be about the same standards."
-                )
-                % {"number": assessment.version.number}
-            }
-        )
+    refused = version_fixed(assessment)
+    if refused:
+        raise ValidationError({"version": refused})
     assessment.version = version
     assessment.save(update_fields=["version"])
     return assessment

@@ -322,4 +322,7 @@ def indicators_record(*, assessment: Assessment, by: User) -> Recorded:
         else:
             moment = _("A value for this date was recorded a moment ago, and it is kept.")
             done.skipped.append(replace(row, problem=moment))
+    if done.recorded and assessment.results_recorded_at is None:
+        assessment.results_recorded_at = timezone.now()
+        assessment.save(update_fields=["results_recorded_at"])
     return done

@@ -28,8 +28,6 @@ through the spine, taken into the draft by those who keep the framework.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from coproduce.accounts.types import Visitor
 from coproduce.assessment.models import (
     METHODS,
@@ -45,7 +43,6 @@ from coproduce.assessment.models import (
     VersionStatus,
 )
 from coproduce.contributions.rules import can_view_contribution
-from coproduce.outcomes.models import Measurement, Source
 from coproduce.services.models import Activity, ActivityKind, ActivityState, Service
 from coproduce.services.rules import can_manage_service, can_view_activity, can_view_service
 
@@ -198,18 +195,9 @@ def findings_written(assessment: Assessment) -> bool:
 
 def results_recorded(assessment: Assessment) -> bool:
     """Whether the assessment's results have been recorded as values of the service's outcome
-    indicators (decision 0090). A value does not point at its assessment: it is one from an
-    assessment, on one of the service's indicators, on the day a recording of this one writes (the
-    activity's closing date; with none, any day since the assessment was set up)."""
-    activity = assessment.activity
-    values = Measurement.objects.filter(
-        source=Source.ASSESSMENT, indicator__outcome__service_id=activity.service_stage.service_id
-    )
-    if activity.closes_on is not None:
-        values = values.filter(measured_on=activity.closes_on)
-    else:
-        values = values.filter(measured_on__gte=timezone.localdate(assessment.created_at))
-    return values.exists()
+    indicators (decision 0090): ``indicators_record`` marks it when it writes the first value, so
+    that moving the activity's dates afterwards does not hide it (decision 0136)."""
+    return assessment.results_recorded_at is not None
 
 
 def may_reopen(assessment: Assessment) -> bool:

@@ -49,6 +49,9 @@ class Assessment(models.Model):
         _("summary of the report, in Welsh"), max_length=10_000, blank=True
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # When a closed user assessment's results were first written as outcome indicator values
+    # (``indicators_record``): from then on it does not re-open (decisions 0125, 0136).
+    results_recorded_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -10,6 +10,7 @@ where two transactions truly run at once, one waits for the other.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, transaction
 from django.test import Client
@@ -45,7 +47,7 @@ from coproduce.assessment.models import (
 )
 from coproduce.assessment.tests.factories import make_framework, next_draft
 from coproduce.assessment.tests.factories_shopping import assign, every, mystery_shop, send_report
-from coproduce.outcomes.models import Measurement
+from coproduce.outcomes.models import Indicator, Measurement, Source
 from coproduce.outcomes.tests.factories import make_indicator, make_outcome
 from coproduce.services import actions as services_actions
 from coproduce.services.models import Activity, ActivityKind, ActivityState
@@ -168,6 +170,22 @@ def _state(assessment: Assessment) -> str:
     return Activity.objects.get(pk=assessment.pk).state
 
 
+def test_the_version_is_fixed_once_a_finding_is_written_even_with_no_ratings() -> None:
+    activity = ActivityFactory(kind=ActivityKind.ASSESSMENT, state=ActivityState.OPEN)
+    staff = staff_of(activity)
+    pinned = make_framework(activity.service, staff)
+    assessment = actions_assessments.assessment_set_up(activity=activity, by=staff, version=pinned)
+    services_actions.activity_transition(activity=activity, to_state=ActivityState.CLOSED)
+    _add_finding(Assessment.objects.get(pk=assessment.pk), staff)  # from what staff saw
+    newer = _version_2(pinned, staff)
+    with pytest.raises(ValidationError) as refused:
+        actions_assessments.assessment_set_up(activity=activity, by=staff, version=newer)
+    assert refused.value.message_dict["version"] == [
+        "Findings have been written about the standards of version 1, so it cannot change."
+    ]
+    assert Assessment.objects.get(pk=assessment.pk).version == pinned
+
+
 def test_a_closed_assessment_without_findings_may_reopen_and_take_ratings_again() -> None:
     assessment, _ = _closed()
     assert _reopen(assessment).state == ActivityState.OPEN
@@ -198,8 +216,8 @@ def test_a_closed_assessment_with_findings_does_not_reopen() -> None:
     assert reported.state == ActivityState.REPORTED
 
 
-def test_a_closed_assessment_whose_results_are_recorded_does_not_reopen() -> None:
-    assessment, staff = _closed()
+def _recorded(assessment: Assessment, staff: User) -> Indicator:
+    """Its first standard linked to a new indicator, and its results recorded there."""
     service = assessment.activity.service
     outcome = make_outcome(service, staff, title="Passengers can rely on the scheme")
     indicator = make_indicator(outcome, staff, name="Passengers who can book", unit="%")
@@ -207,11 +225,40 @@ def test_a_closed_assessment_whose_results_are_recorded_does_not_reopen() -> Non
     assert standard is not None
     actions_links.link_add(service=service, by=staff, standard=standard, indicator=indicator)
     assert actions_links.indicators_record(assessment=assessment, by=staff).recorded
+    return indicator
+
+
+def test_a_closed_assessment_whose_results_are_recorded_does_not_reopen() -> None:
+    assessment, staff = _closed()
+    indicator = _recorded(assessment, staff)
     assert Measurement.objects.filter(indicator=indicator).exists()
+    assert Assessment.objects.get(pk=assessment.pk).results_recorded_at is not None
     with pytest.raises(ValidationError) as refused:
         _reopen(assessment)
     assert RESULTS_RECORDED in refused.value.message_dict["to_state"][0]
     assert _state(assessment) == ActivityState.CLOSED
+    # Moving its dates afterwards does not hide the recording (decision 0136).
+    services_actions.activity_update(
+        activity=Activity.objects.get(pk=assessment.pk),
+        closes_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    with pytest.raises(ValidationError):
+        _reopen(Assessment.objects.select_related("activity").get(pk=assessment.pk))
+    assert _state(assessment) == ActivityState.CLOSED
+
+
+def test_the_migration_marks_assessments_recorded_before_it_by_their_dates() -> None:
+    recorded, staff = _closed()
+    _recorded(recorded, staff)
+    not_recorded, _ = _closed()
+    Assessment.objects.update(results_recorded_at=None)  # as before migration 0004
+    mark = importlib.import_module(
+        "coproduce.assessment.migrations.0004_assessment_results_recorded_at"
+    ).mark_recorded
+    mark(apps, None)
+    value = Measurement.objects.get(source=Source.ASSESSMENT)
+    assert Assessment.objects.get(pk=recorded.pk).results_recorded_at == value.recorded_at
+    assert Assessment.objects.get(pk=not_recorded.pk).results_recorded_at is None
 
 
 def test_the_staff_page_explains_why_it_does_not_reopen() -> None:

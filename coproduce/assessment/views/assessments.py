@@ -85,7 +85,7 @@ def manage(request: SignedInRequest, activity: Activity) -> HttpResponse:
         latest = versions[0] if versions else None
         context.update(
             counts=counts,
-            version_fixed=actions.has_answers(assessment),
+            version_fixed=actions.version_fixed(assessment),
             newer=latest if latest and latest.number > assessment.version.number else None,
             can_enter_paper=rules.can_enter_paper(request.user, assessment),
             can_download=counts.total >= context["min_responses"],
