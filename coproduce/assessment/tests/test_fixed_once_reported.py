@@ -216,14 +216,20 @@ def test_a_closed_assessment_with_findings_does_not_reopen() -> None:
     assert reported.state == ActivityState.REPORTED
 
 
-def _recorded(assessment: Assessment, staff: User) -> Indicator:
-    """Its first standard linked to a new indicator, and its results recorded there."""
+def _link_an_indicator(assessment: Assessment, staff: User) -> Indicator:
+    """Its first standard linked to a new indicator of the service."""
     service = assessment.activity.service
     outcome = make_outcome(service, staff, title="Passengers can rely on the scheme")
     indicator = make_indicator(outcome, staff, name="Passengers who can book", unit="%")
     standard = Standard.objects.filter(version=assessment.version).order_by("position").first()
     assert standard is not None
     actions_links.link_add(service=service, by=staff, standard=standard, indicator=indicator)
+    return indicator
+
+
+def _recorded(assessment: Assessment, staff: User) -> Indicator:
+    """Its first standard linked to a new indicator, and its results recorded there."""
+    indicator = _link_an_indicator(assessment, staff)
     assert actions_links.indicators_record(assessment=assessment, by=staff).recorded
     return indicator
 
@@ -291,15 +297,6 @@ def test_the_api_explains_why_it_does_not_reopen() -> None:
 
 
 # --- One after the other (decision 0130) ----------------------------------------------------------
-
-
-def _link_an_indicator(assessment: Assessment, staff: User) -> None:
-    service = assessment.activity.service
-    outcome = make_outcome(service, staff, title="Passengers can rely on the scheme")
-    indicator = make_indicator(outcome, staff, name="Passengers who can book", unit="%")
-    standard = Standard.objects.filter(version=assessment.version).order_by("position").first()
-    assert standard is not None
-    actions_links.link_add(service=service, by=staff, standard=standard, indicator=indicator)
 
 
 def _read_before_reopening(assessment: Assessment) -> Assessment:
