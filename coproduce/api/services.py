@@ -6,6 +6,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -240,10 +241,11 @@ def service_update(
     require(rules.can_manage_service(request.user, service))
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     status = changes.pop("status", None)
-    if changes:
-        actions.service_update(service=service, **changes)
-    if status:
-        actions.service_set_status(service=service, status=status)
+    with transaction.atomic():  # a refused status leaves the other changes unsaved too
+        if changes:
+            actions.service_update(service=service, **changes)
+        if status:
+            actions.service_set_status(service=service, status=status)
     return _service_detail(request, service)
 
 

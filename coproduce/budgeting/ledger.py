@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.accounts.types import Visitor
 from coproduce.budgeting import rules
 from coproduce.budgeting.models import Budget, Count, CountStatus, Phase
-from coproduce.services.models import Activity
+from coproduce.services.hooks import ON_THE_LEDGER
+from coproduce.services.models import Activity, Service
 from coproduce.transparency import actions as ledger
+from coproduce.transparency.queries import on_ledger
 from coproduce.transparency.registry import RecordType, register_type
 
 RESULT = "budget_result"
@@ -82,7 +84,16 @@ def activity_updated(activity: Activity) -> None:
         record_result(budget, count)
 
 
+def service_on_ledger(service: Service) -> str | None:
+    """Its participatory budgets' results, once one is on the ledger (decision 0137)."""
+    keys = Budget.objects.filter(activity__service_stage__service=service).values_list(
+        "pk", flat=True
+    )
+    return str(_("participatory budget results")) if on_ledger(RESULT, keys) else None
+
+
 def register() -> None:
+    ON_THE_LEDGER.register(service_on_ledger)
     register_type(
         RecordType(
             type=RESULT,

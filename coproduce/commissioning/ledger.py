@@ -24,8 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.accounts.types import Visitor
 from coproduce.commissioning import queries_evaluation, rules
 from coproduce.commissioning.models import Award, Round
+from coproduce.services.hooks import ON_THE_LEDGER
+from coproduce.services.models import Service
 from coproduce.transparency import actions as ledger
 from coproduce.transparency.models import timestamp
+from coproduce.transparency.queries import on_ledger
 from coproduce.transparency.registry import RecordType, register_type
 
 WEIGHTS = "commissioning_weights"
@@ -142,7 +145,17 @@ def record_award(award: Award) -> None:
     ledger.record_change(AWARD, award.round_id, award_content(award))
 
 
+def service_on_ledger(service: Service) -> str | None:
+    """Its commissioning rounds' weights and awards, once one is on the ledger (decision 0137)."""
+    keys = list(
+        Round.objects.filter(activity__service_stage__service=service).values_list("pk", flat=True)
+    )
+    held = on_ledger(WEIGHTS, keys) or on_ledger(AWARD, keys)
+    return str(_("commissioning weights and awards")) if held else None
+
+
 def register() -> None:
+    ON_THE_LEDGER.register(service_on_ledger)
     register_type(
         RecordType(
             type=WEIGHTS,

@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.accounts.types import Visitor
 from coproduce.contributions import rules
 from coproduce.contributions.models import Decision
+from coproduce.services.hooks import ON_THE_LEDGER
+from coproduce.services.models import Service
 from coproduce.transparency import actions as ledger
+from coproduce.transparency.queries import on_ledger
 from coproduce.transparency.registry import RecordType, register_type
 
 DECISION = "decision"
@@ -92,7 +95,14 @@ def record_links(decision: Decision, contribution_ids: Sequence[int]) -> None:
         )
 
 
+def service_on_ledger(service: Service) -> str | None:
+    """Its decisions, once one is on the ledger (decision 0137)."""
+    keys = Decision.objects.filter(service=service).values_list("pk", flat=True)
+    return str(_("decisions")) if on_ledger(DECISION, keys) else None
+
+
 def register() -> None:
+    ON_THE_LEDGER.register(service_on_ledger)
     register_type(
         RecordType(
             type=DECISION,

@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.accounts.types import Visitor
 from coproduce.governance import rules
 from coproduce.governance.models import Meeting, MeetingDecision
+from coproduce.services.hooks import ON_THE_LEDGER
+from coproduce.services.models import Service
 from coproduce.transparency import actions as ledger
+from coproduce.transparency.queries import on_ledger
 from coproduce.transparency.registry import RecordType, register_type
 
 MINUTES = "meeting_minutes"
@@ -98,7 +101,15 @@ def record_votes(record: MeetingDecision) -> None:
     ledger.record(VOTES, record.pk, votes_content(record))
 
 
+def service_on_ledger(service: Service) -> str | None:
+    """Its boards' meeting minutes, once some are on the ledger (their votes go with decisions,
+    which the spine answers for; decision 0137)."""
+    keys = Meeting.objects.filter(board__service=service).values_list("pk", flat=True)
+    return str(_("meeting minutes")) if on_ledger(MINUTES, keys) else None
+
+
 def register() -> None:
+    ON_THE_LEDGER.register(service_on_ledger)
     register_type(
         RecordType(
             type=MINUTES,

@@ -17,8 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.accounts.types import Visitor
 from coproduce.panels.models import Registrant, Selection, SelectionStatus
 from coproduce.panels.rules import can_view_panel
+from coproduce.services.hooks import ON_THE_LEDGER
+from coproduce.services.models import Service
 from coproduce.transparency import actions as ledger
 from coproduce.transparency.models import timestamp
+from coproduce.transparency.queries import on_ledger
 from coproduce.transparency.registry import RecordType, register_type
 
 COMMITMENT = "panel_seed_commitment"
@@ -101,7 +104,16 @@ def record_result(selection: Selection) -> None:
     ledger.record_change(RESULT, selection.pk, result_content(selection))
 
 
+def service_on_ledger(service: Service) -> str | None:
+    """Its citizen panels' draws, once a seed is committed on the ledger (decision 0137)."""
+    keys = Selection.objects.filter(panel__activity__service_stage__service=service).values_list(
+        "pk", flat=True
+    )
+    return str(_("citizen panel draws")) if on_ledger(COMMITMENT, keys) else None
+
+
 def register() -> None:
+    ON_THE_LEDGER.register(service_on_ledger)
     register_type(
         RecordType(
             type=COMMITMENT,

@@ -133,10 +133,39 @@ def service_update(
 
 
 @transaction.atomic
+def stays_published(service: Service) -> str | None:
+    """Why a published service cannot go back to draft, or None when it may: some of its records
+    are on the public ledger, which keeps their content and links to their pages (decision
+    0137)."""
+    if not service.is_published:
+        return None
+    held = hooks.ON_THE_LEDGER.held(service)
+    if not held:
+        return None
+    records = (
+        held[0]
+        if len(held) == 1
+        else _("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(held[:-1]),
+            "last": held[-1],
+        }
+    )
+    return _(
+        "This service stays published: its %(records)s are on the public ledger, which links to "
+        "its pages. To stop people taking part, close its activities."
+    ) % {"records": records}
+
+
 def service_set_status(*, service: Service, status: str) -> Service:
-    """Publish a draft service, or take a published one back to draft."""
+    """Publish a draft service, or take a published one back to draft (not once some of its
+    records are on the public ledger: ``stays_published``)."""
     if status not in ServiceStatus.values:
         raise ValidationError({"status": _("Choose draft or published.")})
+    if status == ServiceStatus.DRAFT:
+        refused = stays_published(service)
+        if refused:
+            raise ValidationError({"status": refused})
     changed = service.status != status
     service.status = status
     service.save(update_fields=["status", "updated_at"])

@@ -187,6 +187,7 @@ def staff_service(request: HttpRequest, service: Service) -> HttpResponse:
             "cycle": cycles[0],
             "index": queries.democratisation_index(cycles[0]),
             "can_manage": can_manage,
+            "stays_published": actions.stays_published(service) if can_manage else None,
             "without_welsh": pages.missing_welsh(service).count() if can_manage else None,
             "parts": pages.staff_service_parts(service),
         },
@@ -242,8 +243,9 @@ def service_publish(request: HttpRequest, service: Service) -> HttpResponse:
     status = request.POST.get("status", "")
     try:
         actions.service_set_status(service=service, status=status)
-    except ValidationError:
-        messages.error(request, _("Choose draft or published."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
     else:
         if service.is_published:
             messages.success(request, _("The service is now public."))

@@ -3,7 +3,7 @@ check that every entry still matches the live rows and the chain (ledger_verify)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,12 @@ def entry_by_seq(request: HttpRequest, seq: int) -> LedgerEntry:
     if entry is None:
         raise Http404
     return entry
+
+
+def on_ledger(type: str, keys: Iterable[Any]) -> bool:
+    """Whether any of these records of ``type`` (their keys: pks, as recorded) is on the ledger."""
+    wanted = [str(key) for key in keys]
+    return bool(wanted) and LedgerEntry.objects.filter(type=type, key__in=wanted).exists()
 
 
 def latest_entry(type: str, key: Any) -> LedgerEntry | None:
