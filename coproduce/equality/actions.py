@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -113,6 +114,15 @@ def survey_record_save(*, contribution: Contribution, answers: dict[str, str]) -
     record = SurveyEqualityRecord(contribution=contribution, consented_at=timezone.now())
     record.encrypt(_clean_answers(answers))
     record.save()
+
+
+def survey_records_delete(*, contribution_ids: Iterable[int]) -> int:
+    """Delete the equality answers given with these anonymous survey answers (never confirmed,
+    so never counted: decision 0110). How many were deleted."""
+    deleted, _count = SurveyEqualityRecord.objects.filter(
+        contribution_id__in=list(contribution_ids)
+    ).delete()
+    return deleted
 
 
 def records_rotate() -> int:

@@ -26,8 +26,7 @@ from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.contributions.rules import is_open_for
-from coproduce.equality.actions import survey_record_save
-from coproduce.equality.models import SurveyEqualityRecord
+from coproduce.equality.actions import survey_record_save, survey_records_delete
 from coproduce.insight import rules
 from coproduce.insight.models import (
     Answer,
@@ -406,7 +405,7 @@ def _delete_unconfirmed(stale: QuerySet[Contribution]) -> int:
         SurveySubmission.objects.filter(pk__in=linked).update(
             confirmation_email="", confirmation_token_hash=""
         )
-        SurveyEqualityRecord.objects.filter(contribution_id__in=linked).delete()
+        survey_records_delete(contribution_ids=linked)
         # moderated_at moves, as when a moderator hides one, so cached open data is rebuilt.
         Contribution.objects.filter(pk__in=linked).exclude(visibility=Visibility.HIDDEN).update(
             visibility=Visibility.HIDDEN, moderated_at=timezone.now()
