@@ -115,7 +115,8 @@ def _next_reference(budget: Budget) -> str:
     return f"P{max((int(ref[1:]) for ref in used), default=0) + 1}"
 
 
-def _check_area(budget: Budget, area: Area) -> None:
+def check_area(budget: Budget, area: Area) -> None:
+    """An area of this budget (a proposal's, a ballot's), or a field error."""
     if area.budget_id != budget.pk:
         raise ValidationError({"area": _("Choose one of this budget’s areas.")})
 
@@ -136,7 +137,7 @@ def proposal_create(
 ) -> Proposal:
     """A resident proposes a project while the budget takes proposals."""
     require(rules.can_propose(author, budget))
-    _check_area(budget, area)
+    check_area(budget, area)
     errors = {}
     if not title.strip():
         errors["title"] = _("Give your proposal a title.")
@@ -193,7 +194,7 @@ def proposal_bring_forward(
     require(rules.can_manage_budget(by, budget))
     if not rules.ballot_may_change(budget):
         raise ValidationError(BALLOT_FIXED)
-    _check_area(budget, area)
+    check_area(budget, area)
     if idea.activity.service_stage.service_id != budget.activity.service_stage.service_id:
         raise ValidationError(
             _("Bring forward ideas and statements from this service’s own activities.")

@@ -18,6 +18,7 @@ from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
 from coproduce.budgeting import ballots as ballot_rules
 from coproduce.budgeting import rules
+from coproduce.budgeting.actions import check_area
 from coproduce.budgeting.models import (
     Area,
     Ballot,
@@ -82,8 +83,7 @@ def ballot_options(area: Area) -> list[ballot_rules.Option]:
 
 def ballot_check(budget: Budget, area: Area, choices: Mapping[int, int]) -> list[str]:
     """The ballot's rules, for the review step and for casting."""
-    if area.budget_id != budget.pk:
-        raise ValidationError({"area": _("Choose one of this budget’s areas.")})
+    check_area(budget, area)
     return ballot_rules.check(budget, area.amount, ballot_options(area), choices)
 
 
