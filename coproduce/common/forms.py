@@ -176,15 +176,20 @@ class FixableForm(forms.Form):
             field = bound.field
             if _not_sent(self, bound):
                 continue  # as from the page that showed it disabled
-            sent = field.widget.value_from_datadict(self.data, self.files, bound.html_name)
+            sent = _lf(field.widget.value_from_datadict(self.data, self.files, bound.html_name))
             field.disabled = False  # a disabled field never "has changed"
             try:
-                changed = field.has_changed(bound.initial, sent)
+                changed = field.has_changed(_lf(bound.initial), sent)
             finally:
                 field.disabled = True
             if changed:
                 self.add_error(name, reason)
         return data
+
+
+def _lf(value: Any) -> Any:
+    """Text with its lines ending as the saved text's do: browsers send a text area's with CRLF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _not_sent(form: forms.Form, bound: forms.BoundField) -> bool:

@@ -12,7 +12,13 @@ from django import forms
 from coproduce.common.forms import DateField, FixableForm
 
 REASON = "This cannot change now: people have voted."
-SAVED = {"title": "Evening support", "day": dt.date(2027, 3, 1), "kind": "b", "open": True}
+SAVED = {
+    "title": "Evening support",
+    "day": dt.date(2027, 3, 1),
+    "kind": "b",
+    "open": True,
+    "lines": "Mondays\nThursdays",
+}
 
 
 class Settings(FixableForm):
@@ -21,17 +27,18 @@ class Settings(FixableForm):
     kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
     open = forms.BooleanField(required=False)
     note = forms.CharField(required=False)
+    lines = forms.CharField(widget=forms.Textarea)
 
 
 def _form(data: dict[str, Any]) -> Settings:
     form = Settings(data, initial=SAVED)
-    form.fix(["title", "day", "kind", "open"], REASON)
+    form.fix(["title", "day", "kind", "open", "lines"], REASON)
     return form
 
 
 def test_fixed_fields_show_disabled_with_the_reason() -> None:
     form = _form({})
-    for name in ("title", "day", "kind", "open"):
+    for name in ("title", "day", "kind", "open", "lines"):
         assert form.fields[name].disabled
         assert form.fields[name].help_text == REASON
     assert not form.fields["note"].disabled
@@ -52,6 +59,7 @@ def test_the_same_values_sent_again_are_not_a_change() -> None:
         "day_year": "2027",
         "kind": "b",
         "open": "on",
+        "lines": "Mondays\r\nThursdays",  # as a browser sends a text area
     }
     assert _form(same).is_valid()
 
@@ -64,6 +72,7 @@ def test_the_same_values_sent_again_are_not_a_change() -> None:
         ({"day_day": "", "day_month": "", "day_year": "2027"}, "day"),  # partly cleared
         ({"kind": "a"}, "kind"),
         ({"kind": "c"}, "kind"),  # not even a choice
+        ({"lines": "Mondays\r\nFridays"}, "lines"),
     ],
 )
 def test_a_change_from_an_old_page_is_refused_on_its_field(
