@@ -12,15 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +43,7 @@ from coproduce.assessment.models import (
 )
 from coproduce.assessment.tests.factories import make_framework, next_draft
 from coproduce.assessment.tests.factories_shopping import assign, every, mystery_shop, send_report
+from coproduce.common.tests.concurrency import in_progress, only_on_postgresql, waits
 from coproduce.outcomes.models import Indicator, Measurement, Source
 from coproduce.outcomes.tests.factories import make_indicator, make_outcome
 from coproduce.services import actions as services_actions
@@ -379,59 +376,6 @@ def test_a_report_read_before_the_shop_was_published_is_refused() -> None:
     assert not ShopRating.objects.filter(report__assignment=late).exists()
 
 
-# On PostgreSQL two transactions run at once: while one holds a row's lock, the other waits.
-
-
-@contextmanager
-def _in_progress(action: Callable[[], object]) -> Iterator[None]:
-    """Run ``action`` in another connection's transaction, kept open (with the locks it took)
-    until the block ends; then it commits."""
-    started, finish = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with transaction.atomic():
-                action()
-                started.set()
-                finish.wait(30)
-        except BaseException as error:  # reported below, in the test's thread
-            errors.append(error)
-            started.set()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert started.wait(30)
-    try:
-        assert not errors, errors
-        yield
-    finally:
-        finish.set()
-        thread.join(30)
-    assert not errors, errors
-
-
-def _waits(action: Callable[[], object]) -> None:
-    """``action`` waits for a lock another transaction holds (it gives up after a moment)."""
-
-    def attempt() -> None:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '300ms'")
-            action()
-
-    with pytest.raises(OperationalError, match="lock timeout"):
-        attempt()
-
-
-only_on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite runs one write transaction at a time; the race exists only on PostgreSQL",
-)
-
-
 def _write(what: str, assessment: Assessment, staff: User) -> object:
     if what == "finding":
         _add_finding(assessment, staff)
@@ -447,8 +391,8 @@ def test_a_finding_or_a_recording_waits_for_a_reopen_in_progress_then_is_refused
 ) -> None:
     assessment, staff = _closed()
     _link_an_indicator(assessment, staff)
-    with _in_progress(lambda: _reopen(assessment)):
-        _waits(lambda: _write(what, assessment, staff))
+    with in_progress(lambda: _reopen(assessment)):
+        waits(lambda: _write(what, assessment, staff))
     with pytest.raises(PermissionDenied):
         _write(what, assessment, staff)
     assert not Finding.objects.exists()
@@ -463,8 +407,8 @@ def test_a_reopen_waits_for_a_finding_or_a_recording_in_progress_then_is_refused
 ) -> None:
     assessment, staff = _closed()
     _link_an_indicator(assessment, staff)
-    with _in_progress(lambda: _write(what, assessment, staff)):
-        _waits(lambda: _reopen(assessment))
+    with in_progress(lambda: _write(what, assessment, staff)):
+        waits(lambda: _reopen(assessment))
     with pytest.raises(ValidationError):
         _reopen(assessment)
     assert _state(assessment) == ActivityState.CLOSED
@@ -477,10 +421,10 @@ def test_a_report_waits_for_a_version_change_in_progress_then_rates_the_new_vers
     activity, old = assessment.activity, assessment.version
     assignment = assign(assessment)
     newer = _version_2(old, staff)
-    with _in_progress(
+    with in_progress(
         lambda: actions_assessments.assessment_set_up(activity=activity, by=staff, version=newer)
     ):
-        _waits(lambda: _draft_report(assignment, _first_standard(old)))
+        waits(lambda: _draft_report(assignment, _first_standard(old)))
     with pytest.raises(ValidationError):
         _draft_report(assignment, _first_standard(old))
     assert not ShopRating.objects.exists()
@@ -493,8 +437,8 @@ def test_a_version_change_waits_for_a_report_in_progress_then_is_refused() -> No
     activity, old = assessment.activity, assessment.version
     assignment = assign(assessment)
     newer = _version_2(old, staff)
-    with _in_progress(lambda: _draft_report(assignment, _first_standard(old))):
-        _waits(
+    with in_progress(lambda: _draft_report(assignment, _first_standard(old))):
+        waits(
             lambda: actions_assessments.assessment_set_up(
                 activity=activity, by=staff, version=newer
             )
@@ -510,7 +454,7 @@ def test_a_report_waits_for_publishing_in_progress_then_is_refused() -> None:
     assessment, _staff, coordinator = mystery_shop()
     send_report(assign(assessment))
     late = assign(assessment)
-    with _in_progress(lambda: actions_shopping.shop_publish(assessment=assessment, by=coordinator)):
-        _waits(lambda: send_report(late))
+    with in_progress(lambda: actions_shopping.shop_publish(assessment=assessment, by=coordinator)):
+        waits(lambda: send_report(late))
     with pytest.raises(PermissionDenied):
         send_report(late)
