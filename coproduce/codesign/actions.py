@@ -31,6 +31,7 @@ from coproduce.codesign.models import (
     SupportsThreshold,
 )
 from coproduce.common import pagecache
+from coproduce.common.locking import lock_for_share
 from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start, response_create
 from coproduce.contributions.kinds import agreed, get_kind
@@ -155,6 +156,9 @@ def support_add(*, idea: Idea, user: User) -> bool:
     """Back an idea. Returns False when the person already supports it (nothing changes)."""
     require(rules.can_support(user, idea))
     spam.vote_rate_check(user=user)
+    # Shared with everyone supporting; a new threshold waits for it (``supports_threshold_set``),
+    # so that no idea reaches it unmarked.
+    lock_for_share(Activity, idea.contribution.activity_id)
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, user=user)
@@ -225,6 +229,9 @@ def supports_threshold_set(
     require(rules.can_set_threshold(set_by, activity))
     if activity.kind != ActivityKind.IDEA_CHALLENGE:
         raise ValidationError(_("Only idea challenges have a supports threshold."))
+    # Waits for supports being added (their shared lock) and holds the next ones until the new
+    # threshold is in, so that each support sees it (``support_add``).
+    Activity.objects.select_for_update().filter(pk=activity.pk).exists()
     if supports is None and answer_days is not None:
         raise ValidationError(
             {
@@ -262,6 +269,9 @@ def supports_threshold_set(
 
 
 def _check_category_name(activity: Activity, name: str, *, exclude: int | None = None) -> str:
+    """The name, stripped, if no other category of the challenge has it in any case. Under the
+    challenge's row lock, so that two people adding "Parks" at once add it once."""
+    Activity.objects.select_for_update().filter(pk=activity.pk).exists()
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Enter a name for the category.")})
@@ -311,6 +321,9 @@ def idea_take_forward(*, challenge: Activity, by: User, statement: Contribution)
     require(rules.can_take_forward(by, challenge))
     if challenge.kind != ActivityKind.IDEA_CHALLENGE:
         raise ValidationError(_("Only idea challenges take ideas."))
+    locked = Activity.objects.select_for_update().get(pk=challenge.pk)  # as closing it locks it
+    if not rules.takes_ideas_forward(locked):
+        raise ValidationError(str(rules.CLOSED_TO_IDEAS))
     if statement.activity.service_stage.service_id != challenge.service_stage.service_id:
         raise ValidationError(
             {"statement": _("Take forward statements from this service’s own opinion maps.")}

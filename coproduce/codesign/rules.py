@@ -8,11 +8,13 @@ the object second, the shape ``rule_required`` calls.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from coproduce.accounts.types import Visitor
 from coproduce.codesign.models import CodesignKind, Comment, Idea, IdeaCategory
 from coproduce.contributions.models import Visibility
 from coproduce.contributions.rules import can_answer_for, can_contribute, can_view_contribution
-from coproduce.services.models import Activity
+from coproduce.services.models import Activity, ActivityState
 from coproduce.services.rules import can_manage_activity
 
 
@@ -57,6 +59,15 @@ def can_manage_categories(user: Visitor, category: IdeaCategory) -> bool:
 def can_set_threshold(user: Visitor, activity: Activity) -> bool:
     """A challenge's supports threshold is set by the people who run it, as its categories are."""
     return can_manage_activity(user, activity)
+
+
+CLOSED_TO_IDEAS = gettext_lazy("This challenge has closed, so it takes no new ideas.")
+
+
+def takes_ideas_forward(activity: Activity) -> bool:
+    """Statements are taken forward into a challenge before and while it is open; once it has
+    closed, nobody could support or comment on them (as seed statements, decision 0126)."""
+    return activity.state in (ActivityState.DRAFT, ActivityState.OPEN)
 
 
 def can_take_forward(user: Visitor, activity: Activity) -> bool:

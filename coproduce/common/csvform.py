@@ -21,12 +21,16 @@ def _upload_text(upload: UploadedFile | None, max_bytes: int, too_big: str) -> s
     if upload.size is not None and upload.size > max_bytes:
         raise forms.ValidationError(too_big)
     upload.seek(0)
+    not_text = forms.ValidationError(
+        _("The file must be a CSV file saved as UTF-8 text (in Excel: “CSV UTF-8”).")
+    )
     try:
-        return str(upload.read().decode("utf-8-sig"))
+        text = str(upload.read().decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise forms.ValidationError(
-            _("The file must be a CSV file saved as UTF-8 text (in Excel: “CSV UTF-8”).")
-        ) from None
+        raise not_text from None
+    if "\x00" in text:  # no text file has one, and databases refuse it in text
+        raise not_text
+    return text
 
 
 def text_field(max_bytes: int) -> forms.CharField:

@@ -26,6 +26,7 @@ from coproduce.contributions.models import Contribution
 from coproduce.equality import rules
 from coproduce.equality.categories import BY_CODE, POSTCODE_DISTRICT
 from coproduce.equality.models import (
+    AREA_CODE_LENGTH,
     CONSENT_VERSION,
     EqualityRecord,
     PopulationArea,
@@ -151,6 +152,13 @@ def area_save(
     """Add an area, or rename one the organisation already has with this code."""
     require(rules.can_keep_population(by, organisation))
     code = code.strip().upper()
+    if len(code) > AREA_CODE_LENGTH:  # the form counted before capitals ("ß" is "SS")
+        raise ValidationError(
+            {
+                "code": _("The area code must be %(max)d characters or fewer.")
+                % {"max": AREA_CODE_LENGTH}
+            }
+        )
     area, _created = PopulationArea.objects.update_or_create(
         organisation=organisation, code=code, defaults={"name": name.strip(), "source": source}
     )
@@ -192,9 +200,10 @@ def population_import(*, organisation: Organisation, by: User, text: str, source
                 % {"source": source, "line": line, "problem": problem}
             )
             continue
-        figures.append(
-            (cells["area_code"].upper(), cells["category"], cells["value"], int(cells["count"]))
-        )
+        value = cells["value"]
+        if cells["category"] == POSTCODE_DISTRICT:
+            value = district(value)  # as answers are kept: "b31" is B31
+        figures.append((cells["area_code"].upper(), cells["category"], value, int(cells["count"])))
     if errors:
         raise ValidationError(errors)
     if not figures:
@@ -250,11 +259,11 @@ def _import_problem(
                 "list": ", ".join(dict(category.options)),
             }
     count = cells.get("count", "")
-    if not count.isdigit() or int(count) > LARGEST_COUNT:
+    if not (count.isascii() and count.isdigit()) or int(count) > LARGEST_COUNT:
         return _("the count must be a whole number of people, like 1520, not %(count)s") % {
             "count": count or "(empty)"
         }
-    key = (code, category_code, value)
+    key = (code, category_code, district(value) if category_code == POSTCODE_DISTRICT else value)
     if key in seen:
         return _("the same figure is on line %(line)s") % {"line": seen[key]}
     seen[key] = line

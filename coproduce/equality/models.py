@@ -35,6 +35,9 @@ def cipher() -> MultiFernet:
     return _fernet(tuple(settings.EQUALITY_KEYS))
 
 
+AREA_CODE_LENGTH = 20  # an ONS code has 9 characters; room for local ones
+
+
 class Answers(models.Model):
     """Equality answers given with explicit consent (UK GDPR article 9): ``answers`` holds the
     Fernet token of a JSON object {category code: answer code}; a question left out is absent."""
@@ -98,7 +101,9 @@ class PopulationArea(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="population_areas"
     )
     code = models.CharField(
-        _("area code"), max_length=20, help_text=_("The ONS code, for example E08000025.")
+        _("area code"),
+        max_length=AREA_CODE_LENGTH,
+        help_text=_("The ONS code, for example E08000025."),
     )
     name = models.CharField(_("name"), max_length=200)
     source = models.CharField(_("source of the figures"), max_length=300, blank=True)

@@ -23,7 +23,8 @@ from coproduce.common import documents as papers
 from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start, decision_create, response_create
 from coproduce.contributions.models import Contribution, Decision, Response
-from coproduce.governance import ledger, rules
+from coproduce.contributions.rules import is_open_for
+from coproduce.governance import ledger, queries, rules
 from coproduce.governance.models import (
     QUESTION,
     Action,
@@ -225,9 +226,14 @@ def registration_create(*, meeting: Meeting, user: User, access_needs: str = "")
 
 @transaction.atomic
 def registration_cancel(*, meeting: Meeting, user: Visitor) -> None:
-    """Give up one's seat; nothing when one had none."""
+    """Give up one's seat before the meeting; nothing when one had none. Afterwards the seat is
+    the record that the person came (with what they needed to), so it stays."""
     if not user.is_authenticated:
         raise PermissionDenied
+    if meeting.has_started:
+        raise ValidationError(
+            _("This meeting has taken place, so your seat can no longer be cancelled.")
+        )
     Registration.objects.filter(meeting=meeting, user_id=user.pk).delete()
 
 
@@ -244,6 +250,8 @@ def question_ask(*, meeting: Meeting, author: User, text: str) -> Question:
                 )
             }
         )
+    if not is_open_for(meeting.activity, QUESTION):  # its activity closed early, or reported
+        raise ValidationError({"text": _("This meeting no longer takes questions.")})
     if not text.strip():
         raise ValidationError({"text": _("Write your question.")})
     contribution = contribution_start(
@@ -309,11 +317,17 @@ def meeting_decision_record(
     require(rules.can_clerk_meeting(recorded_by, meeting))
     if not meeting.has_started:
         raise ValidationError(_("Decisions are recorded once the meeting has taken place."))
-    members = {m.pk: m for m in meeting.board.memberships.all()}
+    members = {m.pk: m for m in queries.voters(meeting)}
     votes = dict(votes or {})
-    for membership_id, choice in votes.items():
-        if membership_id not in members or choice not in VoteChoice.values:
-            raise ValidationError(_("Choose for, against or abstained for each member who voted."))
+    if set(votes) - set(members):
+        raise ValidationError(
+            _(
+                "Only members on the board on the day of the meeting, and not recorded absent, "
+                "can have voted."
+            )
+        )
+    if any(choice not in VoteChoice.values for choice in votes.values()):
+        raise ValidationError(_("Choose for, against or abstained for each member who voted."))
     decision = decision_create(
         service=meeting.board.service,
         stage=meeting.activity.service_stage.stage,

@@ -18,6 +18,7 @@ from coproduce.governance.models import (
     MeetingFormat,
     VoteChoice,
 )
+from coproduce.governance.queries import voters
 
 TIME_HINT = _("Use the 24-hour clock, for example 18:30")
 
@@ -185,7 +186,7 @@ def decision_form(meeting: Meeting, data: Any = None) -> forms.Form:
         label=_("Details and reasons"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
     )
     choices = [("", _("Did not vote")), *VoteChoice.choices]
-    for member in meeting.board.memberships.all():
+    for member in voters(meeting):
         form.fields[f"vote_{member.pk}"] = forms.ChoiceField(
             label=_("How %(name)s voted") % {"name": member.name},
             choices=choices,

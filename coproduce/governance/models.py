@@ -7,6 +7,8 @@ it is a contribution of the answer spine, answered in the minutes (decision 0029
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -56,11 +58,14 @@ class HowChosen(models.TextChoices):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def current(self) -> MembershipQuerySet:
-        today = timezone.localdate()
-        return self.filter(term_start__lte=today).filter(
-            Q(term_end__isnull=True) | Q(term_end__gte=today)
+    def on(self, day: dt.date) -> MembershipQuerySet:
+        """Those whose term covers the day."""
+        return self.filter(term_start__lte=day).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=day)
         )
+
+    def current(self) -> MembershipQuerySet:
+        return self.on(timezone.localdate())
 
 
 class Membership(models.Model):

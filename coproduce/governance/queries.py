@@ -7,14 +7,18 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from coproduce.accounts.types import Visitor
 from coproduce.governance import rules
 from coproduce.governance.models import (
     AgendaItem,
+    Attendance,
+    AttendanceStatus,
     Board,
     Meeting,
     MeetingDecision,
+    Membership,
     Paper,
     Question,
     Registration,
@@ -138,3 +142,14 @@ def meeting_context(user: Visitor, meeting: Meeting) -> dict[str, Any]:
         "can_register": rules.can_register(user, meeting),
         "can_ask": rules.can_ask_question(user, meeting) and not meeting.has_started,
     }
+
+
+def voters(meeting: Meeting) -> QuerySet[Membership]:
+    """The members who may have voted at the meeting: on the board that day (their term covers
+    it), and not recorded absent or as having sent apologies."""
+    away = Attendance.objects.filter(meeting=meeting).exclude(status=AttendanceStatus.PRESENT)
+    return (
+        meeting.board.memberships.on(timezone.localdate(meeting.starts_at))
+        .exclude(pk__in=away.values("membership_id"))
+        .order_by("name", "id")
+    )

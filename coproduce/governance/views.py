@@ -89,8 +89,12 @@ def registration_cancel(request: SignedInRequest, meeting: Meeting) -> HttpRespo
     """Give up one's seat."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={meeting.get_absolute_url()}")
-    actions.registration_cancel(meeting=meeting, user=request.user)
-    messages.success(request, _("Your seat is cancelled."))
+    try:
+        actions.registration_cancel(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Your seat is cancelled."))
     return redirect(meeting.get_absolute_url())
 
 
@@ -328,9 +332,8 @@ def decision_create(request: SignedInRequest, meeting: Meeting) -> HttpResponse:
             title=data["title"],
             description=data["description"],
             votes=forms.votes_from(data),
-            contributions=[
-                q.contribution for q in meeting.questions.select_related("contribution")
-            ],
+            # The published questions: a decision links only those (decision 0129).
+            contributions=[q.contribution for q in queries.questions_of(meeting)],
             recorded_by=request.user,
         ),
         success=meeting.get_absolute_url(),

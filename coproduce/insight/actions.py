@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.accounts.models import User
 from coproduce.accounts.types import Visitor
+from coproduce.common.locking import lock_for_share
 from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
@@ -225,29 +226,41 @@ def _has_answers(survey: Survey) -> bool:
     return survey.submissions.exists()
 
 
+QUESTION_REMOVED = gettext_lazy("This question has been removed.")
+KIND_FIXED = gettext_lazy("People have answered this survey, so the type of answer cannot change.")
+OPTIONS_FIXED = gettext_lazy("People have answered this survey, so the options cannot change.")
+
+
+def _locked(question: Question) -> Question | None:
+    """The question read again with its survey's row locked, or None when it has been removed.
+    Staff changes take that lock, and each answer a shared one (``survey_submit``): so a change
+    waits for answers being sent, and sees them, before it checks ``_has_answers``."""
+    Survey.objects.select_for_update().filter(pk=question.survey_id).exists()
+    return (
+        Question.objects.select_related("survey__activity__service_stage__service")
+        .filter(pk=question.pk)
+        .first()
+    )
+
+
 @transaction.atomic
 def question_update(*, question: Question, user: User, **fields: Any) -> Question:
     """Change a question. Once anyone has answered, its type and options are fixed."""
-    activity = question.survey.activity
-    require(rules.can_compose_survey(user, activity))
+    require(rules.can_compose_survey(user, question.survey.activity))
+    found = _locked(question)
+    if found is None:
+        raise ValidationError(str(QUESTION_REMOVED))
+    question = found
     unknown = set(fields) - QUESTION_FIELDS
     if unknown:
         raise TypeError(f"Unknown question fields: {', '.join(sorted(unknown))}")
     if _has_answers(question.survey):
         if fields.get("kind", question.kind) != question.kind:
-            raise ValidationError(
-                {
-                    "kind": _(
-                        "People have answered this survey, so the type of answer cannot change."
-                    )
-                }
-            )
+            raise ValidationError({"kind": str(KIND_FIXED)})
         if "options" in fields and _clean_options(question.kind, fields["options"]) != list(
             question.options
         ):
-            raise ValidationError(
-                {"options": _("People have answered this survey, so the options cannot change.")}
-            )
+            raise ValidationError({"options": str(OPTIONS_FIXED)})
     _fill_question(question, fields)
     question.save()
     return question
@@ -268,8 +281,12 @@ def question_set_welsh(*, question: Question, user: User, **fields: Any) -> Ques
 
 @transaction.atomic
 def question_delete(*, question: Question, user: User) -> None:
-    """Remove a question nobody has answered yet."""
+    """Remove a question nobody has answered yet (one removed already stays removed)."""
     require(rules.can_compose_survey(user, question.survey.activity))
+    found = _locked(question)
+    if found is None:
+        return
+    question = found
     if _has_answers(question.survey):
         raise ValidationError(
             _("People have answered this survey, so its questions cannot be removed.")
@@ -293,9 +310,11 @@ def question_move(*, question: Question, user: User, direction: str) -> None:
     require(rules.can_compose_survey(user, question.survey.activity))
     if direction not in ("up", "down"):
         raise ValidationError(_("Choose up or down."))
-    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
-    questions = _renumber(survey)
-    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    found = _locked(question)
+    if found is None:
+        raise ValidationError(str(QUESTION_REMOVED))
+    questions = _renumber(found.survey)
+    index = next(i for i, q in enumerate(questions) if q.pk == found.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(questions):
         return
@@ -435,6 +454,8 @@ def survey_submit(
     """
     require(rules.can_take_survey(author, activity))
     survey = _survey_for(activity)
+    # Shared with everyone answering; a change to the questions waits for it (``_locked``).
+    lock_for_share(Survey, survey.pk)
     respondent = author if author.is_authenticated else None
     signed_in = respondent is not None
     if signed_in and SurveySubmission.objects.filter(survey=survey, respondent=respondent).exists():

@@ -13,10 +13,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.types import Visitor
-from coproduce.common.forms import OneTimeForm
+from coproduce.common.forms import FixableForm, OneTimeForm
 from coproduce.common.languages import english_hint, fill, in_language, item_in_language
 from coproduce.contributions.models import AuthorDisplay
-from coproduce.insight.actions import WELSH_OPTIONS_COUNT, normalise_postcode
+from coproduce.insight.actions import (
+    KIND_FIXED,
+    OPTIONS_FIXED,
+    WELSH_OPTIONS_COUNT,
+    normalise_postcode,
+)
 from coproduce.insight.models import AssetKind, Question, QuestionKind
 from coproduce.organisations.models import Organisation, OrganisationQuerySet
 
@@ -59,7 +64,10 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(FixableForm):
+    """A question of a survey. ``answered``: people have answered the survey, so its type and
+    options are shown but do not change (decision 0134)."""
+
     text = forms.CharField(label=_("Question"), max_length=300)
     text_cy = forms.CharField(
         label=_("Question in Welsh (optional)"),
@@ -107,6 +115,12 @@ class QuestionForm(forms.Form):
         help_text=_("For example, very important."),
     )
     required = forms.BooleanField(label=_("People must answer this question"), required=False)
+
+    def __init__(self, *args: Any, answered: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if answered:
+            self.fix(["kind"], KIND_FIXED)
+            self.fix(["options"], OPTIONS_FIXED)
 
     def clean_options(self) -> list[str]:
         return _lines(self.cleaned_data["options"])

@@ -352,7 +352,11 @@ def question_create(request: SignedInRequest, activity: Activity) -> HttpRespons
 def question_edit(request: SignedInRequest, question: Question) -> HttpResponse:
     """Change a question. Once people have answered, its type and options stay as they are."""
     activity = question.survey.activity
-    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
+    form = QuestionForm(
+        request.POST or None,
+        initial=QuestionForm.initial_for(question),
+        answered=queries.has_answers(activity),
+    )
     done = handle_form(
         request,
         form,

@@ -22,7 +22,8 @@ from coproduce.conversations import actions as conversation_actions
 from coproduce.conversations.models import MapRun, MapStatus, Statement
 from coproduce.conversations.tests.factories import make_conversation, make_participant
 from coproduce.organisations.models import Role
-from coproduce.services.models import Activity
+from coproduce.services import actions as service_actions
+from coproduce.services.models import Activity, ActivityState
 from coproduce.services.tests.factories import staff_of
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,21 @@ def test_only_an_idea_challenge_takes_ideas() -> None:
         actions.idea_take_forward(
             challenge=opinion_map, by=staff_of(opinion_map), statement=setup.agreed.contribution
         )
+
+
+def test_a_closed_challenge_takes_no_statement_forward() -> None:
+    setup = _setup()
+    service_actions.activity_transition(activity=setup.challenge, to_state=ActivityState.CLOSED)
+    with pytest.raises(ValidationError) as refused:
+        _take(setup, setup.agreed)  # the challenge object read before it closed
+    assert refused.value.messages == ["This challenge has closed, so it takes no new ideas."]
+    assert not Idea.objects.exists()
+    assert not Response.objects.filter(contribution=setup.agreed.contribution).exists()
+    page = _page(
+        _client(setup.staff).get(reverse("codesign:take_forward", args=[setup.challenge.pk]))
+    )
+    assert 'id="closed"' in page
+    assert 'name="statement"' not in page
 
 
 # --- The page ---------------------------------------------------------------------------------

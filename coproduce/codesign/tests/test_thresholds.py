@@ -19,6 +19,7 @@ from coproduce.codesign import actions
 from coproduce.codesign.models import Idea, SupportsThreshold
 from coproduce.codesign.tests.factories import IdeaChallengeFactory, IdeaFactory
 from coproduce.common.dates import add_working_days
+from coproduce.common.tests.concurrency import in_progress, only_on_postgresql, waits
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions import queries_inbox
 from coproduce.organisations.models import Role
@@ -50,6 +51,23 @@ def set_threshold(activity: Activity, supports: int | None, days: int | None) ->
 
 
 # --- The action ----------------------------------------------------------------------------------
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_support_waits_for_a_threshold_being_set_and_reaches_it() -> None:
+    activity = IdeaChallengeFactory()
+    idea = supported(IdeaFactory(activity=activity), 2)
+    staff = staff_of(activity)
+    with in_progress(
+        lambda: actions.supports_threshold_set(
+            activity=activity, supports=3, answer_days=10, set_by=staff
+        )
+    ):
+        waits(lambda: actions.support_add(idea=idea, user=UserFactory()))
+    idea = supported(idea, 1)  # once the threshold is in
+    assert idea.support_count == 3
+    assert idea.threshold_reached_at is not None
 
 
 def test_an_idea_reaches_the_threshold_once_and_keeps_its_date() -> None:

@@ -180,7 +180,8 @@ def idea_list(request: HttpRequest, activity: Activity) -> HttpResponse:
             "is_open": spine_rules.is_open_for(activity, CodesignKind.IDEA),
             "can_manage": service_rules.can_manage_activity(user, activity),
             "can_set_threshold": rules.can_set_threshold(user, activity),
-            "can_take_forward": rules.can_take_forward(user, activity),
+            "can_take_forward": rules.can_take_forward(user, activity)
+            and rules.takes_ideas_forward(activity),
             "can_moderate": spine_rules.can_moderate(user, activity),
         },
     )

@@ -153,5 +153,6 @@ def take_forward(request: SignedInRequest, activity: Activity) -> HttpResponse:
             "activity": activity,
             "service": activity.service,
             "taken": [row for row in rows if row.idea is not None],
+            "closed": None if rules.takes_ideas_forward(activity) else rules.CLOSED_TO_IDEAS,
         },
     )

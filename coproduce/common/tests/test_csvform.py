@@ -35,6 +35,9 @@ def test_nothing_given_and_not_utf8_are_named() -> None:
     latin = CsvForm({}, _files("t.csv", "café,1\n".encode("latin-1")))
     assert not latin.is_valid()
     assert "saved as UTF-8 text" in latin.errors["upload"][0]
+    nul = CsvForm({}, _files("t.csv", b"code,count\nE1,\x0012\n"))  # a database refuses it
+    assert not nul.is_valid()
+    assert "saved as UTF-8 text" in nul.errors["upload"][0]
 
 
 class _Larger(CsvForm):

@@ -168,6 +168,30 @@ E09999999,age,16_24,3,
     assert not PopulationCount.objects.exists()
 
 
+def test_a_district_typed_in_small_letters_is_the_district(world: World) -> None:
+    admin_user = world.people["org_admin"]
+    text = CSV + "E05011121,postcode_district,b32,50,\n"
+    actions.population_import(organisation=world.owner, by=admin_user, text=text, source="x")
+    districts = PopulationCount.objects.filter(category="postcode_district")
+    assert sorted(districts.values_list("value", flat=True)) == ["B31", "B32"]
+    again = CSV + "E05011121,postcode_district,b31,9,\n"  # B31 is on line 5
+    with pytest.raises(ValidationError, match="line 6: the same figure is on line 5"):
+        actions.population_import(organisation=world.owner, by=admin_user, text=again, source="x")
+
+
+def test_a_count_in_other_digits_and_a_code_too_long_once_in_capitals_are_errors(
+    world: World,
+) -> None:
+    admin_user = world.people["org_admin"]
+    text = "area_code,category,value,count,area_name\nE05011121,age,16_24,\u00b2,Northfield\n"
+    with pytest.raises(ValidationError, match="line 2: the count must be a whole number"):
+        actions.population_import(organisation=world.owner, by=admin_user, text=text, source="x")
+    with pytest.raises(ValidationError) as refused:
+        actions.area_save(organisation=world.owner, by=admin_user, code="\u00df" * 11, name="X")
+    assert refused.value.message_dict == {"code": ["The area code must be 20 characters or fewer."]}
+    assert not PopulationArea.objects.exists()
+
+
 def test_an_import_refuses_a_repeated_figure_and_a_bad_header(world: World) -> None:
     admin_user = world.people["org_admin"]
     repeated = CSV + "E05011121,age,16_24,1,\n"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from coproduce.accounts.tests.factories import UserFactory
 from coproduce.contributions.models import Decision
 from coproduce.contributions.tests.world import World, build_world
-from coproduce.governance import actions, queries, rules
+from coproduce.governance import actions, forms, queries, rules
 from coproduce.governance.ledger import MINUTES, VOTES
 from coproduce.governance.models import Meeting, MeetingDecision, Registration
 from coproduce.governance.tests.factories import (
@@ -25,6 +25,7 @@ from coproduce.governance.tests.factories import (
     make_member,
     move_meeting,
 )
+from coproduce.services import actions as service_actions
 from coproduce.services.models import ActivityKind, ActivityState
 from coproduce.transparency.models import LedgerEntry
 
@@ -115,6 +116,23 @@ def test_no_seat_once_the_meeting_has_started(world: World) -> None:
         actions.registration_create(meeting=meeting, user=world.people["resident"])
 
 
+def test_a_seat_stays_once_the_meeting_has_taken_place(world: World) -> None:
+    meeting = _meeting(world)
+    actions.registration_create(meeting=meeting, user=world.people["resident"], access_needs="Ramp")
+    meeting = move_meeting(meeting, days=-0.01)
+    with pytest.raises(ValidationError, match="your seat can no longer be cancelled"):
+        actions.registration_cancel(meeting=meeting, user=world.people["resident"])
+    assert Registration.objects.filter(meeting=meeting).count() == 1
+
+
+def test_a_meeting_whose_activity_closed_takes_no_questions(world: World) -> None:
+    meeting = _meeting(world)
+    service_actions.activity_transition(activity=meeting.activity, to_state=ActivityState.CLOSED)
+    meeting = Meeting.objects.select_related("activity").get(pk=meeting.pk)
+    with pytest.raises(ValidationError, match="This meeting no longer takes questions"):
+        actions.question_ask(meeting=meeting, author=world.people["resident"], text="Still?")
+
+
 def test_a_question_after_the_meeting_started_is_refused_with_a_reason(world: World) -> None:
     meeting = move_meeting(_meeting(world), days=-0.01)
     with pytest.raises(ValidationError, match="This meeting has started"):
@@ -188,6 +206,39 @@ def test_a_decision_with_votes_is_on_the_ledger(world: World) -> None:
         {"member": "Bo Resident", "role": "Member", "vote": "abstain"},
     ]
     assert "entries match" in _verify()
+
+
+def test_only_members_on_the_board_that_day_and_not_away_can_have_voted(world: World) -> None:
+    meeting = _meeting(world)
+    clerk = _clerk(world)
+    today = timezone.localdate()
+    there = make_member(meeting.board, clerk, name="Ann There")
+    away = make_member(meeting.board, clerk, name="Bo Away")
+    later = make_member(meeting.board, clerk, name="Cy Later", term_start=today)
+    earlier = make_member(
+        meeting.board,
+        clerk,
+        name="Di Earlier",
+        term_start=today - dt.timedelta(days=300),
+        term_end=today - dt.timedelta(days=200),
+    )
+    meeting = move_meeting(meeting, days=-30)
+    actions.attendance_record(meeting=meeting, statuses={away.pk: "apologies"}, recorded_by=clerk)
+    assert there in queries.voters(meeting)
+    assert not {away, later, earlier} & set(queries.voters(meeting))
+    for who in (away, later, earlier):
+        with pytest.raises(ValidationError, match="Only members on the board on the day"):
+            actions.meeting_decision_record(
+                meeting=meeting,
+                title="Open on Saturdays",
+                description="From June.",
+                votes={there.pk: "for", who.pk: "against"},
+                recorded_by=clerk,
+            )
+    assert not LedgerEntry.objects.filter(type=VOTES).exists()
+    form = forms.decision_form(meeting)
+    assert f"vote_{there.pk}" in form.fields
+    assert not {f"vote_{m.pk}" for m in (away, later, earlier)} & set(form.fields)
 
 
 def test_a_decision_without_recorded_votes_has_no_votes_entry(world: World) -> None:

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from coproduce.contributions import actions as spine_actions
+from coproduce.contributions.models import Decision
 from coproduce.contributions.tests.world import World, build_world
 from coproduce.governance import actions
 from coproduce.governance.models import Meeting, Question, Registration
@@ -118,6 +120,26 @@ def test_the_clerk_publishes_agenda_minutes_answer_and_decision(world: World) ->
     for text in ["Welcome", "We met.", "Because we can.", "Open later", "Tell the GPs", "Present"]:
         assert text in page, text
     assert Question.objects.get().contribution.responses.count() == 1
+
+
+def test_a_hidden_question_does_not_stop_a_decision_and_is_not_linked(world: World) -> None:
+    meeting = _meeting(world)
+    asked = [
+        actions.question_ask(meeting=meeting, author=world.people["resident"], text=text)
+        for text in ("Why?", "Rude words")
+    ]
+    spine_actions.moderation_hide(
+        contribution=asked[1].contribution, moderator=world.people["professional"]
+    )
+    move_meeting(meeting, days=-0.002)
+    clerk = _client(world.people["professional"])
+    response = clerk.post(
+        reverse("governance:decision_create", args=[meeting.pk]),
+        {"title": "Open later", "description": "Until 8pm."},
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(title="Open later")
+    assert list(decision.contributions.all()) == [asked[0].contribution]
 
 
 def test_the_clerk_creates_a_board_member_and_meeting(world: World) -> None:

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.common.tests.concurrency import in_progress, only_on_postgresql, waits
 from coproduce.contributions import actions as spine_actions
 from coproduce.contributions.models import Contribution, Visibility
 from coproduce.insight import actions, queries
-from coproduce.insight.models import Answer, Asset, QuestionKind, SurveySubmission
+from coproduce.insight.models import Answer, Asset, Question, QuestionKind, SurveySubmission
 from coproduce.insight.tests.factories import (
     AssetFactory,
     NeedsSurveyFactory,
@@ -123,6 +124,39 @@ def test_once_answered_a_question_keeps_its_type_and_options() -> None:
     choice.refresh_from_db()
     assert choice.text == "Where would you like help?"
     assert choice.options == ["At home", "In a community centre", "Online"]
+
+
+def test_a_question_removed_since_the_page_was_read_is_not_brought_back() -> None:
+    activity = NeedsSurveyFactory(state=ActivityState.DRAFT)
+    staff = facilitator_of(activity)
+    stale = by_kind(activity, QuestionKind.SINGLE_CHOICE)
+    actions.question_delete(question=by_kind(activity, QuestionKind.SINGLE_CHOICE), user=staff)
+    for attempt in (
+        lambda: actions.question_update(question=stale, user=staff, text="Reworded?"),
+        lambda: actions.question_move(question=stale, user=staff, direction="up"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert refused.value.messages == ["This question has been removed."]
+    actions.question_delete(question=stale, user=staff)  # removed already: it stays removed
+    assert not Question.objects.filter(pk=stale.pk).exists()
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_removing_a_question_waits_for_answers_being_sent_then_is_refused() -> None:
+    activity = NeedsSurveyFactory()
+    staff = facilitator_of(activity)
+    scale = by_kind(activity, QuestionKind.SCALE)
+    with in_progress(
+        lambda: actions.survey_submit(
+            activity=activity, author=UserFactory(), answers=sample_answers(questions_of(activity))
+        )
+    ):
+        waits(lambda: actions.question_delete(question=scale, user=staff))
+    with pytest.raises(ValidationError, match="cannot be removed"):
+        actions.question_delete(question=scale, user=staff)
+    assert Answer.objects.filter(question=scale).count() == 1
 
 
 def test_only_staff_compose_and_only_until_the_survey_closes() -> None:

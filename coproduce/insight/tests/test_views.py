@@ -484,11 +484,18 @@ def test_staff_cannot_change_answered_questions_through_the_pages() -> None:
     SubmissionFactory(activity=activity)
     client, _user = staff_client(activity)
     choice = questions(activity)[QuestionKind.SINGLE_CHOICE]
-    response = client.post(
-        reverse("insight:question_edit", args=[choice.pk]),
-        {"text": choice.text, "kind": "free_text"},
-    )
+    edit = reverse("insight:question_edit", args=[choice.pk])
+    page = client.get(edit).content.decode()  # shown, but fixed (decision 0134)
+    assert 'name="kind" type="radio" value="single_choice" checked disabled' in page
+    assert "the options cannot change" in page
+    # From a page loaded before the first answer: refused on the field.
+    response = client.post(edit, {"text": choice.text, "kind": "free_text"})
+    assert 'id="id_kind-error"' in response.content.decode()
     assert "the type of answer cannot change" in response.content.decode()
+    # As a browser sends it now (no disabled fields): the wording changes, the rest is kept.
+    assert client.post(edit, {"text": "Where would help be best?"}).status_code == 302
+    choice.refresh_from_db()
+    assert (choice.text, choice.kind) == ("Where would help be best?", QuestionKind.SINGLE_CHOICE)
     response = client.post(reverse("insight:question_delete", args=[choice.pk]), follow=True)
     assert "its questions cannot be removed" in response.content.decode()
     assert activity.survey.questions.count() == 4
