@@ -29,6 +29,7 @@ from coproduce.assessment.models import (
     VersionStatus,
 )
 from coproduce.common.languages import in_language
+from coproduce.common.locking import lock_for_share
 from coproduce.common.permissions import require
 from coproduce.services.models import Activity
 
@@ -123,7 +124,7 @@ def lock_activity(assessment: Assessment) -> Assessment:
 
 def reopen_refused(activity: Activity) -> str | None:
     """Why a closed user assessment may not open again, or None when it may (registered with the
-    services app: ``register_method(reopen_refused=…)``). Once findings or indicator values have
+    services app: ``register_method(open_refused=…)``; a draft has no results, so it may). Once findings or indicator values have
     been written from its results, more ratings would make the results page disagree with them
     (decision 0125). An assessment run offline (none set up here) may re-open."""
     assessment = (
@@ -190,12 +191,24 @@ def _write(response: Response, answers: list[tuple[Standard, Answer]]) -> None:
     )
 
 
+def _rating_share(assessment: Assessment) -> Assessment:
+    """The assessment read again under a shared lock on its activity's row: ratings go in side by
+    side, while closing the activity (``activity_transition`` locks the row) waits for those in
+    progress, and they for it. So no rating lands after the close, behind results and findings
+    written from what was there (decision 0139)."""
+    lock_for_share(Activity, assessment.activity_id)
+    return Assessment.objects.select_related("activity__service_stage__service", "version").get(
+        pk=assessment.pk
+    )
+
+
 @transaction.atomic
 def response_save(
     *, assessment: Assessment, person: Visitor, ratings: Mapping[int, Answer], named: bool
 ) -> Response:
     """A person's answers (standard key → (rating or None, comment)); saving again replaces
     theirs, while the assessment is open. ``named``: show their name with their comments."""
+    assessment = _rating_share(assessment)  # not closed while the form was on its way
     require(rules.can_rate(person, assessment))
     assert isinstance(person, User)
     answers = _answers(assessment, ratings)
@@ -224,6 +237,7 @@ def paper_response_add(
     *, assessment: Assessment, by: User, ratings: Mapping[int, Answer]
 ) -> Response:
     """A paper form, entered by staff: a new response with no person, never named."""
+    assessment = _rating_share(assessment)
     require(rules.can_enter_paper(by, assessment))
     answers = _answers(assessment, ratings)
     response = Response.objects.create(assessment=assessment, person=None, entered_by=by)

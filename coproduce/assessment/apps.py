@@ -43,7 +43,7 @@ class AssessmentConfig(AppConfig):
             ],
             delivered=queries_findings.delivered,
             until_delivered=InvolvementLevel.CONSULT,
-            reopen_refused=reopen_refused,
+            open_refused=reopen_refused,
         )
         register_method(
             ActivityKind.PEER_REVIEW,

@@ -85,7 +85,10 @@ def record_save(*, user: User, answers: dict[str, str], consent: bool) -> Equali
             {"consent": _("Tick the box to say you agree, or leave this page without saving.")}
         )
     cleaned = _clean_answers(answers)
-    record = EqualityRecord.objects.select_for_update().filter(user=user).first()
+    # The person's row, locked: two first saves at once (a double submit) would both find no
+    # record and the second would end in an IntegrityError (decision 0139).
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+    record = EqualityRecord.objects.filter(user=user).first()
     if record is None:
         record = EqualityRecord(user=user)
     record.encrypt(cleaned)

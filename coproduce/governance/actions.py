@@ -160,12 +160,36 @@ def meeting_create(
     return meeting
 
 
+def _locked(meeting: Meeting) -> Meeting:
+    """The meeting, its row locked for the transaction: its agenda, attendance and votes change
+    one writer at a time."""
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("board__service", "activity__service_stage")
+        .get(pk=meeting.pk)
+    )
+
+
+def _check_agenda_open(meeting: Meeting) -> None:
+    """The agenda and its papers are what the meeting considered: fixed once the minutes are out
+    (decision 0139)."""
+    if meeting.minutes_published_at is not None:
+        raise ValidationError(
+            _(
+                "The minutes are published, so the agenda and its papers can no longer change. "
+                "If something is missing, correct the minutes."
+            )
+        )
+
+
 @transaction.atomic
 def agenda_item_add(
     *, meeting: Meeting, title: str, summary: str = "", added_by: User
 ) -> AgendaItem:
-    """Add an item at the end of the agenda."""
+    """Add an item at the end of the agenda (until the minutes are published)."""
     require(rules.can_clerk_meeting(added_by, meeting))
+    meeting = _locked(meeting)  # two items added at once take the next two places
+    _check_agenda_open(meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem(meeting=meeting, position=last + 1, title=title.strip(), summary=summary)
     item.full_clean()
@@ -187,8 +211,10 @@ def agenda_publish(*, meeting: Meeting, published_by: User) -> Meeting:
 
 @transaction.atomic
 def paper_add(*, item: AgendaItem, title: str, upload: UploadedFile, added_by: User) -> Paper:
-    """Attach a paper to an agenda item: a real PDF, DOCX or ODT file of at most 10 MB."""
+    """Attach a paper to an agenda item: a real PDF, DOCX or ODT file of at most 10 MB (until the
+    minutes are published)."""
     require(rules.can_clerk_meeting(added_by, item.meeting))
+    _check_agenda_open(_locked(item.meeting))
     if not title.strip():
         raise ValidationError({"title": _("Enter the title of the paper.")})
     if upload.size is None or upload.size > papers.MAX_BYTES:
@@ -271,13 +297,28 @@ def question_answer(*, question: Question, author: User, body: str) -> Response:
 def attendance_record(
     *, meeting: Meeting, statuses: Mapping[int, str], recorded_by: User
 ) -> list[Attendance]:
-    """Record who was present, who sent apologies and who was absent (by membership id)."""
+    """Record who was present, who sent apologies and who was absent (by membership id): the
+    members on the board that day. Someone whose vote at the meeting is recorded was present."""
     require(rules.can_clerk_meeting(recorded_by, meeting))
-    members = {m.pk: m for m in meeting.board.memberships.all()}
+    meeting = _locked(meeting)  # decisions and their votes wait, and wait for this
+    members = {m.pk: m for m in queries.members_on_the_day(meeting)}
+    voted = set(
+        Vote.objects.filter(meeting_decision__meeting=meeting).values_list(
+            "membership_id", flat=True
+        )
+    )
     rows = []
     for membership_id, status in statuses.items():
         if membership_id not in members or status not in AttendanceStatus.values:
             raise ValidationError(_("Choose present, apologies or absent for each member."))
+        if status != AttendanceStatus.PRESENT and membership_id in voted:
+            raise ValidationError(
+                _(
+                    "%(name)s voted on a decision at this meeting, so they were present. Choose "
+                    "present for them."
+                )
+                % {"name": members[membership_id].name}
+            )
         row, _created = Attendance.objects.update_or_create(
             meeting=meeting, membership=members[membership_id], defaults={"status": status}
         )
@@ -317,6 +358,7 @@ def meeting_decision_record(
     require(rules.can_clerk_meeting(recorded_by, meeting))
     if not meeting.has_started:
         raise ValidationError(_("Decisions are recorded once the meeting has taken place."))
+    meeting = _locked(meeting)  # no one is recorded away while their vote is being recorded
     members = {m.pk: m for m in queries.voters(meeting)}
     votes = dict(votes or {})
     if set(votes) - set(members):

@@ -15,13 +15,17 @@ class GovernanceConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from coproduce.contributions.kinds import Kind, register_kind
-        from coproduce.governance import ledger, queries
+        from coproduce.governance import ledger, queries, rules
         from coproduce.governance.models import QUESTION
         from coproduce.services import pages
         from coproduce.services.methods import register_method
         from coproduce.services.models import ActivityKind
 
-        register_method(ActivityKind.MEETING, take_part_template="governance/_take_part.html")
+        register_method(
+            ActivityKind.MEETING,
+            take_part_template="governance/_take_part.html",
+            open_refused=rules.open_refused,
+        )
         register_kind(
             Kind(
                 code=QUESTION,

@@ -18,7 +18,7 @@ from coproduce.governance.models import (
     MeetingFormat,
     VoteChoice,
 )
-from coproduce.governance.queries import voters
+from coproduce.governance.queries import members_on_the_day, voters
 
 TIME_HINT = _("Use the 24-hour clock, for example 18:30")
 
@@ -165,10 +165,10 @@ class ActionForm(OneTimeForm):
 
 
 def attendance_form(meeting: Meeting, data: Any = None) -> forms.Form:
-    """One choice per member of the board."""
+    """One choice per member of the board on the day of the meeting."""
     form = forms.Form(data)
     current = {a.membership_id: a.status for a in meeting.attendance.all()}
-    for member in meeting.board.memberships.all():
+    for member in members_on_the_day(meeting):
         form.fields[f"member_{member.pk}"] = forms.ChoiceField(
             label=f"{member.name} ({member.role})",
             choices=AttendanceStatus.choices,

@@ -144,12 +144,16 @@ def meeting_context(user: Visitor, meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def voters(meeting: Meeting) -> QuerySet[Membership]:
-    """The members who may have voted at the meeting: on the board that day (their term covers
-    it), and not recorded absent or as having sent apologies."""
-    away = Attendance.objects.filter(meeting=meeting).exclude(status=AttendanceStatus.PRESENT)
-    return (
-        meeting.board.memberships.on(timezone.localdate(meeting.starts_at))
-        .exclude(pk__in=away.values("membership_id"))
-        .order_by("name", "id")
+def members_on_the_day(meeting: Meeting) -> QuerySet[Membership]:
+    """The board's members on the day of the meeting (their term covers it): those whose
+    attendance is recorded."""
+    return meeting.board.memberships.on(timezone.localdate(meeting.starts_at)).order_by(
+        "name", "id"
     )
+
+
+def voters(meeting: Meeting) -> QuerySet[Membership]:
+    """The members who may have voted at the meeting: on the board that day, and not recorded
+    absent or as having sent apologies."""
+    away = Attendance.objects.filter(meeting=meeting).exclude(status=AttendanceStatus.PRESENT)
+    return members_on_the_day(meeting).exclude(pk__in=away.values("membership_id"))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from coproduce.accounts.types import Visitor
 from coproduce.governance.models import Board, Meeting, Paper, Question, Registration
-from coproduce.services.models import Service
+from coproduce.services.models import Activity, Service
 from coproduce.services.rules import can_manage_service, can_run_activities, can_view_service
 
 
@@ -44,6 +46,18 @@ def can_view_meeting(user: Visitor, meeting: Meeting) -> bool:
     if meeting.is_public:
         return can_view_service(user, service)
     return can_run_activities(user, service)
+
+
+def open_refused(activity: Activity) -> str | None:
+    """Why a meeting's activity may not open (registered with the services app:
+    ``register_method(open_refused=…)``): a private meeting's stays a draft, so that its title and
+    the question form stay off the public pages (decision 0139)."""
+    if Meeting.objects.filter(activity_id=activity.pk, is_public=False).exists():
+        return _(
+            "This is a private meeting, so its activity stays a draft and is not shown to the "
+            "public."
+        )
+    return None
 
 
 def can_register(user: Visitor, meeting: Meeting) -> bool:

@@ -23,6 +23,7 @@ from coproduce.services.models import (
     ACTIVITY_TRANSITIONS,
     STAGE_ORDER,
     Activity,
+    ActivityKind,
     ActivityState,
     Service,
     ServiceStage,
@@ -305,21 +306,43 @@ def activity_create(
     return activity
 
 
+def _set_up_by_its_method(activity: Activity) -> bool:
+    """Whether a method's app has set the activity up: a meeting, budget, panel, survey… holds it
+    by a one-to-one link. Its kind is then the method's, and changing it would let the activity
+    open past its method's rules, e.g. a private meeting's (decision 0139)."""
+    return any(
+        relation.related_model._default_manager.filter(
+            **{relation.field.name: activity.pk}
+        ).exists()
+        for relation in Activity._meta.related_objects
+        if relation.one_to_one
+    )
+
+
 @transaction.atomic
 def activity_update(*, activity: Activity, **fields: Any) -> Activity:
-    """Change an activity's details; its method cannot change once it has opened.
+    """Change an activity's details; its method cannot change once it has opened, nor once its
+    method's app has set it up (``_set_up_by_its_method``).
 
     Its outcome is written when it is reported (``activity_transition``); the Welsh of the
     outcome may be added here later."""
     unknown = set(fields) - ACTIVITY_FIELDS
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))} here.")
-    if (
-        "kind" in fields
-        and fields["kind"] != activity.kind
-        and activity.state != ActivityState.DRAFT
-    ):
-        raise ValidationError({"kind": _("The method cannot change once the activity has opened.")})
+    if "kind" in fields and fields["kind"] != activity.kind:
+        if activity.state != ActivityState.DRAFT:
+            raise ValidationError(
+                {"kind": _("The method cannot change once the activity has opened.")}
+            )
+        if _set_up_by_its_method(activity):
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "The method cannot change: this activity has been set up as a %(method)s."
+                    )
+                    % {"method": ActivityKind(activity.kind).label.lower()}
+                }
+            )
     for name, value in fields.items():
         setattr(activity, name, value.strip() if isinstance(value, str) else value)
     _check_dates(activity.opens_on, activity.closes_on)
@@ -334,8 +357,9 @@ def activity_update(*, activity: Activity, **fields: Any) -> Activity:
 def activity_transition(
     *, activity: Activity, to_state: str, outcome: str = "", outcome_cy: str = ""
 ) -> Activity:
-    """Move an activity along draft → open → closed → reported (closed may re-open, unless its
-    method refuses: ``methods.reopen_refused``, asked under the activity's row lock).
+    """Move an activity along draft → open → closed → reported (closed may re-open). Its method
+    may refuse to open it, from draft or closed: ``methods.open_refused``, asked under the
+    activity's row lock.
 
     The first time it opens, the ``hooks.ACTIVITY_OPENED`` callbacks run in this transaction.
     """
@@ -361,8 +385,8 @@ def activity_transition(
                 % {"stage": activity.service_stage.get_stage_display().lower()}
             }
         )
-    if to_state == ActivityState.OPEN and activity.state == ActivityState.CLOSED:
-        refused = methods.reopen_refused(activity)
+    if to_state == ActivityState.OPEN:
+        refused = methods.open_refused(activity)
         if refused:
             raise ValidationError({"to_state": refused})
     if to_state == ActivityState.REPORTED:

@@ -60,9 +60,10 @@ class Method:
     # 0086). None: an opened activity counts at its kind's level (decision 0006).
     delivered: Callable[[Sequence[Activity]], set[int]] | None = None
     until_delivered: str = ""
-    # Why a closed activity of the kind may not open again (a message), or None when it may: an
-    # assessment whose findings are written from its results (decision 0125). None: it always may.
-    reopen_refused: Callable[[Activity], StrOrPromise | None] | None = None
+    # Why an activity of the kind may not open (a message), or None when it may: a closed
+    # assessment whose findings are written from its results (decision 0125), a private meeting
+    # (decision 0139). Asked on draft → open and closed → open. None: it always may.
+    open_refused: Callable[[Activity], StrOrPromise | None] | None = None
 
     def staff_links_for(self, activity: Activity, user: Visitor) -> list[tuple[StrOrPromise, str]]:
         """(label, url) of each staff page of the method for this activity that ``user`` may
@@ -92,7 +93,7 @@ def register_method(
     staff_links: Sequence[tuple[StrOrPromise, str, LinkRule]] = (),
     delivered: Callable[[Sequence[Activity]], set[int]] | None = None,
     until_delivered: str = "",
-    reopen_refused: Callable[[Activity], StrOrPromise | None] | None = None,
+    open_refused: Callable[[Activity], StrOrPromise | None] | None = None,
 ) -> Method:
     """Say that an app runs activities of ``kind``; call it from that app's ``AppConfig.ready()``.
 
@@ -102,7 +103,7 @@ def register_method(
     ``staff_links`` are (label, URL name, rule) triples; each URL is reversed with the activity's
     pk on the staff activity page, shown to those the rule (``rule(user, activity)``, the view's
     own) allows. Labels should be lazy translations. ``delivered``, ``until_delivered`` and
-    ``reopen_refused``: see ``Method``. Registering a kind twice, or a kind that is not an
+    ``open_refused``: see ``Method``. Registering a kind twice, or a kind that is not an
     ``ActivityKind``, is an error.
     """
     if kind not in ActivityKind.values:
@@ -117,7 +118,7 @@ def register_method(
         ),
         delivered=delivered,
         until_delivered=until_delivered,
-        reopen_refused=reopen_refused,
+        open_refused=open_refused,
     )
     _METHODS[method.kind] = method
     return method
@@ -140,14 +141,15 @@ def method_for(kind: str) -> Method | None:
     return _METHODS.get(kind)
 
 
-def reopen_refused(activity: Activity) -> StrOrPromise | None:
-    """Why the method of a closed activity does not let it open again, or None when it may (an
+def open_refused(activity: Activity) -> StrOrPromise | None:
+    """Why the method of a draft or closed activity does not let it open, or None when it may (an
     unregistered kind, or a method with no such rule, always may). See
-    docs/decisions/0125-assessment-fixed-once-reported.md."""
+    docs/decisions/0125-assessment-fixed-once-reported.md and
+    docs/decisions/0139-private-meetings-stay-drafts.md."""
     method = _METHODS.get(activity.kind)
-    if method is None or method.reopen_refused is None:
+    if method is None or method.open_refused is None:
         return None
-    return method.reopen_refused(activity)
+    return method.open_refused(activity)
 
 
 def levels_until_delivered(activities: Iterable[Activity]) -> dict[int, str]:

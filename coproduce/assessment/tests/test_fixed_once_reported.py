@@ -80,21 +80,28 @@ def test_a_mystery_shops_version_can_change_until_a_shopper_rates() -> None:
     assert changed.version == newer
 
 
-def test_a_mystery_shops_version_is_fixed_once_a_shopper_has_rated() -> None:
-    assessment, staff, _ = mystery_shop()
-    pinned = assessment.version
-    assignment = assign(assessment)
-    # A draft report with one rating is enough: its rating is about the pinned version's standards.
-    first = pinned.standards.order_by("position", "id").first()
-    assert first is not None
+def _first_standard(version: FrameworkVersion) -> Standard:
+    standard = version.standards.order_by("position", "id").first()
+    assert standard is not None
+    return standard
+
+
+def _draft_report(assignment: Assignment, standard: Standard) -> None:
     actions_shopping.report_save(
         assignment=assignment,
         by=assignment.shopper,
         contacted_at=None,
         account="",
-        ratings={first.pk: (4, "")},
+        ratings={standard.pk: (4, "")},
         send=False,
     )
+
+
+def test_a_mystery_shops_version_is_fixed_once_a_shopper_has_rated() -> None:
+    assessment, staff, _ = mystery_shop()
+    pinned = assessment.version
+    # A draft report with one rating is enough: its rating is about the pinned version's standards.
+    _draft_report(assign(assessment), _first_standard(pinned))
     newer = _version_2(pinned, staff)
     with pytest.raises(ValidationError) as refused:
         actions_assessments.assessment_set_up(activity=assessment.activity, by=staff, version=newer)
@@ -324,23 +331,6 @@ def test_a_recording_of_an_assessment_read_before_it_reopened_is_refused() -> No
     assert not Measurement.objects.exists()
 
 
-def _first_standard(version: FrameworkVersion) -> Standard:
-    standard = version.standards.order_by("position", "id").first()
-    assert standard is not None
-    return standard
-
-
-def _draft_report(assignment: Assignment, standard: Standard) -> None:
-    actions_shopping.report_save(
-        assignment=assignment,
-        by=assignment.shopper,
-        contacted_at=None,
-        account="",
-        ratings={standard.pk: (4, "")},
-        send=False,
-    )
-
-
 def test_a_report_on_an_assignment_removed_since_is_refused_not_an_error() -> None:
     assessment, _, coordinator = mystery_shop()
     assignment = assign(assessment)
@@ -458,3 +448,39 @@ def test_a_report_waits_for_publishing_in_progress_then_is_refused() -> None:
         waits(lambda: send_report(late))
     with pytest.raises(PermissionDenied):
         send_report(late)
+
+
+def _rate(assessment: Assessment) -> object:
+    return actions_assessments.response_save(
+        assessment=assessment, person=UserFactory(), ratings=every(assessment, 2), named=False
+    )
+
+
+def _enter_paper(assessment: Assessment, staff: User) -> object:
+    return actions_assessments.paper_response_add(
+        assessment=assessment, by=staff, ratings=every(assessment, 2)
+    )
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["online", "on paper"])
+def test_a_rating_waits_for_a_close_in_progress_then_is_refused(how: str) -> None:
+    """Decision 0139: no rating lands after the close, behind findings written from the rest."""
+    activity = ActivityFactory(kind=ActivityKind.ASSESSMENT, state=ActivityState.OPEN)
+    staff = staff_of(activity)
+    version = make_framework(activity.service, staff)
+    assessment = actions_assessments.assessment_set_up(activity=activity, by=staff, version=version)
+
+    def rate() -> object:
+        return _rate(assessment) if how == "online" else _enter_paper(assessment, staff)
+
+    with in_progress(
+        lambda: services_actions.activity_transition(
+            activity=activity, to_state=ActivityState.CLOSED
+        )
+    ):
+        waits(rate)
+    with pytest.raises(PermissionDenied):
+        rate()
+    assert not assessment.responses.exists()

@@ -60,3 +60,34 @@ only_on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite runs one write transaction at a time; the race exists only on PostgreSQL",
 )
+
+
+class Behind:
+    """``action`` run in another thread and connection while a lock it needs is held (inside an
+    ``in_progress`` block): it must still be waiting after a moment. After the block, ``result()``
+    lets it finish and gives what it returned, or raises what it raised (an IntegrityError where
+    a lock is missing and both writers read the same state)."""
+
+    def __init__(self, action: Callable[[], object]) -> None:
+        self._outcome: list[object] = []
+        self._errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self._outcome.append(action())
+            except BaseException as error:  # raised in the test's thread by result()
+                self._errors.append(error)
+            finally:
+                connection.close()
+
+        self._thread = threading.Thread(target=run)
+        self._thread.start()
+        self._thread.join(0.5)
+        assert self._thread.is_alive(), self._errors or "it did not wait"
+
+    def result(self) -> object:
+        self._thread.join(30)
+        assert not self._thread.is_alive(), "it is still waiting"
+        if self._errors:
+            raise self._errors[0]
+        return self._outcome[0]

@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from coproduce.accounts.models import User
 from coproduce.accounts.tests.factories import UserFactory
+from coproduce.common.tests.concurrency import Behind, in_progress, only_on_postgresql
 from coproduce.contributions.tests.world import World, build_world
 from coproduce.equality import actions
 from coproduce.equality.models import (
@@ -55,6 +56,21 @@ def test_answers_are_replaced_not_added() -> None:
     person = UserFactory()
     actions.record_save(user=person, answers={"age": "16_24"}, consent=True)
     actions.record_save(user=person, answers={"sex": "female"}, consent=True)
+    assert EqualityRecord.objects.get().decrypted() == {"sex": "female"}
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_first_saves_at_once_keep_the_second() -> None:
+    """A double submit: the second waits for the first and replaces its answers."""
+    person = UserFactory()
+    with in_progress(
+        lambda: actions.record_save(user=person, answers={"age": "16_24"}, consent=True)
+    ):
+        second = Behind(
+            lambda: actions.record_save(user=person, answers={"sex": "female"}, consent=True)
+        )
+    second.result()
     assert EqualityRecord.objects.get().decrypted() == {"sex": "female"}
 
 

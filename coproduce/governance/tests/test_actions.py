@@ -26,7 +26,7 @@ from coproduce.governance.tests.factories import (
     move_meeting,
 )
 from coproduce.services import actions as service_actions
-from coproduce.services.models import ActivityKind, ActivityState
+from coproduce.services.models import ActivityKind, ActivityState, ServiceStatus
 from coproduce.transparency.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,39 @@ def test_a_private_meeting_is_seen_only_by_the_organisations_staff(world: World)
     with pytest.raises(PermissionDenied):
         actions.question_ask(meeting=private, author=people["resident"], text="May I come?")
     assert list(queries.meetings_seen_by(people["resident"], private.board)) == []
+
+
+def test_a_private_meetings_activity_cannot_be_opened_from_the_services_pages(
+    world: World,
+) -> None:
+    """Decision 0139: opening it would show its title on the public pages, with a question form."""
+    private = _meeting(world, is_public=False)
+    with pytest.raises(ValidationError) as excinfo:
+        service_actions.activity_transition(activity=private.activity, to_state="open")
+    assert excinfo.value.message_dict == {
+        "to_state": [
+            "This is a private meeting, so its activity stays a draft and is not shown to the "
+            "public."
+        ]
+    }
+    # Nor by changing its method first, nor back from a draft set up as a meeting.
+    with pytest.raises(ValidationError) as excinfo:
+        service_actions.activity_update(activity=private.activity, kind="needs_survey")
+    assert excinfo.value.message_dict == {
+        "kind": ["The method cannot change: this activity has been set up as a public meeting."]
+    }
+    private.activity.refresh_from_db()
+    assert private.activity.state == ActivityState.DRAFT
+    assert private.activity.kind == ActivityKind.MEETING
+    # Other details still change.
+    service_actions.activity_update(activity=private.activity, kind="meeting", title="Renamed")
+    # A public meeting arranged while its service was unpublished opens once staff open it.
+    world.service.status = ServiceStatus.DRAFT
+    world.service.save(update_fields=["status"])
+    waiting = _meeting(world)
+    assert waiting.activity.state == ActivityState.DRAFT
+    opened = service_actions.activity_transition(activity=waiting.activity, to_state="open")
+    assert opened.state == ActivityState.OPEN
 
 
 def test_a_registration_and_its_access_needs_are_for_the_person_and_the_clerk(world: World) -> None:

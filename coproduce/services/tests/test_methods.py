@@ -136,35 +136,40 @@ def test_the_services_templates_do_not_name_the_method_apps() -> None:
 
 
 @pytest.mark.django_db
-def test_a_method_may_refuse_to_reopen_a_closed_activity(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Decision 0125: the method's ``reopen_refused`` is asked on closed → open only."""
+def test_a_method_may_refuse_to_open_an_activity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decisions 0125 and 0139: the method's ``open_refused`` is asked on draft → open and
+    closed → open, and nowhere else."""
     monkeypatch.setattr(methods, "_METHODS", {})
     asked: list[str] = []
 
     def refused(activity: Activity) -> str | None:
-        asked.append(activity.title)
-        return "Its results are in use, so it stays closed." if "kept" in activity.title else None
+        asked.append(f"{activity.title} ({activity.state})")
+        return "Its results are in use, so it stays shut." if "kept" in activity.title else None
 
+    kept = ActivityFactory(kind=ActivityKind.MEETING, title="A kept meeting", state="closed")
+    other = ActivityFactory(kind=ActivityKind.MEETING, title="Another meeting", state="closed")
+    draft = ActivityFactory(kind=ActivityKind.MEETING, title="A kept draft", state="draft")
+    survey = ActivityFactory(kind=ActivityKind.NEEDS_SURVEY, title="A kept survey", state="closed")
     register_method(
         ActivityKind.MEETING,
         take_part_template="governance/_take_part.html",
-        reopen_refused=refused,
+        open_refused=refused,
     )
-    kept = ActivityFactory(kind=ActivityKind.MEETING, title="A kept meeting", state="closed")
-    other = ActivityFactory(kind=ActivityKind.MEETING, title="Another meeting", state="closed")
-    survey = ActivityFactory(kind=ActivityKind.NEEDS_SURVEY, title="A kept survey", state="closed")
-    assert asked == []  # not asked on draft → open, nor on open → closed
-    with pytest.raises(ValidationError) as excinfo:
-        actions.activity_transition(activity=kept, to_state=ActivityState.OPEN)
-    assert excinfo.value.message_dict == {
-        "to_state": ["Its results are in use, so it stays closed."]
-    }
+    for activity in (kept, draft):
+        with pytest.raises(ValidationError) as excinfo:
+            actions.activity_transition(activity=activity, to_state=ActivityState.OPEN)
+        assert excinfo.value.message_dict == {
+            "to_state": ["Its results are in use, so it stays shut."]
+        }
     kept.refresh_from_db()
-    assert kept.state == ActivityState.CLOSED
+    draft.refresh_from_db()
+    assert (kept.state, draft.state) == (ActivityState.CLOSED, ActivityState.DRAFT)
     assert actions.activity_transition(activity=other, to_state="open").state == "open"
-    # A kind whose method says nothing (here: no method) re-opens as before.
+    # Not asked on open → closed.
+    assert actions.activity_transition(activity=other, to_state="closed").state == "closed"
+    # A kind whose method says nothing (here: no method) opens as before.
     assert actions.activity_transition(activity=survey, to_state="open").state == "open"
-    assert asked == ["A kept meeting", "Another meeting"]
+    assert asked == ["A kept meeting (closed)", "A kept draft (draft)", "Another meeting (closed)"]
     # A closed activity the method refuses to re-open may still be reported.
     reported = actions.activity_transition(activity=kept, to_state="reported", outcome="Done.")
     assert reported.state == ActivityState.REPORTED
