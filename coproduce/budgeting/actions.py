@@ -192,6 +192,13 @@ def proposal_bring_forward(
     answers stay where they are; the contribution gets an answer saying where it went.
     """
     require(rules.can_manage_budget(by, budget))
+    # Locked before the checks: the same idea brought forward twice at once is one proposal, and
+    # voting cannot open under it (decision 0140).
+    budget = (
+        Budget.objects.select_for_update(of=("self",))
+        .select_related("activity__service_stage")
+        .get(pk=budget.pk)
+    )
     if not rules.ballot_may_change(budget):
         raise ValidationError(BALLOT_FIXED)
     check_area(budget, area)

@@ -31,6 +31,7 @@ from coproduce.budgeting.models import (
     Phase,
     VotingCode,
 )
+from coproduce.common.locking import lock_for_share
 from coproduce.common.onetime import MAX_BATCH, hash_secret, make_batch, new_secret
 from coproduce.common.permissions import require
 
@@ -102,7 +103,13 @@ def ballot_cast(
 
     One ballot per account and per code, enforced by the database: two tabs casting at once
     end with one ballot, the later. Returns the new receipt code (shown once, never stored).
+
+    Ballots share a lock on the budget's row: closing voting (``phase_set`` locks the row) waits
+    for those in progress, and a ballot sent as voting closes is refused, not stored uncounted
+    (decision 0140).
     """
+    lock_for_share(Budget, budget.pk)
+    budget = Budget.objects.get(pk=budget.pk)
     if code is None:
         require(voter is not None and rules.can_vote_online(voter, budget))
     else:
@@ -197,6 +204,9 @@ def paper_entry_add(
     """Type a paper ballot. The second typing by a different person makes the ballot when both
     agree; when they differ, the paper is listed as a mismatch and nothing is counted."""
     require(rules.can_manage_budget(by, budget))
+    # The budget's row locked: typings of one paper, and a count starting, wait for each other
+    # (two first typings at once would both find no other; decision 0140).
+    budget = Budget.objects.select_for_update().get(pk=budget.pk)
     if budget.phase not in (Phase.VOTING, Phase.COUNTING):
         raise ValidationError(_("Paper ballots are typed in while voting is open or just after."))
     if budget.counts.exists():
@@ -211,7 +221,6 @@ def paper_entry_add(
         raise ValidationError(
             {"paper_reference": _("This paper ballot has been typed twice and counted already.")}
         )
-    PaperEntry.objects.select_for_update().filter(budget=budget, paper_reference=reference).first()
     others = list(budget.paper_entries.filter(paper_reference=reference).exclude(entered_by=by))
     if budget.paper_entries.filter(paper_reference=reference, entered_by=by).exists():
         raise ValidationError(
@@ -248,6 +257,7 @@ def paper_entry_add(
 def paper_entry_delete(*, entry: PaperEntry, by: User) -> None:
     """Take back a typing that does not match (before the ballot is made)."""
     require(rules.can_manage_budget(by, entry.budget))
+    Budget.objects.select_for_update().get(pk=entry.budget_id)  # not while its twin is typed
     if entry.budget.ballots.filter(paper_reference=entry.paper_reference).exists():
         raise ValidationError(_("This paper ballot is counted already."))
     entry.delete()
@@ -261,9 +271,9 @@ def count_start(*, budget: Budget, by: User | None) -> Count:
     """Queue a count of the budget's ballots (the staff button and ``pb_count``)."""
     if by is not None:
         require(rules.can_manage_budget(by, budget))
-    if budget.phase != Phase.COUNTING:
-        raise ValidationError(_("Close voting (move the budget to its counting phase) first."))
     locked = Budget.objects.select_for_update().get(pk=budget.pk)
+    if locked.phase != Phase.COUNTING:
+        raise ValidationError(_("Close voting (move the budget to its counting phase) first."))
     running = locked.counts.filter(status__in=[CountStatus.QUEUED, CountStatus.RUNNING]).first()
     if running is not None:
         return running

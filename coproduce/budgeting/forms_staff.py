@@ -322,7 +322,7 @@ class ProposalChoiceField(KeyChoiceField):
         return f"{obj.reference}: {obj.title}"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OneTimeForm):
     feasibility = forms.ChoiceField(
         label=_("What did the review find?"), choices=REVIEW_CHOICES, widget=forms.RadioSelect
     )

@@ -30,6 +30,7 @@ from coproduce.commissioning.models import (
     WeightingPoints,
 )
 from coproduce.common.languages import in_language
+from coproduce.common.locking import lock_for_share
 from coproduce.common.permissions import require
 from coproduce.contributions.actions import contribution_start, response_create
 from coproduce.contributions.models import AuthorDisplay, Decision
@@ -105,6 +106,9 @@ def round_save(
     nothing once the award is made (decision 0122). Once bidding has opened, bids may close
     later than announced but never earlier."""
     require(rules.can_set_up_round(by, activity))
+    # The activity's row locked first: a round's first save sent twice would otherwise find no
+    # round twice and end in an IntegrityError (decision 0140).
+    Activity.objects.select_for_update().filter(pk=activity.pk).exists()
     saved = Round.objects.select_for_update().filter(activity=activity).first()
     round_ = saved or Round(activity=activity)
     fixed = rules.fixed_set_up(saved)
@@ -277,7 +281,13 @@ def weighting_save(
     author_display: str = AuthorDisplay.FIRST_NAME,
 ) -> Weighting:
     """A resident's 100 points across the criteria (criterion key → points; missing ones get 0).
-    Saving again changes it, until the weighting closes. One each: the database says so."""
+    Saving again changes it, until the weighting closes. One each: the database says so.
+
+    Weightings share a lock on the round's row: publishing the weights (which locks it) waits for
+    those in progress, so each is counted and answered, and one sent as they are published is
+    refused (decision 0140)."""
+    lock_for_share(Round, round_.pk)
+    round_ = Round.objects.select_related("activity__service_stage__service").get(pk=round_.pk)
     require(rules.can_weigh(person, round_))
     assert isinstance(person, User)
     errors = _points_errors(round_, points)
@@ -345,6 +355,10 @@ def weights_publish(
     """Publish the criteria's weights: residents' (``weights.combine``), or ``changed`` by staff
     with a published reason. Then answer every weighting through the spine with the result."""
     require(rules.can_keep_round(by, round_))
+    # Locked, then read again: the same publish sent twice answers every weighting once
+    # (decision 0140). The caller's round is the one published, as callers expect.
+    Round.objects.select_for_update().filter(pk=round_.pk).exists()
+    round_.refresh_from_db()
     if round_.weights_published_at:
         raise ValidationError(_("The weights are already published."))
     criteria = list(round_.criteria.all())

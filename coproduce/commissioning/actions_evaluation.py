@@ -383,6 +383,9 @@ def agreed_scores_save(*, bid: Bid, by: User, agreed: Mapping[int, Given]) -> li
     errors = _scale_errors(
         criteria, agreed, score_name=agreed_field, text_name=reason_field, text_required=False
     )
+    # The bid's lock, as ``scores_save`` takes it: the agreed scores' reasons are checked against
+    # the evaluators' scores as they stand, not as one of them changes them (decision 0140).
+    Bid.objects.select_for_update().filter(pk=bid.pk).exists()
     given: dict[int, list[int]] = {}
     for criterion_id, score in Score.objects.filter(bid=bid).values_list("criterion_id", "score"):
         given.setdefault(criterion_id, []).append(score)

@@ -258,7 +258,16 @@ def participant_claim(*, participant: Participant, user: User) -> Participant:
     if participant.user_id is not None:
         raise PermissionDenied(_("These votes belong to someone else."))
     mine, _created = Participant.objects.get_or_create(conversation=conversation, user=user)
-    visitor = Participant.objects.select_for_update().get(pk=participant.pk)
+    # Claims into one account wait for each other (two cookies' votes on one statement would
+    # both move in), and a claim sent twice finds the visitor gone: nothing more to move
+    # (decision 0140).
+    Participant.objects.select_for_update().filter(pk=mine.pk).exists()
+    visitor = (
+        Participant.objects.select_for_update().filter(pk=participant.pk, user__isnull=True).first()
+    )
+    if visitor is None:
+        mine.refresh_from_db()
+        return mine
     now = timezone.now()
     votes = Vote.objects.filter(participant=visitor)
     theirs = {

@@ -255,6 +255,13 @@ def measurement_record(
 ) -> Measurement:
     """Record the indicator's value on a date (one value per date)."""
     require(rules.can_keep_indicator(by, indicator))
+    # Its row locked: two values for one date at once wait for each other, and the second is
+    # refused with a reason rather than an IntegrityError (decision 0140).
+    indicator = (
+        Indicator.objects.select_for_update(of=("self",))
+        .select_related("outcome__service")
+        .get(pk=indicator.pk)
+    )
     problem = _date_problem(indicator, measured_on)
     if problem:
         raise ValidationError({"measured_on": problem[0].upper() + problem[1:] + "."})
@@ -289,11 +296,12 @@ def measurements_import(*, service: Service, by: User, text: str, source: str) -
             % {"source": source}
         )
     reader.fieldnames = header
-    indicators = {
+    indicators = {  # locked, as a single value's record locks its indicator (decision 0140)
         str(indicator.pk): indicator
-        for indicator in Indicator.objects.filter(outcome__service=service).select_related(
-            "outcome__service"
-        )
+        for indicator in Indicator.objects.filter(outcome__service=service)
+        .select_related("outcome__service")
+        .select_for_update(of=("self",))
+        .order_by("pk")
     }
     known = set(
         Measurement.objects.filter(indicator__outcome__service=service).values_list(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts.models import User
+from coproduce.common.locking import lock_for_share
 from coproduce.contributions.actions import contribution_start
 from coproduce.contributions.models import AuthorDisplay, Contribution, Visibility
 from coproduce.panels import rules
@@ -194,7 +195,12 @@ def voting_open(*, panel: Panel, by: User | None) -> VotingRound:
 
 @transaction.atomic
 def vote_cast(*, recommendation: Recommendation, by: User, supports: bool) -> None:
-    """Record (or change) a member's vote while the vote is open: one per member."""
+    """Record (or change) a member's vote while the vote is open: one per member.
+
+    Votes share a lock on the panel's row: closing the vote (which locks it) waits for those in
+    progress, so each is counted and then forgotten, and one sent as the vote closes is refused
+    (decision 0140)."""
+    lock_for_share(Panel, recommendation.panel_id)
     recommendation = Recommendation.objects.select_related("panel").get(pk=recommendation.pk)
     rules.require(by, rules.can_vote(by, recommendation))
     member = recommendation.panel.members.get(user=by)

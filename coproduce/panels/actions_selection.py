@@ -47,9 +47,15 @@ MAX_SEED = 10**18
 # --- Invitations -------------------------------------------------------------------------------
 
 
-def _require_inviting(panel: Panel) -> None:
+def _locked_for_inviting(panel: Panel) -> Panel:
+    """The panel, its row locked, while it still takes invitations: imports and draws run one at
+    a time (two at once would both read the same addresses: an IntegrityError on a repeated
+    property reference, or an address drawn twice; decision 0140) and the phase cannot move on
+    under them."""
+    panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if PHASE_ORDER.index(panel.phase) > PHASE_ORDER.index(Phase.REGISTRATION):
         raise ValidationError(_("Invitations end when registration closes."))
+    return panel
 
 
 def _address_rows(text: str, source: str) -> list[tuple[int, dict[str, str]]]:
@@ -77,7 +83,7 @@ def _address_rows(text: str, source: str) -> list[tuple[int, dict[str, str]]]:
 def invitations_import(*, panel: Panel, by: User | None, text: str, source: str) -> int:
     """Add the addresses of a CSV address list; all or nothing, errors name their line."""
     rules.require(by, by is not None and rules.can_coordinate(by, panel))
-    _require_inviting(panel)
+    panel = _locked_for_inviting(panel)
     rows = _address_rows(text, source)
     known = set(panel.invitations.values_list("property_reference", flat=True))
     errors: list[str] = []
@@ -161,7 +167,7 @@ def invitations_draw(
     district where an address has no area) gets seats in proportion to its addresses.
     """
     rules.require(by, by is not None and rules.can_coordinate(by, panel))
-    _require_inviting(panel)
+    panel = _locked_for_inviting(panel)
     candidates = list(panel.invitations.filter(drawn=False).order_by("property_reference"))
     if not 0 < count <= len(candidates):
         raise ValidationError(_("Draw between 1 and %(n)s addresses.") % {"n": len(candidates)})

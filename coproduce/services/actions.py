@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.accounts.models import User
-from coproduce.common.text import unique_slug
+from coproduce.common.text import save_with_unique_slug
 from coproduce.organisations.models import Organisation
 from coproduce.search.actions import index_service, index_service_renamed, index_update
 from coproduce.services import hooks, methods, search
@@ -90,7 +90,6 @@ def service_create(
     service = Service(
         organisation=organisation,
         name=name.strip(),
-        slug=unique_slug(Service, name),
         summary=summary.strip(),
         description=description.strip(),
         name_cy=name_cy.strip(),
@@ -101,7 +100,7 @@ def service_create(
         status=ServiceStatus.PUBLISHED if publish else ServiceStatus.DRAFT,
     )
     service.full_clean(exclude=["slug"])
-    service.save()
+    save_with_unique_slug(service, name)
     service.partners.set([p for p in partners if p.pk != organisation.pk])
     _cycle_start(service=service, cycle=1)
     index_update(search.SERVICE, [service.pk])

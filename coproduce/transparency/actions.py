@@ -68,7 +68,12 @@ def record(
 @transaction.atomic
 def record_change(type: str, key: Any, content: Any) -> LedgerEntry | None:
     """Record a change to a record already in the ledger as a correction of its latest entry
-    (or as a first entry if it has none); nothing when its content is unchanged."""
+    (or as a first entry if it has none); nothing when its content is unchanged.
+
+    The head is locked before the latest entry is read: two changes at once would otherwise both
+    correct the same entry, and the second correction would break the chain's rule that an entry
+    corrects its record's latest one (decision 0140)."""
+    _locked_head()
     latest = LedgerEntry.objects.filter(type=type, key=str(key)).order_by("-seq").first()
     if latest is not None and latest.content_sha256 == verify.content_digest(content):
         return None

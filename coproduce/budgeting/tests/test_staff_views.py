@@ -4,6 +4,7 @@ errors (the pages from voting on: test_staff_voting_views.py)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -306,6 +307,20 @@ def test_reviewing_a_proposal_publishes_the_answer_and_shows_mistakes() -> None:
     answer = Response.objects.filter(contribution=proposal.contribution).latest("pk")
     assert "£12,500" in answer.body
     assert "Steel costs more." in answer.body
+
+
+def test_a_review_sent_twice_publishes_one_answer() -> None:
+    """Decision 0140: the form is one-time, as forms that publish are."""
+    setup = make_budget()
+    proposal = make_proposal(setup, title="Bins by the park", feasibility=None)
+    client = signed_in(setup.staff)
+    url = reverse("budgeting:proposal_review", args=[proposal.pk])
+    token = re.search(r'name="one_time_token" value="([^"]+)"', page_of(client.get(url)))
+    assert token is not None
+    data = {"feasibility": Feasibility.FEASIBLE, "one_time_token": token.group(1)}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Response.objects.filter(contribution=proposal.contribution).count() == 1
 
 
 def _idea(activity: Any, title: str, supporters: int) -> Contribution:

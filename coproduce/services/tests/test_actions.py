@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coproduce.common.dates import years_after
+from coproduce.common.tests.concurrency import Behind, in_progress, only_on_postgresql
+from coproduce.organisations.tests.factories import OrganisationFactory
 from coproduce.services import actions
 from coproduce.services.models import (
     STAGE_ORDER,
     ActivityState,
     InvolvementLevel,
+    Service,
     ServiceStage,
     ServiceStatus,
     Stage,
@@ -201,3 +204,28 @@ def test_activity_dates_are_from_2000_to_ten_years_ahead() -> None:
     with pytest.raises(ValidationError) as error:
         actions.activity_update(activity=made, opens_on=dt.date(1026, 1, 1))
     assert list(error.value.message_dict) == ["opens_on"]
+
+
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_services_of_one_name_made_at_once_get_their_own_slugs() -> None:
+    """Decision 0140: the second waits for the first's slug, then takes the next one."""
+    organisation = OrganisationFactory()
+
+    def make() -> Service:
+        return actions.service_create(
+            organisation=organisation,
+            name="Youth clubs",
+            summary="Clubs.",
+            policy_area="education",
+            area_served="Northfield",
+        )
+
+    with in_progress(make):
+        second = Behind(make)
+    made = second.result()
+    assert isinstance(made, Service)
+    assert sorted(Service.objects.values_list("slug", flat=True)) == [
+        "youth-clubs",
+        "youth-clubs-2",
+    ]

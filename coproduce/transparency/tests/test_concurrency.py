@@ -15,6 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from coproduce.common.tests.concurrency import Behind, in_progress
+from coproduce.services.models import Service
 from coproduce.services.tests.factories import ServiceFactory
 from coproduce.transparency import actions
 from coproduce.transparency.models import LedgerEntry, LedgerHead
@@ -64,3 +66,28 @@ def test_many_writers_at_once_make_one_chain_without_gaps(record_type: str) -> N
     out = StringIO()
     call_command("ledger_verify", stdout=out)
     assert f"{total} entries match" in out.getvalue()
+
+
+def test_two_changes_at_once_correct_one_after_the_other(record_type: str) -> None:
+    """Decision 0140: the second change waits for the head before it reads the record's latest
+    entry, so it corrects the first change, not the entry both started from."""
+    service = ServiceFactory(name="Before")
+    actions.record(record_type, service.pk, service_content(service))
+    with in_progress(
+        lambda: actions.record_change(record_type, service.pk, {"id": service.pk, "name": "One"})
+    ):
+        second = Behind(
+            lambda: actions.record_change(
+                record_type, service.pk, {"id": service.pk, "name": "Two"}
+            )
+        )
+    second.result()
+    assert [(e.seq, e.corrects) for e in LedgerEntry.objects.in_order()] == [
+        (1, None),
+        (2, 1),
+        (3, 2),
+    ]
+    Service.objects.filter(pk=service.pk).update(name="Two")
+    out = StringIO()
+    call_command("ledger_verify", stdout=out)
+    assert "3 entries match" in out.getvalue()
