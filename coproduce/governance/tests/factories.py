@@ -36,6 +36,20 @@ def make_member(board: Board, clerk: User, name: str = "Sam Jones", **extra: Any
     return actions.membership_add(board=board, name=name, added_by=clerk, **fields)
 
 
+def make_members_outside_the_term(board: Board, clerk: User) -> tuple[Any, Any]:
+    """Two members not on the board a month ago: one who joins today, one who left long before."""
+    today = timezone.localdate()
+    later = make_member(board, clerk, name="Cy Later", term_start=today)
+    earlier = make_member(
+        board,
+        clerk,
+        name="Di Earlier",
+        term_start=today - dt.timedelta(days=300),
+        term_end=today - dt.timedelta(days=200),
+    )
+    return later, earlier
+
+
 def make_meeting(
     board: Board, clerk: User, *, days: float = 7, hours: float = 2, **extra: Any
 ) -> Meeting:

@@ -23,6 +23,7 @@ from coproduce.governance.tests.factories import (
     make_board,
     make_meeting,
     make_member,
+    make_members_outside_the_term,
     move_meeting,
 )
 from coproduce.services import actions as service_actions
@@ -244,17 +245,9 @@ def test_a_decision_with_votes_is_on_the_ledger(world: World) -> None:
 def test_only_members_on_the_board_that_day_and_not_away_can_have_voted(world: World) -> None:
     meeting = _meeting(world)
     clerk = _clerk(world)
-    today = timezone.localdate()
     there = make_member(meeting.board, clerk, name="Ann There")
     away = make_member(meeting.board, clerk, name="Bo Away")
-    later = make_member(meeting.board, clerk, name="Cy Later", term_start=today)
-    earlier = make_member(
-        meeting.board,
-        clerk,
-        name="Di Earlier",
-        term_start=today - dt.timedelta(days=300),
-        term_end=today - dt.timedelta(days=200),
-    )
+    later, earlier = make_members_outside_the_term(meeting.board, clerk)
     meeting = move_meeting(meeting, days=-30)
     actions.attendance_record(meeting=meeting, statuses={away.pk: "apologies"}, recorded_by=clerk)
     assert there in queries.voters(meeting)

@@ -19,7 +19,13 @@ from coproduce.common.tests.concurrency import Behind, in_progress, only_on_post
 from coproduce.contributions.tests.world import World, build_world
 from coproduce.governance import actions, forms
 from coproduce.governance.models import Attendance, Meeting
-from coproduce.governance.tests.factories import make_board, make_meeting, make_member, move_meeting
+from coproduce.governance.tests.factories import (
+    make_board,
+    make_meeting,
+    make_member,
+    make_members_outside_the_term,
+    move_meeting,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +50,10 @@ def _past_meeting(w: World) -> Meeting:
 def test_attendance_is_for_the_members_on_the_board_that_day(world: World) -> None:
     meeting = _past_meeting(world)
     clerk = _clerk(world)
-    today = timezone.localdate()
-    there = make_member(meeting.board, clerk, name="Ann There", term_start=today - dt.timedelta(60))
-    later = make_member(meeting.board, clerk, name="Cy Later", term_start=today)
-    earlier = make_member(
-        meeting.board,
-        clerk,
-        name="Di Earlier",
-        term_start=today - dt.timedelta(days=300),
-        term_end=today - dt.timedelta(days=200),
+    there = make_member(
+        meeting.board, clerk, name="Ann There", term_start=timezone.localdate() - dt.timedelta(60)
     )
+    later, earlier = make_members_outside_the_term(meeting.board, clerk)
     assert set(forms.attendance_form(meeting).fields) == {f"member_{there.pk}"}
     for who in (later, earlier):
         with pytest.raises(ValidationError, match="Choose present, apologies or absent"):

@@ -12,20 +12,25 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from coproduce.accounts.models import User
 from coproduce.common.tests.concurrency import Behind, in_progress, only_on_postgresql
 from coproduce.outcomes import actions
-from coproduce.outcomes.models import Measurement, Source
+from coproduce.outcomes.models import Indicator, Measurement, Source
 from coproduce.outcomes.tests.factories import keeper_of, make_indicator, make_outcome
 from coproduce.services.tests.factories import ServiceFactory
+
+
+def _indicator() -> tuple[User, Indicator]:
+    service = ServiceFactory()
+    keeper = keeper_of(service)
+    return keeper, make_indicator(make_outcome(service, keeper), keeper)
 
 
 @only_on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_values_for_one_date_at_once_keep_the_first() -> None:
     """Decision 0140: the second value waits for the first, then is refused on its date."""
-    service = ServiceFactory()
-    keeper = keeper_of(service)
-    indicator = make_indicator(make_outcome(service, keeper), keeper)
+    keeper, indicator = _indicator()
     today = timezone.localdate()
 
     def record(value: int) -> Measurement:
@@ -45,9 +50,7 @@ def test_two_values_for_one_date_at_once_keep_the_first() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_an_import_waits_for_a_value_of_its_file_then_names_its_line() -> None:
     """Decision 0140: the import waits for the value in progress, then refuses its line."""
-    service = ServiceFactory()
-    keeper = keeper_of(service)
-    indicator = make_indicator(make_outcome(service, keeper), keeper)
+    keeper, indicator = _indicator()
     today = timezone.localdate()
     earlier, day = today - dt.timedelta(days=60), today - dt.timedelta(days=30)
     text = f"indicator,date,value\n{indicator.pk},{earlier},40\n{indicator.pk},{day},41\n"
@@ -58,7 +61,7 @@ def test_an_import_waits_for_a_value_of_its_file_then_names_its_line() -> None:
     ):
         late = Behind(
             lambda: actions.measurements_import(
-                service=service, by=keeper, text=text, source="values.csv"
+                service=indicator.outcome.service, by=keeper, text=text, source="values.csv"
             )
         )
     with pytest.raises(ValidationError) as refused:
